@@ -1,0 +1,37 @@
+"""Interface text in Japanese (default) and English, kept as data.
+
+Every file in lib/locale/*.yaml maps keys to {ja, en}; one file per area of the
+app, so that text is easy to review and translate. `t(key, lang)` falls back to
+Japanese, and a missing key is shown as the key itself (a test catches it).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+LANGUAGES = {"ja": "日本語", "en": "English"}
+DEFAULT_LANGUAGE = "ja"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+def _load() -> dict[str, dict[str, str]]:
+    strings: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALE_DIR.glob("*.yaml")):
+        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in strings:
+                raise ValueError(f"{path.name}: text key {key} is defined twice")
+            strings[key] = entry
+    return strings
+
+
+STRINGS = _load()
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The text for `key` in `lang`, with {placeholders} filled in."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+    return text.format(**values) if values else text

@@ -1,0 +1,149 @@
+"""Folium maps with no request leaving the server.
+
+folium loads Leaflet and its plugins from CDNs. The same files arrive through
+pip (folium-offline holds every CDN file folium uses; fontawesomefree holds the
+Font Awesome webfonts), so at start-up they are written to static/vendor/,
+which Streamlit serves at /app/static/vendor/, and folium's classes are pointed
+there. For a self-contained HTML file the same files are inlined instead.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import folium
+import fontawesomefree
+from folium import plugins
+from offlinefolium.elements import _res as CDN_FILES
+
+from lib import settings
+
+STATIC_URL = "/app/static/vendor"
+VENDOR_DIR = settings.STATIC_DIR / "vendor"
+FONT_AWESOME_DIR = Path(fontawesomefree.__file__).parent / "static" / "fontawesomefree"
+
+# CDN URL -> file name under static/vendor/. Only Leaflet's own stylesheet may end
+# in "leaflet.css" (Leaflet guesses its image path from that link).
+_ASSETS = {
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery-3.7.1.min.js",
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js":
+        "bootstrap/bootstrap.bundle.min.js",
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js":
+        "awesome-markers/awesome-markers.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css":
+        "awesome-markers/awesome-markers.css",
+    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css":
+        "awesome-markers/awesome-rotate.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js":
+        "markercluster/markercluster.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css":
+        "markercluster/MarkerCluster.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css":
+        "markercluster/MarkerCluster.Default.css",
+    "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js":
+        "heat/leaflet-heat.min.js",
+}
+_FONT_AWESOME_CSS = "fontawesome/css/all.min.css"
+
+_install_lock = threading.Lock()
+_patched = False
+
+
+def install_static_assets(vendor_dir: Path = VENDOR_DIR) -> Path:
+    """Write the map's JavaScript, CSS and fonts under static/vendor/ (idempotent)."""
+    with _install_lock:
+        for url, name in _ASSETS.items():
+            target = vendor_dir / name
+            content = CDN_FILES[url]
+            if not target.exists() or target.read_text(encoding="utf-8") != content:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content, encoding="utf-8")
+        fa_target = vendor_dir / "fontawesome"
+        if not (fa_target / "webfonts").exists():
+            shutil.copytree(FONT_AWESOME_DIR / "css", fa_target / "css", dirs_exist_ok=True)
+            shutil.copytree(FONT_AWESOME_DIR / "webfonts", fa_target / "webfonts", dirs_exist_ok=True)
+    return vendor_dir
+
+
+def _local(url: str) -> str:
+    return f"{STATIC_URL}/{_ASSETS[url]}"
+
+
+def patch_folium() -> None:
+    """Point folium's classes at the local copies. Process-wide, so done once."""
+    global _patched
+    with _install_lock:
+        if _patched:
+            return
+        for cls in (folium.Map, plugins.MarkerCluster, plugins.HeatMap):
+            cls.default_js = [(key, _local(url)) for key, url in cls.default_js]
+            cls.default_css = [
+                (key, _local(url) if url in _ASSETS else f"{STATIC_URL}/{_FONT_AWESOME_CSS}")
+                for key, url in cls.default_css
+                if key != "glyphicons_css"  # Bootstrap 3 icons: unused, and its fonts are not offline
+            ]
+        _patched = True
+
+
+def prepare() -> None:
+    """Everything the app needs once before it draws a map."""
+    install_static_assets()
+    patch_folium()
+
+
+def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None, **kwargs) -> folium.Map:
+    """A folium map with no tiles (or the configured tile server), fitted to bounds.
+
+    bounds: (minx, miny, maxx, maxy) in EPSG:4326.
+    """
+    prepare()
+    tiles_url = settings.TILE_URL if tiles_url is None else tiles_url
+    minx, miny, maxx, maxy = bounds
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        tiles=None,
+        max_zoom=18,  # MarkerCluster needs a maxZoom when there is no tile layer
+        control_scale=True,
+        prefer_canvas=False,
+        **kwargs,
+    )
+    if tiles_url:
+        folium.TileLayer(tiles=tiles_url, attr=attribution or settings.TILE_ATTRIBUTION or " ",
+                         name="背景地図", max_zoom=18).add_to(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+_LINK = re.compile(r'<link[^>]+href="(?P<url>/app/static/vendor/[^"]+)"[^>]*/?>')
+_SCRIPT = re.compile(r'<script[^>]+src="(?P<url>/app/static/vendor/[^"]+)"[^>]*>\s*</script>')
+
+
+def _vendor_text(url: str) -> str:
+    return (VENDOR_DIR / url.removeprefix(STATIC_URL + "/")).read_text(encoding="utf-8")
+
+
+def standalone_html(fmap: folium.Map) -> str:
+    """The map as one HTML file that opens offline anywhere: every asset inlined.
+
+    Font Awesome's webfonts are left out (icons fall back to plain markers), which
+    keeps the file small; nothing in it refers to a network address.
+    """
+    install_static_assets()
+    html = fmap.get_root().render()
+
+    def inline_css(match: re.Match) -> str:
+        url = match.group("url")
+        if url.endswith(_FONT_AWESOME_CSS):
+            return ""
+        return f"<style>{_vendor_text(url)}</style>"
+
+    def inline_js(match: re.Match) -> str:
+        return f"<script>{_vendor_text(match.group('url'))}</script>"
+
+    html = _LINK.sub(inline_css, html)
+    return _SCRIPT.sub(inline_js, html)

@@ -1,0 +1,92 @@
+"""Data catalog: every published dataset with its dictionary, size, preview, statistics and map."""
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lib import dataset_profile, ui
+from lib.catalog import load_catalog
+from lib.preview_map import preview_map
+
+lang = ui.lang()
+st.title(ui.tr("page.catalog"))
+st.write(ui.tr("catalog.lead"))
+
+catalog = load_catalog()
+cursor = ui.store().published()
+
+with st.expander(ui.tr("catalog.overview"), expanded=False):
+    st.dataframe(
+        pd.DataFrame([
+            {
+                ui.tr("catalog.choose"): ds.title_in(lang),
+                ui.tr("catalog.table_name"): ds.name,
+                ui.tr("catalog.kind"): ui.tr(f"catalog.kind.{ds.kind}"),
+                ui.tr("catalog.rows"): dataset_profile.row_count(cursor, ds),
+                ui.tr("catalog.record_unit"): ds.record_unit_in(lang),
+            }
+            for ds in catalog.values()
+        ]),
+        hide_index=True, width="stretch",
+    )
+
+names = list(catalog)
+name = st.selectbox(
+    ui.tr("catalog.choose"), names, format_func=lambda n: f"{catalog[n].title_in(lang)}（{n}）",
+    key="catalog_dataset",
+)
+ds = catalog[name]
+
+st.header(ds.title_in(lang))
+st.write(ds.description_in(lang))
+metrics = st.columns(3)
+metrics[0].metric(ui.tr("catalog.rows"), f"{dataset_profile.row_count(cursor, ds):,}")
+metrics[1].metric(ui.tr("catalog.columns"), len(ds.data_columns))
+metrics[2].metric(ui.tr("catalog.table_name"), ds.name)
+st.markdown(
+    f"**{ui.tr('catalog.kind')}**: {ui.tr(f'catalog.kind.{ds.kind}')}  \n"
+    f"**{ui.tr('catalog.record_unit')}**: {ds.record_unit_in(lang)}  \n"
+    f"**{ui.tr('catalog.source')}**: {ds.source_in(lang)}  \n"
+    f"**{ui.tr('catalog.anonymization')}**: {ds.anonymization_in(lang)}"
+)
+
+tab_names = [ui.tr("catalog.dictionary"), ui.tr("catalog.preview"), ui.tr("catalog.stats")]
+if ds.is_geo:
+    tab_names.append(ui.tr("catalog.map"))
+tabs = st.tabs(tab_names)
+
+with tabs[0]:
+    st.dataframe(
+        pd.DataFrame([
+            {
+                ui.tr("col.name"): c.name,
+                ui.tr("col.label"): c.label_in(lang),
+                ui.tr("col.type"): ui.tr(f"type.{c.type}"),
+                ui.tr("col.unit"): c.unit_in(lang),
+                ui.tr("col.description"): c.description_in(lang),
+            }
+            for c in ds.columns
+        ]),
+        hide_index=True, width="stretch",
+    )
+
+with tabs[1]:
+    preview = dataset_profile.preview_rows(cursor, ds)
+    st.dataframe(preview.rename(columns={c.name: c.label_in(lang) for c in ds.columns}),
+                 hide_index=True, width="stretch")
+
+with tabs[2]:
+    stats = dataset_profile.column_statistics(cursor, ds)
+    stats.insert(1, "label", [ds.column(n).label_in(lang) for n in stats["column"]])
+    stats = stats.rename(columns={
+        "column": ui.tr("col.name"), "label": ui.tr("col.label"), "count": ui.tr("stat.count"),
+        "missing_pct": ui.tr("stat.missing"), "distinct": ui.tr("stat.distinct"),
+        "min": ui.tr("stat.min"), "max": ui.tr("stat.max"), "mean": ui.tr("stat.mean"),
+        "median": ui.tr("stat.median"),
+    })
+    st.dataframe(stats, hide_index=True, width="stretch")
+
+if ds.is_geo:
+    with tabs[3]:
+        gdf = dataset_profile.geo_frame(cursor, ds)
+        st_folium(preview_map(ds, gdf, lang), height=480, use_container_width=True,
+                  returned_objects=[], key=f"catalog_map_{ds.name}")

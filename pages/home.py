@@ -1,0 +1,27 @@
+"""Home: what the workbench is and how the four sessions go."""
+import streamlit as st
+
+from lib import dataset_profile, ui
+from lib.catalog import load_catalog
+
+st.title(ui.tr("app.title"))
+st.write(ui.tr("home.lead"))
+st.info(ui.tr("app.demo_notice"), icon="ℹ️")
+
+st.subheader(ui.tr("home.sessions"))
+for column, number in zip(st.columns(4), range(1, 5)):
+    with column.container(border=True):
+        st.markdown(f"**{ui.tr(f'session.{number}.title')}**")
+        st.caption(ui.tr(f"session.{number}.steps"))
+        st.write(ui.tr(f"session.{number}.body"))
+
+st.subheader(ui.tr("home.datasets"))
+catalog = load_catalog()
+cursor = ui.store().published()
+total_rows = sum(dataset_profile.row_count(cursor, ds) for ds in catalog.values())
+st.write(ui.tr("home.datasets_count", n=len(catalog), rows=total_rows))
+st.write("、".join(ds.title_in(ui.lang()) for ds in catalog.values()))
+st.page_link("pages/catalog.py", label=ui.tr("home.open_catalog"), icon="🗂️")
+
+st.subheader(ui.tr("home.how"))
+st.markdown(ui.tr("home.how_body"))

@@ -1,0 +1,44 @@
+"""Shared fixtures: a data folder of the test session's own, with the demo built once."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+sys.path.insert(0, str(ROOT))
+
+
+def app_test(timeout: float = 60):
+    """An AppTest of the whole app (navigation, sidebar), ready to .run() and .switch_page()."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("workbench-data")
+    os.environ["WORKBENCH_DATA_DIR"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(data_dir):
+    from lib.store import get_store
+
+    store = get_store()
+    store.published().close()
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def published(store):
+    """A fresh cursor on the locked, read-only published database."""
+    cursor = store.published()
+    yield cursor
+    cursor.close()

@@ -1,0 +1,23 @@
+"""Every text key used in the code exists, in Japanese and in English."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lib.i18n import STRINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+USE = re.compile(r"""\btr?\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def test_every_used_key_has_japanese_and_english():
+    sources = list((ROOT / "pages").glob("*.py")) + list((ROOT / "lib").glob("*.py")) + [ROOT / "app.py"]
+    used = {key for path in sources for key in USE.findall(path.read_text(encoding="utf-8"))}
+    assert used, "no text keys found: the pattern is wrong"
+    missing = sorted(k for k in used if k not in STRINGS)
+    assert not missing, f"keys without text: {missing}"
+
+
+def test_every_text_has_both_languages():
+    incomplete = sorted(k for k, v in STRINGS.items() if not (v.get("ja") and v.get("en")))
+    assert not incomplete, incomplete

@@ -1,0 +1,45 @@
+"""Every page runs without an exception (Streamlit AppTest: no browser, no JavaScript)."""
+from __future__ import annotations
+
+import pytest
+
+from lib.catalog import load_catalog
+from tests.conftest import app_test
+
+PAGES = ["pages/home.py", "pages/catalog.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_in_japanese_without_errors(store, page):
+    at = app_test().run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    text = " ".join(m.value for m in at.markdown) + " ".join(t.value for t in at.title)
+    assert any("\u3040" <= ch <= "\u30ff" for ch in text)
+
+
+def test_home_lists_the_four_sessions(store):
+    at = app_test().run()
+    markdown = " ".join(m.value for m in at.markdown)
+    for number in ("第1回", "第2回", "第3回", "第4回"):
+        assert number in markdown
+
+
+def test_language_switch_shows_english(store):
+    at = app_test().run()
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Data Academy Workbench"
+
+
+@pytest.mark.parametrize("name", sorted(load_catalog()))
+def test_catalog_shows_every_dataset(store, name):
+    at = app_test().run()
+    at.switch_page("pages/catalog.py").run()
+    at.selectbox(key="catalog_dataset").set_value(name).run()
+    assert not at.exception, at.exception
+    ds = load_catalog()[name]
+    assert at.header[0].value == ds.title_in("ja")
+    assert len(at.dataframe) >= 3  # dictionary, preview, statistics
+    assert at.metric[0].value.replace(",", "").isdigit()

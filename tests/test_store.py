@@ -1,0 +1,75 @@
+"""The store's guarantees: published is read-only and sealed; raw and workspace are elsewhere."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from lib.catalog import load_catalog
+from lib.store import Store, read_geo
+
+
+def test_every_dataset_is_a_published_table_with_its_dictionary_columns(store, published):
+    tables = set(store.published_tables())
+    for ds in load_catalog().values():
+        assert ds.name in tables
+        columns = [r[0] for r in published.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [ds.name]).fetchall()]
+        assert columns == [c.name for c in ds.columns]
+
+
+def test_geometry_is_spatial_and_reads_back_as_geodataframe(published):
+    geo = [ds for ds in load_catalog().values() if ds.is_geo]
+    assert geo
+    for ds in geo:
+        gdf = read_geo(published, f'SELECT * FROM "{ds.name}"')
+        assert len(gdf) > 0 and gdf.crs.to_epsg() == 4326
+        assert gdf.geometry.is_valid.all()
+
+
+@pytest.mark.parametrize("statement", [
+    "CREATE TABLE x AS SELECT 1",
+    "INSERT INTO population SELECT * FROM population LIMIT 1",
+    "DROP TABLE population",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_text('/etc/hostname')",
+    "COPY population TO '/tmp/leak.csv'",
+    "ATTACH '/tmp/other.duckdb' AS other",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "SET lock_configuration = false",
+    "SELECT * FROM read_parquet('https://example.com/x.parquet')",
+])
+def test_published_connection_itself_refuses_writes_files_and_settings(published, statement):
+    with pytest.raises(duckdb.Error):
+        published.execute(statement)
+
+
+def test_published_has_no_raw_or_workspace_tables(store, published):
+    # Something is stored in staging and workspace; published must not see it.
+    store.staging().execute("CREATE OR REPLACE TABLE raw_secret AS SELECT '山田太郎' AS name")
+    store.workspace().execute("CREATE OR REPLACE TABLE ws_secret AS SELECT 1 AS x")
+    databases = {r[0] for r in published.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+    assert databases <= {"published", "system", "temp"}
+    for table in ("raw_secret", "ws_secret", "staging.raw_secret", "workspace.ws_secret"):
+        with pytest.raises(duckdb.Error):
+            published.execute(f"SELECT * FROM {table}")
+
+
+def test_database_is_rebuilt_when_a_dataset_file_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from lib import settings
+
+    demo = tmp_path / "demo"
+    shutil.copytree(settings.DEMO_DATASETS_DIR, demo)
+    monkeypatch.setattr(settings, "DEMO_DATASETS_DIR", demo)
+    store = Store(tmp_path / "data")
+    assert store.refresh_published() is True
+    assert store.refresh_published() is False
+    yaml_file = sorted(demo.glob("*.yaml"))[0]
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert store.published_is_stale()
+    assert store.refresh_published() is True
+    store.close()
