@@ -77,3 +77,65 @@ def catalog(runs: int) -> list[Figure]:
         shutil.rmtree(root, ignore_errors=True)
     return [Figure("catalog_load_all_s", total_rows, "s", seconds, runs,
                    note="row counts, previews, statistics and map data of every dataset; size = rows")]
+
+
+def _time_to_usable_page(data_dir: Path) -> float:
+    """Seconds from `streamlit run app.py` to the home page showing its content in Chromium."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(data_dir)}
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            deadline = time.time() + 120
+            while time.time() < deadline:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/", timeout=5000)
+                    break
+                except Exception:  # noqa: BLE001 - server not listening yet
+                    time.sleep(0.2)
+            page.get_by_text("4 回の研修の流れ").wait_for(timeout=120_000)
+            elapsed = time.perf_counter() - started
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return elapsed
+
+
+@benchmark("app_start")
+def app_start(runs: int) -> list[Figure]:
+    """`streamlit run app.py` to a usable home page: first start (fresh data folder) and later starts."""
+    import statistics
+
+    root = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    try:
+        first = []
+        for run in range(runs):
+            first.append(_time_to_usable_page(root / f"first-{run}"))
+        later = [_time_to_usable_page(root / "first-0") for _ in range(runs)]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return [
+        Figure("app_first_start_to_page_s", "demo municipality", "s", statistics.median(first), runs,
+               note="streamlit run app.py with an empty data folder until the home page shows"),
+        Figure("app_later_start_to_page_s", "demo municipality", "s", statistics.median(later), runs,
+               note="streamlit run app.py with the database already built"),
+    ]
