@@ -1,0 +1,61 @@
+"""Tables as files a Japanese office opens without trouble: CSV for Excel, and .xlsx.
+
+Japanese Excel reads a CSV as CP932 unless it starts with a byte-order mark, so
+the default CSV is UTF-8 with BOM; CP932 is there for older tools (characters
+CP932 lacks become "?").
+"""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+CSV_ENCODINGS = {"utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (CP932)"}
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """A named or meaningful index becomes an ordinary first column."""
+    if frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+        frame = frame.rename(columns={"index": ""})
+    return frame
+
+
+def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
+    """The table as CSV bytes; "utf-8-sig" (UTF-8 with BOM) or "cp932"."""
+    if encoding not in CSV_ENCODINGS:
+        raise ValueError(f"unknown encoding {encoding}")
+    text = _flat(frame).to_csv(index=False, lineterminator="\r\n")
+    if encoding == "cp932":
+        return text.encode("cp932", errors="replace")
+    return text.encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "データ", title: str | None = None) -> bytes:
+    """The table as an Excel workbook: optional title line, a bold Japanese header row, fitted widths."""
+    frame = _flat(frame)
+    buffer = io.BytesIO()
+    start_row = 2 if title else 0
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet_name[:31], index=False, startrow=start_row)
+        sheet = writer.sheets[sheet_name[:31]]
+        if title:
+            sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+        header_row = start_row + 1
+        for index, name in enumerate(frame.columns, start=1):
+            cell = sheet.cell(row=header_row, column=index)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            values = [str(name)] + [str(v) for v in frame.iloc[:200, index - 1].tolist()]
+            width = max(_display_width(v) for v in values)
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(8, width + 2), 50)
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    return buffer.getvalue()
+
+
+def _display_width(text: str) -> int:
+    """Columns a string takes in Excel: full-width (Japanese) characters count twice."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

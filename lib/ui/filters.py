@@ -1,0 +1,47 @@
+"""Filter widgets for the analysis pages: values for categories, a range for numbers."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.ui import lang, tr
+
+def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
+    """Filters on any column of a dataset (analysis pages): values for categories, a range for numbers."""
+    from lib.chart_spec import Filter, filter_choices, resolve_column
+    from lib.chart_sql import area_names, distinct_values, value_range
+
+    ds = catalog[dataset]
+    current = lang()
+
+    def label_of(name: str) -> str:
+        col = resolve_column(catalog, ds, name)
+        return col.label_in(current) if col else name
+
+    chosen_columns = st.multiselect(tr("chart.filters"), filter_choices(catalog, ds), format_func=label_of,
+                                    key=f"{key}:filter_columns", placeholder=tr("chart.filters_none"))
+    names = area_names(cursor, catalog)
+    filters = []
+    for name in chosen_columns:
+        col = resolve_column(catalog, ds, name)
+        if col.is_categorical:
+            values = distinct_values(cursor, catalog, dataset, name)
+            if col.order:
+                rank = {str(v): i for i, v in enumerate(col.order)}
+                values = sorted(values, key=lambda v: rank.get(str(v), len(rank)))
+            scale = col.scale or {}
+            picked = st.multiselect(
+                label_of(name), values, key=f"{key}:filter:{name}", placeholder=tr("chart.filter_pick"),
+                format_func=lambda v: str(scale.get(int(v), v) if scale else names.get(v, v)),
+            )
+            if picked:
+                filters.append(Filter(name, "in", list(picked)))
+        else:
+            low, high = value_range(cursor, catalog, dataset, name)
+            if low is None or low == high:
+                continue
+            cast = int if col.type == "integer" else float
+            picked = st.slider(label_of(name), cast(low), cast(high), (cast(low), cast(high)),
+                               key=f"{key}:filter:{name}")
+            if tuple(picked) != (cast(low), cast(high)):
+                filters.append(Filter(name, "between", [picked[0], picked[1]]))
+    return filters

@@ -1,0 +1,209 @@
+"""グラフ作成: dataset → measure → dimensions → filters → chart type; table, downloads, save as evidence."""
+from functools import partial
+
+import duckdb
+import streamlit as st
+
+from lib import ui
+from lib.area_indicators import with_area_indicators
+from lib.catalog import load_catalog
+from lib.chart_figure import build_figure, chart_title, filter_summary, labelled_table
+from lib.chart_spec import (
+    BAR_MODES,
+    MEASURE_KINDS,
+    ChartSpec,
+    ChartSpecError,
+    Measure,
+    allowed_chart_types,
+    dimension_choices,
+    measure_columns,
+    resolve_column,
+    validate_spec,
+)
+from lib.chart_sql import build_chart_sql, distinct_values, run_chart
+from lib.table_export import csv_bytes, xlsx_bytes
+from lib.ui.filters import filter_editor
+
+lang = ui.lang()
+catalog = with_area_indicators(load_catalog())
+cursor = ui.store().published()
+K = "chart:"
+
+st.title(ui.tr("page.charts"))
+st.caption(ui.tr("chart.lead"))
+
+
+def render(spec: ChartSpec, key: str):
+    """Run and draw a spec; a problem is shown as a sentence, never a traceback."""
+    problems = validate_spec(spec, catalog, lang)
+    if problems:
+        for problem in problems:
+            st.warning(problem, icon=":material/edit:")
+        return None
+    try:
+        frame = run_chart(cursor, spec, catalog)
+    except (ChartSpecError, duckdb.Error):
+        st.error(ui.tr("chart.run_failed"))
+        return None
+    if frame.empty:
+        st.info(ui.tr("chart.no_rows"))
+        return None
+    st.plotly_chart(build_figure(frame, spec, catalog, lang), key=f"{key}:figure", width="stretch")
+    return frame
+
+
+def load_into_builder(saved_spec: dict) -> None:
+    """Put a saved chart's settings back into the widgets, to change it and save a new version."""
+    spec = ChartSpec.from_dict(saved_spec)
+    m, state = spec.measure, st.session_state
+    state[K + "dataset"] = spec.dataset
+    state[K + "measure"] = m.kind
+    state[K + "base"] = m.base
+    if m.column:
+        state[K + "measure_column"] = state[K + "raw_column"] = m.column
+    if m.kind == "change":
+        state[K + "from_year"], state[K + "to_year"], state[K + "relative"] = m.from_year, m.to_year, m.relative
+    dims = spec.dimensions + [None, None]
+    state[K + "dim1"], state[K + "dim2"], state[K + "facet"] = dims[0], dims[1], spec.facet
+    shown = [f for f in spec.filters if f.op in {"in", "between"}]
+    state[K + "filter_columns"] = [f.column for f in shown]
+    for flt in shown:
+        state[f"{K}filter:{flt.column}"] = list(flt.values) if flt.op == "in" else tuple(flt.values)
+    state[K + "type"] = spec.chart_type
+    widget_options = {"bar_mode": "bar_mode", "sort": "sort", "horizontal": "horizontal", "top_n": "top_n",
+                      "donut": "donut", "x": "x", "trend_line": "trend", "bins": "bins"}
+    for option, widget in widget_options.items():
+        if option in spec.options:
+            state[K + widget] = spec.options[option]
+    state[K + "title"] = spec.title
+
+
+settings_column, chart_column = st.columns([1, 2], gap="large")
+
+with settings_column:
+    # Record tables first (the usual start), map layers after them.
+    names = sorted((n for n, ds in catalog.items() if ds.data_columns and dimension_choices(catalog, ds)),
+                   key=lambda n: catalog[n].is_geo)
+    dataset = st.selectbox(ui.tr("chart.dataset"), names, key=K + "dataset",
+                           format_func=lambda n: catalog[n].title_in(lang))
+    ds = catalog[dataset]
+
+    def label_of(name):
+        if name is None:
+            return ui.tr("chart.none")
+        col = resolve_column(catalog, ds, name)
+        return col.label_in(lang) if col else name
+
+    numeric = measure_columns(ds)
+    kinds = [k for k in MEASURE_KINDS if numeric or k in {"count", "share", "rate_per_1000", "change"}]
+    kind = st.selectbox(ui.tr("chart.measure"), kinds, key=K + "measure",
+                        format_func=lambda k: ui.tr(f"chart.measure.kind.{k}"))
+    measure = Measure(kind=kind)
+    if kind in {"share", "rate_per_1000", "change"} and numeric:
+        bases = ["count", "sum"] + (["mean"] if kind == "change" else [])
+        measure.base = st.radio(ui.tr("chart.base"), bases, key=K + "base", horizontal=True,
+                                format_func=lambda b: ui.tr(f"chart.base.{b}"))
+    if kind in {"sum", "mean", "median", "min", "max"} or measure.base in {"sum", "mean"}:
+        measure.column = st.selectbox(ui.tr("chart.measure_column"), numeric, key=K + "measure_column",
+                                      format_func=label_of)
+    if kind == "change":
+        years_col = ds.columns_with_role("year")
+        years = distinct_values(cursor, catalog, dataset, years_col[0].name) if years_col else []
+        if len(years) >= 2:
+            year_columns = st.columns(2)
+            measure.from_year = year_columns[0].selectbox(ui.tr("chart.from_year"), years, index=0,
+                                                          key=K + "from_year")
+            measure.to_year = year_columns[1].selectbox(ui.tr("chart.to_year"), years, index=len(years) - 1,
+                                                        key=K + "to_year")
+        measure.relative = st.checkbox(ui.tr("chart.relative"), key=K + "relative")
+
+    choices = [None] + dimension_choices(catalog, ds)
+    dim1 = st.selectbox(ui.tr("chart.dim1"), choices, index=1 if len(choices) > 1 else 0, key=K + "dim1",
+                        format_func=label_of)
+    dim2 = st.selectbox(ui.tr("chart.dim2"), [c for c in choices if c is None or c != dim1], key=K + "dim2",
+                        format_func=label_of)
+    facet = st.selectbox(ui.tr("chart.facet"), [c for c in choices if c is None or c not in {dim1, dim2}],
+                         key=K + "facet", format_func=label_of, help=ui.tr("chart.facet_help"))
+    dimensions = [d for d in (dim1, dim2) if d]
+    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
+
+    draft = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters)
+    types = allowed_chart_types(draft, catalog) or ["bar"]
+    chart_type = st.selectbox(ui.tr("chart.type"), types, key=K + "type",
+                              format_func=lambda c: ui.tr(f"chart.type.{c}"))
+    options: dict = {}
+    if chart_type == "bar":
+        if len(dimensions) == 2:
+            options["bar_mode"] = st.radio(ui.tr("chart.bar_mode"), BAR_MODES, horizontal=True,
+                                           key=K + "bar_mode", format_func=lambda m: ui.tr(f"chart.bar_mode.{m}"))
+        options["sort"] = st.radio(ui.tr("chart.sort"), ["auto", "value_desc", "label"], horizontal=True,
+                                   key=K + "sort", format_func=lambda s: ui.tr(f"chart.sort.{s}"))
+        options["horizontal"] = st.checkbox(ui.tr("chart.horizontal"), key=K + "horizontal")
+    if chart_type == "ranked_bar":
+        options["top_n"] = int(st.number_input(ui.tr("chart.top_n"), 3, 100, 10, key=K + "top_n"))
+    if chart_type == "pie":
+        options["donut"] = st.checkbox(ui.tr("chart.donut"), value=True, key=K + "donut")
+    if chart_type in {"scatter", "histogram", "box"} and not measure.column and numeric:
+        measure.column = st.selectbox(ui.tr("chart.value_column"), numeric, key=K + "raw_column",
+                                      format_func=label_of)
+    if chart_type == "scatter":
+        options["x"] = st.selectbox(ui.tr("chart.x_column"), [c for c in numeric if c != measure.column] or numeric,
+                                    key=K + "x", format_func=label_of)
+        options["trend_line"] = st.checkbox(ui.tr("chart.trend"), value=True, key=K + "trend")
+    if chart_type == "histogram":
+        options["bins"] = int(st.slider(ui.tr("chart.bins"), 5, 60, 20, key=K + "bins"))
+    spec = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters,
+                     chart_type=chart_type, options=options)
+    spec.title = st.text_input(ui.tr("chart.title"), key=K + "title",
+                               placeholder=chart_title(spec, catalog, lang)).strip()
+
+with chart_column:
+    frame = render(spec, K + "current")
+    if frame is not None:
+        table = labelled_table(frame, spec, catalog, lang)
+        tab_table, tab_sql = st.tabs([ui.tr("chart.table"), ui.tr("chart.sql")])
+        with tab_table:
+            st.dataframe(table, hide_index=True, width="stretch")
+            title = chart_title(spec, catalog, lang)
+            if spec.filters:
+                title += ui.tr("chart.paren", text=ui.tr("chart.filter.prefix") + filter_summary(spec, catalog, lang))
+            downloads = st.columns(3)
+            downloads[0].download_button(ui.tr("chart.download_xlsx"), partial(xlsx_bytes, table, title=title),
+                                         file_name="chart_data.xlsx", key=K + "xlsx",
+                                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            downloads[1].download_button(ui.tr("chart.download_csv"), partial(csv_bytes, table), file_name="chart_data.csv",
+                                         mime="text/csv", key=K + "csv")
+            downloads[2].download_button(ui.tr("chart.download_csv_sjis"), partial(csv_bytes, table, "cp932"),
+                                         file_name="chart_data_sjis.csv", mime="text/csv", key=K + "csv_sjis")
+        with tab_sql:
+            sql, params = build_chart_sql(spec, catalog)
+            st.code(sql, language="sql")
+            st.caption(ui.tr("chart.sql_params", params=", ".join(map(str, params)) or "-"))
+
+        with st.form(K + "save_form", clear_on_submit=True):
+            st.markdown(f"**{ui.tr('chart.save')}**")
+            save_title = st.text_input(ui.tr("chart.save_title"), value="", key=K + "save_title",
+                                       placeholder=chart_title(spec, catalog, lang))
+            note = st.text_area(ui.tr("chart.save_note"), key=K + "save_note", placeholder=ui.tr("chart.note_hint"))
+            if st.form_submit_button(ui.tr("chart.save_button"), type="primary"):
+                ui.save_evidence("chart", save_title.strip() or chart_title(spec, catalog, lang), note.strip(),
+                                 spec.to_dict())
+                st.success(ui.tr("chart.saved"))
+
+st.divider()
+st.subheader(ui.tr("chart.saved_list"))
+saved = ui.saved_evidence("chart")
+if not saved:
+    st.caption(ui.tr("chart.saved_none"))
+for index, item in enumerate(reversed(saved)):
+    with st.expander(item["title"] + ui.tr("chart.paren", text=item.get("saved_at", ""))):
+        if item.get("note"):
+            st.write(item["note"])
+        try:
+            saved_spec = ChartSpec.from_dict(item["spec"])
+        except (KeyError, TypeError, ValueError):
+            st.warning(ui.tr("chart.saved_broken"))
+            continue
+        render(saved_spec, f"{K}saved:{index}")
+        st.button(ui.tr("chart.edit_saved"), key=f"{K}edit:{index}", on_click=load_into_builder,
+                  args=(item["spec"],), help=ui.tr("chart.edit_saved_help"))

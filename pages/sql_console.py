@@ -1,0 +1,80 @@
+"""SQL: trainee SQL over the published tables, on the locked-down path, with schema and samples."""
+from functools import partial
+
+import streamlit as st
+
+from lib import ui
+from lib.catalog import load_catalog
+from lib.chart_figure import quick_figure
+from lib.sql_samples import sample_queries, table_schema
+from lib.table_export import csv_bytes, xlsx_bytes
+from lib.user_sql import UserQueryError, run_user_sql
+
+lang = ui.lang()
+catalog = load_catalog()
+store = ui.store()
+cursor = store.published()
+K = "sql:"
+
+st.title(ui.tr("sql.title"))
+st.caption(ui.tr("sql.lead"))
+
+tables = store.published_tables()
+editor_column, schema_column = st.columns([2, 1], gap="large")
+
+with schema_column:
+    st.markdown(f"**{ui.tr('sql.schema')}**")
+    for table in tables:
+        ds = catalog.get(table)
+        with st.expander(f"{table}" + (f"（{ds.title_in(lang)}）" if ds else "")):
+            schema = table_schema(cursor, catalog, table, lang).rename(columns={
+                "column": ui.tr("sql.col.column"), "type": ui.tr("sql.col.type"), "label": ui.tr("sql.col.label")})
+            st.dataframe(schema, hide_index=True, width="stretch")
+
+with editor_column:
+    with_samples = sorted((t for t in tables if t in catalog), key=lambda n: catalog[n].is_geo)
+    sample_table = st.selectbox(ui.tr("sql.sample_dataset"), with_samples, key=K + "sample_ds",
+                                format_func=lambda n: catalog[n].title_in(lang))
+    samples = sample_queries(catalog[sample_table], catalog, lang) if sample_table else []
+    titles = [title for title, _ in samples]
+
+    def use_sample():
+        chosen = dict(sample_queries(catalog[st.session_state[K + "sample_ds"]], catalog, lang))
+        st.session_state[K + "text"] = chosen.get(st.session_state.get(K + "sample"), next(iter(chosen.values())))
+
+    st.selectbox(ui.tr("sql.sample"), titles, key=K + "sample", on_change=use_sample)
+    st.button(ui.tr("sql.use_sample"), on_click=use_sample, key=K + "use_sample")
+    st.session_state.setdefault(K + "text", samples[0][1] if samples else "SELECT 1")
+    sql = st.text_area(ui.tr("sql.editor"), key=K + "text", height=220)
+    run = st.button(ui.tr("sql.run"), type="primary", key=K + "run")
+    st.caption(ui.tr("sql.limits"))
+
+    if run:
+        try:
+            st.session_state[K + "result"] = run_user_sql(cursor, sql)
+            st.session_state.pop(K + "error", None)
+        except UserQueryError as error:
+            st.session_state[K + "error"] = error
+            st.session_state.pop(K + "result", None)
+    error = st.session_state.get(K + "error")
+    result = st.session_state.get(K + "result")
+    if error is not None:
+        ui.show_query_error(error)
+    elif result is not None:
+        frame = result.frame
+        st.caption(ui.tr("sql.rows", n=len(frame), seconds=f"{result.elapsed_s:.2f}"))
+        if result.truncated:
+            st.warning(ui.tr("sql.truncated", cap=result.row_cap))
+        st.dataframe(frame, hide_index=True, width="stretch")
+        downloads = st.columns(3)
+        downloads[0].download_button(ui.tr("chart.download_csv"), partial(csv_bytes, frame), file_name="query.csv",
+                                     mime="text/csv", key=K + "csv")
+        downloads[1].download_button(ui.tr("chart.download_xlsx"), partial(xlsx_bytes, frame), file_name="query.xlsx",
+                                     key=K + "xlsx",
+                                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        if downloads[2].toggle(ui.tr("sql.chart"), key=K + "chart"):
+            figure = quick_figure(frame, lang)
+            if figure is None:
+                st.info(ui.tr("sql.no_chart"))
+            else:
+                st.plotly_chart(figure, key=K + "figure", width="stretch")

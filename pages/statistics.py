@@ -1,0 +1,133 @@
+"""統計で確かめる (Step 5 評価): chi-square, correlation, comparison of means, regression."""
+import duckdb
+import streamlit as st
+
+from lib import stat_tests, ui
+from lib.area_indicators import with_area_indicators
+from lib.catalog import load_catalog
+from lib.chart_figure import build_figure
+from lib.chart_spec import (
+    ChartSpec,
+    Measure,
+    dimension_choices,
+    measure_columns,
+    resolve_column,
+)
+from lib.chart_sql import fetch_columns, run_chart
+from lib.ui.filters import filter_editor
+
+lang = ui.lang()
+catalog = with_area_indicators(load_catalog())
+cursor = ui.store().published()
+K = "stat:"
+TESTS = ["corr", "means", "chi", "reg"]
+
+st.title(ui.tr("page.statistics"))
+st.caption(ui.tr("stat.lead"))
+
+settings_column, result_column = st.columns([1, 2], gap="large")
+with settings_column:
+    test = st.radio(ui.tr("stat.choose_test"), TESTS, key=K + "test",
+                    format_func=lambda k: ui.tr(f"stat.choice.{k}"))
+    st.caption(ui.tr(f"stat.choice_help.{test}"))
+    names = [n for n, ds in catalog.items() if measure_columns(ds) or len(dimension_choices(catalog, ds)) > 1]
+    default = names.index("area_indicators") if "area_indicators" in names else 0
+    dataset = st.selectbox(ui.tr("chart.dataset"), names, index=default, key=K + "dataset",
+                           format_func=lambda n: catalog[n].title_in(lang))
+    ds = catalog[dataset]
+
+    def label_of(name):
+        col = resolve_column(catalog, ds, name)
+        return col.label_in(lang) if col else name
+
+    numeric = measure_columns(ds)
+    # Groups of one row (a 町丁目 in a per-area table) cannot be compared: other columns come first.
+    categorical = sorted(dimension_choices(catalog, ds),
+                         key=lambda c: (resolve_column(catalog, ds, c).role == "area" and ds.name == "area_indicators"))
+    ordered = [c for c in categorical if (resolve_column(catalog, ds, c).order or resolve_column(catalog, ds, c).scale)]
+    if test in {"corr", "reg"}:
+        x_options = numeric + ([c for c in ordered if c not in numeric] if test == "corr" else [])
+        x = st.selectbox(ui.tr("stat.x"), x_options, key=K + "x", format_func=label_of)
+        y = st.selectbox(ui.tr("stat.y"), [c for c in numeric if c != x] or numeric, key=K + "y",
+                         format_func=label_of)
+        method = "pearson"
+        if test == "corr" and x not in numeric:
+            method = "spearman"  # ordered categories: a rank correlation
+        elif test == "corr":
+            method = st.radio(ui.tr("stat.method"), ["pearson", "spearman"], key=K + "method", horizontal=True,
+                              format_func=lambda m: ui.tr(f"stat.method.{m}"))
+        columns = [x, y]
+    elif test == "means":
+        x = st.selectbox(ui.tr("stat.group"), categorical, key=K + "group", format_func=label_of)
+        y = st.selectbox(ui.tr("stat.value"), numeric, key=K + "value", format_func=label_of)
+        method = st.radio(ui.tr("stat.method"), ["parametric", "rank"], key=K + "means_method", horizontal=True,
+                          format_func=lambda m: ui.tr(f"stat.method.{m}"))
+        columns = [x, y]
+    else:
+        x = st.selectbox(ui.tr("stat.row"), categorical, key=K + "row", format_func=label_of)
+        y = st.selectbox(ui.tr("stat.column"), [c for c in categorical if c != x] or categorical, key=K + "col",
+                         format_func=label_of)
+        method = None
+        columns = [x, y]
+    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
+
+with result_column:
+    if not x or not y or x == y:
+        st.info(ui.tr("stat.pick_columns"))
+        st.stop()
+    try:
+        data = fetch_columns(cursor, catalog, dataset, columns, filters)
+    except duckdb.Error:
+        st.error(ui.tr("chart.run_failed"))
+        st.stop()
+    x_label, y_label = label_of(x), label_of(y)
+    x_values = data[x]
+    x_col = resolve_column(catalog, ds, x)
+    if test == "corr" and x not in numeric:
+        order = list(x_col.order) if x_col.order else sorted(x_col.scale)
+        x_values = stat_tests.ordinal_ranks(data[x], order)
+    try:
+        if test == "corr":
+            result = stat_tests.correlation(x_values, data[y], lang, method, x_label, y_label)
+        elif test == "reg":
+            result = stat_tests.linear_regression(data[x], data[y], lang, x_label, y_label)
+        elif test == "means":
+            result = stat_tests.compare_means(data[y], data[x], lang, y_label, x_label, method)
+        else:
+            result = stat_tests.crosstab_chi_square(data[x], data[y], lang, x_label, y_label)
+    except stat_tests.StatInputError as problem:
+        st.warning(str(problem), icon=":material/edit:")
+        st.stop()
+
+    st.subheader(ui.tr(result.test))
+    st.success(result.reading, icon=":material/lightbulb:")
+    if result.warning:
+        st.warning(result.warning, icon=":material/warning:")
+    metrics = st.columns(len(result.numbers))
+    for column, (key, value) in zip(metrics, result.numbers.items()):
+        shown = f"{value:,}" if isinstance(value, int) else ("< 0.001" if key == "stat.p" and value < 0.001
+                                                             else f"{value:.3g}")
+        column.metric(ui.tr(key), shown)
+
+    # The same data as a chart spec, so that it can be saved and re-drawn as evidence.
+    if test in {"corr", "reg"} and x in numeric:
+        spec = ChartSpec(dataset, Measure("mean", y), [], filters=filters, chart_type="scatter",
+                         options={"x": x, "trend_line": True})
+    elif test == "means" or (test == "corr" and x not in numeric):
+        spec = ChartSpec(dataset, Measure("mean", y), [x], filters=filters, chart_type="bar")
+    else:
+        spec = ChartSpec(dataset, Measure("count"), [x, y], filters=filters, chart_type="bar",
+                         options={"bar_mode": "percent"})
+    st.plotly_chart(build_figure(run_chart(cursor, spec, catalog), spec, catalog, lang), key=K + "figure",
+                    width="stretch")
+    if result.table is not None:
+        with st.expander(ui.tr("stat.table"), expanded=test == "chi"):
+            st.dataframe(result.table, width="stretch")
+    with st.form(K + "save_form", clear_on_submit=True):
+        default_title = ui.tr(result.test) + ui.tr("chart.colon") + f"{x_label} × {y_label}"
+        title = st.text_input(ui.tr("chart.save_title"), value="", placeholder=default_title)
+        note = st.text_area(ui.tr("chart.save_note"), value=result.reading)
+        if st.form_submit_button(ui.tr("stat.save_button"), type="primary"):
+            ui.save_evidence("chart", title.strip() or default_title,
+                             note.strip(), spec.to_dict())
+            st.success(ui.tr("chart.saved_elsewhere"))

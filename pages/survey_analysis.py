@@ -1,0 +1,85 @@
+"""アンケート分析: Likert items as diverging bars; free text as ranked words, by respondent group."""
+from functools import partial
+
+import streamlit as st
+
+from lib import survey, ui
+from lib.catalog import load_catalog
+from lib.chart_sql import fetch_columns
+from lib.table_export import csv_bytes
+from lib.ui.filters import filter_editor
+
+lang = ui.lang()
+catalog = load_catalog()
+cursor = ui.store().published()
+K = "survey:"
+
+st.title(ui.tr("page.survey"))
+st.caption(ui.tr("survey.lead"))
+
+names = [n for n, ds in catalog.items() if survey.likert_items(ds) or survey.text_columns(ds)]
+if not names:
+    st.info(ui.tr("survey.no_dataset"))
+    st.stop()
+dataset = st.selectbox(ui.tr("chart.dataset"), names, key=K + "dataset", format_func=lambda n: catalog[n].title_in(lang))
+ds = catalog[dataset]
+with st.expander(ui.tr("survey.group"), expanded=False):
+    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
+
+likert_tab, text_tab = st.tabs([ui.tr("survey.tab_likert"), ui.tr("survey.tab_text")])
+
+with likert_tab:
+    items = survey.likert_items(ds)
+    if not items:
+        st.info(ui.tr("survey.no_likert"))
+    else:
+        prefixes = sorted({name.split("_", 1)[0] for name in items})
+        default = [i for i in items if i.startswith(prefixes[-1] + "_")] if len(prefixes) > 1 else items
+        chosen = st.multiselect(ui.tr("survey.items"), items, default=default, key=K + "items",
+                                format_func=lambda n: ds.column(n).label_in(lang))
+        if chosen:
+            data = fetch_columns(cursor, catalog, dataset, chosen, filters)
+            scale = ds.column(chosen[0]).scale or {i: str(i) for i in range(1, 6)}
+            shares = survey.likert_shares(data, chosen, sorted(scale))
+            labels = {n: ds.column(n).label_in(lang) for n in chosen}
+            st.plotly_chart(survey.diverging_likert_figure(shares, labels, scale, lang), key=K + "likert",
+                            width="stretch")
+            st.caption(ui.tr("survey.respondents", n=len(data)))
+            table = shares.assign(item=shares["item"].map(labels), level=shares["level"].map(scale))
+            table = table.rename(columns={
+                "item": ui.tr("survey.col.item"), "level": ui.tr("survey.col.level"),
+                "count": ui.tr("survey.col.count"), "share": ui.tr("survey.col.share"),
+                "answered": ui.tr("survey.col.answered"), "no_answer": ui.tr("survey.col.no_answer"),
+            })
+            with st.expander(ui.tr("chart.table")):
+                st.dataframe(table.round(1), hide_index=True, width="stretch")
+                st.download_button(ui.tr("chart.download_csv"), partial(csv_bytes, table), file_name="likert.csv",
+                                   mime="text/csv", key=K + "likert_csv")
+        else:
+            st.info(ui.tr("survey.pick_items"))
+
+with text_tab:
+    text_columns = survey.text_columns(ds)
+    if not text_columns:
+        st.info(ui.tr("survey.no_text"))
+    else:
+        text_column = st.selectbox(ui.tr("survey.text_column"), text_columns, key=K + "text_column",
+                                   format_func=lambda n: ds.column(n).label_in(lang))
+        top = st.slider(ui.tr("survey.top"), 10, 50, 20, key=K + "top")
+        texts = fetch_columns(cursor, catalog, dataset, [text_column], filters)[text_column].dropna()
+        texts = texts[texts.str.strip() != ""]
+        st.caption(ui.tr("survey.answers", n=len(texts)))
+        freq = survey.word_frequencies(texts, top=top)
+        if freq.empty:
+            st.info(ui.tr("survey.no_words"))
+        else:
+            st.plotly_chart(survey.word_frequency_figure(freq, lang), key=K + "words", width="stretch")
+            word = st.selectbox(ui.tr("survey.show_comments"), freq["word"].tolist(), key=K + "word")
+            examples = texts[texts.str.contains(word, regex=False)].head(20)
+            for text in examples:
+                st.markdown(f"> {text}")
+            table = freq.rename(columns={"rank": ui.tr("survey.col.rank"), "word": ui.tr("survey.col.word"),
+                                         "count": ui.tr("survey.word_count"),
+                                         "answers": ui.tr("survey.col.answers")})
+            st.download_button(ui.tr("chart.download_csv"), partial(csv_bytes, table), file_name="words.csv",
+                               mime="text/csv", key=K + "words_csv")
