@@ -107,11 +107,13 @@ def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         tiles=None,
-        max_zoom=18,  # MarkerCluster needs a maxZoom when there is no tile layer
         control_scale=True,
         prefer_canvas=False,
         **kwargs,
     )
+    # Without a tile layer Leaflet has no maxZoom, and MarkerCluster then throws.
+    # folium passes max_zoom only to tile layers, so set Leaflet's option directly.
+    fmap.options["maxZoom"] = 18
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=attribution or settings.TILE_ATTRIBUTION or " ",
                          name="背景地図", max_zoom=18).add_to(fmap)

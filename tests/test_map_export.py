@@ -1,0 +1,63 @@
+"""Exports: an offline HTML file, a server-drawn PNG with a Japanese font, the table as CSV / Excel."""
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+from PIL import Image
+
+from lib import map_data, map_export
+from lib.catalog import load_catalog
+from lib.map_render import render_map
+from lib.map_spec import CatchmentSpec, MapSpec, NearestSpec, PointLayerSpec
+
+
+@pytest.fixture(scope="module")
+def mesh_data(store):
+    cursor = store.published()
+    presets = map_data.preset_measures(cursor, load_catalog())
+    spec = MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"], flood_overlay=True,
+                   points=[PointLayerSpec("facilities", "category", ["避難所"])],
+                   catchment=CatchmentSpec(PointLayerSpec("kayoi_places"), 500),
+                   nearest=NearestSpec(PointLayerSpec("facilities", "category", ["病院"])))
+    return map_data.build_map_data(cursor, load_catalog(), spec)
+
+
+def test_html_is_self_contained(mesh_data):
+    html = map_export.map_html(render_map(mesh_data)).decode("utf-8")
+    assert "/app/static" not in html
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
+    assert "L.map(" in html and "L.control" in html
+
+
+def test_png_is_drawn_on_the_server_with_the_bundled_japanese_font(mesh_data):
+    assert map_export.FONT_FILE.exists()
+    assert map_export.japanese_font().get_name() == font_manager.FontProperties(
+        fname=str(map_export.FONT_FILE)).get_name() == "IPAexGothic"
+    png = map_export.map_png(mesh_data, title="高齢化率と避難所")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width > 800 and image.height > 600
+    colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert len(colours) > 50  # a drawn map, not a blank canvas
+
+
+def test_table_hides_the_figures_of_suppressed_units(mesh_data):
+    table = map_export.map_table(mesh_data)
+    hidden = table[table["秘匿"] == "○"]
+    assert len(hidden) == mesh_data.suppressed_count > 0
+    figure_columns = [c for c in table.columns if c.startswith(("人口", "65歳以上", "高齢化率"))]
+    assert hidden[figure_columns].isna().all().all()
+    assert any(c.startswith("最寄りまでの距離") for c in table.columns)
+
+
+def test_csv_opens_in_japanese_excel_and_xlsx_round_trips(mesh_data):
+    table = map_export.map_table(mesh_data)
+    csv = map_export.table_csv(table)
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert "コード" in csv.decode("utf-8-sig").splitlines()[0]
+    back = pd.read_excel(io.BytesIO(map_export.table_xlsx(table)), dtype={"コード": str})
+    assert list(back.columns) == list(table.columns)
+    assert list(back["コード"]) == list(table["コード"])
