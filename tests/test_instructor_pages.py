@@ -1,0 +1,134 @@
+"""Instructor pages (AppTest): the whole practice pipeline, sample → staging → clean → anonymize → publish."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.catalog import load_catalog
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGE = "pages/instructor_data.py"
+GUIDE = "pages/instructor_guide.py"
+
+
+@pytest.fixture(scope="module")
+def own_data_dir(data_dir, tmp_path_factory):
+    """A data folder of this module's own: what the page publishes must not reach other tests."""
+    from lib.store import get_store
+
+    previous = os.environ["WORKBENCH_DATA_DIR"]
+    os.environ["WORKBENCH_DATA_DIR"] = str(tmp_path_factory.mktemp("instructor-pages"))
+    yield
+    get_store().close()
+    os.environ["WORKBENCH_DATA_DIR"] = previous
+
+
+def open_page(page: str, instructor: bool = True) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    if instructor:
+        at.session_state["instructor"] = True
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_pages_need_the_instructor(own_data_dir):
+    at = open_page(PAGE, instructor=False)
+    texts = " ".join(t.value for t in at.title)
+    assert "データ準備" not in texts
+    assert not [b for b in at.button if b.key == "prep_use_sample"]
+
+
+def test_guide_explains_each_step_with_the_consultation(own_data_dir):
+    at = open_page(GUIDE)
+    body = " ".join(m.value for m in at.markdown)
+    for words in ("相談会", "統合型 GIS", "k 匿名性", "l 多様性", "二次秘匿", "ステージング"):
+        assert words in body, words
+    assert not at.error
+
+
+def test_whole_pipeline_on_the_practice_sample(own_data_dir):
+    at = open_page(PAGE)
+    at.button(key="prep_use_sample").click().run()
+    assert not at.exception, at.exception
+    assert any("Shift_JIS" in i.value and "800" in i.value for i in at.info)
+    assert len(at.dataframe) >= 1
+
+    at.text_input(key="prep_staging_name").set_value("kaigo_practice").run()
+    at.button(key="prep_store").click().run()
+    assert not at.exception, at.exception
+    assert any("kaigo_practice" in s.value for s in at.success)
+    assert at.session_state["prep_name"] == "kaigo_practice"
+
+    # cleaning: preview, then apply the 和暦 conversion
+    at.selectbox(key="prep_clean_column").set_value("生年月日").run()
+    at.selectbox(key="prep_clean_helper").set_value("wareki").run()
+    assert any("変わる値" in c.value for c in at.caption)
+    at.button(key="prep_clean_apply").click().run()
+    assert not at.exception, at.exception
+    assert str(at.session_state["prep_frame"]["生年月日"].iloc[0]).startswith(("19", "20"))
+
+    # 町丁目 matching lists what did not match
+    at.selectbox(key="prep_clean_column").set_value("住所").run()
+    at.selectbox(key="prep_clean_helper").set_value("area").run()
+    assert any("照合できなかった" in w.value for w in at.warning)
+
+    # classification is suggested; anonymize with the defaults (k = 5) and l = 2 on 要介護度
+    assert at.session_state["prep_class"]["氏名"] == "direct"
+    assert at.session_state["prep_class"]["要介護度"] == "sensitive"
+    at.selectbox(key="prep_sensitive").set_value("要介護度").run()
+    at.number_input(key="prep_l").set_value(2).run()
+    at.button(key="prep_run").click().run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["達成した k"]) >= 5 and int(metrics["達成した l"]) >= 2
+    assert any("公開できます" in s.value for s in at.success)
+    at.selectbox(key="prep_agg_rows").set_value("age_band").run()
+    at.selectbox(key="prep_agg_cols").set_value("要介護度").run()
+    assert any("秘匿したセル" in c.value for c in at.caption)
+    result = at.session_state["prep_anonymized"][0]
+    assert {"氏名", "フリガナ", "電話番号", "被保険者番号", "住所", "生年月日"}.isdisjoint(result.columns)
+    assert {"age_band", "area_code"} <= set(result.columns)
+
+    at.text_input(key="prep_pub_name").set_value("kaigo_practice").run()
+    at.text_input(key="prep_pub_title").set_value("要介護認定（練習）").run()
+    at.button(key="prep_publish").click().run()
+    assert not at.exception, at.exception
+    assert any("公開しました" in s.value for s in at.success), [e.value for e in at.error]
+    ds = load_catalog()["kaigo_practice"]
+    assert ds.origin == "published" and ds.title_in("ja") == "要介護認定（練習）"
+
+
+def test_manage_published_dataset(own_data_dir):
+    at = open_page(PAGE)
+    assert at.selectbox(key="manage_dataset").value == "kaigo_practice"
+    assert any("公開の記録" in h.value for h in at.subheader)
+    at.checkbox(key="manage_withdraw_confirm").check().run()
+    at.button(key="manage_withdraw").click().run()
+    assert not at.exception, at.exception
+    assert "kaigo_practice" not in load_catalog()
+    assert at.selectbox(key="manage_copy").options  # the withdrawn copy is kept
+
+
+def test_english_interface(own_data_dir):
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.session_state["instructor"] = True
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value.startswith("Data preparation")
+
+
+def test_encoding_can_be_overridden_on_the_page(own_data_dir):
+    at = open_page(PAGE)
+    at.button(key="prep_use_sample").click().run()
+    at.selectbox(key="prep_encoding").set_value("utf-8").run()
+    assert not at.exception, at.exception
+    assert any("UTF-8 では正しく読めません" in e.value for e in at.error)
+    at.selectbox(key="prep_encoding").set_value("cp932").run()
+    assert not at.error and any("Shift_JIS" in i.value for i in at.info)

@@ -1,0 +1,177 @@
+"""Publishing: a passing dataset reaches the catalog and the published DuckDB; a failing one is refused;
+nothing is ever lost; every action is logged."""
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from lib import anonymize as an
+from lib import publishing, settings
+from lib.catalog import load_catalog
+
+
+@pytest.fixture(scope="module")
+def store(data_dir, tmp_path_factory):
+    """A data folder of this module's own, so published practice data does not reach other tests."""
+    from lib.store import get_store
+
+    previous = os.environ["WORKBENCH_DATA_DIR"]
+    os.environ["WORKBENCH_DATA_DIR"] = str(tmp_path_factory.mktemp("publishing-data"))
+    own = get_store()
+    own.published().close()
+    yield own
+    own.close()
+    os.environ["WORKBENCH_DATA_DIR"] = previous
+
+
+def records(n: int = 400, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "氏名": [f"見本 {i}" for i in range(n)],
+        "age_band": rng.choice(["65-74", "75-84", "85+"], n),
+        "sex": rng.choice(["男性", "女性"], n),
+        "care_level": rng.choice(["要支援1", "要介護1", "要介護3"], n),
+    })
+
+
+CLASSES = {"氏名": "direct", "age_band": "quasi", "sex": "quasi", "care_level": "sensitive"}
+
+
+def anonymized(n: int = 400, seed: int = 3):
+    plan = an.Plan(CLASSES, k=5, l=2, sensitive="care_level")
+    frame, report = an.anonymize(records(n, seed), plan)
+    return frame, report, plan
+
+
+def dictionary_for(frame, name, plan, report):
+    return publishing.build_dictionary(
+        frame, name, {"ja": "練習用 要介護認定", "en": "Practice care data"},
+        roles={"age_band": "age_band", "sex": "sex"},
+        anonymization=publishing.anonymization_summary(plan, report.to_dict()))
+
+
+def test_publish_appears_in_catalog_and_published_duckdb(store):
+    frame, report, plan = anonymized()
+    entry = publishing.publish(frame, dictionary_for(frame, "pub_care", plan, report), plan,
+                               published_by="講師 見本", report=report.to_dict(), store=store)
+    folder = settings.published_sources_dir() / "pub_care"
+    assert (folder / "pub_care.parquet").exists() and (folder / "pub_care.yaml").exists()
+    ds = load_catalog()["pub_care"]
+    assert ds.origin == "published" and ds.title_in("ja") == "練習用 要介護認定"
+    assert ds.column("age_band").role == "age_band" and "k=5" in ds.anonymization_in("ja")
+    cursor = store.published()
+    try:
+        count = cursor.execute('SELECT count(*) FROM "pub_care"').fetchone()[0]
+        columns = [r[0] for r in cursor.execute('DESCRIBE "pub_care"').fetchall()]
+    finally:
+        cursor.close()
+    assert count == len(frame) and "氏名" not in columns
+    log = publishing.publication_log("pub_care")
+    assert log[-1]["action"] == "publish" and log[-1]["by"] == "講師 見本"
+    assert log[-1]["plan"]["k"] == 5 and log[-1]["k_achieved"] >= 5 and entry["rows"] == len(frame)
+
+
+def test_a_dataset_failing_the_rule_is_refused(store):
+    raw = records()
+    plan = an.Plan(CLASSES, k=5)
+    before = store.published_tables()
+    with pytest.raises(publishing.PublishError) as caught:  # the name column is still there
+        publishing.publish(raw, publishing.build_dictionary(raw, "pub_raw", {"ja": "生", "en": "raw"}), plan,
+                           published_by="講師")
+    assert "直接識別子" in caught.value.text("ja")
+    unique = raw.drop(columns="氏名").assign(age_band=[str(i) for i in range(len(raw))])
+    with pytest.raises(publishing.PublishError) as caught:  # k = 1
+        publishing.publish(unique, publishing.build_dictionary(unique, "pub_raw", {"ja": "生", "en": "raw"}),
+                           plan, published_by="講師")
+    assert "k 匿名性が 1" in caught.value.text("ja")
+    low_l = raw.drop(columns="氏名").assign(care_level="要介護5")
+    with pytest.raises(publishing.PublishError) as caught:
+        publishing.publish(low_l, publishing.build_dictionary(low_l, "pub_raw", {"ja": "生", "en": "raw"}),
+                           an.Plan(CLASSES, k=5, l=2, sensitive="care_level"), published_by="講師")
+    assert "l 多様性が 1" in caught.value.text("ja")
+    assert not (settings.published_sources_dir() / "pub_raw").exists()
+    assert store.published_tables() == before
+    assert "pub_raw" not in load_catalog()
+
+
+def test_check_rule_agrees_with_the_report():
+    frame, report, plan = anonymized()
+    check = publishing.check_rule(frame, plan)
+    assert check.passed and check.k_achieved == report.k_achieved and check.l_achieved == report.l_achieved
+
+
+def test_replace_and_withdraw_keep_copies(store):
+    frame, report, plan = anonymized(seed=4)
+    publishing.publish(frame, dictionary_for(frame, "pub_keep", plan, report), plan, published_by="講師")
+    with pytest.raises(publishing.PublishError):
+        publishing.publish(frame, dictionary_for(frame, "pub_keep", plan, report), plan, published_by="講師")
+    smaller = frame.head(200)
+    smaller_checked = publishing.check_rule(smaller, plan)
+    if not smaller_checked.passed:
+        smaller = frame
+    publishing.publish(smaller, dictionary_for(smaller, "pub_keep", plan, report), plan, published_by="講師",
+                       replace=True, store=store)
+    copies = publishing.kept_copies("pub_keep")
+    assert len(copies) == 1 and (copies[0] / "pub_keep.parquet").exists()
+    assert len(pd.read_parquet(copies[0] / "pub_keep.parquet")) == len(frame)
+
+    publishing.withdraw("pub_keep", "講師", reason="練習の終わり", store=store)
+    assert "pub_keep" not in load_catalog() and "pub_keep" not in store.published_tables()
+    copies = publishing.kept_copies("pub_keep")
+    assert len(copies) == 2 and all((c / "pub_keep.yaml").exists() for c in copies)
+    actions = [e["action"] for e in publishing.publication_log("pub_keep")]
+    assert actions == ["publish", "replace", "withdraw"]
+
+    publishing.restore(copies[-1], "講師", store=store)
+    assert "pub_keep" in store.published_tables()
+
+
+def test_edit_dictionary(store):
+    frame, report, plan = anonymized(seed=5)
+    publishing.publish(frame, dictionary_for(frame, "pub_edit", plan, report), plan, published_by="講師", store=store)
+    publishing.edit_dictionary("pub_edit", {
+        "title": {"ja": "要介護認定（練習）", "en": "Care (practice)"},
+        "columns": {"care_level": {"label": {"ja": "要介護度", "en": "Care level"},
+                                   "description": {"ja": "認定の区分", "en": "Level"}}},
+    }, "講師", store=store)
+    ds = load_catalog()["pub_edit"]
+    assert ds.title_in("ja") == "要介護認定（練習）" and ds.column("care_level").label_in("ja") == "要介護度"
+    with pytest.raises(publishing.PublishError):
+        publishing.edit_dictionary("pub_edit", {"columns": {"sex": {"role": "no-such-role"}}}, "講師")
+    assert load_catalog()["pub_edit"].column("sex").role == "sex"  # the bad edit was undone
+    assert publishing.publication_log("pub_edit")[-1]["action"] == "edit_dictionary"
+
+
+def test_geo_dataset_is_published_as_geojson(store):
+    rng = np.random.default_rng(1)
+    n = 60
+    frame = gpd.GeoDataFrame({"kind": rng.choice(["公民館", "集会所"], n)},
+                             geometry=[shapely.box(139.30, 35.40, 139.31, 35.41)] * n, crs=4326)
+    plan = an.Plan({"kind": "quasi"}, k=5)
+    publishing.publish(frame, publishing.build_dictionary(frame, "pub_geo", {"ja": "場所", "en": "places"}), plan,
+                       published_by="講師", store=store)
+    assert (settings.published_sources_dir() / "pub_geo" / "pub_geo.geojson").exists()
+    assert load_catalog()["pub_geo"].is_geo
+    cursor = store.published()
+    try:
+        assert cursor.execute('SELECT count(*) FROM "pub_geo" WHERE ST_Area(geometry) > 0').fetchone()[0] == n
+    finally:
+        cursor.close()
+
+
+def test_dependants_of_a_dataset():
+    saved = [
+        {"kind": "chart", "title": "年齢別", "spec": {"dataset": "pub_care", "measure": "count"}},
+        {"kind": "map", "title": "地図", "spec": {"layers": [{"dataset": "areas"}, {"dataset": "pub_care"}]}},
+        {"kind": "chart", "title": "別", "spec": {"dataset": "population"}},
+        {"dataset": "survey"},
+        {"datasets": ["pub_care", "areas"]},
+    ]
+    found = publishing.dependants("pub_care", saved)
+    assert [s.get("title") for s in found] == ["年齢別", "地図", None]
+    assert publishing.dependants("survey", saved) == [{"dataset": "survey"}]
