@@ -1,0 +1,300 @@
+"""Widgets shared by the four session pages, the workspace and the instructor view."""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from lib.ui import actor, lang, require_group, store, tr, workspace
+from lib.ui.item_editor import Field, item_editor
+
+
+def session_header(session: int) -> dict:
+    """Title, the group, and where the course is; returns the joined member."""
+    from lib import course as course_lib
+
+    st.title(tr(f"page.session_{session}"))
+    member = require_group()
+    ws = workspace()
+    info = course_lib.course_info(ws.course(member["course_id"]))
+    st.caption(tr("session.header", group=member["group_name"], date=info.session_dates[session - 1].isoformat(),
+                  current=info.current_session))
+    if st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:"):
+        st.rerun()
+    return member
+
+
+# Material icons come with Streamlit's own font, so they show without an emoji font on the PC.
+DONE_MARK = ":green[:material/check_circle:]"
+TODO_MARK = ":gray[:material/radio_button_unchecked:]"
+
+
+def step_intro(step) -> None:
+    st.header(step.title(lang()), anchor=step.key)
+    st.write(step.explanation(lang()))
+    st.info(step.example(lang()), icon=":material/lightbulb:")
+
+
+def worksheet(group_id: str, step) -> None:
+    """The free-text worksheet of a step, shared by the group."""
+    from lib import curriculum
+
+    if not step.fields:
+        return
+    fields = [Field(name, curriculum.field_label(step.key, name, lang()),
+                    placeholder=curriculum.field_example(step.key, name, lang())) for name in step.fields]
+    item_editor(f"ws:{step.key}", group_id, "worksheet", fields,
+                item_id=curriculum.worksheet_id(group_id, step.key))
+
+
+def progress_panel(group_id: str, session: int) -> None:
+    """What is done in this session and what is still missing before the next."""
+    from lib import curriculum
+    from lib.catalog import load_catalog
+
+    st.header(tr("progress.title"), anchor="progress")
+    content = curriculum.load_content(workspace(), group_id)
+    results = curriculum.session_progress(content, session, load_catalog(), lang())
+    for result in results:
+        icon = DONE_MARK if result.done else TODO_MARK
+        st.markdown(f"{icon} **{result.step.title(lang())}** — "
+                    f"{tr('progress.done') if result.done else tr('progress.todo')}")
+    missing = [m for r in results for m in r.missing]
+    if missing:
+        st.warning(tr("progress.before_next") + "\n\n" + "\n".join(f"- {m}" for m in missing))
+    else:
+        st.success(tr("progress.all_done"))
+
+
+def _apply_tree_edit(group_id: str, edit: Callable[[dict], dict]) -> None:
+    """Apply one tree operation to the newest stored tree.
+
+    A tree edit is an operation (add / rename / move / delete), not a whole new
+    tree, so when another member saved in between it is applied again to their
+    version: both edits survive, and an edit that no longer fits is reported.
+    """
+    from lib import curriculum, logic_tree
+    from lib.workspace import Conflict
+
+    ws = workspace()
+    item_id = curriculum.logic_tree_id(group_id)
+    for _attempt in range(5):
+        item = ws.item(item_id)
+        try:
+            tree = edit(item.payload)
+            ws.update_item(item_id, tree, item.version, actor())
+            return
+        except logic_tree.TreeError as exc:
+            st.session_state["tree:error"] = tr(exc.key)
+            return
+        except Conflict:
+            continue
+    st.session_state["tree:error"] = tr("tree.busy")
+
+
+def _tree_op(group_id: str, op: str) -> None:
+    from lib import logic_tree
+
+    ss = st.session_state
+    if op == "add":
+        label = ss.get("tree:add_label", "")
+        _apply_tree_edit(group_id, lambda tree: logic_tree.add_node(tree, ss["tree:add_parent"], label)[0])
+        if "tree:error" not in ss:
+            ss["tree:add_label"] = ""
+    elif op == "rename":
+        _apply_tree_edit(group_id, lambda tree: logic_tree.rename_node(tree, ss["tree:rename_node"],
+                                                                        ss.get("tree:rename_label", "")))
+    elif op == "move":
+        _apply_tree_edit(group_id, lambda tree: logic_tree.move_node(tree, ss["tree:move_node"],
+                                                                      ss["tree:move_parent"]))
+    elif op == "delete":
+        _apply_tree_edit(group_id, lambda tree: logic_tree.delete_node(tree, ss["tree:delete_node"]))
+
+
+def _start_tree(group_id: str) -> None:
+    from lib import curriculum, logic_tree
+    from lib.workspace import Conflict
+
+    try:
+        root_label = st.session_state.get("tree:root", "")
+        workspace().create_item(group_id, "logic_tree", logic_tree.new_tree(root_label), actor(),
+                                item_id=curriculum.logic_tree_id(group_id))
+    except logic_tree.TreeError as exc:
+        st.session_state["tree:error"] = tr(exc.key)
+    except Conflict:
+        pass  # another member started it first: theirs is shown
+
+
+def logic_tree_editor(group_id: str) -> None:
+    """The why-why tree: its diagram, and add / rename / move / delete."""
+    from lib import curriculum, logic_tree
+
+    st.subheader(tr("tree.title"), anchor="logic-tree")
+    st.caption(tr("tree.lead"))
+    item = workspace().item(curriculum.logic_tree_id(group_id))
+    if item is None:
+        problem = (workspace().item(curriculum.worksheet_id(group_id, "step0")) or None)
+        default = problem.payload.get("problem", "") if problem else ""
+        if not st.session_state.get("tree:root"):
+            st.session_state["tree:root"] = default
+        st.text_input(tr("tree.root"), key="tree:root")
+        st.button(tr("tree.start"), key="tree:start", on_click=_start_tree, args=(group_id,))
+        if "tree:error" in st.session_state:
+            st.error(st.session_state.pop("tree:error"))
+        return
+    tree = item.payload
+    st.graphviz_chart(logic_tree.to_dot(tree), width="stretch")
+    st.caption(tr("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
+                  version=item.version) + " ・ " + tr("tree.depth", depth=logic_tree.depth(tree)))
+    rows = logic_tree.outline(tree)
+    ids = [node["id"] for _level, node in rows]
+    labels = {node["id"]: ("　" * (level - 1)) + node["label"] for level, node in rows}
+    non_root = ids[1:]
+    add, rename, move, delete = st.tabs([tr("tree.add"), tr("tree.rename"), tr("tree.move"), tr("tree.delete")])
+    with add:
+        st.selectbox(tr("tree.parent"), ids, format_func=labels.get, key="tree:add_parent")
+        st.text_input(tr("tree.cause"), key="tree:add_label", placeholder=tr("tree.cause_example"))
+        st.button(tr("tree.add"), key="tree:add", on_click=_tree_op, args=(group_id, "add"), type="primary")
+    with rename:
+        st.selectbox(tr("tree.node"), ids, format_func=labels.get, key="tree:rename_node")
+        st.text_input(tr("tree.new_label"), key="tree:rename_label")
+        st.button(tr("tree.rename"), key="tree:rename", on_click=_tree_op, args=(group_id, "rename"))
+    with move:
+        if non_root:
+            st.selectbox(tr("tree.node"), non_root, format_func=labels.get, key="tree:move_node")
+            st.selectbox(tr("tree.new_parent"), ids, format_func=labels.get, key="tree:move_parent")
+            st.button(tr("tree.move"), key="tree:move", on_click=_tree_op, args=(group_id, "move"))
+    with delete:
+        if non_root:
+            st.selectbox(tr("tree.node"), non_root, format_func=labels.get, key="tree:delete_node")
+            st.caption(tr("tree.delete_note"))
+            st.button(tr("tree.delete"), key="tree:delete", on_click=_tree_op, args=(group_id, "delete"))
+    if "tree:error" in st.session_state:
+        st.error(st.session_state.pop("tree:error"))
+
+
+def dataset_label(name: str) -> str:
+    from lib.catalog import load_catalog
+
+    catalog = load_catalog()
+    return f"{catalog[name].title_in(lang())}（{name}）" if name in catalog else name
+
+
+def column_options(dataset: str | None) -> list[str]:
+    from lib.catalog import load_catalog
+
+    ds = load_catalog().get(dataset or "")
+    return [c.name for c in ds.data_columns] if ds else []
+
+
+def column_label(dataset: str | None, name: str) -> str:
+    from lib.catalog import load_catalog
+
+    ds = load_catalog().get(dataset or "")
+    if ds is not None and ds.has_column(name):
+        return f"{ds.column(name).label_in(lang())}（{name}）"
+    return name
+
+
+def safe_page_link(target, page: str, label: str, icon: str) -> None:
+    """A link to another page, left out when that page is not in the navigation."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        target.page_link(page, label=label, icon=icon)
+    except (StreamlitAPIException, KeyError):
+        pass
+
+
+def verdict_rows(findings: list, hypotheses: list) -> list[dict]:
+    """Per hypothesis: its verdicts from the findings (newest last)."""
+    rows = []
+    for h in hypotheses:
+        verdicts = [tr(f"verdict.{f.payload['verdict']}") for f in findings
+                    if f.payload.get("hypothesis_id") == h.item_id and f.payload.get("verdict")]
+        rows.append({tr("finding.hypothesis"): h.payload.get("text", ""),
+                     tr("finding.verdict"): "、".join(verdicts) or "—"})
+    return rows
+
+
+def logic_model_dot(model: dict) -> str:
+    from lib import logic_model
+
+    return logic_model.to_dot(model, {part: tr(f"model.{part}") for part in ("activities", "outputs", "outcomes")})
+
+
+def show_evidence(kind: str, spec: dict, key: str) -> None:
+    """Draw a saved chart or map from its spec (the spec is what is saved, never a picture)."""
+    from lib.catalog import load_catalog
+
+    catalog = load_catalog()
+    try:
+        if kind == "chart":
+            from lib.chart_figure import build_figure
+            from lib.chart_spec import ChartSpec
+            from lib.chart_sql import run_chart
+
+            chart = ChartSpec.from_dict(spec)
+            frame = run_chart(store().published(), chart, catalog)
+            st.plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
+        else:
+            from streamlit_folium import st_folium
+
+            from lib.map_data import build_map_data
+            from lib.map_render import render_map
+            from lib.map_spec import MapSpec
+
+            data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
+            st_folium(render_map(data, lang()), height=460, key=key, returned_objects=[])
+    except Exception as exc:  # noqa: BLE001 - a sentence for the user, the detail folded away
+        st.error(tr("evidence.cannot_draw"))
+        with st.expander("詳細" if lang() == "ja" else "Details"):
+            st.code(f"{type(exc).__name__}: {exc}", language=None)
+
+
+def _summary(payload: dict | None) -> str:
+    if not payload:
+        return "—"
+    for name in ("title", "text", "sentence", "task", "problem", "goal", "presentation", "data_sources"):
+        if payload.get(name):
+            return str(payload[name])[:60]
+    if payload.get("method"):
+        method, display = payload["method"], payload.get("display", "chart")
+        return f"{tr(f'method.{method}')} × {tr(f'display.{display}')}"
+    if "nodes" in payload:
+        return " / ".join(n["label"] for n in payload["nodes"][:4])[:60]
+    if "activities" in payload:
+        return " / ".join(payload.get("activities") or [])[:60]
+    return ", ".join(f"{k}" for k in list(payload)[:4])
+
+
+def history_view(group_id: str, limit: int = 200) -> None:
+    """Who changed what and when, with restore of an earlier version."""
+    from lib.workspace import Conflict, WorkspaceError
+
+    ws = workspace()
+    changes = ws.history(group_id=group_id, limit=limit)
+    if not changes:
+        st.caption(tr("history.none"))
+        return
+    st.dataframe([{
+        tr("history.when"): c.at.strftime("%m/%d %H:%M:%S"), tr("history.who"): c.actor,
+        tr("history.what"): tr(f"history.action.{c.action}"),
+        tr("history.kind"): tr(f"kind.{c.kind}"), tr("history.version"): c.version,
+        tr("history.content"): _summary(c.after if c.after is not None else c.before),
+    } for c in changes], hide_index=True, width="stretch")
+    st.markdown(f"**{tr('history.restore_title')}**")
+    choices = [(c.item_id, c.version) for c in changes if c.action != "delete"]
+    labels = {(c.item_id, c.version): f"{tr(f'kind.{c.kind}')} v{c.version} — {_summary(c.after)} "
+                                      f"（{c.actor}, {c.at.strftime('%m/%d %H:%M')}）" for c in changes}
+    choice = st.selectbox(tr("history.restore_choose"), choices, format_func=labels.get, key="history:choice")
+    if st.button(tr("history.restore"), key="history:restore") and choice:
+        item_id, version = choice
+        current = ws.item(item_id)
+        try:
+            ws.restore(item_id, version, current.version, actor())
+        except (Conflict, WorkspaceError):
+            st.error(tr("history.restore_failed"))
+        else:
+            st.toast(tr("history.restored", version=version), icon=":material/history:")
+            st.rerun()

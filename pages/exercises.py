@@ -1,0 +1,61 @@
+"""Exercises: choose a theme, read its story, answer the auto-checked questions."""
+import streamlit as st
+
+from lib import exercises, ui
+from lib.ui import session_widgets as widgets
+from lib.user_sql import UserQueryError
+
+st.title(ui.tr("page.exercises"))
+st.write(ui.tr("ex.lead"))
+themes, errors = exercises.load_exercises()
+for error in errors:
+    st.warning(error)
+if not themes:
+    st.info(ui.tr("ex.none"))
+    st.stop()
+lang = ui.lang()
+chosen = st.selectbox(ui.tr("ex.choose"), [e.id for e in themes], key="ex_theme",
+                      format_func=lambda i: next(f"{e.theme_in(lang)}：{e.title_in(lang)}" for e in themes if e.id == i))
+exercise = next(e for e in themes if e.id == chosen)
+
+st.header(exercise.title_in(lang))
+st.subheader(ui.tr("ex.story"))
+st.write(exercise.story_in(lang))
+left, right = st.columns(2)
+with left:
+    st.subheader(ui.tr("ex.hypotheses"))
+    st.markdown("\n".join(f"- {h}" for h in exercise.hypotheses_in(lang)))
+with right:
+    st.subheader(ui.tr("ex.datasets"))
+    st.markdown("\n".join(f"- {widgets.dataset_label(d)}" for d in exercise.datasets))
+    widgets.safe_page_link(st, "pages/catalog.py", ui.tr("page.catalog"), ":material/folder_open:")
+
+st.subheader(ui.tr("ex.questions"))
+member = ui.current_member()
+if member is None:
+    st.caption(ui.tr("ex.not_saved"))
+for number, question in enumerate(exercise.questions, start=1):
+    with st.container(border=True):
+        st.markdown(f"**{ui.tr('ex.question', n=number)}** {question.text_in(lang)}")
+        key = f"ex:{exercise.id}:{question.id}"
+        answer = st.text_input(ui.tr("ex.answer", unit=question.unit_in(lang) or "-"), key=key)
+        if question.hint:
+            with st.expander(ui.tr("ex.hint")):
+                st.write(question.hint_in(lang))
+        if st.button(ui.tr("ex.check"), key=key + ":check"):
+            try:
+                result = exercises.check_answer(question, answer, ui.store().published())
+            except (UserQueryError, exercises.ExerciseError) as exc:
+                st.error(ui.tr("ex.broken", detail=str(exc)))
+                continue
+            if result.given is None:
+                st.warning(ui.tr("ex.not_a_number"))
+                continue
+            if result.correct:
+                st.success(ui.tr("ex.correct", expected=f"{result.expected:,.6g}"))
+            else:
+                st.error(ui.tr("ex.wrong"))
+            if member is not None:
+                ui.workspace().create_item(member["group_id"], "exercise_answer", {
+                    "exercise": exercise.id, "question": question.id, "answer": answer,
+                    "correct": result.correct}, ui.actor())

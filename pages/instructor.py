@@ -1,0 +1,164 @@
+"""The instructor's view: every group's progress at a glance, their work, comments, the course."""
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from lib import course, curriculum, exercises, logic_tree, ui
+from lib.catalog import load_catalog
+from lib.ui import session_widgets as widgets
+
+ui.require_instructor()
+st.title(ui.tr("page.instructor"))
+ws = ui.workspace()
+lang = ui.lang()
+catalog = load_catalog()
+all_courses = course.courses(ws)
+current = course.current_course(ws)
+course_ids = [c.course_id for c in all_courses]
+course_id = st.selectbox(ui.tr("inst.course"), course_ids, index=course_ids.index(current.course_id),
+                         format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
+                         key="inst_course")
+info = next(c for c in all_courses if c.course_id == course_id)
+groups = ws.groups(course_id)
+st.caption(ui.tr("inst.course_line", municipality=info.municipality, session=info.current_session,
+                 dates=" / ".join(d.isoformat() for d in info.session_dates)))
+if st.button(ui.tr("ws.refresh"), icon=":material/refresh:"):
+    st.rerun()
+
+overview, detail, running, setup, themes = st.tabs([
+    ui.tr("inst.overview"), ui.tr("inst.detail"), ui.tr("inst.running"), ui.tr("inst.setup"), ui.tr("inst.themes")])
+
+with overview:
+    rows = []
+    for g in groups:
+        results = curriculum.progress(curriculum.load_content(ws, g.group_id), catalog, lang)
+        row = {ui.tr("inst.group"): g.name + ("（" + ui.tr("inst.example") + "）" if course.is_example(g) else ""),
+               ui.tr("inst.members"): len(ws.members(g.group_id))}
+        row.update({r.step.key.replace("step", "Step "): ui.tr("progress.done") if r.done else "—" for r in results})
+        changes = ws.history(group_id=g.group_id, limit=1)
+        row[ui.tr("inst.last_change")] = (f"{changes[0].actor} {changes[0].at.strftime('%m/%d %H:%M')}"
+                                          if changes else "—")
+        rows.append(row)
+    # st.table: a few rows, readable as text (and by the browser test).
+    st.table(pd.DataFrame(rows).set_index(ui.tr("inst.group")))
+    st.caption(" ／ ".join(s.title(lang) for s in curriculum.STEPS))
+
+with detail:
+    group_ids = [g.group_id for g in groups]
+    group_id = st.selectbox(ui.tr("inst.group"), group_ids, key="inst_group",
+                            format_func=lambda gid: next(g.name for g in groups if g.group_id == gid))
+    group = ws.group(group_id)
+    content = curriculum.load_content(ws, group_id)
+    st.markdown(ui.tr("wspage.members") + " " + ("、".join(f"{m.name}（{m.department}）"
+                                                          for m in ws.members(group_id)) or "—"))
+    for result in curriculum.progress(content, catalog, lang):
+        with st.expander(f"{widgets.DONE_MARK if result.done else widgets.TODO_MARK} {result.step.title(lang)}"):
+            sheet = content.worksheets.get(result.step.key) or {}
+            for name in result.step.fields:
+                st.markdown(f"**{curriculum.field_label(result.step.key, name, lang)}**")
+                st.write(sheet.get(name) or "—")
+            if result.step.key == "step1":
+                if content.tree:
+                    st.graphviz_chart(logic_tree.to_dot(content.tree), width="stretch")
+                for h in content.hypotheses:
+                    st.markdown(f"- {h.payload.get('text', '')} — {widgets.dataset_label(h.payload.get('dataset', ''))}"
+                                f"：{'、'.join(h.payload.get('columns') or [])}")
+            if result.step.key == "step3":
+                for s in content.sketches:
+                    method, display = s.payload.get("method"), s.payload.get("display")
+                    st.markdown(f"- {ui.tr(f'method.{method}')} × {ui.tr(f'display.{display}')} — "
+                                f"{widgets.dataset_label(s.payload.get('dataset', ''))}")
+            if result.step.key == "step4":
+                for e in content.evidence:
+                    st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: {e.payload.get('title', '')}"
+                                f"（{e.created_by}）")
+                    if st.toggle(ui.tr("wspage.show"), key=f"inst_show:{e.item_id}"):
+                        widgets.show_evidence(e.kind, e.payload.get("spec") or {}, f"inst_ev:{e.item_id}")
+            if result.step.key == "step5":
+                st.dataframe(widgets.verdict_rows(content.findings, content.hypotheses), hide_index=True, width="stretch")
+                for f in content.findings:
+                    strength = f.payload.get("strength")
+                    st.markdown(f"- {f.payload.get('sentence', '')}（{ui.tr(f'strength.{strength}')}）")
+            if result.step.key == "step6":
+                for p in content.policies:
+                    st.markdown(f"- **{p.payload.get('title', '')}** {p.payload.get('description', '')}")
+            if result.step.key == "step7" and content.logic_model:
+                st.graphviz_chart(widgets.logic_model_dot(content.logic_model), width="stretch")
+                st.dataframe(content.logic_model.get("kpis") or [], hide_index=True, width="stretch")
+            for missing in result.missing:
+                st.caption(widgets.TODO_MARK + " " + missing)
+    st.subheader(ui.tr("inst.comment"))
+    with st.form("inst_comment", clear_on_submit=True):
+        text = st.text_area(ui.tr("inst.comment_text"), key="inst_comment_text")
+        if st.form_submit_button(ui.tr("inst.comment_send")) and text.strip():
+            ws.create_item(group_id, "comment", {"text": text.strip()}, ui.actor())
+            st.success(ui.tr("inst.comment_sent", group=group.name))
+    for comment in reversed(ws.items(group_id, "comment")):
+        st.caption(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: {comment.payload.get('text')}")
+    with st.expander(ui.tr("wspage.history")):
+        widgets.history_view(group_id, limit=50)
+
+with running:
+    st.metric(ui.tr("inst.current_session"), ui.tr(f"page.session_{info.current_session}"))
+    if info.current_session < 4 and st.button(ui.tr("inst.next_session"), type="primary", key="inst_next"):
+        course.move_to_session(ws, course_id, info.current_session + 1, ui.actor(), lang)
+        st.rerun()
+    session_titles = {n: ui.tr(f"page.session_{n}") for n in course.SESSIONS}
+    session = st.selectbox(ui.tr("inst.set_session"), course.SESSIONS, index=info.current_session - 1,
+                           format_func=session_titles.get, key="inst_session")
+    if st.button(ui.tr("inst.set_session_button"), key="inst_set_session") and session != info.current_session:
+        course.move_to_session(ws, course_id, session, ui.actor(), lang)
+        st.rerun()
+
+with setup:
+    st.subheader(ui.tr("inst.join_codes"))
+    st.table(pd.DataFrame([{ui.tr("inst.group"): g.name, ui.tr("inst.join_code"): g.join_code,
+                            ui.tr("inst.members"): len(ws.members(g.group_id))}
+                           for g in groups if not course.is_example(g)]).set_index(ui.tr("inst.group")))
+    with st.form("inst_add_group", clear_on_submit=True):
+        new_group = st.text_input(ui.tr("inst.new_group"), key="inst_new_group")
+        if st.form_submit_button(ui.tr("inst.add_group")):
+            try:
+                course.add_group(ws, course_id, new_group, lang)
+                st.rerun()
+            except course.CourseError as exc:
+                st.error(str(exc))
+    st.subheader(ui.tr("inst.new_course"))
+    with st.form("inst_new_course"):
+        name = st.text_input(ui.tr("inst.course_name"), key="inst_course_name")
+        municipality = st.text_input(ui.tr("inst.municipality"), key="inst_municipality")
+        start = date.today()
+        date_columns = st.columns(4)
+        dates = [date_columns[i].date_input(ui.tr(f"page.session_{i + 1}"), start + timedelta(days=14 * i),
+                                            key=f"inst_date_{i}") for i in range(4)]
+        group_text = st.text_area(ui.tr("inst.group_names"), "A班\nB班\nC班", key="inst_group_names")
+        if st.form_submit_button(ui.tr("inst.create_course"), type="primary"):
+            try:
+                created, _ = course.create_course(ws, name, municipality, dates, group_text.splitlines(),
+                                                  ui.actor(), lang)
+            except course.CourseError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["inst_course"] = created.course_id
+                st.rerun()
+
+with themes:
+    st.write(ui.tr("inst.theme_lead"))
+    with st.form("inst_theme"):
+        yaml_text = st.text_area(ui.tr("inst.theme_yaml"), height=300, key="inst_theme_yaml")
+        if st.form_submit_button(ui.tr("inst.theme_add")):
+            try:
+                added = exercises.add_exercise_from_text(yaml_text)
+            except exercises.ExerciseError as exc:
+                st.error(str(exc))
+            else:
+                st.success(ui.tr("inst.theme_added", title=added.title_in(lang)))
+    loaded, errors = exercises.load_exercises()
+    st.markdown("\n".join(f"- {e.theme_in(lang)}：{e.title_in(lang)}（{e.path.name}）" for e in loaded))
+    for error in errors:
+        st.warning(error)
+
+if st.sidebar.button(ui.tr("inst.logout"), key="inst_logout"):
+    st.session_state.pop("instructor", None)
+    st.rerun()

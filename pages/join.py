@@ -1,0 +1,44 @@
+"""参加する: choose your group, type its join code, and your name and department."""
+import streamlit as st
+
+from lib import course, ui
+
+st.title(ui.tr("join.title"))
+ws = ui.workspace()
+member = ui.current_member()
+if member is not None:
+    st.success(ui.tr("join.already", group=member["group_name"], name=member["name"]))
+    st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")
+    if st.button(ui.tr("join.leave")):
+        del st.session_state["member"]
+        st.rerun()
+    st.stop()
+
+current = course.current_course(ws)
+if current is None:
+    st.info(ui.tr("join.no_course"))
+    st.stop()
+st.write(ui.tr("join.lead", course=current.name))
+groups = [g for g in ws.groups(current.course_id) if not course.is_example(g)]
+with st.form("join"):
+    group_id = st.selectbox(ui.tr("join.group"), [g.group_id for g in groups],
+                            format_func=lambda gid: next(g.name for g in groups if g.group_id == gid),
+                            key="join_group")
+    code = st.text_input(ui.tr("join.code"), placeholder="ABC-234", key="join_code")
+    name = st.text_input(ui.tr("join.name"), key="join_name")
+    department = st.text_input(ui.tr("join.department"), placeholder=ui.tr("join.department_example"),
+                               key="join_department")
+    st.caption(ui.tr("join.no_email"))
+    submitted = st.form_submit_button(ui.tr("join.submit"), type="primary")
+if submitted:
+    try:
+        joined = course.join_group(ws, group_id, code, name, department, ui.lang())
+    except course.CourseError as exc:
+        st.error(str(exc))
+    else:
+        group = ws.group(group_id)
+        st.session_state["member"] = {
+            "group_id": group.group_id, "group_name": group.name, "course_id": group.course_id,
+            "member_id": joined.member_id, "name": joined.name, "department": joined.department,
+        }
+        st.rerun()

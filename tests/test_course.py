@@ -1,0 +1,75 @@
+"""Courses: four dates, 2–6 groups, readable join codes, joining, the current session."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from lib import course
+from lib.workspace import Workspace
+
+DATES = [date(2026, 6, 5), date(2026, 6, 19), date(2026, 7, 3), date(2026, 7, 17)]
+
+
+@pytest.fixture()
+def ws(tmp_path):
+    con = duckdb.connect(str(tmp_path / "ws.duckdb"))
+    yield Workspace(con.cursor)
+    con.close()
+
+
+def test_create_course_with_groups_and_readable_join_codes(ws):
+    info, groups = course.create_course(ws, "令和8年度 研修", "みどり野市", DATES, ["A班", "B班", "C班"], "講師")
+    assert info.current_session == 1 and info.session_dates == tuple(DATES)
+    assert [g.name for g in groups] == ["A班", "B班", "C班"]
+    for g in groups:
+        assert len(g.join_code) == 7 and g.join_code[3] == "-"
+        assert not set(g.join_code.replace("-", "")) & set("01ILO")
+    assert len({g.join_code for g in groups}) == 3
+
+
+@pytest.mark.parametrize("names, dates, message", [
+    (["A班"], DATES, "2〜6"),
+    ([f"{n}班" for n in "ABCDEFG"], DATES, "2〜6"),
+    (["A班", "A班"], DATES, "同じ名前"),
+    (["A班", "B班"], DATES[:3], "4 回"),
+    (["A班", "B班"], list(reversed(DATES)), "順に"),
+])
+def test_bad_courses_are_refused_in_japanese(ws, names, dates, message):
+    with pytest.raises(course.CourseError, match=message):
+        course.create_course(ws, "研修", "みどり野市", dates, names, "講師")
+
+
+def test_join_checks_code_name_and_department(ws):
+    _info, groups = course.create_course(ws, "研修", "みどり野市", DATES, ["A班", "B班"], "講師")
+    group = groups[0]
+    typed = group.join_code.lower().replace("-", " ")
+    member = course.join_group(ws, group.group_id, typed, "山田 花子", "企画課")
+    assert ws.members(group.group_id)[0].member_id == member.member_id
+    with pytest.raises(course.CourseError, match="参加コードが違います"):
+        course.join_group(ws, group.group_id, groups[1].join_code, "佐藤", "税務課")
+    with pytest.raises(course.CourseError, match="氏名と所属"):
+        course.join_group(ws, group.group_id, group.join_code, "", "税務課")
+    assert len(ws.members(group.group_id)) == 1
+
+
+def test_example_group_cannot_be_joined(ws):
+    info, _ = course.create_course(ws, "研修", "みどり野市", DATES, ["A班", "B班"], "講師")
+    example = course.add_group(ws, info.course_id, "見本", example=True)
+    with pytest.raises(course.CourseError, match="完成例"):
+        course.join_group(ws, example.group_id, example.join_code, "山田", "企画課")
+
+
+def test_move_to_next_session_and_current_course(ws):
+    demo, _ = course.create_course(ws, "デモ", "みどり野市", DATES, ["A班", "B班"], "system", is_demo=True)
+    assert course.current_course(ws).course_id == demo.course_id
+    real, _ = course.create_course(ws, "本番", "みどり野市", DATES, ["A班", "B班"], "講師")
+    assert course.current_course(ws).course_id == real.course_id
+    moved = course.move_to_session(ws, real.course_id, 2, "講師")
+    assert moved.current_session == 2 and moved.version == 2
+    with pytest.raises(course.CourseError):
+        course.move_to_session(ws, real.course_id, 5, "講師")
+    with pytest.raises(course.CourseError, match="2〜6"):
+        for n in range(5):
+            course.add_group(ws, real.course_id, f"追加{n}")
