@@ -1,0 +1,42 @@
+"""The instructor downloads every group's deck (zip) and the course summary for the municipality's records."""
+import streamlit as st
+
+from lib import course, course_summary, ui
+from lib.catalog import load_catalog
+
+ui.require_instructor()
+st.title(ui.tr("page.instructor_exports"))
+st.caption(ui.tr("inst_exports.lead"))
+ws = ui.workspace()
+lang = ui.lang()
+catalog = load_catalog()
+all_courses = course.courses(ws)
+current = course.current_course(ws)
+course_ids = [c.course_id for c in all_courses]
+course_id = st.selectbox(ui.tr("inst_exports.course"), course_ids, index=course_ids.index(current.course_id),
+                         format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
+                         key="exports_course")
+info = next(c for c in all_courses if c.course_id == course_id)
+
+st.subheader(ui.tr("inst_exports.summary"))
+summaries = course_summary.course_summaries(ws, course_id, catalog, lang)
+markdown = course_summary.summary_markdown(summaries, info, lang)
+left, right = st.columns(2)
+left.download_button(ui.tr("inst_exports.summary_xlsx"), course_summary.summary_xlsx(summaries, info, lang),
+                     "研修のまとめ.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     icon=":material/table_view:", key="exports_xlsx", width="stretch")
+right.download_button(ui.tr("inst_exports.summary_md"), markdown.encode("utf-8"), "研修のまとめ.md",
+                      "text/markdown", icon=":material/description:", key="exports_md", width="stretch")
+with st.expander(ui.tr("inst_exports.summary"), expanded=True):
+    st.markdown(markdown)
+
+st.subheader(ui.tr("inst_exports.zip"))
+zip_key = f"exports_zip:{course_id}"
+if st.button(ui.tr("inst_exports.make_zip"), icon=":material/inventory_2:", type="primary", key="exports_make_zip"):
+    with st.spinner(ui.tr("inst_exports.making_zip")):
+        st.session_state[zip_key] = course_summary.deliverables_zip(ws, ui.store(), catalog, course_id, lang)
+if st.session_state.get(zip_key):
+    data = st.session_state[zip_key]
+    st.success(ui.tr("inst_exports.zip_ready", groups=len(summaries), size=f"{len(data) / 1e6:.1f} MB"))
+    st.download_button(ui.tr("inst_exports.zip"), data, "発表資料_全グループ.zip", "application/zip", icon=":material/download:",
+                       key="exports_zip_download")

@@ -1,0 +1,263 @@
+"""発表資料: the group's deck (storyline, slides, charts and maps, notes), presentation mode, exports."""
+import pandas as pd
+import streamlit as st
+
+from lib import course, deliverables, ui
+from lib.catalog import load_catalog
+from lib.deck_evidence import source_text, spec_sources
+from lib.ui import session_widgets as widgets
+from lib.workspace import Conflict
+
+ws = ui.workspace()
+lang = ui.lang()
+catalog = load_catalog()
+member = ui.current_member()
+
+# Whose deck: a member edits their group's; the instructor picks any group; a guest sees the finished example.
+if member is not None:
+    group = ws.group(member["group_id"])
+    editable = True
+else:
+    current = course.current_course(ws)
+    groups = [g for c in course.courses(ws) for g in ws.groups(c.course_id)]
+    if ui.is_instructor():
+        choices = [g.group_id for g in groups]
+        chosen = st.sidebar.selectbox(ui.tr("pres.instructor_group"), choices, key="pres_group",
+                                      format_func=lambda gid: next(g.name for g in groups if g.group_id == gid))
+        group, editable = ws.group(chosen), True
+    else:
+        group, editable = next((g for g in groups if course.is_example(g)), None), False
+        if group is None:
+            ui.require_group()
+group_id = group.group_id
+STATE = f"pres:{group_id}"
+MODE = "pres_mode"
+
+
+def load_draft() -> None:
+    """The stored deck (or a pre-filled draft) into this browser's editing state."""
+    deck, version = deliverables.current_deck(ws, group_id, catalog, lang)
+    for key in [k for k in st.session_state if str(k).startswith(f"{STATE}:")]:
+        del st.session_state[key]
+    st.session_state[STATE] = {"deck": deck, "version": version, "dirty": False}
+
+
+if STATE not in st.session_state:
+    load_draft()
+draft = st.session_state[STATE]
+
+
+def change(deck: dict) -> None:
+    draft["deck"], draft["dirty"] = deck, True
+
+
+def edit_field(index: int, name: str, widget_key: str) -> None:
+    value = st.session_state[widget_key]
+    if name == "bullets":
+        value = [line.strip() for line in str(value).splitlines() if line.strip()]
+    change(deliverables.update_slide(draft["deck"], index, **{name: value}))
+
+
+def set_title() -> None:
+    change({**draft["deck"], "title": st.session_state[f"{STATE}:title"]})
+
+
+def save() -> None:
+    try:
+        item = deliverables.save_deck(ws, group_id, draft["deck"], draft["version"], ui.actor())
+    except Conflict:
+        st.session_state[f"{STATE}:conflict"] = True
+        return
+    draft["version"], draft["dirty"] = item.version, False
+    st.session_state[f"{STATE}:saved"] = item.version
+
+
+def rebuild() -> None:
+    st.session_state.pop(f"{STATE}:title", None)
+    content = deliverables.curriculum.load_content(ws, group_id)
+    change({**deliverables.prefill_deck(content, catalog, lang, group.name)})
+
+
+evidence = {item.item_id: item for item in deliverables.evidence_items(ws, group_id)}
+
+
+def evidence_label(item_id: str) -> str:
+    if not item_id:
+        return ui.tr("pres.no_evidence")
+    item = evidence.get(item_id)
+    if item is None:
+        return ui.tr("pres.evidence_deleted")
+    return f"{'📊' if item.kind == 'chart' else '🗺️'} {item.payload.get('title', '')}"
+
+
+def draw_slide(slide: dict, key: str, large: bool = False) -> None:
+    """One slide as the audience sees it."""
+    st.caption(deliverables.section_label(slide["section"], lang))
+    st.markdown(f"{'#' if large else '###'} {slide['title']}")
+    item = evidence.get(slide["evidence"])
+    bullets = "\n".join(f"- {b}" for b in slide["bullets"])
+    if item is not None:
+        left, right = st.columns([2, 1]) if bullets else (st.container(), None)
+        with left:
+            widgets.show_evidence(item.kind, item.payload.get("spec") or {}, key)
+        if right is not None:
+            right.markdown(bullets)
+        st.caption(source_text(spec_sources(catalog, item.kind, item.payload.get("spec") or {}, lang), lang,
+                               short=True))
+    elif bullets:
+        st.markdown(bullets)
+    if slide["table"]:
+        st.table(pd.DataFrame(slide["table"]["rows"], columns=slide["table"]["columns"]))
+
+
+slides = draft["deck"]["slides"]
+mode = st.session_state.get(MODE, "edit")
+
+# --- presentation mode: one slide at a time, full width, no sidebar ---------------------
+if mode == "present":
+    st.markdown("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], header "
+                "{display: none !important;} .block-container {max-width: 100% !important; padding-top: 1rem;}"
+                " [data-testid='stMarkdownContainer'] li, [data-testid='stMarkdownContainer'] p "
+                "{font-size: 1.45rem;}</style>", unsafe_allow_html=True)
+    total = len(slides) + 1
+    index = min(st.session_state.get("pres_index", 0), total - 1)
+    previous, position, following, leave = st.columns([1, 3, 1, 1.4])
+    if previous.button(ui.tr("pres.prev"), icon=":material/arrow_back:", disabled=index == 0, key="pres_prev", width="stretch"):
+        st.session_state["pres_index"] = index - 1
+        st.rerun()
+    if following.button(ui.tr("pres.next"), icon=":material/arrow_forward:", disabled=index >= total - 1, key="pres_next", width="stretch"):
+        st.session_state["pres_index"] = index + 1
+        st.rerun()
+    if leave.button(ui.tr("pres.exit"), icon=":material/close:", key="pres_exit", width="stretch"):
+        st.session_state[MODE] = "edit"
+        st.rerun()
+    position.markdown(f"<div style='text-align:center; font-size:1.2rem'>{ui.tr('pres.slide_of', n=index + 1, total=total)}</div>",
+                      unsafe_allow_html=True)
+    with st.container(border=True):
+        if index == 0:
+            info = deliverables.deck_context(ws, group)
+            st.caption(info.course_name)
+            st.markdown(f"# {draft['deck']['title']}")
+            st.markdown(f"## {info.municipality}　{group.name}")
+            st.markdown(f"{ui.tr('deck.members')}：" + "、".join(info.members))
+        else:
+            draw_slide(slides[index - 1], f"present:{slides[index - 1]['id']}", large=True)
+    st.stop()
+
+# --- the builder ------------------------------------------------------------------
+st.title(ui.tr("page.presentation"))
+st.caption(ui.tr("pres.lead"))
+if not editable:
+    st.info(ui.tr("pres.pick_group_first"), icon=":material/group:")
+    widgets.safe_page_link(st, "pages/join.py", ui.tr("page.join"), "👥")
+st.markdown(f"**{group.name}**")
+if st.session_state.pop(f"{STATE}:conflict", False):
+    st.error(ui.tr("pres.conflict"))
+    st.button(ui.tr("pres.reload"), on_click=load_draft, key=f"{STATE}:reload_conflict")
+saved = st.session_state.pop(f"{STATE}:saved", None)
+if saved is not None:
+    st.success(ui.tr("pres.saved", version=saved))
+if draft["version"] is None:
+    st.info(ui.tr("pres.draft_info"), icon=":material/edit_note:")
+elif draft["dirty"]:
+    st.warning(ui.tr("pres.unsaved"), icon=":material/edit:")
+
+bar = st.columns([1, 1, 1.6, 1.4])
+if bar[0].button(ui.tr("pres.save"), type="primary", icon=":material/save:", on_click=save, disabled=not editable,
+                 key=f"{STATE}:save"):
+    pass
+if bar[1].button(ui.tr("pres.present"), icon=":material/slideshow:", key="pres_start"):
+    st.session_state[MODE], st.session_state["pres_index"] = "present", 0
+    st.rerun()
+bar[2].button(ui.tr("pres.rebuild"), icon=":material/autorenew:", help=ui.tr("pres.rebuild_help"), on_click=rebuild,
+              disabled=not editable, key=f"{STATE}:rebuild")
+bar[3].button(ui.tr("pres.reload"), icon=":material/refresh:", on_click=load_draft, key=f"{STATE}:reload")
+
+edit_tab, preview_tab, download_tab = st.tabs([ui.tr("pres.edit"), ui.tr("pres.preview"), ui.tr("pres.download")])
+
+with edit_tab:
+    st.session_state.setdefault(f"{STATE}:title", draft["deck"]["title"])
+    st.text_input(ui.tr("pres.deck_title"), key=f"{STATE}:title", on_change=set_title, disabled=not editable)
+    if not evidence:
+        st.caption(ui.tr("pres.no_saved_evidence"))
+    options = [""] + list(evidence)
+    for index, slide in enumerate(slides):
+        key = f"{STATE}:{slide['id']}"
+        label = (f"{index + 2}. 【{deliverables.section_label(slide['section'], lang)}】 {slide['title']}"
+                 + ("　📊" if slide["evidence"] else ""))
+        with st.expander(label):
+            for name, value in (("title", slide["title"]), ("section", slide["section"]),
+                                ("bullets", "\n".join(slide["bullets"])), ("evidence", slide["evidence"]),
+                                ("notes", slide["notes"])):
+                st.session_state.setdefault(f"{key}:{name}", value)
+            top = st.columns([2, 1])
+            top[0].text_input(ui.tr("pres.slide_title"), key=f"{key}:title", on_change=edit_field,
+                              args=(index, "title", f"{key}:title"), disabled=not editable)
+            top[1].selectbox(ui.tr("pres.section"), deliverables.SECTIONS, key=f"{key}:section",
+                             format_func=lambda s: deliverables.section_label(s, lang), on_change=edit_field,
+                             args=(index, "section", f"{key}:section"), disabled=not editable)
+            st.text_area(ui.tr("pres.bullets"), key=f"{key}:bullets", on_change=edit_field,
+                         args=(index, "bullets", f"{key}:bullets"), disabled=not editable)
+            if st.session_state[f"{key}:evidence"] not in options:
+                options = options + [st.session_state[f"{key}:evidence"]]
+            st.selectbox(ui.tr("pres.evidence"), options, key=f"{key}:evidence", format_func=evidence_label,
+                         on_change=edit_field, args=(index, "evidence", f"{key}:evidence"), disabled=not editable)
+            if slide["table"]:
+                st.caption(ui.tr("pres.has_table", rows=len(slide["table"]["rows"])))
+            st.text_area(ui.tr("pres.notes"), key=f"{key}:notes", on_change=edit_field,
+                         args=(index, "notes", f"{key}:notes"), disabled=not editable, height=90)
+            moves = st.columns(3)
+            moves[0].button(ui.tr("pres.up"), icon=":material/arrow_upward:", key=f"{key}:up", disabled=not editable or index == 0,
+                            on_click=lambda i=index: change(deliverables.move_slide(draft["deck"], i, -1)))
+            moves[1].button(ui.tr("pres.down"), icon=":material/arrow_downward:", key=f"{key}:down",
+                            disabled=not editable or index == len(slides) - 1,
+                            on_click=lambda i=index: change(deliverables.move_slide(draft["deck"], i, 1)))
+            moves[2].button(ui.tr("pres.delete"), icon=":material/delete:", key=f"{key}:delete", disabled=not editable,
+                            on_click=lambda i=index: change(deliverables.remove_slide(draft["deck"], i)))
+    add = st.columns([2, 1])
+    new_section = add[0].selectbox(ui.tr("pres.add_section"), deliverables.SECTIONS, index=3,
+                                   format_func=lambda s: deliverables.section_label(s, lang), key=f"{STATE}:new")
+
+
+    def add_slide() -> None:
+        """A new slide; a new 分析結果 slide starts with the first saved chart or map not shown yet."""
+        section = st.session_state[f"{STATE}:new"]
+        used = {s["evidence"] for s in draft["deck"]["slides"]}
+        unused = next((item for item_id, item in evidence.items() if item_id not in used), None)
+        if section == "results" and unused is not None:
+            change(deliverables.add_slide(draft["deck"], section, lang, evidence=unused.item_id,
+                                          title=unused.payload.get("title", "")))
+        else:
+            change(deliverables.add_slide(draft["deck"], section, lang))
+
+    add[1].button(ui.tr("pres.add"), icon=":material/add:", disabled=not editable, key=f"{STATE}:add", on_click=add_slide)
+
+with preview_tab:
+    if slides:
+        number = st.select_slider(ui.tr("pres.preview_choose"),
+                                  options=list(range(len(slides))), key=f"{STATE}:preview",
+                                  format_func=lambda i: f"{i + 2}. {slides[i]['title'][:18]}")
+        with st.container(border=True):
+            draw_slide(slides[number], f"preview:{slides[number]['id']}")
+        if slides[number]["notes"]:
+            st.caption(f"{ui.tr('deck.notes_heading')}：{slides[number]['notes']}")
+
+with download_tab:
+    st.caption(ui.tr("pres.download_help"))
+    columns = st.columns(3)
+    for column, fmt in zip(columns, ("pptx", "html", "pdf")):
+        made = st.session_state.get(f"{STATE}:file:{fmt}")
+        if column.button(ui.tr("pres.make_files") + f"（{fmt.upper()}）", key=f"{STATE}:make:{fmt}",
+                         width="stretch"):
+            with st.spinner(ui.tr("pres.making")):
+                cursor = ui.store().published()
+                try:
+                    prepared = deliverables.prepare_deck(ws, cursor, catalog, group, lang, deck=draft["deck"])
+                    made = deliverables.export_deck(prepared, fmt)
+                finally:
+                    cursor.close()
+            st.session_state[f"{STATE}:file:{fmt}"] = made
+        if made:
+            column.download_button(ui.tr(f"pres.download_{fmt}"), made, deliverables.file_name(group.name, fmt),
+                                   deliverables.FORMATS[fmt], key=f"{STATE}:download:{fmt}", icon=":material/download:",
+                                   width="stretch")

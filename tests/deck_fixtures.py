@@ -1,0 +1,29 @@
+"""Shared by the deliverables tests: the demo workspace and the example group's prepared deck."""
+from __future__ import annotations
+
+from lib import course, deliverables, example_group
+from lib.catalog import load_catalog
+from lib.workspace import open_workspace
+
+
+def demo_workspace(store):
+    ws = open_workspace(store)
+    example_group.seed_if_empty(ws)
+    return ws
+
+
+def example(ws):
+    return next(g for c in ws.courses() for g in ws.groups(c.course_id) if course.is_example(g))
+
+
+def prepared_example(store, ws, lang: str = "ja") -> deliverables.PreparedDeck:
+    cursor = store.published()
+    try:
+        return deliverables.prepare_deck(ws, cursor, load_catalog(), example(ws), lang)
+    finally:
+        cursor.close()
+
+
+def example_payloads(ws, kind: str) -> list[dict]:
+    """The example group's items of one kind, as the tests expect to see them in its deliverables."""
+    return [item.payload for item in ws.items(example(ws).group_id, kind)]

@@ -1,0 +1,158 @@
+"""The presentation page and the instructor's exports page in AppTest (no browser)."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import course, deliverables
+from tests.deck_fixtures import demo_workspace, example_payloads
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture()
+def ws(store):
+    return demo_workspace(store)
+
+
+def _member_of(ws, group_name: str, name: str) -> dict:
+    demo = course.current_course(ws)
+    group = next(g for g in ws.groups(demo.course_id) if g.name == group_name)
+    joined = course.join_group(ws, group.group_id, group.join_code, name, "企画課")
+    return {"group_id": group.group_id, "group_name": group.name, "course_id": group.course_id,
+            "member_id": joined.member_id, "name": joined.name, "department": joined.department}
+
+
+def _page(session: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.switch_page("pages/presentation.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_guest_sees_the_finished_example_read_only(store, ws):
+    at = _page()
+    assert not at.error
+    assert "**見本グループ（完成例）**" in [m.value for m in at.markdown]
+    assert _button(at, "保存").disabled
+    assert len(at.expander) == 10  # the storyline, with one slide per saved chart or map
+
+
+def test_member_saves_reorders_and_writes_notes(store, ws):
+    member = _member_of(ws, "B班", "発表 太郎")
+    at = _page({"member": member})
+    assert any("まだ保存されていない下書き" in i.value for i in at.info)
+    _button(at, "保存").click().run()
+    assert not at.exception, at.exception
+    stored = deliverables.load_deck(ws, member["group_id"])
+    assert stored is not None and stored.kind == "deck" and stored.updated_by == "発表 太郎（企画課）"
+    first_id = stored.payload["slides"][0]["id"]
+    at.text_area(key=f"pres:{member['group_id']}:{first_id}:notes").input("最初に目標を話す").run()
+    at.button(key=f"pres:{member['group_id']}:{first_id}:down").click().run()
+    assert any("保存していない変更" in w.value for w in at.warning)
+    _button(at, "保存").click().run()
+    saved = deliverables.load_deck(ws, member["group_id"]).payload["slides"]
+    assert saved[1]["id"] == first_id and saved[1]["notes"] == "最初に目標を話す"
+    assert any("保存しました（版 2）" in s.value for s in at.success)
+
+
+def test_someone_elses_save_is_not_overwritten(store, ws):
+    member = _member_of(ws, "C班", "発表 花子")
+    at = _page({"member": member})
+    _button(at, "保存").click().run()
+    item = deliverables.load_deck(ws, member["group_id"])
+    other = deliverables.update_slide(item.payload, 0, notes="ほかのメンバーのメモ")
+    deliverables.save_deck(ws, member["group_id"], other, item.version, "別の人（企画課）")
+    first_id = item.payload["slides"][0]["id"]
+    at.text_area(key=f"pres:{member['group_id']}:{first_id}:notes").input("私のメモ").run()
+    _button(at, "保存").click().run()
+    assert any("ほかのメンバーが先に資料を保存しました" in e.value for e in at.error)
+    assert deliverables.load_deck(ws, member["group_id"]).payload["slides"][0]["notes"] == "ほかのメンバーのメモ"
+
+
+def test_presentation_mode_one_slide_at_a_time(store, ws):
+    at = _page()
+    _button(at, "発表モード").click().run()
+    assert not at.exception, at.exception
+    texts = [m.value for m in at.markdown]
+    assert any("スライド 1 / 11" in t for t in texts)
+    issue = next(w["issue"] for w in example_payloads(ws, "worksheet") if w.get("issue"))
+    assert any(issue in t for t in texts)
+    assert any("[data-testid='stSidebar']" in t for t in texts)  # the sidebar is hidden while presenting
+    _button(at, "次へ").click().run()
+    texts = [m.value for m in at.markdown]
+    assert any("スライド 2 / 11" in t for t in texts) and "### 背景" not in texts and "# 背景" in texts
+    _button(at, "前へ").click().run()
+    assert any("スライド 1 / 11" in m.value for m in at.markdown)
+    _button(at, "発表モードを終える").click().run()
+    assert at.title[0].value == "発表資料"
+
+
+def test_download_makes_a_pptx_of_the_current_draft(store, ws):
+    at = _page()
+    _button(at, "書き出す（PPTX）").click().run()
+    assert not at.exception, at.exception
+    group = deliverables.find_group(ws, "example")
+    data = at.session_state[f"pres:{group.group_id}:file:pptx"]
+    from pptx import Presentation
+
+    assert len(Presentation(io.BytesIO(data)).slides) == 11
+
+
+def test_instructor_downloads_summary_and_every_groups_deliverables(store, ws):
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    at.session_state["instructor"] = True
+    at.switch_page("pages/instructor_exports.py").run()
+    assert not at.exception, at.exception
+    demo = next(c for c in course.courses(ws) if c.is_demo)
+    at.selectbox(key="exports_course").set_value(demo.course_id).run()
+    summary = "\n".join(m.value for m in at.markdown)
+    first_policy = example_payloads(ws, "policy")[0]["title"]
+    assert "## 見本グループ（完成例）" in summary and first_policy in summary
+    _button(at, "zip を作る").click().run()
+    assert not at.exception, at.exception
+    data = at.session_state[f"exports_zip:{demo.course_id}"]
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "研修のまとめ.xlsx" in names and "研修のまとめ.md" in names
+    groups = ws.groups(demo.course_id)
+    for group in groups:
+        for fmt in ("pptx", "html", "pdf"):
+            assert any(n.endswith(deliverables.file_name(group.name, fmt)) for n in names)
+
+
+def test_instructor_exports_page_needs_the_passcode(store, ws):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/instructor_exports.py").run()
+    assert not at.exception
+    assert "zip を作る" not in [b.label for b in at.button]
+
+
+def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
+    from lib import example_group
+
+    member = _member_of(ws, "A班", "発表 次郎")
+    at = _page({"member": member})
+    _button(at, "保存").click().run()
+    title, note, spec = example_group.example_charts()[2]
+    chart = ws.create_item(member["group_id"], "chart", {"title": title, "note": note, "spec": spec}, "発表 次郎（企画課）")
+    at = _page({"member": member})  # a fresh browser session sees the new chart
+    at.selectbox(key=f"pres:{member['group_id']}:new").set_value("results").run()
+    _button(at, "スライドを追加").click().run()
+    _button(at, "保存").click().run()
+    slides = deliverables.load_deck(ws, member["group_id"]).payload["slides"]
+    added = next(s for s in slides if s["evidence"] == chart.item_id)
+    assert added["section"] == "results" and added["title"] == title
+    # it sits after the hypotheses, before the evaluation
+    sections = [s["section"] for s in slides]
+    assert sections.index("results") > sections.index("hypotheses")
+    assert sections.index("results") < sections.index("evaluation")
