@@ -6,7 +6,7 @@ from lib.catalog import load_catalog
 
 st.title(ui.tr("app.title"))
 st.write(ui.tr("home.lead"))
-st.info(ui.tr("app.demo_notice"), icon="ℹ️")
+st.info(ui.tr("app.demo_notice"), icon=":material/info:")
 
 st.subheader(ui.tr("home.sessions"))
 for column, number in zip(st.columns(4), range(1, 5)):
@@ -21,7 +21,7 @@ cursor = ui.store().published()
 total_rows = sum(dataset_profile.row_count(cursor, ds) for ds in catalog.values())
 st.write(ui.tr("home.datasets_count", n=len(catalog), rows=total_rows))
 st.write("、".join(ds.title_in(ui.lang()) for ds in catalog.values()))
-st.page_link("pages/catalog.py", label=ui.tr("home.open_catalog"), icon="🗂️")
+st.page_link("pages/catalog.py", label=ui.tr("home.open_catalog"), icon=":material/dataset:")
 
 st.subheader(ui.tr("home.how"))
 st.markdown(ui.tr("home.how_body"))

@@ -11,7 +11,7 @@ USE = re.compile(r"""\btr?\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 
 
 def test_every_used_key_has_japanese_and_english():
-    sources = list((ROOT / "pages").glob("*.py")) + list((ROOT / "lib").glob("*.py")) + [ROOT / "app.py"]
+    sources = list((ROOT / "pages").glob("*.py")) + list((ROOT / "lib").rglob("*.py")) + [ROOT / "app.py"]
     used = {key for path in sources for key in USE.findall(path.read_text(encoding="utf-8"))}
     assert used, "no text keys found: the pattern is wrong"
     missing = sorted(k for k in used if k not in STRINGS)

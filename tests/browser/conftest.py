@@ -31,8 +31,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
+def _serve(tmp_path_factory):
     """`streamlit run app.py` on a free port with its own data folder; yields the base URL."""
     port = _free_port()
     env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path_factory.mktemp("server-data"))}
@@ -61,6 +60,18 @@ def app_server(tmp_path_factory):
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The server most browser tests share (its workspace and passcode carry over between tests)."""
+    yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def fresh_app_server(tmp_path_factory):
+    """A server of the module's own, for tests that need a first start (e.g. no passcode set yet)."""
+    yield from _serve(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
