@@ -13,13 +13,8 @@ st.title(ui.tr("page.instructor"))
 ws = ui.workspace()
 lang = ui.lang()
 catalog = load_catalog()
-all_courses = course.courses(ws)
-current = course.current_course(ws)
-course_ids = [c.course_id for c in all_courses]
-course_id = st.selectbox(ui.tr("inst.course"), course_ids, index=course_ids.index(current.course_id),
-                         format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
-                         key="inst_course")
-info = next(c for c in all_courses if c.course_id == course_id)
+info = widgets.course_picker(ui.tr("inst.course"), "inst_course")
+course_id = info.course_id
 groups = ws.groups(course_id)
 st.caption(ui.tr("inst.course_line", municipality=info.municipality, session=info.current_session,
                  dates=" / ".join(d.isoformat() for d in info.session_dates)))

@@ -1,8 +1,9 @@
 """The instructor downloads every group's deck (zip) and the course summary for the municipality's records."""
 import streamlit as st
 
-from lib import course, course_summary, ui
+from lib import course_summary, ui
 from lib.catalog import load_catalog
+from lib.ui import session_widgets as widgets
 
 ui.require_instructor()
 st.title(ui.tr("page.instructor_exports"))
@@ -10,13 +11,8 @@ st.caption(ui.tr("inst_exports.lead"))
 ws = ui.workspace()
 lang = ui.lang()
 catalog = load_catalog()
-all_courses = course.courses(ws)
-current = course.current_course(ws)
-course_ids = [c.course_id for c in all_courses]
-course_id = st.selectbox(ui.tr("inst_exports.course"), course_ids, index=course_ids.index(current.course_id),
-                         format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
-                         key="exports_course")
-info = next(c for c in all_courses if c.course_id == course_id)
+info = widgets.course_picker(ui.tr("inst_exports.course"), "exports_course")
+course_id = info.course_id
 
 st.subheader(ui.tr("inst_exports.summary"))
 summaries = course_summary.course_summaries(ws, course_id, catalog, lang)

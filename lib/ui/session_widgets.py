@@ -298,3 +298,16 @@ def history_view(group_id: str, limit: int = 200) -> None:
         else:
             st.toast(tr("history.restored", version=version), icon=":material/history:")
             st.rerun()
+
+
+def course_picker(label: str, key: str):
+    """The instructor's choice of course (the current one first selected); returns its Course."""
+    from lib import course as course_lib
+
+    ws = workspace()
+    all_courses = course_lib.courses(ws)
+    current = course_lib.current_course(ws)
+    ids = [c.course_id for c in all_courses]
+    chosen = st.selectbox(label, ids, index=ids.index(current.course_id),
+                          format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid), key=key)
+    return next(c for c in all_courses if c.course_id == chosen)
