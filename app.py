@@ -13,10 +13,10 @@ pages = {
     ],
     ui.tr("nav.sessions"): [
         st.Page("pages/join.py", title=ui.tr("page.join"), icon=":material/group_add:", url_path="join"),
-        st.Page("pages/session_1.py", title=ui.tr("page.session_1"), icon=":material/looks_one:", url_path="session-1"),
-        st.Page("pages/session_2.py", title=ui.tr("page.session_2"), icon=":material/looks_two:", url_path="session-2"),
-        st.Page("pages/session_3.py", title=ui.tr("page.session_3"), icon=":material/looks_3:", url_path="session-3"),
-        st.Page("pages/session_4.py", title=ui.tr("page.session_4"), icon=":material/looks_4:", url_path="session-4"),
+        st.Page("pages/session_1.py", title=ui.tr("page.session_1"), icon=":material/looks_one:", url_path="session_1"),
+        st.Page("pages/session_2.py", title=ui.tr("page.session_2"), icon=":material/looks_two:", url_path="session_2"),
+        st.Page("pages/session_3.py", title=ui.tr("page.session_3"), icon=":material/looks_3:", url_path="session_3"),
+        st.Page("pages/session_4.py", title=ui.tr("page.session_4"), icon=":material/looks_4:", url_path="session_4"),
         st.Page("pages/workspace.py", title=ui.tr("page.workspace"), icon=":material/folder_shared:", url_path="workspace"),
         st.Page("pages/presentation.py", title=ui.tr("page.presentation"), icon=":material/co_present:", url_path="presentation"),
         st.Page("pages/exercises.py", title=ui.tr("page.exercises"), icon=":material/edit_note:", url_path="exercises"),
@@ -25,21 +25,21 @@ pages = {
         st.Page("pages/catalog.py", title=ui.tr("page.catalog"), icon=":material/dataset:", url_path="catalog"),
     ],
     ui.tr("nav.analysis"): [
-        st.Page("pages/chart_builder.py", title=ui.tr("page.charts"), icon=":material/bar_chart:", url_path="charts"),
-        st.Page("pages/pivot_table.py", title=ui.tr("page.pivot"), icon=":material/table_chart:", url_path="pivot"),
+        st.Page("pages/chart_builder.py", title=ui.tr("page.charts"), icon=":material/bar_chart:", url_path="chart_builder"),
+        st.Page("pages/pivot_table.py", title=ui.tr("page.pivot"), icon=":material/table_chart:", url_path="pivot_table"),
         st.Page("pages/statistics.py", title=ui.tr("page.statistics"), icon=":material/functions:", url_path="statistics"),
-        st.Page("pages/survey_analysis.py", title=ui.tr("page.survey"), icon=":material/forum:", url_path="survey"),
-        st.Page("pages/sql_console.py", title=ui.tr("page.sql"), icon=":material/terminal:", url_path="sql"),
+        st.Page("pages/survey_analysis.py", title=ui.tr("page.survey"), icon=":material/forum:", url_path="survey_analysis"),
+        st.Page("pages/sql_console.py", title=ui.tr("page.sql"), icon=":material/terminal:", url_path="sql_console"),
     ],
     ui.tr("nav.maps"): [
         st.Page("pages/map.py", title=ui.tr("page.map"), icon=":material/map:", url_path="map"),
     ],
     ui.tr("nav.instructor"): [
         st.Page("pages/instructor.py", title=ui.tr("page.instructor"), icon=":material/school:", url_path="instructor"),
-        st.Page("pages/instructor_data.py", title=ui.tr("page.instructor_data"), icon=":material/cleaning_services:", url_path="data-prep"),
+        st.Page("pages/instructor_data.py", title=ui.tr("page.instructor_data"), icon=":material/cleaning_services:", url_path="instructor_data"),
         st.Page("pages/instructor_exports.py", title=ui.tr("page.instructor_exports"), icon=":material/inventory_2:",
-                url_path="instructor-exports"),
-        st.Page("pages/instructor_guide.py", title=ui.tr("page.instructor_guide"), icon=":material/menu_book:", url_path="instructor-guide"),
+                url_path="instructor_exports"),
+        st.Page("pages/instructor_guide.py", title=ui.tr("page.instructor_guide"), icon=":material/menu_book:", url_path="instructor_guide"),
     ],
 }
 navigation = st.navigation(pages, expanded=True)

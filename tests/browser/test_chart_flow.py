@@ -23,7 +23,7 @@ def test_trainee_builds_a_filtered_care_chart_and_downloads_excel(app_server, of
     page = offline_page
     page.goto(app_server)  # the first visit waits for the demo database to be built
     wait_for_app(page)
-    page.goto(f"{app_server}/charts")
+    page.goto(f"{app_server}/chart_builder")
     wait_for_app(page)
     page.get_by_role("heading", name="グラフ作成").wait_for()
 
@@ -68,7 +68,7 @@ def test_sql_page_refuses_a_file_read_then_charts_a_sample(app_server, offline_p
     page = offline_page
     page.goto(app_server)
     wait_for_app(page)
-    page.goto(f"{app_server}/sql")
+    page.goto(f"{app_server}/sql_console")
     wait_for_app(page)
     page.get_by_role("heading", name="SQL で問い合わせる").wait_for()
     editor = page.get_by_label("SQL", exact=True)
@@ -98,7 +98,7 @@ def test_survey_page_draws_likert_bars_and_word_ranking(app_server, offline_page
     page = offline_page
     page.goto(app_server)
     wait_for_app(page)
-    page.goto(f"{app_server}/survey")
+    page.goto(f"{app_server}/survey_analysis")
     wait_for_app(page)
     page.get_by_role("heading", name="アンケート分析").wait_for()
     chart = page.locator("[data-testid='stPlotlyChart']").first

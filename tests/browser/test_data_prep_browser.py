@@ -52,7 +52,7 @@ def upload(page, path) -> None:
 def test_upload_shows_the_detected_encoding_and_refuses_bad_files(app_server, offline_page, tmp_path):
     page = offline_page
     page.set_default_timeout(60_000)
-    enter_as_instructor(page, app_server, "data-prep")
+    enter_as_instructor(page, app_server, "instructor_data")
     good = tmp_path / "meibo.csv"
     good.write_bytes("氏名,年齢\n見本 太郎,81\n見本 花子,79\n".encode("euc_jp"))
     upload(page, good)
@@ -70,7 +70,7 @@ def test_upload_shows_the_detected_encoding_and_refuses_bad_files(app_server, of
 def test_data_preparation_offline(app_server, offline_page):
     page = offline_page
     page.set_default_timeout(60_000)
-    enter_as_instructor(page, app_server, "data-prep")
+    enter_as_instructor(page, app_server, "instructor_data")
     page.get_by_text("データ準備（取り込み・クレンジング・匿名化・公開）").wait_for()
     click(page, "prep_use_sample")
     page.get_by_text("Shift_JIS (CP932)").first.wait_for()
