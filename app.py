@@ -3,7 +3,8 @@ import streamlit as st
 
 from lib import ui
 
-st.set_page_config(page_title="データアカデミー ワークベンチ", page_icon=":material/analytics:", layout="wide")
+# An emoji favicon is drawn in the page; a Material icon one would be fetched from the internet.
+st.set_page_config(page_title="データアカデミー ワークベンチ", page_icon="📊", layout="wide")
 
 ui.store()  # builds the demo database on first start, and map assets
 
