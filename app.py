@@ -10,7 +10,7 @@ ui.store()  # builds the demo database on first start, and map assets
 
 pages = {
     ui.tr("nav.start"): [
-        st.Page("pages/home.py", title=ui.tr("page.home"), icon=":material/home:", default=True, url_path="home"),
+        st.Page("pages/home.py", title=ui.tr("page.home"), icon=":material/home:", default=True),
     ],
     ui.tr("nav.sessions"): [
         st.Page("pages/join.py", title=ui.tr("page.join"), icon=":material/group_add:", url_path="join"),

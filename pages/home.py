@@ -25,3 +25,5 @@ st.page_link("pages/catalog.py", label=ui.tr("home.open_catalog"), icon=":materi
 
 st.subheader(ui.tr("home.how"))
 st.markdown(ui.tr("home.how_body"))
+st.page_link("pages/join.py", label=ui.tr("page.join"), icon=":material/group_add:")
+st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")

@@ -123,3 +123,5 @@ def wait_for_app(page) -> None:
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
     )
     page.wait_for_timeout(500)
+    # Streamlit's modal for an unknown URL: a page must never be reached that way.
+    assert page.get_by_text("Page not found").count() == 0, "Streamlit showed 'Page not found'"

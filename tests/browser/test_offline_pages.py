@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 def test_home_page_renders_in_japanese_offline(app_server, offline_page):
     page = offline_page
-    page.goto(f"{app_server}/home")
+    page.goto(f"{app_server}/")
     wait_for_app(page)
     page.get_by_text("4 回の研修の流れ").wait_for()
     page.get_by_text("第3回 分析して評価する").wait_for()
