@@ -10,7 +10,7 @@ if member is not None:
     st.success(ui.tr("join.already", group=member["group_name"], name=member["name"]))
     st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")
     if st.button(ui.tr("join.leave")):
-        del st.session_state["member"]
+        ui.forget_member()
         st.rerun()
     st.stop()
 
@@ -36,9 +36,5 @@ if submitted:
     except course.CourseError as exc:
         st.error(str(exc))
     else:
-        group = ws.group(group_id)
-        st.session_state["member"] = {
-            "group_id": group.group_id, "group_name": group.name, "course_id": group.course_id,
-            "member_id": joined.member_id, "name": joined.name, "department": joined.department,
-        }
+        ui.remember_member(joined.member_id)
         st.rerun()

@@ -59,6 +59,20 @@ def test_wrong_join_code_is_refused_in_japanese(store, ws):
     assert "member" not in at.session_state
 
 
+def test_a_reloaded_page_keeps_the_member_through_the_url(store, ws):
+    joined = _joined(ws, "C班", "試験 次郎")
+    member_id = joined.session_state["member"]["member_id"]
+    assert joined.query_params["member"] in (member_id, [member_id])
+    reloaded = AppTest.from_file(APP, default_timeout=90)
+    reloaded.query_params["member"] = member_id
+    reloaded.run()
+    assert reloaded.session_state["member"]["name"] == "試験 次郎"
+    stranger = AppTest.from_file(APP, default_timeout=90)
+    stranger.query_params["member"] = "no-such-member"
+    stranger.run()
+    assert not stranger.exception and "member" not in stranger.session_state
+
+
 def test_member_walks_session_1_and_sees_progress(store, ws):
     at = _joined(ws, "B班", "試験 一郎")
     group = _group(ws, "B班")

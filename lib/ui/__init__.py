@@ -178,9 +178,36 @@ def workspace():
     return _workspace(str(settings.data_dir().resolve()))
 
 
+def remember_member(member_id: str) -> dict | None:
+    """Make this browser the member `member_id` (None if no such member)."""
+    ws = workspace()
+    member = ws.member(member_id)
+    group = ws.group(member.group_id) if member else None
+    if group is None:
+        return None
+    st.session_state["member"] = {
+        "group_id": group.group_id, "group_name": group.name, "course_id": group.course_id,
+        "member_id": member.member_id, "name": member.name, "department": member.department,
+    }
+    return st.session_state["member"]
+
+
+def forget_member() -> None:
+    st.session_state.pop("member", None)
+    st.query_params.pop("member", None)
+
+
 def current_member() -> dict | None:
-    """The member this browser joined as: group_id, group_name, member_id, name, department."""
-    return st.session_state.get("member")
+    """The member this browser joined as: group_id, group_name, member_id, name, department.
+
+    The member id also rides in the URL (?member=...), so reloading the page keeps it.
+    """
+    member = st.session_state.get("member")
+    if member is None and st.query_params.get("member"):
+        member = remember_member(st.query_params["member"])
+    if member is not None and st.query_params.get("member") != member["member_id"]:
+        st.query_params["member"] = member["member_id"]
+    return member
 
 
 def is_instructor() -> bool:

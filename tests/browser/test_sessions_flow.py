@@ -76,6 +76,9 @@ def test_a_group_walks_the_four_sessions_and_the_instructor_sees_it(fresh_app_se
     wait_for_app(page)
     page.get_by_text("「A班」に 試験 太郎 さんとして参加しています。").wait_for()
     assert "A班" in page.locator("[data-testid='stSidebar']").inner_text()
+    page.reload()  # a reload (or a new tab with the same URL) keeps who the trainee is
+    wait_for_app(page)
+    page.get_by_text("「A班」に 試験 太郎 さんとして参加しています。").wait_for()
 
     # Session 1: frame, tree of three levels, a hypothesis tied to data.
     go(page, "第1回 課題設定")
@@ -166,8 +169,12 @@ def test_a_group_walks_the_four_sessions_and_the_instructor_sees_it(fresh_app_se
     page.get_by_text("試験 太郎（企画課）").first.wait_for()
     screenshot(page, "sessions-workspace")
 
-    # The instructor's overview shows group A done through session 4.
+    # The instructor's overview shows group A done through session 4. The reload above
+    # began a new browser session, so the passcode is asked again (it never rides in the URL).
     go(page, "講師の画面")
+    fill(page, "auth_passcode", "kenshu-2026")
+    page.get_by_role("button", name="講師として入る").click()
+    wait_for_app(page)
     overview = page.locator("[data-testid='stTable']").first
     a_row = overview.locator("tr", has_text="A班").first.inner_text()
     assert a_row.count("完了") == 8, a_row
