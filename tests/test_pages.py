@@ -6,7 +6,11 @@ import pytest
 from lib.catalog import load_catalog
 from tests.conftest import app_test
 
+import re
+from pathlib import Path
+
 PAGES = ["pages/home.py", "pages/catalog.py"]
+ALL_PAGES = re.findall(r'st\.Page\("([^"]+)"', (Path(__file__).resolve().parent.parent / "app.py").read_text())
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -43,3 +47,16 @@ def test_catalog_shows_every_dataset(store, name):
     assert at.header[0].value == ds.title_in("ja")
     assert len(at.dataframe) >= 3  # dictionary, preview, statistics
     assert at.metric[0].value.replace(",", "").isdigit()
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("as_instructor", [False, True])
+def test_every_page_in_the_navigation_runs(store, page, as_instructor):
+    """A trainee who has not joined, and the signed-in instructor, can open every page."""
+    at = app_test(timeout=120).run()
+    if as_instructor:
+        at.session_state["instructor"] = True
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.title) + " ".join(e.value for e in at.markdown)
+    assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in shown)
