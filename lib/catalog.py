@@ -213,10 +213,3 @@ def load_catalog() -> dict[str, Dataset]:
         (str(p), origin, p.stat().st_mtime_ns) for p, origin in dictionary_files()
     )
     return dict(_load_all(signature))
-
-
-def get_dataset(name: str) -> Dataset:
-    catalog = load_catalog()
-    if name not in catalog:
-        raise KeyError(name)
-    return catalog[name]

@@ -40,7 +40,6 @@ STEPS = (
     Step("step6", 3),
     Step("step7", 4, ("presentation", "feedback")),
 )
-SESSION_TITLES = {1: "session.1.title", 2: "session.2.title", 3: "session.3.title", 4: "session.4.title"}
 
 METHODS = ("crosstab", "trend", "compare_areas", "rate", "correlation", "choropleth", "points",
            "catchment", "survey_gap")

@@ -14,7 +14,6 @@ import pandas as pd
 from lib.i18n import t
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
-TABLE_ROW_LIMIT = 15
 
 
 @dataclass

@@ -215,9 +215,8 @@ with edit_tab:
             moves[2].button(ui.tr("pres.delete"), icon=":material/delete:", key=f"{key}:delete", disabled=not editable,
                             on_click=lambda i=index: change(deliverables.remove_slide(draft["deck"], i)))
     add = st.columns([2, 1])
-    new_section = add[0].selectbox(ui.tr("pres.add_section"), deliverables.SECTIONS, index=3,
-                                   format_func=lambda s: deliverables.section_label(s, lang), key=f"{STATE}:new")
-
+    add[0].selectbox(ui.tr("pres.add_section"), deliverables.SECTIONS, index=3,
+                     format_func=lambda s: deliverables.section_label(s, lang), key=f"{STATE}:new")
 
     def add_slide() -> None:
         """A new slide; a new 分析結果 slide starts with the first saved chart or map not shown yet."""

@@ -18,7 +18,6 @@ def lg_check_digit(code5: str) -> int:
 
 CITY_CODE = PREF_CITY5 + str(lg_check_digit(PREF_CITY5))  # "149993"
 CITY_NAME = "みどり野市"
-CITY_NAME_EN = "Midorino City (fictional)"
 
 # Where the fictional city sits (inland Kanagawa-like hills; first-level mesh 5339).
 ORIGIN_LAT = 35.45
@@ -36,7 +35,6 @@ AGE_BANDS = [
     "0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49",
     "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+",
 ]
-AGE_LOWER = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
 IDX_65 = AGE_BANDS.index("65-69")
 IDX_75 = AGE_BANDS.index("75-79")
 IDX_40 = AGE_BANDS.index("40-44")
