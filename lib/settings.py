@@ -30,6 +30,9 @@ USER_SQL_ROW_CAP = int(os.environ.get("WORKBENCH_SQL_ROW_CAP", "10000"))
 DUCKDB_MEMORY_LIMIT = os.environ.get("WORKBENCH_DUCKDB_MEMORY_LIMIT", "4GB")
 DUCKDB_THREADS = int(os.environ.get("WORKBENCH_DUCKDB_THREADS", "2"))
 
+# How often a session page checks whether other members saved something (seconds; 0 = never).
+LIVE_CHECK_S = float(os.environ.get("WORKBENCH_LIVE_CHECK_S", "20"))
+
 # Optional online or LGWAN-internal tile server; empty means no tiles at all.
 TILE_URL = os.environ.get("WORKBENCH_TILE_URL", "")
 TILE_ATTRIBUTION = os.environ.get("WORKBENCH_TILE_ATTRIBUTION", "")

@@ -368,11 +368,14 @@ class Workspace:
         return [_item(r) for r in rows]
 
     def history(self, group_id: str | None = None, item_id: str | None = None,
-                limit: int | None = None) -> list[Change]:
-        """Changes, newest first, of one group or one item."""
+                limit: int | None = None, after_seq: int | None = None) -> list[Change]:
+        """Changes, newest first, of one group or one item (only those after `after_seq`, if given)."""
         sql = ("SELECT seq, item_id, group_id, kind, version, action, actor, changed_at, before_payload, "
                "after_payload FROM item_history WHERE 1 = 1")
         params: list = []
+        if after_seq is not None:
+            sql += " AND seq > ?"
+            params.append(after_seq)
         if group_id is not None:
             sql += " AND group_id = ?"
             params.append(group_id)

@@ -34,6 +34,15 @@ def test_item_versions_and_history_record_who_what_and_the_payloads(ws, group):
     assert history[1].before is None
 
 
+def test_history_after_a_change_lists_only_newer_changes(ws, group):
+    first = ws.create_item(group.group_id, "note", {"text": "一つ目"}, "山田（企画課）")
+    seen = ws.history(group_id=group.group_id, limit=1)[0].seq
+    ws.update_item(first.item_id, {"text": "二つ目"}, 1, "佐藤（福祉課）")
+    ws.create_item(group.group_id, "note", {"text": "三つ目"}, "佐藤（福祉課）")
+    newer = ws.history(group_id=group.group_id, after_seq=seen)
+    assert [(c.action, c.actor) for c in newer] == [("create", "佐藤（福祉課）"), ("update", "佐藤（福祉課）")]
+
+
 def test_stale_update_is_refused_with_both_versions(ws, group):
     item = ws.create_item(group.group_id, "worksheet", {"goal": "元"}, "A")
     ws.update_item(item.item_id, {"goal": "Bの版"}, 1, "B")

@@ -21,7 +21,36 @@ def session_header(session: int) -> dict:
                   current=info.current_session))
     if st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:"):
         st.rerun()
+    others_changes_notice(member["group_id"])
     return member
+
+
+def others_changes_notice(group_id: str) -> None:
+    """While the page is open, tell the member when someone else in the group saves something.
+
+    The page remembers the newest change it was drawn with; a small fragment looks for
+    newer changes by others every settings.LIVE_CHECK_S seconds, without redrawing the
+    page (which would disturb what the member is typing).
+    """
+    from lib import settings
+
+    latest = workspace().history(group_id=group_id, limit=1)
+    st.session_state[f"seen_change:{group_id}"] = latest[0].seq if latest else 0
+    if settings.LIVE_CHECK_S <= 0:
+        return
+
+    @st.fragment(run_every=settings.LIVE_CHECK_S)
+    def notice() -> None:
+        seen = st.session_state.get(f"seen_change:{group_id}", 0)
+        me = actor()
+        newer = [c for c in workspace().history(group_id=group_id, after_seq=seen) if c.actor != me]
+        if newer:
+            who = "、".join(sorted({c.actor for c in newer}))
+            st.info(tr("ws.others_saved", n=len(newer), who=who), icon=":material/group:")
+            if st.button(tr("ws.show_latest"), key=f"others_refresh:{group_id}", icon=":material/refresh:"):
+                st.rerun(scope="app")
+
+    notice()
 
 
 # Material icons come with Streamlit's own font, so they show without an emoji font on the PC.

@@ -31,10 +31,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(tmp_path_factory):
+def _serve(tmp_path_factory, extra_env: dict | None = None):
     """`streamlit run app.py` on a free port with its own data folder; yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path_factory.mktemp("server-data"))}
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path_factory.mktemp("server-data")), **(extra_env or {})}
     log = tmp_path_factory.mktemp("server-log") / "streamlit.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -89,9 +89,8 @@ class ExternalRequests(list):
     """The URLs of requests that tried to leave the machine."""
 
 
-@pytest.fixture()
-def offline_page(page):
-    """A page whose non-localhost requests are aborted and recorded in page.external_requests."""
+def guard_offline(page):
+    """Abort every request that is not to this machine; record them in page.external_requests."""
     external = ExternalRequests()
 
     def guard(route):
@@ -105,7 +104,13 @@ def offline_page(page):
     page.context.route("**/*", guard)
     page.external_requests = external
     page.set_default_timeout(30_000)
-    yield page
+    return page
+
+
+@pytest.fixture()
+def offline_page(page):
+    """A page whose non-localhost requests are aborted and recorded in page.external_requests."""
+    yield guard_offline(page)
 
 
 def screenshot(page, name: str) -> Path:
@@ -116,12 +121,14 @@ def screenshot(page, name: str) -> Path:
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script (and any rerun the last action asked for)."""
     page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_timeout(300)  # a rerun that the last click or keystroke triggers starts within this
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        "() => ['notRunning', 'compilationError'].includes("
+        "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'))",
+        timeout=120_000,
     )
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
     # Streamlit's modal for an unknown URL: a page must never be reached that way.
     assert page.get_by_text("Page not found").count() == 0, "Streamlit showed 'Page not found'"

@@ -54,7 +54,7 @@ def test_presentation_page_and_presentation_mode(offline_page, app_server):
     wait_for_app(page)
     page.get_by_text("見本グループ（完成例）").first.wait_for()
     page.get_by_role("tab", name="プレビュー").click()
-    page.get_by_text("目標：高齢になっても").first.wait_for()
+    page.get_by_text("目標：高齢になっても").filter(visible=True).first.wait_for()
     screenshot(page, "presentation_page")
     page.get_by_role("tab", name="編集").click()
     page.get_by_text("【分析結果】 地区別 公共交通の満足度").click()
