@@ -11,7 +11,7 @@ SIZE = 1_000_000
 
 def _records(n: int, seed: int = 2018) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    areas = [f"14999{t:04d}{c:02d}" for t in range(10, 470, 10) for c in range(0, 3)]
+    areas = [f"14999{t:04d}{c:02d}" for t in range(10, 470, 10) for c in range(3)]
     return pd.DataFrame({
         "被保険者番号": np.arange(9_000_000_000, 9_000_000_000 + n).astype(str),
         "氏名": np.char.add("見本 ", np.arange(n).astype(str)),

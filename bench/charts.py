@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -73,9 +74,7 @@ def _pandas_rate(care: pd.DataFrame, population: pd.DataFrame, areas: pd.DataFra
 @benchmark("charts")
 def charts(runs: int) -> list[Figure]:
     from lib.catalog import load_catalog
-    from lib.chart_figure import build_figure
     from lib.chart_spec import ChartSpec, Filter, Measure
-    from lib.chart_sql import run_chart
 
     catalog = load_catalog()
     count_spec = ChartSpec(
@@ -89,34 +88,43 @@ def charts(runs: int) -> list[Figure]:
     root = Path(tempfile.mkdtemp(prefix="bench-charts-"))
     try:
         for size in SIZES:
-            con = _scratch_database(root / f"scratch_{size}.duckdb", size)
-            cursor = con.cursor()
-            care = con.execute(f"SELECT {', '.join(CARE_COLUMNS)} FROM care_certification").df()
-            population = con.execute("SELECT * FROM population").df()
-            areas = con.execute("SELECT * FROM areas").df()
-            for name, spec, baseline in (
-                ("chart_bar_count_s", count_spec, lambda: _pandas_count(care, areas)),
-                ("chart_rate_per_1000_s", rate_spec, lambda: _pandas_rate(care, population, areas)),
-            ):
-                def ours_once():
-                    return build_figure(run_chart(cursor, spec, catalog), spec, catalog)
-
-                def theirs_once():
-                    return build_figure(baseline(), spec, catalog)
-
-                ours_once(), theirs_once()  # warm caches for both, untimed
-                ours = median_seconds(ours_once, runs)
-                theirs = median_seconds(theirs_once, runs)
-                figures.append(Figure(
-                    name, size, "s", ours, runs, baseline_median=theirs,
-                    note="ChartSpec → DuckDB SQL → DataFrame → Plotly figure; baseline: same aggregation in "
-                         "pandas on a frame already in memory, same figure"))
-            cursor.close()
-            con.close()
-            del care, population, areas
+            figures += _figures_at(root / f"scratch_{size}.duckdb", size, runs, catalog, count_spec, rate_spec)
             gc.collect()
             for leftover in root.glob(f"scratch_{size}.duckdb*"):
                 leftover.unlink()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    return figures
+
+
+def _figures_at(path: Path, size: int, runs: int, catalog, count_spec, rate_spec) -> list[Figure]:
+    """Both charts at one size; the frames held for the pandas baseline are freed on return."""
+    from lib.chart_figure import build_figure
+    from lib.chart_sql import run_chart
+
+    con = _scratch_database(path, size)
+    cursor = con.cursor()
+    care = con.execute(f"SELECT {', '.join(CARE_COLUMNS)} FROM care_certification").df()
+    population = con.execute("SELECT * FROM population").df()
+    areas = con.execute("SELECT * FROM areas").df()
+    figures = []
+    for name, spec, baseline in (
+        ("chart_bar_count_s", count_spec, partial(_pandas_count, care, areas)),
+        ("chart_rate_per_1000_s", rate_spec, partial(_pandas_rate, care, population, areas)),
+    ):
+        def ours_once(spec=spec):
+            return build_figure(run_chart(cursor, spec, catalog), spec, catalog)
+
+        def theirs_once(spec=spec, baseline=baseline):
+            return build_figure(baseline(), spec, catalog)
+
+        ours_once(), theirs_once()  # warm caches for both, untimed
+        ours = median_seconds(ours_once, runs)
+        theirs = median_seconds(theirs_once, runs)
+        figures.append(Figure(
+            name, size, "s", ours, runs, baseline_median=theirs,
+            note="ChartSpec → DuckDB SQL → DataFrame → Plotly figure; baseline: same aggregation in "
+                 "pandas on a frame already in memory, same figure"))
+    cursor.close()
+    con.close()
     return figures

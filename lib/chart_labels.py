@@ -161,7 +161,7 @@ def prepare_frame(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset]
         col = resolve_column(catalog, ds, name)
         scale = _likert_labels(col)
         if scale:
-            frame[name] = frame[name].map(lambda v: scale.get(int(v), v) if pd.notna(v) else v)
+            frame[name] = frame[name].map(lambda v, scale=scale: scale.get(int(v), v) if pd.notna(v) else v)
             orders[name] = list(scale.values())
         elif col is not None and col.order:
             present = set(frame[name].dropna().astype(str))

@@ -48,7 +48,7 @@ with detail:
     st.markdown(ui.tr("wspage.members") + " " + ("、".join(f"{m.name}（{m.department}）"
                                                           for m in ws.members(group_id)) or "—"))
     for result in curriculum.progress(content, catalog, lang):
-        with st.expander(f"{widgets.DONE_MARK if result.done else widgets.TODO_MARK} {result.step.title(lang)}"):
+        with st.expander(f"{widgets.DONE_MARK if result.done else widgets.PENDING_MARK} {result.step.title(lang)}"):
             sheet = content.worksheets.get(result.step.key) or {}
             for name in result.step.fields:
                 st.markdown(f"**{curriculum.field_label(result.step.key, name, lang)}**")
@@ -82,7 +82,7 @@ with detail:
                 st.graphviz_chart(widgets.logic_model_dot(content.logic_model), width="stretch")
                 st.dataframe(content.logic_model.get("kpis") or [], hide_index=True, width="stretch")
             for missing in result.missing:
-                st.caption(widgets.TODO_MARK + " " + missing)
+                st.caption(widgets.PENDING_MARK + " " + missing)
     st.subheader(ui.tr("inst.comment"))
     with st.form("inst_comment", clear_on_submit=True):
         text = st.text_area(ui.tr("inst.comment_text"), key="inst_comment_text")

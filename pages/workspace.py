@@ -79,7 +79,7 @@ if section == "homework":
 
     for task in ws.items(group_id, "homework"):
         done = task.payload.get("done") == "済"
-        with st.expander(f"{widgets.DONE_MARK if done else widgets.TODO_MARK} {task.payload.get('task', '')} — {task.payload.get('assignee', '')}"):
+        with st.expander(f"{widgets.DONE_MARK if done else widgets.PENDING_MARK} {task.payload.get('task', '')} — {task.payload.get('assignee', '')}"):
             item_editor(f"hw:{task.item_id}", group_id, "homework", homework_fields(), item_id=task.item_id,
                            deletable=True)
     st.markdown(f"**{ui.tr('homework.new')}**")

@@ -31,7 +31,7 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
             scale = col.scale or {}
             picked = st.multiselect(
                 label_of(name), values, key=f"{key}:filter:{name}", placeholder=tr("chart.filter_pick"),
-                format_func=lambda v: str(scale.get(int(v), v) if scale else names.get(v, v)),
+                format_func=lambda v, scale=scale: str(scale.get(int(v), v) if scale else names.get(v, v)),
             )
             if picked:
                 filters.append(Filter(name, "in", list(picked)))

@@ -55,7 +55,7 @@ def others_changes_notice(group_id: str) -> None:
 
 # Material icons come with Streamlit's own font, so they show without an emoji font on the PC.
 DONE_MARK = ":green[:material/check_circle:]"
-TODO_MARK = ":gray[:material/radio_button_unchecked:]"
+PENDING_MARK = ":gray[:material/radio_button_unchecked:]"
 
 
 def step_intro(step) -> None:
@@ -85,7 +85,7 @@ def progress_panel(group_id: str, session: int) -> None:
     content = curriculum.load_content(workspace(), group_id)
     results = curriculum.session_progress(content, session, load_catalog(), lang())
     for result in results:
-        icon = DONE_MARK if result.done else TODO_MARK
+        icon = DONE_MARK if result.done else PENDING_MARK
         st.markdown(f"{icon} **{result.step.title(lang())}** — "
                     f"{tr('progress.done') if result.done else tr('progress.todo')}")
     missing = [m for r in results for m in r.missing]
