@@ -25,7 +25,7 @@ def _records(n: int, seed: int = 2018) -> pd.DataFrame:
 
 @benchmark("anonymize")
 def anonymize_1m(runs: int) -> list[Figure]:
-    from lib import anonymize as an
+    from lib.data import anonymize as an
 
     frame = _records(SIZE)
     plan = an.Plan(

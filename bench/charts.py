@@ -27,7 +27,7 @@ CARE_COLUMNS = ["year", "area_code", "age_band", "sex", "care_level"]
 
 def _scratch_database(path: Path, rows: int) -> duckdb.DuckDBPyConnection:
     from lib import settings
-    from lib.catalog import load_catalog
+    from lib.data.catalog import load_catalog
 
     catalog = load_catalog()
     con = duckdb.connect(str(path), config={"threads": settings.DUCKDB_THREADS, "memory_limit": "4GB"})
@@ -73,8 +73,8 @@ def _pandas_rate(care: pd.DataFrame, population: pd.DataFrame, areas: pd.DataFra
 
 @benchmark("charts")
 def charts(runs: int) -> list[Figure]:
-    from lib.catalog import load_catalog
-    from lib.chart_spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.data.catalog import load_catalog
 
     catalog = load_catalog()
     count_spec = ChartSpec(
@@ -99,8 +99,8 @@ def charts(runs: int) -> list[Figure]:
 
 def _figures_at(path: Path, size: int, runs: int, catalog, count_spec, rate_spec) -> list[Figure]:
     """Both charts at one size; the frames held for the pandas baseline are freed on return."""
-    from lib.chart_figure import build_figure
-    from lib.chart_sql import run_chart
+    from lib.charts.figure import build_figure
+    from lib.charts.sql import run_chart
 
     con = _scratch_database(path, size)
     cursor = con.cursor()

@@ -10,15 +10,15 @@ from bench.harness import Figure, benchmark, median_seconds
 
 
 def _fresh_store(data_dir: Path):
-    from lib.store import Store
+    from lib.data.store import Store
 
     return Store(data_dir)
 
 
 @benchmark("startup")
 def startup(runs: int) -> list[Figure]:
-    from lib.catalog import load_catalog
-    from lib.store import sources_fingerprint
+    from lib.data.catalog import load_catalog
+    from lib.data.store import sources_fingerprint
 
     datasets = list(load_catalog().values())
     source_bytes = sum(ds.file.stat().st_size for ds in datasets)
@@ -53,8 +53,8 @@ def startup(runs: int) -> list[Figure]:
 
 @benchmark("catalog")
 def catalog(runs: int) -> list[Figure]:
-    from lib import dataset_profile
-    from lib.catalog import load_catalog
+    from lib.data import profile as dataset_profile
+    from lib.data.catalog import load_catalog
 
     root = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
     store = _fresh_store(root)

@@ -23,11 +23,11 @@ def _synthetic_points(bounds, n: int):
 
 @benchmark("maps")
 def maps(runs: int) -> list[Figure]:
-    from lib import map_data
-    from lib.catalog import load_catalog
-    from lib.map_render import add_points, base_map, payload_bytes, render_map
-    from lib.map_spec import MapSpec, PointLayerSpec
-    from lib.store import Store
+    from lib.data.catalog import load_catalog
+    from lib.data.store import Store
+    from lib.maps import data as map_data
+    from lib.maps.render import add_points, base_map, payload_bytes, render_map
+    from lib.maps.spec import MapSpec, PointLayerSpec
 
     root = Path(tempfile.mkdtemp(prefix="bench-maps-"))
     store = Store(root)

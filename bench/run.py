@@ -15,12 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import foundation  # noqa: E402,F401  (registers benchmarks)
-from bench import charts  # noqa: E402,F401
-from bench import maps  # noqa: E402,F401
-from bench import workspace  # noqa: E402,F401
-from bench import anonymize  # noqa: E402,F401
-from bench import deliverables  # noqa: E402,F401
+from bench import (
+    anonymize,  # noqa: E402,F401
+    charts,  # noqa: E402,F401
+    deliverables,  # noqa: E402,F401
+    foundation,  # noqa: E402,F401  (registers benchmarks)
+    maps,  # noqa: E402,F401
+    workspace,  # noqa: E402,F401
+)
 from bench.harness import REGISTRY  # noqa: E402
 
 

@@ -17,7 +17,7 @@ def _one_run(root: Path) -> tuple[float, int, int]:
     """Seconds for all edits, edits lost (stored but missing from the final version or the history), conflicts."""
     import duckdb
 
-    from lib.workspace import Conflict, Workspace
+    from lib.workspace.items import Conflict, Workspace
 
     con = duckdb.connect(str(root / "workspace.duckdb"))
     try:

@@ -23,7 +23,12 @@ import pandas as pd  # noqa: E402
 
 from datasets.generator import care, childcare, geo, mesh, places, population, survey  # noqa: E402
 from datasets.generator.constants import (  # noqa: E402
-    AREA_CRS, CITY_CODE, CITY_NAME, DEFAULT_SEED, IDX_65, YEARS,
+    AREA_CRS,
+    CITY_CODE,
+    CITY_NAME,
+    DEFAULT_SEED,
+    IDX_65,
+    YEARS,
 )
 from datasets.generator.dictionary import dictionaries  # noqa: E402
 from datasets.generator.writers import write_geojson, write_parquet, write_yaml  # noqa: E402

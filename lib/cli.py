@@ -4,13 +4,98 @@
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
 
-Each command lives in the module of its concept; this file only parses arguments.
-Exit codes: 0 success, 2 bad input (with a Japanese message on stderr).
+This file parses arguments and holds each command's body; the work itself is done by
+the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese
+message on stderr).
 """
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import sys
+from pathlib import Path
+
+import duckdb
+
+from lib.data.catalog import load_catalog
+from lib.data.importing import DataImportError, check_name, read_file, store_import, suggest_name
+from lib.data.store import get_store
+from lib.deck.export import export_group, find_group
+from lib.deck.model import DeckError
+from lib.i18n import t
+from lib.workspace import example_group
+from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
+from lib.workspace.items import open_workspace
+
+
+def set_passcode_command(args) -> int:
+    """`set-passcode [--passcode-stdin]`: 0 when stored, 2 on bad input."""
+    try:
+        if args.passcode_stdin:
+            passcode = sys.stdin.readline().rstrip("\r\n")
+        else:
+            passcode = getpass.getpass("新しい講師用パスコード: ")
+            again = getpass.getpass("もう一度入力してください: ")
+            if passcode != again:
+                raise PasscodeError("2 回の入力が一致しません。もう一度やり直してください。")
+        set_passcode(passcode)
+    except PasscodeError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (EOFError, KeyboardInterrupt):
+        print("パスコードは設定されませんでした。", file=sys.stderr)
+        return 2
+    print(f"講師用パスコードを設定しました（{passcode_path()} にハッシュとして保存）。")
+    return 0
+
+
+def import_command(args) -> int:
+    """`import PATH [--name NAME] [--encoding ENC] [--dry-run]`: into staging, before anonymization."""
+    path = Path(args.path)
+    try:
+        result = read_file(path, encoding=args.encoding)
+        if args.dry_run:
+            print(json.dumps(result.summary("ja"), ensure_ascii=False))
+            return 0
+        name = check_name(args.name) if args.name else suggest_name(path.name)
+        store_import(result, name, imported_by="cli")
+    except DataImportError as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print(t("import.cli.stored", "ja", name=name, rows=len(result.frame),
+            columns=len(result.summary()["columns"])))
+    for warning in result.warnings:
+        print(warning.text("ja"))
+    return 0
+
+
+def export_command(args) -> int:
+    """`export --group NAME --format pptx|html|pdf --out PATH`."""
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.exists():
+        print(t("deck.error.bad_out", "ja", path=str(out)), file=sys.stderr)
+        return 2
+    store = get_store()
+    try:
+        ws = open_workspace(store)
+    except duckdb.IOException:  # the running app holds the workspace database (one writer process)
+        print(t("deck.error.locked", "ja", path=str(store.data_dir)), file=sys.stderr)
+        return 2
+    example_group.seed_if_empty(ws)
+    try:
+        group = find_group(ws, args.group)
+    except DeckError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    data = export_group(ws, store, load_catalog(), group, args.format)
+    try:
+        out.write_bytes(data)
+    except OSError:
+        print(t("deck.error.bad_out", "ja", path=str(out)), file=sys.stderr)
+        return 2
+    print(t("deck.exported", "ja", group=group.name, path=str(out), size=f"{len(data):,}"))
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,35 +105,26 @@ def _parser() -> argparse.ArgumentParser:
     passcode = commands.add_parser("set-passcode", help="講師用パスコードを設定する")
     passcode.add_argument("--passcode-stdin", action="store_true",
                           help="パスコードを標準入力から 1 行で読む（自動化用）")
+    passcode.set_defaults(run=set_passcode_command)
 
     importer = commands.add_parser("import", help="データファイルを取り込む（匿名化前の領域へ）")
     importer.add_argument("path")
     importer.add_argument("--name", help="データセット名（英数字と _）")
     importer.add_argument("--encoding", help="文字コードを指定する（省略時は自動判定）")
     importer.add_argument("--dry-run", action="store_true", help="保存せず、判定結果を JSON で表示する")
+    importer.set_defaults(run=import_command)
 
     export = commands.add_parser("export", help="グループの発表資料を書き出す")
     export.add_argument("--group", required=True, help="グループ名（example でデモの完成例）")
     export.add_argument("--format", required=True, choices=["pptx", "html", "pdf"])
     export.add_argument("--out", required=True)
+    export.set_defaults(run=export_command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "set-passcode":
-        from lib.instructor_auth import set_passcode_command
-
-        return set_passcode_command(args)
-    if args.command == "import":
-        from lib.data_import import import_command
-
-        return import_command(args)
-    if args.command == "export":
-        from lib.deliverables import export_command
-
-        return export_command(args)
-    return 2
+    return args.run(args)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import dataset_profile, ui
-from lib.catalog import load_catalog
-from lib.preview_map import preview_map
+from lib import ui
+from lib.data import profile as dataset_profile
+from lib.data.catalog import load_catalog
+from lib.maps.preview import preview_map
 
 lang = ui.lang()
 st.title(ui.tr("page.catalog"))

@@ -5,10 +5,10 @@ import duckdb
 import streamlit as st
 
 from lib import ui
-from lib.area_indicators import with_area_indicators
-from lib.catalog import load_catalog
-from lib.chart_figure import build_figure, chart_title, filter_summary, labelled_table
-from lib.chart_spec import (
+from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.figure import build_figure
+from lib.charts.labels import chart_title, filter_summary, labelled_table
+from lib.charts.spec import (
     BAR_MODES,
     MEASURE_KINDS,
     ChartSpec,
@@ -20,7 +20,8 @@ from lib.chart_spec import (
     resolve_column,
     validate_spec,
 )
-from lib.chart_sql import build_chart_sql, distinct_values, run_chart
+from lib.charts.sql import build_chart_sql, distinct_values, run_chart
+from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes, xlsx_bytes
 from lib.ui.filters import filter_editor
 

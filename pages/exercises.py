@@ -1,9 +1,10 @@
 """Exercises: choose a theme, read its story, answer the auto-checked questions."""
 import streamlit as st
 
-from lib import exercises, ui
+from lib import ui
+from lib.analysis.user_sql import UserQueryError
 from lib.ui import session_widgets as widgets
-from lib.user_sql import UserQueryError
+from lib.workspace import exercises
 
 st.title(ui.tr("page.exercises"))
 st.write(ui.tr("ex.lead"))

@@ -1,8 +1,9 @@
 """Home: what the workbench is and how the four sessions go."""
 import streamlit as st
 
-from lib import dataset_profile, ui
-from lib.catalog import load_catalog
+from lib import ui
+from lib.data import profile as dataset_profile
+from lib.data.catalog import load_catalog
 
 st.title(ui.tr("app.title"))
 st.write(ui.tr("home.lead"))

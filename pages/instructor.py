@@ -4,9 +4,10 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import course, curriculum, exercises, logic_tree, ui
-from lib.catalog import load_catalog
+from lib import ui
+from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
+from lib.workspace import course, curriculum, exercises, logic_tree
 
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))

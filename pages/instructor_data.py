@@ -9,7 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import anonymize, column_types, data_import, jp_cleaning, publishing, ui
+from lib import ui
+from lib.data import anonymize, column_types, jp_cleaning, publishing
+from lib.data import importing as data_import
+from lib.data.catalog import load_catalog
 from lib.settings import REPO_ROOT
 
 ui.require_instructor()
@@ -299,8 +302,6 @@ def manage() -> None:
     if not names:
         st.info(ui.tr("manage.none"))
     else:
-        from lib.catalog import load_catalog
-
         name = st.selectbox(ui.tr("manage.dataset"), names, key="manage_dataset")
         ds = load_catalog()[name]
         st.subheader(ds.title_in(lang))

@@ -1,8 +1,9 @@
 """The instructor downloads every group's deck (zip) and the course summary for the municipality's records."""
 import streamlit as st
 
-from lib import course_summary, ui
-from lib.catalog import load_catalog
+from lib import ui
+from lib.data.catalog import load_catalog
+from lib.deck import course_summary
 from lib.ui import session_widgets as widgets
 
 ui.require_instructor()

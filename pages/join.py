@@ -1,7 +1,8 @@
 """参加する: choose your group, type its join code, and your name and department."""
 import streamlit as st
 
-from lib import course, ui
+from lib import ui
+from lib.workspace import course
 
 st.title(ui.tr("join.title"))
 ws = ui.workspace()

@@ -4,10 +4,12 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import map_data, map_export, settings, ui
-from lib.catalog import load_catalog
-from lib.map_render import render_compare_map, render_map
-from lib.map_spec import (
+from lib import settings, ui
+from lib.data.catalog import load_catalog
+from lib.maps import data as map_data
+from lib.maps import export as map_export
+from lib.maps.render import render_compare_map, render_map
+from lib.maps.spec import (
     BASE_UNITS,
     CLASSIFY_METHODS,
     PALETTES,
@@ -197,7 +199,7 @@ def draw(spec: MapSpec, key: str):
     except map_data.MapDataError as error:
         st.error(error.text(lang))
         return None
-    except Exception as error:  # a sentence for the user; the detail for the instructor
+    except Exception as error:  # noqa: BLE001 - a sentence for the user; the detail for the instructor
         st.error(ui.tr("map.error.failed"))
         with st.expander(ui.tr("map.error.details")):
             st.code(f"{type(error).__name__}: {error}", language=None)

@@ -5,9 +5,9 @@ import duckdb
 import streamlit as st
 
 from lib import ui
-from lib.area_indicators import with_area_indicators
-from lib.catalog import load_catalog
-from lib.chart_spec import (
+from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.pivot import PERCENT_BY, build_pivot, percentages
+from lib.charts.spec import (
     ChartSpec,
     Measure,
     dimension_choices,
@@ -15,7 +15,7 @@ from lib.chart_spec import (
     resolve_column,
     validate_spec,
 )
-from lib.pivot import PERCENT_BY, build_pivot, percentages
+from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes, xlsx_bytes
 from lib.ui.filters import filter_editor
 

@@ -2,11 +2,14 @@
 import pandas as pd
 import streamlit as st
 
-from lib import course, deliverables, ui
-from lib.catalog import load_catalog
-from lib.deck_evidence import source_text, spec_sources
+from lib import ui
+from lib.data.catalog import load_catalog
+from lib.deck import export as deck_export
+from lib.deck import model as deck_model
+from lib.deck.evidence import source_text, spec_sources
 from lib.ui import session_widgets as widgets
-from lib.workspace import Conflict
+from lib.workspace import course
+from lib.workspace.items import Conflict
 
 ws = ui.workspace()
 lang = ui.lang()
@@ -36,7 +39,7 @@ MODE = "pres_mode"
 
 def load_draft() -> None:
     """The stored deck (or a pre-filled draft) into this browser's editing state."""
-    deck, version = deliverables.current_deck(ws, group_id, catalog, lang)
+    deck, version = deck_model.current_deck(ws, group_id, catalog, lang)
     for key in [k for k in st.session_state if str(k).startswith(f"{STATE}:")]:
         del st.session_state[key]
     st.session_state[STATE] = {"deck": deck, "version": version, "dirty": False}
@@ -55,7 +58,7 @@ def edit_field(index: int, name: str, widget_key: str) -> None:
     value = st.session_state[widget_key]
     if name == "bullets":
         value = [line.strip() for line in str(value).splitlines() if line.strip()]
-    change(deliverables.update_slide(draft["deck"], index, **{name: value}))
+    change(deck_model.update_slide(draft["deck"], index, **{name: value}))
 
 
 def set_title() -> None:
@@ -64,7 +67,7 @@ def set_title() -> None:
 
 def save() -> None:
     try:
-        item = deliverables.save_deck(ws, group_id, draft["deck"], draft["version"], ui.actor())
+        item = deck_model.save_deck(ws, group_id, draft["deck"], draft["version"], ui.actor())
     except Conflict:
         st.session_state[f"{STATE}:conflict"] = True
         return
@@ -74,11 +77,11 @@ def save() -> None:
 
 def rebuild() -> None:
     st.session_state.pop(f"{STATE}:title", None)
-    content = deliverables.curriculum.load_content(ws, group_id)
-    change({**deliverables.prefill_deck(content, catalog, lang, group.name)})
+    content = deck_model.curriculum.load_content(ws, group_id)
+    change({**deck_model.prefill_deck(content, catalog, lang, group.name)})
 
 
-evidence = {item.item_id: item for item in deliverables.evidence_items(ws, group_id)}
+evidence = {item.item_id: item for item in deck_model.evidence_items(ws, group_id)}
 
 
 def evidence_label(item_id: str) -> str:
@@ -92,7 +95,7 @@ def evidence_label(item_id: str) -> str:
 
 def draw_slide(slide: dict, key: str, large: bool = False) -> None:
     """One slide as the audience sees it."""
-    st.caption(deliverables.section_label(slide["section"], lang))
+    st.caption(deck_model.section_label(slide["section"], lang))
     st.markdown(f"{'#' if large else '###'} {slide['title']}")
     item = evidence.get(slide["evidence"])
     bullets = "\n".join(f"- {b}" for b in slide["bullets"])
@@ -135,7 +138,7 @@ if mode == "present":
                       unsafe_allow_html=True)
     with st.container(border=True):
         if index == 0:
-            info = deliverables.deck_context(ws, group)
+            info = deck_model.deck_context(ws, group)
             st.caption(info.course_name)
             st.markdown(f"# {draft['deck']['title']}")
             st.markdown(f"## {info.municipality}　{group.name}")
@@ -183,7 +186,7 @@ with edit_tab:
     options = [""] + list(evidence)
     for index, slide in enumerate(slides):
         key = f"{STATE}:{slide['id']}"
-        label = (f"{index + 2}. 【{deliverables.section_label(slide['section'], lang)}】 {slide['title']}"
+        label = (f"{index + 2}. 【{deck_model.section_label(slide['section'], lang)}】 {slide['title']}"
                  + ("　📊" if slide["evidence"] else ""))
         with st.expander(label):
             for name, value in (("title", slide["title"]), ("section", slide["section"]),
@@ -193,8 +196,8 @@ with edit_tab:
             top = st.columns([2, 1])
             top[0].text_input(ui.tr("pres.slide_title"), key=f"{key}:title", on_change=edit_field,
                               args=(index, "title", f"{key}:title"), disabled=not editable)
-            top[1].selectbox(ui.tr("pres.section"), deliverables.SECTIONS, key=f"{key}:section",
-                             format_func=lambda s: deliverables.section_label(s, lang), on_change=edit_field,
+            top[1].selectbox(ui.tr("pres.section"), deck_model.SECTIONS, key=f"{key}:section",
+                             format_func=lambda s: deck_model.section_label(s, lang), on_change=edit_field,
                              args=(index, "section", f"{key}:section"), disabled=not editable)
             st.text_area(ui.tr("pres.bullets"), key=f"{key}:bullets", on_change=edit_field,
                          args=(index, "bullets", f"{key}:bullets"), disabled=not editable)
@@ -208,15 +211,15 @@ with edit_tab:
                          args=(index, "notes", f"{key}:notes"), disabled=not editable, height=90)
             moves = st.columns(3)
             moves[0].button(ui.tr("pres.up"), icon=":material/arrow_upward:", key=f"{key}:up", disabled=not editable or index == 0,
-                            on_click=lambda i=index: change(deliverables.move_slide(draft["deck"], i, -1)))
+                            on_click=lambda i=index: change(deck_model.move_slide(draft["deck"], i, -1)))
             moves[1].button(ui.tr("pres.down"), icon=":material/arrow_downward:", key=f"{key}:down",
                             disabled=not editable or index == len(slides) - 1,
-                            on_click=lambda i=index: change(deliverables.move_slide(draft["deck"], i, 1)))
+                            on_click=lambda i=index: change(deck_model.move_slide(draft["deck"], i, 1)))
             moves[2].button(ui.tr("pres.delete"), icon=":material/delete:", key=f"{key}:delete", disabled=not editable,
-                            on_click=lambda i=index: change(deliverables.remove_slide(draft["deck"], i)))
+                            on_click=lambda i=index: change(deck_model.remove_slide(draft["deck"], i)))
     add = st.columns([2, 1])
-    add[0].selectbox(ui.tr("pres.add_section"), deliverables.SECTIONS, index=3,
-                     format_func=lambda s: deliverables.section_label(s, lang), key=f"{STATE}:new")
+    add[0].selectbox(ui.tr("pres.add_section"), deck_model.SECTIONS, index=3,
+                     format_func=lambda s: deck_model.section_label(s, lang), key=f"{STATE}:new")
 
     def add_slide() -> None:
         """A new slide; a new 分析結果 slide starts with the first saved chart or map not shown yet."""
@@ -224,10 +227,10 @@ with edit_tab:
         used = {s["evidence"] for s in draft["deck"]["slides"]}
         unused = next((item for item_id, item in evidence.items() if item_id not in used), None)
         if section == "results" and unused is not None:
-            change(deliverables.add_slide(draft["deck"], section, lang, evidence=unused.item_id,
+            change(deck_model.add_slide(draft["deck"], section, lang, evidence=unused.item_id,
                                           title=unused.payload.get("title", "")))
         else:
-            change(deliverables.add_slide(draft["deck"], section, lang))
+            change(deck_model.add_slide(draft["deck"], section, lang))
 
     add[1].button(ui.tr("pres.add"), icon=":material/add:", disabled=not editable, key=f"{STATE}:add", on_click=add_slide)
 
@@ -251,12 +254,12 @@ with download_tab:
             with st.spinner(ui.tr("pres.making")):
                 cursor = ui.store().published()
                 try:
-                    prepared = deliverables.prepare_deck(ws, cursor, catalog, group, lang, deck=draft["deck"])
-                    made = deliverables.export_deck(prepared, fmt)
+                    prepared = deck_model.prepare_deck(ws, cursor, catalog, group, lang, deck=draft["deck"])
+                    made = deck_export.export_deck(prepared, fmt)
                 finally:
                     cursor.close()
             st.session_state[f"{STATE}:file:{fmt}"] = made
         if made:
-            column.download_button(ui.tr(f"pres.download_{fmt}"), made, deliverables.file_name(group.name, fmt),
-                                   deliverables.FORMATS[fmt], key=f"{STATE}:download:{fmt}", icon=":material/download:",
+            column.download_button(ui.tr(f"pres.download_{fmt}"), made, deck_export.file_name(group.name, fmt),
+                                   deck_export.FORMATS[fmt], key=f"{STATE}:download:{fmt}", icon=":material/download:",
                                    width="stretch")

@@ -1,10 +1,11 @@
 """第1回 課題を定める: Step 0 (goal / problem / issue) and Step 1 (situation, logic tree, hypotheses)."""
 import streamlit as st
 
-from lib import curriculum, ui
-from lib.catalog import load_catalog
+from lib import ui
+from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.workspace import curriculum
 
 member = widgets.session_header(1)
 group_id = member["group_id"]

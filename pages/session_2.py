@@ -1,10 +1,12 @@
 """第2回 データを確かめる: Step 2 (datasets, columns, quality) and Step 3 (the analysis sketch)."""
 import streamlit as st
 
-from lib import curriculum, dataset_profile, ui
-from lib.catalog import load_catalog
+from lib import ui
+from lib.data import profile as dataset_profile
+from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.workspace import curriculum
 
 member = widgets.session_header(2)
 group_id = member["group_id"]

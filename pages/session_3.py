@@ -2,9 +2,10 @@
 import pandas as pd
 import streamlit as st
 
-from lib import curriculum, ui
+from lib import ui
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.workspace import curriculum
 
 member = widgets.session_header(3)
 group_id = member["group_id"]

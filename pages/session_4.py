@@ -1,9 +1,10 @@
 """第4回 提案して発表する: Step 7 (logic model with KPIs) and the presentation."""
 import streamlit as st
 
-from lib import curriculum, ui
+from lib import ui
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.workspace import curriculum
 
 member = widgets.session_header(4)
 group_id = member["group_id"]

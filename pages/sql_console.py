@@ -4,11 +4,11 @@ from functools import partial
 import streamlit as st
 
 from lib import ui
-from lib.catalog import load_catalog
-from lib.chart_figure import quick_figure
-from lib.sql_samples import sample_queries, table_schema
+from lib.analysis.sql_samples import sample_queries, table_schema
+from lib.analysis.user_sql import UserQueryError, run_user_sql
+from lib.charts.figure import quick_figure
+from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes, xlsx_bytes
-from lib.user_sql import UserQueryError, run_user_sql
 
 lang = ui.lang()
 catalog = load_catalog()

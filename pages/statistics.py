@@ -2,18 +2,19 @@
 import duckdb
 import streamlit as st
 
-from lib import stat_tests, ui
-from lib.area_indicators import with_area_indicators
-from lib.catalog import load_catalog
-from lib.chart_figure import build_figure
-from lib.chart_spec import (
+from lib import ui
+from lib.analysis import stat_tests
+from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.figure import build_figure
+from lib.charts.spec import (
     ChartSpec,
     Measure,
     dimension_choices,
     measure_columns,
     resolve_column,
 )
-from lib.chart_sql import fetch_columns, run_chart
+from lib.charts.sql import fetch_columns, run_chart
+from lib.data.catalog import load_catalog
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()

@@ -3,9 +3,10 @@ from functools import partial
 
 import streamlit as st
 
-from lib import survey, ui
-from lib.catalog import load_catalog
-from lib.chart_sql import fetch_columns
+from lib import ui
+from lib.charts import survey
+from lib.charts.sql import fetch_columns
+from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes
 from lib.ui.filters import filter_editor
 

@@ -28,7 +28,7 @@ def data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def store(data_dir):
-    from lib.store import get_store
+    from lib.data.store import get_store
 
     store = get_store()
     store.published().close()

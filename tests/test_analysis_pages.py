@@ -162,9 +162,9 @@ def test_page_renders_in_english_with_every_text_defined(store, page):
 
 def test_every_composed_text_key_exists_in_both_languages():
     """Keys built at run time (f"chart.type.{kind}") escape the static key check of test_i18n."""
-    from lib.chart_spec import BAR_MODES, CHANGE_BASES, CHART_TYPES, MEASURE_KINDS, SORTS
+    from lib.charts.pivot import PERCENT_BY
+    from lib.charts.spec import BAR_MODES, CHANGE_BASES, CHART_TYPES, MEASURE_KINDS, SORTS
     from lib.i18n import STRINGS
-    from lib.pivot import PERCENT_BY
 
     keys = [f"chart.type.{k}" for k in CHART_TYPES] + [f"chart.measure.kind.{k}" for k in MEASURE_KINDS]
     keys += [f"chart.bar_mode.{m}" for m in BAR_MODES] + [f"chart.sort.{s}" for s in SORTS]

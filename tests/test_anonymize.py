@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import anonymize as an
+from lib.data import anonymize as an
 
 try:  # a test-only package, installed with --no-deps (README); CI must have it
     import pycanon.anonymity as pycanon

@@ -6,13 +6,19 @@ import json
 
 import pytest
 
-from lib.area_indicators import with_area_indicators
-from lib.catalog import load_catalog
-from lib.chart_figure import build_figure
-from lib.chart_spec import (
-    CHART_TYPES, ChartSpec, Measure, dimension_choices, measure_columns, resolve_column, validate_spec,
+from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.figure import build_figure
+from lib.charts.spec import (
+    CHART_TYPES,
+    ChartSpec,
+    Measure,
+    dimension_choices,
+    measure_columns,
+    resolve_column,
+    validate_spec,
 )
-from lib.chart_sql import run_chart
+from lib.charts.sql import run_chart
+from lib.data.catalog import load_catalog
 
 CATALOG = with_area_indicators(load_catalog())
 
@@ -145,6 +151,6 @@ def test_pyramid_puts_one_sex_left_and_the_other_right(published):
 
 
 def test_palette_is_okabe_ito():
-    from lib.chart_figure import OKABE_ITO
+    from lib.charts.figure import OKABE_ITO
 
     assert OKABE_ITO[:3] == ["#0072B2", "#E69F00", "#009E73"]

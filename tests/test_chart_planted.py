@@ -8,11 +8,11 @@ import pytest
 import yaml
 from scipy import stats
 
-from lib import stat_tests
-from lib.area_indicators import with_area_indicators
-from lib.catalog import load_catalog
-from lib.chart_spec import ChartSpec, Filter, Measure
-from lib.chart_sql import fetch_columns, run_chart
+from lib.analysis import stat_tests
+from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.sql import fetch_columns, run_chart
+from lib.data.catalog import load_catalog
 
 CATALOG = with_area_indicators(load_catalog())
 PLANTED = {p["id"]: p for p in yaml.safe_load((Path(__file__).parent / "planted_relationships.yaml").read_text())}

@@ -6,10 +6,10 @@ import json
 import pandas as pd
 import pytest
 
-from lib.area_indicators import with_area_indicators
-from lib.catalog import load_catalog
-from lib.chart_spec import ChartSpec, ChartSpecError, Filter, Measure, allowed_chart_types, check_spec, validate_spec
-from lib.chart_sql import build_chart_sql, run_chart
+from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.spec import ChartSpec, ChartSpecError, Filter, Measure, allowed_chart_types, check_spec, validate_spec
+from lib.charts.sql import build_chart_sql, run_chart
+from lib.data.catalog import load_catalog
 
 CATALOG = with_area_indicators(load_catalog())
 ELDERLY = ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]

@@ -6,8 +6,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from lib import course
-from lib.workspace import Workspace
+from lib.workspace import course
+from lib.workspace.items import Workspace
 
 DATES = [date(2026, 6, 5), date(2026, 6, 19), date(2026, 7, 3), date(2026, 7, 17)]
 

@@ -5,8 +5,9 @@ import io
 
 import openpyxl
 
-from lib import course, course_summary
-from lib.catalog import load_catalog
+from lib.data.catalog import load_catalog
+from lib.deck import course_summary
+from lib.workspace import course
 from tests.deck_fixtures import demo_workspace, example_payloads
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from lib import curriculum, example_group, logic_tree
-from lib.catalog import load_catalog
+from lib.data.catalog import load_catalog
 from lib.i18n import STRINGS
-from lib.workspace import Workspace
+from lib.workspace import curriculum, example_group, logic_tree
+from lib.workspace.items import Workspace
 
 
 @pytest.fixture()
@@ -96,8 +96,8 @@ def test_the_example_group_is_complete_through_session_four(ws, published):
 
 
 def test_example_specs_are_valid_chart_and_map_specs():
-    from lib.chart_spec import ChartSpec, validate_spec
-    from lib.map_spec import MapSpec, validate_map_spec
+    from lib.charts.spec import ChartSpec, validate_spec
+    from lib.maps.spec import MapSpec, validate_map_spec
 
     catalog = load_catalog()
     for _title, _note, spec in example_group.example_charts():
@@ -107,9 +107,9 @@ def test_example_specs_are_valid_chart_and_map_specs():
 
 
 def test_example_charts_draw_on_the_published_data(published):
-    from lib.chart_figure import build_figure
-    from lib.chart_spec import ChartSpec
-    from lib.chart_sql import run_chart
+    from lib.charts.figure import build_figure
+    from lib.charts.spec import ChartSpec
+    from lib.charts.sql import run_chart
 
     catalog = load_catalog()
     for _title, _note, spec in example_group.example_charts():
@@ -136,7 +136,7 @@ def test_care_rate_is_higher_far_from_places_as_the_example_finds(published):
     """The example's map finding: areas far from a place for the elderly have higher 65+ rates."""
     import numpy as np
 
-    from lib.store import read_geo
+    from lib.data.store import read_geo
 
     bands = example_group.ELDERLY_BANDS
     marks = ", ".join("?" for _ in bands)

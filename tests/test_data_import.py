@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from lib import data_import
-from lib.data_import import DataImportError, read_file, store_import
+from lib.data import importing as data_import
+from lib.data.importing import DataImportError, read_file, store_import
 
 JAPANESE = "氏名,年齢,住所\n見本 太郎,81,みどり野市桜ヶ丘一丁目1番1号\n見本 花子,79,みどり野市桜台二丁目3-4\n"
 BOWTIE = shapely.Polygon([(139.30, 35.40), (139.32, 35.42), (139.32, 35.40), (139.30, 35.42), (139.30, 35.40)])

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from lib import curriculum, deliverables
-from lib.catalog import load_catalog
-from lib.workspace import Conflict
+from lib.data.catalog import load_catalog
+from lib.deck import export as deck_export
+from lib.deck import model as deck_model
+from lib.workspace import curriculum
+from lib.workspace.items import Conflict
 from tests.deck_fixtures import demo_workspace, example
 
 
@@ -21,10 +23,10 @@ def _new_group(ws, name):
 
 def test_prefill_follows_the_storyline_from_the_worksheets(ws):
     group = example(ws)
-    deck, version = deliverables.current_deck(ws, group.group_id, load_catalog())
+    deck, version = deck_model.current_deck(ws, group.group_id, load_catalog())
     assert version is None  # a draft until the group saves it
     sections = list(dict.fromkeys(s["section"] for s in deck["slides"]))
-    assert sections == list(deliverables.SECTIONS)
+    assert sections == list(deck_model.SECTIONS)
     sheets = curriculum.load_content(ws, group.group_id).worksheets
     assert deck["title"] == sheets["step0"]["issue"]
     background = deck["slides"][0]
@@ -38,38 +40,38 @@ def test_prefill_follows_the_storyline_from_the_worksheets(ws):
 
 def test_empty_group_gets_a_deck_too(ws):
     group = _new_group(ws, "空のグループ")
-    deck, _ = deliverables.current_deck(ws, group.group_id, load_catalog())
+    deck, _ = deck_model.current_deck(ws, group.group_id, load_catalog())
     assert deck["title"] == "空のグループ の政策提案"
-    assert [s["section"] for s in deck["slides"]] == [s for s in deliverables.SECTIONS if s != "results"]
+    assert [s["section"] for s in deck["slides"]] == [s for s in deck_model.SECTIONS if s != "results"]
 
 
 def test_move_remove_add_slides():
     deck = {"title": "x", "slides": [{"id": str(i), "section": "background", "title": str(i), "bullets": [],
                                       "evidence": "", "table": None, "notes": ""} for i in range(3)]}
-    moved = deliverables.move_slide(deck, 0, 1)
+    moved = deck_model.move_slide(deck, 0, 1)
     assert [s["id"] for s in moved["slides"]] == ["1", "0", "2"]
-    assert deliverables.move_slide(deck, 0, -1) == deck  # the first slide cannot go up
-    assert [s["id"] for s in deliverables.remove_slide(deck, 1)["slides"]] == ["0", "2"]
-    added = deliverables.add_slide(deck, "background", "ja")
+    assert deck_model.move_slide(deck, 0, -1) == deck  # the first slide cannot go up
+    assert [s["id"] for s in deck_model.remove_slide(deck, 1)["slides"]] == ["0", "2"]
+    added = deck_model.add_slide(deck, "background", "ja")
     assert len(added["slides"]) == 4 and added["slides"][3]["title"] == "背景"
 
 
 def test_deck_is_stored_as_its_own_kind_with_history_and_conflicts(ws):
     group = _new_group(ws, "保存のグループ")
-    deck, version = deliverables.current_deck(ws, group.group_id, load_catalog())
-    first = deliverables.save_deck(ws, group.group_id, deck, version, "花子（企画課）")
+    deck, version = deck_model.current_deck(ws, group.group_id, load_catalog())
+    first = deck_model.save_deck(ws, group.group_id, deck, version, "花子（企画課）")
     assert first.kind == "deck" and first.version == 1
-    mine = deliverables.update_slide(deck, 0, notes="私のメモ")
-    theirs = deliverables.update_slide(deck, 0, notes="別のメモ")
-    deliverables.save_deck(ws, group.group_id, theirs, first.version, "一郎（企画課）")
+    mine = deck_model.update_slide(deck, 0, notes="私のメモ")
+    theirs = deck_model.update_slide(deck, 0, notes="別のメモ")
+    deck_model.save_deck(ws, group.group_id, theirs, first.version, "一郎（企画課）")
     with pytest.raises(Conflict):
-        deliverables.save_deck(ws, group.group_id, mine, first.version, "花子（企画課）")
-    stored, stored_version = deliverables.current_deck(ws, group.group_id, load_catalog())
+        deck_model.save_deck(ws, group.group_id, mine, first.version, "花子（企画課）")
+    stored, stored_version = deck_model.current_deck(ws, group.group_id, load_catalog())
     assert stored["slides"][0]["notes"] == "別のメモ" and stored_version == 2
-    assert [c.action for c in ws.history(item_id=deliverables.deck_id(group.group_id))] == ["update", "create"]
+    assert [c.action for c in ws.history(item_id=deck_model.deck_id(group.group_id))] == ["update", "create"]
 
 
 def test_unknown_group_is_a_japanese_sentence(ws):
-    with pytest.raises(deliverables.DeckError, match="見つかりません"):
-        deliverables.find_group(ws, "存在しない班")
-    assert deliverables.find_group(ws, "example").group_id == example(ws).group_id
+    with pytest.raises(deck_model.DeckError, match="見つかりません"):
+        deck_export.find_group(ws, "存在しない班")
+    assert deck_export.find_group(ws, "example").group_id == example(ws).group_id

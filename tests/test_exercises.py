@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from lib import exercises, settings
-from lib.exercises import ExerciseError, parse_exercise
+from lib import settings
+from lib.workspace import exercises
+from lib.workspace.exercises import ExerciseError, parse_exercise
 
 THEMES, LOAD_ERRORS = exercises.load_exercises()
 QUESTIONS = [(e.id, q) for e in THEMES for q in e.questions]

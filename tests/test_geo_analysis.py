@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from lib import geo_analysis, map_data
-from lib.catalog import load_catalog
+from lib.analysis import geo_analysis
+from lib.data.catalog import load_catalog
+from lib.maps import data as map_data
 
 METRIC = geo_analysis.METRIC_CRS
 

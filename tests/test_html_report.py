@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from lib import example_group
-from lib.html_report import deck_html
+from lib.deck.to_html import deck_html
+from lib.workspace import example_group
 from tests.deck_fixtures import demo_workspace, prepared_example
 
 

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from lib import instructor_auth
+from lib import cli
+from lib.workspace import instructor_auth
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,17 +60,17 @@ def test_first_passcode_only_from_loopback_and_only_once(data_folder):
 
 def test_set_passcode_command_from_stdin(data_folder, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO("kenshu-2026\n"))
-    assert instructor_auth.set_passcode_command(SimpleNamespace(passcode_stdin=True)) == 0
+    assert cli.set_passcode_command(SimpleNamespace(passcode_stdin=True)) == 0
     assert instructor_auth.verify_passcode("kenshu-2026")
     monkeypatch.setattr(sys, "stdin", io.StringIO("abc\n"))
-    assert instructor_auth.set_passcode_command(SimpleNamespace(passcode_stdin=True)) == 2
+    assert cli.set_passcode_command(SimpleNamespace(passcode_stdin=True)) == 2
     assert "8 文字以上" in capsys.readouterr().err
 
 
 def test_set_passcode_command_asks_twice(data_folder, monkeypatch):
     answers = iter(["kenshu-2026", "kenshu-2027"])
-    monkeypatch.setattr(instructor_auth.getpass, "getpass", lambda prompt: next(answers))
-    assert instructor_auth.set_passcode_command(SimpleNamespace(passcode_stdin=False)) == 2
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    assert cli.set_passcode_command(SimpleNamespace(passcode_stdin=False)) == 2
     assert not instructor_auth.passcode_is_set()
 
 

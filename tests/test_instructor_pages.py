@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.catalog import load_catalog
+from lib.data.catalog import load_catalog
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGE = "pages/instructor_data.py"
@@ -17,7 +17,7 @@ GUIDE = "pages/instructor_guide.py"
 @pytest.fixture(scope="module")
 def own_data_dir(data_dir, tmp_path_factory):
     """A data folder of this module's own: what the page publishes must not reach other tests."""
-    from lib.store import get_store
+    from lib.data.store import get_store
 
     previous = os.environ["WORKBENCH_DATA_DIR"]
     os.environ["WORKBENCH_DATA_DIR"] = str(tmp_path_factory.mktemp("instructor-pages"))

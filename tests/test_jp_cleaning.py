@@ -5,7 +5,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from lib import jp_cleaning as jc
+from lib.data import jp_cleaning as jc
 from lib.settings import DEMO_DATASETS_DIR
 
 
@@ -124,7 +124,7 @@ def test_preview_shows_changes_and_changes_nothing():
 
 
 def test_helpers_work_on_the_raw_sample():
-    from lib.data_import import read_file
+    from lib.data.importing import read_file
     from lib.settings import REPO_ROOT
 
     raw = read_file(REPO_ROOT / "datasets" / "raw_sample" / "kaigo_ninteisha_raw.csv").frame
@@ -136,7 +136,7 @@ def test_helpers_work_on_the_raw_sample():
 
 
 def test_statistical_table_of_the_excel_sample():
-    from lib.data_import import read_file
+    from lib.data.importing import read_file
     from lib.settings import REPO_ROOT
 
     table = read_file(REPO_ROOT / "datasets" / "raw_sample" / "kaigo_ninteisha_raw.xlsx", sheet="町丁目別集計").frame

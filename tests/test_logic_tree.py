@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from lib import logic_tree
-from lib.logic_tree import TreeError
+from lib.workspace import logic_tree
+from lib.workspace.logic_tree import TreeError
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from lib.map_classify import classify_values, ramp
+from lib.maps.classify import classify_values, ramp
 
 VALUES = np.array([1, 2, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144], dtype=float)
 

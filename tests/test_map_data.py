@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import map_data
-from lib.catalog import load_catalog
-from lib.map_spec import MapSpec, MeasureSpec, NearestSpec, PointLayerSpec
+from lib.data.catalog import load_catalog
+from lib.maps import data as map_data
+from lib.maps.spec import MapSpec, MeasureSpec, NearestSpec, PointLayerSpec
 
 
 @pytest.fixture(scope="module")

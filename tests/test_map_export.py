@@ -9,10 +9,11 @@ import pytest
 from matplotlib import font_manager
 from PIL import Image
 
-from lib import map_data, map_export
-from lib.catalog import load_catalog
-from lib.map_render import render_map
-from lib.map_spec import CatchmentSpec, MapSpec, NearestSpec, PointLayerSpec
+from lib.data.catalog import load_catalog
+from lib.maps import data as map_data
+from lib.maps import export as map_export
+from lib.maps.render import render_map
+from lib.maps.spec import CatchmentSpec, MapSpec, NearestSpec, PointLayerSpec
 
 
 @pytest.fixture(scope="module")

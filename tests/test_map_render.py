@@ -9,13 +9,19 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from lib import map_data
-from lib.catalog import load_catalog
-from lib.map_render import (
-    CLUSTER_AUTO_OVER, FAST_CLUSTER_OVER, add_points, base_map, legend_html, payload_bytes, render_compare_map,
+from lib.data.catalog import load_catalog
+from lib.maps import data as map_data
+from lib.maps.render import (
+    CLUSTER_AUTO_OVER,
+    FAST_CLUSTER_OVER,
+    add_points,
+    base_map,
+    legend_html,
+    payload_bytes,
+    render_compare_map,
     render_map,
 )
-from lib.map_spec import CatchmentSpec, CompareSpec, MapSpec, PointLayerSpec
+from lib.maps.spec import CatchmentSpec, CompareSpec, MapSpec, PointLayerSpec
 
 
 @pytest.fixture()

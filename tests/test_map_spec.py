@@ -5,10 +5,18 @@ import json
 
 import pytest
 
-from lib.catalog import load_catalog
-from lib.map_spec import (
-    CatchmentSpec, ClassificationSpec, CompareSpec, MapSpec, MapSpecError, MeasureSpec, NearestSpec,
-    PointLayerSpec, is_raw_count, validate_map_spec,
+from lib.data.catalog import load_catalog
+from lib.maps.spec import (
+    CatchmentSpec,
+    ClassificationSpec,
+    CompareSpec,
+    MapSpec,
+    MapSpecError,
+    MeasureSpec,
+    NearestSpec,
+    PointLayerSpec,
+    is_raw_count,
+    validate_map_spec,
 )
 
 

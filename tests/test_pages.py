@@ -1,13 +1,13 @@
 """Every page runs without an exception (Streamlit AppTest: no browser, no JavaScript)."""
 from __future__ import annotations
 
-import pytest
-
-from lib.catalog import load_catalog
-from tests.conftest import app_test
-
 import re
 from pathlib import Path
+
+import pytest
+
+from lib.data.catalog import load_catalog
+from tests.conftest import app_test
 
 PAGES = ["pages/home.py", "pages/catalog.py"]
 ALL_PAGES = re.findall(r'st\.Page\("([^"]+)"', (Path(__file__).resolve().parent.parent / "app.py").read_text())

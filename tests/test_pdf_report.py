@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from lib.pdf_report import deck_pdf
+from lib.deck.to_pdf import deck_pdf
 from tests.deck_fixtures import demo_workspace, prepared_example
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lib.area_indicators import with_area_indicators
-from lib.catalog import load_catalog
-from lib.chart_spec import ChartSpec, Filter, Measure
-from lib.pivot import assemble_pivot, build_pivot, percentages
+from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.pivot import assemble_pivot, build_pivot, percentages
+from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes, xlsx_bytes
 
 CATALOG = with_area_indicators(load_catalog())

@@ -7,11 +7,11 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from lib import example_group
-from lib.catalog import load_catalog
-from lib.chart_spec import ChartSpec, Measure
-from lib.chart_sql import run_chart
-from lib.pptx_export import deck_pptx
+from lib.charts.spec import ChartSpec, Measure
+from lib.charts.sql import run_chart
+from lib.data.catalog import load_catalog
+from lib.deck.to_pptx import deck_pptx
+from lib.workspace import example_group
 from tests.deck_fixtures import demo_workspace, example_payloads, prepared_example
 
 
@@ -124,7 +124,7 @@ def test_a_broken_spec_still_exports_with_a_sentence(store):
     ws = demo_workspace(store)
     cursor = store.published()
     try:
-        from lib.deck_evidence import resolve_evidence
+        from lib.deck.evidence import resolve_evidence
 
         broken = resolve_evidence(cursor, load_catalog(), "chart",
                                   {"title": "古いグラフ", "spec": {"dataset": "no_such_table"}})
@@ -151,8 +151,8 @@ MORE_CHARTS = {
 
 @pytest.fixture(scope="module")
 def more(store):
-    from lib.deck_evidence import resolve_evidence
-    from lib.deliverables import DeckContext, PreparedDeck
+    from lib.deck.evidence import resolve_evidence
+    from lib.deck.model import DeckContext, PreparedDeck
 
     catalog = load_catalog()
     cursor = store.published()

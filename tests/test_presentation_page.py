@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import course, deliverables
+from lib.deck import export as deck_export
+from lib.deck import model as deck_model
+from lib.workspace import course
 from tests.deck_fixtures import demo_workspace, example_payloads
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -54,14 +56,14 @@ def test_member_saves_reorders_and_writes_notes(store, ws):
     assert any("まだ保存されていない下書き" in i.value for i in at.info)
     _button(at, "保存").click().run()
     assert not at.exception, at.exception
-    stored = deliverables.load_deck(ws, member["group_id"])
+    stored = deck_model.load_deck(ws, member["group_id"])
     assert stored is not None and stored.kind == "deck" and stored.updated_by == "発表 太郎（企画課）"
     first_id = stored.payload["slides"][0]["id"]
     at.text_area(key=f"pres:{member['group_id']}:{first_id}:notes").input("最初に目標を話す").run()
     at.button(key=f"pres:{member['group_id']}:{first_id}:down").click().run()
     assert any("保存していない変更" in w.value for w in at.warning)
     _button(at, "保存").click().run()
-    saved = deliverables.load_deck(ws, member["group_id"]).payload["slides"]
+    saved = deck_model.load_deck(ws, member["group_id"]).payload["slides"]
     assert saved[1]["id"] == first_id and saved[1]["notes"] == "最初に目標を話す"
     assert any("保存しました（版 2）" in s.value for s in at.success)
 
@@ -70,14 +72,14 @@ def test_someone_elses_save_is_not_overwritten(store, ws):
     member = _member_of(ws, "C班", "発表 花子")
     at = _page({"member": member})
     _button(at, "保存").click().run()
-    item = deliverables.load_deck(ws, member["group_id"])
-    other = deliverables.update_slide(item.payload, 0, notes="ほかのメンバーのメモ")
-    deliverables.save_deck(ws, member["group_id"], other, item.version, "別の人（企画課）")
+    item = deck_model.load_deck(ws, member["group_id"])
+    other = deck_model.update_slide(item.payload, 0, notes="ほかのメンバーのメモ")
+    deck_model.save_deck(ws, member["group_id"], other, item.version, "別の人（企画課）")
     first_id = item.payload["slides"][0]["id"]
     at.text_area(key=f"pres:{member['group_id']}:{first_id}:notes").input("私のメモ").run()
     _button(at, "保存").click().run()
     assert any("ほかのメンバーが先に資料を保存しました" in e.value for e in at.error)
-    assert deliverables.load_deck(ws, member["group_id"]).payload["slides"][0]["notes"] == "ほかのメンバーのメモ"
+    assert deck_model.load_deck(ws, member["group_id"]).payload["slides"][0]["notes"] == "ほかのメンバーのメモ"
 
 
 def test_presentation_mode_one_slide_at_a_time(store, ws):
@@ -102,7 +104,7 @@ def test_download_makes_a_pptx_of_the_current_draft(store, ws):
     at = _page()
     _button(at, "書き出す（PPTX）").click().run()
     assert not at.exception, at.exception
-    group = deliverables.find_group(ws, "example")
+    group = deck_export.find_group(ws, "example")
     data = at.session_state[f"pres:{group.group_id}:file:pptx"]
     from pptx import Presentation
 
@@ -127,7 +129,7 @@ def test_instructor_downloads_summary_and_every_groups_deliverables(store, ws):
     groups = ws.groups(demo.course_id)
     for group in groups:
         for fmt in ("pptx", "html", "pdf"):
-            assert any(n.endswith(deliverables.file_name(group.name, fmt)) for n in names)
+            assert any(n.endswith(deck_export.file_name(group.name, fmt)) for n in names)
 
 
 def test_instructor_exports_page_needs_the_passcode(store, ws):
@@ -138,7 +140,7 @@ def test_instructor_exports_page_needs_the_passcode(store, ws):
 
 
 def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
-    from lib import example_group
+    from lib.workspace import example_group
 
     member = _member_of(ws, "A班", "発表 次郎")
     at = _page({"member": member})
@@ -149,7 +151,7 @@ def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
     at.selectbox(key=f"pres:{member['group_id']}:new").set_value("results").run()
     _button(at, "スライドを追加").click().run()
     _button(at, "保存").click().run()
-    slides = deliverables.load_deck(ws, member["group_id"]).payload["slides"]
+    slides = deck_model.load_deck(ws, member["group_id"]).payload["slides"]
     added = next(s for s in slides if s["evidence"] == chart.item_id)
     assert added["section"] == "results" and added["title"] == title
     # it sits after the hypotheses, before the evaluation

@@ -10,15 +10,16 @@ import pandas as pd
 import pytest
 import shapely
 
-from lib import anonymize as an
-from lib import publishing, settings
-from lib.catalog import load_catalog
+from lib import settings
+from lib.data import anonymize as an
+from lib.data import publishing
+from lib.data.catalog import load_catalog
 
 
 @pytest.fixture(scope="module")
 def store(data_dir, tmp_path_factory):
     """A data folder of this module's own, so published practice data does not reach other tests."""
-    from lib.store import get_store
+    from lib.data.store import get_store
 
     previous = os.environ["WORKBENCH_DATA_DIR"]
     os.environ["WORKBENCH_DATA_DIR"] = str(tmp_path_factory.mktemp("publishing-data"))

@@ -11,8 +11,8 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from lib import data_import
-from lib.user_sql import UserQueryError, run_user_sql
+from lib.analysis.user_sql import UserQueryError, run_user_sql
+from lib.data import importing as data_import
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER_NAME = "漏洩検知 太郎"
@@ -102,7 +102,7 @@ def test_trainee_pages_show_nothing_from_staging(staged, page):
 
 def test_the_page_probe_sees_published_content(staged):
     """The probe above would see the marker if a page showed it: here it finds published titles."""
-    from lib.catalog import load_catalog
+    from lib.data.catalog import load_catalog
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     at.switch_page("pages/catalog.py").run()

@@ -1,13 +1,13 @@
 """The session pages, workspace, exercises and instructor view in AppTest (no browser)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pathlib import Path
-
-from lib import course, curriculum, example_group, instructor_auth
-from lib.workspace import open_workspace
+from lib.workspace import course, curriculum, example_group, instructor_auth
+from lib.workspace.items import open_workspace
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["pages/join.py", "pages/session_1.py", "pages/session_2.py", "pages/session_3.py",
@@ -99,7 +99,7 @@ def test_member_walks_session_1_and_sees_progress(store, ws):
     at.button(key="tree:add").click().run()
     assert not at.exception, at.exception
     assert len(at.graphviz_chart) >= 1 if hasattr(at, "graphviz_chart") else True
-    from lib import logic_tree
+    from lib.workspace import logic_tree
 
     assert logic_tree.depth(ws.item(curriculum.logic_tree_id(group.group_id)).payload) == 3
     # A hypothesis with a column that the dataset lacks is refused; a valid one is stored.
@@ -197,7 +197,7 @@ def test_exercise_answer_is_checked(store, ws):
     at.text_input(key="ex:disaster:shelters").input("999")
     at.button(key="ex:disaster:shelters:check").click().run()
     assert "違うようです" in at.error[0].value
-    from lib.exercises import expected_answer, load_exercises
+    from lib.workspace.exercises import expected_answer, load_exercises
 
     question = next(e for e in load_exercises()[0] if e.id == "disaster").questions[0]
     right = expected_answer(question, store.published())

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lib import stat_tests
+from lib.analysis import stat_tests
 
 RNG = np.random.default_rng(7)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from lib.catalog import load_catalog
-from lib.store import Store, read_geo
+from lib.data.catalog import load_catalog
+from lib.data.store import Store, read_geo
 
 
 def test_every_dataset_is_a_published_table_with_its_dictionary_columns(store, published):

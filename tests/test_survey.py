@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import survey
-from lib.catalog import load_catalog
-from lib.chart_spec import Filter
-from lib.chart_sql import fetch_columns
+from lib.charts import survey
+from lib.charts.spec import Filter
+from lib.charts.sql import fetch_columns
+from lib.data.catalog import load_catalog
 
 CATALOG = load_catalog()
 SCALE = {1: "不満", 2: "やや不満", 3: "どちらともいえない", 4: "やや満足", 5: "満足"}

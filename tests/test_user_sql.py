@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from lib.user_sql import UserQueryError, check_user_sql, run_user_sql
+from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 
 
 def test_a_plain_select_runs(published):

@@ -6,7 +6,7 @@ import threading
 import duckdb
 import pytest
 
-from lib.workspace import Conflict, Workspace, WorkspaceError
+from lib.workspace.items import Conflict, Workspace, WorkspaceError
 
 
 @pytest.fixture()

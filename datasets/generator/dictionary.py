@@ -6,9 +6,21 @@ dataset says, in its description and its source, that Midorino City is fictional
 from __future__ import annotations
 
 from .constants import (
-    AGE_BANDS, CARE_AGE_BANDS, CARE_LEVELS, CHARACTERS, CITY_CODE, DEPTH_CLASSES, DISTRICTS,
-    FACILITY_CATEGORIES, HOUSEHOLDS, RESIDENCE_YEARS, SERVICES, SURVEY_AGE_BANDS, SURVEY_ITEMS,
-    SURVEY_SEXES, SEXES,
+    AGE_BANDS,
+    CARE_AGE_BANDS,
+    CARE_LEVELS,
+    CHARACTERS,
+    CITY_CODE,
+    DEPTH_CLASSES,
+    DISTRICTS,
+    FACILITY_CATEGORIES,
+    HOUSEHOLDS,
+    RESIDENCE_YEARS,
+    SERVICES,
+    SEXES,
+    SURVEY_AGE_BANDS,
+    SURVEY_ITEMS,
+    SURVEY_SEXES,
 )
 
 FICTION_JA = "みどり野市は実在しない架空の市です。"

@@ -5,11 +5,19 @@ is, saving evidence, the instructor check); lib/ui/ modules hold larger widgets.
 """
 from __future__ import annotations
 
-import streamlit as st
+from datetime import datetime
 
-from lib import i18n
-from lib.store import Store, get_store
-from lib.user_sql import UserQueryError
+import streamlit as st
+from streamlit.runtime import get_instance
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from lib import i18n, settings
+from lib.analysis.user_sql import UserQueryError
+from lib.data.store import Store, get_store
+from lib.maps import offline as offline_map
+from lib.workspace import example_group, instructor_auth
+from lib.workspace.items import open_workspace
 
 
 def _leave_pages_folder_mode() -> None:
@@ -21,8 +29,6 @@ def _leave_pages_folder_mode() -> None:
     imports this module, so the first run of any script switches the mode off and
     reruns through app.py.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
@@ -39,8 +45,6 @@ def tr(key: str, **values) -> str:
 
 @st.cache_resource(show_spinner="データベースを準備しています…（初回のみ時間がかかります）")
 def _prepared_store(data_dir: str) -> Store:
-    from lib import offline_map
-
     store = get_store()
     store.refresh_published()
     store.published().close()
@@ -50,8 +54,6 @@ def _prepared_store(data_dir: str) -> Store:
 
 def store() -> Store:
     """The store, with the published database built (first start) and map assets in place."""
-    from lib import settings
-
     return _prepared_store(str(settings.data_dir().resolve()))
 
 
@@ -77,8 +79,6 @@ def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
 
     Without a group joined, it stays in this browser session only, and the page says so.
     """
-    from datetime import datetime
-
     member = current_member()
     if member is not None:
         workspace().create_item(member["group_id"], kind, {"title": title, "note": note, "spec": spec},
@@ -105,9 +105,7 @@ def saved_evidence(kind: str | None = None) -> list[dict]:
 
 
 def require_instructor() -> None:
-    """Stop the page unless the user is the instructor (passcode; see lib.instructor_auth)."""
-    from lib import instructor_auth
-
+    """Stop the page unless the user is the instructor (passcode; see lib.workspace.instructor_auth)."""
     if st.session_state.get("instructor"):
         return
     st.title(tr("auth.title"))
@@ -150,9 +148,6 @@ def client_address() -> str | None:
     "unknown"; the raw peer is what decides whether the browser is on this machine.
     """
     try:
-        from streamlit.runtime import get_instance
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
         ctx = get_script_run_ctx()
         client = get_instance().get_client(ctx.session_id) if ctx else None
         context = getattr(client, "client_context", None)
@@ -163,9 +158,6 @@ def client_address() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def _workspace(data_dir: str):
-    from lib import example_group
-    from lib.workspace import open_workspace
-
     ws = open_workspace(get_store())
     example_group.seed_if_empty(ws, store().published())
     return ws
@@ -173,8 +165,6 @@ def _workspace(data_dir: str):
 
 def workspace():
     """The group workspace (seeded with the demo course and its finished example on first start)."""
-    from lib import settings
-
     return _workspace(str(settings.data_dir().resolve()))
 
 

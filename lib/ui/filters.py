@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.charts.spec import Filter, filter_choices, resolve_column
+from lib.charts.sql import area_names, distinct_values, value_range
 from lib.ui import lang, tr
+
 
 def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
     """Filters on any column of a dataset (analysis pages): values for categories, a range for numbers."""
-    from lib.chart_spec import Filter, filter_choices, resolve_column
-    from lib.chart_sql import area_names, distinct_values, value_range
-
     ds = catalog[dataset]
     current = lang()
 

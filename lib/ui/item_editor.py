@@ -2,14 +2,14 @@
 old version is refused and both versions are shown, so no edit is lost silently."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Callable
 
 import streamlit as st
 
 from lib.ui import actor, tr, workspace
-
-
+from lib.workspace.items import Conflict
 
 
 @dataclass
@@ -50,8 +50,6 @@ def _is_dirty(key: str, fields: list[Field]) -> bool:
 def _save_item(key: str, item_id: str | None, group_id: str, kind: str, fields: list[Field],
                to_payload: Callable[[dict], dict], validate: Callable[[dict], list[str]] | None,
                clear_after: bool) -> None:
-    from lib.workspace import Conflict
-
     values = {f.name: st.session_state.get(_widget_key(key, f.name)) for f in fields}
     errors = validate(values) if validate else []
     if errors:
@@ -79,8 +77,6 @@ def _save_item(key: str, item_id: str | None, group_id: str, kind: str, fields: 
 
 def _resolve_conflict(key: str, fields: list[Field], from_payload: Callable[[dict], dict],
                       keep_mine: bool) -> None:
-    from lib.workspace import Conflict
-
     conflict = st.session_state.pop(f"{key}:conflict")
     theirs = conflict.theirs
     if keep_mine:
@@ -101,8 +97,6 @@ def _resolve_conflict(key: str, fields: list[Field], from_payload: Callable[[dic
 
 
 def _delete_item(key: str, item_id: str) -> None:
-    from lib.workspace import Conflict
-
     try:
         workspace().delete_item(item_id, st.session_state.get(f"{key}:base", 0), actor())
     except Conflict as conflict:
@@ -214,8 +208,6 @@ def _conflict_panel(key: str, fields: list[Field], from_payload, conflict) -> No
 
 
 def delete_plain_item(item_id: str, version: int) -> None:
-    from lib.workspace import Conflict
-
     try:
         workspace().delete_item(item_id, version, actor())
     except Conflict:

@@ -4,15 +4,26 @@ from __future__ import annotations
 from typing import Callable
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit_folium import st_folium
 
+from lib import settings
+from lib.charts.figure import build_figure
+from lib.charts.spec import ChartSpec
+from lib.charts.sql import run_chart
+from lib.data.catalog import load_catalog
+from lib.maps.data import build_map_data
+from lib.maps.render import render_map
+from lib.maps.spec import MapSpec
 from lib.ui import actor, lang, require_group, store, tr, workspace
 from lib.ui.item_editor import Field, item_editor
+from lib.workspace import course as course_lib
+from lib.workspace import curriculum, logic_model, logic_tree
+from lib.workspace.items import Conflict, WorkspaceError
 
 
 def session_header(session: int) -> dict:
     """Title, the group, and where the course is; returns the joined member."""
-    from lib import course as course_lib
-
     st.title(tr(f"page.session_{session}"))
     member = require_group()
     ws = workspace()
@@ -32,8 +43,6 @@ def others_changes_notice(group_id: str) -> None:
     newer changes by others every settings.LIVE_CHECK_S seconds, without redrawing the
     page (which would disturb what the member is typing).
     """
-    from lib import settings
-
     latest = workspace().history(group_id=group_id, limit=1)
     st.session_state[f"seen_change:{group_id}"] = latest[0].seq if latest else 0
     if settings.LIVE_CHECK_S <= 0:
@@ -66,8 +75,6 @@ def step_intro(step) -> None:
 
 def worksheet(group_id: str, step) -> None:
     """The free-text worksheet of a step, shared by the group."""
-    from lib import curriculum
-
     if not step.fields:
         return
     fields = [Field(name, curriculum.field_label(step.key, name, lang()),
@@ -78,9 +85,6 @@ def worksheet(group_id: str, step) -> None:
 
 def progress_panel(group_id: str, session: int) -> None:
     """What is done in this session and what is still missing before the next."""
-    from lib import curriculum
-    from lib.catalog import load_catalog
-
     st.header(tr("progress.title"), anchor="progress")
     content = curriculum.load_content(workspace(), group_id)
     results = curriculum.session_progress(content, session, load_catalog(), lang())
@@ -102,9 +106,6 @@ def _apply_tree_edit(group_id: str, edit: Callable[[dict], dict]) -> None:
     tree, so when another member saved in between it is applied again to their
     version: both edits survive, and an edit that no longer fits is reported.
     """
-    from lib import curriculum, logic_tree
-    from lib.workspace import Conflict
-
     ws = workspace()
     item_id = curriculum.logic_tree_id(group_id)
     for _attempt in range(5):
@@ -122,8 +123,6 @@ def _apply_tree_edit(group_id: str, edit: Callable[[dict], dict]) -> None:
 
 
 def _tree_op(group_id: str, op: str) -> None:
-    from lib import logic_tree
-
     ss = st.session_state
     if op == "add":
         label = ss.get("tree:add_label", "")
@@ -141,9 +140,6 @@ def _tree_op(group_id: str, op: str) -> None:
 
 
 def _start_tree(group_id: str) -> None:
-    from lib import curriculum, logic_tree
-    from lib.workspace import Conflict
-
     try:
         root_label = st.session_state.get("tree:root", "")
         workspace().create_item(group_id, "logic_tree", logic_tree.new_tree(root_label), actor(),
@@ -156,8 +152,6 @@ def _start_tree(group_id: str) -> None:
 
 def logic_tree_editor(group_id: str) -> None:
     """The why-why tree: its diagram, and add / rename / move / delete."""
-    from lib import curriculum, logic_tree
-
     st.subheader(tr("tree.title"), anchor="logic-tree")
     st.caption(tr("tree.lead"))
     item = workspace().item(curriculum.logic_tree_id(group_id))
@@ -203,22 +197,16 @@ def logic_tree_editor(group_id: str) -> None:
 
 
 def dataset_label(name: str) -> str:
-    from lib.catalog import load_catalog
-
     catalog = load_catalog()
     return f"{catalog[name].title_in(lang())}（{name}）" if name in catalog else name
 
 
 def column_options(dataset: str | None) -> list[str]:
-    from lib.catalog import load_catalog
-
     ds = load_catalog().get(dataset or "")
     return [c.name for c in ds.data_columns] if ds else []
 
 
 def column_label(dataset: str | None, name: str) -> str:
-    from lib.catalog import load_catalog
-
     ds = load_catalog().get(dataset or "")
     if ds is not None and ds.has_column(name):
         return f"{ds.column(name).label_in(lang())}（{name}）"
@@ -227,8 +215,6 @@ def column_label(dataset: str | None, name: str) -> str:
 
 def safe_page_link(target, page: str, label: str, icon: str) -> None:
     """A link to another page, left out when that page is not in the navigation."""
-    from streamlit.errors import StreamlitAPIException
-
     try:
         target.page_link(page, label=label, icon=icon)
     except (StreamlitAPIException, KeyError):
@@ -247,32 +233,18 @@ def verdict_rows(findings: list, hypotheses: list) -> list[dict]:
 
 
 def logic_model_dot(model: dict) -> str:
-    from lib import logic_model
-
     return logic_model.to_dot(model, {part: tr(f"model.{part}") for part in ("activities", "outputs", "outcomes")})
 
 
 def show_evidence(kind: str, spec: dict, key: str) -> None:
     """Draw a saved chart or map from its spec (the spec is what is saved, never a picture)."""
-    from lib.catalog import load_catalog
-
     catalog = load_catalog()
     try:
         if kind == "chart":
-            from lib.chart_figure import build_figure
-            from lib.chart_spec import ChartSpec
-            from lib.chart_sql import run_chart
-
             chart = ChartSpec.from_dict(spec)
             frame = run_chart(store().published(), chart, catalog)
             st.plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
         else:
-            from streamlit_folium import st_folium
-
-            from lib.map_data import build_map_data
-            from lib.map_render import render_map
-            from lib.map_spec import MapSpec
-
             data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
             st_folium(render_map(data, lang()), height=460, key=key, returned_objects=[])
     except Exception as exc:  # noqa: BLE001 - a sentence for the user, the detail folded away
@@ -299,8 +271,6 @@ def _summary(payload: dict | None) -> str:
 
 def history_view(group_id: str, limit: int = 200) -> None:
     """Who changed what and when, with restore of an earlier version."""
-    from lib.workspace import Conflict, WorkspaceError
-
     ws = workspace()
     changes = ws.history(group_id=group_id, limit=limit)
     if not changes:
@@ -331,8 +301,6 @@ def history_view(group_id: str, limit: int = 200) -> None:
 
 def course_picker(label: str, key: str):
     """The instructor's choice of course (the current one first selected); returns its Course."""
-    from lib import course as course_lib
-
     ws = workspace()
     all_courses = course_lib.courses(ws)
     current = course_lib.current_course(ws)

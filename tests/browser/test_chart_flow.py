@@ -55,7 +55,7 @@ def test_trainee_builds_a_filtered_care_chart_and_downloads_excel(app_server, of
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=4, values_only=True)}
     assert list(rows) == ["要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5"]
 
-    from lib.store import get_store  # noqa: PLC0415  (the test's own copy of the demo database)
+    from lib.data.store import get_store  # noqa: PLC0415  (the test's own copy of the demo database)
 
     expected = dict(get_store().published().execute(
         "SELECT c.care_level, COUNT(*) FROM care_certification c JOIN areas a USING (area_code) "

@@ -7,8 +7,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from lib import example_group
-from lib.html_report import deck_html
+from lib.deck.to_html import deck_html
+from lib.workspace import example_group
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.deck_fixtures import demo_workspace, prepared_example
 

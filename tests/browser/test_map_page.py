@@ -17,7 +17,7 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 def _areas_count() -> int:
     import geopandas as gpd  # noqa: PLC0415
 
-    from lib.catalog import load_catalog  # noqa: PLC0415
+    from lib.data.catalog import load_catalog  # noqa: PLC0415
 
     return len(gpd.read_file(load_catalog()["areas"].file))
 
@@ -95,9 +95,9 @@ def test_clicking_an_area_shows_its_figures(app_server, offline_page):
 
 
 def _mesh_cells(published) -> int:
-    from lib import map_data  # noqa: PLC0415
-    from lib.catalog import load_catalog  # noqa: PLC0415
-    from lib.map_spec import MapSpec  # noqa: PLC0415
+    from lib.data.catalog import load_catalog  # noqa: PLC0415
+    from lib.maps import data as map_data  # noqa: PLC0415
+    from lib.maps.spec import MapSpec  # noqa: PLC0415
 
     return len(map_data.build_map_data(published, load_catalog(), MapSpec(base_unit="mesh500m")).units)
 
@@ -127,9 +127,9 @@ def test_fifty_thousand_points_cluster_in_the_browser(offline_page):
     import geopandas as gpd  # noqa: PLC0415
     import numpy as np  # noqa: PLC0415
 
-    from lib.map_export import map_html  # noqa: PLC0415
-    from lib.map_render import add_points, base_map  # noqa: PLC0415
-    from lib.map_spec import PointLayerSpec  # noqa: PLC0415
+    from lib.maps.export import map_html  # noqa: PLC0415
+    from lib.maps.render import add_points, base_map  # noqa: PLC0415
+    from lib.maps.spec import PointLayerSpec  # noqa: PLC0415
 
     rng = np.random.default_rng(1)
     xy = rng.uniform([139.30, 35.41], [139.40, 35.49], size=(50_000, 2))

@@ -28,9 +28,9 @@ def test_catalog_map_draws_every_area_polygon_offline(app_server, offline_page):
     frame.locator(".leaflet-container").wait_for()
     paths = frame.locator(".leaflet-overlay-pane path")
     paths.first.wait_for()
-    from lib.catalog import load_catalog  # noqa: PLC0415
-
     import geopandas as gpd  # noqa: PLC0415
+
+    from lib.data.catalog import load_catalog  # noqa: PLC0415
 
     areas = gpd.read_file(load_catalog()["areas"].file)
     assert paths.count() == len(areas)

@@ -1,0 +1,181 @@
+"""Per-町丁目 indicators derived from the published tables, for scatter charts and statistics.
+
+One row per area: its attributes (地区, 地域の特性), population and ageing in the latest
+year, the certification rate of residents 65+, and how far the area's centre is from
+the nearest 通いの場 / サロン. The table is offered to trainees as a dataset of its
+own ("area_indicators"), registered on the cursor that draws it; it never
+enters the published database.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from lib.analysis.geo_analysis import nearest_distance
+from lib.data.catalog import Column, Dataset, load_catalog
+from lib.data.store import read_geo
+
+NAME = "area_indicators"
+ELDERLY_AGE = 65
+
+
+def _col(name, ja, en, type_, role=None, unit=None, order=None) -> Column:
+    return Column(name=name, label={"ja": ja, "en": en}, type=type_, role=role,
+                  unit={"ja": unit[0], "en": unit[1]} if unit else None, order=order)
+
+
+def indicator_dataset() -> Dataset:
+    """The dictionary of the derived table (labels and units shown in charts)."""
+    columns = (
+        _col("area_code", "町丁目コード", "Area code", "code", "area"),
+        _col("area_name", "町丁目", "Area", "text", "name"),
+        _col("district", "地区", "District", "category", "district"),
+        _col("area_character", "地域の特性", "Area character", "category"),
+        _col("ageing_rate", "高齢化率", "Ageing rate", "number", "measure", ("%", "%")),
+        _col("care_rate_65plus", "要介護認定率（65歳以上・全年度）", "Care certification rate (65+, all years)",
+             "number", "measure", ("%", "%")),
+        _col("care_ratio_age_adjusted", "標準化認定比（年齢調整、市全体=100）",
+             "Age-adjusted certification ratio (city = 100)", "number", "measure", ("", "")),
+        _col("kayoi_nearest_km", "最寄りの通いの場までの距離", "Distance to the nearest 通いの場", "number",
+             "measure", ("km", "km")),
+        _col("kayoi_places", "通いの場の数", "通いの場 in the area", "integer", "measure", ("か所", "places")),
+        _col("kayoi_participants_per_100", "通いの場の参加者数（65歳以上100人当たり）",
+             "通いの場 participants per 100 residents 65+", "number", "measure", ("人", "people")),
+        _col("population", "人口", "Population", "integer", "measure", ("人", "people")),
+        _col("elderly_65plus", "65歳以上人口", "Population 65+", "integer", "measure", ("人", "people")),
+        _col("care_certified_65plus", "65歳以上の要介護認定者数（最新年）", "Certified people 65+ (latest year)",
+             "integer", "measure", ("人", "people")),
+    )
+    return Dataset(
+        name=NAME, file=Path(f"<derived:{NAME}>"), kind="table",
+        title={"ja": "町丁目別の指標（派生）", "en": "Indicators by area (derived)"},
+        description={
+            "ja": "公開データから町丁目ごとに計算した指標です。人口と高齢化率は最新年。要介護認定率は全年度の"
+                  "65 歳以上の認定者数÷65 歳以上人口、標準化認定比は年齢・性別構成の違いを調整した比（市全体 = 100）、"
+                  "距離は町丁目の中心から最寄りの通いの場・サロンまでの直線距離です。",
+            "en": "Indicators computed per area from the published data (latest year).",
+        },
+        columns=columns, origin="derived", extra={"derived": True},
+        record_unit={"ja": "町丁目 1 つ = 1 行", "en": "one row per area"},
+    )
+
+
+def with_area_indicators(catalog: dict[str, Dataset]) -> dict[str, Dataset]:
+    """The catalog plus the derived per-area table, when its sources exist."""
+    needed = {"areas", "population", "care_certification", "kayoi_places"}
+    if not needed <= set(catalog):
+        return dict(catalog)
+    derived = indicator_dataset()
+    areas = catalog["areas"]
+    # 地区 and 地域の特性 keep the order the area dictionary gives them.
+    columns = tuple(
+        replace(c, order=areas.column(c.name).order) if areas.has_column(c.name) and c.is_categorical else c
+        for c in derived.columns)
+    return {**catalog, NAME: replace(derived, columns=columns)}
+
+
+def _lower_age(band: str) -> int:
+    match = re.match(r"\d+", str(band))
+    return int(match.group()) if match else -1
+
+
+def nearest_distance_km(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np.ndarray:
+    """Straight-line distance from each area's centroid to the nearest point, in km."""
+    units = gpd.GeoDataFrame({"unit_id": areas["area_code"].to_numpy()}, geometry=areas.geometry.values,
+                             crs=areas.crs)
+    metres = nearest_distance(units, points)
+    return np.round(metres.to_numpy(dtype=float) / 1000.0, 3)
+
+
+def compute_indicators(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The per-area table from the published tables (latest population year)."""
+    areas = read_geo(cursor, "SELECT area_code, area_name, district, area_character, geometry FROM areas")
+    areas = areas.sort_values("area_code").reset_index(drop=True)
+    year = cursor.execute("SELECT MAX(year) FROM population").fetchone()[0]
+    bands = [b for (b,) in cursor.execute("SELECT DISTINCT age_band FROM population").fetchall()]
+    elderly = [b for b in bands if _lower_age(b) >= ELDERLY_AGE]
+    marks = ", ".join("?" for _ in elderly)
+    pop = cursor.execute(
+        f"SELECT area_code, SUM(population) AS population, "
+        f"SUM(population) FILTER (WHERE age_band IN ({marks})) AS elderly_65plus "
+        f"FROM population WHERE year = ? GROUP BY area_code", [*elderly, year],
+    ).df()
+    care = _care_rates(cursor, elderly, year)
+    places = read_geo(cursor, "SELECT area_code, weekly_participants, geometry FROM kayoi_places")
+    per_area = places.groupby("area_code").agg(
+        kayoi_places=("area_code", "size"), participants=("weekly_participants", "sum"))
+
+    frame = pd.DataFrame(areas.drop(columns="geometry"))
+    frame = frame.merge(pop, on="area_code", how="left").merge(care, on="area_code", how="left")
+    frame = frame.merge(per_area, left_on="area_code", right_index=True, how="left")
+    frame[["kayoi_places", "participants", "care_certified_65plus", "observed"]] = frame[
+        ["kayoi_places", "participants", "care_certified_65plus", "observed"]].fillna(0)
+    population = frame["population"].astype(float)
+    elderly_pop = frame["elderly_65plus"].astype(float).replace(0, np.nan)
+    frame["ageing_rate"] = (100 * elderly_pop / population.replace(0, np.nan)).round(2)
+    frame["care_rate_65plus"] = (100 * frame["observed"] / frame["elderly_years"].replace(0, np.nan)).round(2)
+    frame["care_ratio_age_adjusted"] = (100 * frame["observed"] / frame["expected"].replace(0, np.nan)).round(1)
+    frame["kayoi_nearest_km"] = nearest_distance_km(areas, places)
+    frame["kayoi_participants_per_100"] = (100 * frame["participants"] / elderly_pop).round(2)
+    columns = [c.name for c in indicator_dataset().columns]
+    frame = frame[columns]
+    for name in ("population", "elderly_65plus", "care_certified_65plus", "kayoi_places"):
+        frame[name] = frame[name].fillna(0).astype("int64")
+    return frame
+
+
+def _care_rates(cursor: duckdb.DuckDBPyConnection, elderly: list[str], latest_year) -> pd.DataFrame:
+    """Per area, over every year with both records and population (residents 65+):
+    observed records, person-years, records expected at the city's rate of each
+    (year, age band, sex) — the basis of the indirectly standardized ratio — and
+    the latest year's count."""
+    marks = ", ".join("?" for _ in elderly)
+    sql = f"""
+        WITH rec AS (
+            SELECT year, area_code, age_band, sex, COUNT(*) AS n FROM care_certification
+            WHERE age_band IN ({marks}) GROUP BY ALL),
+        pop AS (
+            SELECT year, area_code, age_band, sex, SUM(population) AS people FROM population
+            WHERE age_band IN ({marks}) AND year IN (SELECT DISTINCT year FROM care_certification)
+            GROUP BY ALL),
+        cells AS (
+            SELECT pop.*, COALESCE(rec.n, 0) AS n FROM pop
+            LEFT JOIN rec USING (year, area_code, age_band, sex)),
+        city AS (
+            SELECT year, age_band, sex, SUM(n) / NULLIF(SUM(people), 0) AS rate FROM cells GROUP BY ALL)
+        SELECT area_code, SUM(n) AS observed, SUM(people) AS elderly_years,
+               SUM(people * city.rate) AS expected,
+               SUM(n) FILTER (WHERE year = ?) AS care_certified_65plus
+        FROM cells JOIN city USING (year, age_band, sex) GROUP BY area_code"""
+    return cursor.execute(sql, [*elderly, *elderly, latest_year]).df()
+
+
+def _sources_signature() -> tuple:
+    catalog = load_catalog()
+    files = [catalog[n].file for n in ("areas", "population", "care_certification", "kayoi_places") if n in catalog]
+    return tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0) for f in files)
+
+
+_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def indicators(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The per-area table, computed once per version of the source files."""
+    signature = _sources_signature()
+    if signature not in _CACHE:
+        _CACHE.clear()
+        _CACHE[signature] = compute_indicators(cursor)
+    return _CACHE[signature]
+
+
+def register_derived(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Make the derived table queryable under its name on this cursor."""
+    if name != NAME:
+        raise KeyError(name)
+    cursor.register(NAME, indicators(cursor))

@@ -1,0 +1,210 @@
+"""What a chart says in words: labels, units and titles from the data dictionary, and the
+chart data prepared for drawing (Likert codes as words, categories in the dictionary's order).
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from lib.charts.spec import ChartSpec, resolve_column, role_of
+from lib.data.catalog import Column, Dataset
+from lib.i18n import t
+
+# ---------------------------------------------------------------- labels and units
+
+def _list_sep(lang: str) -> str:
+    return "・" if lang == "ja" else ", "
+
+
+def paren(text: str, lang: str) -> str:
+    """「（text）」 in Japanese, " (text)" in English; nothing for an empty text."""
+    return t("chart.paren", lang, text=text) if text else ""
+
+
+def format_number(value) -> str:
+    """A number with thousands separators and no needless decimals (12,345 / 18.7)."""
+    if value is None or pd.isna(value):
+        return "-"
+    value = float(value)
+    if value.is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) >= 1 else f"{value:.3g}"
+
+
+def d3_format(values: pd.Series) -> str:
+    """A Plotly number format fitting the values: whole numbers, or one / two decimals."""
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    if numbers.empty or (numbers % 1 == 0).all():
+        return ",.0f"
+    return ".2f" if numbers.abs().max() < 10 else ",.1f"
+
+
+def count_label(ds: Dataset, lang: str) -> str:
+    key = "chart.measure.count_people" if count_unit_of(ds, "ja") == "人" else "chart.measure.count"
+    return t(key, lang)
+
+
+def column_label(catalog: dict[str, Dataset], spec: ChartSpec, name: str, lang: str) -> str:
+    ds = catalog[spec.dataset]
+    col = resolve_column(catalog, ds, name)
+    if col is not None and col.role == "area" and name in spec.grouping:
+        return t("chart.area", lang)  # shown by the areas' names, not their codes
+    return col.label_in(lang) if col else name
+
+
+def measure_label(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> str:
+    ds = catalog[spec.dataset]
+    m = spec.measure
+    column = column_label(catalog, spec, m.column, lang) if m.column else ""
+    base = column if m.base in {"sum", "mean"} and column else count_label(ds, lang)
+    if m.base == "mean" and column:
+        base = t("chart.measure.mean_of", lang, column=column)
+    if spec.is_raw:
+        return column
+    if m.kind == "count":
+        return count_label(ds, lang)
+    if m.kind in {"sum", "mean", "median", "min", "max"}:
+        return t(f"chart.measure.{m.kind}_of", lang, column=column)
+    if m.kind == "share":
+        return t("chart.measure.share_of", lang, base=base)
+    if m.kind == "rate_per_1000":
+        return t("chart.measure.rate_of", lang, base=base)
+    if m.kind == "change":
+        key = "chart.measure.change_pct_of" if m.relative else "chart.measure.change_of"
+        return t(key, lang, base=base, start=m.from_year, end=m.to_year)
+    return ds.title_in(lang)
+
+
+def count_unit_of(ds: Dataset, lang: str) -> str:
+    """What one row counts as: the counter word of the record unit ("認定者1人" → 人), else 件."""
+    if lang == "ja":
+        match = re.search(r"1\s*(人|件|か所|施設|世帯)", ds.record_unit_in("ja"))
+        if match:
+            return match.group(1)
+    return t("chart.unit.count", lang)
+
+
+def measure_unit(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> str:
+    m = spec.measure
+    ds = catalog[spec.dataset]
+    col = resolve_column(catalog, ds, m.column) if m.column else None
+    column_unit = col.unit_in(lang) if col else ""
+    count_unit = count_unit_of(ds, lang)
+    if m.kind == "share" or (m.kind == "change" and m.relative):
+        return "%"
+    if m.kind == "rate_per_1000":
+        return t("chart.unit.per_1000", lang)
+    if m.kind == "count" or (m.kind == "change" and m.base == "count"):
+        return count_unit
+    return column_unit
+
+
+def chart_title(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> str:
+    if spec.title:
+        return spec.title
+    ds = catalog[spec.dataset]
+    label = measure_label(spec, catalog, lang)
+    unit = measure_unit(spec, catalog, lang)
+    if spec.chart_type == "scatter" and spec.options.get("x"):
+        x_label = column_label(catalog, spec, spec.options["x"], lang)
+        return ds.title_in(lang) + t("chart.colon", lang) + t("chart.title.scatter", lang, x=x_label, y=label)
+    text = ds.title_in(lang) + t("chart.colon", lang) + label + paren(unit, lang)
+    dims = [column_label(catalog, spec, d, lang) for d in spec.dimensions]
+    if dims:
+        text += t("chart.title.by", lang, dims=_list_sep(lang).join(dims))
+    return text
+
+
+def filter_summary(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> str:
+    """The filters in words ("地区：丘陵地区、年：2021〜2025"), so a saved chart says what it shows."""
+    ds = catalog[spec.dataset]
+    parts = []
+    for flt in spec.filters:
+        col = resolve_column(catalog, ds, flt.column)
+        label = col.label_in(lang) if col else flt.column
+        scale = col.scale if col is not None and col.scale else {}
+        values = [str(scale.get(int(v), v)) if scale else str(v) for v in flt.values]
+        if flt.op == "between":
+            text = f"{format_number(flt.values[0])}〜{format_number(flt.values[1])}"
+        elif len(values) > 3:
+            text = t("chart.filter.many", lang, first=_list_sep(lang).join(values[:2]), n=len(values))
+        else:
+            text = _list_sep(lang).join(values)
+        if flt.op == "not_in":
+            text = t("chart.filter.except", lang, values=text)
+        parts.append(label + t("chart.colon", lang) + text)
+    return ("、" if lang == "ja" else "; ").join(parts)
+
+
+def value_axis_title(spec, catalog, lang) -> str:
+    unit = measure_unit(spec, catalog, lang)
+    return measure_label(spec, catalog, lang) + paren(unit, lang)
+
+
+# ---------------------------------------------------------------- category order
+
+def _likert_labels(col: Column | None) -> dict | None:
+    return dict(col.scale) if col is not None and col.scale else None
+
+
+def prepare_frame(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset]) -> tuple[pd.DataFrame, dict]:
+    """Likert codes → their words, numbers made numeric; returns (frame, category orders)."""
+    ds = catalog[spec.dataset]
+    frame = df.copy()
+    for name in ("value", "x", "numerator", "denominator", "value_from", "value_to", "base_value"):
+        if name in frame:
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    orders: dict[str, list] = {}
+    for name in spec.grouping:
+        col = resolve_column(catalog, ds, name)
+        scale = _likert_labels(col)
+        if scale:
+            frame[name] = frame[name].map(lambda v, scale=scale: scale.get(int(v), v) if pd.notna(v) else v)
+            orders[name] = list(scale.values())
+        elif col is not None and col.order:
+            present = set(frame[name].dropna().astype(str))
+            orders[name] = [v for v in col.order if str(v) in present] + sorted(
+                present - {str(v) for v in col.order})
+            frame[name] = frame[name].astype(str).where(frame[name].notna(), None)
+        elif role_of(catalog, ds, name) == "year" or (col is not None and col.type == "year"):
+            orders[name] = sorted(frame[name].dropna().unique().tolist())
+            frame[name] = frame[name].astype("Int64").astype(str)
+            orders[name] = [str(v) for v in orders[name]]
+        else:
+            frame[name] = frame[name].astype(str).where(frame[name].notna(), t("chart.missing", "ja"))
+    # Rows in the dictionary's order, so that tables and traces read in that order too.
+    keys = []
+    for name in spec.grouping:
+        if name in orders:
+            rank = {v: i for i, v in enumerate(orders[name])}
+            keys.append(f"__order_{name}")
+            frame[keys[-1]] = frame[name].map(rank)
+    if keys:
+        frame = frame.sort_values(keys, kind="stable").drop(columns=keys).reset_index(drop=True)
+    return frame, orders
+
+
+def sorted_categories(frame: pd.DataFrame, dim: str, orders: dict, sort: str) -> list:
+    """Dictionary order when there is one (unless asked otherwise), else by value."""
+    if sort == "label":
+        return sorted(frame[dim].dropna().unique().tolist())
+    if dim in orders and sort == "auto":
+        return orders[dim]
+    totals = frame.groupby(dim, sort=False)["value"].sum()
+    return totals.sort_values(ascending=(sort == "value_asc")).index.tolist()
+
+
+
+def labelled_table(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset], lang: str = "ja") -> pd.DataFrame:
+    """The chart's data with Japanese column headers (for the table view and downloads)."""
+    frame, _ = prepare_frame(df, spec, catalog)
+    names = {name: column_label(catalog, spec, name, lang) for name in spec.grouping}
+    names["value"] = value_axis_title(spec, catalog, lang)
+    for extra in ("x", "numerator", "denominator", "value_from", "value_to", "base_value"):
+        names[extra] = t(f"chart.column.{extra}", lang, start=spec.measure.from_year, end=spec.measure.to_year)
+    if spec.chart_type == "scatter":
+        names["x"] = column_label(catalog, spec, spec.options["x"], lang)
+    return frame.rename(columns=names)
+
+

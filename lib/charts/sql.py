@@ -1,0 +1,342 @@
+"""ChartSpec → SQL over the published tables → DataFrame.
+
+Identifiers are quoted with quote_identifier and every value a user chose is a
+bound `?` parameter. The result has one column per dimension / facet (named as
+in the spec, e.g. "care_level" or "areas.district") and `value`; a rate also
+returns `numerator` and `denominator`, a change `value_from` and `value_to`.
+Raw chart types (scatter, histogram, box) get rows: `value`, `x`, dimensions.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from lib.analysis.area_indicators import register_derived
+from lib.charts.spec import (
+    AREA_PREFIX,
+    ChartSpec,
+    Filter,
+    check_spec,
+    population_key,
+)
+from lib.data.catalog import Dataset, area_dataset, population_column, population_dataset
+from lib.data.store import quote_identifier as q
+
+# Raw charts draw at most this many rows (a reproducible sample beyond it).
+RAW_ROW_LIMIT = 50_000
+# Rows fetched for a statistical test.
+STAT_ROW_LIMIT = 500_000
+
+_AGGREGATES = {"sum": "SUM({c})", "mean": "AVG({c})", "median": "MEDIAN({c})", "min": "MIN({c})",
+               "max": "MAX({c})"}
+
+
+class _Source:
+    """FROM clause of one dataset, with the area table joined when an area attribute is used."""
+
+    def __init__(self, catalog: dict[str, Dataset], ds: Dataset, alias: str, names: list[str]):
+        self.catalog, self.ds, self.alias = catalog, ds, alias
+        self.areas = area_dataset(catalog)
+        area_cols = ds.columns_with_role("area")
+        self.area_code = area_cols[0] if area_cols else None
+        self.join_areas = bool(self.areas and self.area_code and ds.name != self.areas.name and (
+            any(n.startswith(AREA_PREFIX) or n == self.area_code.name for n in names)
+        ))
+        self.area_alias = alias + "_area"
+
+    def from_clause(self) -> str:
+        sql = f"{q(self.ds.name)} AS {self.alias}"
+        if self.join_areas:
+            area_key = self.areas.columns_with_role("area")[0].name
+            sql += (f" LEFT JOIN {q(self.areas.name)} AS {self.area_alias}"
+                    f" ON {self.area_alias}.{q(area_key)} = {self.alias}.{q(self.area_code.name)}")
+        return sql
+
+    def column(self, name: str) -> str:
+        """The SQL expression of a column (spec name)."""
+        if name.startswith(AREA_PREFIX):
+            return f"{self.area_alias}.{q(name[len(AREA_PREFIX):])}"
+        return f"{self.alias}.{q(name)}"
+
+    def dimension(self, name: str) -> str:
+        """A grouping expression: 町丁目 codes are shown by their names."""
+        if self.area_code is None or name != self.area_code.name:
+            return self.column(name)
+        if self.join_areas and self.areas.columns_with_role("name"):
+            label = self.areas.columns_with_role("name")[0].name
+            return f"COALESCE({self.area_alias}.{q(label)}, {self.column(name)})"
+        own_names = self.ds.columns_with_role("name")
+        if own_names:  # the area table itself (or a table that carries the names)
+            return f"COALESCE({self.alias}.{q(own_names[0].name)}, {self.column(name)})"
+        return self.column(name)
+
+
+def _area_semijoin(source: _Source, attribute: str, condition: str) -> str:
+    """A filter on an area attribute as "area code in (areas that match)": no join needed."""
+    area_key = source.areas.columns_with_role("area")[0].name
+    return (f"{source.alias}.{q(source.area_code.name)} IN (SELECT {q(area_key)} FROM {q(source.areas.name)}"
+            f" WHERE {q(attribute)} {condition})")
+
+
+def _where(source: _Source, filters: list[Filter], params: list) -> str:
+    clauses = []
+    for flt in filters:
+        on_area = flt.column.startswith(AREA_PREFIX) and source.area_code is not None and source.areas is not None
+        expr = source.column(flt.column)
+        marks = ", ".join("?" for _ in flt.values)
+        if flt.op == "between":
+            condition, values = "BETWEEN ? AND ?", flt.values[:2]
+        else:
+            condition, values = f"IN ({marks})", flt.values
+        if on_area:
+            clause = _area_semijoin(source, flt.column[len(AREA_PREFIX):], condition)
+            if flt.op == "not_in":
+                code = f"{source.alias}.{q(source.area_code.name)}"
+                clause = f"({code} IS NULL OR NOT {clause})"
+        elif flt.op == "not_in":
+            clause = f"({expr} NOT {condition} OR {expr} IS NULL)"
+        else:
+            clause = f"{expr} {condition}"
+        clauses.append(clause)
+        params.extend(values)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+def _aggregate_name(spec: ChartSpec) -> str:
+    m = spec.measure
+    return m.kind if m.kind in _AGGREGATES else m.base
+
+
+def _base_aggregate(spec: ChartSpec, source: _Source) -> str:
+    name = _aggregate_name(spec)
+    if name == "count":
+        return "COUNT(*)"
+    return _AGGREGATES[name].format(c=source.column(spec.measure.column))
+
+
+# Aggregates that can be computed per 町丁目 first and combined after joining the area table:
+# (partial aggregates, how to combine them).
+_PARTIAL = {
+    "count": ({"__n": "COUNT(*)"}, "SUM(__n)"),
+    "sum": ({"__s": "SUM({c})"}, "SUM(__s)"),
+    "min": ({"__m": "MIN({c})"}, "MIN(__m)"),
+    "max": ({"__m": "MAX({c})"}, "MAX(__m)"),
+    "mean": ({"__s": "SUM({c})", "__n": "COUNT({c})"}, "SUM(__s) / NULLIF(SUM(__n), 0)"),
+}
+
+
+def _grouped_select(spec: ChartSpec, source: _Source, value: str, params: list, extra_where: str = "",
+                    extra_dims: dict | None = None) -> str:
+    name = _aggregate_name(spec)
+    uses_areas = source.join_areas and any(
+        n.startswith(AREA_PREFIX) or n == source.area_code.name for n in spec.grouping)
+    if uses_areas and name in _PARTIAL:
+        return _two_stage_select(spec, source, value, params, extra_where, extra_dims or {})
+    dims = {n: source.dimension(n) for n in spec.grouping}
+    dims.update(extra_dims or {})
+    select = [f"{expr} AS {q(n)}" for n, expr in dims.items()] + [f"{_base_aggregate(spec, source)} AS {q(value)}"]
+    where = _where(source, spec.filters, params)
+    if extra_where:
+        where = (where + " AND " if where else " WHERE ") + extra_where
+    group = (" GROUP BY " + ", ".join(str(i + 1) for i in range(len(dims)))) if dims else ""
+    return f"SELECT {', '.join(select)} FROM {source.from_clause()}{where}{group}"
+
+
+def _two_stage_select(spec: ChartSpec, source: _Source, value: str, params: list, extra_where: str,
+                      extra_dims: dict) -> str:
+    """Aggregate per 町丁目 first, then join the (small) area table and combine: the join then
+    touches a few hundred rows instead of every record."""
+    inner: dict[str, str] = {}
+    outer: dict[str, str] = {}
+    area = source.area_alias
+    label = source.areas.columns_with_role("name")
+    for i, n in enumerate(spec.grouping):
+        if n.startswith(AREA_PREFIX):
+            outer[n] = f"{area}.{q(n[len(AREA_PREFIX):])}"
+        elif n == source.area_code.name:
+            outer[n] = f"COALESCE({area}.{q(label[0].name)}, s.__area)" if label else "s.__area"
+        else:
+            inner[f"__d{i}"] = source.column(n)
+            outer[n] = f"s.__d{i}"
+    for n, expr in extra_dims.items():
+        inner[n] = expr
+        outer[n] = f"s.{q(n)}"
+    inner["__area"] = source.column(source.area_code.name)
+    partials, combine = _PARTIAL[_aggregate_name(spec)]
+    column = source.column(spec.measure.column) if spec.measure.column else ""
+    select = [f"{expr} AS {q(n)}" for n, expr in inner.items()]
+    select += [f"{expr.format(c=column)} AS {alias}" for alias, expr in partials.items()]
+    where = _where(source, spec.filters, params)
+    if extra_where:
+        where = (where + " AND " if where else " WHERE ") + extra_where
+    group = ", ".join(str(i + 1) for i in range(len(inner)))
+    per_area = f"SELECT {', '.join(select)} FROM {q(source.ds.name)} AS {source.alias}{where} GROUP BY {group}"
+    area_key = source.areas.columns_with_role("area")[0].name
+    final = [f"{expr} AS {q(n)}" for n, expr in outer.items()] + [f"{combine} AS {q(value)}"]
+    return (f"SELECT {', '.join(final)} FROM ({per_area}) AS s LEFT JOIN {q(source.areas.name)} AS {area}"
+            f" ON {area}.{q(area_key)} = s.__area GROUP BY {', '.join(str(i + 1) for i in range(len(outer)))}")
+
+
+def _order_and_top(spec: ChartSpec, body: str, params: list) -> str:
+    top_n = spec.options.get("top_n")
+    if top_n and len(spec.dimensions) == 1:
+        partition = f"PARTITION BY {q(spec.facet)} " if spec.facet else ""
+        ties = ", ".join(q(n) for n in spec.dimensions)  # equal values: a stable choice
+        body = (f"SELECT * FROM ({body}) AS ranked QUALIFY row_number() OVER "
+                f"({partition}ORDER BY value DESC NULLS LAST, {ties}) <= ?")
+        params.append(int(top_n))
+    order = ", ".join(q(n) for n in spec.grouping)
+    return f"SELECT * FROM ({body}) AS chart_data" + (f" ORDER BY {order}" if order else "")
+
+
+def _names_used(spec: ChartSpec) -> list[str]:
+    """Columns read from rows (filters on area attributes need no join: they are semi-joins)."""
+    return spec.grouping + [n for n in (spec.measure.column, spec.options.get("x")) if n]
+
+
+def _raw_sql(spec: ChartSpec, source: _Source, params: list) -> str:
+    cols = {name: source.dimension(name) for name in spec.grouping}
+    cols["value"] = source.column(spec.measure.column)
+    if spec.chart_type == "scatter":
+        cols["x"] = source.column(spec.options["x"])
+    select = ", ".join(f"{expr} AS {q(name)}" for name, expr in cols.items())
+    where = _where(source, spec.filters, params)
+    not_null = " AND ".join(f"{cols[c]} IS NOT NULL" for c in ("value", "x") if c in cols)
+    where = (where + " AND " if where else " WHERE ") + not_null
+    inner = f"SELECT {select} FROM {source.from_clause()}{where}"
+    order = ", ".join(q(n) for n in cols)
+    return (f"SELECT * FROM ({inner}) AS raw_rows USING SAMPLE reservoir({RAW_ROW_LIMIT} ROWS)"
+            f" REPEATABLE (7) ORDER BY {order}")
+
+
+def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, params: list) -> str:
+    """Numerator aggregated from the records, divided by population over the same keys and filters."""
+    ds = source.ds
+    pop = population_dataset(catalog)
+    mapping: dict[str, str] = {}  # record column → population column, by shared role
+    for name in spec.grouping + [f.column for f in spec.filters]:
+        key = population_key(catalog, ds, name)
+        if key is not None:
+            mapping[name] = key
+    pop_source = _Source(catalog, pop, "p", list(mapping.values()))
+    pop_year = pop.columns_with_role("year")
+    # Records without an observation year (places, facilities) are divided by the latest population.
+    latest_only = bool(pop_year) and not any(population_key(catalog, ds, c.name) for c in ds.columns_with_role("year"))
+
+    numerator = _grouped_select(spec, source, "numerator", params)
+    pop_dims = {name: pop_source.dimension(mapping[name]) for name in spec.grouping}
+    pop_filters = [Filter(mapping[f.column], f.op, f.values) for f in spec.filters if f.column in mapping]
+    select = [f"{expr} AS {q(name)}" for name, expr in pop_dims.items()]
+    select.append(f"SUM({pop_source.column(population_column(pop).name)}) AS denominator")
+    where = _where(pop_source, pop_filters, params)
+    if latest_only:
+        year = q(pop_year[0].name)
+        latest = f"p.{year} = (SELECT MAX({year}) FROM {q(pop.name)})"
+        where = (where + " AND " if where else " WHERE ") + latest
+    group = (" GROUP BY " + ", ".join(str(i + 1) for i in range(len(pop_dims)))) if pop_dims else ""
+    denominator = f"SELECT {', '.join(select)} FROM {pop_source.from_clause()}{where}{group}"
+    keys = ", ".join(q(n) for n in spec.grouping)
+    join = f"LEFT JOIN den USING ({keys})" if keys else "CROSS JOIN den"
+    return (f"WITH num AS ({numerator}), den AS ({denominator}) "
+            f"SELECT num.*, den.denominator, "
+            f"1000.0 * num.numerator / NULLIF(den.denominator, 0) AS value FROM num {join}")
+
+
+def _change_sql(spec: ChartSpec, source: _Source, params: list) -> str:
+    m = spec.measure
+    year = source.ds.columns_with_role("year")[0].name
+    year_expr = source.column(year)
+    inner_params: list = []
+    agg = _grouped_select(spec, source, "v", inner_params,
+                          extra_where=f"{year_expr} IN (?, ?)", extra_dims={"__year": year_expr})
+    params.extend(inner_params + [m.from_year, m.to_year, m.from_year, m.to_year])
+    dims = [q(n) for n in spec.grouping]
+    group = (" GROUP BY " + ", ".join(dims)) if dims else ""
+    pivoted = (f"SELECT {''.join(d + ', ' for d in dims)}"
+               f"MAX(v) FILTER (WHERE __year = ?) AS value_from, "
+               f"MAX(v) FILTER (WHERE __year = ?) AS value_to FROM ({agg}) AS by_year{group}")
+    value = ("100.0 * (value_to - value_from) / NULLIF(value_from, 0)" if m.relative
+             else "value_to - value_from")
+    return f"SELECT *, {value} AS value FROM ({pivoted}) AS changed"
+
+
+def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset]) -> tuple[str, list]:
+    """The SQL and bound parameters that compute the spec's data (ChartSpecError if invalid)."""
+    check_spec(spec, catalog)
+    ds = catalog[spec.dataset]
+    source = _Source(catalog, ds, "t", _names_used(spec))
+    params: list = []
+    if spec.is_raw:
+        return _raw_sql(spec, source, params), params
+    kind = spec.measure.kind
+    if kind == "rate_per_1000":
+        body = _rate_sql(spec, catalog, source, params)
+    elif kind == "change":
+        body = _change_sql(spec, source, params)
+    elif kind == "share":
+        agg = _grouped_select(spec, source, "base_value", params)
+        partition = ([spec.facet] if spec.facet else []) + (spec.dimensions[:1] if len(spec.dimensions) == 2 else [])
+        over = ("PARTITION BY " + ", ".join(q(n) for n in partition)) if partition else ""
+        body = (f"SELECT *, 100.0 * base_value / NULLIF(SUM(base_value) OVER ({over}), 0) AS value "
+                f"FROM ({agg}) AS shares")
+    else:
+        body = _grouped_select(spec, source, "value", params)
+    return _order_and_top(spec, body, params), params
+
+
+def _prepare(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
+    """Derived datasets (per-area indicators) are computed and registered on this cursor."""
+    if ds.extra.get("derived"):
+        register_derived(cursor, ds.name)
+
+
+def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[str, Dataset]) -> pd.DataFrame:
+    """The spec's data as a DataFrame."""
+    sql, params = build_chart_sql(spec, catalog)
+    _prepare(cursor, catalog[spec.dataset])
+    return cursor.execute(sql, params).df()
+
+
+def fetch_columns(cursor, catalog: dict[str, Dataset], dataset: str, columns: list[str],
+                  filters: list[Filter] | None = None) -> pd.DataFrame:
+    """Rows of some columns (area attributes allowed), filtered: the input of a statistical test."""
+    ds = catalog[dataset]
+    filters = filters or []
+    source = _Source(catalog, ds, "t", columns)
+    params: list = []
+    select = ", ".join(f"{source.dimension(c)} AS {q(c)}" for c in dict.fromkeys(columns))
+    where = _where(source, filters, params)
+    _prepare(cursor, ds)
+    sql = f"SELECT {select} FROM {source.from_clause()}{where} LIMIT {STAT_ROW_LIMIT}"
+    return cursor.execute(sql, params).df()
+
+
+def distinct_values(cursor, catalog: dict[str, Dataset], dataset: str, column: str, limit: int = 500) -> list:
+    """The values a filter on `column` can pick from, sorted."""
+    ds = catalog[dataset]
+    source = _Source(catalog, ds, "t", [column])
+    expr = source.column(column)
+    _prepare(cursor, ds)
+    rows = cursor.execute(
+        f"SELECT DISTINCT {expr} AS v FROM {source.from_clause()} WHERE {expr} IS NOT NULL ORDER BY 1 LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def value_range(cursor, catalog: dict[str, Dataset], dataset: str, column: str) -> tuple:
+    ds = catalog[dataset]
+    source = _Source(catalog, ds, "t", [column])
+    expr = source.column(column)
+    _prepare(cursor, ds)
+    return tuple(cursor.execute(f"SELECT MIN({expr}), MAX({expr}) FROM {source.from_clause()}").fetchone())
+
+
+def area_names(cursor, catalog: dict[str, Dataset]) -> dict[str, str]:
+    """町丁目 code → name, for showing filter choices by name."""
+    areas = area_dataset(catalog)
+    if areas is None or not areas.columns_with_role("name"):
+        return {}
+    key = areas.columns_with_role("area")[0].name
+    label = areas.columns_with_role("name")[0].name
+    return dict(cursor.execute(f"SELECT {q(key)}, {q(label)} FROM {q(areas.name)}").fetchall())

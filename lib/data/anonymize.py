@@ -1,0 +1,416 @@
+"""Anonymization of record-level data before it is published to trainees.
+
+The pipeline (all vectorized pandas; a million records in seconds):
+1. classify columns: direct identifiers are removed, quasi-identifiers are
+   generalized, sensitive attributes are kept (`suggest_classification`);
+2. generalize: age / birth date → 5- or 10-year bands with top-coding,
+   address → 町丁目 code or JIS mesh, rare categories merged;
+3. k-anonymity over the quasi-identifiers: groups smaller than k are
+   generalized further (wider bands, coarser areas, merged categories) and
+   what still breaks the rule is suppressed; optional l-diversity;
+4. a report: k and l achieved, records suppressed, information lost.
+Aggregate tables use `suppress_small_cells` (primary + secondary suppression).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Callable
+
+import jismesh.utils as ju
+import numpy as np
+import pandas as pd
+
+from lib.data.jp_cleaning import match_area_names, wareki_dates
+
+CLASSES = ["direct", "quasi", "sensitive", "other"]
+OTHER_LABEL = "その他"
+
+_DIRECT_NAMES = re.compile(
+    r"(氏名|名前|姓|フリガナ|ふりがな|カナ氏名|name|電話|tel|phone|携帯|メール|mail|住所|address|番地|"
+    r"被保険者番号|保険者番号|個人番号|マイナンバー|宛名番号|住民票コード|世帯番号|受給者番号|証番号|"
+    r"record_id|person_id|^id$)", re.I)
+_QUASI_NAMES = re.compile(
+    r"(生年月日|誕生|birth|年齢|age|性別|sex|gender|町丁|地区|校区|area|district|国籍|nationality|"
+    r"世帯|household|職業|job|婚姻|mesh|メッシュ|緯度|経度|lat|lon)", re.I)
+_SENSITIVE_NAMES = re.compile(
+    r"(要介護|介護度|care_level|病|疾患|障害|診断|所得|収入|income|税|生活保護|宗教|犯罪|"
+    r"サービス|service|支援|給付|利用額)", re.I)
+_PHONE = re.compile(r"^0\d{1,4}-?\d{1,4}-?\d{3,4}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def suggest_class(name: str, values: pd.Series) -> str:
+    """A suggested class for one column from its name, then its values."""
+    if _DIRECT_NAMES.search(name):
+        return "direct"
+    if _SENSITIVE_NAMES.search(name):
+        return "sensitive"
+    if _QUASI_NAMES.search(name):
+        return "quasi"
+    sample = values.dropna().astype(str).head(500)
+    if len(sample):
+        if sample.str.match(_PHONE).mean() > 0.8 or sample.str.match(_EMAIL).mean() > 0.8:
+            return "direct"
+        if len(values.dropna()) >= 20 and values.nunique() == len(values.dropna()):
+            return "direct"  # one value per record: an identifier
+    return "other"
+
+
+def suggest_classification(frame: pd.DataFrame) -> dict[str, str]:
+    return {str(c): suggest_class(str(c), frame[c]) for c in frame.columns if c != "geometry"}
+
+
+# ---------------------------------------------------------------------------- generalization
+def age_band_labels(width: int = 5, top: int = 90) -> list[str]:
+    return [f"{lo}-{lo + width - 1}" for lo in range(0, top, width)] + [f"{top}+"]
+
+
+def age_bands(ages: pd.Series, width: int = 5, top: int = 90) -> pd.Series:
+    """Ages → '0-4' … '85-89', '90+' (width 5) or '0-9' … '80-89', '90+' (width 10); ordered."""
+    numbers = pd.to_numeric(ages, errors="coerce")
+    labels = age_band_labels(width, top)
+    index = np.minimum(np.floor_divide(numbers.to_numpy(dtype=float, na_value=np.nan), width),
+                       top // width)
+    codes = np.where(np.isnan(index) | (numbers.to_numpy(dtype=float, na_value=np.nan) < 0), -1, index).astype(int)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels, ordered=True), index=ages.index)
+
+
+def ages_on(birth_dates: pd.Series, reference: date) -> pd.Series:
+    """Age in whole years on `reference` (vectorized; birth dates as ISO text or datetimes)."""
+    born = pd.to_datetime(birth_dates, errors="coerce")
+    years = reference.year - born.dt.year
+    before_birthday = (born.dt.month > reference.month) | (
+        (born.dt.month == reference.month) & (born.dt.day > reference.day))
+    return (years - before_birthday.astype("Int64")).astype("Int64")
+
+
+def lonlat_to_mesh(lat: pd.Series, lon: pd.Series, level: int = 4) -> pd.Series:
+    """JIS X 0410 mesh codes (level 3 = 1 km, 4 = 500 m, 5 = 250 m) via jismesh."""
+    lat_v = pd.to_numeric(lat, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    lon_v = pd.to_numeric(lon, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = ~(np.isnan(lat_v) | np.isnan(lon_v))
+    out = pd.Series(pd.NA, index=lat.index, dtype="string")
+    if ok.any():
+        lats, lons = lat_v[ok], lon_v[ok]
+        # jismesh turns a one-element result into a scalar with np.asscalar (gone in NumPy 2): pad.
+        codes = np.asarray(ju.to_meshcode(np.append(lats, lats[:1]), np.append(lons, lons[:1]), level))[:-1]
+        out[ok] = codes.astype("int64").astype(str)
+    return out
+
+
+def merge_rare(values: pd.Series, min_count: int, other: str = OTHER_LABEL) -> pd.Series:
+    """Categories with fewer than `min_count` records become `other`."""
+    counts = values.value_counts()
+    rare = counts.index[counts < min_count]
+    if len(rare) == 0:
+        return values
+    text = values.astype("string")
+    return text.mask(text.isin(rare.astype(str)), other)
+
+
+def widen_bands(bands: pd.Series) -> pd.Series:
+    """'0-4','5-9' → '0-9'; '0-9','10-19' → '0-19'; the top band ('90+') stays."""
+    text = bands.astype("string")
+    distinct = pd.unique(text.dropna())
+    mapping = {}
+    for label in distinct:
+        m = re.match(r"^(\d+)-(\d+)$", label)
+        if not m:
+            mapping[label] = label
+            continue
+        lo, hi = int(m.group(1)), int(m.group(2))
+        width = (hi - lo + 1) * 2
+        new_lo = lo - lo % width
+        mapping[label] = f"{new_lo}-{new_lo + width - 1}"
+    return text.map(mapping)
+
+
+def coarser_area_code(codes: pd.Series) -> pd.Series:
+    """An 11-digit 町丁目 code → its 町 (丁目 digits set to 00); a mesh code → the parent mesh."""
+    text = codes.astype("string")
+    is_area = text.str.len() == 11
+    out = text.copy()
+    out[is_area] = text[is_area].str[:9] + "00"
+    is_mesh = text.str.len().isin([9, 10])  # 500 m / 250 m mesh → 1 km (first 8 digits)
+    out[is_mesh] = text[is_mesh].str[:8]
+    return out
+
+
+def district_of_codes(areas: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
+    """A step mapping 町丁目 (or 町) codes to the district (地区) they lie in."""
+    by_town = dict(zip(areas["area_code"].astype(str).str[:9], areas["district"].astype(str)))
+
+    def to_district(codes: pd.Series) -> pd.Series:
+        text = codes.astype("string")
+        return text.str[:9].map(by_town).fillna(text)
+
+    return to_district
+
+
+def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None
+                   ) -> list[Callable[[pd.Series], pd.Series]]:
+    """Further generalization steps for a quasi-identifier, mildest first; the last merges by share."""
+    distinct = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else pd.unique(values.dropna())
+    text = pd.Series(distinct, dtype=object).astype(str)  # the distinct values decide, not every record
+    by_share = [lambda s: merge_rare(s, k), lambda s: merge_rare(s, max(k, int(0.1 * len(s))))]
+    if len(text) and text.str.match(r"^\d+-\d+$|^\d+\+$").mean() > 0.9:
+        return [widen_bands, widen_bands] + by_share
+    if len(text) and text.str.match(r"^\d{8,11}$").all():
+        steps = [coarser_area_code]
+        if areas is not None and "district" in areas.columns and text.str.len().eq(11).all():
+            steps.append(district_of_codes(areas))
+        return steps + by_share
+    return by_share
+
+
+# ---------------------------------------------------------------------------- measures
+def _group_sizes(frame: pd.DataFrame, quasi: list[str]) -> pd.Series:
+    """For each record, how many records share its quasi-identifier values."""
+    if not quasi:
+        return pd.Series(len(frame), index=frame.index)
+    codes = frame.groupby(quasi, dropna=False, observed=True, sort=False).ngroup().to_numpy()
+    return pd.Series(np.bincount(codes)[codes], index=frame.index)
+
+
+def k_anonymity(frame: pd.DataFrame, quasi: list[str]) -> int:
+    """The smallest number of records sharing one combination of quasi-identifiers."""
+    if frame.empty:
+        return 0
+    return int(frame.groupby(quasi, dropna=False, observed=True, sort=False).size().min()) if quasi else len(frame)
+
+
+def l_diversity(frame: pd.DataFrame, quasi: list[str], sensitive: str) -> int:
+    """The smallest number of distinct sensitive values within one quasi-identifier group."""
+    if frame.empty:
+        return 0
+    if not quasi:
+        return int(frame[sensitive].nunique(dropna=False))
+    return int(frame.groupby(quasi, dropna=False, observed=True, sort=False)[sensitive]
+               .nunique(dropna=False).min())
+
+
+def _l_per_record(frame: pd.DataFrame, quasi: list[str], sensitive: str) -> pd.Series:
+    return frame.groupby(quasi, dropna=False, observed=True, sort=False)[sensitive].transform(
+        lambda s: s.nunique(dropna=False)) if len(frame) < 50_000 else _l_per_record_fast(frame, quasi, sensitive)
+
+
+def _l_per_record_fast(frame: pd.DataFrame, quasi: list[str], sensitive: str) -> pd.Series:
+    group = frame.groupby(quasi, dropna=False, observed=True, sort=False).ngroup()
+    pairs = pd.DataFrame({"g": group.to_numpy(), "s": frame[sensitive].astype("string").fillna("\0").to_numpy()})
+    distinct = pairs.drop_duplicates().groupby("g").size()
+    return pd.Series(distinct.reindex(group.to_numpy()).to_numpy(), index=frame.index)
+
+
+# ---------------------------------------------------------------------------- the pipeline
+@dataclass
+class Plan:
+    """The instructor's choices; JSON-serializable so that publishing can log them."""
+    classification: dict[str, str]
+    k: int = 5
+    l: int | None = None
+    sensitive: str | None = None
+    method: str = "generalize"  # or "suppress"
+    max_suppression: float = 0.05  # generalize further while more than this share would be suppressed
+    generalize: dict[str, dict] = field(default_factory=dict)  # column -> {"kind": ..., options}
+
+    @property
+    def quasi(self) -> list[str]:
+        return [c for c, role in self.classification.items() if role == "quasi"]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    k_required: int
+    k_achieved: int
+    l_required: int | None
+    l_achieved: int | None
+    records_in: int
+    records_out: int
+    records_suppressed: int
+    removed_columns: list[str]
+    quasi_identifiers: list[str]
+    steps: list[str]  # generalizations applied, in order
+    distinct_before: dict[str, int]
+    distinct_after: dict[str, int]
+    classification: dict[str, str] = field(default_factory=dict)  # after generalization renamed columns
+
+    @property
+    def suppressed_share(self) -> float:
+        return self.records_suppressed / self.records_in if self.records_in else 0.0
+
+    @property
+    def information_loss(self) -> float:
+        """0 = nothing lost, 1 = everything: suppressed share and distinct values lost, averaged."""
+        parts = [self.suppressed_share]
+        for column, before in self.distinct_before.items():
+            after = self.distinct_after.get(column, 0)
+            parts.append(1 - (after - 1) / (before - 1) if before > 1 else 0.0)
+        return float(np.mean(parts))
+
+    @property
+    def passed(self) -> bool:
+        ok = self.records_out > 0 and self.k_achieved >= self.k_required
+        if self.l_required:
+            ok = ok and (self.l_achieved or 0) >= self.l_required
+        return ok
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(suppressed_share=self.suppressed_share, information_loss=self.information_loss,
+                    passed=self.passed)
+        return data
+
+
+def apply_generalization(frame: pd.DataFrame, column: str, spec: dict, reference: date | None = None,
+                         areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One first-pass generalization: kind = age_band | birth_date_band | area_code | mesh | merge_rare."""
+    out = frame.copy()
+    kind = spec["kind"]
+    target = spec.get("target", column)
+    if kind == "age_band":
+        out[target] = age_bands(out[column], spec.get("width", 5), spec.get("top", 90))
+    elif kind == "birth_date_band":
+        ages = ages_on(wareki_dates(out[column].astype("string")).values, reference or date.today())
+        out[target] = age_bands(ages, spec.get("width", 5), spec.get("top", 90))
+    elif kind == "area_code":
+        if areas is None:
+            raise ValueError("area_code generalization needs the 町丁目 table")
+        out[target] = match_area_names(out[column], areas, city_name=spec.get("city_name", "")).values
+    elif kind == "mesh":
+        out[target] = lonlat_to_mesh(out[spec["lat"]], out[spec["lon"]], spec.get("level", 4))
+    elif kind == "merge_rare":
+        out[target] = merge_rare(out[column], spec.get("min_count", 5))
+    else:
+        raise ValueError(f"unknown generalization {kind}")
+    if target != column and spec.get("drop_source", True):
+        out = out.drop(columns=[column])
+    return out
+
+
+def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
+              areas: pd.DataFrame | None = None) -> tuple[pd.DataFrame, Report]:
+    """Remove, generalize, enforce k (and l); return the safe frame and its report."""
+    records_in = len(frame)
+    work = frame
+    classification = dict(plan.classification)
+    for column, spec in plan.generalize.items():
+        if column in work.columns:
+            work = apply_generalization(work, column, spec, reference, areas)
+            target = spec.get("target", column)
+            if target != column:
+                classification[target] = classification.pop(column, "quasi")
+                if classification[target] == "direct":
+                    classification[target] = "quasi"
+    removed = [c for c, role in classification.items() if role == "direct" and c in work.columns]
+    work = work.drop(columns=removed)
+    quasi = [c for c, role in classification.items() if role == "quasi" and c in work.columns]
+    for column in quasi:  # categorical strings group fast and keep memory low
+        if not isinstance(work[column].dtype, pd.CategoricalDtype):
+            work[column] = work[column].astype("category")
+    distinct_before = {c: int(work[c].nunique(dropna=False)) for c in quasi}
+    steps: list[str] = []
+    ladders: dict[str, list] = {}
+    use_l = bool(plan.l and plan.sensitive and plan.sensitive in work.columns)
+
+    def keep_mask() -> pd.Series:
+        keep = _group_sizes(work, quasi) >= plan.k
+        if use_l:
+            keep &= _l_per_record(work, quasi, plan.sensitive) >= plan.l
+        return keep
+
+    if plan.method == "generalize":
+        while True:
+            violating = int((~keep_mask()).sum())
+            if violating <= plan.max_suppression * len(work):
+                break
+            for c in quasi:  # built on first need: most data meets k without further steps
+                if c not in ladders:
+                    ladders[c] = default_ladder(work[c], plan.k, areas)
+            candidates = [c for c in quasi if ladders[c]]
+            if not candidates:
+                break
+            column = max(candidates, key=lambda c: work[c].nunique())
+            step = ladders[column].pop(0)
+            work[column] = step(work[column]).astype("string").astype("category")
+            steps.append(column)
+    keep = keep_mask()
+    result = work[keep.to_numpy()].reset_index(drop=True)
+    for column in quasi:  # stays categorical: compact, and Parquet keeps it as a dictionary
+        result[column] = result[column].cat.remove_unused_categories()
+    report = Report(
+        k_required=plan.k,
+        k_achieved=k_anonymity(result, quasi),
+        l_required=plan.l if plan.sensitive else None,
+        l_achieved=l_diversity(result, quasi, plan.sensitive) if plan.sensitive and plan.sensitive in result else None,
+        records_in=records_in,
+        records_out=len(result),
+        records_suppressed=records_in - len(result),
+        removed_columns=removed,
+        quasi_identifiers=quasi,
+        steps=steps,
+        distinct_before=distinct_before,
+        distinct_after={c: int(result[c].nunique(dropna=False)) for c in quasi},
+        classification=classification,
+    )
+    return result, report
+
+
+def applied_plan(plan: Plan, report: Report) -> Plan:
+    """The plan as it applies to the anonymized output (generalized columns under their new names)."""
+    return Plan(classification=dict(report.classification), k=plan.k, l=plan.l, sensitive=plan.sensitive,
+                method=plan.method, max_suppression=plan.max_suppression, generalize=dict(plan.generalize))
+
+
+# ---------------------------------------------------------------------------- aggregate tables
+@dataclass
+class SuppressedTable:
+    table: pd.DataFrame  # counts with hidden cells as <NA>, plus 合計 row and column
+    primary: pd.DataFrame  # bool masks over the inner cells
+    secondary: pd.DataFrame
+
+
+def suppress_small_cells(counts: pd.DataFrame, threshold: int = 3, total_label: str = "合計") -> SuppressedTable:
+    """Hide cells of 1 … threshold-1, then hide more so no row or column total reveals one.
+
+    A row or column with exactly one hidden cell gives it away (total minus the
+    rest); the smallest other non-zero cell there is hidden too, until every row
+    and column has none or at least two hidden cells (a cell hidden for its row
+    may leave its column with one: repeat until stable).
+    """
+    values = counts.astype("int64")
+    primary = (values > 0) & (values < threshold)
+    hidden = primary.copy()
+    changed = True
+    while changed:
+        changed = False
+        for axis in (1, 0):
+            per_line = hidden.sum(axis=axis)
+            for label in per_line.index[per_line == 1]:
+                line = values.loc[label] if axis == 1 else values[label]
+                mask = hidden.loc[label] if axis == 1 else hidden[label]
+                candidates = line[~mask & (line > 0)]
+                if candidates.empty:
+                    candidates = line[~mask]
+                if candidates.empty:
+                    continue
+                pick = candidates.idxmin()
+                if axis == 1:
+                    hidden.loc[label, pick] = True
+                else:
+                    hidden.loc[pick, label] = True
+                changed = True
+    table = values.astype("Int64").mask(hidden)
+    table[total_label] = values.sum(axis=1).astype("Int64")
+    totals = values.sum(axis=0).astype("Int64")
+    totals[total_label] = int(values.to_numpy().sum())
+    table.loc[total_label] = totals
+    return SuppressedTable(table, primary, hidden & ~primary)
+
+
+def cross_table(frame: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    return pd.crosstab(frame[rows], frame[columns])

@@ -1,0 +1,47 @@
+"""What the catalog shows about a published dataset: size, first rows, column statistics."""
+from __future__ import annotations
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+
+from lib.data.catalog import Dataset
+from lib.data.store import quote_identifier, read_geo
+
+
+def row_count(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> int:
+    return cursor.execute(f"SELECT count(*) FROM {quote_identifier(ds.name)}").fetchone()[0]
+
+
+def preview_rows(cursor: duckdb.DuckDBPyConnection, ds: Dataset, limit: int = 20) -> pd.DataFrame:
+    """The first rows, without the geometry (shown on the map instead)."""
+    columns = ", ".join(quote_identifier(c.name) for c in ds.data_columns)
+    return cursor.execute(f"SELECT {columns} FROM {quote_identifier(ds.name)} LIMIT ?", [limit]).df()
+
+
+def column_statistics(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> pd.DataFrame:
+    """Per column: count, missing share, distinct values, min / max / mean / median (DuckDB SUMMARIZE)."""
+    columns = ", ".join(quote_identifier(c.name) for c in ds.data_columns)
+    summary = cursor.execute(f"SUMMARIZE (SELECT {columns} FROM {quote_identifier(ds.name)})").df()
+    numeric = {c.name for c in ds.data_columns if c.is_numeric}
+    rows = []
+    for rec in summary.to_dict("records"):
+        name = rec["column_name"]
+        is_num = name in numeric
+        rows.append({
+            "column": name,
+            "count": int(rec["count"]),
+            "missing_pct": float(rec["null_percentage"]),
+            "distinct": int(rec["approx_unique"]),
+            "min": rec["min"],
+            "max": rec["max"],
+            "mean": float(rec["avg"]) if is_num and rec["avg"] is not None else None,
+            "median": float(rec["q50"]) if is_num and rec["q50"] is not None else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def geo_frame(cursor: duckdb.DuckDBPyConnection, ds: Dataset, limit: int = 5000) -> gpd.GeoDataFrame:
+    """The dataset's features for a preview map (at most `limit`)."""
+    columns = ", ".join(quote_identifier(c.name) for c in ds.columns)
+    return read_geo(cursor, f"SELECT {columns} FROM {quote_identifier(ds.name)} LIMIT {int(limit)}")

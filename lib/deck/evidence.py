@@ -1,0 +1,198 @@
+"""A saved chart or map, drawn from its spec for a presentation: data, figure, series, sources.
+
+Every export draws evidence the same way: the chart's DataFrame comes from
+lib.charts.sql.run_chart and its Plotly figure from lib.charts.figure.build_figure;
+the series a native PowerPoint chart needs are read off that figure, so the slide
+shows exactly the numbers (and the order) the analysis page shows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lib.charts.figure import build_figure
+from lib.charts.labels import chart_title, labelled_table
+from lib.charts.spec import ChartSpec
+from lib.charts.sql import run_chart
+from lib.i18n import t
+from lib.maps.data import build_map_data
+from lib.maps.export import map_png
+from lib.maps.offline import standalone_html
+from lib.maps.render import render_map
+from lib.maps.spec import MapSpec
+
+NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
+
+
+@dataclass
+class ChartSeries:
+    """What a native (editable) chart needs: categories and one list of values per series."""
+    kind: str  # "column", "bar" (horizontal), "line", "pie", "doughnut"
+    categories: list[str]
+    series: list[tuple[str, list[float | None]]]
+    grouping: str = "clustered"  # clustered / stacked / percent
+    value_title: str = ""
+    category_title: str = ""
+    top_first: bool = False  # horizontal bars listed from the top
+
+
+@dataclass
+class Source:
+    dataset: str
+    source: str
+    anonymization: str
+
+
+@dataclass
+class Evidence:
+    kind: str  # "chart" or "map"
+    title: str
+    note: str
+    spec: dict
+    sources: list[Source] = field(default_factory=list)
+    frame: pd.DataFrame | None = None  # the chart's data as run_chart returns it
+    table: pd.DataFrame | None = None  # the same with Japanese headers
+    figure: object | None = None  # plotly Figure
+    series: ChartSeries | None = None
+    map_data: object | None = None  # lib.maps.data.MapData
+    error: str = ""  # a sentence when the spec cannot be drawn any more
+
+    def source_lines(self, lang: str = "ja", short: bool = False) -> list[str]:
+        """出典 and 匿名化 of each dataset used; `short` keeps the first sentence of each (slides)."""
+        cut = _first_sentence if short else (lambda text: text)
+        return [t("deck.source_line", lang, dataset=s.dataset, source=cut(s.source),
+                  anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang)) for s in self.sources]
+
+    def source_line(self, lang: str = "ja", short: bool = False) -> str:
+        return "　".join(self.source_lines(lang, short))
+
+
+def _first_sentence(text: str) -> str:
+    text = str(text or "").strip()
+    for stop in ("。", ". "):
+        if stop in text:
+            return text.split(stop, 1)[0] + stop.strip()
+    return text
+
+
+def _sources(catalog: dict, names: list[str], lang: str) -> list[Source]:
+    found = []
+    for name in dict.fromkeys(n for n in names if n):
+        ds = catalog.get(name)
+        if ds is not None:
+            found.append(Source(ds.title_in(lang), ds.source_in(lang), ds.anonymization_in(lang)))
+    return found
+
+
+def _map_datasets(spec) -> list[str]:
+    names = []
+    if spec.measure is not None:
+        names.append(spec.measure.dataset)
+        if spec.measure.normalize in ("population", "elderly"):
+            names.append("population")
+    if spec.compare is not None:
+        names.append(spec.compare.measure.dataset)
+    names += [layer.dataset for layer in spec.points]
+    for analysis in (spec.point_counts, spec.nearest and spec.nearest.points,
+                     spec.catchment and spec.catchment.points):
+        if analysis is not None:
+            names.append(analysis.dataset)
+    if spec.flood_overlay:
+        names.append("flood_zones")
+    return names
+
+
+def _axis_order(layout_axis) -> list | None:
+    order = getattr(layout_axis, "categoryarray", None)
+    return [str(v) for v in order] if order else None
+
+
+def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> ChartSeries | None:
+    """The series of a bar / ranked bar / line / pie figure (None for other charts and facets)."""
+    if chart_type not in NATIVE_CHART_TYPES or has_facet or not figure.data:
+        return None
+    layout = figure.layout
+    value_title = (layout.yaxis.title.text if chart_type in ("bar", "line") else layout.xaxis.title.text) or ""
+    if chart_type == "pie":
+        trace = figure.data[0]
+        return ChartSeries("doughnut" if trace.hole else "pie", [str(c) for c in trace.labels],
+                           [(trace.name or "", [float(v) for v in trace.values])])
+    horizontal = chart_type == "ranked_bar" or getattr(figure.data[0], "orientation", None) == "h"
+    pairs = []
+    for trace in figure.data:
+        cats, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
+        pairs.append((trace.name or "", [str(c) for c in cats], list(values)))
+    axis = layout.yaxis if horizontal else layout.xaxis
+    categories = _axis_order(axis) or list(dict.fromkeys(c for _, cats, _ in pairs for c in cats))
+    series = []
+    for name, cats, values in pairs:
+        lookup = dict(zip(cats, values))
+        series.append((name, [None if lookup.get(c) is None or pd.isna(lookup.get(c)) else float(lookup[c])
+                              for c in categories]))
+    mode = options.get("bar_mode", "grouped")
+    grouping = {"stacked": "stacked", "percent": "percent"}.get(mode, "clustered") if len(series) > 1 else "clustered"
+    category_title = (layout.xaxis.title.text if not horizontal else layout.yaxis.title.text) or ""
+    if horizontal:
+        value_title, category_title = layout.xaxis.title.text or "", layout.yaxis.title.text or ""
+    kind = "line" if chart_type == "line" else ("bar" if horizontal else "column")
+    return ChartSeries(kind, categories, series, grouping, value_title, category_title, top_first=horizontal)
+
+
+def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
+    """The datasets a saved chart or map draws on, without running it."""
+    try:
+        if kind == "chart":
+            chart = ChartSpec.from_dict(spec)
+            return _sources(catalog, [chart.dataset, "population" if chart.measure.kind == "rate_per_1000" else ""],
+                            lang)
+
+        return _sources(catalog, _map_datasets(MapSpec.from_dict(spec)), lang)
+    except Exception:  # noqa: BLE001 - an old spec: no source line rather than a broken page
+        return []
+
+
+def source_text(sources: list[Source], lang: str = "ja", short: bool = False) -> str:
+    return Evidence("chart", "", "", {}, sources=sources).source_line(lang, short)
+
+
+def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "ja") -> Evidence:
+    """Draw one saved chart or map from its spec; on failure, an Evidence with `error` set."""
+    spec = payload.get("spec") or {}
+    evidence = Evidence(kind=kind, title=str(payload.get("title") or ""), note=str(payload.get("note") or ""),
+                        spec=spec)
+    try:
+        if kind == "chart":
+            _resolve_chart(evidence, cursor, catalog, lang)
+        else:
+            _resolve_map(evidence, cursor, catalog, lang)
+    except Exception:  # noqa: BLE001 - a data change may break an old spec; the deck still exports
+        evidence.error = t("deck.evidence_failed", lang, title=evidence.title)
+    return evidence
+
+
+def _resolve_chart(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
+    chart = ChartSpec.from_dict(evidence.spec)
+    evidence.sources = spec_sources(catalog, "chart", evidence.spec, lang)
+    evidence.frame = run_chart(cursor, chart, catalog)
+    evidence.table = labelled_table(evidence.frame, chart, catalog, lang)
+    evidence.figure = build_figure(evidence.frame, chart, catalog, lang)
+    evidence.title = evidence.title or chart_title(chart, catalog, lang)
+    evidence.series = chart_series(evidence.figure, chart.chart_type, chart.options, bool(chart.facet))
+
+
+def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
+    spec = MapSpec.from_dict(evidence.spec)
+    evidence.sources = spec_sources(catalog, "map", evidence.spec, lang)
+    evidence.map_data = build_map_data(cursor, catalog, spec, lang)
+    evidence.title = evidence.title or spec.title or evidence.map_data.value_label
+
+
+def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:
+    """The map as a PNG drawn on the server (Japanese font from japanize-matplotlib)."""
+    return map_png(evidence.map_data, lang, title=evidence.title, dpi=110)
+
+
+def map_page(evidence: Evidence, lang: str = "ja") -> str:
+    """The map as one self-contained offline HTML document."""
+    return standalone_html(render_map(evidence.map_data, lang, tiles_url=""))

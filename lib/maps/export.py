@@ -1,0 +1,160 @@
+"""A map leaves the workbench as: one offline HTML file, a PNG drawn on the server, its table.
+
+The PNG is drawn with matplotlib + geopandas (no browser), with the IPAexGothic
+font that japanize-matplotlib ships, loaded from its file (no font download, no
+system font needed).
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on the server
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from lib.fonts import FONT_FILE, japanese_font  # noqa: E402
+from lib.i18n import t  # noqa: E402
+from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR  # noqa: E402
+from lib.maps.data import PUBLICATION_THRESHOLD, MapData  # noqa: E402
+from lib.maps.offline import standalone_html  # noqa: E402
+from lib.maps.render import FLOOD_COLOURS, _layer_colours  # noqa: E402
+
+
+def map_html(fmap) -> bytes:
+    """The map as one self-contained HTML file (opens offline, nothing fetched)."""
+    return standalone_html(fmap).encode("utf-8")
+
+
+def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) -> bytes:
+    """A static picture of the map for slides: choropleth, overlays, points, legend, source."""
+    font = japanese_font()
+    name = font.get_name()
+    with plt.rc_context({"font.family": name, "axes.unicode_minus": False}):
+        fig, ax = plt.subplots(figsize=(11, 7.5), dpi=dpi)
+        units = data.units.to_crs(6677)
+        fills = _unit_fills(data)
+        units.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.4)
+        handles = _class_handles(data, lang)
+        if data.flood_zones is not None:
+            # Hatched, so that the flood zone stays readable over any colour ramp.
+            zones = data.flood_zones.to_crs(6677)
+            zones.plot(ax=ax, facecolor="none", edgecolor=FLOOD_COLOURS[4], hatch="////", linewidth=0.3)
+            handles.append(Patch(facecolor="none", edgecolor=FLOOD_COLOURS[4], hatch="////",
+                                 label=t("map.legend.flood", lang)))
+        if data.catchment is not None:
+            data.catchment.circles.to_crs(6677).boundary.plot(ax=ax, color="#c0392b", linewidth=0.9)
+            handles.append(Patch(facecolor="none", edgecolor="#c0392b",
+                                 label=t("map.legend.catchment", lang, radius=data.spec.catchment.radius_m)))
+        if "compare_value" in units and data.spec.compare and data.spec.compare.mode == "symbols":
+            values = units["compare_value"].to_numpy(dtype=float)
+            top = np.nanmax(values) if np.isfinite(values).any() else 0
+            if top:
+                centres = units.geometry.representative_point()
+                sizes = np.where(np.isfinite(values), 20 + 380 * np.nan_to_num(values) / top, 0)
+                ax.scatter(centres.x, centres.y, s=sizes, facecolor="#cc79a7", edgecolor="#7a1f5c", alpha=0.5)
+                handles.append(Patch(facecolor="#cc79a7", alpha=0.5,
+                                     label=t("map.legend.compare", lang, label=data.compare_label)))
+        colours = _layer_colours(data)
+        for layer, points, label in data.points:
+            if points.empty:
+                continue
+            pts = points.to_crs(6677)
+            col = layer.category_column if layer.category_column in pts.columns else None
+            point_colours = [colours.get(c, "#0072b2") for c in pts[col]] if col else colours.get(label, "#0072b2")
+            ax.scatter(pts.geometry.x, pts.geometry.y, s=14 if len(pts) < 2000 else 2, c=point_colours,
+                       edgecolor="white", linewidth=0.4, zorder=5)
+        for key, colour in colours.items():
+            handles.append(plt.Line2D([], [], marker="o", linestyle="", color=colour, label=str(key)))
+        data.boundary.to_crs(6677).boundary.plot(ax=ax, color="#333333", linewidth=1.2)
+        if data.spec.labels and len(units) <= 200:
+            for name, point in zip(units["unit_name"], units.geometry.representative_point()):
+                ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5, fontproperties=font)
+        ax.set_axis_off()
+        ax.set_title(title or data.value_label or t("map.export.title", lang), fontproperties=font, fontsize=13)
+        if handles:
+            small = font_manager.FontProperties(fname=str(FONT_FILE), size=8)
+            legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), prop=small,
+                               framealpha=0.9, title=data.value_label or None)
+            legend.get_title().set_fontproperties(font_manager.FontProperties(fname=str(FONT_FILE), size=9))
+        fig.text(0.01, 0.01, t("map.export.source", lang), fontsize=6, fontproperties=font, color="#555555")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def _unit_fills(data: MapData) -> list[str]:
+    fills = []
+    classification = data.classification
+    values = data.units["value"] if "value" in data.units else [None] * len(data.units)
+    for value, suppressed in zip(values, data.units["suppressed"]):
+        if suppressed:
+            fills.append(SUPPRESSED_COLOUR)
+        elif classification is not None and classification.bins:
+            fills.append(classification.colour_of(value))
+        else:
+            fills.append("#c6dbef")
+    return fills
+
+
+def _class_handles(data: MapData, lang: str) -> list:
+    handles = []
+    if data.classification is not None:
+        for colour, label in zip(data.classification.colours, data.classification.labels):
+            handles.append(Patch(facecolor=colour, edgecolor="#555555", label=label))
+    if data.suppressed_count:
+        handles.append(Patch(facecolor=SUPPRESSED_COLOUR, edgecolor="#555555",
+                             label=t("map.legend.suppressed", lang, threshold=PUBLICATION_THRESHOLD)))
+    if "value" in data.units and (data.units["value"].isna() & ~data.units["suppressed"]).any():
+        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#555555", label=t("map.legend.no_data", lang)))
+    return handles
+
+
+def map_table(data: MapData, lang: str = "ja") -> pd.DataFrame:
+    """One row per unit with the mapped figures; suppressed units show no figures."""
+    units = data.units
+    table = pd.DataFrame({
+        t("map.table.unit_id", lang): units["unit_id"].astype(str),
+        t("map.table.unit_name", lang): units["unit_name"].astype(str),
+    })
+    people = units[["population", "elderly_65plus"]].round(0)
+    people.loc[units["suppressed"].to_numpy()] = np.nan
+    table[t("map.table.population", lang)] = people["population"].to_numpy()
+    table[t("map.table.elderly_65plus", lang)] = people["elderly_65plus"].to_numpy()
+    table[t("map.table.ageing_rate", lang)] = units["ageing_rate"].round(1).to_numpy()
+    if data.value_label and "value" in units:
+        table[_with_unit(data.value_label, data.value_unit)] = units["value"].round(2).to_numpy()
+    if data.compare_label and "compare_value" in units:
+        table[_with_unit(data.compare_label, data.compare_unit)] = units["compare_value"].round(2).to_numpy()
+    if "point_count" in units:
+        table[t("map.table.point_count", lang, label=data.point_count_label)] = units["point_count"].to_numpy()
+    if "nearest_m" in units:
+        table[t("map.table.nearest_m", lang, label=data.nearest_label)] = units["nearest_m"].round(0).to_numpy()
+    if "catchment_share" in units:
+        table[t("map.table.catchment_share", lang)] = (100 * units["catchment_share"]).round(1).to_numpy()
+    if "flood_share" in units:
+        table[t("map.table.flood_share", lang)] = (100 * units["flood_share"]).round(1).to_numpy()
+    table[t("map.table.suppressed", lang)] = np.where(units["suppressed"], "○", "")
+    return table
+
+
+def _with_unit(label: str, unit: str) -> str:
+    return f"{label}（{unit}）" if unit else label
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """CSV that Japanese Excel opens correctly (UTF-8 with BOM)."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def table_xlsx(table: pd.DataFrame, sheet: str = "map") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()

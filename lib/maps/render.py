@@ -1,0 +1,379 @@
+"""MapData → a folium map that works offline (lib.maps.offline), with a Japanese legend.
+
+Payloads are kept small: polygons simplified by a few metres, coordinates rounded
+to 5 decimals (about 1 m), and only the properties the map shows. Points are drawn
+as DivIcon pins (Leaflet's default marker images are not available offline);
+many points are clustered, very many are sent as a compact array to
+FastMarkerCluster.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import Element, MacroElement, Template
+from folium import plugins
+
+from lib import settings
+from lib.i18n import t
+from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR, Classification, format_number
+from lib.maps.data import PUBLICATION_THRESHOLD, MapData
+from lib.maps.offline import new_map
+from lib.maps.spec import PointLayerSpec
+
+COORD_DECIMALS = 5
+SIMPLIFY_DEGREES = 2e-5  # about 2 m: invisible at city scale, halves the vertices
+CLUSTER_AUTO_OVER = 60  # "auto" clusters a layer with more points than this (pins crowd at city scale)
+FAST_CLUSTER_OVER = 2000  # beyond this, points travel as a plain array
+CATEGORY_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195", "#000000"]
+CATEGORY_ICONS = {
+    "避難所": "fa-person-shelter", "地域包括支援センター": "fa-hand-holding-heart", "公民館": "fa-people-roof",
+    "小学校": "fa-school", "中学校": "fa-school", "保育所": "fa-baby", "病院": "fa-hospital",
+    "診療所": "fa-stethoscope",
+}
+DEFAULT_ICON = "fa-location-dot"
+FLOOD_COLOURS = {1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
+
+_CSS = """
+<style>
+.dab-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;font:12px/1.45 sans-serif;
+ box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:270px;color:#222}
+.dab-legend h4{margin:0 0 4px;font-size:13px;font-weight:bold}
+.dab-legend .dab-row{display:flex;align-items:center;gap:6px;margin:1px 0}
+.dab-legend .sw{width:18px;height:12px;border:1px solid #777;flex:none}
+.dab-legend .dot{width:12px;height:12px;border-radius:50%;border:1px solid #fff;box-shadow:0 0 0 1px #555;flex:none}
+.dab-legend .ring{width:14px;height:14px;border-radius:50%;border:2px solid #c0392b;flex:none}
+.dab-legend .sec{margin-top:6px;border-top:1px solid #ddd;padding-top:4px}
+.dab-legend .hatch{background:repeating-linear-gradient(45deg,#bdbdbd 0 3px,#eee 3px 6px)}
+.dab-pin{width:22px;height:22px;border-radius:50%;border:2px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.6);
+ display:flex;align-items:center;justify-content:center;color:#fff;font-size:11px}
+.dab-label{font:11px sans-serif;color:#222;white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;
+ transform:translate(-50%,-50%);display:inline-block;pointer-events:none}
+</style>
+"""
+
+
+def base_map(bounds, tiles_url: str = "") -> folium.Map:
+    """lib.maps.offline.new_map with a maxZoom that reaches Leaflet.
+
+    MarkerCluster throws "Map has no maxZoom specified" without one when there is no
+    tile layer; folium drops the snake_case max_zoom, so it is set as a Leaflet option.
+    """
+    fmap = new_map(bounds, tiles_url=tiles_url)
+    fmap.options["maxZoom"] = 18
+    fmap.options["zoomSnap"] = 0.25  # fit the city snugly instead of jumping a whole zoom level
+    fmap.get_root().header.add_child(Element(_CSS))
+    return fmap
+
+
+class HtmlControl(MacroElement):
+    """A Leaflet control holding fixed HTML (the legend); no external assets."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "dab-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str, position: str = "bottomright"):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = html_text
+        self.position = position
+
+
+def _round(geometry_array):
+    return shapely.transform(geometry_array, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def slim_geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Simplified, rounded geometries (topology kept, so neighbours still meet)."""
+    simple = shapely.simplify(gdf.geometry.values, SIMPLIFY_DEGREES, preserve_topology=True)
+    return _round(simple)
+
+
+def category_colours(values) -> dict[str, str]:
+    return {v: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, v in enumerate(dict.fromkeys(values))}
+
+
+def _value_text(value, unit: str, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{format_number(value, decimals)} {unit}".strip()
+
+
+def _decimals(classification: Classification | None) -> int:
+    if classification is None or not classification.bins:
+        return 1
+    span = classification.bins[-1] - classification.lower
+    return 0 if span >= 100 else (1 if span >= 5 else 2)
+
+
+def _choropleth_features(data: MapData, value_column: str, classification: Classification | None,
+                         unit: str, lang: str) -> dict:
+    units = data.units
+    decimals = _decimals(classification)
+    geoms = slim_geometries(units)
+    features = []
+    for i, row in enumerate(units.itertuples(index=False)):
+        value = getattr(row, value_column, None) if value_column in units.columns else None
+        if row.suppressed:
+            fill, text = SUPPRESSED_COLOUR, t("map.legend.suppressed", lang, threshold=PUBLICATION_THRESHOLD)
+        elif classification is not None and classification.bins:
+            fill, text = classification.colour_of(value), _value_text(value, unit, decimals)
+        else:
+            fill, text = "#9ecae1", ""
+        features.append({
+            "type": "Feature", "id": str(row.unit_id),
+            "properties": {"unit_id": str(row.unit_id), "name": str(row.unit_name), "value": text,
+                           "fill": fill, "suppressed": bool(row.suppressed)},
+            "geometry": shapely.geometry.mapping(geoms[i]),
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _style(feature: dict) -> dict:
+    props = feature["properties"]
+    return {"fillColor": props["fill"], "color": "#555555", "weight": 0.7, "className": "dab-unit",
+            "fillOpacity": 0.55 if props["suppressed"] else 0.75,
+            "dashArray": "3 3" if props["suppressed"] else None}
+
+
+def add_choropleth(fmap, data: MapData, lang: str, value_column: str = "value",
+                   classification: Classification | None = None, unit: str | None = None,
+                   label: str | None = None) -> folium.GeoJson:
+    classification = data.classification if classification is None else classification
+    unit = data.value_unit if unit is None else unit
+    label = data.value_label if label is None else label
+    collection = _choropleth_features(data, value_column, classification, unit, lang)
+    fields, aliases = ["name"], [t("map.table.unit_name", lang)]
+    if classification is not None:
+        fields.append("value")
+        aliases.append(label)
+    layer = folium.GeoJson(
+        collection, name=label or t("map.unit." + data.spec.base_unit, lang),
+        style_function=_style,
+        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+        zoom_on_click=False,
+    )
+    layer.add_to(fmap)
+    return layer
+
+
+def add_labels(fmap, data: MapData) -> None:
+    """Names at each unit's inner point (a DivIcon, so no image is needed)."""
+    group = folium.FeatureGroup(name="labels", control=False)
+    points = data.units.geometry.representative_point()
+    for name, point in zip(data.units["unit_name"], points):
+        folium.Marker(
+            [round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)],
+            icon=folium.DivIcon(html=f'<span class="dab-label">{html.escape(str(name))}</span>',
+                                icon_size=(0, 0), icon_anchor=(0, 0), class_name="dab-label-icon"),
+            interactive=False,
+        ).add_to(group)
+    group.add_to(fmap)
+
+
+def _pin(colour: str, category: str | None) -> folium.DivIcon:
+    icon = CATEGORY_ICONS.get(category or "", DEFAULT_ICON)
+    return folium.DivIcon(
+        html=f'<div class="dab-pin" style="background:{colour}"><i class="fa-solid {icon}"></i></div>',
+        icon_size=(22, 22), icon_anchor=(11, 11), class_name="dab-pin-icon",
+    )
+
+
+def _point_tooltip(row, columns: list[str]) -> str:
+    return " / ".join(html.escape(str(getattr(row, c))) for c in columns if getattr(row, c, None) is not None)
+
+
+def _fast_cluster_callback(colour: str) -> str:
+    return (
+        "function (row) { var icon = L.divIcon({html: '<div class=\"dab-pin\" style=\"background:" + colour
+        + ";width:12px;height:12px\"></div>', className: 'dab-pin-icon', iconSize: [12, 12]});"
+        " return L.marker(new L.LatLng(row[0], row[1]), {icon: icon}); }"
+    )
+
+
+def add_points(fmap, layer: PointLayerSpec, points: gpd.GeoDataFrame, label: str,
+               colours: dict[str, str]) -> None:
+    """One layer of places: pins (clustered when many) and, if asked, a heat map."""
+    if points.empty:
+        return
+    lat = np.round(points.geometry.y.to_numpy(), COORD_DECIMALS)
+    lon = np.round(points.geometry.x.to_numpy(), COORD_DECIMALS)
+    n = len(points)
+    cluster = layer.cluster == "on" or (layer.cluster == "auto" and n > CLUSTER_AUTO_OVER)
+    if layer.heat:
+        plugins.HeatMap(np.column_stack([lat, lon]).tolist(), name=f"{label}（ヒートマップ）",
+                        radius=18, blur=15, min_opacity=0.3).add_to(fmap)
+        if n > FAST_CLUSTER_OVER:
+            return  # a heat map of very many points says it all; pins would only add weight
+    if n > FAST_CLUSTER_OVER:
+        colour = next(iter(colours.values()), CATEGORY_COLOURS[0])
+        plugins.FastMarkerCluster(np.column_stack([lat, lon]).tolist(), name=label,
+                                  callback=_fast_cluster_callback(colour)).add_to(fmap)
+        return
+    parent = plugins.MarkerCluster(name=label) if cluster else folium.FeatureGroup(name=label)
+    category_col = layer.category_column if layer.category_column in points.columns else None
+    tooltip_cols = [c for c in ("name", category_col, "place_type") if c and c in points.columns]
+    for row, y, x in zip(points.itertuples(index=False), lat, lon):
+        category = getattr(row, category_col) if category_col else None
+        colour = colours.get(category, CATEGORY_COLOURS[0]) if category_col else colours.get(label, CATEGORY_COLOURS[0])
+        folium.Marker([y, x], icon=_pin(colour, category), tooltip=_point_tooltip(row, tooltip_cols)).add_to(parent)
+    parent.add_to(fmap)
+
+
+def add_compare_symbols(fmap, data: MapData) -> None:
+    """The second measure as circles whose area is proportional to the value."""
+    values = data.units["compare_value"].to_numpy(dtype=float)
+    top = np.nanmax(values) if np.isfinite(values).any() else 0
+    if not top:
+        return
+    group = folium.FeatureGroup(name=data.compare_label)
+    decimals = _decimals(data.compare_classification)
+    centres = data.units.geometry.representative_point()
+    for value, name, centre in zip(values, data.units["unit_name"], centres):
+        if not np.isfinite(value) or value <= 0:
+            continue
+        folium.CircleMarker(
+            [round(centre.y, COORD_DECIMALS), round(centre.x, COORD_DECIMALS)],
+            radius=float(3 + 17 * math.sqrt(value / top)), color="#7a1f5c", weight=1.5,
+            fill=True, fill_color="#cc79a7", fill_opacity=0.45,
+            tooltip=f"{html.escape(str(name))}: {_value_text(value, data.compare_unit, decimals)}",
+        ).add_to(group)
+    group.add_to(fmap)
+
+
+def add_catchment(fmap, data: MapData) -> None:
+    radius = data.spec.catchment.radius_m
+    group = folium.FeatureGroup(name=t("map.legend.catchment", "ja", radius=radius))
+    for row in data.catchment.circles.itertuples(index=False):
+        centre = row.geometry.centroid
+        folium.Circle([round(centre.y, COORD_DECIMALS), round(centre.x, COORD_DECIMALS)], radius=radius,
+                      color="#c0392b", weight=1.5, fill=True, fill_opacity=0.08,
+                      tooltip=html.escape(str(getattr(row, "name", "")))).add_to(group)
+    group.add_to(fmap)
+
+
+def add_flood(fmap, data: MapData) -> None:
+    zones = data.flood_zones.copy()
+    zones["geometry"] = slim_geometries(zones)
+    keep = [c for c in ("depth_class", "depth_rank") if c in zones.columns] + ["geometry"]
+    folium.GeoJson(
+        zones[keep].to_json(), name=t("map.legend.flood", "ja"),
+        # Dashed outlines keep the zone apart from a blue choropleth underneath.
+        style_function=lambda f: {"fillColor": FLOOD_COLOURS.get(f["properties"].get("depth_rank"), "#6baed6"),
+                                  "color": "#08306b", "weight": 1, "dashArray": "4 3", "fillOpacity": 0.4},
+        interactive=False,
+    ).add_to(fmap)
+
+
+def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
+                classification: Classification | None = None, label: str | None = None,
+                with_overlays: bool = True) -> str:
+    classification = data.classification if classification is None else classification
+    label = data.value_label if label is None else label
+    parts = []
+    if classification is not None and classification.bins:
+        parts.append(f"<h4>{html.escape(label)}</h4>")
+        for colour, text in zip(classification.colours, classification.labels):
+            parts.append(f'<div class="dab-row"><span class="sw" style="background:{colour}"></span>{html.escape(text)}</div>')
+    if data.suppressed_count:
+        parts.append(f'<div class="dab-row"><span class="sw" style="background:{SUPPRESSED_COLOUR}"></span>'
+                     f'{html.escape(t("map.legend.suppressed", lang, threshold=PUBLICATION_THRESHOLD))}</div>')
+    if classification is not None and classification.bins and "value" in data.units:
+        missing = data.units["value"].isna() & ~data.units["suppressed"]
+        if missing.any():
+            parts.append(f'<div class="dab-row"><span class="sw" style="background:{NO_DATA_COLOUR}"></span>'
+                         f'{html.escape(t("map.legend.no_data", lang))}</div>')
+    if with_overlays:
+        if data.compare_label and data.spec.compare and data.spec.compare.mode == "symbols":
+            parts.append('<div class="sec dab-row"><span class="dot" style="background:#cc79a7"></span>'
+                         f'{html.escape(t("map.legend.compare", lang, label=data.compare_label))}</div>')
+        if colours:
+            parts.append(f'<div class="sec"><b>{html.escape(t("map.legend.points", lang))}</b></div>')
+            for name, colour in colours.items():
+                parts.append(f'<div class="dab-row"><span class="dot" style="background:{colour}"></span>{html.escape(str(name))}</div>')
+        if data.catchment is not None:
+            parts.append('<div class="sec dab-row"><span class="ring"></span>'
+                         f'{html.escape(t("map.legend.catchment", lang, radius=data.spec.catchment.radius_m))}</div>')
+        if data.flood_zones is not None:
+            parts.append(f'<div class="sec dab-row"><span class="sw" style="background:{FLOOD_COLOURS[2]}"></span>'
+                         f'{html.escape(t("map.legend.flood", lang))}</div>')
+    return "".join(parts)
+
+
+def _layer_colours(data: MapData) -> dict[str, str]:
+    """Colour per category (or per layer when a layer has no categories)."""
+    keys = []
+    for layer, points, label in data.points:
+        if layer.category_column and layer.category_column in points.columns:
+            present = set(points[layer.category_column])
+            keys += layer.categories or sorted(present)
+        else:
+            keys.append(label)
+    return category_colours(keys)
+
+
+def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None) -> folium.Map:
+    """The whole map: choropleth, overlays, points, labels, legend."""
+    spec = data.spec
+    if tiles_url is None:
+        tiles_url = settings.TILE_URL if spec.background_tiles else ""
+    fmap = base_map(tuple(data.boundary.total_bounds), tiles_url=tiles_url)
+    add_choropleth(fmap, data, lang)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
+            for g in slim_geometries(data.boundary)]},
+        name="boundary", style_function=lambda _f: {"fill": False, "color": "#333333", "weight": 2},
+        interactive=False, control=False,
+    ).add_to(fmap)
+    if data.flood_zones is not None:
+        add_flood(fmap, data)
+    if data.catchment is not None:
+        add_catchment(fmap, data)
+    if spec.compare is not None and spec.compare.mode == "symbols" and "compare_value" in data.units:
+        add_compare_symbols(fmap, data)
+    if spec.labels and not spec.is_mesh:  # mesh codes as labels would only bury the map
+        add_labels(fmap, data)
+    colours = _layer_colours(data)
+    for layer, points, label in data.points:
+        add_points(fmap, layer, points, label, colours if layer.category_column else {label: colours.get(label)})
+    legend = legend_html(data, lang, colours)
+    if legend:
+        HtmlControl(legend).add_to(fmap)
+    return fmap
+
+
+def render_compare_map(data: MapData, lang: str = "ja", tiles_url: str | None = None) -> folium.Map:
+    """The second measure as a map of its own, for side-by-side comparison."""
+    spec = data.spec
+    if tiles_url is None:
+        tiles_url = settings.TILE_URL if spec.background_tiles else ""
+    fmap = base_map(tuple(data.boundary.total_bounds), tiles_url=tiles_url)
+    add_choropleth(fmap, data, lang, "compare_value", data.compare_classification, data.compare_unit,
+                   data.compare_label)
+    if spec.labels and not spec.is_mesh:
+        add_labels(fmap, data)
+    HtmlControl(legend_html(data, lang, None, data.compare_classification, data.compare_label,
+                            with_overlays=False)).add_to(fmap)
+    return fmap
+
+
+def payload_bytes(fmap: folium.Map) -> int:
+    """What st_folium sends to the browser: the rendered HTML/JS of the map."""
+    return len(fmap.get_root().render().encode("utf-8"))

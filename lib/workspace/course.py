@@ -1,0 +1,139 @@
+"""Courses: a municipality's four sessions, its 2–6 groups, join codes, the current session.
+
+A trainee joins a group by choosing it and typing its join code (no e-mail, no
+login): the code is short and readable aloud (no 0/O, 1/I/L), shown to the group
+by the instructor.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from lib.i18n import t
+from lib.workspace.items import Course, Group, Member, Workspace, WorkspaceError
+
+MIN_GROUPS, MAX_GROUPS = 2, 6
+SESSIONS = (1, 2, 3, 4)
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+MAX_NAME_LENGTH = 40
+
+
+class CourseError(ValueError):
+    """Input a course cannot take; the message is a sentence in the user's language."""
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    course_id: str
+    name: str
+    municipality: str
+    session_dates: tuple[date, ...]
+    current_session: int
+    version: int
+    is_demo: bool
+
+
+def new_join_code() -> str:
+    """Six characters from an alphabet without look-alikes, written ABC-234 for reading aloud."""
+    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    return f"{code[:3]}-{code[3:]}"
+
+
+def normalize_join_code(text: str) -> str:
+    """What a trainee typed, compared case-insensitively and without spaces or hyphens."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def join_code_matches(group: Group, typed: str) -> bool:
+    return hmac.compare_digest(normalize_join_code(group.join_code).encode(),
+                               normalize_join_code(typed).encode())
+
+
+def course_info(course: Course) -> CourseInfo:
+    p = course.payload
+    return CourseInfo(
+        course_id=course.course_id, name=p["name"], municipality=p["municipality"],
+        session_dates=tuple(date.fromisoformat(d) for d in p["session_dates"]),
+        current_session=int(p.get("current_session", 1)), version=course.version,
+        is_demo=bool(p.get("is_demo", False)),
+    )
+
+
+def create_course(ws: Workspace, name: str, municipality: str, session_dates: list[date],
+                  group_names: list[str], actor: str, lang: str = "ja",
+                  is_demo: bool = False) -> tuple[CourseInfo, list[Group]]:
+    """A course with its four session dates and 2–6 groups, each with a fresh join code."""
+    name, municipality = (name or "").strip(), (municipality or "").strip()
+    group_names = [g.strip() for g in group_names if g and g.strip()]
+    if not name or not municipality:
+        raise CourseError(t("course.error.name_required", lang))
+    if len(session_dates) != len(SESSIONS):
+        raise CourseError(t("course.error.four_dates", lang))
+    if list(session_dates) != sorted(session_dates):
+        raise CourseError(t("course.error.date_order", lang))
+    if not MIN_GROUPS <= len(group_names) <= MAX_GROUPS:
+        raise CourseError(t("course.error.group_count", lang, low=MIN_GROUPS, high=MAX_GROUPS))
+    if len(set(group_names)) != len(group_names):
+        raise CourseError(t("course.error.group_duplicate", lang))
+    payload = {"name": name, "municipality": municipality,
+               "session_dates": [d.isoformat() for d in session_dates],
+               "current_session": 1, "is_demo": is_demo}
+    course = ws.create_course(payload, actor)
+    groups = [ws.create_group(course.course_id, g, new_join_code()) for g in group_names]
+    return course_info(course), groups
+
+
+def add_group(ws: Workspace, course_id: str, name: str, lang: str = "ja", example: bool = False) -> Group:
+    name = (name or "").strip()
+    if not name:
+        raise CourseError(t("course.error.group_name", lang))
+    if len(ws.groups(course_id)) >= MAX_GROUPS:
+        raise CourseError(t("course.error.group_count", lang, low=MIN_GROUPS, high=MAX_GROUPS))
+    try:
+        return ws.create_group(course_id, name, new_join_code(), {"example": example})
+    except WorkspaceError as exc:
+        raise CourseError(str(exc)) from exc
+
+
+def courses(ws: Workspace) -> list[CourseInfo]:
+    return [course_info(c) for c in ws.courses()]
+
+
+def current_course(ws: Workspace) -> CourseInfo | None:
+    """The course trainees join: the newest one that is not the demo, else the demo."""
+    found = courses(ws)
+    real = [c for c in found if not c.is_demo]
+    return (real or found or [None])[-1]
+
+
+def move_to_session(ws: Workspace, course_id: str, session: int, actor: str, lang: str = "ja") -> CourseInfo:
+    if session not in SESSIONS:
+        raise CourseError(t("course.error.session", lang))
+    course = ws.course(course_id)
+    payload = {**course.payload, "current_session": session}
+    return course_info(ws.update_course(course_id, payload, course.version, actor))
+
+
+def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, department: str,
+               lang: str = "ja") -> Member:
+    """Add a member after checking the join code; raise CourseError saying what to fix."""
+    group = ws.group(group_id)
+    if group is None:
+        raise CourseError(t("course.error.no_group", lang))
+    if group.payload.get("example"):
+        raise CourseError(t("course.error.example_group", lang))
+    name, department = (name or "").strip(), (department or "").strip()
+    if not name or not department:
+        raise CourseError(t("course.error.member_required", lang))
+    if len(name) > MAX_NAME_LENGTH or len(department) > MAX_NAME_LENGTH:
+        raise CourseError(t("course.error.too_long", lang, n=MAX_NAME_LENGTH))
+    if not join_code_matches(group, typed_code):
+        raise CourseError(t("course.error.join_code", lang))
+    return ws.add_member(group_id, name, department)
+
+
+def is_example(group: Group) -> bool:
+    return bool(group.payload.get("example"))

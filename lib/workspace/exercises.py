@@ -1,0 +1,229 @@
+"""Exercise themes (exercises/*.yaml): a problem story, hypotheses, datasets, auto-checked questions.
+
+Each question carries the SQL whose result is the right answer; a group's answer
+is compared with that result, within the question's tolerance. The SQL runs as
+trainee SQL does (lib.analysis.user_sql on the published database), so a question can only
+ask what the published data can answer. Errors in a file name the file and the
+field, in Japanese. Instructors add a theme by dropping a file into exercises/
+or by pasting YAML in the instructor page (saved in the data folder).
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from lib import settings
+from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
+from lib.data.catalog import load_catalog
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+
+class ExerciseError(ValueError):
+    """A theme file that cannot be used; the message names the file and the field."""
+
+
+def _text(value, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("ja") or "")
+    return str(value or "")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: dict
+    sql: str
+    tolerance: float
+    unit: dict | None = None
+    hint: dict | None = None
+
+    def text_in(self, lang: str = "ja") -> str:
+        return _text(self.text, lang)
+
+    def unit_in(self, lang: str = "ja") -> str:
+        return _text(self.unit, lang)
+
+    def hint_in(self, lang: str = "ja") -> str:
+        return _text(self.hint, lang)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: dict
+    theme: dict
+    story: dict
+    hypotheses: tuple[dict, ...]
+    datasets: tuple[str, ...]
+    questions: tuple[Question, ...]
+    path: Path
+    added_by_instructor: bool = False
+
+    def title_in(self, lang: str = "ja") -> str:
+        return _text(self.title, lang)
+
+    def theme_in(self, lang: str = "ja") -> str:
+        return _text(self.theme, lang)
+
+    def story_in(self, lang: str = "ja") -> str:
+        return _text(self.story, lang)
+
+    def hypotheses_in(self, lang: str = "ja") -> list[str]:
+        return [_text(h, lang) for h in self.hypotheses]
+
+
+def _bilingual(raw, where: str) -> dict:
+    """A {ja, en} text (or a plain string, used for both); ja must not be empty."""
+    if isinstance(raw, str) and raw.strip():
+        return {"ja": raw.strip(), "en": raw.strip()}
+    if isinstance(raw, dict) and str(raw.get("ja") or "").strip():
+        return {"ja": str(raw["ja"]).strip(), "en": str(raw.get("en") or raw["ja"]).strip()}
+    raise ExerciseError(f"{where} がありません（日本語の文を ja: に書いてください）。")
+
+
+def _question(raw, where: str) -> Question:
+    if not isinstance(raw, dict):
+        raise ExerciseError(f"{where} は id・text・sql・tolerance を持つ項目にしてください。")
+    qid = str(raw.get("id") or "").strip()
+    if not qid:
+        raise ExerciseError(f"{where}.id がありません。")
+    sql = str(raw.get("sql") or "").strip()
+    if not sql:
+        raise ExerciseError(f"{where}.sql がありません（正解を求める SELECT 文を書いてください）。")
+    try:
+        check_user_sql(sql)
+    except UserQueryError as exc:
+        raise ExerciseError(f"{where}.sql: {exc.message}") from exc
+    tolerance = raw.get("tolerance")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
+        raise ExerciseError(f"{where}.tolerance は 0 以上の数にしてください（許容する誤差。例: 0.5）。")
+    return Question(
+        id=qid, text=_bilingual(raw.get("text"), f"{where}.text"), sql=sql, tolerance=float(tolerance),
+        unit=_bilingual(raw["unit"], f"{where}.unit") if raw.get("unit") else None,
+        hint=_bilingual(raw["hint"], f"{where}.hint") if raw.get("hint") else None,
+    )
+
+
+def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
+                   path: Path | None = None, added_by_instructor: bool = False) -> Exercise:
+    """Validate one theme's YAML text; `name` (the file name) starts every error message."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.line + 1} 行目付近" if mark else "どこか"
+        raise ExerciseError(f"{name}: YAML として読めません（{where}）。字下げと「:」を確認してください。") from exc
+    if not isinstance(raw, dict):
+        raise ExerciseError(f"{name}: テーマは「id:」「title:」などの項目を並べた形にしてください。")
+    exercise_id = str(raw.get("id") or "").strip()
+    if not ID_PATTERN.match(exercise_id):
+        raise ExerciseError(f"{name}: id は英小文字で始まる英小文字・数字・_ にしてください（例: care_needs）。")
+    hypotheses = raw.get("hypotheses")
+    if not isinstance(hypotheses, list) or not hypotheses:
+        raise ExerciseError(f"{name}: hypotheses に仮説の例を 1 つ以上並べてください。")
+    datasets = raw.get("datasets")
+    if not isinstance(datasets, list) or not datasets:
+        raise ExerciseError(f"{name}: datasets に使うデータセット名を 1 つ以上並べてください。")
+    datasets = [str(d) for d in datasets]
+    if known_datasets is not None:
+        unknown = [d for d in datasets if d not in known_datasets]
+        if unknown:
+            raise ExerciseError(f"{name}: datasets の「{'、'.join(unknown)}」は公開データにありません。"
+                                "データカタログのテーブル名を書いてください。")
+    questions = raw.get("questions")
+    if not isinstance(questions, list) or not questions:
+        raise ExerciseError(f"{name}: questions に自動採点の問題を 1 つ以上並べてください。")
+    parsed = tuple(_question(q, f"{name}: questions[{i + 1}]") for i, q in enumerate(questions))
+    ids = [q.id for q in parsed]
+    if len(set(ids)) != len(ids):
+        raise ExerciseError(f"{name}: questions の id が重複しています。問題ごとに別の id にしてください。")
+    return Exercise(
+        id=exercise_id, title=_bilingual(raw.get("title"), f"{name}: title"),
+        theme=_bilingual(raw.get("theme"), f"{name}: theme"),
+        story=_bilingual(raw.get("story"), f"{name}: story"),
+        hypotheses=tuple(_bilingual(h, f"{name}: hypotheses[{i + 1}]") for i, h in enumerate(hypotheses)),
+        datasets=tuple(datasets), questions=parsed, path=path or Path(name),
+        added_by_instructor=added_by_instructor,
+    )
+
+
+def instructor_exercises_dir() -> Path:
+    return settings.data_dir() / "exercises"
+
+
+def _known_datasets() -> set[str]:
+    return set(load_catalog())
+
+
+def load_exercises() -> tuple[list[Exercise], list[str]]:
+    """Every valid theme (built-in first, then instructor-added) and the errors of the others."""
+    known = _known_datasets()
+    themes: dict[str, Exercise] = {}
+    errors: list[str] = []
+    sources = [(p, False) for p in sorted(settings.EXERCISES_DIR.glob("*.yaml"))]
+    sources += [(p, True) for p in sorted(instructor_exercises_dir().glob("*.yaml"))]
+    for path, by_instructor in sources:
+        try:
+            exercise = parse_exercise(path.read_text(encoding="utf-8"), path.name, known, path, by_instructor)
+        except (ExerciseError, OSError, UnicodeDecodeError) as exc:
+            errors.append(str(exc) if isinstance(exc, ExerciseError) else f"{path.name}: 読めません（{exc}）。")
+            continue
+        if exercise.id in themes:
+            errors.append(f"{path.name}: id「{exercise.id}」はすでにあります（{themes[exercise.id].path.name}）。")
+            continue
+        themes[exercise.id] = exercise
+    return list(themes.values()), errors
+
+
+def add_exercise_from_text(text: str) -> Exercise:
+    """Validate pasted YAML and save it as an instructor-added theme (data folder)."""
+    exercise = parse_exercise(text, "貼り付けた YAML", _known_datasets())
+    built_in = settings.EXERCISES_DIR / f"{exercise.id}.yaml"
+    if built_in.exists():
+        raise ExerciseError(f"id「{exercise.id}」は同梱のテーマで使われています。別の id にしてください。")
+    target = instructor_exercises_dir() / f"{exercise.id}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return parse_exercise(text, target.name, None, target, True)
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    correct: bool
+    expected: float
+    given: float | None
+
+
+def parse_number(text: str) -> float | None:
+    """A number as typed: full-width digits, thousands separators, % and units are ignored."""
+    cleaned = unicodedata.normalize("NFKC", str(text or "")).replace(",", "").strip()
+    match = re.search(r"[-+]?\d+(?:\.\d+)?", cleaned)
+    return float(match.group()) if match else None
+
+
+def expected_answer(question: Question, cursor) -> float:
+    """The right answer: the first value of the question's query on the published data."""
+    frame = run_user_sql(cursor, question.sql).frame
+    if frame.empty:
+        raise ExerciseError(f"問題 {question.id} の SQL が結果を返しません。")
+    value = frame.iat[0, 0]
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ExerciseError(f"問題 {question.id} の SQL の結果「{value}」は数ではありません。") from exc
+    if math.isnan(number):
+        raise ExerciseError(f"問題 {question.id} の SQL の結果が空（NULL）です。")
+    return number
+
+
+def check_answer(question: Question, answer: str, cursor) -> AnswerCheck:
+    expected = expected_answer(question, cursor)
+    given = parse_number(answer)
+    correct = given is not None and abs(given - expected) <= question.tolerance + 1e-9
+    return AnswerCheck(correct, expected, given)
