@@ -19,7 +19,9 @@ from pathlib import Path
 import duckdb
 
 from lib.data.catalog import load_catalog
-from lib.data.importing import DataImportError, check_name, read_file, store_import, suggest_name
+from lib.data.import_result import DataImportError
+from lib.data.importing import read_file
+from lib.data.staging import check_name, store_import, suggest_name
 from lib.data.store import get_store
 from lib.deck.export import export_group, find_group
 from lib.deck.model import DeckError

@@ -10,16 +10,18 @@ import pandas as pd
 import streamlit as st
 
 from lib import ui
-from lib.data import anonymize, column_types, jp_cleaning, publishing
-from lib.data import importing as data_import
+from lib.data import anonymize, column_types, jp_cleaning, publishing, staging
 from lib.data.catalog import load_catalog
+from lib.data.import_result import DataImportError, ImportResult
+from lib.data.importing import read_file
+from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
 from lib.settings import REPO_ROOT
 
 ui.require_instructor()
 lang = ui.lang()
 state = st.session_state
 SAMPLE = REPO_ROOT / "datasets" / "raw_sample" / "kaigo_ninteisha_raw.csv"
-ENCODING_CHOICES = ["auto"] + data_import.ENCODINGS
+ENCODING_CHOICES = ["auto"] + ENCODINGS
 GENERALIZATIONS = {"none": None, "age5": {"kind": "age_band", "width": 5}, "age10": {"kind": "age_band", "width": 10},
                    "birth5": {"kind": "birth_date_band", "width": 5, "target": "age_band"},
                    "birth10": {"kind": "birth_date_band", "width": 10, "target": "age_band"},
@@ -44,9 +46,9 @@ def read_into_state(path: Path, shown_name: str, encoding: str | None, sheet: st
     state["prep_read_encoding"] = encoding
     bar = st.progress(0.0, text=ui.tr("prep.reading"))
     try:
-        result = data_import.read_file(path, encoding=encoding, sheet=sheet, source_name=shown_name,
+        result = read_file(path, encoding=encoding, sheet=sheet, source_name=shown_name,
                                        progress=lambda f, _m: bar.progress(min(f, 1.0), text=ui.tr("prep.reading")))
-    except data_import.DataImportError as error:
+    except DataImportError as error:
         state.pop("prep_result", None)
         state["prep_error"] = error
         return
@@ -63,7 +65,7 @@ def step_import() -> None:
     left, right = st.columns(2)
     encoding = left.selectbox(ui.tr("prep.encoding"), ENCODING_CHOICES, key="prep_encoding",
                               format_func=lambda e: ui.tr("prep.encoding_auto") if e == "auto"
-                              else data_import.ENCODING_LABELS[e])
+                              else ENCODING_LABELS[e])
     chosen_encoding = None if encoding == "auto" else encoding
     if right.button(ui.tr("prep.use_sample"), key="prep_use_sample"):
         read_into_state(SAMPLE, SAMPLE.name, chosen_encoding, None)
@@ -81,7 +83,7 @@ def step_import() -> None:
         read_into_state(Path(source), shown, chosen_encoding, None)
     if state.get("prep_error") is not None:
         st.error(state["prep_error"].text(lang))
-    result: data_import.ImportResult | None = state.get("prep_result")
+    result: ImportResult | None = state.get("prep_result")
     if result is None:
         return
     if result.sheets and len(result.sheets) > 1:
@@ -92,8 +94,8 @@ def step_import() -> None:
             st.rerun()
     summary = result.summary(lang)
     st.info(ui.tr("prep.detected", name=result.source_name, rows=summary["rows"], columns=len(summary["columns"]),
-                  encoding=data_import.ENCODING_LABELS.get(result.encoding or "", result.encoding or "—"),
-                  detected=data_import.ENCODING_LABELS.get(result.detected_encoding or "", result.detected_encoding or "—")))
+                  encoding=ENCODING_LABELS.get(result.encoding or "", result.encoding or "—"),
+                  detected=ENCODING_LABELS.get(result.detected_encoding or "", result.detected_encoding or "—")))
     for warning in summary["warnings"]:
         st.warning(warning)
     preview = pd.DataFrame(result.frame.drop(columns="geometry") if result.is_geo else result.frame).head(20)
@@ -108,13 +110,13 @@ def step_import() -> None:
     losses = column_types.conversion_losses(result.frame, types)
     for column, lost in losses.items():
         st.warning(ui.tr("prep.type_loss", column=column, n=lost))
-    name = st.text_input(ui.tr("prep.staging_name"), value=data_import.suggest_name(result.source_name),
+    name = st.text_input(ui.tr("prep.staging_name"), value=staging.suggest_name(result.source_name),
                          key="prep_staging_name")
     if st.button(ui.tr("prep.store"), key="prep_store", type="primary"):
         try:
-            data_import.store_import(result, name, types=types, imported_by="instructor")
-            frame, stored_types = data_import.load_staged(name)
-        except data_import.DataImportError as error:
+            staging.store_import(result, name, types=types, imported_by="instructor")
+            frame, stored_types = staging.load_staged(name)
+        except DataImportError as error:
             st.error(error.text(lang))
         else:
             start_working(name, frame, stored_types)
@@ -129,7 +131,7 @@ def start_working(name: str, frame: pd.DataFrame, types: dict) -> None:
 
 
 def step_pick_staged() -> None:
-    staged = data_import.staged_imports()
+    staged = staging.staged_imports()
     if staged.empty:
         return
     names = staged["name"].tolist()
@@ -139,7 +141,7 @@ def step_pick_staged() -> None:
             "imported_at": ui.tr("prep.imported_at")}), hide_index=True)
         choice = st.selectbox(ui.tr("prep.staged_pick"), names, key="prep_staged_pick")
         if st.button(ui.tr("prep.staged_open"), key="prep_staged_open"):
-            frame, types = data_import.load_staged(choice)
+            frame, types = staging.load_staged(choice)
             start_working(choice, frame, types)
 
 

@@ -8,6 +8,8 @@ from lib import settings, ui
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
 from lib.maps import export as map_export
+from lib.maps.measures import preset_measures
+from lib.maps.queries import MapDataError, distinct_values, snapshot_year_column
 from lib.maps.render import render_compare_map, render_map
 from lib.maps.spec import (
     BASE_UNITS,
@@ -45,8 +47,8 @@ def build(spec: MapSpec):
     return data, render_map(data, lang), second
 
 
-presets = map_data.preset_measures(cursor, catalog)
-facility_categories = (map_data.distinct_values(cursor, catalog["facilities"], "category")
+presets = preset_measures(cursor, catalog)
+facility_categories = (distinct_values(cursor, catalog["facilities"], "category")
                        if "facilities" in catalog else [])
 
 # --- 1. what to map -------------------------------------------------------------
@@ -72,9 +74,9 @@ if choice == "map.preset.custom":
     per = d4.selectbox(ui.tr("map.custom.per"), [1000, 100, 10000, 1], key="map_custom_per",
                        format_func=lambda v: ui.tr(f"map.per_choice.{v}"), disabled=normalize in ("none", "area_km2"))
     filters = {}
-    year_col = map_data.snapshot_year_column(ds)
+    year_col = snapshot_year_column(ds)
     if year_col:
-        years = map_data.distinct_values(cursor, ds, year_col)
+        years = distinct_values(cursor, ds, year_col)
         year = st.select_slider(ui.tr("map.custom.year"), years, value=years[-1], key=f"map_year_{name}")
         filters[year_col] = [year]
     measure = MeasureSpec(name, column, filters, normalize, 1 if normalize in ("none", "area_km2") else per)
@@ -196,7 +198,7 @@ def draw(spec: MapSpec, key: str):
         return None
     try:
         data, fmap, second = build(spec)
-    except map_data.MapDataError as error:
+    except MapDataError as error:
         st.error(error.text(lang))
         return None
     except Exception as error:  # noqa: BLE001 - a sentence for the user; the detail for the instructor

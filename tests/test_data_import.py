@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from lib.data import importing as data_import
-from lib.data.importing import DataImportError, read_file, store_import
+from lib.data import file_readers, import_guards, importing, staging
+from lib.data.import_result import DataImportError
+from lib.data.importing import read_file
+from lib.data.staging import store_import
 
 JAPANESE = "氏名,年齢,住所\n見本 太郎,81,みどり野市桜ヶ丘一丁目1番1号\n見本 花子,79,みどり野市桜台二丁目3-4\n"
 BOWTIE = shapely.Polygon([(139.30, 35.40), (139.32, 35.42), (139.32, 35.40), (139.30, 35.42), (139.30, 35.40)])
@@ -153,22 +155,22 @@ def test_store_import_goes_to_staging_with_metadata(tmp_path, store):
     path.write_bytes(JAPANESE.encode("cp932"))
     result = read_file(path)
     store_import(result, "people_test", types={"年齢": "text"}, store=store)
-    frame, types = data_import.load_staged("people_test", store=store)
+    frame, types = staging.load_staged("people_test", store=store)
     assert len(frame) == 2 and types["年齢"] == "text"
-    meta = data_import.staged_imports(store=store)
+    meta = staging.staged_imports(store=store)
     row = meta[meta["name"] == "people_test"].iloc[0]
     assert row["encoding"] == "cp932" and row["source"] == "people.csv" and row["rows"] == 2
     assert "people_test" not in store.published_tables()
-    data_import.drop_staged("people_test", store=store)
+    staging.drop_staged("people_test", store=store)
 
 
 def test_geo_import_is_stored_with_geometry(tmp_path, store):
     path = tmp_path / "points.geojson"
     gpd.GeoDataFrame({"名前": ["公民館"]}, geometry=[shapely.Point(139.35, 35.45)], crs=4326).to_file(path)
     store_import(read_file(path), "points_test", store=store)
-    frame, _types = data_import.load_staged("points_test", store=store)
+    frame, _types = staging.load_staged("points_test", store=store)
     assert isinstance(frame, gpd.GeoDataFrame) and frame.geometry.iloc[0].x == pytest.approx(139.35)
-    data_import.drop_staged("points_test", store=store)
+    staging.drop_staged("points_test", store=store)
 
 
 # ---------------------------------------------------------------------------- bad inputs
@@ -296,8 +298,8 @@ def test_200_mb_file_is_refused_before_it_is_read(tmp_path, store, monkeypatch):
     def must_not_read(*_args, **_kwargs):
         raise AssertionError("the file was read")
 
-    monkeypatch.setattr(data_import, "_read_bytes", must_not_read)
-    monkeypatch.setattr(data_import, "_read_delimited", must_not_read)
+    monkeypatch.setattr(file_readers, "_read_bytes", must_not_read)
+    monkeypatch.setattr(importing, "read_delimited", must_not_read)
     error = refused(path, store, "too_large")
     assert "200" in error.text() and "100" in error.text()
 
@@ -317,7 +319,7 @@ def test_zip_bomb_is_refused_before_extracting(tmp_path, store, monkeypatch, suf
 
 
 def test_zip_that_unpacks_too_large(tmp_path, store, monkeypatch):
-    monkeypatch.setattr(data_import, "MAX_UNZIPPED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(import_guards, "MAX_UNZIPPED_BYTES", 1024 * 1024)
     path = tmp_path / "big.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr("a.shp", b"a" * (2 * 1024 * 1024))

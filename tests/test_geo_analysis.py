@@ -11,7 +11,10 @@ from shapely.geometry import Point, box
 
 from lib.analysis import geo_analysis
 from lib.data.catalog import load_catalog
-from lib.maps import data as map_data
+from lib.data.store import read_geo
+from lib.maps import units as map_units
+from lib.maps.points import load_points, point_counts_sql
+from lib.maps.spec import PointLayerSpec
 
 METRIC = geo_analysis.METRIC_CRS
 
@@ -88,8 +91,8 @@ TO_METRIC = "ST_Transform({}, 'EPSG:4326', 'EPSG:6677', always_xy := true)"
 @pytest.fixture()
 def demo_units(published):
     catalog = load_catalog()
-    units = map_data.area_units(published, catalog)
-    people = map_data._area_population(published, catalog, None)
+    units = map_units.area_units(published, catalog)
+    people = map_units.area_population(published, catalog, None)
     return units.merge(people, on="unit_id")
 
 
@@ -115,7 +118,7 @@ def _latest_population_year(published) -> int:
 
 def test_catchment_matches_duckdb_spatial(published, demo_units):
     catalog = load_catalog()
-    places = map_data.load_points(published, catalog, map_data.PointLayerSpec("kayoi_places"))
+    places = load_points(published, catalog, PointLayerSpec("kayoi_places"))
     result = geo_analysis.catchment(demo_units, places, 500)
     cover = f"SELECT ST_Union_Agg(ST_Buffer({TO_METRIC.format('geometry')}, 500, 64)) AS g FROM kayoi_places"
     pop, old = _duckdb_people_inside(published, cover, _latest_population_year(published))
@@ -126,8 +129,8 @@ def test_catchment_matches_duckdb_spatial(published, demo_units):
 
 def test_flood_overlay_matches_duckdb_spatial(published, demo_units):
     catalog = load_catalog()
-    flood = map_data.read_geo(published, "SELECT * FROM flood_zones")
-    facilities = map_data.load_points(published, catalog, map_data.PointLayerSpec("facilities"))
+    flood = read_geo(published, "SELECT * FROM flood_zones")
+    facilities = load_points(published, catalog, PointLayerSpec("facilities"))
     result = geo_analysis.flood_overlay(demo_units, flood, facilities)
     cover = f"SELECT ST_Union_Agg({TO_METRIC.format('geometry')}) AS g FROM flood_zones"
     pop, old = _duckdb_people_inside(published, cover, _latest_population_year(published))
@@ -141,8 +144,8 @@ def test_flood_overlay_matches_duckdb_spatial(published, demo_units):
 
 def test_nearest_distance_matches_duckdb_spatial(published, demo_units):
     catalog = load_catalog()
-    layer = map_data.PointLayerSpec("facilities", "category", ["病院", "診療所"])
-    hospitals = map_data.load_points(published, catalog, layer)
+    layer = PointLayerSpec("facilities", "category", ["病院", "診療所"])
+    hospitals = load_points(published, catalog, layer)
     ours = geo_analysis.nearest_distance(demo_units, hospitals)
     expected = published.execute(f"""
         SELECT a.area_code, MIN(ST_Distance(ST_Centroid({TO_METRIC.format('a.geometry')}),
@@ -155,8 +158,8 @@ def test_nearest_distance_matches_duckdb_spatial(published, demo_units):
 
 def test_point_counts_match_duckdb_spatial_join(published, demo_units):
     catalog = load_catalog()
-    places = map_data.load_points(published, catalog, map_data.PointLayerSpec("kayoi_places"))
+    places = load_points(published, catalog, PointLayerSpec("kayoi_places"))
     ours = geo_analysis.point_counts(demo_units, places)
-    sql_counts = map_data.point_counts_sql(published, catalog, "kayoi_places")
+    sql_counts = point_counts_sql(published, catalog, "kayoi_places")
     assert ours.sort_index().to_dict() == sql_counts.sort_index().to_dict()
     assert ours.sum() == len(places)

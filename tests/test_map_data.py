@@ -9,6 +9,7 @@ import pytest
 
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
+from lib.maps.measures import preset_measures
 from lib.maps.spec import MapSpec, MeasureSpec, NearestSpec, PointLayerSpec
 
 
@@ -50,7 +51,7 @@ def test_one_unit_per_area_with_latest_population_and_ageing_rate(published, fil
 
 
 def test_care_rate_per_thousand_aged_65_plus(published, files):
-    presets = map_data.preset_measures(published, load_catalog())
+    presets = preset_measures(published, load_catalog())
     data = _build(published, MapSpec(measure=presets["map.preset.care_rate"]))
     care = files["care"]
     counts = care[care["year"] == care["year"].max()].groupby("area_code").size()
@@ -111,7 +112,7 @@ def test_mesh_250m_is_apportioned_from_areas_and_keeps_the_city_total(published,
 
 
 def test_small_cells_are_suppressed_and_said_so(published):
-    presets = map_data.preset_measures(published, load_catalog())
+    presets = preset_measures(published, load_catalog())
     data = _build(published, MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"]))
     small = data.units["population"] < map_data.PUBLICATION_THRESHOLD
     assert small.any(), "the demo mesh has cells with few residents"

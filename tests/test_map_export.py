@@ -12,6 +12,7 @@ from PIL import Image
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
 from lib.maps import export as map_export
+from lib.maps.measures import preset_measures
 from lib.maps.render import render_map
 from lib.maps.spec import CatchmentSpec, MapSpec, NearestSpec, PointLayerSpec
 
@@ -19,7 +20,7 @@ from lib.maps.spec import CatchmentSpec, MapSpec, NearestSpec, PointLayerSpec
 @pytest.fixture(scope="module")
 def mesh_data(store):
     cursor = store.published()
-    presets = map_data.preset_measures(cursor, load_catalog())
+    presets = preset_measures(cursor, load_catalog())
     spec = MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"], flood_overlay=True,
                    points=[PointLayerSpec("facilities", "category", ["避難所"])],
                    catchment=CatchmentSpec(PointLayerSpec("kayoi_places"), 500),

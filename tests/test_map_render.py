@@ -11,6 +11,7 @@ from shapely.geometry import Point
 
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
+from lib.maps.measures import preset_measures
 from lib.maps.render import (
     CLUSTER_AUTO_OVER,
     FAST_CLUSTER_OVER,
@@ -26,7 +27,7 @@ from lib.maps.spec import CatchmentSpec, CompareSpec, MapSpec, PointLayerSpec
 
 @pytest.fixture()
 def presets(published):
-    return map_data.preset_measures(published, load_catalog())
+    return preset_measures(published, load_catalog())
 
 
 def _html(fmap) -> str:

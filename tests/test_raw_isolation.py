@@ -12,7 +12,8 @@ from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from lib.analysis.user_sql import UserQueryError, run_user_sql
-from lib.data import importing as data_import
+from lib.data.importing import read_file
+from lib.data.staging import drop_staged, store_import
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER_NAME = "漏洩検知 太郎"
@@ -26,9 +27,9 @@ TRAINEE_PAGES = [f"pages/{name}.py" for name in re.findall(r'st\.Page\("pages/(\
 def staged(store, tmp_path_factory):
     path = tmp_path_factory.mktemp("raw") / "raw.csv"
     path.write_bytes(f"氏名,{MARKER_COLUMN},電話番号\n{MARKER_NAME},1,042-555-0000\n".encode("cp932"))
-    data_import.store_import(data_import.read_file(path), MARKER_TABLE, store=store)
+    store_import(read_file(path), MARKER_TABLE, store=store)
     yield store
-    data_import.drop_staged(MARKER_TABLE, store=store)
+    drop_staged(MARKER_TABLE, store=store)
 
 
 def test_staged_table_exists_only_in_staging(staged):
@@ -67,7 +68,7 @@ def test_trainee_sql_cannot_reach_staging(staged, published, sql):
 def test_trainee_pages_do_not_use_staging():
     for page in TRAINEE_PAGES:
         source = (ROOT / page).read_text(encoding="utf-8")
-        assert "staging" not in source and "data_import" not in source, page
+        assert "staging" not in source and "importing" not in source, page
 
 
 def _page_text(at: AppTest) -> str:

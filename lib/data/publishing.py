@@ -22,7 +22,7 @@ import yaml
 from lib import i18n, settings
 from lib.data.anonymize import Plan, k_anonymity, l_diversity
 from lib.data.catalog import COLUMN_ROLES, load_catalog, load_dictionary
-from lib.data.importing import check_name
+from lib.data.staging import check_name
 from lib.data.store import get_store
 
 

@@ -1,0 +1,189 @@
+"""The mapped measure per unit: SUM or COUNT of a dataset, divided as the measure asks,
+its legend words, and the ready-made measures a beginner starts from."""
+from __future__ import annotations
+
+import geopandas as gpd
+import jismesh.utils as ju
+import numpy as np
+import pandas as pd
+
+from lib.analysis import geo_analysis
+from lib.data.catalog import Dataset
+from lib.data.store import quote_identifier as q
+from lib.i18n import STRINGS, t
+from lib.maps.queries import (
+    AREAS,
+    POPULATION,
+    MapDataError,
+    band_lower_age,
+    distinct_values,
+    first_column,
+    latest_year,
+    snapshot_year_column,
+    where_in,
+)
+from lib.maps.spec import MESH_LEVELS, MapSpec, MeasureSpec
+from lib.maps.units import area_population, sum_mesh_table
+
+
+def resolved_filters(cursor, ds: Dataset, measure: MeasureSpec) -> dict[str, list]:
+    """The spec's filters, plus the latest year when a yearly dataset has no year chosen
+    (summing over years would count everyone five times)."""
+    filters = {k: list(v) for k, v in measure.filters.items() if v}
+    year_col = snapshot_year_column(ds)
+    if year_col and year_col not in filters:
+        filters[year_col] = [latest_year(cursor, ds)]
+    return filters
+
+
+def measure_label(measure: MeasureSpec, catalog: dict, lang: str = "ja") -> str:
+    """The legend title: what is counted, and per what."""
+    if measure.label in STRINGS:
+        return t(measure.label, lang)
+    ds = catalog[measure.dataset]
+    if measure.label:
+        base = measure.label
+    elif measure.column:
+        base = ds.column(measure.column).label_in(lang)
+    else:
+        base = t("map.measure.count_of", lang, dataset=ds.title_in(lang))
+    if measure.normalize == "none":
+        return base
+    per = t(f"map.per.{measure.per}", lang) if measure.normalize != "area_km2" else ""
+    return t(f"map.normalize.{measure.normalize}.title", lang, measure=base, per=per)
+
+
+def measure_unit(measure: MeasureSpec, catalog: dict, lang: str = "ja") -> str:
+    if measure.normalize == "area_km2":
+        return t("map.unit.per_km2", lang)
+    if measure.normalize != "none":
+        return "%" if measure.per == 100 else ""
+    if measure.column:
+        return catalog[measure.dataset].column(measure.column).unit_in(lang)
+    return t("map.unit.count", lang)
+
+
+def _aggregate(measure: MeasureSpec) -> str:
+    return f"SUM({q(measure.column)})" if measure.column else "COUNT(*)"
+
+
+def _point_mesh_codes(cursor, ds: Dataset, level: int, measure: MeasureSpec, filters) -> pd.DataFrame:
+    where, params = where_in(filters)
+    value = q(measure.column) if measure.column else "1"
+    frame = cursor.execute(
+        f"SELECT ST_Y(geometry) AS lat, ST_X(geometry) AS lon, {value} AS v FROM {q(ds.name)}{where}",
+        params).df()
+    if frame.empty:
+        return pd.DataFrame({"unit_id": [], "value": []})
+    frame["unit_id"] = ju.to_meshcode(frame["lat"].to_numpy(), frame["lon"].to_numpy(), level).astype(str)
+    return frame.groupby("unit_id", as_index=False)["v"].sum().rename(columns={"v": "value"})
+
+
+def measure_numerator(cursor, catalog: dict, measure: MeasureSpec, units: gpd.GeoDataFrame,
+                      spec: MapSpec, areas: gpd.GeoDataFrame | None) -> tuple[pd.Series, pd.DataFrame | None]:
+    """SUM(column) or COUNT(*) of the measure's dataset per unit (0 where nothing is found).
+
+    When 町丁目 figures are spread onto mesh cells, the people columns are spread the same
+    way and returned too, so that a rate divides like by like.
+    """
+    denominators = None
+    ds = catalog[measure.dataset]
+    filters = resolved_filters(cursor, ds, measure)
+    area_col, mesh_col = first_column(ds, "area"), first_column(ds, "mesh")
+    ids = units["unit_id"].to_numpy()
+    if spec.is_mesh:
+        level = MESH_LEVELS[spec.base_unit]
+        if mesh_col:
+            alias = {"value": _aggregate(measure)}
+            frame = sum_mesh_table(cursor, ds, level, alias, filters)
+        elif ds.is_geo:
+            frame = _point_mesh_codes(cursor, ds, level, measure, filters)
+        elif area_col:
+            by_area = _area_values(cursor, ds, area_col, measure, filters)
+            people = area_population(cursor, catalog, measure_year(measure, catalog))
+            source = areas.merge(by_area, on="unit_id", how="left").merge(people, on="unit_id", how="left")
+            frame = geo_analysis.areal_interpolate(source, units, ["value", "population", "elderly_65plus"])
+            denominators = frame.set_index("unit_id").reindex(ids)[["population", "elderly_65plus"]]
+        else:
+            raise MapDataError("map.spec.no_place", dataset=ds.title_in())
+    elif area_col:
+        frame = _area_values(cursor, ds, area_col, measure, filters)
+    elif ds.is_geo:
+        frame = _points_in_areas(cursor, catalog, ds, measure, filters)
+    else:
+        raise MapDataError("map.error.no_area_column", dataset=ds.title_in())
+    series = frame.set_index("unit_id")["value"].astype(float)
+    return series.reindex(ids, fill_value=0.0), denominators
+
+
+def _area_values(cursor, ds: Dataset, area_col: str, measure: MeasureSpec, filters) -> pd.DataFrame:
+    where, params = where_in(filters)
+    sql = f"SELECT {q(area_col)} AS unit_id, {_aggregate(measure)} AS value FROM {q(ds.name)}{where} GROUP BY 1"
+    return cursor.execute(sql, params).df()
+
+
+def _points_in_areas(cursor, catalog: dict, ds: Dataset, measure: MeasureSpec, filters) -> pd.DataFrame:
+    """Spatial SQL: points of a geo dataset without an area column, counted per 町丁目."""
+    where, params = where_in(filters, "p")
+    value = f"SUM(p.{q(measure.column)})" if measure.column else "COUNT(*)"
+    code = first_column(catalog[AREAS], "area")
+    sql = (f"SELECT a.{q(code)} AS unit_id, {value} AS value FROM {q(ds.name)} p "
+           f"JOIN {q(AREAS)} a ON ST_Intersects(a.geometry, p.geometry){where} GROUP BY 1")
+    return cursor.execute(sql, params).df()
+
+
+def measure_values(numerator: pd.Series, units: gpd.GeoDataFrame, measure: MeasureSpec,
+                   denominators: pd.DataFrame | None = None) -> pd.Series:
+    """The numerator divided as the measure asks (NaN where the denominator is 0)."""
+    if measure.normalize == "none":
+        return numerator
+    if measure.normalize == "area_km2":
+        denominator = units.to_crs(geo_analysis.METRIC_CRS).geometry.area.to_numpy() / 1e6
+    else:
+        column = "population" if measure.normalize == "population" else "elderly_65plus"
+        people = denominators if denominators is not None else units
+        denominator = people[column].fillna(0).to_numpy(dtype=float)
+    values = np.divide(numerator.to_numpy(dtype=float) * measure.per, denominator,
+                       out=np.full(len(denominator), np.nan), where=denominator > 0)
+    return pd.Series(values, index=numerator.index)
+
+
+def measure_year(measure: MeasureSpec | None, catalog: dict) -> int | None:
+    if measure is None:
+        return None
+    ds = catalog[measure.dataset]
+    year_col = snapshot_year_column(ds)
+    chosen = measure.filters.get(year_col) if year_col else None
+    return int(chosen[0]) if chosen and len(chosen) == 1 else None
+
+
+
+# --- ready-made measures for beginners ------------------------------------------
+def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
+    """Measures a beginner usually wants, keyed by their label key (only those the data allows)."""
+    presets: dict[str, MeasureSpec] = {}
+    if POPULATION in catalog:
+        ds = catalog[POPULATION]
+        value, band = first_column(ds, "measure"), first_column(ds, "age_band")
+        bands = distinct_values(cursor, ds, band) if band else []
+        old = [b for b in bands if (band_lower_age(b) or 0) >= 65]
+        older = [b for b in bands if (band_lower_age(b) or 0) >= 75]
+        if old:
+            presets["map.preset.ageing_rate"] = MeasureSpec(
+                POPULATION, value, {band: old}, "population", 100, "map.preset.ageing_rate")
+            presets["map.preset.old_old_rate"] = MeasureSpec(
+                POPULATION, value, {band: older}, "population", 100, "map.preset.old_old_rate")
+        presets["map.preset.density"] = MeasureSpec(POPULATION, value, {}, "area_km2", 1, "map.preset.density")
+    if "care_certification" in catalog:
+        presets["map.preset.care_rate"] = MeasureSpec(
+            "care_certification", None, {}, "elderly", 1000, "map.preset.care_rate")
+    if "kayoi_places" in catalog:
+        presets["map.preset.kayoi_rate"] = MeasureSpec(
+            "kayoi_places", None, {}, "elderly", 1000, "map.preset.kayoi_rate")
+        if catalog["kayoi_places"].has_column("weekly_participants"):
+            presets["map.preset.kayoi_participation"] = MeasureSpec(
+                "kayoi_places", "weekly_participants", {}, "elderly", 1000, "map.preset.kayoi_participation")
+    if POPULATION in catalog:
+        presets["map.preset.population"] = MeasureSpec(
+            POPULATION, first_column(catalog[POPULATION], "measure"), {}, "none", 1, "map.preset.population")
+    return presets

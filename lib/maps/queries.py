@@ -1,0 +1,74 @@
+"""SQL helpers that the map's units, measures and points share, and the map's refusal.
+
+Identifiers are quoted and values bound; a column is found by its role in the data dictionary.
+"""
+from __future__ import annotations
+
+import re
+
+from lib.data.catalog import Dataset
+from lib.data.store import quote_identifier as q
+from lib.i18n import t
+
+MESH_DIGITS = {3: 8, 4: 9, 5: 10}
+AREAS, POPULATION, MESH_POPULATION, BOUNDARY, FLOOD = (
+    "areas", "population", "elderly_mesh", "city_boundary", "flood_zones")
+
+
+
+class MapDataError(ValueError):
+    """A spec that the data cannot answer; `key` is a message in lib/locale/maps.yaml."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str = "ja") -> str:
+        return t(self.key, lang, **self.values)
+
+
+def first_column(ds: Dataset, role: str) -> str | None:
+    cols = ds.columns_with_role(role)
+    return cols[0].name if cols else None
+
+
+def band_lower_age(band: str) -> int | None:
+    """Lower age of an age band such as "65-69" or "90+"."""
+    match = re.match(r"\s*(\d+)", str(band))
+    return int(match.group(1)) if match else None
+
+
+def where_in(filters: dict[str, list], table_alias: str = "") -> tuple[str, list]:
+    """WHERE column IN (?, ...) AND ...: identifiers quoted, values bound."""
+    prefix = f"{table_alias}." if table_alias else ""
+    clauses, params = [], []
+    for column, values in filters.items():
+        values = list(values)
+        if not values:
+            continue
+        clauses.append(f"{prefix}{q(column)} IN ({', '.join('?' for _ in values)})")
+        params.extend(values)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def snapshot_year_column(ds: Dataset) -> str | None:
+    """The year a table's figures refer to (population of 2025, certifications of 2025).
+
+    Geo datasets of places may carry a year too (e.g. the year a place opened); that is an
+    attribute of the place, not a snapshot, so it is not filtered by default.
+    """
+    return None if ds.is_geo else first_column(ds, "year")
+
+
+def latest_year(cursor, ds: Dataset) -> int | None:
+    year_col = first_column(ds, "year")
+    if year_col is None:
+        return None
+    return cursor.execute(f"SELECT max({q(year_col)}) FROM {q(ds.name)}").fetchone()[0]
+
+
+def distinct_values(cursor, ds: Dataset, column: str) -> list:
+    rows = cursor.execute(
+        f"SELECT DISTINCT {q(column)} FROM {q(ds.name)} WHERE {q(column)} IS NOT NULL ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
