@@ -295,7 +295,7 @@ def all_saved_specs() -> list[dict]:
     for course in ws.courses():
         for group in ws.groups(course.course_id):
             saved += [{"kind": i.kind, "title": i.payload.get("title", ""), "spec": i.payload.get("spec") or {},
-                       "group": group.name} for i in ws.items(group.group_id) if i.kind in ("chart", "map")]
+                       "group": group.name} for i in ws.evidence(group.group_id)]
     return saved
 
 

@@ -81,7 +81,7 @@ def rebuild() -> None:
     change({**deck_model.prefill_deck(content, catalog, lang, group.name)})
 
 
-evidence = {item.item_id: item for item in deck_model.evidence_items(ws, group_id)}
+evidence = {item.item_id: item for item in ws.evidence(group_id)}
 
 
 def evidence_label(item_id: str) -> str:

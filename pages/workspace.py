@@ -24,7 +24,7 @@ section = st.segmented_control(ui.tr("wspage.section"), SECTIONS, default="evide
                                format_func=section_titles.get, key="ws_section")
 
 if section == "evidence":
-    evidence = ws.items(group_id, "chart") + ws.items(group_id, "map")
+    evidence = ws.evidence(group_id)
     if not evidence:
         st.info(ui.tr("evidence.none"))
     for item in evidence:
@@ -39,7 +39,7 @@ if section == "evidence":
                       args=(item.item_id, item.version))
 
 if section == "findings":
-    titles = {e.item_id: e.payload.get("title", "") for e in ws.items(group_id, "chart") + ws.items(group_id, "map")}
+    titles = {e.item_id: e.payload.get("title", "") for e in ws.evidence(group_id)}
     hypotheses = {h.item_id: h.payload.get("text", "") for h in ws.items(group_id, "hypothesis")}
     findings = ws.items(group_id, "finding")
     if not findings:

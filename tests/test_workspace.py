@@ -139,3 +139,16 @@ def test_five_members_two_hundred_edits_each_lose_nothing(ws, group):
     for previous, change in zip(history, history[1:]):
         assert change.before == previous.after
     assert {c.actor for c in history[1:]} == {f"member{i}" for i in range(5)}
+
+
+def test_evidence_is_the_groups_charts_and_maps_oldest_first(ws, group):
+    other = ws.create_group(group.course_id, "B班", "DEF-567")
+    first_map = ws.create_item(group.group_id, "map", {"title": "地図1"}, "a")
+    ws.create_item(group.group_id, "note", {"text": "メモ"}, "a")
+    chart = ws.create_item(group.group_id, "chart", {"title": "グラフ"}, "a")
+    ws.create_item(other.group_id, "chart", {"title": "B班のグラフ"}, "b")
+    second_map = ws.create_item(group.group_id, "map", {"title": "地図2"}, "a")
+    deleted = ws.create_item(group.group_id, "chart", {"title": "消した"}, "a")
+    ws.delete_item(deleted.item_id, deleted.version, "a")
+    assert [i.item_id for i in ws.evidence(group.group_id)] == [
+        first_map.item_id, chart.item_id, second_map.item_id]

@@ -97,7 +97,7 @@ def saved_evidence(kind: str | None = None) -> list[dict]:
     if member is None:
         items = st.session_state.get("saved_evidence", [])
         return [i for i in items if kind is None or i["kind"] == kind]
-    stored = [i for i in workspace().items(member["group_id"]) if i.kind in ("chart", "map")]
+    stored = workspace().evidence(member["group_id"])
     return [{"kind": i.kind, "title": i.payload.get("title", ""), "note": i.payload.get("note", ""),
              "spec": i.payload.get("spec") or {}, "saved_at": i.updated_at.isoformat(timespec="seconds"),
              "item_id": i.item_id, "saved_by": i.created_by}

@@ -117,7 +117,7 @@ def load_content(ws: Workspace, group_id: str) -> GroupContent:
     return GroupContent(
         worksheets=worksheets, tree=tree, hypotheses=by_kind.get("hypothesis", []),
         sketches=by_kind.get("sketch", []),
-        evidence=by_kind.get("chart", []) + by_kind.get("map", []),
+        evidence=ws.evidence(group_id),
         findings=by_kind.get("finding", []), policies=by_kind.get("policy", []), logic_model=model,
     )
 

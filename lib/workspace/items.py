@@ -30,6 +30,7 @@ ITEM_KINDS = (
     "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "finding", "policy",
     "logic_model", "note", "homework", "comment", "exercise_answer", "deck",
 )
+EVIDENCE_KINDS = ("chart", "map")  # what a group saves as evidence, and places in its deck
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS courses (
@@ -368,6 +369,11 @@ class Workspace:
             sql += " AND deleted = FALSE"
         rows = self._read(sql + " ORDER BY created_at, item_id", params)
         return [_item(r) for r in rows]
+
+    def evidence(self, group_id: str) -> list[Item]:
+        """The group's saved charts and maps together, oldest first (by creation, then id)."""
+        saved = [item for kind in EVIDENCE_KINDS for item in self.items(group_id, kind)]
+        return sorted(saved, key=lambda item: (item.created_at, item.item_id))
 
     def history(self, group_id: str | None = None, item_id: str | None = None,
                 limit: int | None = None, after_seq: int | None = None) -> list[Change]:
