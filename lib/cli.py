@@ -43,7 +43,7 @@ def set_passcode_command(args) -> int:
                 raise PasscodeError("2 回の入力が一致しません。もう一度やり直してください。")
         set_passcode(passcode)
     except PasscodeError as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.text("ja"), file=sys.stderr)
         return 2
     except (EOFError, KeyboardInterrupt):
         print("パスコードは設定されませんでした。", file=sys.stderr)
@@ -88,7 +88,7 @@ def export_command(args) -> int:
     try:
         group = find_group(ws, args.group)
     except DeckError as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.text("ja"), file=sys.stderr)
         return 2
     data = export_group(ws, store, load_catalog(), group, args.format)
     try:

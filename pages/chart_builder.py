@@ -18,7 +18,6 @@ from lib.charts.spec import (
     dimension_choices,
     measure_columns,
     resolve_column,
-    validate_spec,
 )
 from lib.charts.sql import build_chart_sql, distinct_values, run_chart
 from lib.data.catalog import load_catalog
@@ -36,14 +35,13 @@ st.caption(ui.tr("chart.lead"))
 
 def render(spec: ChartSpec, key: str):
     """Run and draw a spec; a problem is shown as a sentence, never a traceback."""
-    problems = validate_spec(spec, catalog, lang)
-    if problems:
-        for problem in problems:
-            st.warning(problem, icon=":material/edit:")
-        return None
     try:
         frame = run_chart(cursor, spec, catalog)
-    except (ChartSpecError, duckdb.Error):
+    except ChartSpecError as error:
+        for problem in error.texts(lang):
+            st.warning(problem, icon=":material/edit:")
+        return None
+    except duckdb.Error:
         st.error(ui.tr("chart.run_failed"))
         return None
     if frame.empty:

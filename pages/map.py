@@ -19,10 +19,10 @@ from lib.maps.spec import (
     ClassificationSpec,
     CompareSpec,
     MapSpec,
+    MapSpecError,
     MeasureSpec,
     NearestSpec,
     PointLayerSpec,
-    validate_map_spec,
 )
 
 lang = ui.lang()
@@ -191,13 +191,12 @@ for used, place in ((use_catchment, catchment_place), (use_nearest, nearest_plac
 
 def draw(spec: MapSpec, key: str):
     """Validate, build and show one map with its side panel; returns the MapData (or None)."""
-    problems = validate_map_spec(spec, catalog)
-    if problems:
-        for problem in problems:
-            st.error(problem.text(lang))
-        return None
     try:
         data, fmap, second = build(spec)
+    except MapSpecError as error:
+        for problem in error.texts(lang):
+            st.error(problem)
+        return None
     except MapDataError as error:
         st.error(error.text(lang))
         return None

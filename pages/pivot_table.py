@@ -9,11 +9,11 @@ from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.pivot import PERCENT_BY, build_pivot, percentages
 from lib.charts.spec import (
     ChartSpec,
+    ChartSpecError,
     Measure,
     dimension_choices,
     measure_columns,
     resolve_column,
-    validate_spec,
 )
 from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes, xlsx_bytes
@@ -65,15 +65,14 @@ with settings_column:
 spec = ChartSpec(dataset=dataset, measure=measure, dimensions=[d for d in (row, column) if d],
                  filters=filters, chart_type="heatmap" if column else "bar")
 with table_column:
-    problems = validate_spec(spec, catalog, lang)
-    for problem in problems:
-        st.warning(problem, icon=":material/edit:")
     pivot = None
-    if not problems:
-        try:
-            pivot = build_pivot(cursor, spec, catalog, lang)
-        except duckdb.Error:
-            st.error(ui.tr("chart.run_failed"))
+    try:
+        pivot = build_pivot(cursor, spec, catalog, lang)
+    except ChartSpecError as error:
+        for problem in error.texts(lang):
+            st.warning(problem, icon=":material/edit:")
+    except duckdb.Error:
+        st.error(ui.tr("chart.run_failed"))
     if pivot is not None:
         table = pivot.table
         shown = percentages(table, percent_by, table.columns[-1]) if pivot.additive else table

@@ -97,7 +97,7 @@ with result_column:
         else:
             result = stat_tests.crosstab_chi_square(data[x], data[y], lang, x_label, y_label)
     except stat_tests.StatInputError as problem:
-        st.warning(str(problem), icon=":material/edit:")
+        st.warning(problem.text(lang), icon=":material/edit:")
         st.stop()
 
     st.subheader(ui.tr(result.test))

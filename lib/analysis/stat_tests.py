@@ -12,14 +12,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lib.errors import WorkbenchError
 from lib.i18n import t
 
 SIGNIFICANCE = 0.05
 MIN_ROWS = 3
 
 
-class StatInputError(ValueError):
-    """The data cannot be tested as asked; the message is a sentence for the user."""
+class StatInputError(WorkbenchError):
+    """The data cannot be tested as asked; `key` is a message in lib/locale."""
 
 
 @dataclass
@@ -48,9 +49,9 @@ def ordinal_ranks(values, order: list) -> pd.Series:
     return pd.Series(values).map(lambda v: position.get(str(v)) if pd.notna(v) else None).astype(float)
 
 
-def _enough(n: int, lang: str, minimum: int = MIN_ROWS) -> None:
+def _enough(n: int, minimum: int = MIN_ROWS) -> None:
     if n < minimum:
-        raise StatInputError(t("stat.error.too_few", lang, n=n, minimum=minimum))
+        raise StatInputError("stat.error.too_few", n=n, minimum=minimum)
 
 
 def strength_of_r(r: float, lang: str) -> str:
@@ -64,10 +65,10 @@ def strength_of_r(r: float, lang: str) -> str:
 def crosstab_chi_square(rows, columns, lang: str = "ja", row_name: str = "", column_name: str = "") -> TestResult:
     """Is the distribution of one category different across the other? (χ² test of independence)"""
     frame = pd.DataFrame({"r": pd.Series(rows), "c": pd.Series(columns)}).dropna()
-    _enough(len(frame), lang)
+    _enough(len(frame))
     table = pd.crosstab(frame["r"], frame["c"])
     if table.shape[0] < 2 or table.shape[1] < 2:
-        raise StatInputError(t("stat.error.two_categories", lang))
+        raise StatInputError("stat.error.two_categories")
     chi2, p, dof, expected = stats.chi2_contingency(table.to_numpy())
     n = int(table.to_numpy().sum())
     cramers_v = float(np.sqrt(chi2 / (n * (min(table.shape) - 1))))
@@ -87,9 +88,9 @@ def crosstab_chi_square(rows, columns, lang: str = "ja", row_name: str = "", col
 def correlation(x, y, lang: str = "ja", method: str = "pearson", x_name: str = "", y_name: str = "") -> TestResult:
     """How closely two numbers move together (Pearson r, or Spearman ρ for ranks / outliers)."""
     xs, ys = _clean_pairs(x, y)
-    _enough(len(xs), lang)
+    _enough(len(xs))
     if np.ptp(xs) == 0 or np.ptp(ys) == 0:
-        raise StatInputError(t("stat.error.constant", lang))
+        raise StatInputError("stat.error.constant")
     result = stats.pearsonr(xs, ys) if method == "pearson" else stats.spearmanr(xs, ys)
     r, p = float(result[0]), float(result[1])
     direction = t("stat.corr.positive" if r > 0 else "stat.corr.negative", lang)
@@ -111,7 +112,7 @@ def compare_means(values, groups, lang: str = "ja", value_name: str = "", group_
     samples = {str(g): part["v"].to_numpy(float) for g, part in frame.groupby("g", sort=True)
                if len(part) >= 2}
     if len(samples) < 2:
-        raise StatInputError(t("stat.error.two_groups", lang))
+        raise StatInputError("stat.error.two_groups")
     arrays = list(samples.values())
     if len(arrays) == 2:
         if method == "parametric":
@@ -145,9 +146,9 @@ def compare_means(values, groups, lang: str = "ja", value_name: str = "", group_
 def linear_regression(x, y, lang: str = "ja", x_name: str = "", y_name: str = "") -> TestResult:
     """y = slope·x + intercept by least squares, with R² (share of y's variation x accounts for)."""
     xs, ys = _clean_pairs(x, y)
-    _enough(len(xs), lang)
+    _enough(len(xs))
     if np.ptp(xs) == 0:
-        raise StatInputError(t("stat.error.constant", lang))
+        raise StatInputError("stat.error.constant")
     fit = stats.linregress(xs, ys)
     r2 = float(fit.rvalue ** 2)
     key = "stat.reg.reading_yes" if fit.pvalue < SIGNIFICANCE else "stat.reg.reading_no"

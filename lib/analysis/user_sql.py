@@ -18,21 +18,22 @@ import duckdb
 import pandas as pd
 
 from lib import settings
+from lib.errors import WorkbenchError
 
 MAX_SQL_LENGTH = 20_000
 _QUERY_KEYWORDS = {"SELECT", "WITH", "FROM", "VALUES", "TABLE", "DESCRIBE", "SUMMARIZE", "SHOW", "("}
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
-class UserQueryError(Exception):
+class UserQueryError(WorkbenchError):
     """A query that was refused or failed; `message` is a Japanese sentence for the user."""
 
     def __init__(self, message: str, message_en: str, kind: str, detail: str = ""):
-        super().__init__(message)
         self.message = message
         self.message_en = message_en
         self.kind = kind
         self.detail = detail
+        super().__init__(kind)
 
     def text(self, lang: str = "ja") -> str:
         return self.message if lang == "ja" else self.message_en

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from lib.charts.labels import column_label, measure_label, measure_unit, paren, prepare_frame
-from lib.charts.spec import ChartSpec
+from lib.charts.spec import ChartSpec, check_spec
 from lib.charts.sql import run_chart
 from lib.data.catalog import Dataset
 from lib.i18n import t
@@ -71,7 +71,10 @@ def percentages(table: pd.DataFrame, by: str, total_label: str) -> pd.DataFrame:
 
 
 def build_pivot(cursor, spec: ChartSpec, catalog: dict[str, Dataset], lang: str = "ja") -> Pivot:
-    """Run the spec (dimensions = [row] or [row, column]) and its margins; assemble the table."""
+    """Run the spec (dimensions = [row] or [row, column]) and its margins; assemble the table.
+
+    ChartSpecError if the spec itself is invalid (checked before its margins are run)."""
+    check_spec(spec, catalog)
     row = spec.dimensions[0]
     column = spec.dimensions[1] if len(spec.dimensions) > 1 else None
     plain = replace(spec, chart_type="bar", facet=None, options={})

@@ -14,7 +14,8 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 
 from lib.data.catalog import Column, Dataset, area_dataset, population_dataset
-from lib.i18n import t
+from lib.errors import WorkbenchError
+from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 MEASURE_KINDS = ("count", "sum", "mean", "median", "min", "max", "share", "rate_per_1000", "change")
 # Measures computed from a numeric column; share / change may use one (sum) or count rows.
@@ -34,12 +35,18 @@ AREA_PREFIX = "areas."
 MAX_DIMENSIONS = 2
 
 
-class ChartSpecError(ValueError):
-    """A spec that cannot be drawn; `messages` are sentences in the user's language."""
+class ChartSpecError(WorkbenchError):
+    """A spec that cannot be drawn: every problem, as sentences by `texts(lang)`."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(" ".join(messages))
-        self.messages = messages
+    def __init__(self, problems_by_lang: dict[str, list[str]]):
+        self.problems_by_lang = problems_by_lang
+        super().__init__("invalid_spec")
+
+    def texts(self, lang: str = "ja") -> list[str]:
+        return self.problems_by_lang.get(lang) or self.problems_by_lang[DEFAULT_LANGUAGE]
+
+    def text(self, lang: str = "ja") -> str:
+        return " ".join(self.texts(lang))
 
 
 @dataclass
@@ -303,11 +310,11 @@ def _chart_shape_problems(spec: ChartSpec, catalog, ds: Dataset, lang: str) -> l
     return problems
 
 
-def check_spec(spec: ChartSpec, catalog: dict[str, Dataset], lang: str = "ja") -> ChartSpec:
-    """The spec itself if valid, else ChartSpecError with every problem."""
-    problems = validate_spec(spec, catalog, lang)
-    if problems:
-        raise ChartSpecError(problems)
+def check_spec(spec: ChartSpec, catalog: dict[str, Dataset]) -> ChartSpec:
+    """The spec itself if valid, else ChartSpecError with every problem in every language
+    (the one validation of a chart: build_chart_sql calls it)."""
+    if validate_spec(spec, catalog, DEFAULT_LANGUAGE):
+        raise ChartSpecError({lang: validate_spec(spec, catalog, lang) for lang in LANGUAGES})
     return spec
 
 

@@ -11,20 +11,14 @@ import geopandas as gpd
 import pandas as pd
 
 from lib import i18n
+from lib.errors import WorkbenchError
 
 Progress = Callable[[float, str], None]
 
 
-class DataImportError(ValueError):
+class DataImportError(WorkbenchError):
     """A file that cannot be imported; `text(lang)` is the sentence shown to the user."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(i18n.t(f"import.error.{key}", "ja", **values))
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return i18n.t(f"import.error.{self.key}", lang, **self.values)
+    key_prefix = "import.error."
 
 
 @dataclass

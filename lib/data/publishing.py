@@ -24,16 +24,12 @@ from lib.data.anonymize import Plan, k_anonymity, l_diversity
 from lib.data.catalog import COLUMN_ROLES, load_catalog, load_dictionary
 from lib.data.staging import check_name
 from lib.data.store import get_store
+from lib.errors import WorkbenchError
 
 
-class PublishError(ValueError):
-    def __init__(self, key: str, **values):
-        super().__init__(i18n.t(f"publish.error.{key}", "ja", **values))
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return i18n.t(f"publish.error.{self.key}", lang, **self.values)
+class PublishError(WorkbenchError):
+    """A publication refused; `text(lang)` says why and what to do."""
+    key_prefix = "publish.error."
 
 
 @dataclass

@@ -9,7 +9,6 @@ from lib.deck.model import DeckError, PreparedDeck, prepare_deck
 from lib.deck.to_html import deck_html
 from lib.deck.to_pdf import deck_pdf
 from lib.deck.to_pptx import deck_pptx
-from lib.i18n import t
 from lib.workspace import course
 from lib.workspace.items import Group, Workspace
 
@@ -23,7 +22,7 @@ def export_deck(prepared: PreparedDeck, fmt: str) -> bytes:
     """The deck as .pptx, offline .html or .pdf bytes."""
     render = RENDERERS.get(fmt)
     if render is None:
-        raise DeckError(t("deck.error.format", prepared.lang, fmt=fmt))
+        raise DeckError("deck.error.format", fmt=fmt)
     return render(prepared)
 
 
@@ -40,7 +39,7 @@ def export_group(ws: Workspace, store, catalog: dict, group: Group, fmt: str, la
         cursor.close()
 
 
-def find_group(ws: Workspace, name: str, lang: str = "ja") -> Group:
+def find_group(ws: Workspace, name: str) -> Group:
     """A group by name; "example" is the demo course's finished example group."""
     candidates = [g for c in ws.courses() for g in ws.groups(c.course_id)]
     if name == EXAMPLE_ALIAS:
@@ -49,5 +48,5 @@ def find_group(ws: Workspace, name: str, lang: str = "ja") -> Group:
         found = [g for g in candidates if g.name == name]
     if not found:
         known = "、".join(g.name for g in candidates) or "—"
-        raise DeckError(t("deck.error.no_group", lang, name=name, known=known))
+        raise DeckError("deck.error.no_group", name=name, known=known)
     return found[-1]  # the newest course's group of that name

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from lib.deck.evidence import resolve_evidence
+from lib.errors import WorkbenchError
 from lib.i18n import t
 from lib.workspace import course, curriculum, logic_tree
 from lib.workspace.items import EVIDENCE_KINDS, Group, Item, Workspace
@@ -28,8 +29,8 @@ SECTIONS = ("background", "issue", "hypotheses", "results", "evaluation", "propo
 MAX_BULLETS = 12
 
 
-class DeckError(ValueError):
-    """A deck request that cannot be done; the message is a sentence in the user's language."""
+class DeckError(WorkbenchError):
+    """A deck request that cannot be done; `key` is a message in lib/locale."""
 
 
 def section_label(section: str, lang: str = "ja") -> str:

@@ -29,7 +29,7 @@ from lib.maps.classify import Classification, classify_values
 from lib.maps.measures import measure_label, measure_numerator, measure_unit, measure_values, measure_year
 from lib.maps.points import load_points, point_counts_sql, point_layer_label
 from lib.maps.queries import FLOOD
-from lib.maps.spec import MESH_LEVELS, MapSpec, PointLayerSpec, is_raw_count
+from lib.maps.spec import MESH_LEVELS, MapSpec, PointLayerSpec, check_map_spec, is_raw_count
 from lib.maps.units import area_units, city_boundary, mesh_cells, unit_people
 
 PUBLICATION_THRESHOLD = int(os.environ.get("WORKBENCH_MAP_MIN_PERSONS", "10"))
@@ -63,7 +63,11 @@ class MapData:
 
 def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSpec,
                    lang: str = "ja") -> MapData:
-    """Everything the map and its table show, computed from the published database."""
+    """Everything the map and its table show, computed from the published database.
+
+    Raises MapSpecError (every problem of the spec) or MapDataError (what the data cannot answer).
+    """
+    check_map_spec(spec, catalog)
     boundary = city_boundary(cursor, catalog)
     areas = area_units(cursor, catalog)
     units = mesh_cells(boundary, MESH_LEVELS[spec.base_unit]) if spec.is_mesh else areas.copy()

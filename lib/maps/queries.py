@@ -8,7 +8,7 @@ import re
 
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
-from lib.i18n import t
+from lib.errors import WorkbenchError
 
 MESH_DIGITS = {3: 8, 4: 9, 5: 10}
 AREAS, POPULATION, MESH_POPULATION, BOUNDARY, FLOOD = (
@@ -16,16 +16,8 @@ AREAS, POPULATION, MESH_POPULATION, BOUNDARY, FLOOD = (
 
 
 
-class MapDataError(ValueError):
+class MapDataError(WorkbenchError):
     """A spec that the data cannot answer; `key` is a message in lib/locale/maps.yaml."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return t(self.key, lang, **self.values)
 
 
 def first_column(ds: Dataset, role: str) -> str | None:

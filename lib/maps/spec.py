@@ -3,12 +3,14 @@
 A map has one base unit (町丁目 or a JIS X 0410 mesh), an optional choropleth
 measure, point layers and analyses. Everything here is JSON-serializable through
 to_dict / from_dict; `validate_map_spec` checks a spec against the data
-dictionary and returns Japanese (or English) sentences saying what to fix.
+dictionary and returns Japanese (or English) sentences saying what to fix;
+`check_map_spec` (called by build_map_data) raises them as one MapSpecError.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from lib.errors import WorkbenchError
 from lib.i18n import t
 
 BASE_UNITS = ("area", "mesh1km", "mesh500m", "mesh250m")
@@ -107,7 +109,7 @@ class MapSpec:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise MapSpecError(["map.spec.unknown_keys"], keys=", ".join(sorted(unknown)))
+            raise MapSpecError([Problem("map.spec.unknown_keys", {"keys": ", ".join(sorted(unknown))})])
         return cls(
             title=str(data.get("title", "")),
             base_unit=data.get("base_unit", "area"),
@@ -141,18 +143,6 @@ def _catchment(raw: dict | None) -> CatchmentSpec | None:
     return CatchmentSpec(points=_points(raw["points"]), radius_m=int(raw.get("radius_m", 500)))
 
 
-class MapSpecError(ValueError):
-    """A spec that cannot be drawn; holds message keys, shown as sentences by `texts`."""
-
-    def __init__(self, message_keys: list[str], **values):
-        super().__init__("; ".join(message_keys))
-        self.message_keys = message_keys
-        self.values = values
-
-    def texts(self, lang: str = "ja") -> list[str]:
-        return [t(key, lang, **self.values) for key in self.message_keys]
-
-
 @dataclass
 class Problem:
     key: str
@@ -160,6 +150,20 @@ class Problem:
 
     def text(self, lang: str = "ja") -> str:
         return t(self.key, lang, **self.values)
+
+
+class MapSpecError(WorkbenchError):
+    """A spec that cannot be drawn: every problem, as sentences by `texts(lang)`."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("invalid_spec")
+
+    def texts(self, lang: str = "ja") -> list[str]:
+        return [problem.text(lang) for problem in self.problems]
+
+    def text(self, lang: str = "ja") -> str:
+        return " ".join(self.texts(lang))
 
 
 def is_raw_count(measure: MeasureSpec, catalog: dict) -> bool:
@@ -244,3 +248,11 @@ def validate_map_spec(spec: MapSpec, catalog: dict) -> list[Problem]:
     if spec.flood_overlay and "flood_zones" not in catalog:
         problems.append(Problem("map.spec.no_dataset", {"name": "flood_zones"}))
     return problems
+
+
+def check_map_spec(spec: MapSpec, catalog: dict) -> MapSpec:
+    """The spec itself if valid, else MapSpecError with every problem (the one validation of a map)."""
+    problems = validate_map_spec(spec, catalog)
+    if problems:
+        raise MapSpecError(problems)
+    return spec

@@ -12,6 +12,7 @@ from lib.charts.figure import build_figure
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
@@ -247,6 +248,8 @@ def show_evidence(kind: str, spec: dict, key: str) -> None:
         else:
             data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
             st_folium(render_map(data, lang()), height=460, key=key, returned_objects=[])
+    except WorkbenchError as error:
+        st.error(error.text(lang()))
     except Exception as exc:  # noqa: BLE001 - a sentence for the user, the detail folded away
         st.error(tr("evidence.cannot_draw"))
         with st.expander("詳細" if lang() == "ja" else "Details"):
