@@ -5,11 +5,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import settings, ui
+from lib.charts.spec import Filter
+from lib.charts.sql import distinct_values
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
 from lib.maps import export as map_export
 from lib.maps.measures import preset_measures
-from lib.maps.queries import MapDataError, distinct_values, snapshot_year_column
+from lib.maps.queries import MapDataError, snapshot_year_column
 from lib.maps.render import render_compare_map, render_map
 from lib.maps.spec import (
     BASE_UNITS,
@@ -48,7 +50,7 @@ def build(spec: MapSpec):
 
 
 presets = preset_measures(cursor, catalog)
-facility_categories = (distinct_values(cursor, catalog["facilities"], "category")
+facility_categories = (distinct_values(cursor, catalog, "facilities", "category")
                        if "facilities" in catalog else [])
 
 # --- 1. what to map -------------------------------------------------------------
@@ -73,12 +75,12 @@ if choice == "map.preset.custom":
                              format_func=lambda v: ui.tr(f"map.normalize.{v}"), key="map_custom_normalize")
     per = d4.selectbox(ui.tr("map.custom.per"), [1000, 100, 10000, 1], key="map_custom_per",
                        format_func=lambda v: ui.tr(f"map.per_choice.{v}"), disabled=normalize in ("none", "area_km2"))
-    filters = {}
+    filters = []
     year_col = snapshot_year_column(ds)
     if year_col:
-        years = distinct_values(cursor, ds, year_col)
+        years = distinct_values(cursor, catalog, name, year_col)
         year = st.select_slider(ui.tr("map.custom.year"), years, value=years[-1], key=f"map_year_{name}")
-        filters[year_col] = [year]
+        filters.append(Filter(year_col, "in", [year]))
     measure = MeasureSpec(name, column, filters, normalize, 1 if normalize in ("none", "area_km2") else per)
 
 # --- 2. places on top -----------------------------------------------------------

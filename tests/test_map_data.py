@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lib.charts.spec import Filter
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures
@@ -66,20 +67,20 @@ def test_care_rate_per_thousand_aged_65_plus(published, files):
 
 
 def test_a_raw_count_is_mapped_with_a_warning(published):
-    measure = MeasureSpec("care_certification", None, {}, "none", 1)
+    measure = MeasureSpec("care_certification", None, [], "none", 1)
     data = _build(published, MapSpec(measure=measure))
     assert any("実数" in w for w in data.warnings)
 
 
 def test_yearly_tables_default_to_the_latest_year_but_place_attributes_do_not(published, files):
-    care = MeasureSpec("care_certification", None, {}, "none", 1)
+    care = MeasureSpec("care_certification", None, [], "none", 1)
     data = _build(published, MapSpec(measure=care))
     assert data.units["value"].sum() + 0 <= len(files["care"])
     latest = files["care"]["year"].max()
     visible = data.units[~data.units["suppressed"]]
     expected = files["care"][files["care"]["year"] == latest].groupby("area_code").size()
     assert visible["value"].sum() == expected.reindex(visible["unit_id"]).fillna(0).sum()
-    places = _build(published, MapSpec(measure=MeasureSpec("kayoi_places", None, {}, "none", 1)))
+    places = _build(published, MapSpec(measure=MeasureSpec("kayoi_places", None, [], "none", 1)))
     assert places.units["value"].sum() == len(files["kayoi"])  # start_year is not a snapshot year
 
 
@@ -139,7 +140,7 @@ def test_without_a_measure_the_nearest_distance_is_coloured(published):
 
 def test_filters_bind_values_rather_than_formatting_them(published):
     evil = "'; DROP TABLE population; --"
-    measure = MeasureSpec("population", "population", {"age_band": [evil]}, "none", 1)
+    measure = MeasureSpec("population", "population", [Filter("age_band", "in", [evil])], "none", 1)
     data = _build(published, MapSpec(measure=measure))
     assert data.units["value"].fillna(0).sum() == 0
     assert published.execute("SELECT count(*) FROM population").fetchone()[0] > 0
@@ -150,3 +151,19 @@ def test_point_counts_place_every_place_once(published, files, unit):
     data = _build(published, MapSpec(base_unit=unit, point_counts=PointLayerSpec("kayoi_places")))
     assert data.units["point_count"].sum() == len(files["kayoi"])
     assert data.value_unit == "か所"  # with no measure, the count is what is coloured
+
+
+def test_measure_filters_work_as_chart_filters(published):
+    """"not_in" (as charts have it): everyone except the 65+ bands, which with "in" add up to the total."""
+    catalog = load_catalog()
+    bands = [b for b in published.execute("SELECT DISTINCT age_band FROM population").df()["age_band"]
+             if int(str(b).split("-")[0].rstrip("+")) >= 65]
+
+    def total(op: str) -> float:
+        spec = MapSpec(measure=MeasureSpec("population", "population", [Filter("age_band", op, bands)], "none", 1))
+        return map_data.build_map_data(published, catalog, spec).units["value"].sum()
+
+    everyone = map_data.build_map_data(
+        published, catalog, MapSpec(measure=MeasureSpec("population", "population", [], "none", 1))).units["value"].sum()
+    assert 0 < total("in") < everyone
+    assert total("in") + total("not_in") == pytest.approx(everyone)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from lib.charts.spec import Filter
 from lib.data.catalog import load_catalog
 from lib.maps.spec import (
     CatchmentSpec,
@@ -23,7 +24,7 @@ from lib.maps.spec import (
 def _full_spec() -> MapSpec:
     return MapSpec(
         title="通いの場と高齢化率", base_unit="mesh500m",
-        measure=MeasureSpec("population", "population", {"age_band": ["65-69", "90+"]}, "population", 100),
+        measure=MeasureSpec("population", "population", [Filter("age_band", "in", ["65-69", "90+"])], "population", 100),
         classification=ClassificationSpec("user", 5, [20.0, 30.0], "viridis"),
         points=[PointLayerSpec("facilities", "category", ["避難所"], cluster="on", heat=True)],
         labels=True,
@@ -31,7 +32,7 @@ def _full_spec() -> MapSpec:
         nearest=NearestSpec(PointLayerSpec("facilities", "category", ["病院"])),
         point_counts=PointLayerSpec("kayoi_places"),
         flood_overlay=True,
-        compare=CompareSpec(MeasureSpec("care_certification", None, {}, "elderly", 1000), "side_by_side"),
+        compare=CompareSpec(MeasureSpec("care_certification", None, [], "elderly", 1000), "side_by_side"),
     )
 
 
@@ -84,3 +85,18 @@ def test_raw_counts_are_recognised_and_rates_are_not():
 
 def test_default_measure_is_a_rate_per_population():
     assert MeasureSpec("care_certification").normalize == "population"
+
+
+def test_saved_measure_filters_of_the_older_dict_shape_still_load():
+    old = {"base_unit": "area", "measure": {"dataset": "population", "column": "population",
+                                            "filters": {"age_band": ["65-69"], "year": []},
+                                            "normalize": "population", "per": 100}}
+    spec = MapSpec.from_dict(old)
+    assert spec.measure.filters == [Filter("age_band", "in", ["65-69"])]
+    assert MapSpec.from_dict(spec.to_dict()) == spec  # saved again in the one shape charts use
+    assert spec.to_dict()["measure"]["filters"] == [{"column": "age_band", "op": "in", "values": ["65-69"]}]
+
+
+def test_a_malformed_measure_filter_is_refused():
+    spec = MapSpec(measure=MeasureSpec("population", "population", [Filter("age_band", "between", ["65-69"])]))
+    assert [p.key for p in validate_map_spec(spec, load_catalog())] == ["map.spec.bad_filter"]

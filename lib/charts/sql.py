@@ -78,25 +78,32 @@ def _area_semijoin(source: _Source, attribute: str, condition: str) -> str:
             f" WHERE {q(attribute)} {condition})")
 
 
+def _condition(flt: Filter) -> tuple[str, list]:
+    """What follows the column in SQL ("IN (?, ?)" / "BETWEEN ? AND ?"), and the values to bind."""
+    if flt.op == "between":
+        return "BETWEEN ? AND ?", list(flt.values[:2])
+    return f"IN ({', '.join('?' for _ in flt.values)})", list(flt.values)
+
+
+def filter_clause(expr: str, flt: Filter) -> tuple[str, list]:
+    """One filter on a column expression; "not_in" keeps the rows where the column is empty."""
+    condition, values = _condition(flt)
+    if flt.op == "not_in":
+        return f"({expr} NOT {condition} OR {expr} IS NULL)", values
+    return f"{expr} {condition}", values
+
+
 def _where(source: _Source, filters: list[Filter], params: list) -> str:
     clauses = []
     for flt in filters:
-        on_area = flt.column.startswith(AREA_PREFIX) and source.area_code is not None and source.areas is not None
-        expr = source.column(flt.column)
-        marks = ", ".join("?" for _ in flt.values)
-        if flt.op == "between":
-            condition, values = "BETWEEN ? AND ?", flt.values[:2]
-        else:
-            condition, values = f"IN ({marks})", flt.values
-        if on_area:
+        if flt.column.startswith(AREA_PREFIX) and source.area_code is not None and source.areas is not None:
+            condition, values = _condition(flt)
             clause = _area_semijoin(source, flt.column[len(AREA_PREFIX):], condition)
             if flt.op == "not_in":
                 code = f"{source.alias}.{q(source.area_code.name)}"
                 clause = f"({code} IS NULL OR NOT {clause})"
-        elif flt.op == "not_in":
-            clause = f"({expr} NOT {condition} OR {expr} IS NULL)"
         else:
-            clause = f"{expr} {condition}"
+            clause, values = filter_clause(source.column(flt.column), flt)
         clauses.append(clause)
         params.extend(values)
     return (" WHERE " + " AND ".join(clauses)) if clauses else ""

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis import geo_analysis
+from lib.charts.spec import Filter
+from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 from lib.i18n import STRINGS, t
@@ -16,23 +18,22 @@ from lib.maps.queries import (
     POPULATION,
     MapDataError,
     band_lower_age,
-    distinct_values,
     first_column,
     latest_year,
     snapshot_year_column,
-    where_in,
+    where_clause,
 )
 from lib.maps.spec import MESH_LEVELS, MapSpec, MeasureSpec
 from lib.maps.units import area_population, sum_mesh_table
 
 
-def resolved_filters(cursor, ds: Dataset, measure: MeasureSpec) -> dict[str, list]:
+def resolved_filters(cursor, ds: Dataset, measure: MeasureSpec) -> list[Filter]:
     """The spec's filters, plus the latest year when a yearly dataset has no year chosen
     (summing over years would count everyone five times)."""
-    filters = {k: list(v) for k, v in measure.filters.items() if v}
+    filters = [flt for flt in measure.filters if flt.values]
     year_col = snapshot_year_column(ds)
-    if year_col and year_col not in filters:
-        filters[year_col] = [latest_year(cursor, ds)]
+    if year_col and all(flt.column != year_col for flt in filters):
+        filters.append(Filter(year_col, "in", [latest_year(cursor, ds)]))
     return filters
 
 
@@ -68,7 +69,7 @@ def _aggregate(measure: MeasureSpec) -> str:
 
 
 def _point_mesh_codes(cursor, ds: Dataset, level: int, measure: MeasureSpec, filters) -> pd.DataFrame:
-    where, params = where_in(filters)
+    where, params = where_clause(filters)
     value = q(measure.column) if measure.column else "1"
     frame = cursor.execute(
         f"SELECT ST_Y(geometry) AS lat, ST_X(geometry) AS lon, {value} AS v FROM {q(ds.name)}{where}",
@@ -117,14 +118,14 @@ def measure_numerator(cursor, catalog: dict, measure: MeasureSpec, units: gpd.Ge
 
 
 def _area_values(cursor, ds: Dataset, area_col: str, measure: MeasureSpec, filters) -> pd.DataFrame:
-    where, params = where_in(filters)
+    where, params = where_clause(filters)
     sql = f"SELECT {q(area_col)} AS unit_id, {_aggregate(measure)} AS value FROM {q(ds.name)}{where} GROUP BY 1"
     return cursor.execute(sql, params).df()
 
 
 def _points_in_areas(cursor, catalog: dict, ds: Dataset, measure: MeasureSpec, filters) -> pd.DataFrame:
     """Spatial SQL: points of a geo dataset without an area column, counted per 町丁目."""
-    where, params = where_in(filters, "p")
+    where, params = where_clause(filters, "p")
     value = f"SUM(p.{q(measure.column)})" if measure.column else "COUNT(*)"
     code = first_column(catalog[AREAS], "area")
     sql = (f"SELECT a.{q(code)} AS unit_id, {value} AS value FROM {q(ds.name)} p "
@@ -153,7 +154,7 @@ def measure_year(measure: MeasureSpec | None, catalog: dict) -> int | None:
         return None
     ds = catalog[measure.dataset]
     year_col = snapshot_year_column(ds)
-    chosen = measure.filters.get(year_col) if year_col else None
+    chosen = next((flt.values for flt in measure.filters if flt.column == year_col and flt.op == "in"), None)
     return int(chosen[0]) if chosen and len(chosen) == 1 else None
 
 
@@ -165,24 +166,24 @@ def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
     if POPULATION in catalog:
         ds = catalog[POPULATION]
         value, band = first_column(ds, "measure"), first_column(ds, "age_band")
-        bands = distinct_values(cursor, ds, band) if band else []
+        bands = distinct_values(cursor, catalog, POPULATION, band) if band else []
         old = [b for b in bands if (band_lower_age(b) or 0) >= 65]
         older = [b for b in bands if (band_lower_age(b) or 0) >= 75]
         if old:
             presets["map.preset.ageing_rate"] = MeasureSpec(
-                POPULATION, value, {band: old}, "population", 100, "map.preset.ageing_rate")
+                POPULATION, value, [Filter(band, "in", old)], "population", 100, "map.preset.ageing_rate")
             presets["map.preset.old_old_rate"] = MeasureSpec(
-                POPULATION, value, {band: older}, "population", 100, "map.preset.old_old_rate")
-        presets["map.preset.density"] = MeasureSpec(POPULATION, value, {}, "area_km2", 1, "map.preset.density")
+                POPULATION, value, [Filter(band, "in", older)], "population", 100, "map.preset.old_old_rate")
+        presets["map.preset.density"] = MeasureSpec(POPULATION, value, [], "area_km2", 1, "map.preset.density")
     if "care_certification" in catalog:
         presets["map.preset.care_rate"] = MeasureSpec(
-            "care_certification", None, {}, "elderly", 1000, "map.preset.care_rate")
+            "care_certification", None, [], "elderly", 1000, "map.preset.care_rate")
     if "kayoi_places" in catalog:
         presets["map.preset.kayoi_rate"] = MeasureSpec(
-            "kayoi_places", None, {}, "elderly", 1000, "map.preset.kayoi_rate")
+            "kayoi_places", None, [], "elderly", 1000, "map.preset.kayoi_rate")
         if catalog["kayoi_places"].has_column("weekly_participants"):
             presets["map.preset.kayoi_participation"] = MeasureSpec(
-                "kayoi_places", "weekly_participants", {}, "elderly", 1000, "map.preset.kayoi_participation")
+                "kayoi_places", "weekly_participants", [], "elderly", 1000, "map.preset.kayoi_participation")
     if POPULATION in catalog:
         presets["map.preset.population"] = MeasureSpec(
             POPULATION, first_column(catalog[POPULATION], "measure"), {}, "none", 1, "map.preset.population")

@@ -4,17 +4,18 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from lib.charts.spec import Filter
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
-from lib.maps.queries import AREAS, MapDataError, first_column, where_in
+from lib.maps.queries import AREAS, MapDataError, first_column, where_clause
 from lib.maps.spec import PointLayerSpec
 
 
 def load_points(cursor, catalog: dict, layer: PointLayerSpec) -> gpd.GeoDataFrame:
     ds = catalog[layer.dataset]
     columns = [c.name for c in ds.data_columns]
-    filters = {layer.category_column: layer.categories} if layer.category_column and layer.categories else {}
-    where, params = where_in(filters)
+    filters = [Filter(layer.category_column, "in", layer.categories)] if layer.category_column and layer.categories else []
+    where, params = where_clause(filters)
     sql = f"SELECT {', '.join(q(c) for c in columns)}, geometry FROM {q(ds.name)}{where}"
     points = read_geo(cursor, sql, params)
     if not points.empty and not points.geom_type.isin(["Point"]).all():

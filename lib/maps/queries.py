@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from lib.charts.spec import Filter
+from lib.charts.sql import filter_clause
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 from lib.errors import WorkbenchError
@@ -31,15 +33,13 @@ def band_lower_age(band: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def where_in(filters: dict[str, list], table_alias: str = "") -> tuple[str, list]:
-    """WHERE column IN (?, ...) AND ...: identifiers quoted, values bound."""
+def where_clause(filters: list[Filter], table_alias: str = "") -> tuple[str, list]:
+    """WHERE … for the filters (as charts filter): identifiers quoted, values bound."""
     prefix = f"{table_alias}." if table_alias else ""
     clauses, params = [], []
-    for column, values in filters.items():
-        values = list(values)
-        if not values:
-            continue
-        clauses.append(f"{prefix}{q(column)} IN ({', '.join('?' for _ in values)})")
+    for flt in filters:
+        clause, values = filter_clause(f"{prefix}{q(flt.column)}", flt)
+        clauses.append(clause)
         params.extend(values)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
@@ -59,8 +59,3 @@ def latest_year(cursor, ds: Dataset) -> int | None:
         return None
     return cursor.execute(f"SELECT max({q(year_col)}) FROM {q(ds.name)}").fetchone()[0]
 
-
-def distinct_values(cursor, ds: Dataset, column: str) -> list:
-    rows = cursor.execute(
-        f"SELECT DISTINCT {q(column)} FROM {q(ds.name)} WHERE {q(column)} IS NOT NULL ORDER BY 1").fetchall()
-    return [r[0] for r in rows]

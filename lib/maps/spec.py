@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from lib.charts.spec import FILTER_OPS, Filter
 from lib.errors import WorkbenchError
 from lib.i18n import t
 
@@ -28,12 +29,13 @@ MAX_CATCHMENT_RADIUS_M = 5000
 class MeasureSpec:
     """A value per unit: SUM(column) (or a row count when column is None) of a dataset.
 
-    filters: {column: [allowed values]} (e.g. year, age_band); normalize divides by the
+    filters: the rows counted, as charts filter them (e.g. year, age_band; a saved
+    spec's older {column: [values]} shape still loads); normalize divides by the
     unit's population, 65+ population or area, times `per` (1000 → 「人口千人あたり」).
     """
     dataset: str
     column: str | None = None
-    filters: dict[str, list] = field(default_factory=dict)
+    filters: list[Filter] = field(default_factory=list)
     normalize: str = "population"
     per: int = 1000
     label: str = ""  # shown in the legend; empty means derived from the dictionary
@@ -130,7 +132,14 @@ class MapSpec:
 def _measure(raw: dict | None) -> MeasureSpec | None:
     if not raw:
         return None
-    return MeasureSpec(**{k: v for k, v in raw.items()})
+    return MeasureSpec(**{**raw, "filters": _filters(raw.get("filters"))})
+
+
+def _filters(raw: list | dict | None) -> list[Filter]:
+    """Filters as saved: a list of {column, op, values}, or the older {column: [values]}."""
+    if isinstance(raw, dict):
+        return [Filter(str(column), "in", list(values)) for column, values in raw.items() if values]
+    return [Filter.from_dict(item) for item in raw or []]
 
 
 def _points(raw: dict) -> PointLayerSpec:
@@ -186,9 +195,11 @@ def _check_measure(measure: MeasureSpec, catalog: dict, problems: list[Problem])
             problems.append(Problem("map.spec.no_column", {"name": measure.column, "dataset": ds.name}))
         elif not ds.column(measure.column).is_numeric:
             problems.append(Problem("map.spec.not_numeric", {"name": ds.column(measure.column).label_in()}))
-    for column in measure.filters:
-        if not ds.has_column(column):
-            problems.append(Problem("map.spec.no_column", {"name": column, "dataset": ds.name}))
+    for flt in measure.filters:
+        if not ds.has_column(flt.column):
+            problems.append(Problem("map.spec.no_column", {"name": flt.column, "dataset": ds.name}))
+        elif flt.op not in FILTER_OPS or (flt.op == "between" and len(flt.values) != 2):
+            problems.append(Problem("map.spec.bad_filter", {"name": ds.column(flt.column).label_in()}))
     if not (ds.columns_with_role("area") or ds.columns_with_role("mesh") or ds.is_geo):
         problems.append(Problem("map.spec.no_place", {"dataset": ds.title_in()}))
     if measure.normalize not in NORMALIZATIONS:

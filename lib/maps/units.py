@@ -12,6 +12,7 @@ import pandas as pd
 from shapely.geometry import box
 
 from lib.analysis import geo_analysis
+from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
@@ -23,9 +24,8 @@ from lib.maps.queries import (
     POPULATION,
     MapDataError,
     band_lower_age,
-    distinct_values,
     first_column,
-    where_in,
+    where_clause,
 )
 from lib.maps.spec import MESH_LEVELS, MapSpec
 
@@ -70,12 +70,12 @@ def area_population(cursor, catalog: dict, year: int | None) -> pd.DataFrame:
     ds = catalog[POPULATION]
     area, value = first_column(ds, "area"), first_column(ds, "measure")
     band, year_col = first_column(ds, "age_band"), first_column(ds, "year")
-    years = {r for r in distinct_values(cursor, ds, year_col)} if year_col else set()
+    years = {r for r in distinct_values(cursor, catalog, ds.name, year_col)} if year_col else set()
     where, params = "", []
     if year_col:
         chosen = year if year in years else max(years)
         where, params = f" WHERE {q(year_col)} = ?", [chosen]
-    bands = distinct_values(cursor, ds, band)
+    bands = distinct_values(cursor, catalog, ds.name, band)
     old = [b for b in bands if (band_lower_age(b) or 0) >= 65]
     older = [b for b in bands if (band_lower_age(b) or 0) >= 75]
 
@@ -103,7 +103,7 @@ def sum_mesh_table(cursor, ds: Dataset, level: int, columns: dict[str, str], fil
         raise MapDataError("map.error.mesh_too_fine", dataset=ds.title_in())
     mesh = q(first_column(ds, "mesh"))
     select = ", ".join(f"SUM({expr}) AS {q(alias)}" for alias, expr in columns.items())
-    where, params = where_in(filters or {})
+    where, params = where_clause(filters or [])
     sql = (f"SELECT left(CAST({mesh} AS VARCHAR), {MESH_DIGITS[level]}) AS unit_id, {select} "
            f"FROM {q(ds.name)}{where} GROUP BY 1")
     return cursor.execute(sql, params).df()

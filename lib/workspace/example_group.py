@@ -61,7 +61,7 @@ def example_maps() -> list[tuple[str, str, dict]]:
     care_map = MapSpec(
         title="町丁目別 要介護認定率と通いの場（2025年）",
         base_unit="area",
-        measure=MeasureSpec(dataset="care_certification", filters={"year": [2025]}, normalize="elderly",
+        measure=MeasureSpec(dataset="care_certification", filters=[Filter("year", "in", [2025])], normalize="elderly",
                             per=1000, label="65歳以上千人あたり認定者数"),
         points=[PointLayerSpec(dataset="kayoi_places")],
     )
