@@ -1,5 +1,4 @@
 """グラフ作成: dataset → measure → dimensions → filters → chart type; table, downloads, save as evidence."""
-from functools import partial
 
 import duckdb
 import streamlit as st
@@ -13,15 +12,13 @@ from lib.charts.spec import (
     MEASURE_KINDS,
     ChartSpec,
     ChartSpecError,
-    Measure,
     allowed_chart_types,
     dimension_choices,
     measure_columns,
-    resolve_column,
 )
-from lib.charts.sql import build_chart_sql, distinct_values, run_chart
+from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
-from lib.table_export import csv_bytes, xlsx_bytes
+from lib.ui.analysis_controls import BASED_KINDS, column_labeller, dataset_picker, download_row, measure_picker
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
@@ -81,40 +78,13 @@ settings_column, chart_column = st.columns([1, 2], gap="large")
 
 with settings_column:
     # Record tables first (the usual start), map layers after them.
-    names = sorted((n for n, ds in catalog.items() if ds.data_columns and dimension_choices(catalog, ds)),
-                   key=lambda n: catalog[n].is_geo)
-    dataset = st.selectbox(ui.tr("chart.dataset"), names, key=K + "dataset",
-                           format_func=lambda n: catalog[n].title_in(lang))
+    dataset = dataset_picker(catalog, [n for n, ds in catalog.items()
+                                       if ds.data_columns and dimension_choices(catalog, ds)], K + "dataset")
     ds = catalog[dataset]
-
-    def label_of(name):
-        if name is None:
-            return ui.tr("chart.none")
-        col = resolve_column(catalog, ds, name)
-        return col.label_in(lang) if col else name
-
+    label_of = column_labeller(catalog, ds)
     numeric = measure_columns(ds)
-    kinds = [k for k in MEASURE_KINDS if numeric or k in {"count", "share", "rate_per_1000", "change"}]
-    kind = st.selectbox(ui.tr("chart.measure"), kinds, key=K + "measure",
-                        format_func=lambda k: ui.tr(f"chart.measure.kind.{k}"))
-    measure = Measure(kind=kind)
-    if kind in {"share", "rate_per_1000", "change"} and numeric:
-        bases = ["count", "sum"] + (["mean"] if kind == "change" else [])
-        measure.base = st.radio(ui.tr("chart.base"), bases, key=K + "base", horizontal=True,
-                                format_func=lambda b: ui.tr(f"chart.base.{b}"))
-    if kind in {"sum", "mean", "median", "min", "max"} or measure.base in {"sum", "mean"}:
-        measure.column = st.selectbox(ui.tr("chart.measure_column"), numeric, key=K + "measure_column",
-                                      format_func=label_of)
-    if kind == "change":
-        years_col = ds.columns_with_role("year")
-        years = distinct_values(cursor, catalog, dataset, years_col[0].name) if years_col else []
-        if len(years) >= 2:
-            year_columns = st.columns(2)
-            measure.from_year = year_columns[0].selectbox(ui.tr("chart.from_year"), years, index=0,
-                                                          key=K + "from_year")
-            measure.to_year = year_columns[1].selectbox(ui.tr("chart.to_year"), years, index=len(years) - 1,
-                                                        key=K + "to_year")
-        measure.relative = st.checkbox(ui.tr("chart.relative"), key=K + "relative")
+    kinds = [k for k in MEASURE_KINDS if numeric or k in {"count"} | BASED_KINDS]
+    measure = measure_picker(cursor, catalog, ds, kinds, K)
 
     choices = [None] + dimension_choices(catalog, ds)
     dim1 = st.selectbox(ui.tr("chart.dim1"), choices, index=1 if len(choices) > 1 else 0, key=K + "dim1",
@@ -166,14 +136,7 @@ with chart_column:
             title = chart_title(spec, catalog, lang)
             if spec.filters:
                 title += ui.tr("chart.paren", text=ui.tr("chart.filter.prefix") + filter_summary(spec, catalog, lang))
-            downloads = st.columns(3)
-            downloads[0].download_button(ui.tr("chart.download_xlsx"), partial(xlsx_bytes, table, title=title),
-                                         file_name="chart_data.xlsx", key=K + "xlsx",
-                                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            downloads[1].download_button(ui.tr("chart.download_csv"), partial(csv_bytes, table), file_name="chart_data.csv",
-                                         mime="text/csv", key=K + "csv")
-            downloads[2].download_button(ui.tr("chart.download_csv_sjis"), partial(csv_bytes, table, "cp932"),
-                                         file_name="chart_data_sjis.csv", mime="text/csv", key=K + "csv_sjis")
+            download_row(table, "chart_data", K, title=title)
         with tab_sql:
             sql, params = build_chart_sql(spec, catalog)
             st.code(sql, language="sql")

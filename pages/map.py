@@ -26,6 +26,7 @@ from lib.maps.spec import (
     NearestSpec,
     PointLayerSpec,
 )
+from lib.ui.analysis_controls import download_row
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -300,13 +301,10 @@ if data is not None:
     table = map_export.map_table(data, lang)
     with st.expander(ui.tr("map.export.table")):
         st.dataframe(table, hide_index=True, width="stretch")
-    x1, x2, x3, x4 = st.columns(4)
+    download_row(table, "map", "map_dl_", title=data.value_label or None)
+    x1, x4 = st.columns(2)
     x1.download_button(ui.tr("map.export.html"), map_export.map_html(render_map(data, lang)), "map.html",
                        "text/html", key="map_dl_html")
-    x2.download_button(ui.tr("map.export.csv"), map_export.table_csv(table), "map.csv", "text/csv",
-                       key="map_dl_csv")
-    x3.download_button(ui.tr("map.export.xlsx"), map_export.table_xlsx(table), "map.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="map_dl_xlsx")
     png_key = "map_png_" + json.dumps(spec.to_dict(), sort_keys=True, ensure_ascii=False)
     if x4.button(ui.tr("map.export.png_make"), key="map_png_make"):
         with st.spinner(ui.tr("map.export.png_wait")):

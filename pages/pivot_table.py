@@ -1,5 +1,4 @@
 """クロス集計: rows × columns with totals and percentages, downloads for Excel."""
-from functools import partial
 
 import duckdb
 import streamlit as st
@@ -10,13 +9,11 @@ from lib.charts.pivot import PERCENT_BY, build_pivot, percentages
 from lib.charts.spec import (
     ChartSpec,
     ChartSpecError,
-    Measure,
     dimension_choices,
     measure_columns,
-    resolve_column,
 )
 from lib.data.catalog import load_catalog
-from lib.table_export import csv_bytes, xlsx_bytes
+from lib.ui.analysis_controls import column_labeller, dataset_picker, download_row, measure_picker
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
@@ -29,17 +26,10 @@ st.caption(ui.tr("pivot.lead"))
 
 settings_column, table_column = st.columns([1, 3], gap="large")
 with settings_column:
-    names = sorted((n for n, ds in catalog.items() if dimension_choices(catalog, ds)),
-                   key=lambda n: catalog[n].is_geo)
-    dataset = st.selectbox(ui.tr("chart.dataset"), names, key=K + "dataset",
-                           format_func=lambda n: catalog[n].title_in(lang))
+    dataset = dataset_picker(catalog, [n for n, ds in catalog.items() if dimension_choices(catalog, ds)],
+                             K + "dataset")
     ds = catalog[dataset]
-
-    def label_of(name):
-        if name is None:
-            return ui.tr("chart.none")
-        col = resolve_column(catalog, ds, name)
-        return col.label_in(lang) if col else name
+    label_of = column_labeller(catalog, ds)
 
     choices = dimension_choices(catalog, ds)
     row = st.selectbox(ui.tr("pivot.rows"), choices, key=K + "rows", format_func=label_of,
@@ -52,12 +42,8 @@ with settings_column:
                           index=column_choices.index(ordered[0]) if ordered else min(1, len(column_choices) - 1))
     numeric = measure_columns(ds)
     kinds = ["count"] + (["sum", "mean", "median", "min", "max"] if numeric else []) + ["rate_per_1000"]
-    kind = st.selectbox(ui.tr("chart.measure"), kinds, key=K + "measure",
-                        format_func=lambda k: ui.tr(f"chart.measure.kind.{k}"))
-    measure = Measure(kind=kind)
-    if kind not in {"count", "rate_per_1000"}:
-        measure.column = st.selectbox(ui.tr("chart.measure_column"), numeric, key=K + "measure_column",
-                                      format_func=label_of)
+    measure = measure_picker(cursor, catalog, ds, kinds, K)
+    kind = measure.kind
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
     percent_by = st.radio(ui.tr("pivot.percent"), PERCENT_BY, key=K + "percent", horizontal=True,
                           format_func=lambda p: ui.tr(f"pivot.percent.{p}"), disabled=kind not in {"count", "sum"})
@@ -84,13 +70,6 @@ with table_column:
         export.index.name = pivot.row_label
         title = (ds.title_in(lang) + ui.tr("chart.colon") + pivot.value_label
                  + ui.tr("chart.paren", text=f"{pivot.row_label} × {pivot.column_label or '-'}"))
-        downloads = st.columns(3)
-        downloads[0].download_button(ui.tr("chart.download_xlsx"), partial(xlsx_bytes, export, title=title),
-                                     file_name="pivot.xlsx", key=K + "xlsx",
-                                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        downloads[1].download_button(ui.tr("chart.download_csv"), partial(csv_bytes, export), file_name="pivot.csv",
-                                     mime="text/csv", key=K + "csv")
-        downloads[2].download_button(ui.tr("chart.download_csv_sjis"), partial(csv_bytes, export, "cp932"),
-                                     file_name="pivot_sjis.csv", mime="text/csv", key=K + "csv_sjis")
+        download_row(export, "pivot", K, title=title)
         if not pivot.additive:
             st.caption(ui.tr("pivot.not_additive"))

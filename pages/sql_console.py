@@ -1,5 +1,4 @@
 """SQL: trainee SQL over the published tables, on the locked-down path, with schema and samples."""
-from functools import partial
 
 import streamlit as st
 
@@ -8,7 +7,7 @@ from lib.analysis.sql_samples import sample_queries, table_schema
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.charts.figure import quick_figure
 from lib.data.catalog import load_catalog
-from lib.table_export import csv_bytes, xlsx_bytes
+from lib.ui.analysis_controls import download_row
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -66,13 +65,8 @@ with editor_column:
         if result.truncated:
             st.warning(ui.tr("sql.truncated", cap=result.row_cap))
         st.dataframe(frame, hide_index=True, width="stretch")
-        downloads = st.columns(3)
-        downloads[0].download_button(ui.tr("chart.download_csv"), partial(csv_bytes, frame), file_name="query.csv",
-                                     mime="text/csv", key=K + "csv")
-        downloads[1].download_button(ui.tr("chart.download_xlsx"), partial(xlsx_bytes, frame), file_name="query.xlsx",
-                                     key=K + "xlsx",
-                                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        if downloads[2].toggle(ui.tr("sql.chart"), key=K + "chart"):
+        download_row(frame, "query", K)
+        if st.toggle(ui.tr("sql.chart"), key=K + "chart"):
             figure = quick_figure(frame, lang)
             if figure is None:
                 st.info(ui.tr("sql.no_chart"))

@@ -15,6 +15,7 @@ from lib.charts.spec import (
 )
 from lib.charts.sql import fetch_columns, run_chart
 from lib.data.catalog import load_catalog
+from lib.ui.analysis_controls import column_labeller, dataset_picker
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
@@ -32,14 +33,9 @@ with settings_column:
                     format_func=lambda k: ui.tr(f"stat.choice.{k}"))
     st.caption(ui.tr(f"stat.choice_help.{test}"))
     names = [n for n, ds in catalog.items() if measure_columns(ds) or len(dimension_choices(catalog, ds)) > 1]
-    default = names.index("area_indicators") if "area_indicators" in names else 0
-    dataset = st.selectbox(ui.tr("chart.dataset"), names, index=default, key=K + "dataset",
-                           format_func=lambda n: catalog[n].title_in(lang))
+    dataset = dataset_picker(catalog, names, K + "dataset", default="area_indicators")
     ds = catalog[dataset]
-
-    def label_of(name):
-        col = resolve_column(catalog, ds, name)
-        return col.label_in(lang) if col else name
+    label_of = column_labeller(catalog, ds)
 
     numeric = measure_columns(ds)
     # Groups of one row (a 町丁目 in a per-area table) cannot be compared: other columns come first.

@@ -1,5 +1,4 @@
 """アンケート分析: Likert items as diverging bars; free text as ranked words, by respondent group."""
-from functools import partial
 
 import streamlit as st
 
@@ -7,7 +6,7 @@ from lib import ui
 from lib.charts import survey
 from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
-from lib.table_export import csv_bytes
+from lib.ui.analysis_controls import dataset_picker, download_row
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
@@ -22,7 +21,7 @@ names = [n for n, ds in catalog.items() if survey.likert_items(ds) or survey.tex
 if not names:
     st.info(ui.tr("survey.no_dataset"))
     st.stop()
-dataset = st.selectbox(ui.tr("chart.dataset"), names, key=K + "dataset", format_func=lambda n: catalog[n].title_in(lang))
+dataset = dataset_picker(catalog, names, K + "dataset")
 ds = catalog[dataset]
 with st.expander(ui.tr("survey.group"), expanded=False):
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
@@ -54,8 +53,7 @@ with likert_tab:
             })
             with st.expander(ui.tr("chart.table")):
                 st.dataframe(table.round(1), hide_index=True, width="stretch")
-                st.download_button(ui.tr("chart.download_csv"), partial(csv_bytes, table), file_name="likert.csv",
-                                   mime="text/csv", key=K + "likert_csv")
+                download_row(table, "likert", K + "likert_")
         else:
             st.info(ui.tr("survey.pick_items"))
 
@@ -82,5 +80,4 @@ with text_tab:
             table = freq.rename(columns={"rank": ui.tr("survey.col.rank"), "word": ui.tr("survey.col.word"),
                                          "count": ui.tr("survey.word_count"),
                                          "answers": ui.tr("survey.col.answers")})
-            st.download_button(ui.tr("chart.download_csv"), partial(csv_bytes, table), file_name="words.csv",
-                               mime="text/csv", key=K + "words_csv")
+            download_row(table, "words", K + "words_")

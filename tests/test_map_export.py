@@ -15,6 +15,7 @@ from lib.maps import export as map_export
 from lib.maps.measures import preset_measures
 from lib.maps.render import render_map
 from lib.maps.spec import CatchmentSpec, MapSpec, NearestSpec, PointLayerSpec
+from lib.table_export import csv_bytes, xlsx_bytes
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +56,12 @@ def test_table_hides_the_figures_of_suppressed_units(mesh_data):
     assert any(c.startswith("最寄りまでの距離") for c in table.columns)
 
 
-def test_csv_opens_in_japanese_excel_and_xlsx_round_trips(mesh_data):
+def test_map_table_downloads_open_in_japanese_excel_and_round_trip(mesh_data):
     table = map_export.map_table(mesh_data)
-    csv = map_export.table_csv(table)
+    csv = csv_bytes(table)
     assert csv.startswith(b"\xef\xbb\xbf")
     assert "コード" in csv.decode("utf-8-sig").splitlines()[0]
-    back = pd.read_excel(io.BytesIO(map_export.table_xlsx(table)), dtype={"コード": str})
+    assert csv_bytes(table, "cp932").decode("cp932").splitlines()[0] == csv.decode("utf-8-sig").splitlines()[0]
+    back = pd.read_excel(io.BytesIO(xlsx_bytes(table)), dtype={"コード": str})
     assert list(back.columns) == list(table.columns)
     assert list(back["コード"]) == list(table["コード"])

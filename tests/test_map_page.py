@@ -31,7 +31,7 @@ def test_default_map_renders_in_japanese(store):
     assert not at.error
     assert "クリックすると" in _texts(at)  # the side panel's hint
     labels = [b.label for b in at.get("download_button")]
-    assert {"地図（HTML）", "表（CSV）", "表（Excel）"} <= set(labels)
+    assert {"地図（HTML）", "Excel でダウンロード", "CSV（UTF-8）", "CSV（Shift_JIS）"} <= set(labels)
 
 
 @pytest.mark.parametrize("unit", ["area", "mesh1km", "mesh500m", "mesh250m"])

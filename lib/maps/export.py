@@ -147,14 +147,3 @@ def map_table(data: MapData, lang: str = "ja") -> pd.DataFrame:
 def _with_unit(label: str, unit: str) -> str:
     return f"{label}（{unit}）" if unit else label
 
-
-def table_csv(table: pd.DataFrame) -> bytes:
-    """CSV that Japanese Excel opens correctly (UTF-8 with BOM)."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
-def table_xlsx(table: pd.DataFrame, sheet: str = "map") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
