@@ -25,6 +25,7 @@ from lib.maps.spec import (
     MeasureSpec,
     NearestSpec,
     PointLayerSpec,
+    parse_breaks,
 )
 from lib.ui.analysis_controls import download_row
 
@@ -110,9 +111,9 @@ with st.expander(ui.tr("map.classify.title")):
     if method == "user":
         raw = st.text_input(ui.tr("map.classify.breaks"), "10, 20, 30", key="map_breaks")
         try:
-            breaks = [float(b) for b in raw.replace("、", ",").split(",") if b.strip()]
-        except ValueError:
-            st.error(ui.tr("map.classify.breaks_invalid"))
+            breaks = parse_breaks(raw)
+        except MapSpecError as error:
+            st.error(error.text(lang))
     st.caption(ui.tr("map.classify.help"))
 
 # The map comes next on the page, but is drawn once the analysis settings below are read.
@@ -226,12 +227,10 @@ def draw(spec: MapSpec, key: str):
 
 def show_unit_panel(data, clicked):
     st.markdown(f"**{ui.tr('map.panel.title')}**")
-    unit_id = ((clicked or {}).get("properties") or {}).get("unit_id")
-    match = data.units[data.units["unit_id"].astype(str) == str(unit_id)] if unit_id else data.units.iloc[0:0]
-    if match.empty:
+    row = data.clicked_unit(clicked)
+    if row is None:
         st.caption(ui.tr("map.panel.hint"))
         return
-    row = match.iloc[0]
     st.markdown(f"### {row['unit_name']}")
     if row["suppressed"]:
         st.info(ui.tr("map.legend.suppressed", threshold=map_data.PUBLICATION_THRESHOLD))
@@ -270,18 +269,17 @@ if data is not None:
             st.dataframe(per_place[show].round(0).rename(columns={
                 "name": ui.tr("map.table.unit_name"), "population": ui.tr("map.result.population_circle"),
                 "elderly_65plus": ui.tr("map.result.elderly_circle")}), hide_index=True, width="stretch")
-    if "nearest_m" in data.units:
+    nearest = data.nearest_summary()
+    if nearest is not None:
         with nearest_box:
-            d = data.units["nearest_m"]
             n1, n2, n3 = st.columns(3)
-            n1.metric(ui.tr("map.result.nearest_median"), f"{d.median():,.0f} m")
-            n2.metric(ui.tr("map.result.nearest_max"), f"{d.max():,.0f} m")
-            far = data.units.loc[d > 1000, "elderly_65plus"].sum()
-            n3.metric(ui.tr("map.result.nearest_far"), f"{far:,.0f}")
-    if "point_count" in data.units:
+            n1.metric(ui.tr("map.result.nearest_median"), f"{nearest.median_m:,.0f} m")
+            n2.metric(ui.tr("map.result.nearest_max"), f"{nearest.max_m:,.0f} m")
+            n3.metric(ui.tr("map.result.nearest_far"), f"{nearest.elderly_far:,.0f}")
+    without = data.units_without_points()
+    if without is not None:
         with counts_box:
-            zero = int((data.units["point_count"] == 0).sum())
-            st.metric(ui.tr("map.result.units_without"), f"{zero} / {len(data.units)}")
+            st.metric(ui.tr("map.result.units_without"), f"{without} / {len(data.units)}")
     if data.flood is not None:
         with flood_box:
             f = data.flood

@@ -167,3 +167,18 @@ def test_measure_filters_work_as_chart_filters(published):
         published, catalog, MapSpec(measure=MeasureSpec("population", "population", [], "none", 1))).units["value"].sum()
     assert 0 < total("in") < everyone
     assert total("in") + total("not_in") == pytest.approx(everyone)
+
+
+def test_clicked_unit_and_the_nearest_and_count_summaries(published):
+    layer = PointLayerSpec("kayoi_places")
+    data = _build(published, MapSpec(nearest=NearestSpec(layer), point_counts=layer))
+    first = data.units.iloc[0]
+    assert data.clicked_unit({"properties": {"unit_id": first["unit_id"]}})["unit_name"] == first["unit_name"]
+    assert data.clicked_unit(None) is None and data.clicked_unit({"properties": {"unit_id": "nowhere"}}) is None
+    summary = data.nearest_summary()
+    distance = data.units["nearest_m"]
+    assert summary.median_m == distance.median() and summary.max_m == distance.max()
+    assert summary.elderly_far == data.units.loc[distance > 1000, "elderly_65plus"].sum()
+    assert data.units_without_points() == (data.units["point_count"] == 0).sum()
+    plain = _build(published, MapSpec())
+    assert plain.nearest_summary() is None and plain.units_without_points() is None

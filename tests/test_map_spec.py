@@ -17,6 +17,7 @@ from lib.maps.spec import (
     NearestSpec,
     PointLayerSpec,
     is_raw_count,
+    parse_breaks,
     validate_map_spec,
 )
 
@@ -100,3 +101,12 @@ def test_saved_measure_filters_of_the_older_dict_shape_still_load():
 def test_a_malformed_measure_filter_is_refused():
     spec = MapSpec(measure=MeasureSpec("population", "population", [Filter("age_band", "between", ["65-69"])]))
     assert [p.key for p in validate_map_spec(spec, load_catalog())] == ["map.spec.bad_filter"]
+
+
+def test_typed_class_breaks_are_parsed_or_refused_in_japanese():
+    assert parse_breaks("10, 20、30，40") == [10.0, 20.0, 30.0, 40.0]
+    assert parse_breaks("１０, 2.5") == [10.0, 2.5]
+    assert parse_breaks(" ") == []
+    with pytest.raises(MapSpecError) as caught:
+        parse_breaks("10, 二十")
+    assert "カンマ" in caught.value.text("ja") and "commas" in caught.value.text("en")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from lib.analysis import geo_analysis
 from lib.data.store import quote_identifier as q
@@ -33,6 +34,15 @@ from lib.maps.spec import MESH_LEVELS, MapSpec, PointLayerSpec, check_map_spec, 
 from lib.maps.units import area_units, city_boundary, mesh_cells, unit_people
 
 PUBLICATION_THRESHOLD = int(os.environ.get("WORKBENCH_MAP_MIN_PERSONS", "10"))
+FAR_FROM_NEAREST_M = 1000  # "far" in the nearest-distance summary (map.result.nearest_far)
+
+
+@dataclass(frozen=True)
+class NearestSummary:
+    """How far units are from the nearest chosen place."""
+    median_m: float
+    max_m: float
+    elderly_far: float  # 65+ living in units farther than FAR_FROM_NEAREST_M
 
 
 @dataclass
@@ -59,6 +69,27 @@ class MapData:
     @property
     def suppressed_count(self) -> int:
         return int(self.units["suppressed"].sum())
+
+    def clicked_unit(self, clicked: dict | None) -> pd.Series | None:
+        """The unit a click on the map chose (st_folium's last_active_drawing), or None."""
+        unit_id = ((clicked or {}).get("properties") or {}).get("unit_id")
+        if not unit_id:
+            return None
+        match = self.units[self.units["unit_id"].astype(str) == str(unit_id)]
+        return None if match.empty else match.iloc[0]
+
+    def nearest_summary(self) -> NearestSummary | None:
+        if "nearest_m" not in self.units:
+            return None
+        distance = self.units["nearest_m"]
+        return NearestSummary(float(distance.median()), float(distance.max()),
+                              float(self.units.loc[distance > FAR_FROM_NEAREST_M, "elderly_65plus"].sum()))
+
+    def units_without_points(self) -> int | None:
+        """Units where the counted places number 0 (None when no places were counted)."""
+        if "point_count" not in self.units:
+            return None
+        return int((self.units["point_count"] == 0).sum())
 
 
 def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSpec,

@@ -261,6 +261,14 @@ def validate_map_spec(spec: MapSpec, catalog: dict) -> list[Problem]:
     return problems
 
 
+def parse_breaks(text: str) -> list[float]:
+    """Class breaks as typed ("10, 20、30"; full-width digits too); MapSpecError if a part is not a number."""
+    try:
+        return [float(part) for part in text.replace("、", ",").replace("，", ",").split(",") if part.strip()]
+    except ValueError as exc:
+        raise MapSpecError([Problem("map.classify.breaks_invalid")]) from exc
+
+
 def check_map_spec(spec: MapSpec, catalog: dict) -> MapSpec:
     """The spec itself if valid, else MapSpecError with every problem (the one validation of a map)."""
     problems = validate_map_spec(spec, catalog)
