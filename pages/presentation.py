@@ -6,9 +6,9 @@ from lib import ui
 from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
+from lib.deck.access import deck_access
 from lib.deck.evidence import source_text, spec_sources
 from lib.ui import session_widgets as widgets
-from lib.workspace import course
 from lib.workspace.items import Conflict
 
 ws = ui.workspace()
@@ -16,22 +16,16 @@ lang = ui.lang()
 catalog = load_catalog()
 member = ui.current_member()
 
-# Whose deck: a member edits their group's; the instructor picks any group; a guest sees the finished example.
-if member is not None:
-    group = ws.group(member["group_id"])
-    editable = True
+access = deck_access(ws, member["group_id"] if member else None, ui.is_instructor())
+if not access.groups:
+    ui.require_group()
+by_id = {g.group_id: g for g in access.groups}
+if access.choose:
+    group = by_id[st.sidebar.selectbox(ui.tr("pres.instructor_group"), list(by_id), key="pres_group",
+                                       format_func=lambda gid: by_id[gid].name)]
 else:
-    current = course.current_course(ws)
-    groups = [g for c in course.courses(ws) for g in ws.groups(c.course_id)]
-    if ui.is_instructor():
-        choices = [g.group_id for g in groups]
-        chosen = st.sidebar.selectbox(ui.tr("pres.instructor_group"), choices, key="pres_group",
-                                      format_func=lambda gid: next(g.name for g in groups if g.group_id == gid))
-        group, editable = ws.group(chosen), True
-    else:
-        group, editable = next((g for g in groups if course.is_example(g)), None), False
-        if group is None:
-            ui.require_group()
+    group = access.groups[0]
+editable = access.editable
 group_id = group.group_id
 STATE = f"pres:{group_id}"
 MODE = "pres_mode"
@@ -81,7 +75,8 @@ def rebuild() -> None:
     change({**deck_model.prefill_deck(content, catalog, lang, group.name)})
 
 
-evidence = {item.item_id: item for item in ws.evidence(group_id)}
+saved_evidence = ws.evidence(group_id)
+evidence = {item.item_id: item for item in saved_evidence}
 
 
 def evidence_label(item_id: str) -> str:
@@ -221,18 +216,9 @@ with edit_tab:
     add[0].selectbox(ui.tr("pres.add_section"), deck_model.SECTIONS, index=3,
                      format_func=lambda s: deck_model.section_label(s, lang), key=f"{STATE}:new")
 
-    def add_slide() -> None:
-        """A new slide; a new 分析結果 slide starts with the first saved chart or map not shown yet."""
-        section = st.session_state[f"{STATE}:new"]
-        used = {s["evidence"] for s in draft["deck"]["slides"]}
-        unused = next((item for item_id, item in evidence.items() if item_id not in used), None)
-        if section == "results" and unused is not None:
-            change(deck_model.add_slide(draft["deck"], section, lang, evidence=unused.item_id,
-                                          title=unused.payload.get("title", "")))
-        else:
-            change(deck_model.add_slide(draft["deck"], section, lang))
-
-    add[1].button(ui.tr("pres.add"), icon=":material/add:", disabled=not editable, key=f"{STATE}:add", on_click=add_slide)
+    add[1].button(ui.tr("pres.add"), icon=":material/add:", disabled=not editable, key=f"{STATE}:add",
+                  on_click=lambda: change(deck_model.add_new_slide(draft["deck"], st.session_state[f"{STATE}:new"],
+                                                                   saved_evidence, lang)))
 
 with preview_tab:
     if slides:

@@ -6,6 +6,7 @@ import pytest
 from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
+from lib.deck.access import deck_access
 from lib.workspace import curriculum
 from lib.workspace.items import Conflict
 from tests.deck_fixtures import demo_workspace, example
@@ -75,3 +76,27 @@ def test_unknown_group_is_a_japanese_sentence(ws):
     with pytest.raises(deck_model.DeckError, match="見つかりません"):
         deck_export.find_group(ws, "存在しない班")
     assert deck_export.find_group(ws, "example").group_id == example(ws).group_id
+
+
+def test_who_may_open_and_edit_which_deck(ws):
+    own = _new_group(ws, "自分のグループ")
+    member = deck_access(ws, own.group_id, instructor=False)
+    assert member.groups == [own] and member.editable and not member.choose
+    teacher = deck_access(ws, None, instructor=True)
+    assert own in teacher.groups and example(ws) in teacher.groups and teacher.editable and teacher.choose
+    guest = deck_access(ws, None, instructor=False)
+    assert guest.groups == [example(ws)] and not guest.editable
+
+
+def test_a_new_results_slide_starts_with_the_first_evidence_not_shown_yet(ws):
+    group = _new_group(ws, "根拠のグループ")
+    older = ws.create_item(group.group_id, "map", {"title": "地図A", "spec": {}}, "a")
+    newer = ws.create_item(group.group_id, "chart", {"title": "グラフB", "spec": {}}, "a")
+    deck = {"title": "x", "slides": []}
+    first = deck_model.add_new_slide(deck, "results", ws.evidence(group.group_id))
+    assert [(s["evidence"], s["title"]) for s in first["slides"]] == [(older.item_id, "地図A")]
+    second = deck_model.add_new_slide(first, "results", ws.evidence(group.group_id))
+    assert second["slides"][-1]["evidence"] == newer.item_id
+    third = deck_model.add_new_slide(second, "results", ws.evidence(group.group_id))
+    assert third["slides"][-1]["evidence"] == "" and third["slides"][-1]["title"] == "分析結果"
+    assert deck_model.add_new_slide(deck, "background", ws.evidence(group.group_id))["slides"][0]["evidence"] == ""

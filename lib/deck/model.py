@@ -157,6 +157,17 @@ def add_slide(deck: dict, section: str, lang: str = "ja", evidence: str = "", ti
     return {**deck, "slides": slides}
 
 
+def add_new_slide(deck: dict, section: str, evidence: list[Item], lang: str = "ja") -> dict:
+    """A slide the user adds: a 分析結果 slide starts with the first saved chart or map (oldest
+    first) that no slide shows yet, titled as it was saved."""
+    if section == "results":
+        used = {s["evidence"] for s in deck["slides"]}
+        unused = next((item for item in evidence if item.item_id not in used), None)
+        if unused is not None:
+            return add_slide(deck, section, lang, evidence=unused.item_id, title=unused.payload.get("title", ""))
+    return add_slide(deck, section, lang)
+
+
 def update_slide(deck: dict, index: int, **changes) -> dict:
     slides = list(deck["slides"])
     slides[index] = {**slides[index], **changes}
