@@ -10,23 +10,21 @@ import pandas as pd
 import streamlit as st
 
 from lib import ui
-from lib.data import anonymize, column_types, jp_cleaning, publishing, staging
+from lib.data import anonymize, column_types, generalization_presets, jp_cleaning, publishing, staging
 from lib.data.catalog import load_catalog
+from lib.data.dictionary_edits import dictionary_changes
 from lib.data.import_result import DataImportError, ImportResult
 from lib.data.importing import read_file
 from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
 from lib.settings import REPO_ROOT
+from lib.workspace import course
 
 ui.require_instructor()
 lang = ui.lang()
 state = st.session_state
 SAMPLE = REPO_ROOT / "datasets" / "raw_sample" / "kaigo_ninteisha_raw.csv"
 ENCODING_CHOICES = ["auto"] + ENCODINGS
-GENERALIZATIONS = {"none": None, "age5": {"kind": "age_band", "width": 5}, "age10": {"kind": "age_band", "width": 10},
-                   "birth5": {"kind": "birth_date_band", "width": 5, "target": "age_band"},
-                   "birth10": {"kind": "birth_date_band", "width": 10, "target": "age_band"},
-                   "area": {"kind": "area_code", "target": "area_code", "city_name": "みどり野市"},
-                   "rare": {"kind": "merge_rare", "min_count": 5}}
+city_name = course.current_municipality(ui.workspace())
 
 st.title(ui.tr("prep.title"))
 st.caption(ui.tr("prep.lead"))
@@ -155,7 +153,7 @@ def step_clean(frame: pd.DataFrame) -> None:
     options, target = {}, None
     if helper == "area":
         areas = area_table()
-        options = {"areas": areas, "city_name": "みどり野市"}
+        options = {"areas": areas, "city_name": city_name}
         target = st.text_input(ui.tr("prep.target"), value="area_code", key="prep_clean_target")
     preview = jp_cleaning.preview_cleaning(frame, column, helper, lang=lang, **options)
     st.caption(ui.tr("prep.clean_counts", changed=preview.changed, missing=preview.became_missing, total=preview.total))
@@ -202,13 +200,13 @@ def step_settings(frame: pd.DataFrame, classification: dict[str, str]) -> anonym
                           format_func=lambda m: ui.tr(f"prep.method.{m}"))
     max_suppression = right.slider(ui.tr("prep.max_suppression"), 0.0, 0.2, 0.05, 0.01, key="prep_max_supp")
     generalize = {}
-    for column in [c for c, role in classification.items() if role == "quasi" or c in {"生年月日", "住所"}]:
-        default = "birth5" if "生年月日" in column else ("area" if "住所" in column else "none")
-        choice = st.selectbox(ui.tr("prep.generalize", column=column), list(GENERALIZATIONS),
-                              index=list(GENERALIZATIONS).index(default), key=f"prep_gen_{column}",
-                              format_func=lambda g: ui.tr(f"anon.gen.{g}"))
-        if GENERALIZATIONS[choice]:
-            generalize[column] = dict(GENERALIZATIONS[choice])
+    for column in generalization_presets.columns_to_generalize(classification):
+        choice = st.selectbox(ui.tr("prep.generalize", column=column), generalization_presets.PRESETS,
+                              index=generalization_presets.PRESETS.index(generalization_presets.default_preset(column)),
+                              key=f"prep_gen_{column}", format_func=lambda g: ui.tr(f"anon.gen.{g}"))
+        spec = generalization_presets.preset_spec(choice, city_name)
+        if spec:
+            generalize[column] = spec
     sensitive_columns = [c for c, role in classification.items() if role == "sensitive"]
     left, right = st.columns(2)
     sensitive = left.selectbox(ui.tr("prep.sensitive"), ["—"] + sensitive_columns, key="prep_sensitive")
@@ -288,17 +286,6 @@ def step_publish(result: pd.DataFrame, report: anonymize.Report, plan: anonymize
             st.success(ui.tr("prep.published", name=name))
 
 
-def all_saved_specs() -> list[dict]:
-    """Every group's saved charts and maps (and this session's), for the dependants list."""
-    saved = [dict(item, group="—") for item in st.session_state.get("saved_evidence", [])]
-    ws = ui.workspace()
-    for course in ws.courses():
-        for group in ws.groups(course.course_id):
-            saved += [{"kind": i.kind, "title": i.payload.get("title", ""), "spec": i.payload.get("spec") or {},
-                       "group": group.name} for i in ws.evidence(group.group_id)]
-    return saved
-
-
 def manage() -> None:
     names = publishing.published_names()
     if not names:
@@ -316,24 +303,15 @@ def manage() -> None:
                 hide_index=True, disabled=["column"], key="manage_labels")
             who = st.text_input(ui.tr("prep.published_by"), value=ui.tr("prep.instructor"))
             if st.form_submit_button(ui.tr("manage.save")):
-                changes = {"title": {"ja": title, "en": ds.title_in("en")},
-                           "description": {"ja": description, "en": ds.description_in("en")},
-                           "columns": {}}
-                for row in labels.to_dict("records"):
-                    column = ds.column(row["column"])
-                    edit = {}
-                    if row["label"] != column.label_in("ja"):
-                        edit["label"] = {"ja": row["label"], "en": column.label_in("en")}
-                    if (row["unit"] or "") != column.unit_in("ja"):
-                        edit["unit"] = {"ja": row["unit"], "en": column.unit_in("en") or row["unit"]} if row["unit"] else None
-                    if edit:
-                        changes["columns"][column.name] = edit
+                changes = dictionary_changes(ds, title, description, labels.to_dict("records"))
                 try:
                     publishing.edit_dictionary(name, changes, who)
                     st.success(ui.tr("manage.saved"))
                 except publishing.PublishError as error:
                     st.error(error.text(lang))
-        users = publishing.dependants(name, all_saved_specs())
+        # This browser session's unsaved-to-a-group evidence counts too.
+        session_saved = [dict(item, group="—") for item in st.session_state.get("saved_evidence", [])]
+        users = publishing.dependants(name, session_saved + course.saved_evidence_of_every_group(ui.workspace()))
         st.subheader(ui.tr("manage.dependants", n=len(users)))
         if users:
             st.dataframe(pd.DataFrame([{"kind": u.get("kind"), "title": u.get("title"), "group": u.get("group", "")}

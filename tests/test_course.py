@@ -73,3 +73,16 @@ def test_move_to_next_session_and_current_course(ws):
     with pytest.raises(course.CourseError, match="2〜6"):
         for n in range(5):
             course.add_group(ws, real.course_id, f"追加{n}")
+
+
+def test_the_municipality_and_every_groups_evidence_come_from_the_courses(ws):
+    assert course.current_municipality(ws) == ""
+    course.create_course(ws, "デモ", "みどり野市", DATES, ["A班", "B班"], "system", is_demo=True)
+    real, (first, second) = course.create_course(ws, "本番", "さくら市", DATES, ["A班", "B班"], "講師")
+    assert course.current_municipality(ws) == "さくら市"
+    chart = ws.create_item(second.group_id, "chart", {"title": "グラフ", "spec": {"dataset": "x"}}, "a")
+    ws.create_item(first.group_id, "map", {"title": "地図"}, "b")
+    ws.create_item(first.group_id, "note", {"text": "メモ"}, "b")
+    ws.delete_item(chart.item_id, chart.version, "a")
+    assert course.saved_evidence_of_every_group(ws) == [
+        {"kind": "map", "title": "地図", "spec": {}, "group": "A班"}]

@@ -14,6 +14,7 @@ from lib import settings
 from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.catalog import load_catalog
+from lib.data.dictionary_edits import dictionary_changes
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +177,15 @@ def test_dependants_of_a_dataset():
     found = publishing.dependants("pub_care", saved)
     assert [s.get("title") for s in found] == ["年齢別", "地図", None]
     assert publishing.dependants("survey", saved) == [{"dataset": "survey"}]
+
+
+def test_dictionary_changes_send_only_what_was_edited():
+    ds = load_catalog()["care_certification"]
+    first, second = ds.columns[0], ds.columns[1]
+    rows = [{"column": c.name, "label": c.label_in("ja"), "unit": c.unit_in("ja")} for c in ds.columns]
+    rows[0]["label"] = "新しい名前"
+    rows[1]["unit"] = "件"
+    changes = dictionary_changes(ds, "題", "説明", rows)
+    assert changes["title"] == {"ja": "題", "en": ds.title_in("en")}
+    assert changes["columns"] == {first.name: {"label": {"ja": "新しい名前", "en": first.label_in("en")}},
+                                  second.name: {"unit": {"ja": "件", "en": second.unit_in("en") or "件"}}}

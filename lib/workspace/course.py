@@ -135,5 +135,18 @@ def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, departm
     return ws.add_member(group_id, name, department)
 
 
+def current_municipality(ws: Workspace) -> str:
+    """The municipality of the course trainees join ("" before any course exists)."""
+    current = current_course(ws)
+    return current.municipality if current else ""
+
+
+def saved_evidence_of_every_group(ws: Workspace) -> list[dict]:
+    """Every group's saved charts and maps as {kind, title, spec, group}, oldest first per group."""
+    return [{"kind": item.kind, "title": item.payload.get("title", ""), "spec": item.payload.get("spec") or {},
+             "group": group.name}
+            for found in ws.courses() for group in ws.groups(found.course_id) for item in ws.evidence(group.group_id)]
+
+
 def is_example(group: Group) -> bool:
     return bool(group.payload.get("example"))

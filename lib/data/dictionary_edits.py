@@ -1,0 +1,27 @@
+"""What an instructor changed in a published dataset's dictionary, as the changes
+lib.data.publishing.edit_dictionary applies.
+
+The form edits the Japanese texts; the English ones are kept (a unit without an English
+text takes the Japanese one). Only what differs is sent, so the publication log shows
+exactly what was edited.
+"""
+from __future__ import annotations
+
+from lib.data.catalog import Dataset
+
+
+def dictionary_changes(ds: Dataset, title: str, description: str, column_rows: list[dict]) -> dict:
+    """`column_rows`: {column, label, unit} per column as edited (Japanese)."""
+    changes: dict = {"title": {"ja": title, "en": ds.title_in("en")},
+                     "description": {"ja": description, "en": ds.description_in("en")},
+                     "columns": {}}
+    for row in column_rows:
+        column = ds.column(row["column"])
+        edit = {}
+        if row["label"] != column.label_in("ja"):
+            edit["label"] = {"ja": row["label"], "en": column.label_in("en")}
+        if (row["unit"] or "") != column.unit_in("ja"):
+            edit["unit"] = {"ja": row["unit"], "en": column.unit_in("en") or row["unit"]} if row["unit"] else None
+        if edit:
+            changes["columns"][column.name] = edit
+    return changes
