@@ -12,9 +12,9 @@ PAGES = ["pages/chart_builder.py", "pages/pivot_table.py", "pages/statistics.py"
          "pages/survey_analysis.py", "pages/sql_console.py"]
 
 
-def _open(page: str) -> AppTest:
+def _open(page_file: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page(page).run()
+    at.switch_page(page_file).run()
     assert not at.exception, at.exception
     return at
 
@@ -23,9 +23,9 @@ def _japanese(text: str) -> bool:
     return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_in_japanese(store, page):
-    at = _open(page)
+@pytest.mark.parametrize("page_file", PAGES)
+def test_page_renders_in_japanese(store, page_file):
+    at = _open(page_file)
     assert not at.error, [e.value for e in at.error]
     assert _japanese(at.title[0].value)
 
@@ -146,12 +146,12 @@ def test_sql_page_runs_a_sample_and_charts_it(store):
     assert at.get("plotly_chart"), "the one-click chart is drawn"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_in_english_with_every_text_defined(store, page):
+@pytest.mark.parametrize("page_file", PAGES)
+def test_page_renders_in_english_with_every_text_defined(store, page_file):
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["lang"] = "en"
     at.run()
-    at.switch_page(page).run()
+    at.switch_page(page_file).run()
     assert not at.exception, at.exception
     texts = [at.title[0].value] + [c.value for c in at.caption] + [m.value for m in at.markdown]
     texts += [w.label for w in at.selectbox] + [w.label for w in at.multiselect] + [b.label for b in at.button]

@@ -13,10 +13,10 @@ PAGES = ["pages/home.py", "pages/catalog.py"]
 ALL_PAGES = re.findall(r'st\.Page\("([^"]+)"', (Path(__file__).resolve().parent.parent / "app.py").read_text())
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_in_japanese_without_errors(store, page):
+@pytest.mark.parametrize("page_file", PAGES)
+def test_page_renders_in_japanese_without_errors(store, page_file):
     at = app_test().run()
-    at.switch_page(page).run()
+    at.switch_page(page_file).run()
     assert not at.exception, at.exception
     assert not at.error
     text = " ".join(m.value for m in at.markdown) + " ".join(t.value for t in at.title)
@@ -49,14 +49,14 @@ def test_catalog_shows_every_dataset(store, name):
     assert at.metric[0].value.replace(",", "").isdigit()
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("page_file", ALL_PAGES)
 @pytest.mark.parametrize("as_instructor", [False, True])
-def test_every_page_in_the_navigation_runs(store, page, as_instructor):
+def test_every_page_in_the_navigation_runs(store, page_file, as_instructor):
     """A trainee who has not joined, and the signed-in instructor, can open every page."""
     at = app_test(timeout=120).run()
     if as_instructor:
         at.session_state["instructor"] = True
-    at.switch_page(page).run()
+    at.switch_page(page_file).run()
     assert not at.exception, at.exception
     shown = " ".join(e.value for e in at.title) + " ".join(e.value for e in at.markdown)
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in shown)

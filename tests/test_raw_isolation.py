@@ -90,15 +90,15 @@ def _page_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("page", TRAINEE_PAGES)
-def test_trainee_pages_show_nothing_from_staging(staged, page):
+@pytest.mark.parametrize("page_file", TRAINEE_PAGES)
+def test_trainee_pages_show_nothing_from_staging(staged, page_file):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page(page).run()
+    at.switch_page(page_file).run()
     assert not at.exception, at.exception
     text = _page_text(at)
     assert len(text) > 100  # the page did render something
     for secret in (MARKER_NAME, MARKER_TABLE, MARKER_COLUMN):
-        assert secret not in text, (page, secret)
+        assert secret not in text, (page_file, secret)
 
 
 def test_the_page_probe_sees_published_content(staged):

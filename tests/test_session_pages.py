@@ -39,10 +39,10 @@ def _joined(ws, group_name="A班", name="試験 太郎") -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_a_group(store, ws, page):
+@pytest.mark.parametrize("page_file", PAGES)
+def test_every_page_renders_without_a_group(store, ws, page_file):
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page(page).run()
+    at.switch_page(page_file).run()
     assert not at.exception, at.exception
     assert not at.error
 
