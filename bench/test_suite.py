@@ -1,0 +1,40 @@
+"""Does pytest-xdist make the quick (non-browser) test run faster on this machine?
+
+Runs the same test files serially and with `-n 2` (two worker processes), each in a fresh
+interpreter, and prints both medians with the load average seen before each pair of runs
+(other work on the machine changes the answer). The files are a fixed, representative
+slice of the suite: library tests on the demo database and AppTest page runs.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.harness import Figure, benchmark
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = ["tests/test_chart_spec_sql.py", "tests/test_map_data.py", "tests/test_pivot.py",
+         "tests/test_analysis_pages.py", "tests/test_workspace.py"]
+
+
+def _seconds(extra: list[str]) -> float:
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser", *extra, *FILES]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+@benchmark("test_suite_xdist")
+def run(runs: int) -> list[Figure]:
+    serial, parallel, loads = [], [], []
+    for _ in range(runs):
+        loads.append(os.getloadavg()[0])
+        serial.append(_seconds([]))
+        parallel.append(_seconds(["-n", "2"]))
+    note = f"load average (1 min) before each pair: {', '.join(f'{x:.1f}' for x in loads)}; cores: {os.cpu_count()}"
+    return [Figure("test_suite_xdist", f"{len(FILES)} test files", "s", statistics.median(parallel), runs,
+                   baseline_median=statistics.median(serial), note=note)]
