@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import ui
-from lib.data import anonymize, column_types, generalization_presets, jp_cleaning, publishing, staging
+from lib.data import anonymize, column_types, generalization_presets, jp_cleaning, publishing, small_cells, staging
 from lib.data.catalog import load_catalog
 from lib.data.dictionary_edits import dictionary_changes
 from lib.data.import_result import DataImportError, ImportResult
@@ -257,7 +257,7 @@ def aggregate_table(result: pd.DataFrame) -> None:
         rows = left.selectbox(ui.tr("prep.aggregate_rows"), columns, key="prep_agg_rows")
         cols = middle.selectbox(ui.tr("prep.aggregate_columns"), [c for c in columns if c != rows], key="prep_agg_cols")
         threshold = right.number_input(ui.tr("prep.aggregate_threshold"), 2, 20, 3, key="prep_agg_threshold")
-        table = anonymize.suppress_small_cells(anonymize.cross_table(result, rows, cols), int(threshold),
+        table = small_cells.suppress_small_cells(small_cells.cross_table(result, rows, cols), int(threshold),
                                                total_label=ui.tr("prep.total"))
         st.caption(ui.tr("prep.aggregate_counts", primary=int(table.primary.to_numpy().sum()),
                          secondary=int(table.secondary.to_numpy().sum())))

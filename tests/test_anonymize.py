@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lib.data import anonymize as an
+from lib.data import small_cells
 
 try:  # a test-only package, installed with --no-deps (README); CI must have it
     import pycanon.anonymity as pycanon
@@ -134,7 +135,7 @@ def test_anonymize_a_million_records_with_four_quasi_identifiers_fast():
 def test_small_cell_suppression_cannot_be_recovered_from_totals():
     counts = pd.DataFrame([[10, 2, 0, 5], [1, 8, 7, 6], [4, 4, 1, 9], [12, 15, 11, 14]],
                           index=["北", "中", "南", "東"], columns=["要支援1", "要介護1", "要介護3", "要介護5"])
-    result = an.suppress_small_cells(counts, threshold=3)
+    result = small_cells.suppress_small_cells(counts, threshold=3)
     inner = result.table.drop(index="合計", columns="合計")
     hidden = inner.isna()
     assert hidden.loc["北", "要介護1"] and hidden.loc["中", "要支援1"] and hidden.loc["南", "要介護3"]

@@ -5,6 +5,9 @@ without its per-property validation (which costs more than the whole query
 on a million rows); the tests validate every chart type once. Colours are the
 Okabe-Ito palette, which stays distinguishable for colour-blind readers;
 labels, units and category order come from the data dictionary (lib.charts.labels).
+
+One module of ~450 lines on purpose: one small drawer per chart type (ten) sharing the
+private grid, axis, series and palette helpers; split, those helpers would become API.
 """
 from __future__ import annotations
 
