@@ -37,16 +37,18 @@ st.write(ui.tr("map.page.lead"))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def _map_data(spec_json: str, lang: str, data_dir: str):
-    """The map's data for one spec, shared by sessions (read-only once built)."""
+def _map_figures(spec_json: str, data_dir: str):
+    """The map's figures for one spec, shared by sessions in every language (read-only once built)."""
     spec = MapSpec.from_dict(json.loads(spec_json))
-    return map_data.build_map_data(ui.store().published(), load_catalog(), spec, lang)
+    return map_data.compute_map_data(ui.store().published(), load_catalog(), spec)
 
 
 def build(spec: MapSpec):
-    """Data (cached) and fresh folium maps: a folium map rendered twice by st_folium draws 0 px high."""
-    data = _map_data(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True), lang,
-                     str(settings.data_dir().resolve()))
+    """Data (figures cached, words added) and fresh folium maps: a folium map rendered twice by
+    st_folium draws 0 px high."""
+    figures = _map_figures(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True),
+                           str(settings.data_dir().resolve()))
+    data = map_data.describe_map_data(figures, catalog, lang)
     second = render_compare_map(data, lang) if spec.compare and spec.compare.mode == "side_by_side" else None
     return data, render_map(data, lang), second
 

@@ -182,3 +182,20 @@ def test_clicked_unit_and_the_nearest_and_count_summaries(published):
     assert data.units_without_points() == (data.units["point_count"] == 0).sum()
     plain = _build(published, MapSpec())
     assert plain.nearest_summary() is None and plain.units_without_points() is None
+
+
+def test_figures_are_computed_once_and_the_words_put_in_per_language(published):
+    catalog = load_catalog()
+    layer = PointLayerSpec("kayoi_places")
+    spec = MapSpec(base_unit="mesh500m", measure=preset_measures(published, catalog)["map.preset.ageing_rate"],
+                   nearest=NearestSpec(layer), points=[layer])
+    figures = map_data.compute_map_data(published, catalog, spec)
+    assert figures.value_label == "" and figures.notes == [] and figures.classification is None
+    japanese = map_data.describe_map_data(figures, catalog, "ja")
+    english = map_data.describe_map_data(figures, catalog, "en")
+    assert japanese.units is figures.units is english.units  # one set of figures
+    assert japanese.value_label == "高齢化率（65歳以上の割合）" and english.value_label.startswith("Ageing rate")
+    assert "通いの場" in japanese.points[0][2] and english.points[0][2] != japanese.points[0][2]
+    assert japanese.notes and english.notes and japanese.notes != english.notes
+    assert japanese.classification.labels != english.classification.labels
+    assert list(japanese.classification.bins) == list(english.classification.bins)

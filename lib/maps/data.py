@@ -15,7 +15,7 @@ points.py (point layers), queries.py (shared SQL helpers, MapDataError).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import geopandas as gpd
@@ -65,6 +65,9 @@ class MapData:
     point_count_label: str = ""
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What the notes and warnings say, as message keys and values (the words come later).
+    note_keys: list[tuple[str, dict]] = field(default_factory=list)
+    warning_keys: list[tuple[str, dict]] = field(default_factory=list)
 
     @property
     def suppressed_count(self) -> int:
@@ -94,7 +97,12 @@ class MapData:
 
 def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSpec,
                    lang: str = "ja") -> MapData:
-    """Everything the map and its table show, computed from the published database.
+    """Everything the map and its table show, with its words in `lang`."""
+    return describe_map_data(compute_map_data(cursor, catalog, spec), catalog, lang)
+
+
+def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSpec) -> MapData:
+    """The map's figures from the published database, in no language (describe_map_data adds the words).
 
     Raises MapSpecError (every problem of the spec) or MapDataError (what the data cannot answer).
     """
@@ -115,33 +123,28 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
     units["suppressed"] = units["population"].fillna(0) < PUBLICATION_THRESHOLD
     data = MapData(spec=spec, units=units, boundary=boundary)
     if note:
-        data.notes.append(t(note, lang))
+        data.note_keys.append((note, {}))
     if data.suppressed_count:
-        data.notes.append(t("map.note.suppressed", lang, n=data.suppressed_count, threshold=PUBLICATION_THRESHOLD))
+        data.note_keys.append(("map.note.suppressed", {"n": data.suppressed_count, "threshold": PUBLICATION_THRESHOLD}))
 
-    cls = spec.classification
     if spec.measure is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.measure, units, spec, areas)
         units["value"] = measure_values(numerator, units, spec.measure, denominators).to_numpy()
         if denominators is not None and note != "map.note.mesh_apportioned":
-            data.notes.append(t("map.note.measure_apportioned", lang))
-        data.value_label = measure_label(spec.measure, catalog, lang)
-        data.value_unit = measure_unit(spec.measure, catalog, lang)
+            data.note_keys.append(("map.note.measure_apportioned", {}))
         if is_raw_count(spec.measure, catalog):
-            data.warnings.append(t("map.warning.raw_count", lang))
+            data.warning_keys.append(("map.warning.raw_count", {}))
         if spec.measure.normalize in ("population", "elderly"):
-            data.notes.append(t("map.note.rate_denominator", lang))
+            data.note_keys.append(("map.note.rate_denominator", {}))
     if spec.compare is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.compare.measure, units, spec, areas)
         units["compare_value"] = measure_values(numerator, units, spec.compare.measure, denominators).to_numpy()
-        data.compare_label = measure_label(spec.compare.measure, catalog, lang)
-        data.compare_unit = measure_unit(spec.compare.measure, catalog, lang)
     for col in ("value", "compare_value", "ageing_rate"):
         if col in units.columns:
             units.loc[units["suppressed"], col] = np.nan
 
     for layer in spec.points:
-        data.points.append((layer, load_points(cursor, catalog, layer), point_layer_label(layer, catalog, lang)))
+        data.points.append((layer, load_points(cursor, catalog, layer), ""))
     if spec.point_counts is not None:
         layer = spec.point_counts
         if spec.is_mesh:  # mesh cells exist only here, so the join runs in geopandas
@@ -150,17 +153,14 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
         else:  # spatial SQL in DuckDB, where the points live
             counts = point_counts_sql(cursor, catalog, layer.dataset, layer.category_column, layer.categories)
             units["point_count"] = counts.reindex(units["unit_id"], fill_value=0).to_numpy()
-        data.point_count_label = point_layer_label(layer, catalog, lang)
     if spec.nearest is not None:
         points = load_points(cursor, catalog, spec.nearest.points)
         units["nearest_m"] = geo_analysis.nearest_distance(units, points).to_numpy()
-        data.nearest_label = point_layer_label(spec.nearest.points, catalog, lang)
     if spec.catchment is not None:
         points = load_points(cursor, catalog, spec.catchment.points)
         if not points.empty:
             data.catchment = geo_analysis.catchment(units, points, spec.catchment.radius_m)
             units["catchment_share"] = data.catchment.per_unit["covered_share"].to_numpy()
-        data.catchment_label = point_layer_label(spec.catchment.points, catalog, lang)
     if spec.flood_overlay:
         data.flood_zones = read_geo(cursor, f"SELECT * FROM {q(FLOOD)}")
         facilities = load_points(cursor, catalog, PointLayerSpec("facilities")) if "facilities" in catalog else None
@@ -169,17 +169,45 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
 
     if spec.measure is None and "nearest_m" in units.columns:
         units["value"] = units["nearest_m"].where(~units["suppressed"])
-        data.value_label = t("map.value.nearest", lang, label=data.nearest_label)
-        data.value_unit = "m"
     elif spec.measure is None and "point_count" in units.columns:
         units["value"] = units["point_count"].astype(float)
-        data.value_label = t("map.value.point_count", lang, label=data.point_count_label)
-        data.value_unit = t("map.unit.places", lang)
-    if "value" in units.columns:
-        data.classification = classify_values(units["value"].to_numpy(dtype=float), cls.method, cls.k,
-                                              cls.breaks, cls.palette, data.value_unit, lang)
-    if "compare_value" in units.columns:
-        data.compare_classification = classify_values(units["compare_value"].to_numpy(dtype=float), cls.method,
-                                                      cls.k, [], cls.palette, data.compare_unit, lang)
     data.units = units
     return data
+
+
+def describe_map_data(data: MapData, catalog: dict, lang: str = "ja") -> MapData:
+    """The map's words in `lang` (labels, units, legend classes, notes) on a copy sharing the figures:
+    as a chart's words are put in when it is drawn, one computed map serves every language."""
+    spec, units = data.spec, data.units
+
+    def place(layer: PointLayerSpec | None) -> str:
+        return point_layer_label(layer, catalog, lang) if layer is not None else ""
+
+    nearest_label, point_count_label = place(spec.nearest.points if spec.nearest else None), place(spec.point_counts)
+    if spec.measure is not None:
+        value_label, value_unit = measure_label(spec.measure, catalog, lang), measure_unit(spec.measure, catalog, lang)
+    elif "nearest_m" in units.columns:
+        value_label, value_unit = t("map.value.nearest", lang, label=nearest_label), "m"
+    elif "point_count" in units.columns:
+        value_label, value_unit = t("map.value.point_count", lang, label=point_count_label), t("map.unit.places", lang)
+    else:
+        value_label, value_unit = "", ""
+    compare = spec.compare.measure if spec.compare is not None else None
+    compare_label = measure_label(compare, catalog, lang) if compare is not None else ""
+    compare_unit = measure_unit(compare, catalog, lang) if compare is not None else ""
+    cls = spec.classification
+
+    def classes(column: str, breaks: list, unit: str) -> Classification | None:
+        if column not in units.columns:
+            return None
+        return classify_values(units[column].to_numpy(dtype=float), cls.method, cls.k, breaks, cls.palette, unit, lang)
+
+    return replace(
+        data, value_label=value_label, value_unit=value_unit, compare_label=compare_label, compare_unit=compare_unit,
+        classification=classes("value", cls.breaks, value_unit),
+        compare_classification=classes("compare_value", [], compare_unit),
+        points=[(layer, frame, place(layer)) for layer, frame, _ in data.points],
+        nearest_label=nearest_label, point_count_label=point_count_label,
+        catchment_label=place(spec.catchment.points if spec.catchment else None),
+        notes=[t(key, lang, **values) for key, values in data.note_keys],
+        warnings=[t(key, lang, **values) for key, values in data.warning_keys])
