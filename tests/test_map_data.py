@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.charts.spec import Filter
+from lib.charts.labels import measure_unit
+from lib.charts.spec import ChartSpec, Filter, Measure
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures
@@ -199,3 +200,10 @@ def test_figures_are_computed_once_and_the_words_put_in_per_language(published):
     assert japanese.notes and english.notes and japanese.notes != english.notes
     assert japanese.classification.labels != english.classification.labels
     assert list(japanese.classification.bins) == list(english.classification.bins)
+
+
+def test_a_raw_count_is_counted_in_the_same_word_as_in_charts(published):
+    catalog = load_catalog()
+    data = _build(published, MapSpec(measure=MeasureSpec("care_certification", None, [], "none", 1)))
+    chart = ChartSpec("care_certification", Measure("count"), ["care_level"])
+    assert data.value_unit == measure_unit(chart, catalog, "ja") == "人"

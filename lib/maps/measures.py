@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis import geo_analysis
+from lib.charts.labels import count_unit_of
 from lib.charts.spec import Filter
 from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
@@ -61,7 +62,7 @@ def measure_unit(measure: MeasureSpec, catalog: dict, lang: str = "ja") -> str:
         return "%" if measure.per == 100 else ""
     if measure.column:
         return catalog[measure.dataset].column(measure.column).unit_in(lang)
-    return t("map.unit.count", lang)
+    return count_unit_of(catalog[measure.dataset], lang)  # the word charts count the same rows in
 
 
 def _aggregate(measure: MeasureSpec) -> str:
