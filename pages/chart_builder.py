@@ -77,7 +77,6 @@ def load_into_builder(saved_spec: dict) -> None:
 settings_column, chart_column = st.columns([1, 2], gap="large")
 
 with settings_column:
-    # Record tables first (the usual start), map layers after them.
     dataset = dataset_picker(catalog, [n for n, ds in catalog.items()
                                        if ds.data_columns and dimension_choices(catalog, ds)], K + "dataset")
     ds = catalog[dataset]

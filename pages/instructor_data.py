@@ -45,7 +45,7 @@ def read_into_state(path: Path, shown_name: str, encoding: str | None, sheet: st
     bar = st.progress(0.0, text=ui.tr("prep.reading"))
     try:
         result = read_file(path, encoding=encoding, sheet=sheet, source_name=shown_name,
-                                       progress=lambda f, _m: bar.progress(min(f, 1.0), text=ui.tr("prep.reading")))
+                           progress=lambda f, _m: bar.progress(min(f, 1.0), text=ui.tr("prep.reading")))
     except DataImportError as error:
         state.pop("prep_result", None)
         state["prep_error"] = error
@@ -258,7 +258,7 @@ def aggregate_table(result: pd.DataFrame) -> None:
         cols = middle.selectbox(ui.tr("prep.aggregate_columns"), [c for c in columns if c != rows], key="prep_agg_cols")
         threshold = right.number_input(ui.tr("prep.aggregate_threshold"), 2, 20, 3, key="prep_agg_threshold")
         table = small_cells.suppress_small_cells(small_cells.cross_table(result, rows, cols), int(threshold),
-                                               total_label=ui.tr("prep.total"))
+                                                 total_label=ui.tr("prep.total"))
         st.caption(ui.tr("prep.aggregate_counts", primary=int(table.primary.to_numpy().sum()),
                          secondary=int(table.secondary.to_numpy().sum())))
         shown = table.table.astype("string").fillna("x")
@@ -309,7 +309,7 @@ def manage() -> None:
                     st.success(ui.tr("manage.saved"))
                 except publishing.PublishError as error:
                     st.error(error.text(lang))
-        # This browser session's unsaved-to-a-group evidence counts too.
+        # Evidence saved only in this browser session (no group joined) counts too.
         session_saved = [dict(item, group="—") for item in st.session_state.get("saved_evidence", [])]
         users = publishing.dependants(name, session_saved + course.saved_evidence_of_every_group(ui.workspace()))
         st.subheader(ui.tr("manage.dependants", n=len(users)))
