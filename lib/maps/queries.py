@@ -17,7 +17,6 @@ AREAS, POPULATION, MESH_POPULATION, BOUNDARY, FLOOD = (
     "areas", "population", "elderly_mesh", "city_boundary", "flood_zones")
 
 
-
 class MapDataError(WorkbenchError):
     """A spec that the data cannot answer; `key` is a message in lib/locale/maps.yaml."""
 
