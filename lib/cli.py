@@ -43,7 +43,7 @@ def set_passcode_command(args) -> int:
                 raise PasscodeError("2 回の入力が一致しません。もう一度やり直してください。")
         set_passcode(passcode)
     except PasscodeError as exc:
-        print(exc.text("ja"), file=sys.stderr)
+        print(str(exc), file=sys.stderr)
         return 2
     except (EOFError, KeyboardInterrupt):
         print("パスコードは設定されませんでした。", file=sys.stderr)
