@@ -26,19 +26,22 @@ def maps(runs: int) -> list[Figure]:
     from lib.data.catalog import load_catalog
     from lib.data.store import Store
     from lib.maps import data as map_data
+    from lib.maps.measures import preset_measures
+    from lib.maps.points import load_points
     from lib.maps.render import add_points, base_map, payload_bytes, render_map
     from lib.maps.spec import MapSpec, PointLayerSpec
+    from lib.maps.units import area_units, city_boundary
 
     root = Path(tempfile.mkdtemp(prefix="bench-maps-"))
     store = Store(root)
     try:
         cursor = store.published()
         catalog = load_catalog()
-        presets = map_data.preset_measures(cursor, catalog)
+        presets = preset_measures(cursor, catalog)
         spec = MapSpec(measure=presets["map.preset.ageing_rate"], labels=True,
                        points=[PointLayerSpec("facilities", "category")])
-        facilities = len(map_data.load_points(cursor, catalog, spec.points[0]))
-        areas = len(map_data.area_units(cursor, catalog))
+        facilities = len(load_points(cursor, catalog, spec.points[0]))
+        areas = len(area_units(cursor, catalog))
         holder = {}
 
         def build_city():
@@ -49,7 +52,7 @@ def maps(runs: int) -> list[Figure]:
         city_s = median_seconds(build_city, runs)
         city_bytes = payload_bytes(holder["map"])
 
-        bounds = tuple(map_data.city_boundary(cursor, catalog).total_bounds)
+        bounds = tuple(city_boundary(cursor, catalog).total_bounds)
         points = _synthetic_points(bounds, POINTS)
 
         def build_points():
