@@ -51,7 +51,7 @@ with editor_column:
 
     if run:
         try:
-            st.session_state[K + "result"] = run_user_sql(cursor, sql)
+            st.session_state[K + "result"] = run_user_sql(store.published_path, sql)
             st.session_state.pop(K + "error", None)
         except UserQueryError as error:
             st.session_state[K + "error"] = error

@@ -8,14 +8,20 @@ import pytest
 from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 
 
-def test_a_plain_select_runs(published):
-    result = run_user_sql(published, "SELECT area_code, area_name FROM areas ORDER BY area_code")
+@pytest.fixture()
+def database(store):
+    """The published database file, which trainee SQL reaches through a worker process."""
+    return store.published_path
+
+
+def test_a_plain_select_runs(database):
+    result = run_user_sql(database, "SELECT area_code, area_name FROM areas ORDER BY area_code")
     assert len(result.frame) >= 30 and not result.truncated
     assert list(result.frame.columns) == ["area_code", "area_name"]
 
 
-def test_with_comments_and_trailing_semicolon(published):
-    result = run_user_sql(published, "-- 人口の合計\nSELECT sum(population) AS total FROM population; ")
+def test_with_comments_and_trailing_semicolon(database):
+    result = run_user_sql(database, "-- 人口の合計\nSELECT sum(population) AS total FROM population; ")
     assert result.frame["total"].iloc[0] > 0
 
 
@@ -46,18 +52,18 @@ def test_with_comments_and_trailing_semicolon(published):
     ("", "empty"),
     ("-- only a comment", "empty"),
 ])
-def test_hostile_or_broken_queries_get_a_japanese_message(published, sql, kind):
+def test_hostile_or_broken_queries_get_a_japanese_message(database, sql, kind):
     with pytest.raises(UserQueryError) as info:
-        run_user_sql(published, sql)
+        run_user_sql(database, sql)
     assert info.value.kind == kind
     assert any("\u3040" <= ch <= "\u30ff" for ch in info.value.message)  # kana: a Japanese sentence
 
 
-def test_a_recursive_cte_that_never_ends_is_stopped_by_the_time_limit(published):
+def test_a_recursive_cte_that_never_ends_is_stopped_by_the_time_limit(database):
     started = time.perf_counter()
     with pytest.raises(UserQueryError) as info:
         run_user_sql(
-            published,
+            database,
             "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
             time_limit_s=1.0,
         )
@@ -65,23 +71,23 @@ def test_a_recursive_cte_that_never_ends_is_stopped_by_the_time_limit(published)
     assert time.perf_counter() - started < 5
 
 
-def test_a_huge_cross_join_is_stopped(published):
+def test_a_huge_cross_join_is_stopped(database):
     with pytest.raises(UserQueryError) as info:
-        run_user_sql(published, "SELECT sum(a.population * b.population) FROM population a, population b, "
+        run_user_sql(database, "SELECT sum(a.population * b.population) FROM population a, population b, "
                                 "population c", time_limit_s=1.0)
     assert info.value.kind in {"timeout", "memory"}
 
 
-def test_a_huge_result_is_capped(published):
-    result = run_user_sql(published, "SELECT * FROM range(1000000) t(i)", row_cap=500)
+def test_a_huge_result_is_capped(database):
+    result = run_user_sql(database, "SELECT * FROM range(1000000) t(i)", row_cap=500)
     assert len(result.frame) == 500 and result.truncated
 
 
-def test_the_cursor_still_works_after_an_interrupt(published):
+def test_the_cursor_still_works_after_an_interrupt(database):
     with pytest.raises(UserQueryError):
-        run_user_sql(published, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+        run_user_sql(database, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
                                 "SELECT count(*) FROM r", time_limit_s=0.5)
-    assert run_user_sql(published, "SELECT 42 AS x").frame["x"].iloc[0] == 42
+    assert run_user_sql(database, "SELECT 42 AS x").frame["x"].iloc[0] == 42
 
 
 def test_a_subquery_cannot_escape_the_row_cap_wrapper():
@@ -92,10 +98,10 @@ def test_a_subquery_cannot_escape_the_row_cap_wrapper():
 
 @pytest.mark.parametrize("sql", ["DESCRIBE population", "SUMMARIZE areas", "FROM areas LIMIT 3",
                                  "VALUES (1, 'a')", "(SELECT 1)"])
-def test_other_read_only_forms_are_allowed(published, sql):
-    assert len(run_user_sql(published, sql).frame) >= 1
+def test_other_read_only_forms_are_allowed(database, sql):
+    assert len(run_user_sql(database, sql).frame) >= 1
 
 
 @pytest.mark.parametrize("sql", ["SELECT 1 AS x; -- 終わり", "SELECT ';--' AS x;", "SELECT 1 AS x /* c */ ;"])
-def test_trailing_semicolons_and_comments_are_fine(published, sql):
-    assert len(run_user_sql(published, sql).frame) == 1
+def test_trailing_semicolons_and_comments_are_fine(database, sql):
+    assert len(run_user_sql(database, sql).frame) == 1
