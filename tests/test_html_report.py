@@ -49,3 +49,8 @@ def test_no_resource_is_loaded_from_the_network(page):
 def test_sources_and_notes_are_in_the_report(page):
     assert page.count("出典：") >= 4 and "匿名化：" in page
     assert "発表メモ" in page
+
+
+def test_every_map_frame_is_sandboxed_without_the_reports_origin(page):
+    frames = re.findall(r"<iframe\b[^>]*>", page)
+    assert frames and all('sandbox="allow-scripts"' in frame for frame in frames)
