@@ -14,6 +14,7 @@ from lib.data import anonymize, column_types, jp_cleaning, publishing
 from lib.data import importing as data_import
 from lib.data.catalog import load_catalog
 from lib.settings import REPO_ROOT
+from lib.table_export import csv_bytes
 
 ui.require_instructor()
 lang = ui.lang()
@@ -263,7 +264,7 @@ def aggregate_table(result: pd.DataFrame) -> None:
                          secondary=int(table.secondary.to_numpy().sum())))
         shown = table.table.astype("string").fillna("x")
         st.dataframe(shown)
-        st.download_button(ui.tr("prep.aggregate_download"), shown.to_csv().encode("utf-8-sig"),
+        st.download_button(ui.tr("prep.aggregate_download"), csv_bytes(shown),
                            file_name=f"{rows}_{cols}.csv", mime="text/csv", key="prep_agg_download")
 
 

@@ -24,6 +24,7 @@ from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR  # noqa: E402
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData  # noqa: E402
 from lib.maps.offline import standalone_html  # noqa: E402
 from lib.maps.render import FLOOD_COLOURS, _layer_colours  # noqa: E402
+from lib.table_export import csv_bytes, xlsx_bytes  # noqa: E402
 
 
 def map_html(fmap) -> bytes:
@@ -149,12 +150,9 @@ def _with_unit(label: str, unit: str) -> str:
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    """CSV that Japanese Excel opens correctly (UTF-8 with BOM)."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """CSV that Japanese Excel opens correctly (UTF-8 with BOM), with no cell read as a formula."""
+    return csv_bytes(table)
 
 
 def table_xlsx(table: pd.DataFrame, sheet: str = "map") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
+    return xlsx_bytes(table, sheet_name=sheet)
