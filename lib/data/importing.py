@@ -19,6 +19,7 @@ import os
 import re
 import struct
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,11 @@ MAX_IMPORT_BYTES = int(float(os.environ.get("WORKBENCH_IMPORT_MAX_MB", "100")) *
 # A zip may unpack to at most this much, and no member may compress better than this ratio.
 MAX_UNZIPPED_BYTES = int(float(os.environ.get("WORKBENCH_IMPORT_MAX_UNZIPPED_MB", "500")) * 1024 * 1024)
 MAX_ZIP_RATIO = 200  # zip bombs reach ~1000; Excel sheets compress up to ~100
+# Width and cell count bound the memory and time of parsing (a few thousand columns already take
+# a page tens of seconds); the time limit stops a slow reader where reading goes row by row.
+MAX_IMPORT_COLUMNS = int(os.environ.get("WORKBENCH_IMPORT_MAX_COLUMNS", "500"))
+MAX_IMPORT_CELLS = int(float(os.environ.get("WORKBENCH_IMPORT_MAX_CELLS", "20000000")))
+MAX_IMPORT_SECONDS = float(os.environ.get("WORKBENCH_IMPORT_MAX_SECONDS", "60"))
 TEXT_FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv"}
 GEO_FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shapefile"}
 ENCODINGS = ["utf-8", "utf-8-sig", "cp932", "euc_jp"]
@@ -150,6 +156,14 @@ def _open_zip(path: Path, bad_key: str = "bad_zip") -> zipfile.ZipFile:
     return archive
 
 
+def check_shape(columns: int, cells: int, name: str) -> None:
+    """Refuse a table too wide or too large to read in reasonable memory and time."""
+    if columns > MAX_IMPORT_COLUMNS:
+        raise DataImportError("too_many_columns", name=name, columns=columns, limit=MAX_IMPORT_COLUMNS)
+    if cells > MAX_IMPORT_CELLS:
+        raise DataImportError("too_many_cells", name=name, limit=MAX_IMPORT_CELLS)
+
+
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
@@ -243,6 +257,8 @@ def _read_delimited(path: Path, fmt: str, encoding: str | None, progress: Progre
     delimiter = "\t" if fmt == "tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
     if text and not text.endswith(("\n", "\r")) and text.count('"') % 2 == 1:
         raise DataImportError("truncated", name=path.name)
+    first_line = next(csv.reader(io.StringIO(text.partition("\n")[0]), delimiter=delimiter), [])
+    check_shape(len(first_line), len(first_line) * (text.count("\n") + 1), path.name)
     frame = _parse_delimited(text, delimiter, path.name)
     progress(0.8, "parse")
     result = ImportResult(frame, path.name, fmt, encoding=used, detected_encoding=detected)
@@ -318,22 +334,54 @@ def _read_excel(path: Path, sheet: str | None, progress: Progress) -> ImportResu
     if chosen not in sheets:
         raise DataImportError("no_sheet", name=path.name, sheet=chosen, sheets="、".join(sheets))
     progress(0.3, "read")
-    try:
-        frame = pd.read_excel(path, sheet_name=chosen, dtype=object, engine="openpyxl")
-    except Exception as exc:
-        raise DataImportError("bad_excel", name=path.name) from exc
+    rows = _sheet_rows(path, chosen)
+    if not rows:
+        raise DataImportError("no_rows", name=path.name)
+    width = max(len(row) for row in rows)
+    header = [None if h is None else str(h).strip() or None for h in rows[0]] + [None] * (width - len(rows[0]))
+    frame = pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows[1:]], columns=range(width),
+                         dtype=object)
     frame = frame.dropna(how="all").dropna(axis=1, how="all")
     if frame.empty:
         raise DataImportError("no_rows", name=path.name)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if any(c.startswith("Unnamed:") for c in frame.columns):
+    if any(header[c] is None for c in frame.columns):
         raise DataImportError("blank_header", name=path.name)
+    frame.columns = [header[c] for c in frame.columns]
     _check_header(list(frame.columns), path.name)
     frame = frame.map(_excel_cell).astype("string").reset_index(drop=True)
     result = ImportResult(frame, path.name, "xlsx", sheets=sheets, sheet=chosen)
     if len(sheets) > 1 and sheet is None:
         result.warnings.append(ImportWarning("several_sheets", {"sheet": chosen, "sheets": "、".join(sheets)}))
     return result
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
+    """The sheet's rows as values, read row by row under the column, cell and time limits."""
+    deadline = time.monotonic() + MAX_IMPORT_SECONDS
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise DataImportError("bad_excel", name=path.name) from exc
+    rows, cells = [], 0
+    try:
+        worksheet = book[sheet]
+        if worksheet.max_row and worksheet.max_column:  # the size the sheet declares, before reading it
+            check_shape(worksheet.max_column, worksheet.max_row * worksheet.max_column, path.name)
+        for row in worksheet.iter_rows(values_only=True):
+            cells += len(row)
+            check_shape(len(row), cells, path.name)
+            if len(rows) % 1000 == 0 and time.monotonic() > deadline:
+                raise DataImportError("too_slow", name=path.name, seconds=MAX_IMPORT_SECONDS)
+            rows.append(row)
+    except DataImportError:
+        raise
+    except Exception as exc:
+        raise DataImportError("bad_excel", name=path.name) from exc
+    finally:
+        book.close()
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
 
 
 def _excel_cell(value):
@@ -442,6 +490,8 @@ def _read_geo(path: Path, fmt: str, layer: str | None, progress: Progress) -> Im
             raise DataImportError("binary", name=path.name)
         try:
             json.loads(path.read_bytes().decode("utf-8-sig"))
+        except RecursionError as exc:
+            raise DataImportError("too_deep", name=path.name) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise DataImportError("truncated_file", name=path.name) from exc
         return ImportResult(_read_geo_file(path, path.name), path.name, fmt, encoding="utf-8")
@@ -503,6 +553,7 @@ def read_file(path: str | Path, *, encoding: str | None = None, sheet: str | Non
             result = _read_shapefile_zip(path, encoding, progress, Path(workdir))
         else:
             result = _read_geo(path, fmt, sheet, progress)
+        check_shape(result.frame.shape[1], result.frame.size, path.name)
         if result.is_geo:
             _finish_geo(result)
         else:
