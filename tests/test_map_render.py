@@ -175,3 +175,13 @@ def test_hostile_values_and_column_labels_are_inert_in_the_catalog_map():
         points[column.name] = HOSTILE
     html = _html(preview_map(hostile, points))
     _runs_nothing(html)
+
+
+def test_points_whose_category_column_has_any_name():
+    points = _synthetic_points(5)
+    points[HOSTILE] = HOSTILE
+    fmap = base_map((139.30, 35.41, 139.40, 35.49), tiles_url="")
+    add_points(fmap, PointLayerSpec("x", category_column=HOSTILE), points, "x", {HOSTILE: "#0072b2"})
+    html = _html(fmap)
+    assert html.count("dab-pin-icon") >= 5
+    _runs_nothing(html)

@@ -205,8 +205,10 @@ def _pin(colour: str, category: str | None) -> folium.DivIcon:
     )
 
 
-def _point_tooltip(row, columns: list[str]) -> str:
-    return " / ".join(safe_text(getattr(row, c)) for c in columns if getattr(row, c, None) is not None)
+def _point_tooltips(points: gpd.GeoDataFrame, columns: list[str]) -> list[str]:
+    """Per point, its non-empty values of `columns` (any column name: no attribute access)."""
+    rows = zip(*(points[c].tolist() for c in columns)) if columns else [()] * len(points)
+    return [" / ".join(safe_text(v) for v in values if v is not None and v == v) for values in rows]
 
 
 def _fast_cluster_callback(colour: str) -> str:
@@ -239,10 +241,10 @@ def add_points(fmap, layer: PointLayerSpec, points: gpd.GeoDataFrame, label: str
     parent = plugins.MarkerCluster(name=label) if cluster else folium.FeatureGroup(name=label)
     category_col = layer.category_column if layer.category_column in points.columns else None
     tooltip_cols = [c for c in ("name", category_col, "place_type") if c and c in points.columns]
-    for row, y, x in zip(points.itertuples(index=False), lat, lon):
-        category = getattr(row, category_col) if category_col else None
+    categories = points[category_col].tolist() if category_col else [None] * n
+    for category, tooltip, y, x in zip(categories, _point_tooltips(points, tooltip_cols), lat, lon):
         colour = colours.get(category, CATEGORY_COLOURS[0]) if category_col else colours.get(label, CATEGORY_COLOURS[0])
-        folium.Marker([y, x], icon=_pin(colour, category), tooltip=_point_tooltip(row, tooltip_cols)).add_to(parent)
+        folium.Marker([y, x], icon=_pin(colour, category), tooltip=tooltip).add_to(parent)
     parent.add_to(fmap)
 
 
