@@ -228,14 +228,16 @@ def test_another_users_work_stays_quick_during_a_hostile_query(store, database, 
         time.sleep(0.5)
         started = time.perf_counter()
         answer = run_user_sql(database, "SELECT area_name, count(*) AS n FROM areas GROUP BY ALL").frame
-        page_query = cursor.execute(
+        sql_took = time.perf_counter() - started
+        started = time.perf_counter()
+        page_query = cursor.execute(  # what a chart page runs on the server itself
             "SELECT district, sum(population) AS p FROM population JOIN areas USING (area_code) GROUP BY ALL").df()
-        took = time.perf_counter() - started
+        page_took = time.perf_counter() - started
     finally:
         attacker.join()
         cursor.close()
     assert len(answer) > 10 and len(page_query) > 1
-    assert took < 2, f"another user waited {took:.2f} s"
+    assert sql_took < 2 and page_took < 2, f"another user waited {sql_took:.2f} s (SQL), {page_took:.2f} s (page)"
 
 
 def test_pivot_runs(database):

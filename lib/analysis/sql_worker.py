@@ -13,6 +13,7 @@ requests on stdin and writes a JSON header and an Arrow IPC payload per request 
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -34,6 +35,7 @@ except ImportError:  # Windows: no address-space limit; the time limit and byte 
 _LENGTH = struct.Struct(">Q")
 BATCH_ROWS = 256
 MAX_MESSAGE_BYTES = 1 << 20  # requests and headers are small JSON
+WORKER_NICENESS = 5  # a heavy query yields the CPU to the pages of everyone else
 GRACE_S = 3.0  # beyond the time limit, before the server kills a worker that did not stop itself
 START_TIMEOUT_S = 60.0
 
@@ -147,6 +149,7 @@ def serve(memory_mb: int) -> None:
     if resource is not None:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        os.nice(WORKER_NICENESS)
     _send(answers, b"{}")  # ready
     con, opened = None, None
     while (message := _receive(requests, MAX_MESSAGE_BYTES)) is not None:

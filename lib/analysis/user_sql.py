@@ -48,6 +48,7 @@ _SYSTEM_NAMES = {
 _NAME_WINDOW = 256  # bytes read at each token: enough for any name that matters here
 _UNQUOTED = re.compile(r"[^\s\"'(),;.\[\]{}:=<>+\-*/%|&!~^@?#]+")
 
+
 class UserQueryError(Exception):
     """A query that was refused or failed; `message` is a Japanese sentence for the user."""
 
