@@ -379,8 +379,6 @@ def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
         raise DataImportError("bad_excel", name=path.name) from exc
     finally:
         book.close()
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
     return rows
 
 
