@@ -27,6 +27,11 @@ def published_sources_dir() -> Path:
 # Limits of the SQL that trainees type.
 USER_SQL_TIME_LIMIT_S = float(os.environ.get("WORKBENCH_SQL_TIME_LIMIT_S", "10"))
 USER_SQL_ROW_CAP = int(os.environ.get("WORKBENCH_SQL_ROW_CAP", "10000"))
+# Trainee SQL runs in worker processes: each may hold this much memory (address space, MB) and
+# hand back at most this many MB of result; this many run at once, the others wait their turn.
+USER_SQL_MEMORY_MB = int(os.environ.get("WORKBENCH_SQL_MEMORY_MB", "2048"))
+USER_SQL_RESULT_MB = float(os.environ.get("WORKBENCH_SQL_RESULT_MB", "32"))
+USER_SQL_WORKERS = int(os.environ.get("WORKBENCH_SQL_WORKERS", "2"))
 DUCKDB_MEMORY_LIMIT = os.environ.get("WORKBENCH_DUCKDB_MEMORY_LIMIT", "4GB")
 DUCKDB_THREADS = int(os.environ.get("WORKBENCH_DUCKDB_THREADS", "2"))
 

@@ -3,16 +3,47 @@
 Japanese Excel reads a CSV as CP932 unless it starts with a byte-order mark, so
 the default CSV is UTF-8 with BOM; CP932 is there for older tools (characters
 CP932 lacks become "?").
+
+Cells are data, never formulas: a text cell that a spreadsheet would run (it starts with
+= + - @, a tab or a carriage return) is written so that it stays text.
 """
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 CSV_ENCODINGS = {"utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (CP932)"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d,]*\.?\d+%?|[+-]")  # "-5", "+81", "-" are not formulas
+
+
+def inert_text(value):
+    """A text that a spreadsheet would read as a formula, with a leading ' so that it stays text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def without_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell and column name made inert (for CSV)."""
+    out = frame.rename(columns=inert_text)
+    for column in range(out.shape[1]):
+        values = out.iloc[:, column]
+        if not pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_datetime64_any_dtype(values):
+            out.isetitem(column, values.astype(object).map(inert_text))
+    return out
+
+
+def keep_text_as_text(sheet) -> None:
+    """openpyxl stores a text starting with "=" as a formula: store every such cell as text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -27,7 +58,7 @@ def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
     """The table as CSV bytes; "utf-8-sig" (UTF-8 with BOM) or "cp932"."""
     if encoding not in CSV_ENCODINGS:
         raise ValueError(f"unknown encoding {encoding}")
-    text = _flat(frame).to_csv(index=False, lineterminator="\r\n")
+    text = without_formulas(_flat(frame)).to_csv(index=False, lineterminator="\r\n")
     if encoding == "cp932":
         return text.encode("cp932", errors="replace")
     return text.encode("utf-8-sig")
@@ -53,6 +84,7 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "データ", title: str | 
             width = max(_display_width(v) for v in values)
             sheet.column_dimensions[get_column_letter(index)].width = min(max(8, width + 2), 50)
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        keep_text_as_text(sheet)
     return buffer.getvalue()
 
 

@@ -45,7 +45,7 @@ for number, question in enumerate(exercise.questions, start=1):
                 st.write(question.hint_in(lang))
         if st.button(ui.tr("ex.check"), key=key + ":check"):
             try:
-                result = exercises.check_answer(question, answer, ui.store().published())
+                result = exercises.check_answer(question, answer, ui.store().published_path)
             except (UserQueryError, exercises.ExerciseError) as exc:
                 st.error(ui.tr("ex.broken", detail=str(exc)))
                 continue

@@ -17,6 +17,7 @@ from lib.data.import_result import DataImportError, ImportResult
 from lib.data.importing import read_file
 from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
 from lib.settings import REPO_ROOT
+from lib.table_export import csv_bytes
 from lib.workspace import course
 
 ui.require_instructor()
@@ -263,7 +264,7 @@ def aggregate_table(result: pd.DataFrame) -> None:
                          secondary=int(table.secondary.to_numpy().sum())))
         shown = table.table.astype("string").fillna("x")
         st.dataframe(shown)
-        st.download_button(ui.tr("prep.aggregate_download"), shown.to_csv().encode("utf-8-sig"),
+        st.download_button(ui.tr("prep.aggregate_download"), csv_bytes(shown),
                            file_name=f"{rows}_{cols}.csv", mime="text/csv", key="prep_agg_download")
 
 

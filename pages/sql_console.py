@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import settings, ui
 from lib.analysis.sql_samples import sample_queries, table_schema
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.charts.figure import quick_figure
@@ -50,7 +50,7 @@ with editor_column:
 
     if run:
         try:
-            st.session_state[K + "result"] = run_user_sql(cursor, sql)
+            st.session_state[K + "result"] = run_user_sql(store.published_path, sql)
             st.session_state.pop(K + "error", None)
         except UserQueryError as error:
             st.session_state[K + "error"] = error
@@ -62,7 +62,9 @@ with editor_column:
     elif result is not None:
         frame = result.frame
         st.caption(ui.tr("sql.rows", n=len(frame), seconds=f"{result.elapsed_s:.2f}"))
-        if result.truncated:
+        if result.limited_by_size:
+            st.warning(ui.tr("sql.truncated_size", megabytes=f"{settings.USER_SQL_RESULT_MB:g}"))
+        elif result.truncated:
             st.warning(ui.tr("sql.truncated", cap=result.row_cap))
         st.dataframe(frame, hide_index=True, width="stretch")
         download_row(frame, "query", K)

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib import settings
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["pages/chart_builder.py", "pages/pivot_table.py", "pages/statistics.py",
          "pages/survey_analysis.py", "pages/sql_console.py"]
@@ -177,3 +179,13 @@ def test_every_composed_text_key_exists_in_both_languages():
     keys += [f"stat.strength.{s}" for s in ("strong", "moderate", "weak", "none")]
     missing = [k for k in keys if not (STRINGS.get(k, {}).get("ja") and STRINGS.get(k, {}).get("en"))]
     assert not missing, missing
+
+
+def test_sql_page_says_when_a_result_was_cut_at_the_byte_budget(store, monkeypatch):
+    monkeypatch.setattr(settings, "USER_SQL_RESULT_MB", 0.1)
+    at = _open("pages/sql_console.py")
+    at.text_area(key="sql:text").set_value("SELECT i, repeat('あ', 500) AS text FROM range(2000) t(i)").run()
+    at.button(key="sql:run").click().run()
+    assert not at.exception and not at.error
+    assert "0.1 MB" in at.warning[0].value
+    assert 0 < len(at.dataframe[0].value) < 2000

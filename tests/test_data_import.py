@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import time
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import openpyxl
 import pandas as pd
 import pytest
 import shapely
@@ -348,3 +350,49 @@ def test_coordinates_outside_japan(tmp_path, store):
     path = tmp_path / "london.geojson"
     gpd.GeoDataFrame({"名前": ["遠く"]}, geometry=[shapely.Point(-0.12, 51.5)], crs=4326).to_file(path)
     refused(path, store, "outside_japan")
+
+
+def test_a_csv_with_thousands_of_columns_is_refused_before_parsing(tmp_path, store):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(200_000)) + "\n" + ",".join("1" * 200_000) + "\n")
+    started = time.perf_counter()
+    error = refused(path, store, "too_many_columns")
+    assert time.perf_counter() - started < 5
+    assert "200,000" in error.text("ja")
+
+
+def test_a_csv_with_too_many_cells_is_refused(tmp_path, store, monkeypatch):
+    monkeypatch.setattr(import_guards, "MAX_IMPORT_CELLS", 1000)
+    path = tmp_path / "long.csv"
+    path.write_text("a,b,c\n" + "1,2,3\n" * 400)
+    refused(path, store, "too_many_cells")
+
+
+def _sheet(path: Path, rows: int, columns: int) -> Path:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("データ")
+    sheet.append([f"列{i}" for i in range(columns)])
+    for r in range(rows):
+        sheet.append([r] * columns)
+    book.save(path)
+    return path
+
+
+def test_a_wide_excel_sheet_is_refused(tmp_path, store):
+    refused(_sheet(tmp_path / "wide.xlsx", 2, import_guards.MAX_IMPORT_COLUMNS + 1), store, "too_many_columns")
+
+
+def test_a_large_excel_sheet_is_refused_by_cells_or_time(tmp_path, store, monkeypatch):
+    path = _sheet(tmp_path / "long.xlsx", 3000, 5)
+    monkeypatch.setattr(import_guards, "MAX_IMPORT_CELLS", 10_000)
+    refused(path, store, "too_many_cells")
+    monkeypatch.setattr(import_guards, "MAX_IMPORT_CELLS", 10_000_000)
+    monkeypatch.setattr(file_readers, "MAX_IMPORT_SECONDS", 0)
+    refused(path, store, "too_slow")
+
+
+def test_geojson_nested_very_deep_is_refused_in_japanese(tmp_path, store):
+    path = tmp_path / "deep.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    error = refused(path, store, "too_deep")
+    assert str(tmp_path) not in error.text("ja")

@@ -35,13 +35,13 @@ def test_the_shipped_themes_load_without_errors():
 
 
 @pytest.mark.parametrize("theme_id, question", QUESTIONS, ids=[f"{t}-{q.id}" for t, q in QUESTIONS])
-def test_every_auto_checked_answer_runs_on_the_published_data(published, theme_id, question):
-    expected = exercises.expected_answer(question, published)
+def test_every_auto_checked_answer_runs_on_the_published_data(store, theme_id, question):
+    expected = exercises.expected_answer(question, store.published_path)
     assert expected == expected  # a number, not NaN
-    right = exercises.check_answer(question, f"{expected:,.4f}", published)
+    right = exercises.check_answer(question, f"{expected:,.4f}", store.published_path)
     assert right.correct
     off = question.tolerance + max(1.0, abs(expected) * 0.05)
-    assert not exercises.check_answer(question, str(expected + off), published).correct
+    assert not exercises.check_answer(question, str(expected + off), store.published_path).correct
 
 
 def test_answers_are_read_as_typed(published):

@@ -49,3 +49,6 @@ def test_no_resource_is_loaded_from_the_network(report):
 def test_sources_and_notes_are_in_the_report(report):
     assert report.count("出典：") >= 4 and "匿名化：" in report
     assert "発表メモ" in report
+def test_every_map_frame_is_sandboxed_without_the_reports_origin(report):
+    frames = re.findall(r"<iframe\b[^>]*>", report)
+    assert frames and all('sandbox="allow-scripts"' in frame for frame in frames)

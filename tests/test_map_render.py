@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -12,6 +13,7 @@ from shapely.geometry import Point
 from lib.data.catalog import load_catalog
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures
+from lib.maps.preview import preview_map
 from lib.maps.render import (
     CLUSTER_AUTO_OVER,
     FAST_CLUSTER_OVER,
@@ -136,3 +138,51 @@ def test_tiles_only_when_asked_and_configured(published, monkeypatch):
     data.spec.background_tiles = True
     html = _html(render_map(data, tiles_url="https://tiles.example/{z}/{x}/{y}.png"))
     assert "L.tileLayer" in html
+
+
+HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`\\"
+
+
+def _runs_nothing(html: str) -> None:
+    """The hostile text is in the page only as inert text: no tag, no template-literal expression."""
+    for form in ("<img src=x", "\\u003cimg src=x", "${alert(2)}"):
+        assert form not in html, form
+    assert "&lt;img src=x onerror=alert(1)&gt;&#96;&#36;{alert(2)}&#96;&#92;" in html.replace("\\u0026", "&")
+
+
+def test_hostile_names_and_labels_are_inert_in_every_map_part(published, presets):
+    spec = MapSpec(measure=presets["map.preset.ageing_rate"], labels=True,
+                   points=[PointLayerSpec("facilities", "category")],
+                   catchment=CatchmentSpec(PointLayerSpec("facilities"), 500),
+                   compare=CompareSpec(presets["map.preset.care_rate"], mode="symbols"))
+    data = map_data.build_map_data(published, load_catalog(), spec)
+    data.units["unit_name"] = HOSTILE
+    data.value_label = HOSTILE
+    data.compare_unit = HOSTILE
+    data.catchment.circles["name"] = HOSTILE
+    for _layer, points, _label in data.points:
+        points["name"] = HOSTILE
+        points["category"] = HOSTILE
+    _runs_nothing(_html(render_map(data)))
+    _runs_nothing(_html(render_compare_map(data)))
+
+
+def test_hostile_values_and_column_labels_are_inert_in_the_catalog_map():
+    ds = load_catalog()["facilities"]
+    hostile_columns = tuple(replace(c, label={"ja": HOSTILE, "en": HOSTILE}) for c in ds.columns)
+    hostile = replace(ds, columns=hostile_columns)
+    points = _synthetic_points(3)
+    for column in hostile.data_columns:
+        points[column.name] = HOSTILE
+    html = _html(preview_map(hostile, points))
+    _runs_nothing(html)
+
+
+def test_points_whose_category_column_has_any_name():
+    points = _synthetic_points(5)
+    points[HOSTILE] = HOSTILE
+    fmap = base_map((139.30, 35.41, 139.40, 35.49), tiles_url="")
+    add_points(fmap, PointLayerSpec("x", category_column=HOSTILE), points, "x", {HOSTILE: "#0072b2"})
+    html = _html(fmap)
+    assert html.count("dab-pin-icon") >= 5
+    _runs_nothing(html)

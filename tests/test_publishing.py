@@ -189,3 +189,52 @@ def test_dictionary_changes_send_only_what_was_edited():
     assert changes["title"] == {"ja": "題", "en": ds.title_in("en")}
     assert changes["columns"] == {first.name: {"label": {"ja": "新しい名前", "en": first.label_in("en")}},
                                   second.name: {"unit": {"ja": "件", "en": second.unit_in("en") or "件"}}}
+def _care_records_with(extra: dict) -> pd.DataFrame:
+    anonymized_frame, _report, _plan = anonymized()
+    return anonymized_frame.assign(**{c: values[:len(anonymized_frame)] for c, values in extra.items()})
+
+
+PEOPLE = [f"{family} {given}" for family in ("山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村")
+          for given in ("太郎", "花子", "一郎", "幸子", "次郎", "節子", "健太", "美咲")] * 10
+
+
+@pytest.mark.parametrize("column, values, key", [
+    ("氏名", PEOPLE, "values_person_name"),
+    ("備考", PEOPLE, "values_person_name"),
+    ("フリガナ", [f"ヤマダ タロウ{'ー' * (i % 3)}" for i in range(800)], "values_person_name"),
+    ("電話番号", [f"042-555-{i:04d}" for i in range(800)], "values_phone"),
+    ("連絡先", [f"user{i}@example.jp" for i in range(800)], "values_email"),
+    ("整理番号", [f"A{i:05d}" for i in range(800)], "values_unique"),
+])
+def test_identifying_values_marked_other_are_refused_at_publish_time(column, values, key):
+    frame = _care_records_with({column: values})
+    plan = an.Plan({**CLASSES, column: "other"}, k=5, l=2, sensitive="care_level")
+    check = publishing.check_rule(frame, plan)
+    assert not check.passed
+    assert key in [problem for problem, _values in check.problems]
+    assert column in " ".join(check.messages("ja")) and column in " ".join(check.messages("en"))
+    assert an.suggest_class(column, frame[column]) == "direct"  # and suggested as such, whatever the header
+
+
+def test_exact_dates_count_as_quasi_identifiers_unless_cut():
+    rng = np.random.default_rng(5)
+    days = pd.Series(pd.date_range("2024-04-01", periods=550)).dt.strftime("%Y/%m/%d").to_numpy()
+    frame = _care_records_with({"認定日": rng.choice(days, 800)})
+    plan = an.Plan({**CLASSES, "認定日": "other"}, k=5, l=2, sensitive="care_level")
+    check = publishing.check_rule(frame, plan)
+    assert not check.passed and check.k_achieved < 5
+    assert "日付の列（認定日）" in " ".join(check.messages("ja"))
+    # As suggested (a quasi-identifier), anonymizing cuts the dates until k holds.
+    assert an.suggest_class("認定日", frame["認定日"]) == "quasi"
+    raw = records(800).assign(認定日=rng.choice(days, 800))
+    plan = an.Plan({**CLASSES, "認定日": "quasi"}, k=5)
+    safe, report = an.anonymize(raw, plan)
+    assert report.passed and "認定日" in report.steps
+    assert safe["認定日"].astype(str).str.fullmatch(r"\d{4}(-\d{2})?|その他").all()
+    assert publishing.check_rule(safe, an.applied_plan(plan, report)).passed
+
+
+def test_a_list_of_places_may_name_each_place():
+    frame = gpd.GeoDataFrame({"name": [f"第{i}集会所" for i in range(40)], "kind": ["集会所"] * 40},
+                             geometry=[shapely.Point(139.3 + i / 1000, 35.4) for i in range(40)], crs=4326)
+    assert publishing.check_rule(frame, an.Plan({"name": "other", "kind": "quasi"}, k=5)).passed

@@ -54,10 +54,10 @@ def test_staged_table_exists_only_in_staging(staged):
     "ATTACH '{staging}' AS s",
     "SELECT * FROM duckdb_tables() WHERE table_name = '" + MARKER_TABLE + "'",
 ])
-def test_trainee_sql_cannot_reach_staging(staged, published, sql):
+def test_trainee_sql_cannot_reach_staging(staged, sql):
     query = sql.format(staging=staged.staging_path.as_posix(), raw=(staged.data_dir / "raw.csv").as_posix())
     try:
-        result = run_user_sql(published, query)
+        result = run_user_sql(staged.published_path, query)
     except UserQueryError as error:
         assert error.message  # refused, with a sentence for the trainee
         return

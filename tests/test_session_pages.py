@@ -200,7 +200,7 @@ def test_exercise_answer_is_checked(store, ws):
     from lib.workspace.exercises import expected_answer, load_exercises
 
     question = next(e for e in load_exercises()[0] if e.id == "disaster").questions[0]
-    right = expected_answer(question, store.published())
+    right = expected_answer(question, store.published_path)
     at.text_input(key="ex:disaster:shelters").input(f"{right:.0f} か所")
     at.button(key="ex:disaster:shelters:check").click().run()
     assert "正解です" in at.success[0].value

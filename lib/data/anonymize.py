@@ -39,6 +39,37 @@ _SENSITIVE_NAMES = re.compile(
     r"サービス|service|支援|給付|利用額)", re.I)
 _PHONE = re.compile(r"^0\d{1,4}-?\d{1,4}-?\d{3,4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# 姓 名 with a space between, in kanji or in kana (as 氏名 and フリガナ columns are written).
+_PERSON_NAME = re.compile(r"^[一-龥々〆ヶ]{1,5}[ 　]+[一-龥々〆ヶぁ-んァ-ヶー]{1,6}$|^[ァ-ヶーｦ-ﾟ]{1,8}[ 　]+[ァ-ヶーｦ-ﾟ]{1,8}$")
+_DATE_TEXT = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^[MTSHRmtshr]\d{1,2}\.\d{1,2}\.\d{1,2}$|"
+                        r"^(明治|大正|昭和|平成|令和)[\d０-９元]{1,2}年[\d０-９]{1,2}月[\d０-９]{1,2}日$")
+_MOSTLY = 0.5  # share of values that makes a column one of these kinds
+
+
+def _text_sample(values: pd.Series) -> pd.Series:
+    return values.dropna().astype(str).str.strip().head(1000)
+
+
+def identifying_values(values: pd.Series, one_per_record: bool = True) -> str | None:
+    """What makes these values point at people: phone, email, person_name, unique (one per record), or None."""
+    sample = _text_sample(values)
+    if sample.empty:
+        return None
+    for kind, pattern in (("phone", _PHONE), ("email", _EMAIL), ("person_name", _PERSON_NAME)):
+        if sample.str.match(pattern).mean() > _MOSTLY:
+            return kind
+    present = values.dropna()
+    if one_per_record and len(present) >= 20 and present.nunique() == len(present):
+        return "unique"
+    return None
+
+
+def looks_like_dates(values: pd.Series) -> bool:
+    """Exact dates (西暦 or 和暦): a quasi-identifier by default, since a date and an area find a person."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    sample = _text_sample(values)
+    return not sample.empty and sample.str.match(_DATE_TEXT).mean() > _MOSTLY
 
 
 def suggest_class(name: str, values: pd.Series) -> str:
@@ -49,12 +80,10 @@ def suggest_class(name: str, values: pd.Series) -> str:
         return "sensitive"
     if _QUASI_NAMES.search(name):
         return "quasi"
-    sample = values.dropna().astype(str).head(500)
-    if len(sample):
-        if sample.str.match(_PHONE).mean() > 0.8 or sample.str.match(_EMAIL).mean() > 0.8:
-            return "direct"
-        if len(values.dropna()) >= 20 and values.nunique() == len(values.dropna()):
-            return "direct"  # one value per record: an identifier
+    if identifying_values(values):
+        return "direct"
+    if looks_like_dates(values):
+        return "quasi"
     return "other"
 
 
@@ -149,6 +178,15 @@ def district_of_codes(areas: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
     return to_district
 
 
+def _date_to(length: int) -> Callable[[pd.Series], pd.Series]:
+    """A step cutting dates (西暦 or 和暦) to ISO text of `length`: 7 = year-month, 4 = year."""
+    def cut(values: pd.Series) -> pd.Series:
+        text = values.astype("string")
+        # Text an earlier step already cut ("2024-12") is no date to wareki_dates: it is cut as it is.
+        return wareki_dates(text).values.astype("string").fillna(text).str[:length]
+    return cut
+
+
 def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None
                    ) -> list[Callable[[pd.Series], pd.Series]]:
     """Further generalization steps for a quasi-identifier, mildest first; the last merges by share."""
@@ -157,6 +195,8 @@ def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None
     by_share = [lambda s: merge_rare(s, k), lambda s: merge_rare(s, max(k, int(0.1 * len(s))))]
     if len(text) and text.str.match(r"^\d+-\d+$|^\d+\+$").mean() > 0.9:
         return [widen_bands, widen_bands] + by_share
+    if looks_like_dates(text):
+        return [_date_to(7), _date_to(4)] + by_share  # day → month → year
     if len(text) and text.str.match(r"^\d{8,11}$").all():
         steps = [coarser_area_code]
         if areas is not None and "district" in areas.columns and text.str.len().eq(11).all():

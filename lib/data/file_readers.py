@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import struct
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pandas as pd
 import pyogrio
 
 from lib.data.geo_checks import GeoProblem, check_geometries, to_lonlat
-from lib.data.import_guards import looks_binary, open_zip
+from lib.data.import_guards import MAX_IMPORT_SECONDS, check_shape, looks_binary, open_zip
 from lib.data.import_result import DataImportError, ImportResult, ImportWarning, Progress
 from lib.data.text_encoding import ENCODING_LABELS, decode_text, normalize_encoding
 
@@ -48,6 +49,8 @@ def read_delimited(path: Path, fmt: str, encoding: str | None, progress: Progres
     delimiter = "\t" if fmt == "tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
     if text and not text.endswith(("\n", "\r")) and text.count('"') % 2 == 1:
         raise DataImportError("truncated", name=path.name)
+    first_line = next(csv.reader(io.StringIO(text.partition("\n")[0]), delimiter=delimiter), [])
+    check_shape(len(first_line), len(first_line) * (text.count("\n") + 1), path.name)
     frame = _parse_delimited(text, delimiter, path.name)
     progress(0.8, "parse")
     result = ImportResult(frame, path.name, fmt, encoding=used, detected_encoding=detected)
@@ -123,22 +126,52 @@ def read_excel(path: Path, sheet: str | None, progress: Progress) -> ImportResul
     if chosen not in sheets:
         raise DataImportError("no_sheet", name=path.name, sheet=chosen, sheets="、".join(sheets))
     progress(0.3, "read")
-    try:
-        frame = pd.read_excel(path, sheet_name=chosen, dtype=object, engine="openpyxl")
-    except Exception as exc:
-        raise DataImportError("bad_excel", name=path.name) from exc
+    rows = _sheet_rows(path, chosen)
+    if not rows:
+        raise DataImportError("no_rows", name=path.name)
+    width = max(len(row) for row in rows)
+    header = [None if h is None else str(h).strip() or None for h in rows[0]] + [None] * (width - len(rows[0]))
+    frame = pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows[1:]], columns=range(width),
+                         dtype=object)
     frame = frame.dropna(how="all").dropna(axis=1, how="all")
     if frame.empty:
         raise DataImportError("no_rows", name=path.name)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if any(c.startswith("Unnamed:") for c in frame.columns):
+    if any(header[c] is None for c in frame.columns):
         raise DataImportError("blank_header", name=path.name)
+    frame.columns = [header[c] for c in frame.columns]
     _check_header(list(frame.columns), path.name)
     frame = frame.map(_excel_cell).astype("string").reset_index(drop=True)
     result = ImportResult(frame, path.name, "xlsx", sheets=sheets, sheet=chosen)
     if len(sheets) > 1 and sheet is None:
         result.warnings.append(ImportWarning("several_sheets", {"sheet": chosen, "sheets": "、".join(sheets)}))
     return result
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
+    """The sheet's rows as values, read row by row under the column, cell and time limits."""
+    deadline = time.monotonic() + MAX_IMPORT_SECONDS
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise DataImportError("bad_excel", name=path.name) from exc
+    rows, cells = [], 0
+    try:
+        worksheet = book[sheet]
+        if worksheet.max_row and worksheet.max_column:  # the size the sheet declares, before reading it
+            check_shape(worksheet.max_column, worksheet.max_row * worksheet.max_column, path.name)
+        for row in worksheet.iter_rows(values_only=True):
+            cells += len(row)
+            check_shape(len(row), cells, path.name)
+            if len(rows) % 1000 == 0 and time.monotonic() > deadline:
+                raise DataImportError("too_slow", name=path.name, seconds=MAX_IMPORT_SECONDS)
+            rows.append(row)
+    except DataImportError:
+        raise
+    except Exception as exc:
+        raise DataImportError("bad_excel", name=path.name) from exc
+    finally:
+        book.close()
+    return rows
 
 
 def _excel_cell(value):
@@ -247,6 +280,8 @@ def read_geo_source(path: Path, fmt: str, layer: str | None, progress: Progress)
             raise DataImportError("binary", name=path.name)
         try:
             json.loads(path.read_bytes().decode("utf-8-sig"))
+        except RecursionError as exc:
+            raise DataImportError("too_deep", name=path.name) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise DataImportError("truncated_file", name=path.name) from exc
         return ImportResult(_read_geo_file(path, path.name), path.name, fmt, encoding="utf-8")

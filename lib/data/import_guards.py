@@ -1,4 +1,4 @@
-"""Guards that refuse an import file before it is read: size, zip bombs, binary content."""
+"""Guards that refuse an import file before or while it is read: size, zip bombs, width, binary content."""
 from __future__ import annotations
 
 import os
@@ -11,6 +11,11 @@ MAX_IMPORT_BYTES = int(float(os.environ.get("WORKBENCH_IMPORT_MAX_MB", "100")) *
 # A zip may unpack to at most this much, and no member may compress better than this ratio.
 MAX_UNZIPPED_BYTES = int(float(os.environ.get("WORKBENCH_IMPORT_MAX_UNZIPPED_MB", "500")) * 1024 * 1024)
 MAX_ZIP_RATIO = 200  # zip bombs reach ~1000; Excel sheets compress up to ~100
+# Width and cell count bound the memory and time of parsing (a few thousand columns already take
+# a page tens of seconds); the time limit stops a slow reader where reading goes row by row.
+MAX_IMPORT_COLUMNS = int(os.environ.get("WORKBENCH_IMPORT_MAX_COLUMNS", "500"))
+MAX_IMPORT_CELLS = int(float(os.environ.get("WORKBENCH_IMPORT_MAX_CELLS", "20000000")))
+MAX_IMPORT_SECONDS = float(os.environ.get("WORKBENCH_IMPORT_MAX_SECONDS", "60"))
 
 
 def check_size(path: Path, max_bytes: int | None = None) -> int:
@@ -50,6 +55,14 @@ def open_zip(path: Path, bad_key: str = "bad_zip") -> zipfile.ZipFile:
         raise DataImportError(bad_key, name=path.name) from exc
     check_zip(archive, path.name)
     return archive
+
+
+def check_shape(columns: int, cells: int, name: str) -> None:
+    """Refuse a table too wide or too large to read in reasonable memory and time."""
+    if columns > MAX_IMPORT_COLUMNS:
+        raise DataImportError("too_many_columns", name=name, columns=columns, limit=MAX_IMPORT_COLUMNS)
+    if cells > MAX_IMPORT_CELLS:
+        raise DataImportError("too_many_cells", name=name, limit=MAX_IMPORT_CELLS)
 
 
 def looks_binary(head: bytes) -> bool:

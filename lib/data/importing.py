@@ -20,7 +20,7 @@ from pathlib import Path
 from lib.data.column_types import infer_types
 from lib.data.file_readers import finish_geo, read_delimited, read_excel, read_geo_source, read_zipped_shapefile
 from lib.data.geo_checks import GeoProblem, check_lonlat_columns
-from lib.data.import_guards import check_size
+from lib.data.import_guards import check_shape, check_size
 from lib.data.import_result import DataImportError, ImportResult, Progress
 
 TEXT_FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv"}
@@ -65,6 +65,7 @@ def read_file(path: str | Path, *, encoding: str | None = None, sheet: str | Non
             result = read_zipped_shapefile(path, encoding, progress, Path(workdir))
         else:
             result = read_geo_source(path, fmt, sheet, progress)
+        check_shape(result.frame.shape[1], result.frame.size, path.name)
         if result.is_geo:
             finish_geo(result)
         else:

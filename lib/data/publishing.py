@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from lib import i18n, settings
-from lib.data.anonymize import Plan, k_anonymity, l_diversity
+from lib.data.anonymize import Plan, identifying_values, k_anonymity, l_diversity, looks_like_dates
 from lib.data.catalog import COLUMN_ROLES, load_catalog, load_dictionary
 from lib.data.staging import check_name
 from lib.data.store import get_store
@@ -57,21 +57,33 @@ def check_rule(frame: pd.DataFrame, plan: Plan) -> RuleCheck:
     direct = [c for c, role in plan.classification.items() if role == "direct" and c in frame.columns]
     if direct:
         problems.append(("direct_left", {"columns": "、".join(direct)}))
+    # The classification is the instructor's word; the values are checked again, whatever it says.
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    kept = [c for c in frame.columns if c != geometry and c not in direct]
+    for column in kept:
+        # A list of places names each place once: only text of record-level tables counts as unique.
+        unique_counts = geometry is None and not pd.api.types.is_numeric_dtype(frame[column])
+        kind = identifying_values(frame[column], one_per_record=unique_counts)
+        if kind:
+            problems.append((f"values_{kind}", {"column": column}))
     quasi = [c for c in plan.quasi if c in frame.columns]
     missing = [c for c in plan.quasi if c not in frame.columns]
     if missing:
         problems.append(("quasi_missing", {"columns": "、".join(missing)}))
+    dates = [c for c in kept if c not in quasi and looks_like_dates(frame[c])]
     if frame.empty:
         problems.append(("empty", {}))
-    k = k_anonymity(frame, quasi) if not frame.empty else 0
+    k = k_anonymity(frame, quasi + dates) if not frame.empty else 0
     if not frame.empty and k < plan.k:
         problems.append(("k_failed", {"k": k, "required": plan.k}))
+        if dates:
+            problems.append(("dates_counted", {"columns": "、".join(map(str, dates))}))
     l_value = None
     if plan.l and plan.sensitive:
         if plan.sensitive not in frame.columns:
             problems.append(("sensitive_missing", {"column": plan.sensitive}))
         else:
-            l_value = l_diversity(frame, quasi, plan.sensitive) if not frame.empty else 0
+            l_value = l_diversity(frame, quasi + dates, plan.sensitive) if not frame.empty else 0
             if l_value < plan.l:
                 problems.append(("l_failed", {"l": l_value, "required": plan.l}))
     return RuleCheck(not problems, k, l_value, problems)

@@ -19,26 +19,16 @@ import threading
 from pathlib import Path
 
 import duckdb
-import duckdb_extension_spatial
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from lib import settings
 from lib.data.catalog import Dataset, load_catalog
+from lib.data.duckdb_lockdown import load_spatial, open_locked_read_only
 
 # Bump when the way tables are built changes, so existing databases are rebuilt.
 BUILD_VERSION = "1"
-
-SPATIAL_EXTENSION = (
-    Path(duckdb_extension_spatial.__file__).parent
-    / "extensions" / f"v{duckdb.__version__}" / "spatial.duckdb_extension"
-)
-
-
-def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
-    """LOAD the spatial extension from the wheel's file; INSTALL would need the internet."""
-    con.execute(f"LOAD '{SPATIAL_EXTENSION.as_posix()}'")
 
 
 def quote_identifier(name: str) -> str:
@@ -99,23 +89,6 @@ def build_published_database(path: Path, datasets: list[Dataset]) -> None:
     os.replace(tmp, path)
 
 
-def _open_locked_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(
-        str(path),
-        read_only=True,
-        config={
-            "threads": settings.DUCKDB_THREADS,
-            "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        },
-    )
-    load_spatial(con)
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
-
-
 class Store:
     """The three databases of one data folder."""
 
@@ -160,7 +133,8 @@ class Store:
         with self._lock:
             if self._published is None:
                 self.refresh_published()
-                self._published = _open_locked_read_only(self.published_path)
+                self._published = open_locked_read_only(
+                    self.published_path, settings.DUCKDB_MEMORY_LIMIT, settings.DUCKDB_THREADS)
             return self._published.cursor()
 
     def published_tables(self) -> list[str]:

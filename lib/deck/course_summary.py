@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.i18n import t
+from lib.table_export import keep_text_as_text
 from lib.workspace import course, curriculum
 from lib.workspace.items import Workspace
 
@@ -97,6 +98,7 @@ def summary_xlsx(summaries: list[GroupSummary], info: course.CourseInfo, lang: s
             for row in book.iter_rows(min_row=4):
                 for cell in row:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+            keep_text_as_text(book)
     return buffer.getvalue()
 
 

@@ -89,8 +89,9 @@ def _evidence(evidence: Evidence, index: int, plotly: _PlotlyOnce, lang: str) ->
             parts.append(f"<details><summary>{_e(t('deck.data_table', lang))}</summary>{_table(columns, rows)}"
                          "</details>")
     else:
-        parts.append(f'<iframe class="map" title="{_e(evidence.title)}" srcdoc="{_e(map_page(evidence, lang))}">'
-                     "</iframe>")
+        # Scripts run in the map, but in an opaque origin: they cannot reach the report around it.
+        parts.append(f'<iframe class="map" sandbox="allow-scripts" title="{_e(evidence.title)}" '
+                     f'srcdoc="{_e(map_page(evidence, lang))}"></iframe>')
         for note in evidence.map_data.notes:
             parts.append(f'<p class="source">{_e(note)}</p>')
     parts.append('<p class="source">' + "<br>".join(_e(line) for line in evidence.source_lines(lang)) + "</p>")

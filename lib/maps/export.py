@@ -146,4 +146,3 @@ def map_table(data: MapData, lang: str = "ja") -> pd.DataFrame:
 
 def _with_unit(label: str, unit: str) -> str:
     return f"{label}（{unit}）" if unit else label
-

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import pandas as pd
+from pandas.api.types import is_scalar
 
 from lib.data.catalog import Dataset
 from lib.maps.offline import new_map
+from lib.maps.render import safe_text
 
 OUTLINE = "#1b6e8a"
 FILL = "#7fc8dd"
@@ -15,7 +18,7 @@ def _tooltip_fields(ds: Dataset, gdf: gpd.GeoDataFrame, lang: str) -> tuple[list
     preferred = [c for c in ds.data_columns if c.role in {"name", "area", "district"} or c.type == "category"]
     chosen = (preferred or ds.data_columns)[:4]
     fields = [c.name for c in chosen if c.name in gdf.columns]
-    return fields, [ds.column(f).label_in(lang) for f in fields]
+    return fields, [safe_text(ds.column(f).label_in(lang)) for f in fields]
 
 
 def preview_map(ds: Dataset, gdf: gpd.GeoDataFrame, lang: str = "ja") -> folium.Map:
@@ -24,7 +27,9 @@ def preview_map(ds: Dataset, gdf: gpd.GeoDataFrame, lang: str = "ja") -> folium.
     if gdf.empty:
         return fmap
     fields, aliases = _tooltip_fields(ds, gdf, lang)
-    data = gdf[fields + [gdf.geometry.name]]
+    data = gdf[fields + [gdf.geometry.name]].copy()
+    for field in fields:  # the tooltip puts values into HTML: they go as inert text
+        data[field] = data[field].map(lambda value: None if is_scalar(value) and pd.isna(value) else safe_text(value))
     points = gdf.geom_type.isin(["Point", "MultiPoint"]).all()
     folium.GeoJson(
         data.to_json(default=str),

@@ -57,6 +57,16 @@ _CSS = """
 """
 
 
+def safe_text(value) -> str:
+    """Data as inert text for a tooltip, popup, label or legend.
+
+    HTML-escaped, and also free of ` $ and \\: folium puts a string tooltip inside a JavaScript
+    template literal, where `${...}` would run. Dataset values and column names are published
+    by people and must never run as script on a trainee's page.
+    """
+    return html.escape(str(value)).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
 def base_map(bounds, tiles_url: str = "") -> folium.Map:
     """lib.maps.offline.new_map with a maxZoom that reaches Leaflet.
 
@@ -137,7 +147,7 @@ def _choropleth_features(data: MapData, value_column: str, classification: Class
             fill, text = "#9ecae1", ""
         features.append({
             "type": "Feature", "id": str(row.unit_id),
-            "properties": {"unit_id": str(row.unit_id), "name": str(row.unit_name), "value": text,
+            "properties": {"unit_id": str(row.unit_id), "name": safe_text(row.unit_name), "value": safe_text(text),
                            "fill": fill, "suppressed": bool(row.suppressed)},
             "geometry": shapely.geometry.mapping(geoms[i]),
         })
@@ -158,10 +168,10 @@ def add_choropleth(fmap, data: MapData, lang: str, value_column: str = "value",
     unit = data.value_unit if unit is None else unit
     label = data.value_label if label is None else label
     collection = _choropleth_features(data, value_column, classification, unit, lang)
-    fields, aliases = ["name"], [t("map.table.unit_name", lang)]
+    fields, aliases = ["name"], [safe_text(t("map.table.unit_name", lang))]
     if classification is not None:
         fields.append("value")
-        aliases.append(label)
+        aliases.append(safe_text(label))
     layer = folium.GeoJson(
         collection, name=label or t("map.unit." + data.spec.base_unit, lang),
         style_function=_style,
@@ -180,7 +190,7 @@ def add_labels(fmap, data: MapData) -> None:
     for name, point in zip(data.units["unit_name"], points):
         folium.Marker(
             [round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)],
-            icon=folium.DivIcon(html=f'<span class="dab-label">{html.escape(str(name))}</span>',
+            icon=folium.DivIcon(html=f'<span class="dab-label">{safe_text(name)}</span>',
                                 icon_size=(0, 0), icon_anchor=(0, 0), class_name="dab-label-icon"),
             interactive=False,
         ).add_to(group)
@@ -195,8 +205,10 @@ def _pin(colour: str, category: str | None) -> folium.DivIcon:
     )
 
 
-def _point_tooltip(row, columns: list[str]) -> str:
-    return " / ".join(html.escape(str(getattr(row, c))) for c in columns if getattr(row, c, None) is not None)
+def _point_tooltips(points: gpd.GeoDataFrame, columns: list[str]) -> list[str]:
+    """Per point, its non-empty values of `columns` (any column name: no attribute access)."""
+    rows = zip(*(points[c].tolist() for c in columns)) if columns else [()] * len(points)
+    return [" / ".join(safe_text(v) for v in values if v is not None and v == v) for values in rows]
 
 
 def _fast_cluster_callback(colour: str) -> str:
@@ -229,10 +241,10 @@ def add_points(fmap, layer: PointLayerSpec, points: gpd.GeoDataFrame, label: str
     parent = plugins.MarkerCluster(name=label) if cluster else folium.FeatureGroup(name=label)
     category_col = layer.category_column if layer.category_column in points.columns else None
     tooltip_cols = [c for c in ("name", category_col, "place_type") if c and c in points.columns]
-    for row, y, x in zip(points.itertuples(index=False), lat, lon):
-        category = getattr(row, category_col) if category_col else None
+    categories = points[category_col].tolist() if category_col else [None] * n
+    for category, tooltip, y, x in zip(categories, _point_tooltips(points, tooltip_cols), lat, lon):
         colour = colours.get(category, CATEGORY_COLOURS[0]) if category_col else colours.get(label, CATEGORY_COLOURS[0])
-        folium.Marker([y, x], icon=_pin(colour, category), tooltip=_point_tooltip(row, tooltip_cols)).add_to(parent)
+        folium.Marker([y, x], icon=_pin(colour, category), tooltip=tooltip).add_to(parent)
     parent.add_to(fmap)
 
 
@@ -252,7 +264,7 @@ def add_compare_symbols(fmap, data: MapData) -> None:
             [round(centre.y, COORD_DECIMALS), round(centre.x, COORD_DECIMALS)],
             radius=float(3 + 17 * math.sqrt(value / top)), color="#7a1f5c", weight=1.5,
             fill=True, fill_color="#cc79a7", fill_opacity=0.45,
-            tooltip=f"{html.escape(str(name))}: {_value_text(value, data.compare_unit, decimals)}",
+            tooltip=safe_text(f"{name}: {_value_text(value, data.compare_unit, decimals)}"),
         ).add_to(group)
     group.add_to(fmap)
 
@@ -264,7 +276,7 @@ def add_catchment(fmap, data: MapData) -> None:
         centre = row.geometry.centroid
         folium.Circle([round(centre.y, COORD_DECIMALS), round(centre.x, COORD_DECIMALS)], radius=radius,
                       color="#c0392b", weight=1.5, fill=True, fill_opacity=0.08,
-                      tooltip=html.escape(str(getattr(row, "name", "")))).add_to(group)
+                      tooltip=safe_text(getattr(row, "name", ""))).add_to(group)
     group.add_to(fmap)
 
 
@@ -288,31 +300,31 @@ def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
     label = data.value_label if label is None else label
     parts = []
     if classification is not None and classification.bins:
-        parts.append(f"<h4>{html.escape(label)}</h4>")
+        parts.append(f"<h4>{safe_text(label)}</h4>")
         for colour, text in zip(classification.colours, classification.labels):
-            parts.append(f'<div class="dab-row"><span class="sw" style="background:{colour}"></span>{html.escape(text)}</div>')
+            parts.append(f'<div class="dab-row"><span class="sw" style="background:{colour}"></span>{safe_text(text)}</div>')
     if data.suppressed_count:
         parts.append(f'<div class="dab-row"><span class="sw" style="background:{SUPPRESSED_COLOUR}"></span>'
-                     f'{html.escape(t("map.legend.suppressed", lang, threshold=PUBLICATION_THRESHOLD))}</div>')
+                     f'{safe_text(t("map.legend.suppressed", lang, threshold=PUBLICATION_THRESHOLD))}</div>')
     if classification is not None and classification.bins and "value" in data.units:
         missing = data.units["value"].isna() & ~data.units["suppressed"]
         if missing.any():
             parts.append(f'<div class="dab-row"><span class="sw" style="background:{NO_DATA_COLOUR}"></span>'
-                         f'{html.escape(t("map.legend.no_data", lang))}</div>')
+                         f'{safe_text(t("map.legend.no_data", lang))}</div>')
     if with_overlays:
         if data.compare_label and data.spec.compare and data.spec.compare.mode == "symbols":
             parts.append('<div class="sec dab-row"><span class="dot" style="background:#cc79a7"></span>'
-                         f'{html.escape(t("map.legend.compare", lang, label=data.compare_label))}</div>')
+                         f'{safe_text(t("map.legend.compare", lang, label=data.compare_label))}</div>')
         if colours:
-            parts.append(f'<div class="sec"><b>{html.escape(t("map.legend.points", lang))}</b></div>')
+            parts.append(f'<div class="sec"><b>{safe_text(t("map.legend.points", lang))}</b></div>')
             for name, colour in colours.items():
-                parts.append(f'<div class="dab-row"><span class="dot" style="background:{colour}"></span>{html.escape(str(name))}</div>')
+                parts.append(f'<div class="dab-row"><span class="dot" style="background:{colour}"></span>{safe_text(name)}</div>')
         if data.catchment is not None:
             parts.append('<div class="sec dab-row"><span class="ring"></span>'
-                         f'{html.escape(t("map.legend.catchment", lang, radius=data.spec.catchment.radius_m))}</div>')
+                         f'{safe_text(t("map.legend.catchment", lang, radius=data.spec.catchment.radius_m))}</div>')
         if data.flood_zones is not None:
             parts.append(f'<div class="sec dab-row"><span class="sw" style="background:{FLOOD_COLOURS[2]}"></span>'
-                         f'{html.escape(t("map.legend.flood", lang))}</div>')
+                         f'{safe_text(t("map.legend.flood", lang))}</div>')
     return "".join(parts)
 
 

@@ -207,9 +207,9 @@ def parse_number(text: str) -> float | None:
     return float(match.group()) if match else None
 
 
-def expected_answer(question: Question, cursor) -> float:
-    """The right answer: the first value of the question's query on the published data."""
-    frame = run_user_sql(cursor, question.sql).frame
+def expected_answer(question: Question, database: Path) -> float:
+    """The right answer: the first value of the question's query on the published database file."""
+    frame = run_user_sql(database, question.sql).frame
     if frame.empty:
         raise ExerciseError(f"問題 {question.id} の SQL が結果を返しません。")
     value = frame.iat[0, 0]
@@ -222,8 +222,8 @@ def expected_answer(question: Question, cursor) -> float:
     return number
 
 
-def check_answer(question: Question, answer: str, cursor) -> AnswerCheck:
-    expected = expected_answer(question, cursor)
+def check_answer(question: Question, answer: str, database: Path) -> AnswerCheck:
+    expected = expected_answer(question, database)
     given = parse_number(answer)
     correct = given is not None and abs(given - expected) <= question.tolerance + 1e-9
     return AnswerCheck(correct, expected, given)
