@@ -34,7 +34,7 @@ import shapely
 
 from lib import i18n
 from lib.data.column_types import apply_types, infer_types
-from lib.data.geo_checks import GeoProblem, check_geometries, check_lonlat_columns, to_lonlat
+from lib.data.geo_checks import GeoProblem, RepairedShape, check_lonlat_columns, repair_geometries, to_lonlat
 from lib.data.store import get_store, quote_identifier, read_geo
 
 MAX_IMPORT_BYTES = int(float(os.environ.get("WORKBENCH_IMPORT_MAX_MB", "100")) * 1024 * 1024)
@@ -83,6 +83,7 @@ class ImportResult:
     sheet: str | None = None
     types: dict[str, str] = field(default_factory=dict)
     warnings: list[ImportWarning] = field(default_factory=list)
+    repairs: list[RepairedShape] = field(default_factory=list)
 
     @property
     def is_geo(self) -> bool:
@@ -272,6 +273,8 @@ def _parse_delimited(text: str, delimiter: str, name: str) -> pd.DataFrame:
         raise DataImportError("no_rows", name=name)
     header = [str(h).strip() for h in raw.iloc[0]]
     _check_header(header, name)
+    if len(raw) < 2:  # a header and no data row (or a file of quotes that parses as a lone header)
+        raise DataImportError("no_rows", name=name)
     frame = raw.iloc[1:].reset_index(drop=True).astype("string")
     frame.columns = header
     return frame.apply(lambda col: col.str.strip()).replace("", pd.NA)
@@ -458,14 +461,19 @@ def _read_geo(path: Path, fmt: str, layer: str | None, progress: Progress) -> Im
 
 
 def _finish_geo(result: ImportResult) -> None:
-    """Valid geometries in lon/lat (EPSG:4326) inside Japan, or a refusal."""
+    """Valid geometries in lon/lat (EPSG:4326) inside Japan (invalid ones repaired and reported), or a refusal."""
     try:
         frame, note = to_lonlat(result.frame)
-        check_geometries(frame)
+        frame, result.repairs = repair_geometries(frame)
     except GeoProblem as problem:
         raise DataImportError(problem.key, name=result.source_name, **problem.values) from problem
     if note:
         result.warnings.append(ImportWarning("reprojected", {"crs": note}))
+    if result.repairs:
+        result.warnings.append(ImportWarning("repaired", {
+            "count": len(result.repairs), "rows": "、".join(r.ident for r in result.repairs[:5]),
+            "before": sum(r.area_before_m2 for r in result.repairs),
+            "after": sum(r.area_after_m2 for r in result.repairs)}))
     result.frame = frame
 
 
