@@ -3,6 +3,7 @@
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR]
 
 This file parses arguments and holds each command's body; the work itself is done by
 the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese
@@ -19,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from lib.data.catalog import load_catalog
+from lib.data.city import CitySetupError, setup_city
 from lib.data.importing import DataImportError, check_name, read_file, store_import, suggest_name
 from lib.data.store import get_store
 from lib.deck.export import export_group, find_group
@@ -98,6 +100,17 @@ def export_command(args) -> int:
     return 0
 
 
+def setup_city_command(args) -> int:
+    """`setup-city --boundaries FILE --city CODE [--year YEAR]`: the workbench's area layer from e-Stat."""
+    try:
+        report = setup_city(args.boundaries, args.city, year=args.year, set_by="cli")
+    except (CitySetupError, DataImportError) as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print("\n".join(report.lines("ja")))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +132,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=["pptx", "html", "pdf"])
     export.add_argument("--out", required=True)
     export.set_defaults(run=export_command)
+
+    city = commands.add_parser("setup-city", help="e-Stat の小地域境界から、ワークベンチを自分の市区町村にする")
+    city.add_argument("--boundaries", required=True, help="e-Stat 境界データ 小地域（シェープファイルの ZIP か GeoJSON）")
+    city.add_argument("--city", required=True, help="全国地方公共団体コード 5 桁（例：31201）")
+    city.add_argument("--year", type=int, choices=[2015, 2020], help="国勢調査の年（省略時はファイルから判定）")
+    city.set_defaults(run=setup_city_command)
     return parser
 
 

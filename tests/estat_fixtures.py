@@ -1,0 +1,72 @@
+"""Generated e-Stat 小地域 boundary files with the quirks of the real ones.
+
+A prefecture-wide file (two cities of 鳥取県), one polygon with a ring self-intersection (a ring that
+passes twice through one vertex, as `make_valid` repairs without changing the area), a 水面調査区
+(HCODE 8154), a 町丁・字 in two parts (飛び地, statistics on the part marked AREA_MAX_F = M), a 秘匿
+mark (KIGO_I), codes as text with leading zeros, attributes in CP932 with no .cpg, and the 2015
+(JGD2000, EPSG:4612, H27KAxx_) or 2020 (JGD2011, EPSG:6668, R2KAxx_) edition's columns.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+CELL = 0.01  # degrees; each 町丁・字 is a cell of a small grid
+
+
+def _cell(lon: float, lat: float) -> shapely.Polygon:
+    return shapely.box(lon, lat, lon + CELL, lat + CELL)
+
+
+def _pinched(lon: float, lat: float) -> shapely.Polygon:
+    """A cell-sized ring through its centre twice: invalid (Ring Self-intersection), area unchanged by repair."""
+    c = (lon + CELL / 2, lat + CELL / 2)
+    return shapely.Polygon([(lon, lat), (lon + CELL, lat), c, (lon + CELL, lat + CELL), (lon, lat + CELL), c,
+                            (lon, lat)])
+
+
+# (city, s_area, name, hcode, jinko, setai, shape, marks)
+TOTTORI_ROWS = [
+    ("201", "001001", "東町１丁目", 8101, 420, 180, _cell(134.20, 35.49), {}),
+    ("201", "001002", "東町２丁目", 8101, 515, 230, _pinched(134.21, 35.49), {}),
+    ("201", "002000", "大字湖山", 8101, 1830, 760, _cell(134.22, 35.49), {"AREA_MAX_F": "M"}),
+    ("201", "002000", "大字湖山", 8101, 1830, 760, _cell(134.24, 35.49), {}),  # 飛び地 of the same code
+    ("201", "003000", "字雲山", 8101, 0, 0, _cell(134.20, 35.50), {"KIGO_I": "秘匿"}),
+    ("201", "009000", "湖山池", 8154, 0, 0, _cell(134.21, 35.50), {}),  # 水面調査区
+    ("201", "004003", "吉方町３丁目", 8101, 960, 410, _cell(134.22, 35.50), {}),
+    ("202", "001001", "米原１丁目", 8101, 700, 300, _cell(133.33, 35.42), {}),
+    ("202", "001002", "米原２丁目", 8101, 650, 280, _cell(133.34, 35.42), {}),
+]
+TOTTORI_CITY_NAMES = {"201": "鳥取市", "202": "米子市"}
+
+
+def estat_frame(edition: int = 2020) -> gpd.GeoDataFrame:
+    """A prefecture-wide e-Stat frame of `edition` (2015 or 2020)."""
+    id_column = "R2KAxx_" if edition == 2020 else "H27KAxx_"
+    records = []
+    for n, (city, s_area, name, hcode, jinko, setai, _shape, marks) in enumerate(TOTTORI_ROWS):
+        records.append({
+            "KEY_CODE": "31" + city + s_area, "PREF": "31", "CITY": city, "S_AREA": s_area,
+            "PREF_NAME": "鳥取県", "CITY_NAME": TOTTORI_CITY_NAMES[city], "S_NAME": name, "HCODE": hcode,
+            "AREA": 0.0, id_column: n + 1, "KEN": "31", "KEN_NAME": "鳥取県", "GST_NAME": TOTTORI_CITY_NAMES[city],
+            "MOJI": name, "AREA_MAX_F": marks.get("AREA_MAX_F"), "KIGO_I": marks.get("KIGO_I"),
+            "JINKO": jinko, "SETAI": setai,
+        })
+    return gpd.GeoDataFrame(records, geometry=[row[6] for row in TOTTORI_ROWS],
+                            crs=6668 if edition == 2020 else 4612)
+
+
+def write_estat_zip(target: Path, edition: int = 2020) -> Path:
+    """The frame as e-Stat ships it: a zipped Shapefile, attributes in CP932, no .cpg."""
+    folder = target.parent / (target.stem + "_shp")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{'r2' if edition == 2020 else 'h27'}ka31"
+    estat_frame(edition).to_file(folder / f"{stem}.shp", encoding="cp932", engine="pyogrio")
+    (folder / f"{stem}.cpg").unlink(missing_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, path.name)
+    return target
