@@ -28,6 +28,8 @@ catalog = load_catalog()
 cursor = ui.store().published()
 st.title(ui.tr("page.map"))
 st.write(ui.tr("map.page.lead"))
+if city := map_data.city_name(cursor, catalog):
+    st.caption(ui.tr("map.page.city", city=city))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)

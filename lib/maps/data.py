@@ -148,6 +148,16 @@ def city_boundary(cursor, catalog: dict) -> gpd.GeoDataFrame:
     return read_geo(cursor, f"SELECT ST_Union_Agg(geometry) AS geometry FROM {q(AREAS)}")
 
 
+def city_name(cursor, catalog: dict) -> str | None:
+    """The municipality the map is of, from the outline's name column (demo or a real city)."""
+    ds = catalog.get(BOUNDARY)
+    column = _first_column(ds, "name") if ds is not None else None
+    if column is None:
+        return None
+    row = cursor.execute(f"SELECT {q(column)} FROM {q(BOUNDARY)} LIMIT 1").fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
 def mesh_cells(boundary: gpd.GeoDataFrame, level: int) -> gpd.GeoDataFrame:
     """Every JIS mesh cell of `level` that touches the city, as squares in EPSG:4326."""
     minx, miny, maxx, maxy = boundary.total_bounds
@@ -181,10 +191,11 @@ def _area_population(cursor, catalog: dict, year: int | None) -> pd.DataFrame:
     bands = distinct_values(cursor, ds, band)
     old = [b for b in bands if (band_lower_age(b) or 0) >= 65]
     older = [b for b in bands if (band_lower_age(b) or 0) >= 75]
+    by_age = any(band_lower_age(b) is not None for b in bands)  # a census total (総数) has no ages
 
     def band_sum(chosen: list) -> str:
         if not chosen:
-            return "0"
+            return "0" if by_age else "NULL"
         return f"SUM(CASE WHEN {q(band)} IN ({', '.join('?' for _ in chosen)}) THEN {q(value)} ELSE 0 END)"
 
     sql = (f"SELECT {q(area)} AS unit_id, SUM({q(value)}) AS population, {band_sum(old)} AS elderly_65plus, "
