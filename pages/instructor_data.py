@@ -14,6 +14,7 @@ from lib.data import anonymize, column_types, jp_cleaning, publishing
 from lib.data import importing as data_import
 from lib.data.catalog import load_catalog
 from lib.settings import REPO_ROOT
+from lib.ui.city_setup import city_setup_section
 
 ui.require_instructor()
 lang = ui.lang()
@@ -357,7 +358,7 @@ def manage() -> None:
             st.rerun()
 
 
-prepare_tab, manage_tab = st.tabs([ui.tr("prep.tab.prepare"), ui.tr("prep.tab.manage")])
+prepare_tab, manage_tab, city_tab = st.tabs([ui.tr("prep.tab.prepare"), ui.tr("prep.tab.manage"), ui.tr("city.tab")])
 with prepare_tab:
     step_import()
     step_pick_staged()
@@ -371,3 +372,5 @@ with prepare_tab:
         step_report(working, plan)
 with manage_tab:
     manage()
+with city_tab:
+    city_setup_section()

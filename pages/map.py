@@ -33,8 +33,8 @@ if city := map_data.city_name(cursor, catalog):
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def _map_data(spec_json: str, lang: str, data_dir: str):
-    """The map's data for one spec, shared by sessions (read-only once built)."""
+def _map_data(spec_json: str, lang: str, data_dir: str, published: str):
+    """The map's data for one spec and published data (a new city, a new dataset), shared by sessions."""
     spec = MapSpec.from_dict(json.loads(spec_json))
     return map_data.build_map_data(ui.store().published(), load_catalog(), spec, lang)
 
@@ -42,7 +42,7 @@ def _map_data(spec_json: str, lang: str, data_dir: str):
 def build(spec: MapSpec):
     """Data (cached) and fresh folium maps: a folium map rendered twice by st_folium draws 0 px high."""
     data = _map_data(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True), lang,
-                     str(settings.data_dir().resolve()))
+                     str(settings.data_dir().resolve()), ui.store().published_fingerprint())
     second = render_compare_map(data, lang) if spec.compare and spec.compare.mode == "side_by_side" else None
     return data, render_map(data, lang), second
 
