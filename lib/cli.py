@@ -3,7 +3,7 @@
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE]
 
 This file parses arguments and holds each command's body; the work itself is done by
 the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese
@@ -22,6 +22,7 @@ import duckdb
 from lib.data.catalog import load_catalog
 from lib.data.city import CitySetupError, setup_city
 from lib.data.importing import DataImportError, check_name, read_file, store_import, suggest_name
+from lib.data.population_layouts import PopulationLayoutError
 from lib.data.store import get_store
 from lib.deck.export import export_group, find_group
 from lib.deck.model import DeckError
@@ -103,8 +104,9 @@ def export_command(args) -> int:
 def setup_city_command(args) -> int:
     """`setup-city --boundaries FILE --city CODE [--year YEAR]`: the workbench's area layer from e-Stat."""
     try:
-        report = setup_city(args.boundaries, args.city, year=args.year, set_by="cli")
-    except (CitySetupError, DataImportError) as error:
+        report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
+                            population_year=args.population_year, set_by="cli")
+    except (CitySetupError, DataImportError, PopulationLayoutError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2
     print("\n".join(report.lines("ja")))
@@ -137,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     city.add_argument("--boundaries", required=True, help="e-Stat 境界データ 小地域（シェープファイルの ZIP か GeoJSON）")
     city.add_argument("--city", required=True, help="全国地方公共団体コード 5 桁（例：31201）")
     city.add_argument("--year", type=int, choices=[2015, 2020], help="国勢調査の年（省略時はファイルから判定）")
+    city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
+    city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
     city.set_defaults(run=setup_city_command)
     return parser
 

@@ -8,6 +8,7 @@ mark (KIGO_I), codes as text with leading zeros, attributes in CP932 with no .cp
 """
 from __future__ import annotations
 
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -70,3 +71,66 @@ def write_estat_zip(target: Path, edition: int = 2020) -> Path:
         for path in sorted(folder.iterdir()):
             archive.write(path, path.name)
     return target
+
+
+# --------------------------------------------------------------------------- population files of 鳥取市 (generated)
+# (name as the city's register writes it, the boundary code it must match, persons per 1-year age and sex)
+REGISTER_AREAS = [
+    ("東町一丁目", "31201001001", 3),      # 漢数字 丁目
+    ("東町２丁目", "31201001002", 4),      # 全角 digit
+    ("湖山", "31201002000", 9),            # 大字 prefix left out
+    ("字雲山", "31201003000", 1),
+    ("吉方町3丁目", "31201004003", 5),
+    ("新町", None, 2),                     # not in the boundaries: must be listed as unmatched
+]
+STANDARD_BANDS = [(a, a + 4) for a in range(0, 100, 5)] + [(100, None)]
+
+
+def register_persons(per_age: int, sex: str, low: int, high: int | None) -> int:
+    """Persons of one area, sex and age range: per_age at each age, women one more above 64 (so sexes differ)."""
+    ages = range(low, (high if high is not None else 104) + 1)
+    return sum(per_age + (1 if sex == "女性" and age >= 65 else 0) for age in ages)
+
+
+def write_standard_population_csv(target: Path) -> Path:
+    """自治体標準オープンデータセット「地域・年齢別人口」: 5-year bands × sex columns, CP932, 調査年月日 in 和暦."""
+    header = ["全国地方公共団体コード", "都道府県名", "市区町村名", "調査年月日", "地域コード", "地域名", "総人口", "男性", "女性"]
+    for low, high in STANDARD_BANDS:
+        label = f"{low}-{high}歳" if high is not None else f"{low}歳以上"
+        header += [f"{label}の男性", f"{label}の女性"]
+    lines = [",".join(header)]
+    for n, (name, _code, per_age) in enumerate(REGISTER_AREAS):
+        cells = []
+        for low, high in STANDARD_BANDS:
+            cells += [register_persons(per_age, s, low, high) for s in ("男性", "女性")]
+        men, women = sum(cells[0::2]), sum(cells[1::2])
+        lines.append(",".join(["312011", "鳥取県", "鳥取市", "令和7年3月31日", f"{n + 1:03d}", name,
+                               str(men + women), str(men), str(women)] + [str(c) for c in cells]))
+    target.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return target
+
+
+def write_wide_population_xlsx(target: Path) -> Path:
+    """The usual Excel sheet: a title and a note above, 男 / 女 in merged cells over 1-year ages 0歳…100歳以上."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "町丁別年齢別"
+    sheet.append(["鳥取市 町丁別・年齢別人口（住民基本台帳）"])
+    sheet.append(["令和7年3月31日現在", None, "単位：人"])
+    ages = [f"{a}歳" for a in range(100)] + ["100歳以上"]
+    sheet.append([None, None] + ["男"] + [None] * (len(ages) - 1) + ["女"] + [None] * (len(ages) - 1))
+    sheet.merge_cells(start_row=3, start_column=3, end_row=3, end_column=2 + len(ages))
+    sheet.merge_cells(start_row=3, start_column=3 + len(ages), end_row=3, end_column=2 + 2 * len(ages))
+    sheet.append(["町丁名", "総数"] + [unicodedata.normalize("NFKC", a).translate(FULLWIDTH) for a in ages] * 2)
+    for name, _code, per_age in REGISTER_AREAS:
+        men = [register_persons(per_age, "男性", a, a if a < 100 else None) for a in range(101)]
+        women = [register_persons(per_age, "女性", a, a if a < 100 else None) for a in range(101)]
+        sheet.append([name, sum(men) + sum(women)] + men + women)
+    sheet.append(["合計", None])
+    book.save(target)
+    return target
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")  # the sheet's headings are 全角

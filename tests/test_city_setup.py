@@ -15,7 +15,13 @@ from lib.data.city import CitySetupError, current_city, setup_city, small_areas
 from lib.data.store import Store
 from lib.maps import data as map_data
 from lib.maps.spec import MapSpec, MeasureSpec
-from tests.estat_fixtures import estat_frame, write_estat_zip
+from tests.estat_fixtures import (
+    REGISTER_AREAS,
+    estat_frame,
+    register_persons,
+    write_estat_zip,
+    write_wide_population_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_TOYAMA = ROOT / "tests" / "fixtures" / "real" / "estat_h27ka16_16201001001.geojson"
@@ -127,3 +133,22 @@ def test_cli_refuses_a_wrong_code_with_exit_2(tmp_path):
     done = run_setup_city(tmp_path / "data", "--boundaries", str(boundaries), "--city", "99999")
     assert done.returncode == 2
     assert "99999" in done.stderr and "Traceback" not in done.stderr and str(tmp_path) not in done.stderr
+
+
+def test_register_population_replaces_jinko_and_gives_ageing_rates(tmp_path, city_store):
+    population = write_wide_population_xlsx(tmp_path / "jinko.xlsx")
+    report = setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", population=population, store=city_store)
+    text = "\n".join(report.lines("ja"))
+    assert "新町" in text and "町丁目 6 件のうち 5 件" in text
+    catalog = load_catalog()
+    cursor = city_store.published()
+    assert cursor.execute("SELECT DISTINCT year FROM population").fetchall() == [(2025,)]
+    data = map_data.build_map_data(cursor, catalog, MapSpec(measure=map_data.preset_measures(
+        cursor, catalog)["map.preset.ageing_rate"]))
+    by_code = data.units.set_index("unit_id")
+    per_age = dict((code, n) for _name, code, n in REGISTER_AREAS if code)
+    code = "31201002000"
+    old = sum(register_persons(per_age[code], s, 65, None) for s in ("男性", "女性"))
+    everyone = sum(register_persons(per_age[code], s, 0, None) for s in ("男性", "女性"))
+    assert by_code.loc[code, "value"] == pytest.approx(100 * old / everyone)
+

@@ -11,7 +11,7 @@ folder records which city the workbench is for.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import pandas as pd
 from lib import i18n, settings
 from lib.data.geo_checks import RepairedShape
 from lib.data.importing import ImportResult, read_file
+from lib.data.population_layouts import PopulationTable, band_order, read_population
 from lib.data.publishing import publish_public_statistics
 
 WATER_HCODE = "8154"  # 水面調査区: a lake or bay surveyed as its own unit, not a place where people live
@@ -69,6 +70,7 @@ class CityReport:
     repairs: list[RepairedShape] = field(default_factory=list)
     undisclosed: list[str] = field(default_factory=list)
     population_total: int | None = None
+    population: PopulationTable | None = None
     datasets: list[str] = field(default_factory=list)
 
     def lines(self, lang: str = "ja") -> list[str]:
@@ -79,7 +81,17 @@ class CityReport:
         out.append(tr("repaired", count=len(self.repairs)))
         out += [tr("repair", ident=r.ident, reason=_reason(r.reason, lang), before=r.area_before_m2,
                    after=r.area_after_m2) for r in self.repairs]
-        if self.population_total is not None:
+        if self.population is not None:
+            people = self.population
+            out.append(tr("register", name=people.source, layout=tr(f"layout.{people.layout}"), year=people.year,
+                          total=int(people.frame["population"].sum()), matched=people.frame["area_code"].nunique(),
+                          read=people.areas_read))
+            out.append(tr("unmatched", count=len(people.unmatched)) if len(people.unmatched) else tr("all_matched"))
+            out += [tr("unmatched_row", name=r.area_name, population=int(r.population))
+                    for r in people.unmatched.itertuples()]
+            if people.not_numbers:
+                out.append(tr("not_numbers", count=people.not_numbers))
+        elif self.population_total is not None:
             out.append(tr("population", total=self.population_total, year=self.year))
         else:
             out.append(tr("no_population"))
@@ -217,8 +229,12 @@ def _dictionary(name: str, kind: str, title: dict, description: dict, source: st
             "columns": entries}
 
 
-def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str) -> list[tuple[pd.DataFrame, dict]]:
-    """The frames and dictionaries that turn the workbench to the city: areas, outline, population."""
+def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
+                  population: PopulationTable | None = None) -> list[tuple[pd.DataFrame, dict]]:
+    """The frames and dictionaries that turn the workbench to the city: areas, outline, population.
+
+    The population is the 住民基本台帳 file when one is given, else the census JINKO of the boundaries.
+    """
     city = info["city_name"]
     out = [(areas.drop(columns=["population"]), _dictionary(
         "areas", "geo", {"ja": f"{city}の町丁・字", "en": f"Small areas of {city}"},
@@ -232,7 +248,19 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str) -
         "city_boundary", "geo", {"ja": f"{city}の市域", "en": f"Outline of {city}"},
         {"ja": f"{city}の全体の境界（町丁・字を合わせた形）。", "en": f"The outline of {city}: the union of its small areas."},
         source, ["city_code", "city_name", "area_km2", "geometry"])))
-    if areas["population"].notna().any():
+    if population is not None:
+        dictionary = _dictionary(
+            "population", "table", {"ja": f"{city}の町丁目別・年齢別人口", "en": f"Population of {city} by area, age and sex"},
+            {"ja": f"住民基本台帳人口（{population.year}年）を町丁目・5歳階級・男女別にしたもの。",
+             "en": f"Resident-register population ({population.year}) by small area, five-year age band and sex."},
+            population.source, ["year", "area_code", "age_band", "sex", "population"])
+        dictionary["source"] = {"ja": f"{city}の住民基本台帳人口「{population.source}」を加工",
+                                "en": f"Resident register of {city} ({population.source}), processed"}
+        for column in dictionary["columns"]:
+            if column["name"] == "age_band":
+                column["order"] = band_order(population.frame["age_band"])
+        out.append((population.frame, dictionary))
+    elif areas["population"].notna().any():
         people = pd.DataFrame({"year": year, "area_code": areas["area_code"], "age_band": ALL_AGES,
                                "sex": BOTH_SEXES, "population": areas["population"]})
         out.append((people.dropna(subset=["population"]).reset_index(drop=True), _dictionary(
@@ -256,9 +284,10 @@ def current_city() -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def setup_city(path: str | Path, city_code: str, *, year: int | None = None, set_by: str = "",
-               source_name: str | None = None, store=None) -> CityReport:
-    """Read the boundary file, keep the city, publish its datasets and record the setting."""
+def setup_city(path: str | Path, city_code: str, *, year: int | None = None, population: str | Path | None = None,
+               population_year: int | None = None, set_by: str = "", source_name: str | None = None,
+               population_name: str | None = None, store=None) -> CityReport:
+    """Read the boundary file (and a population file), keep the city, publish its datasets, record the setting."""
     city_code = str(city_code).strip()
     if not (len(city_code) == 5 and city_code.isdigit()):
         raise CitySetupError("bad_code", code=city_code)
@@ -271,16 +300,22 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, set
     areas, info = small_areas(result.frame, city_code)
     cities, codes = file_codes(result.frame)
     repairs = [replace(r, ident=codes.iloc[r.row - 1]) for r in result.repairs if cities.iloc[r.row - 1] == city_code]
-    datasets = city_datasets(areas, info, edition, result.source_name)
+    people = None
+    if population is not None:
+        people = read_population(Path(population), areas[["area_code", "area_name"]],
+                                 city_name=info["city_name"], year=population_year)
+        people.source = population_name or Path(population).name
+    datasets = city_datasets(areas, info, edition, result.source_name, people)
     publish_public_statistics(datasets, published_by=set_by or "setup-city", source=result.source_name, store=store)
     report = CityReport(
         city_code=city_code, city_name=info["city_name"], pref_name=info["pref_name"], year=edition,
         areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
         undisclosed=info["undisclosed"],
         population_total=int(areas["population"].sum()) if areas["population"].notna().any() else None,
+        population=people,
         datasets=[d["name"] for _, d in datasets])
-    record = {k: v for k, v in asdict(report).items() if k in ("city_code", "city_name", "pref_name", "year", "source")}
-    record["set_at"] = datetime.now().isoformat(timespec="seconds")
+    record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,
+              "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds")}
     city_settings_path().parent.mkdir(parents=True, exist_ok=True)
     city_settings_path().write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return report
