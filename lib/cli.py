@@ -3,7 +3,7 @@
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
 
 This file parses arguments and holds each command's body; the work itself is done by
 the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese
@@ -21,6 +21,7 @@ import duckdb
 
 from lib.data.catalog import load_catalog
 from lib.data.city import CitySetupError, setup_city
+from lib.data.facility_lists import FacilityListError
 from lib.data.importing import DataImportError, check_name, read_file, store_import, suggest_name
 from lib.data.population_layouts import PopulationLayoutError
 from lib.data.store import get_store
@@ -105,8 +106,8 @@ def setup_city_command(args) -> int:
     """`setup-city --boundaries FILE --city CODE [--year YEAR]`: the workbench's area layer from e-Stat."""
     try:
         report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
-                            population_year=args.population_year, set_by="cli")
-    except (CitySetupError, DataImportError, PopulationLayoutError) as error:
+                            population_year=args.population_year, facilities=args.facilities or [], set_by="cli")
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2
     print("\n".join(report.lines("ja")))
@@ -141,6 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     city.add_argument("--year", type=int, choices=[2015, 2020], help="国勢調査の年（省略時はファイルから判定）")
     city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
     city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
+    city.add_argument("--facilities", nargs="+", metavar="FILE",
+                      help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
     city.set_defaults(run=setup_city_command)
     return parser
 

@@ -134,3 +134,36 @@ def write_wide_population_xlsx(target: Path) -> Path:
 
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")  # the sheet's headings are 全角
+
+
+# --------------------------------------------------------------------------- facility lists of 鳥取市 (generated)
+def _centre(code: str) -> tuple[float, float]:
+    """(lat, lon) inside the cell of a code in TOTTORI_ROWS."""
+    shape = next(row[6] for row in TOTTORI_ROWS if "31" + row[0] + row[1] == code)
+    point = shape.representative_point()
+    return point.y, point.x
+
+
+FACILITY_LISTS = {  # columns of the 自治体標準オープンデータセット, and the rows: (名称, code it lies in, kind)
+    "aed": (["全国地方公共団体コード", "ID", "地域コード", "都道府県名", "市区町村名", "名称", "名称_カナ", "住所", "方書",
+             "緯度", "経度", "設置位置", "電話番号"],
+            [("東町公民館", "31201001001", None), ("湖山小学校", "31201002000", None),
+             ("湖山地区会館", "31201002000", None), ("位置不明の診療所", None, None)]),
+    "medical": (["全国地方公共団体コード", "ID", "名称", "名称_カナ", "医療機関の種類", "住所", "方書", "緯度", "経度",
+                 "電話番号", "診療科目"],
+                [("東町病院", "31201001002", "病院"), ("吉方クリニック", "31201004003", "無床診療所")]),
+}
+
+
+def write_facility_csv(target: Path, kind: str) -> Path:
+    """A facility list in CP932 as municipalities publish it; a row with blank 緯度・経度 included."""
+    header, rows = FACILITY_LISTS[kind]
+    lines = [",".join(header)]
+    for n, (name, code, sub_kind) in enumerate(rows):
+        lat, lon = _centre(code) if code else ("", "")
+        values = {"全国地方公共団体コード": "312011", "ID": f"{n + 1:05d}", "都道府県名": "鳥取県", "市区町村名": "鳥取市",
+                  "名称": name, "住所": f"鳥取県鳥取市{name}", "緯度": f"{lat}", "経度": f"{lon}",
+                  "医療機関の種類": sub_kind or "", "設置位置": "1階入口"}
+        lines.append(",".join(values.get(h, "") for h in header))
+    target.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return target

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n, settings
+from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list
 from lib.data.geo_checks import RepairedShape
 from lib.data.importing import ImportResult, read_file
 from lib.data.population_layouts import PopulationTable, band_order, read_population
@@ -71,6 +72,7 @@ class CityReport:
     undisclosed: list[str] = field(default_factory=list)
     population_total: int | None = None
     population: PopulationTable | None = None
+    facilities: list[FacilityList] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
 
     def lines(self, lang: str = "ja") -> list[str]:
@@ -95,6 +97,12 @@ class CityReport:
             out.append(tr("population", total=self.population_total, year=self.year))
         else:
             out.append(tr("no_population"))
+        for facility_list in self.facilities:
+            out.append(tr("facilities", name=facility_list.source, kind=i18n.t(f"facilities.kind.{facility_list.kind}", lang),
+                          count=len(facility_list.points), outside=facility_list.outside))
+            if facility_list.skipped:
+                out.append(tr("facilities_skipped", count=len(facility_list.skipped),
+                              names="、".join(facility_list.skipped[:5])))
         if self.undisclosed:
             out.append(tr("undisclosed", count=len(self.undisclosed), codes="、".join(self.undisclosed[:5])))
         out.append(tr("datasets", names="、".join(self.datasets)))
@@ -285,9 +293,10 @@ def current_city() -> dict | None:
 
 
 def setup_city(path: str | Path, city_code: str, *, year: int | None = None, population: str | Path | None = None,
-               population_year: int | None = None, set_by: str = "", source_name: str | None = None,
-               population_name: str | None = None, store=None) -> CityReport:
-    """Read the boundary file (and a population file), keep the city, publish its datasets, record the setting."""
+               population_year: int | None = None, facilities: list[str | Path] = (), set_by: str = "",
+               source_name: str | None = None, population_name: str | None = None,
+               facility_names: list[str] | None = None, store=None) -> CityReport:
+    """Read the boundary file (and population, facility lists), keep the city, publish, record the setting."""
     city_code = str(city_code).strip()
     if not (len(city_code) == 5 and city_code.isdigit()):
         raise CitySetupError("bad_code", code=city_code)
@@ -305,14 +314,19 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
         people = read_population(Path(population), areas[["area_code", "area_name"]],
                                  city_name=info["city_name"], year=population_year)
         people.source = population_name or Path(population).name
+    names = facility_names or [None] * len(facilities)
+    lists = [read_facility_list(path, areas, source_name=name) for path, name in zip(facilities, names, strict=True)]
     datasets = city_datasets(areas, info, edition, result.source_name, people)
+    if lists:
+        points = gpd.GeoDataFrame(pd.concat([f.points for f in lists], ignore_index=True), crs=4326)
+        datasets.append((points, facilities_dictionary(info["city_name"], lists)))
     publish_public_statistics(datasets, published_by=set_by or "setup-city", source=result.source_name, store=store)
     report = CityReport(
         city_code=city_code, city_name=info["city_name"], pref_name=info["pref_name"], year=edition,
         areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
         undisclosed=info["undisclosed"],
         population_total=int(areas["population"].sum()) if areas["population"].notna().any() else None,
-        population=people,
+        population=people, facilities=lists,
         datasets=[d["name"] for _, d in datasets])
     record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,
               "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds")}
