@@ -3,6 +3,7 @@
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
+    python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
 
 This file parses arguments and holds each command's body; the work itself is done by
@@ -28,6 +29,9 @@ from lib.data.store import get_store
 from lib.deck.export import export_group, find_group
 from lib.deck.model import DeckError
 from lib.i18n import t
+from lib.maps.base_layers import KINDS as BASE_LAYER_KINDS
+from lib.maps.base_layers import BaseLayerError, add_base_layer
+from lib.maps.data import city_boundary
 from lib.workspace import example_group
 from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
 from lib.workspace.items import open_workspace
@@ -114,6 +118,23 @@ def setup_city_command(args) -> int:
     return 0
 
 
+def base_layer_command(args) -> int:
+    """`base-layer FILE --kind river|railway|station|road|place`: a reference layer under the map's data."""
+    store = get_store()
+    cursor = store.published()
+    try:
+        city = city_boundary(cursor, load_catalog())
+    finally:
+        cursor.close()
+    try:
+        kept = add_base_layer(args.path, args.kind, city, added_by="cli", store=store)
+    except (BaseLayerError, DataImportError) as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print(t("base_layer.added", "ja", kind=t(f"base_layer.kind.{args.kind}", "ja"), count=kept))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -145,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
     city.add_argument("--facilities", nargs="+", metavar="FILE",
                       help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
     city.set_defaults(run=setup_city_command)
+
+    base = commands.add_parser("base-layer", help="地図の背景（川・鉄道・駅・道路・地名）を取り込む")
+    base.add_argument("path", help="国土数値情報などのシェープファイル（ZIP）・GeoJSON・GeoPackage")
+    base.add_argument("--kind", required=True, choices=BASE_LAYER_KINDS,
+                      help="river 川 / railway 鉄道 / station 駅 / road 道路 / place 地名")
+    base.set_defaults(run=base_layer_command)
     return parser
 
 

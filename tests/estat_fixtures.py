@@ -167,3 +167,22 @@ def write_facility_csv(target: Path, kind: str) -> Path:
         lines.append(",".join(values.get(h, "") for h in header))
     target.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
     return target
+
+
+# --------------------------------------------------------------------------- 国土数値情報-like reference layers
+def write_river_geojson(target: Path) -> Path:
+    """A river through 鳥取市's cells and one far away (cut off), 国土数値情報 W05 columns, JGD2011."""
+    frame = gpd.GeoDataFrame(
+        {"W05_001": ["8906010001", "8906020001"], "W05_004": ["湖山川", "遠くの川"]},
+        geometry=[shapely.LineString([(134.195, 35.495), (134.235, 35.505)]),
+                  shapely.LineString([(135.50, 34.70), (135.52, 34.71)])], crs=6668)
+    frame.to_file(target, driver="GeoJSON")
+    return target
+
+
+def write_places_geojson(target: Path) -> Path:
+    """Place names as points (e.g. 町丁目 or 字 names an instructor keeps as a layer)."""
+    frame = gpd.GeoDataFrame({"名称": ["湖山池", "鳥取駅前"]},
+                             geometry=[shapely.Point(134.215, 35.505), shapely.Point(134.225, 35.495)], crs=4326)
+    frame.to_file(target, driver="GeoJSON")
+    return target

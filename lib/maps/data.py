@@ -27,6 +27,7 @@ from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
 from lib.i18n import STRINGS, t
+from lib.maps.base_layers import load_base_layers
 from lib.maps.classify import Classification, classify_values
 from lib.maps.spec import MESH_LEVELS, MapSpec, MeasureSpec, PointLayerSpec, is_raw_count
 
@@ -376,6 +377,7 @@ class MapData:
     flood_zones: gpd.GeoDataFrame | None = None
     nearest_label: str = ""
     point_count_label: str = ""
+    base_layers: list[tuple[str, gpd.GeoDataFrame]] = field(default_factory=list)  # (kind, shapes) under the data
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -410,7 +412,7 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
     units["ageing_rate"] = np.where(units["population"] > 0,
                                     100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0), np.nan)
     units["suppressed"] = units["population"].fillna(0) < PUBLICATION_THRESHOLD
-    data = MapData(spec=spec, units=units, boundary=boundary)
+    data = MapData(spec=spec, units=units, boundary=boundary, base_layers=load_base_layers(cursor, catalog))
     if note:
         data.notes.append(t(note, lang))
     if data.suppressed_count:

@@ -1,6 +1,6 @@
 """Acceptance: on a fresh data folder, README's setup-city command turns the workbench to a real city
 from a prefecture-wide e-Stat zip with one invalid polygon; the map page draws that city's 町丁・字 and
-names the city, with every non-localhost request aborted and none attempted."""
+names the city (a river imported as its base layer), with every non-localhost request aborted and none attempted."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from tests.browser.conftest import ROOT, _serve, screenshot, wait_for_app
-from tests.estat_fixtures import write_estat_zip
+from tests.estat_fixtures import write_estat_zip, write_river_geojson
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,11 @@ def city_server(tmp_path_factory):
     assert done.returncode == 0, done.stderr
     assert "修復しました" in done.stdout and "31201001002" in done.stdout
     assert json.loads((data / "city.json").read_text(encoding="utf-8"))["city_code"] == "31201"
+    river = write_river_geojson(tmp_path_factory.mktemp("ksj") / "W05.geojson")
+    done = subprocess.run([sys.executable, "-m", "lib.cli", "base-layer", str(river), "--kind", "river"], cwd=ROOT,
+                          env={**os.environ, "WORKBENCH_DATA_DIR": str(data)}, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
     yield from _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(data)})
 
 
@@ -40,6 +45,7 @@ def test_map_page_draws_the_citys_areas_and_names_it_offline(city_server, offlin
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator("path.dab-unit").first.wait_for()
     assert frame.locator("path.dab-unit").count() == 5  # 鳥取市's 町丁・字: water dropped, 飛び地 joined
+    assert frame.locator(".leaflet-dab-base-pane path").count() == 1  # the river, drawn from the app itself
     page.get_by_test_id("stCheckbox").filter(has_text="町丁目名を表示").click()
     wait_for_app(page)
     frame = page.frame_locator(MAP_FRAME).first
