@@ -19,6 +19,11 @@ def data_dir() -> Path:
     return Path(os.environ.get("WORKBENCH_DATA_DIR", REPO_ROOT / "var"))
 
 
+def city_file() -> Path:
+    """Which municipality the workbench is for (written by setup-city); absent: the demo city."""
+    return data_dir() / "city.json"
+
+
 def published_sources_dir() -> Path:
     """Datasets an instructor has published (files + dictionary), beside the demo."""
     return data_dir() / "published"

@@ -13,18 +13,21 @@ from lib import ui
 from lib.data import anonymize, column_types, jp_cleaning, publishing
 from lib.data import importing as data_import
 from lib.data.catalog import load_catalog
+from lib.data.city import current_city
 from lib.settings import REPO_ROOT
 from lib.ui.city_setup import city_setup_section
+from lib.workspace.example_group import DEMO_MUNICIPALITY
 
 ui.require_instructor()
 lang = ui.lang()
 state = st.session_state
 SAMPLE = REPO_ROOT / "datasets" / "raw_sample" / "kaigo_ninteisha_raw.csv"
 ENCODING_CHOICES = ["auto"] + data_import.ENCODINGS
+CITY_NAME = (current_city() or {}).get("city_name", DEMO_MUNICIPALITY)  # stripped before 町丁目 names are matched
 GENERALIZATIONS = {"none": None, "age5": {"kind": "age_band", "width": 5}, "age10": {"kind": "age_band", "width": 10},
                    "birth5": {"kind": "birth_date_band", "width": 5, "target": "age_band"},
                    "birth10": {"kind": "birth_date_band", "width": 10, "target": "age_band"},
-                   "area": {"kind": "area_code", "target": "area_code", "city_name": "みどり野市"},
+                   "area": {"kind": "area_code", "target": "area_code", "city_name": CITY_NAME},
                    "rare": {"kind": "merge_rare", "min_count": 5}}
 
 st.title(ui.tr("prep.title"))
@@ -154,7 +157,7 @@ def step_clean(frame: pd.DataFrame) -> None:
     options, target = {}, None
     if helper == "area":
         areas = area_table()
-        options = {"areas": areas, "city_name": "みどり野市"}
+        options = {"areas": areas, "city_name": CITY_NAME}
         target = st.text_input(ui.tr("prep.target"), value="area_code", key="prep_clean_target")
     preview = jp_cleaning.preview_cleaning(frame, column, helper, lang=lang, **options)
     st.caption(ui.tr("prep.clean_counts", changed=preview.changed, missing=preview.became_missing, total=preview.total))

@@ -32,7 +32,8 @@ DATUM_EDITIONS = {"JGD2011": 2020, "JGD2000": 2015}  # 2020 files are JGD2011, 2
 LABELS = {
     "area_code": ({"ja": "町丁・字コード", "en": "Small-area code"}, "code", "area"),
     "area_name": ({"ja": "町丁・字名", "en": "Small-area name"}, "text", "name"),
-    "town": ({"ja": "町・大字", "en": "Town (大字)"}, "category", "district"),
+    # 町・大字 (the name without its 丁目) is the district: the instructor pages and charts group by it.
+    "district": ({"ja": "町・大字", "en": "Town (大字)"}, "category", "district"),
     "households": ({"ja": "世帯数（国勢調査）", "en": "Households (census)"}, "integer", "measure"),
     "area_km2": ({"ja": "面積", "en": "Area"}, "number", "measure"),
     "city_code": ({"ja": "全国地方公共団体コード", "en": "Local government code"}, "code", "id"),
@@ -208,7 +209,7 @@ def small_areas(frame: gpd.GeoDataFrame, city_code: str) -> tuple[gpd.GeoDataFra
     areas = gpd.GeoDataFrame({
         "area_code": merged["__code"].astype(str),
         "area_name": merged["__name"].astype(str),
-        "town": merged["__town"].astype(str).str.strip(),
+        "district": merged["__town"].astype(str).str.strip(),
         "households": merged["__households"].where(~undisclosed).astype("Int64"),
         "area_km2": (merged.geometry.to_crs(metric).area / 1e6).round(4),
         "population": merged["__people"].where(~undisclosed).astype("Int64"),
@@ -248,7 +249,7 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
         "areas", "geo", {"ja": f"{city}の町丁・字", "en": f"Small areas of {city}"},
         {"ja": f"{info['pref_name']}{city}の町丁・字等の境界（{year}年国勢調査、水面調査区を除く）。ほかのデータは area_code でここにつながります。",
          "en": f"Boundaries of the small areas of {city} ({year} census, water areas left out). Other datasets join here on area_code."},
-        source, ["area_code", "area_name", "town", "households", "area_km2", "geometry"]))]
+        source, ["area_code", "area_name", "district", "households", "area_km2", "geometry"]))]
     outline = gpd.GeoDataFrame({"city_code": [info["city_code"]], "city_name": [city],
                                 "area_km2": [round(float(areas["area_km2"].sum()), 3)]},
                                geometry=[areas.union_all()], crs=areas.crs)
@@ -280,13 +281,9 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
 
 
 # ---------------------------------------------------------------------------- the setting
-def city_settings_path() -> Path:
-    return settings.data_dir() / "city.json"
-
-
 def current_city() -> dict | None:
     """Which city the workbench is for ({city_code, city_name, ...}); None while it is on the demo city."""
-    path = city_settings_path()
+    path = settings.city_file()
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
@@ -330,6 +327,6 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
         datasets=[d["name"] for _, d in datasets])
     record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,
               "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds")}
-    city_settings_path().parent.mkdir(parents=True, exist_ok=True)
-    city_settings_path().write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    settings.city_file().parent.mkdir(parents=True, exist_ok=True)
+    settings.city_file().write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return report
