@@ -4,6 +4,7 @@
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
+    python -m lib.cli tile-pack FILE.mbtiles
     python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
 
 This file parses arguments and holds each command's body; the work itself is done by
@@ -32,6 +33,7 @@ from lib.i18n import t
 from lib.maps.base_layers import KINDS as BASE_LAYER_KINDS
 from lib.maps.base_layers import BaseLayerError, add_base_layer
 from lib.maps.data import city_boundary
+from lib.maps.tile_pack import TilePackError, unpack_mbtiles
 from lib.workspace import example_group
 from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
 from lib.workspace.items import open_workspace
@@ -135,6 +137,17 @@ def base_layer_command(args) -> int:
     return 0
 
 
+def tile_pack_command(args) -> int:
+    """`tile-pack FILE.mbtiles`: a raster tile pack served by the app as the map's background."""
+    try:
+        info = unpack_mbtiles(args.path)
+    except TilePackError as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print(t("tile_pack.done", "ja", count=info["tiles"], minzoom=info["minzoom"], maxzoom=info["maxzoom"]))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +185,10 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("--kind", required=True, choices=BASE_LAYER_KINDS,
                       help="river 川 / railway 鉄道 / station 駅 / road 道路 / place 地名")
     base.set_defaults(run=base_layer_command)
+
+    pack = commands.add_parser("tile-pack", help="背景地図のタイル（MBTiles）をアプリから配信できるようにする")
+    pack.add_argument("path", help="ラスタータイルの MBTiles ファイル")
+    pack.set_defaults(run=tile_pack_command)
     return parser
 
 

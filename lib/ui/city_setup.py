@@ -9,7 +9,9 @@ import streamlit as st
 
 from lib import ui
 from lib.data.city import CitySetupError, current_city, setup_city
+from lib.data.facility_lists import FacilityListError
 from lib.data.importing import DataImportError
+from lib.data.population_layouts import PopulationLayoutError
 
 YEAR_CHOICES = [None, 2020, 2015]
 
@@ -22,6 +24,10 @@ def city_setup_section() -> None:
     st.info(ui.tr("city.section.current", city=f"{city['pref_name']}{city['city_name']}（{city['city_code']}）")
             if city else ui.tr("city.section.demo"))
     uploaded = st.file_uploader(ui.tr("city.section.file"), type=["zip", "geojson", "json"], key="city_file")
+    population = st.file_uploader(ui.tr("city.section.population"), type=["csv", "tsv", "txt", "xlsx"],
+                                  key="city_population")
+    facilities = st.file_uploader(ui.tr("city.section.facilities"), type=["csv", "tsv", "txt", "xlsx"],
+                                  accept_multiple_files=True, key="city_facilities")
     left, right = st.columns(2)
     code = left.text_input(ui.tr("city.section.code"), max_chars=5, key="city_code", placeholder="31201")
     year = right.selectbox(ui.tr("city.section.year"), YEAR_CHOICES, key="city_year",
@@ -30,13 +36,22 @@ def city_setup_section() -> None:
                      key="city_run"):
         return
     folder = Path(tempfile.mkdtemp(prefix="workbench-city-"))
+
+    def saved(upload, n: int) -> Path:  # numbered folders: two uploads may share a name
+        path = folder / str(n) / Path(upload.name).name
+        path.parent.mkdir()
+        path.write_bytes(upload.getvalue())
+        return path
+
     try:
-        path = folder / Path(uploaded.name).name
-        path.write_bytes(uploaded.getvalue())
         with st.spinner(ui.tr("city.section.running")):
-            report = setup_city(path, code, year=year, set_by=ui.actor(), source_name=uploaded.name,
-                                store=ui.store())
-    except (CitySetupError, DataImportError) as error:
+            report = setup_city(
+                saved(uploaded, 0), code, year=year, set_by=ui.actor(), source_name=uploaded.name, store=ui.store(),
+                population=saved(population, 1) if population else None,
+                population_name=population.name if population else None,
+                facilities=[saved(f, i + 2) for i, f in enumerate(facilities or [])],
+                facility_names=[f.name for f in facilities or []])
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
         st.error(error.text(ui.lang()))
         return
     finally:
