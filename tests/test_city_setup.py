@@ -87,6 +87,11 @@ def test_real_estat_feature_toyama(city_store):
     assert area_km2 == pytest.approx(61179.222 / 1e6, rel=0.01)  # e-Stat's own AREA (m²)
 
 
+def test_file_without_mark_columns():
+    areas, info = small_areas(estat_frame(2020).drop(columns=["KIGO_I"]), "31201")
+    assert len(areas) == 5 and info["undisclosed"] == []
+
+
 def test_lost_leading_zeros_are_restored():
     frame = estat_frame(2020)
     frame["PREF"] = frame["PREF"].astype(int)  # as a spreadsheet round trip leaves them

@@ -131,12 +131,14 @@ def _column(frame: pd.DataFrame, *names: str) -> pd.Series | None:
     return None
 
 
-def _present(series: pd.Series | None) -> pd.Series:
-    """True where a mark column (KIGO_*) holds a mark; missing columns mark nothing."""
-    if series is None:
-        return pd.Series(False)
-    text = series.astype("string").str.strip()
-    return text.notna() & (text != "") & (text != "-")
+def _marked(frame: pd.DataFrame, *columns: str) -> np.ndarray:
+    """True where any of the mark columns (KIGO_I 秘匿, KIGO_D 合算) holds a mark; absent columns mark nothing."""
+    marked = np.zeros(len(frame), dtype=bool)
+    for column in columns:
+        if column in frame.columns:
+            text = frame[column].astype("string").str.strip()
+            marked |= (text.notna() & (text != "") & (text != "-")).to_numpy()
+    return marked
 
 
 def edition_year(result: ImportResult) -> int | None:
@@ -197,7 +199,7 @@ def small_areas(frame: gpd.GeoDataFrame, city_code: str) -> tuple[gpd.GeoDataFra
         if names is not None else chosen["__code"],
         __people=pd.to_numeric(_column(chosen, "JINKO"), errors="coerce") if "JINKO" in chosen else np.nan,
         __households=pd.to_numeric(_column(chosen, "SETAI"), errors="coerce") if "SETAI" in chosen else np.nan,
-        __undisclosed=_present(_column(chosen, "KIGO_I")).to_numpy() | _present(_column(chosen, "KIGO_D")).to_numpy(),
+        __undisclosed=_marked(chosen, "KIGO_I", "KIGO_D"),
         # Several polygons may share a code (飛び地); the statistics are on the largest (AREA_MAX_F = M).
         __main=(_column(chosen, "AREA_MAX_F").astype("string") == "M").fillna(False).to_numpy()
         if "AREA_MAX_F" in chosen else True,
