@@ -67,7 +67,8 @@ def to_lonlat(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, str]:
 
 @dataclass
 class RepairedShape:
-    """One shape that `make_valid` repaired: which row, why it was invalid, its area (m²) before and after."""
+    """One shape that `make_valid` repaired: its row (1-based), how it is named in the report (the row
+    number, or a code the caller knows it by), why it was invalid, its area (m²) before and after."""
     row: int
     ident: str
     reason: str
@@ -87,8 +88,7 @@ def _polygonal_part(geom):
     return shapely.union_all(parts)
 
 
-def repair_geometries(frame: gpd.GeoDataFrame, id_column: str | None = None
-                      ) -> tuple[gpd.GeoDataFrame, list[RepairedShape]]:
+def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[RepairedShape]]:
     """Repair invalid shapes with `make_valid` (GEOS), keeping each row; refuse only what cannot be repaired.
 
     Real e-Stat boundaries carry the odd ring self-intersection; a municipality without GIS software
@@ -104,8 +104,7 @@ def repair_geometries(frame: gpd.GeoDataFrame, id_column: str | None = None
     repaired = shapely.make_valid(geoms[bad])
     polygonal = frame.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
     fixed = [_polygonal_part(g) if polygonal else g for g in repaired]
-    idents = (frame[id_column].astype(str).to_numpy()[bad] if id_column in frame.columns
-              else np.array([str(i + 1) for i in bad]))
+    idents = [str(i + 1) for i in bad]  # row numbers; a caller may name them by its own codes
     lost = [idents[i] for i, g in enumerate(fixed) if g is None or g.is_empty]
     if lost:
         raise GeoProblem("unrepairable", count=len(lost), rows="、".join(lost[:5]))

@@ -125,8 +125,8 @@ def _frame_with_header(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return table.loc[:, ~pd.Index(names).duplicated()], titles
 
 
-def read_grid(path: Path, sheet: str | None = None, encoding: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The file's cells without assuming the header is the first row; (grid, file format)."""
+def read_grid(path: Path, sheet: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """The file's cells, without assuming that the header is the first row."""
     path = Path(path)
     importing.check_size(path)
     fmt = importing.file_format(path)
@@ -136,13 +136,13 @@ def read_grid(path: Path, sheet: str | None = None, encoding: str | None = None)
             grid = pd.read_excel(path, sheet_name=sheet or sheets[0], header=None, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise importing.DataImportError("bad_excel", name=path.name) from exc
-        return grid.dropna(how="all").dropna(axis=1, how="all").reset_index(drop=True), fmt
+        return grid.dropna(how="all").dropna(axis=1, how="all").reset_index(drop=True)
     if fmt in {"csv", "tsv"}:
         result = importing.read_file(path, encoding=encoding)
         header = pd.DataFrame([list(result.frame.columns)], columns=result.frame.columns)
         grid = pd.concat([header, result.frame], ignore_index=True)
         grid.columns = range(grid.shape[1])
-        return grid, fmt
+        return grid
     raise PopulationLayoutError("not_a_table", name=path.name)
 
 
@@ -204,7 +204,7 @@ def to_long(grid: pd.DataFrame, year: int | None = None) -> tuple[pd.DataFrame, 
 def read_population(path: Path, areas: pd.DataFrame, *, city_name: str = "", year: int | None = None,
                     sheet: str | None = None, encoding: str | None = None) -> PopulationTable:
     """Read, reshape and match one population file to the areas (area_code, area_name)."""
-    grid, _fmt = read_grid(Path(path), sheet, encoding)
+    grid = read_grid(Path(path), sheet, encoding)
     long, layout, found_year, not_numbers = to_long(grid, year)
     if long.empty:
         raise PopulationLayoutError("no_rows", name=Path(path).name)
