@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import (
     anonymize,  # noqa: E402,F401
     charts,  # noqa: E402,F401
+    city,  # noqa: E402,F401
     deliverables,  # noqa: E402,F401
     foundation,  # noqa: E402,F401  (registers benchmarks)
     maps,  # noqa: E402,F401

@@ -3,6 +3,9 @@
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
+    python -m lib.cli base-layer FILE --kind river|railway|station|road|place
+    python -m lib.cli tile-pack FILE.mbtiles
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
 
 This file parses arguments and holds each command's body; the work itself is done by
 the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese
@@ -19,13 +22,20 @@ from pathlib import Path
 import duckdb
 
 from lib.data.catalog import load_catalog
+from lib.data.city import CitySetupError, setup_city
+from lib.data.facility_lists import FacilityListError
 from lib.data.import_result import DataImportError
 from lib.data.importing import read_file
+from lib.data.population_layouts import PopulationLayoutError
 from lib.data.staging import check_name, store_import, suggest_name
 from lib.data.store import get_store
 from lib.deck.export import export_group, find_group
 from lib.deck.model import DeckError
 from lib.i18n import t
+from lib.maps.base_layers import KINDS as BASE_LAYER_KINDS
+from lib.maps.base_layers import BaseLayerError, add_base_layer
+from lib.maps.data import city_boundary
+from lib.maps.tile_pack import TilePackError, unpack_mbtiles
 from lib.workspace import example_group
 from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
 from lib.workspace.items import open_workspace
@@ -100,6 +110,46 @@ def export_command(args) -> int:
     return 0
 
 
+def setup_city_command(args) -> int:
+    """`setup-city --boundaries FILE --city CODE [--year YEAR]`: the workbench's area layer from e-Stat."""
+    try:
+        report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
+                            population_year=args.population_year, facilities=args.facilities or [], set_by="cli")
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print("\n".join(report.lines("ja")))
+    return 0
+
+
+def base_layer_command(args) -> int:
+    """`base-layer FILE --kind river|railway|station|road|place`: a reference layer under the map's data."""
+    store = get_store()
+    cursor = store.published()
+    try:
+        city = city_boundary(cursor, load_catalog())
+    finally:
+        cursor.close()
+    try:
+        kept = add_base_layer(args.path, args.kind, city, added_by="cli", store=store)
+    except (BaseLayerError, DataImportError) as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print(t("base_layer.added", "ja", kind=t(f"base_layer.kind.{args.kind}", "ja"), count=kept))
+    return 0
+
+
+def tile_pack_command(args) -> int:
+    """`tile-pack FILE.mbtiles`: a raster tile pack served by the app as the map's background."""
+    try:
+        info = unpack_mbtiles(args.path)
+    except TilePackError as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print(t("tile_pack.done", "ja", count=info["tiles"], minzoom=info["minzoom"], maxzoom=info["maxzoom"]))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -121,6 +171,26 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=["pptx", "html", "pdf"])
     export.add_argument("--out", required=True)
     export.set_defaults(run=export_command)
+
+    city = commands.add_parser("setup-city", help="e-Stat の小地域境界から、ワークベンチを自分の市区町村にする")
+    city.add_argument("--boundaries", required=True, help="e-Stat 境界データ 小地域（シェープファイルの ZIP か GeoJSON）")
+    city.add_argument("--city", required=True, help="全国地方公共団体コード 5 桁（例：31201）")
+    city.add_argument("--year", type=int, choices=[2015, 2020], help="国勢調査の年（省略時はファイルから判定）")
+    city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
+    city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
+    city.add_argument("--facilities", nargs="+", metavar="FILE",
+                      help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
+    city.set_defaults(run=setup_city_command)
+
+    base = commands.add_parser("base-layer", help="地図の背景（川・鉄道・駅・道路・地名）を取り込む")
+    base.add_argument("path", help="国土数値情報などのシェープファイル（ZIP）・GeoJSON・GeoPackage")
+    base.add_argument("--kind", required=True, choices=BASE_LAYER_KINDS,
+                      help="river 川 / railway 鉄道 / station 駅 / road 道路 / place 地名")
+    base.set_defaults(run=base_layer_command)
+
+    pack = commands.add_parser("tile-pack", help="背景地図のタイル（MBTiles）をアプリから配信できるようにする")
+    pack.add_argument("path", help="ラスタータイルの MBTiles ファイル")
+    pack.set_defaults(run=tile_pack_command)
     return parser
 
 

@@ -5,6 +5,7 @@ instance or a server install keeps its data apart.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -17,6 +18,11 @@ STATIC_DIR = REPO_ROOT / "static"
 def data_dir() -> Path:
     """The folder for the built database, the workspace and imported files."""
     return Path(os.environ.get("WORKBENCH_DATA_DIR", REPO_ROOT / "var"))
+
+
+def city_file() -> Path:
+    """Which municipality the workbench is for (written by setup-city); absent: the demo city."""
+    return data_dir() / "city.json"
 
 
 def published_sources_dir() -> Path:
@@ -38,6 +44,21 @@ DUCKDB_THREADS = int(os.environ.get("WORKBENCH_DUCKDB_THREADS", "2"))
 # How often a session page checks whether other members saved something (seconds; 0 = never).
 LIVE_CHECK_S = float(os.environ.get("WORKBENCH_LIVE_CHECK_S", "20"))
 
-# Optional online or LGWAN-internal tile server; empty means no tiles at all.
-TILE_URL = os.environ.get("WORKBENCH_TILE_URL", "")
-TILE_ATTRIBUTION = os.environ.get("WORKBENCH_TILE_ATTRIBUTION", "")
+# Background tiles: a tile server (online or inside LGWAN), else a tile pack unpacked into static/tiles/
+# (`python -m lib.cli tile-pack FILE.mbtiles`, served by the app itself), else no tiles at all.
+TILE_PACK_INFO = "tilepack.json"
+
+
+def tile_pack_dir() -> Path:
+    return STATIC_DIR / "tiles"
+
+
+def _tile_pack() -> dict:
+    info = tile_pack_dir() / TILE_PACK_INFO
+    return json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}
+
+
+_PACK = _tile_pack()
+TILE_URL = os.environ.get("WORKBENCH_TILE_URL", "") or (
+    f"/app/static/tiles/{{z}}/{{x}}/{{y}}.{_PACK['format']}" if _PACK else "")
+TILE_ATTRIBUTION = os.environ.get("WORKBENCH_TILE_ATTRIBUTION", "") or _PACK.get("attribution", "")

@@ -18,6 +18,7 @@ from lib.data.importing import read_file
 from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
 from lib.settings import REPO_ROOT
 from lib.table_export import csv_bytes
+from lib.ui.city_setup import city_setup_section
 from lib.workspace import course
 
 ui.require_instructor()
@@ -338,7 +339,7 @@ def manage() -> None:
             st.rerun()
 
 
-prepare_tab, manage_tab = st.tabs([ui.tr("prep.tab.prepare"), ui.tr("prep.tab.manage")])
+prepare_tab, manage_tab, city_tab = st.tabs([ui.tr("prep.tab.prepare"), ui.tr("prep.tab.manage"), ui.tr("city.tab")])
 with prepare_tab:
     step_import()
     step_pick_staged()
@@ -352,3 +353,5 @@ with prepare_tab:
         step_report(working, plan)
 with manage_tab:
     manage()
+with city_tab:
+    city_setup_section()

@@ -27,6 +27,7 @@ from lib.maps.spec import (
     PointLayerSpec,
     parse_breaks,
 )
+from lib.maps.units import city_name
 from lib.ui.analysis_controls import download_row
 
 lang = ui.lang()
@@ -34,11 +35,14 @@ catalog = load_catalog()
 cursor = ui.store().published()
 st.title(ui.tr("page.map"))
 st.write(ui.tr("map.page.lead"))
+if city := city_name(cursor, catalog):
+    st.caption(ui.tr("map.page.city", city=city))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def _map_figures(spec_json: str, data_dir: str):
-    """The map's figures for one spec, shared by sessions in every language (read-only once built)."""
+def _map_figures(spec_json: str, data_dir: str, published: str):
+    """The map's figures for one spec and published data (a new city, a new dataset), shared by sessions
+    in every language (read-only once built)."""
     spec = MapSpec.from_dict(json.loads(spec_json))
     return map_data.compute_map_data(ui.store().published(), load_catalog(), spec)
 
@@ -47,7 +51,7 @@ def build(spec: MapSpec):
     """Data (figures cached, words added) and fresh folium maps: a folium map rendered twice by
     st_folium draws 0 px high."""
     figures = _map_figures(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True),
-                           str(settings.data_dir().resolve()))
+                           str(settings.data_dir().resolve()), ui.store().published_fingerprint())
     data = map_data.describe_map_data(figures, catalog, lang)
     second = render_compare_map(data, lang) if spec.compare and spec.compare.mode == "side_by_side" else None
     return data, render_map(data, lang), second

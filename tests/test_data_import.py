@@ -255,17 +255,47 @@ def test_shapefile_zip_without_shp_or_dbf(tmp_path, store, missing):
     assert missing in error.text()
 
 
-def test_self_intersecting_polygon(tmp_path, store):
-    path = tmp_path / "bowtie.geojson"
-    gpd.GeoDataFrame({"名前": ["ねじれ"]}, geometry=[BOWTIE], crs=4326).to_file(path)
-    refused(path, store, "self_intersection")
+# A ring that passes twice through one vertex (GEOS: "Ring Self-intersection"), as in real e-Stat files.
+PINCHED = shapely.Polygon([(139.30, 35.40), (139.32, 35.40), (139.31, 35.41), (139.32, 35.42), (139.30, 35.42),
+                           (139.31, 35.41), (139.30, 35.40)])
+# A "polygon" whose corners lie on one line: repaired, it is a line, with no area left to draw.
+FLAT = shapely.Polygon([(139.30, 35.40), (139.32, 35.40), (139.31, 35.40), (139.30, 35.40)])
 
 
-def test_invalid_geometry_in_shapefile(tmp_path, store):
+def test_self_intersecting_polygon_is_repaired_and_reported(tmp_path, store):
+    path = tmp_path / "pinched.geojson"
+    gpd.GeoDataFrame({"名前": ["正しい", "ねじれ"]}, geometry=[shapely.box(139.33, 35.40, 139.34, 35.41), PINCHED],
+                     crs=4326).to_file(path)
+    assert not PINCHED.is_valid
+    result = read_file(path)
+    assert bool(result.frame.geometry.is_valid.all()) and len(result.frame) == 2
+    [repair] = result.repairs
+    assert repair.row == 2 and "Self-intersection" in repair.reason
+    assert repair.area_after_m2 == pytest.approx(repair.area_before_m2, rel=1e-6) and repair.area_after_m2 > 1e6
+    assert any("修復" in w.text("ja") for w in result.warnings)
+
+
+def test_invalid_geometry_in_shapefile_is_repaired(tmp_path, store):
     folder = tmp_path / "shp"
     folder.mkdir()
     write_areas(folder, geoms=[shapely.box(139.30, 35.40, 139.31, 35.41), BOWTIE])
-    refused(zip_folder(folder, tmp_path / "bad.zip"), store, "self_intersection")
+    result = read_file(zip_folder(folder, tmp_path / "bad.zip"))
+    assert [r.row for r in result.repairs] == [2]
+    assert result.frame.geometry.iloc[1].geom_type == "MultiPolygon" and result.frame.geometry.is_valid.all()
+
+
+def test_unrepairable_polygon_is_refused(tmp_path, store):
+    path = tmp_path / "flat.geojson"
+    gpd.GeoDataFrame({"名前": ["正しい", "つぶれた"]}, geometry=[shapely.box(139.33, 35.40, 139.34, 35.41), FLAT],
+                     crs=4326).to_file(path)
+    assert "2" in refused(path, store, "unrepairable").text()
+
+
+@pytest.mark.parametrize("content", ['"' * 50_000, "氏名,年齢\n", "氏名,年齢\n\n , \n"])
+def test_file_without_data_rows_is_refused(tmp_path, store, content):
+    path = tmp_path / "no_rows.csv"
+    path.write_text(content, encoding="utf-8")
+    refused(path, store, "no_rows")
 
 
 def test_projected_coordinates_without_prj(tmp_path, store):

@@ -132,3 +132,10 @@ def test_encoding_can_be_overridden_on_the_page(own_data_dir):
     assert any("UTF-8 では正しく読めません" in e.value for e in at.error)
     at.selectbox(key="prep_encoding").set_value("cp932").run()
     assert not at.error and any("Shift_JIS" in i.value for i in at.info)
+
+
+def test_city_tab_offers_setup_and_says_the_demo_city_is_in_use(own_data_dir):
+    at = open_page(PAGE)
+    assert any("デモ自治体" in i.value for i in at.info)
+    assert [b for b in at.button if b.key == "city_run"][0].disabled  # no file and no code yet
+    assert at.text_input(key="city_code") is not None

@@ -224,3 +224,17 @@ def test_workspace_sections_of_the_example_group(store, ws, section):
         assert len(at.table[0].value) == 2
     if section == "history":
         assert len(at.dataframe[0].value) >= 20
+
+
+def test_session_page_names_the_city_the_course_is_about(store, ws, data_dir):
+    from lib import settings
+
+    at = _joined(ws)
+    at.switch_page("pages/session_1.py").run()
+    assert not any("この研修の対象は" in c.value for c in at.caption)  # the demo city: no such line
+    settings.city_file().write_text('{"city_code": "31201", "city_name": "鳥取市"}', encoding="utf-8")
+    try:
+        at.run()
+        assert any("この研修の対象は鳥取市" in c.value for c in at.caption)
+    finally:
+        settings.city_file().unlink()

@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 
-from lib.data.geo_checks import GeoProblem, check_geometries, to_lonlat
+from lib.data.geo_checks import GeoProblem, repair_geometries, to_lonlat
 from lib.data.import_guards import MAX_IMPORT_SECONDS, check_shape, looks_binary, open_zip
 from lib.data.import_result import DataImportError, ImportResult, ImportWarning, Progress
 from lib.data.text_encoding import ENCODING_LABELS, decode_text, normalize_encoding
@@ -80,6 +80,8 @@ def _parse_delimited(text: str, delimiter: str, name: str) -> pd.DataFrame:
         raise DataImportError("no_rows", name=name)
     header = [str(h).strip() for h in raw.iloc[0]]
     _check_header(header, name)
+    if len(raw) < 2:  # a header and no data row (or a file of quotes that parses as a lone header)
+        raise DataImportError("no_rows", name=name)
     frame = raw.iloc[1:].reset_index(drop=True).astype("string")
     frame.columns = header
     return frame.apply(lambda col: col.str.strip()).replace("", pd.NA)
@@ -298,12 +300,17 @@ def read_geo_source(path: Path, fmt: str, layer: str | None, progress: Progress)
 
 
 def finish_geo(result: ImportResult) -> None:
-    """Valid geometries in lon/lat (EPSG:4326) inside Japan, or a refusal."""
+    """Valid geometries in lon/lat (EPSG:4326) inside Japan (invalid ones repaired and reported), or a refusal."""
     try:
         frame, note = to_lonlat(result.frame)
-        check_geometries(frame)
+        frame, result.repairs = repair_geometries(frame)
     except GeoProblem as problem:
         raise DataImportError(problem.key, name=result.source_name, **problem.values) from problem
     if note:
         result.warnings.append(ImportWarning("reprojected", {"crs": note}))
+    if result.repairs:
+        result.warnings.append(ImportWarning("repaired", {
+            "count": len(result.repairs), "rows": "、".join(r.ident for r in result.repairs[:5]),
+            "before": sum(r.area_before_m2 for r in result.repairs),
+            "after": sum(r.area_after_m2 for r in result.repairs)}))
     result.frame = frame

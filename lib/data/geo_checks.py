@@ -6,6 +6,7 @@ turns it into the user's message.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -64,17 +65,57 @@ def to_lonlat(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, str]:
     return frame, note
 
 
-def check_geometries(frame: gpd.GeoDataFrame) -> None:
-    """Refuse invalid shapes (self-intersections, unclosed rings), naming the first few rows."""
+@dataclass
+class RepairedShape:
+    """One shape that `make_valid` repaired: its row (1-based), how it is named in the report (the row
+    number, or a code the caller knows it by), why it was invalid, its area (m²) before and after."""
+    row: int
+    ident: str
+    reason: str
+    area_before_m2: float
+    area_after_m2: float
+
+
+def _polygonal_part(geom):
+    """The polygons of a repaired shape (make_valid may add stray lines or points); None if there are none."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return None
+    return shapely.union_all(parts)
+
+
+def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[RepairedShape]]:
+    """Repair invalid shapes with `make_valid` (GEOS), keeping each row; refuse only what cannot be repaired.
+
+    Real e-Stat boundaries carry the odd ring self-intersection; a municipality without GIS software
+    cannot fix it by hand, and `make_valid` does so without changing the area. Polygons that collapse to
+    lines or points have nothing left to draw: those raise GeoProblem("unrepairable").
+    """
     geoms = frame.geometry.values
     valid = shapely.is_valid(geoms)
     if bool(np.all(valid)):
-        return
+        return frame, []
     bad = np.flatnonzero(~valid)
-    reasons = shapely.is_valid_reason(geoms[bad[:3]])
-    rows = "、".join(str(i + 1) for i in bad[:5])
-    kind = "self_intersection" if any("Self-intersection" in r or "Ring Self" in r for r in reasons) else "invalid_geometry"
-    raise GeoProblem(kind, count=len(bad), rows=rows, reason=reasons[0])
+    reasons = shapely.is_valid_reason(geoms[bad])
+    repaired = shapely.make_valid(geoms[bad])
+    polygonal = frame.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+    fixed = [_polygonal_part(g) if polygonal else g for g in repaired]
+    idents = [str(i + 1) for i in bad]  # row numbers; a caller may name them by its own codes
+    lost = [idents[i] for i, g in enumerate(fixed) if g is None or g.is_empty]
+    if lost:
+        raise GeoProblem("unrepairable", count=len(lost), rows="、".join(lost[:5]))
+    metric = frame.estimate_utm_crs()
+    before = gpd.GeoSeries(geoms[bad], crs=frame.crs).to_crs(metric).area.to_numpy()
+    after = gpd.GeoSeries(fixed, crs=frame.crs).to_crs(metric).area.to_numpy()
+    frame = frame.copy()
+    frame.loc[frame.index[bad], frame.geometry.name] = gpd.GeoSeries(fixed, index=frame.index[bad], crs=frame.crs)
+    report = [RepairedShape(int(row) + 1, str(ident), str(reason), float(b), float(a))
+              for row, ident, reason, b, a in zip(bad, idents, reasons, before, after)]
+    return frame, report
 
 
 def check_lonlat_columns(frame: pd.DataFrame) -> None:

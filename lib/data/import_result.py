@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from lib import i18n
+from lib.data.geo_checks import RepairedShape
 from lib.errors import WorkbenchError
 
 Progress = Callable[[float, str], None]
@@ -42,6 +43,7 @@ class ImportResult:
     sheet: str | None = None
     types: dict[str, str] = field(default_factory=dict)
     warnings: list[ImportWarning] = field(default_factory=list)
+    repairs: list[RepairedShape] = field(default_factory=list)
 
     @property
     def is_geo(self) -> bool:

@@ -190,11 +190,12 @@ def kanji_to_int(text: str) -> int:
 
 
 def area_key(name: str, city_name: str = "") -> str:
-    """A comparison key for a 町丁目 name: width, spaces, 丁目 numerals and ヶ/ケ/が unified."""
+    """A comparison key for a 町丁目 name: width, spaces, 丁目 numerals, 大字/字 prefixes and ヶ/ケ/が unified."""
     key = normalize_width_text(unicodedata.normalize("NFKC", str(name)))
     key = re.sub(r"\s+", "", key)
     if city_name and key.startswith(city_name):
         key = key[len(city_name):]
+    key = re.sub(r"^(大字|字)(?=.)", "", key)  # 「大字湖山」 in one list is 「湖山」 in another
     key = re.sub(r"[ヶケヵがガ]", "ケ", key)
     key = re.sub(r"[のノ之]", "の", key)
     return _CHOME.sub(lambda m: f"{kanji_to_int(m.group(1))}丁目", key)

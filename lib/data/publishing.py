@@ -253,6 +253,32 @@ def publish(frame: pd.DataFrame, dictionary: dict, plan: Plan, *, published_by: 
     return entry
 
 
+def publish_public_statistics(datasets: list[tuple[pd.DataFrame, dict]], *, published_by: str, source: str,
+                              store=None) -> list[dict]:
+    """Publish frames that hold no records of persons (boundaries, published census counts).
+
+    No anonymization rule applies; everything else is as `publish`: all files are written before
+    anything published is touched, a dataset replaced is kept in withdrawn/, and each is logged.
+    """
+    staged = []
+    for frame, dictionary in datasets:
+        name = check_name(dictionary["name"])
+        staging = settings.data_dir() / "publishing" / name
+        shutil.rmtree(staging, ignore_errors=True)
+        _write(frame, dictionary, staging)
+        staged.append((frame, name, staging))
+    entries = []
+    for frame, name, staging in staged:
+        exists = dataset_dir(name).exists()
+        kept = str(_keep_copy(name, "replaced")) if exists else None
+        dataset_dir(name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(staging), str(dataset_dir(name)))
+        entries.append(_log("replace" if exists else "publish", name, published_by, rows=len(frame),
+                            columns=[str(c) for c in frame.columns], source=source, previous_copy=kept))
+    (store or get_store()).refresh_published()
+    return entries
+
+
 def edit_dictionary(name: str, changes: dict, edited_by: str, store=None) -> dict:
     """Change title / description / anonymization text and column labels, units, descriptions, roles."""
     path = dataset_dir(name) / f"{name}.yaml"

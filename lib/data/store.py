@@ -128,6 +128,10 @@ class Store:
             self.fingerprint_path.write_text(fingerprint)
             return True
 
+    def published_fingerprint(self) -> str:
+        """The fingerprint of the published database's sources: a cache key that changes when data is published."""
+        return self.fingerprint_path.read_text().strip() if self.fingerprint_path.exists() else ""
+
     def published(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on the locked, read-only published database."""
         with self._lock:

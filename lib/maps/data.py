@@ -26,6 +26,7 @@ from lib.analysis import geo_analysis
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
 from lib.i18n import t
+from lib.maps.base_layers import load_base_layers
 from lib.maps.classify import Classification, classify_values
 from lib.maps.measures import measure_label, measure_numerator, measure_unit, measure_values, measure_year
 from lib.maps.points import load_points, point_counts_sql, point_layer_label
@@ -61,6 +62,7 @@ class MapData:
     catchment_label: str = ""
     flood: geo_analysis.FloodResult | None = None
     flood_zones: gpd.GeoDataFrame | None = None
+    base_layers: list[tuple[str, gpd.GeoDataFrame]] = field(default_factory=list)  # (kind, shapes) under the data
     nearest_label: str = ""
     point_count_label: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -121,7 +123,7 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     units["ageing_rate"] = np.where(units["population"] > 0,
                                     100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0), np.nan)
     units["suppressed"] = units["population"].fillna(0) < PUBLICATION_THRESHOLD
-    data = MapData(spec=spec, units=units, boundary=boundary)
+    data = MapData(spec=spec, units=units, boundary=boundary, base_layers=load_base_layers(cursor, catalog))
     if note:
         data.note_keys.append((note, {}))
     if data.suppressed_count:

@@ -20,6 +20,7 @@ from folium import plugins
 
 from lib import settings
 from lib.i18n import t
+from lib.maps.base_layers import STYLES as BASE_STYLES
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR, Classification, format_number
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData
 from lib.maps.offline import new_map
@@ -51,6 +52,8 @@ _CSS = """
 .dab-legend .hatch{background:repeating-linear-gradient(45deg,#bdbdbd 0 3px,#eee 3px 6px)}
 .dab-pin{width:22px;height:22px;border-radius:50%;border:2px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.6);
  display:flex;align-items:center;justify-content:center;color:#fff;font-size:11px}
+.dab-place{font:10px sans-serif;color:#666;white-space:nowrap;text-shadow:0 0 2px #fff,0 0 2px #fff;
+ transform:translate(-50%,-50%);display:inline-block;pointer-events:none}
 .dab-label{font:11px sans-serif;color:#222;white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;
  transform:translate(-50%,-50%);display:inline-block;pointer-events:none}
 </style>
@@ -181,6 +184,32 @@ def add_choropleth(fmap, data: MapData, lang: str, value_column: str = "value",
     )
     layer.add_to(fmap)
     return layer
+
+
+BASE_PANE = "dab-base"  # above the colour fills (overlayPane, 400), below points and labels (markerPane, 600)
+
+
+def add_base_layers(fmap, data: MapData) -> None:
+    """Rivers, railways, roads, stations and place names, thin and light, not clickable."""
+    if not data.base_layers:
+        return
+    folium.map.CustomPane(BASE_PANE, z_index=450, pointer_events=False).add_to(fmap)
+    for kind, shapes in data.base_layers:
+        group = folium.FeatureGroup(name=f"base-{kind}", control=False)
+        if kind == "place":
+            for name, point in zip(shapes["name"], shapes.geometry.representative_point()):
+                folium.Marker([round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)], interactive=False,
+                              icon=folium.DivIcon(html=f'<span class="dab-place">{html.escape(str(name))}</span>',
+                                                  icon_size=(0, 0), icon_anchor=(0, 0)), pane=BASE_PANE).add_to(group)
+        else:
+            style = dict(BASE_STYLES[kind])
+            marker = folium.CircleMarker(**style) if kind == "station" else None
+            features = [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
+                        for g in slim_geometries(shapes)]
+            folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=marker,
+                           style_function=lambda _f, style=style: style, interactive=False, control=False,
+                           pane=BASE_PANE).add_to(group)
+        group.add_to(fmap)
 
 
 def add_labels(fmap, data: MapData) -> None:
@@ -354,6 +383,7 @@ def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None) ->
         name="boundary", style_function=lambda _f: {"fill": False, "color": "#333333", "weight": 2},
         interactive=False, control=False,
     ).add_to(fmap)
+    add_base_layers(fmap, data)
     if data.flood_zones is not None:
         add_flood(fmap, data)
     if data.catchment is not None:

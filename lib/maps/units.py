@@ -39,6 +39,16 @@ def area_units(cursor, catalog: dict) -> gpd.GeoDataFrame:
                             f"FROM {q(ds.name)} ORDER BY 1")
 
 
+def city_name(cursor, catalog: dict) -> str | None:
+    """The municipality the map is of, from the outline's name column (demo or a real city)."""
+    ds = catalog.get(BOUNDARY)
+    column = first_column(ds, "name") if ds is not None else None
+    if column is None:
+        return None
+    row = cursor.execute(f"SELECT {q(column)} FROM {q(BOUNDARY)} LIMIT 1").fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
 def city_boundary(cursor, catalog: dict) -> gpd.GeoDataFrame:
     if BOUNDARY in catalog:
         return read_geo(cursor, f"SELECT geometry FROM {q(BOUNDARY)}")
@@ -78,10 +88,11 @@ def area_population(cursor, catalog: dict, year: int | None) -> pd.DataFrame:
     bands = distinct_values(cursor, catalog, ds.name, band)
     old = [b for b in bands if (band_lower_age(b) or 0) >= 65]
     older = [b for b in bands if (band_lower_age(b) or 0) >= 75]
+    by_age = any(band_lower_age(b) is not None for b in bands)  # a census total (総数) has no ages
 
     def band_sum(chosen: list) -> str:
         if not chosen:
-            return "0"
+            return "0" if by_age else "NULL"
         return f"SUM(CASE WHEN {q(band)} IN ({', '.join('?' for _ in chosen)}) THEN {q(value)} ELSE 0 END)"
 
     sql = (f"SELECT {q(area)} AS unit_id, SUM({q(value)}) AS population, {band_sum(old)} AS elderly_65plus, "

@@ -12,6 +12,7 @@ from lib.charts.figure import build_figure
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.data.city import current_city
 from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
@@ -31,6 +32,8 @@ def session_header(session: int) -> dict:
     info = course_lib.course_info(ws.course(member["course_id"]))
     st.caption(tr("session.header", group=member["group_name"], date=info.session_dates[session - 1].isoformat(),
                   current=info.current_session))
+    if city := current_city():
+        st.caption(tr("session.city", city=city["city_name"]))
     if st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:"):
         st.rerun()
     others_changes_notice(member["group_id"])

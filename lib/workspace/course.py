@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from lib.data.city import current_city
 from lib.i18n import t
 from lib.workspace.items import Course, Group, Member, Workspace, WorkspaceError
 
@@ -136,7 +137,10 @@ def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, departm
 
 
 def current_municipality(ws: Workspace) -> str:
-    """The municipality of the course trainees join ("" before any course exists)."""
+    """The municipality the workbench is for: the city set up from its own files, else the current course's."""
+    city = current_city()
+    if city:
+        return city["city_name"]
     current = current_course(ws)
     return current.municipality if current else ""
 

@@ -1,0 +1,74 @@
+"""An offline raster tile pack (MBTiles) served by the app itself as the map's background.
+
+`unpack_mbtiles` writes the pack's tiles to static/tiles/{z}/{x}/{y}.{png|jpg|webp}, which Streamlit
+serves at /app/static/tiles/ (MBTiles rows count from the south, Leaflet's y from the north: flipped
+here once). lib.settings then uses that URL as the background tiles when WORKBENCH_TILE_URL is unset,
+so a real city's map has a background with no request leaving the server.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from lib import i18n, settings
+
+RASTER_FORMATS = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp"}
+
+
+class TilePackError(ValueError):
+    def __init__(self, key: str, **values):
+        super().__init__(i18n.t(f"tile_pack.error.{key}", "ja", **values))
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str = "ja") -> str:
+        return i18n.t(f"tile_pack.error.{self.key}", lang, **self.values)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise TilePackError("not_mbtiles", name=path.name)
+    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        con.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as exc:
+        con.close()
+        raise TilePackError("not_mbtiles", name=path.name) from exc
+    return con
+
+
+def unpack_mbtiles(path: str | Path, target: Path | None = None) -> dict:
+    """Write every tile as a file under `target` (static/tiles); the pack's description."""
+    path = Path(path)
+    if not path.is_file():
+        raise TilePackError("not_mbtiles", name=path.name)
+    target = target or settings.tile_pack_dir()
+    con = _open(path)
+    try:
+        metadata = dict(con.execute("SELECT name, value FROM metadata").fetchall())
+        ext = RASTER_FORMATS.get(str(metadata.get("format", "png")).lower())
+        if ext is None:
+            raise TilePackError("not_raster", name=path.name, format=metadata.get("format"))
+        building = target.with_name(target.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        count, zooms = 0, set()
+        for z, x, row, data in con.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles"):
+            y = (1 << z) - 1 - row  # TMS (south-up) → XYZ (north-down)
+            tile = building / str(z) / str(x) / f"{y}.{ext}"
+            tile.parent.mkdir(parents=True, exist_ok=True)
+            tile.write_bytes(data)
+            count, zooms = count + 1, zooms | {z}
+    finally:
+        con.close()
+    if not count:
+        shutil.rmtree(building, ignore_errors=True)
+        raise TilePackError("empty", name=path.name)
+    info = {"format": ext, "tiles": count, "minzoom": min(zooms), "maxzoom": max(zooms), "source": path.name,
+            "attribution": str(metadata.get("attribution") or metadata.get("name") or path.stem)}
+    (building / settings.TILE_PACK_INFO).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    building.rename(target)
+    return info

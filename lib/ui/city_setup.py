@@ -1,0 +1,59 @@
+"""The instructor's section that turns the workbench to the trainees' own city (setup-city in the browser)."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from lib import ui
+from lib.data.city import CitySetupError, current_city, setup_city
+from lib.data.facility_lists import FacilityListError
+from lib.data.importing import DataImportError
+from lib.data.population_layouts import PopulationLayoutError
+
+YEAR_CHOICES = [None, 2020, 2015]
+
+
+def city_setup_section() -> None:
+    """Upload an e-Stat 小地域 boundary file, give the city code, and publish the city's layers."""
+    st.header(ui.tr("city.section.title"))
+    st.caption(ui.tr("city.section.lead"))
+    city = current_city()
+    st.info(ui.tr("city.section.current", city=f"{city['pref_name']}{city['city_name']}（{city['city_code']}）")
+            if city else ui.tr("city.section.demo"))
+    uploaded = st.file_uploader(ui.tr("city.section.file"), type=["zip", "geojson", "json"], key="city_file")
+    population = st.file_uploader(ui.tr("city.section.population"), type=["csv", "tsv", "txt", "xlsx"],
+                                  key="city_population")
+    facilities = st.file_uploader(ui.tr("city.section.facilities"), type=["csv", "tsv", "txt", "xlsx"],
+                                  accept_multiple_files=True, key="city_facilities")
+    left, right = st.columns(2)
+    code = left.text_input(ui.tr("city.section.code"), max_chars=5, key="city_code", placeholder="31201")
+    year = right.selectbox(ui.tr("city.section.year"), YEAR_CHOICES, key="city_year",
+                           format_func=lambda y: ui.tr("city.section.year_auto") if y is None else str(y))
+    if not st.button(ui.tr("city.section.run"), type="primary", disabled=uploaded is None or not code,
+                     key="city_run"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="workbench-city-"))
+
+    def saved(upload, n: int) -> Path:  # numbered folders: two uploads may share a name
+        path = folder / str(n) / Path(upload.name).name
+        path.parent.mkdir()
+        path.write_bytes(upload.getvalue())
+        return path
+
+    try:
+        with st.spinner(ui.tr("city.section.running")):
+            report = setup_city(
+                saved(uploaded, 0), code, year=year, set_by=ui.actor(), source_name=uploaded.name, store=ui.store(),
+                population=saved(population, 1) if population else None,
+                population_name=population.name if population else None,
+                facilities=[saved(f, i + 2) for i, f in enumerate(facilities or [])],
+                facility_names=[f.name for f in facilities or []])
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
+        st.error(error.text(ui.lang()))
+        return
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    st.success("\n\n".join(report.lines(ui.lang())))

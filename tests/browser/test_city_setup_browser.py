@@ -1,0 +1,56 @@
+"""Acceptance: on a fresh data folder, README's setup-city command turns the workbench to a real city
+from a prefecture-wide e-Stat zip with one invalid polygon; the map page draws that city's 町丁・字 and
+names the city (a river imported as its base layer), with every non-localhost request aborted and none attempted."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.browser.conftest import ROOT, _serve, screenshot, wait_for_app
+from tests.estat_fixtures import write_estat_zip, write_river_geojson
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+@pytest.fixture(scope="module")
+def city_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("city-data")
+    boundaries = write_estat_zip(tmp_path_factory.mktemp("estat") / "r2ka31.zip")
+    done = subprocess.run([sys.executable, "-m", "lib.cli", "setup-city", "--boundaries", str(boundaries),
+                           "--city", "31201"], cwd=ROOT, env={**os.environ, "WORKBENCH_DATA_DIR": str(data)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "修復しました" in done.stdout and "31201001002" in done.stdout
+    assert json.loads((data / "city.json").read_text(encoding="utf-8"))["city_code"] == "31201"
+    river = write_river_geojson(tmp_path_factory.mktemp("ksj") / "W05.geojson")
+    done = subprocess.run([sys.executable, "-m", "lib.cli", "base-layer", str(river), "--kind", "river"], cwd=ROOT,
+                          env={**os.environ, "WORKBENCH_DATA_DIR": str(data)}, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    yield from _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(data)})
+
+
+def test_map_page_draws_the_citys_areas_and_names_it_offline(city_server, offline_page):
+    page = offline_page
+    page.goto(f"{city_server}/map")
+    page.get_by_text("対象の市区町村：鳥取市").wait_for(timeout=120_000)  # the first run builds the database
+    wait_for_app(page)
+    page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator("path.dab-unit").first.wait_for()
+    assert frame.locator("path.dab-unit").count() == 5  # 鳥取市's 町丁・字: water dropped, 飛び地 joined
+    assert frame.locator(".leaflet-dab-base-pane path").count() == 1  # the river, drawn from the app itself
+    page.get_by_test_id("stCheckbox").filter(has_text="町丁目名を表示").click()
+    wait_for_app(page)
+    frame = page.frame_locator(MAP_FRAME).first
+    for name in ("東町１丁目", "東町２丁目", "大字湖山", "字雲山", "吉方町３丁目"):
+        frame.get_by_text(name, exact=True).first.wait_for()
+    assert frame.get_by_text("湖山池").count() == 0  # the 水面調査区 is not an area
+    screenshot(page, "city_setup_map")
+    assert page.external_requests == []

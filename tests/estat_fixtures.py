@@ -1,0 +1,188 @@
+"""Generated e-Stat 小地域 boundary files with the quirks of the real ones.
+
+A prefecture-wide file (two cities of 鳥取県), one polygon with a ring self-intersection (a ring that
+passes twice through one vertex, as `make_valid` repairs without changing the area), a 水面調査区
+(HCODE 8154), a 町丁・字 in two parts (飛び地, statistics on the part marked AREA_MAX_F = M), a 秘匿
+mark (KIGO_I), codes as text with leading zeros, attributes in CP932 with no .cpg, and the 2015
+(JGD2000, EPSG:4612, H27KAxx_) or 2020 (JGD2011, EPSG:6668, R2KAxx_) edition's columns.
+"""
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+CELL = 0.01  # degrees; each 町丁・字 is a cell of a small grid
+
+
+def _cell(lon: float, lat: float) -> shapely.Polygon:
+    return shapely.box(lon, lat, lon + CELL, lat + CELL)
+
+
+def _pinched(lon: float, lat: float) -> shapely.Polygon:
+    """A cell-sized ring through its centre twice: invalid (Ring Self-intersection), area unchanged by repair."""
+    c = (lon + CELL / 2, lat + CELL / 2)
+    return shapely.Polygon([(lon, lat), (lon + CELL, lat), c, (lon + CELL, lat + CELL), (lon, lat + CELL), c,
+                            (lon, lat)])
+
+
+# (city, s_area, name, hcode, jinko, setai, shape, marks)
+TOTTORI_ROWS = [
+    ("201", "001001", "東町１丁目", 8101, 420, 180, _cell(134.20, 35.49), {}),
+    ("201", "001002", "東町２丁目", 8101, 515, 230, _pinched(134.21, 35.49), {}),
+    ("201", "002000", "大字湖山", 8101, 1830, 760, _cell(134.22, 35.49), {"AREA_MAX_F": "M"}),
+    ("201", "002000", "大字湖山", 8101, 1830, 760, _cell(134.24, 35.49), {}),  # 飛び地 of the same code
+    ("201", "003000", "字雲山", 8101, 0, 0, _cell(134.20, 35.50), {"KIGO_I": "秘匿"}),
+    ("201", "009000", "湖山池", 8154, 0, 0, _cell(134.21, 35.50), {}),  # 水面調査区
+    ("201", "004003", "吉方町３丁目", 8101, 960, 410, _cell(134.22, 35.50), {}),
+    ("202", "001001", "米原１丁目", 8101, 700, 300, _cell(133.33, 35.42), {}),
+    ("202", "001002", "米原２丁目", 8101, 650, 280, _cell(133.34, 35.42), {}),
+]
+TOTTORI_CITY_NAMES = {"201": "鳥取市", "202": "米子市"}
+
+
+def estat_frame(edition: int = 2020) -> gpd.GeoDataFrame:
+    """A prefecture-wide e-Stat frame of `edition` (2015 or 2020)."""
+    id_column = "R2KAxx_" if edition == 2020 else "H27KAxx_"
+    records = []
+    for n, (city, s_area, name, hcode, jinko, setai, _shape, marks) in enumerate(TOTTORI_ROWS):
+        records.append({
+            "KEY_CODE": "31" + city + s_area, "PREF": "31", "CITY": city, "S_AREA": s_area,
+            "PREF_NAME": "鳥取県", "CITY_NAME": TOTTORI_CITY_NAMES[city], "S_NAME": name, "HCODE": hcode,
+            "AREA": 0.0, id_column: n + 1, "KEN": "31", "KEN_NAME": "鳥取県", "GST_NAME": TOTTORI_CITY_NAMES[city],
+            "MOJI": name, "AREA_MAX_F": marks.get("AREA_MAX_F"), "KIGO_I": marks.get("KIGO_I"),
+            "JINKO": jinko, "SETAI": setai,
+        })
+    return gpd.GeoDataFrame(records, geometry=[row[6] for row in TOTTORI_ROWS],
+                            crs=6668 if edition == 2020 else 4612)
+
+
+def write_estat_zip(target: Path, edition: int = 2020) -> Path:
+    """The frame as e-Stat ships it: a zipped Shapefile, attributes in CP932, no .cpg."""
+    folder = target.parent / (target.stem + "_shp")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{'r2' if edition == 2020 else 'h27'}ka31"
+    estat_frame(edition).to_file(folder / f"{stem}.shp", encoding="cp932", engine="pyogrio")
+    (folder / f"{stem}.cpg").unlink(missing_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, path.name)
+    return target
+
+
+# --------------------------------------------------------------------------- population files of 鳥取市 (generated)
+# (name as the city's register writes it, the boundary code it must match, persons per 1-year age and sex)
+REGISTER_AREAS = [
+    ("東町一丁目", "31201001001", 3),      # 漢数字 丁目
+    ("東町２丁目", "31201001002", 4),      # 全角 digit
+    ("湖山", "31201002000", 9),            # 大字 prefix left out
+    ("字雲山", "31201003000", 1),
+    ("吉方町3丁目", "31201004003", 5),
+    ("新町", None, 2),                     # not in the boundaries: must be listed as unmatched
+]
+STANDARD_BANDS = [(a, a + 4) for a in range(0, 100, 5)] + [(100, None)]
+
+
+def register_persons(per_age: int, sex: str, low: int, high: int | None) -> int:
+    """Persons of one area, sex and age range: per_age at each age, women one more above 64 (so sexes differ)."""
+    ages = range(low, (high if high is not None else 104) + 1)
+    return sum(per_age + (1 if sex == "女性" and age >= 65 else 0) for age in ages)
+
+
+def write_standard_population_csv(target: Path) -> Path:
+    """自治体標準オープンデータセット「地域・年齢別人口」: 5-year bands × sex columns, CP932, 調査年月日 in 和暦."""
+    header = ["全国地方公共団体コード", "都道府県名", "市区町村名", "調査年月日", "地域コード", "地域名", "総人口", "男性", "女性"]
+    for low, high in STANDARD_BANDS:
+        label = f"{low}-{high}歳" if high is not None else f"{low}歳以上"
+        header += [f"{label}の男性", f"{label}の女性"]
+    lines = [",".join(header)]
+    for n, (name, _code, per_age) in enumerate(REGISTER_AREAS):
+        cells = []
+        for low, high in STANDARD_BANDS:
+            cells += [register_persons(per_age, s, low, high) for s in ("男性", "女性")]
+        men, women = sum(cells[0::2]), sum(cells[1::2])
+        lines.append(",".join(["312011", "鳥取県", "鳥取市", "令和7年3月31日", f"{n + 1:03d}", name,
+                               str(men + women), str(men), str(women)] + [str(c) for c in cells]))
+    target.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return target
+
+
+def write_wide_population_xlsx(target: Path) -> Path:
+    """The usual Excel sheet: a title and a note above, 男 / 女 in merged cells over 1-year ages 0歳…100歳以上."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "町丁別年齢別"
+    sheet.append(["鳥取市 町丁別・年齢別人口（住民基本台帳）"])
+    sheet.append(["令和7年3月31日現在", None, "単位：人"])
+    ages = [f"{a}歳" for a in range(100)] + ["100歳以上"]
+    sheet.append([None, None] + ["男"] + [None] * (len(ages) - 1) + ["女"] + [None] * (len(ages) - 1))
+    sheet.merge_cells(start_row=3, start_column=3, end_row=3, end_column=2 + len(ages))
+    sheet.merge_cells(start_row=3, start_column=3 + len(ages), end_row=3, end_column=2 + 2 * len(ages))
+    sheet.append(["町丁名", "総数"] + [unicodedata.normalize("NFKC", a).translate(FULLWIDTH) for a in ages] * 2)
+    for name, _code, per_age in REGISTER_AREAS:
+        men = [register_persons(per_age, "男性", a, a if a < 100 else None) for a in range(101)]
+        women = [register_persons(per_age, "女性", a, a if a < 100 else None) for a in range(101)]
+        sheet.append([name, sum(men) + sum(women)] + men + women)
+    sheet.append(["合計", None])
+    book.save(target)
+    return target
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")  # the sheet's headings are 全角
+
+
+# --------------------------------------------------------------------------- facility lists of 鳥取市 (generated)
+def _centre(code: str) -> tuple[float, float]:
+    """(lat, lon) inside the cell of a code in TOTTORI_ROWS."""
+    shape = next(row[6] for row in TOTTORI_ROWS if "31" + row[0] + row[1] == code)
+    point = shape.representative_point()
+    return point.y, point.x
+
+
+FACILITY_LISTS = {  # columns of the 自治体標準オープンデータセット, and the rows: (名称, code it lies in, kind)
+    "aed": (["全国地方公共団体コード", "ID", "地域コード", "都道府県名", "市区町村名", "名称", "名称_カナ", "住所", "方書",
+             "緯度", "経度", "設置位置", "電話番号"],
+            [("東町公民館", "31201001001", None), ("湖山小学校", "31201002000", None),
+             ("湖山地区会館", "31201002000", None), ("位置不明の診療所", None, None)]),
+    "medical": (["全国地方公共団体コード", "ID", "名称", "名称_カナ", "医療機関の種類", "住所", "方書", "緯度", "経度",
+                 "電話番号", "診療科目"],
+                [("東町病院", "31201001002", "病院"), ("吉方クリニック", "31201004003", "無床診療所")]),
+}
+
+
+def write_facility_csv(target: Path, kind: str) -> Path:
+    """A facility list in CP932 as municipalities publish it; a row with blank 緯度・経度 included."""
+    header, rows = FACILITY_LISTS[kind]
+    lines = [",".join(header)]
+    for n, (name, code, sub_kind) in enumerate(rows):
+        lat, lon = _centre(code) if code else ("", "")
+        values = {"全国地方公共団体コード": "312011", "ID": f"{n + 1:05d}", "都道府県名": "鳥取県", "市区町村名": "鳥取市",
+                  "名称": name, "住所": f"鳥取県鳥取市{name}", "緯度": f"{lat}", "経度": f"{lon}",
+                  "医療機関の種類": sub_kind or "", "設置位置": "1階入口"}
+        lines.append(",".join(values.get(h, "") for h in header))
+    target.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return target
+
+
+# --------------------------------------------------------------------------- 国土数値情報-like reference layers
+def write_river_geojson(target: Path) -> Path:
+    """A river through 鳥取市's cells and one far away (cut off), 国土数値情報 W05 columns, JGD2011."""
+    frame = gpd.GeoDataFrame(
+        {"W05_001": ["8906010001", "8906020001"], "W05_004": ["湖山川", "遠くの川"]},
+        geometry=[shapely.LineString([(134.195, 35.495), (134.235, 35.505)]),
+                  shapely.LineString([(135.50, 34.70), (135.52, 34.71)])], crs=6668)
+    frame.to_file(target, driver="GeoJSON")
+    return target
+
+
+def write_places_geojson(target: Path) -> Path:
+    """Place names as points (e.g. 町丁目 or 字 names an instructor keeps as a layer)."""
+    frame = gpd.GeoDataFrame({"名称": ["湖山池", "鳥取駅前"]},
+                             geometry=[shapely.Point(134.215, 35.505), shapely.Point(134.225, 35.495)], crs=4326)
+    frame.to_file(target, driver="GeoJSON")
+    return target

@@ -1,0 +1,161 @@
+"""setup-city: an e-Stat 小地域 boundary file turns the workbench to a real municipality."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from lib.data.catalog import load_catalog
+from lib.data.city import CitySetupError, current_city, setup_city, small_areas
+from lib.data.store import Store
+from lib.maps import data as map_data
+from lib.maps.measures import preset_measures
+from lib.maps.spec import MapSpec, MeasureSpec
+from lib.maps.units import city_name
+from tests.estat_fixtures import (
+    REGISTER_AREAS,
+    estat_frame,
+    register_persons,
+    write_estat_zip,
+    write_wide_population_xlsx,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_TOYAMA = ROOT / "tests" / "fixtures" / "real" / "estat_h27ka16_16201001001.geojson"
+
+
+@pytest.fixture()
+def city_store(tmp_path, monkeypatch):
+    """A data folder of the test's own: setting a city must not touch the session's demo database."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(folder))
+    store = Store(folder)
+    yield store
+    store.close()
+
+
+def test_prefecture_zip_sets_the_city_and_reports_what_changed(tmp_path, city_store):
+    report = setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store)
+    assert (report.city_name, report.pref_name, report.year) == ("鳥取市", "鳥取県", 2020)
+    assert report.areas == 5  # 7 rows of 鳥取市: the 飛び地 joined, the 水面調査区 dropped; 米子市 left out
+    assert report.water_dropped == ["31201009000"]
+    [repair] = report.repairs
+    assert repair.ident == "31201001002"
+    assert repair.area_after_m2 == pytest.approx(repair.area_before_m2, rel=1e-9)
+    assert report.undisclosed == ["31201003000"]
+    assert report.population_total == 420 + 515 + 1830 + 960  # the 飛び地's JINKO counted once
+    text = "\n".join(report.lines("ja"))
+    assert "修復" in text and "31201001002" in text and "Ring" not in text
+    assert current_city()["city_code"] == "31201"
+
+    catalog = load_catalog()
+    assert "鳥取市" in catalog["areas"].title_in("ja") and catalog["areas"].origin == "published"
+    cursor = city_store.published()
+    codes = [r[0] for r in cursor.execute("SELECT area_code FROM areas ORDER BY 1").fetchall()]
+    assert codes[0] == "31201001001" and all(isinstance(c, str) and len(c) == 11 for c in codes)
+    assert cursor.execute("SELECT count(*) FROM areas WHERE NOT ST_IsValid(geometry)").fetchone()[0] == 0
+    assert city_name(cursor, catalog) == "鳥取市"
+    data = map_data.build_map_data(cursor, catalog, MapSpec(measure=MeasureSpec(
+        "population", "population", {}, "none", 1, "map.preset.population")))
+    by_code = data.units.set_index("unit_id")
+    assert by_code.loc["31201002000", "value"] == 1830 and by_code.loc["31201002000", "unit_name"] == "大字湖山"
+    assert by_code["ageing_rate"].isna().all()  # a census total has no ages: no ageing rate of 0 %
+
+
+def test_2015_edition_in_jgd2000_is_read_and_dated(tmp_path, city_store):
+    report = setup_city(write_estat_zip(tmp_path / "h27ka31.zip", edition=2015), "31202", store=city_store)
+    assert (report.city_name, report.year, report.areas) == ("米子市", 2015, 2)
+    bounds = city_store.published().execute(
+        "SELECT min(ST_XMin(geometry)), max(ST_YMax(geometry)) FROM areas").fetchone()
+    assert 133.3 < bounds[0] < 133.4 and 35.4 < bounds[1] < 35.5  # reprojected from EPSG:4612 to lon/lat
+
+
+def test_geojson_without_edition_columns_is_dated_by_its_datum(tmp_path, city_store):
+    frame = estat_frame(2020).drop(columns=["R2KAxx_"])
+    path = tmp_path / "tottori.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    assert setup_city(path, "31201", store=city_store).year == 2020
+
+
+def test_real_estat_feature_toyama(city_store):
+    report = setup_city(REAL_TOYAMA, "16201", store=city_store)
+    assert (report.city_name, report.areas, report.population_total, report.year) == ("富山市", 1, 234, 2015)
+    area_km2 = city_store.published().execute("SELECT area_km2 FROM areas").fetchone()[0]
+    assert area_km2 == pytest.approx(61179.222 / 1e6, rel=0.01)  # e-Stat's own AREA (m²)
+
+
+def test_file_without_mark_columns():
+    areas, info = small_areas(estat_frame(2020).drop(columns=["KIGO_I"]), "31201")
+    assert len(areas) == 5 and info["undisclosed"] == []
+
+
+def test_lost_leading_zeros_are_restored():
+    frame = estat_frame(2020)
+    frame["PREF"] = frame["PREF"].astype(int)  # as a spreadsheet round trip leaves them
+    frame["S_AREA"] = frame["S_AREA"].astype(int)
+    areas, _ = small_areas(frame, "31201")
+    assert "31201001001" in set(areas["area_code"])
+
+
+@pytest.mark.parametrize(("code", "key"), [("31203", "city_not_found"), ("3120", "bad_code"), ("abcde", "bad_code")])
+def test_wrong_city_code_is_refused_and_nothing_published(tmp_path, city_store, code, key):
+    with pytest.raises(CitySetupError) as caught:
+        setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), code, store=city_store)
+    assert caught.value.key == key and caught.value.text("en")
+    if key == "city_not_found":
+        assert "31201 鳥取市" in caught.value.text("ja")
+    assert current_city() is None
+    assert not (Path(os.environ["WORKBENCH_DATA_DIR"]) / "published").exists()
+
+
+def test_boundaries_without_estat_columns_are_refused(tmp_path, city_store):
+    path = tmp_path / "other.geojson"
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=estat_frame().geometry.iloc[:1], crs=6668).to_file(path)
+    with pytest.raises(CitySetupError) as caught:
+        setup_city(path, "31201", store=city_store)
+    assert caught.value.key == "not_estat"
+
+
+def run_setup_city(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "lib.cli", "setup-city", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_sets_the_city_on_a_fresh_data_folder(tmp_path):
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    done = run_setup_city(tmp_path / "data", "--boundaries", str(boundaries), "--city", "31201")
+    assert done.returncode == 0, done.stderr
+    assert "鳥取市" in done.stdout and "修復" in done.stdout and "31201001002" in done.stdout
+    assert json.loads((tmp_path / "data" / "city.json").read_text(encoding="utf-8"))["city_name"] == "鳥取市"
+
+
+def test_cli_refuses_a_wrong_code_with_exit_2(tmp_path):
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    done = run_setup_city(tmp_path / "data", "--boundaries", str(boundaries), "--city", "99999")
+    assert done.returncode == 2
+    assert "99999" in done.stderr and "Traceback" not in done.stderr and str(tmp_path) not in done.stderr
+
+
+def test_register_population_replaces_jinko_and_gives_ageing_rates(tmp_path, city_store):
+    population = write_wide_population_xlsx(tmp_path / "jinko.xlsx")
+    report = setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", population=population, store=city_store)
+    text = "\n".join(report.lines("ja"))
+    assert "新町" in text and "町丁目 6 件のうち 5 件" in text
+    catalog = load_catalog()
+    cursor = city_store.published()
+    assert cursor.execute("SELECT DISTINCT year FROM population").fetchall() == [(2025,)]
+    data = map_data.build_map_data(cursor, catalog, MapSpec(measure=preset_measures(
+        cursor, catalog)["map.preset.ageing_rate"]))
+    by_code = data.units.set_index("unit_id")
+    per_age = dict((code, n) for _name, code, n in REGISTER_AREAS if code)
+    code = "31201002000"
+    old = sum(register_persons(per_age[code], s, 65, None) for s in ("男性", "女性"))
+    everyone = sum(register_persons(per_age[code], s, 0, None) for s in ("男性", "女性"))
+    assert by_code.loc[code, "value"] == pytest.approx(100 * old / everyone)
+
