@@ -33,6 +33,10 @@ DUCKDB_THREADS = int(os.environ.get("WORKBENCH_DUCKDB_THREADS", "2"))
 # How often a session page checks whether other members saved something (seconds; 0 = never).
 LIVE_CHECK_S = float(os.environ.get("WORKBENCH_LIVE_CHECK_S", "20"))
 
+# Disclosure control: figures describing fewer persons than this are hidden on every page and export
+# (WORKBENCH_MAP_MIN_PERSONS is the older name of the same setting, from when only maps had the rule).
+MIN_CELL = int(os.environ.get("WORKBENCH_MIN_CELL") or os.environ.get("WORKBENCH_MAP_MIN_PERSONS") or "10")
+
 # Optional online or LGWAN-internal tile server; empty means no tiles at all.
 TILE_URL = os.environ.get("WORKBENCH_TILE_URL", "")
 TILE_ATTRIBUTION = os.environ.get("WORKBENCH_TILE_ATTRIBUTION", "")

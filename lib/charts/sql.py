@@ -8,14 +8,18 @@ Raw chart types (scatter, histogram, box) get rows: `value`, `x`, dimensions.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pandas as pd
 
+from lib.analysis import disclosure
 from lib.analysis.area_indicators import register_derived
 from lib.charts.spec import (
     AREA_PREFIX,
     ChartSpec,
     Filter,
+    Measure,
     check_spec,
     population_key,
 )
@@ -291,10 +295,66 @@ def _prepare(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
 
 
 def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[str, Dataset]) -> pd.DataFrame:
-    """The spec's data as a DataFrame."""
+    """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure)."""
     sql, params = build_chart_sql(spec, catalog)
     _prepare(cursor, catalog[spec.dataset])
-    return cursor.execute(sql, params).df()
+    return protect_chart_data(cursor, spec, catalog, cursor.execute(sql, params).df())
+
+
+def _persons(cursor, spec: ChartSpec, catalog: dict[str, Dataset], basis: str) -> pd.DataFrame:
+    """Persons per cell of the spec (same dimensions and filters), as column `persons`."""
+    measure = Measure("count") if basis == disclosure.RECORDS else Measure("sum", basis)
+    options = {k: v for k, v in spec.options.items() if k != "top_n"}
+    if spec.measure.kind == "change":  # both years are shown: the smaller year decides
+        year = catalog[spec.dataset].columns_with_role("year")[0].name
+        per_year = [_persons(cursor, replace(spec, measure=Measure("count"), filters=[
+            *[f for f in spec.filters if f.column != year], Filter(year, "in", [chosen])]), catalog, basis)
+            for chosen in (spec.measure.from_year, spec.measure.to_year)]
+        if not spec.grouping:
+            return pd.DataFrame({"persons": [min(f["persons"].sum() for f in per_year)]})
+        both = per_year[0].merge(per_year[1], on=spec.grouping, how="outer").fillna({"persons_x": 0, "persons_y": 0})
+        return both.assign(persons=both[["persons_x", "persons_y"]].min(axis=1))[spec.grouping + ["persons"]]
+    counting = replace(spec, measure=measure, options=options,
+                       chart_type=spec.chart_type if spec.grouping else "kpi")
+    sql, params = build_chart_sql(counting, catalog)
+    return cursor.execute(sql, params).df().rename(columns={"value": "persons"})
+
+
+def protect_chart_data(cursor, spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.DataFrame) -> pd.DataFrame:
+    """Hide the cells of a chart's data that describe 1 … MIN_CELL-1 persons, and their partners.
+
+    Raw charts (points, histograms, boxes) drop the groups of fewer than MIN_CELL records.
+    """
+    basis = disclosure.persons_basis(catalog[spec.dataset])
+    if basis is None or frame.empty:
+        return frame
+    dims = spec.grouping
+    if spec.is_raw:  # groups of fewer than MIN_CELL records; rows of a table of counts that count few
+        if basis == disclosure.RECORDS:
+            sizes = frame.groupby(dims, dropna=False)["value"].transform("size") if dims else \
+                pd.Series(len(frame), index=frame.index)
+            small = disclosure.is_small(sizes)
+        else:
+            small = disclosure.is_small(frame["value"]) if spec.measure.column == basis else \
+                pd.Series(False, index=frame.index).to_numpy()
+        kept = frame[~small].reset_index(drop=True)
+        kept.attrs["suppressed_cells"] = int(small.sum())
+        return kept
+    persons = _persons(cursor, spec, catalog, basis)
+    cells = frame.merge(persons, on=dims, how="left") if dims else frame.assign(persons=persons["persons"].iloc[0])
+    complement = None
+    if spec.filters:  # the same cells without filters: the difference must not be small either
+        unfiltered = _persons(cursor, replace(spec, filters=[]), catalog, basis).rename(
+            columns={"persons": "unfiltered"})
+        cells = cells.merge(unfiltered, on=dims, how="left") if dims else \
+            cells.assign(unfiltered=unfiltered["unfiltered"].iloc[0])
+        complement = cells["unfiltered"].fillna(0) - cells["persons"].fillna(0)
+    small_denominator = pd.Series(disclosure.is_small(cells["denominator"]), index=cells.index) \
+        if "denominator" in cells else None
+    hidden = disclosure.suppression_mask(cells, dims, cells["persons"], complement)
+    if small_denominator is not None and small_denominator.any():
+        hidden = disclosure.suppression_mask(cells, dims, cells["persons"].where(~small_denominator, 1), complement)
+    return disclosure.hide(frame, hidden, dims)
 
 
 def fetch_columns(cursor, catalog: dict[str, Dataset], dataset: str, columns: list[str],

@@ -1,0 +1,231 @@
+"""Disclosure control: one small-cell rule for every figure a trainee can see.
+
+The rule (`MIN_CELL`, env WORKBENCH_MIN_CELL, default 10 = the most cautious practice the
+demo municipality follows, the one its maps already used): a figure that describes 1 to
+MIN_CELL-1 persons is not shown (primary suppression). Then, so that a total or a difference
+cannot give a hidden figure back:
+- secondary suppression: along every dimension of a table (every row, every column, the
+  whole list of a one-dimensional chart), a line never has exactly one hidden cell — the
+  next smallest cell is hidden too, because the line's total can be asked for separately;
+- the complement: a filtered figure is hidden when the persons the filter left out of the
+  same cell are 1 to MIN_CELL-1 (the unfiltered figure can be asked for, and the
+  difference would describe them).
+Zero is shown: "nobody" is not a person to protect, and hiding it would hide the map.
+
+Which data describe persons is the data dictionary's `privacy.persons`: "records" (each
+row is a person, e.g. care certifications, survey answers) or the name of a column that
+counts persons (population tables). Tables of places (facilities, 通いの場) have none.
+A dataset an instructor published without saying is treated as one person per record.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from lib import settings
+from lib.data.catalog import Dataset
+from lib.data.store import quote_identifier as q
+from lib.i18n import t
+
+MIN_CELL = settings.MIN_CELL
+RECORDS = "records"
+
+
+# ---------------------------------------------------------------------------- which data describe persons
+def persons_basis(ds: Dataset) -> str | None:
+    """"records", a column counting persons, or None for data that describe no person."""
+    privacy = ds.extra.get("privacy") or {}
+    if "persons" in privacy:
+        return privacy["persons"] or None
+    return RECORDS if ds.origin == "published" and not ds.is_geo else None
+
+
+def declared_rule(ds: Dataset) -> dict:
+    """The record-level rule a dataset's dictionary declares: quasi_identifiers, sensitive, k, l."""
+    return dict(ds.extra.get("privacy") or {})
+
+
+def achieved_k_l(cursor, ds: Dataset) -> tuple[int | None, int | None]:
+    """k (and l) measured on the published table over its declared quasi-identifiers."""
+    rule = declared_rule(ds)
+    quasi = [c for c in rule.get("quasi_identifiers") or [] if ds.has_column(c)]
+    if not quasi:
+        return None, None
+    keys = ", ".join(q(c) for c in quasi)
+    sensitive = rule.get("sensitive")
+    distinct = f", COUNT(DISTINCT {q(sensitive)})" if sensitive and ds.has_column(sensitive) else ", NULL"
+    row = cursor.execute(f"SELECT MIN(n), MIN(l) FROM (SELECT COUNT(*) AS n{distinct} AS l "
+                         f"FROM {q(ds.name)} GROUP BY {keys})").fetchone()
+    return (int(row[0]) if row[0] is not None else None, int(row[1]) if row[1] is not None else None)
+
+
+# ---------------------------------------------------------------------------- the rule
+def is_small(persons, threshold: int | None = None) -> np.ndarray:
+    """1 … threshold-1 persons (NaN counts as none)."""
+    limit = MIN_CELL if threshold is None else threshold
+    values = pd.to_numeric(pd.Series(persons), errors="coerce").fillna(0).to_numpy(dtype=float)
+    return (values > 0) & (values < limit)
+
+
+def suppression_mask(cells: pd.DataFrame, dims: list[str], persons: pd.Series,
+                     complement: pd.Series | None = None, threshold: int | None = None) -> pd.Series:
+    """Which cells to hide: primary (small, or small complement) then secondary along every dimension."""
+    persons = pd.Series(pd.to_numeric(persons, errors="coerce").fillna(0).to_numpy(dtype=float), index=cells.index)
+    hidden = pd.Series(is_small(persons, threshold), index=cells.index)
+    if complement is not None:
+        hidden |= is_small(complement.to_numpy(), threshold)
+    if not hidden.any() or cells.empty:
+        return hidden
+    keys = cells[dims].astype("string").fillna("\0") if dims else pd.DataFrame(index=cells.index)
+    axes = dims or [None]
+    changed = True
+    while changed:
+        changed = False
+        for dim in axes:
+            others = [d for d in dims if d != dim]
+            lines = keys.groupby(others, sort=False).groups.values() if others else [cells.index]
+            for line in lines:
+                line_hidden = hidden[line]
+                if int(line_hidden.sum()) != 1:
+                    continue
+                candidates = persons[line][~line_hidden.to_numpy()]
+                if candidates.empty:
+                    continue
+                positive = candidates[candidates > 0]
+                hidden[(positive if not positive.empty else candidates).idxmin()] = True
+                changed = True
+    return hidden
+
+
+def hide(frame: pd.DataFrame, hidden: pd.Series, keep: list[str]) -> pd.DataFrame:
+    """The frame with every column but `keep` (the dimensions) blanked in hidden rows."""
+    out = frame.copy()
+    mask = hidden.to_numpy(dtype=bool)
+    for column in out.columns:
+        if column not in keep:
+            out[column] = out[column].astype("float64") if pd.api.types.is_numeric_dtype(out[column]) \
+                else out[column].astype(object)
+            out.loc[mask, column] = np.nan
+    out.attrs["suppressed_cells"] = int(mask.sum()) + int(frame.attrs.get("suppressed_cells", 0))
+    return out
+
+
+def suppressed_cells(frame: pd.DataFrame | None) -> int:
+    return int(frame.attrs.get("suppressed_cells", 0)) if frame is not None else 0
+
+
+def notice(count: int, lang: str = "ja") -> str:
+    """What the page says when cells are hidden, and why."""
+    return t("disclosure.notice", lang, n=count, threshold=MIN_CELL)
+
+
+def protect_table(table: pd.DataFrame, persons: pd.DataFrame | None = None,
+                  threshold: int | None = None) -> tuple[pd.DataFrame, int]:
+    """A crosstab of counts (rows × columns, no margins): small cells and their partners hidden."""
+    counts = table if persons is None else persons
+    long = counts.stack(future_stack=True).rename("persons").reset_index()
+    long.columns = ["row", "column", "persons"]
+    hidden = suppression_mask(long, ["row", "column"], long["persons"], threshold=threshold)
+    mask = pd.DataFrame(hidden.to_numpy().reshape(counts.shape), index=counts.index, columns=counts.columns)
+    return table.astype("float64").mask(mask), int(mask.to_numpy().sum())
+
+
+# ---------------------------------------------------------------------------- trainee SQL results
+class ResultRefused(ValueError):
+    """An aggregate over person data whose cells cannot be checked; `key` names the message."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+    def text(self, lang: str = "ja") -> str:
+        return t(self.key, lang, threshold=MIN_CELL)
+
+
+@lru_cache(maxsize=1)
+def _aggregate_names() -> frozenset[str]:
+    with duckdb.connect() as con:
+        rows = con.execute("SELECT DISTINCT function_name FROM duckdb_functions() "
+                           "WHERE function_type = 'aggregate'").fetchall()
+    return frozenset(r[0].lower() for r in rows) | {"count_star"}
+
+
+def _walk(node, found: dict) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and node.get("table_name"):
+            found["tables"].add(str(node["table_name"]).lower())
+        if node.get("class") == "WINDOW" or (
+                node.get("class") == "FUNCTION" and str(node.get("function_name", "")).lower() in _aggregate_names()):
+            found["aggregates"] = True
+        if node.get("group_expressions"):
+            found["aggregates"] = True
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, found)
+
+
+def _parse(query: str) -> dict | None:
+    with duckdb.connect() as con:
+        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0])
+    return None if tree.get("error") else tree["statements"][0]["node"]
+
+
+def _contains_aggregate(node) -> bool:
+    found = {"tables": set(), "aggregates": False}
+    _walk(node, found)
+    return found["aggregates"]
+
+
+def _top_columns(node: dict, columns: list[str]) -> dict[str, str] | None:
+    """Each result column as "count", "figure" (holds an aggregate) or "key"; None if that cannot be told."""
+    select = node.get("select_list") if node.get("type") == "SELECT_NODE" else None
+    if not select or len(select) != len(columns) or any(e.get("class") == "STAR" for e in select):
+        return None
+    kinds = {}
+    for column, entry in zip(columns, select):
+        name = str(entry.get("function_name", "")).lower()
+        if entry.get("class") == "FUNCTION" and name in {"count", "count_star"}:
+            kinds[column] = "count"
+        else:
+            kinds[column] = "figure" if _contains_aggregate(entry) else "key"
+    return kinds
+
+
+def check_query_result(query: str, frame: pd.DataFrame, catalog: dict[str, Dataset],
+                       threshold: int | None = None) -> pd.DataFrame:
+    """Trainee SQL's result as it may be shown.
+
+    Rows of a published record-level table are shown as they are: publishing made them
+    k-anonymous. An aggregate over person data must show its COUNT at the top of the query:
+    rows counting 1 … MIN_CELL-1 persons are blanked (with secondary suppression down that
+    column), and so is any other small whole-number figure (e.g. a COUNT in an expression).
+    An aggregate whose counts cannot be told (no COUNT column, SELECT *, UNION) is refused.
+    """
+    node = _parse(query)
+    found = {"tables": set(), "aggregates": False}
+    _walk(node, found)
+    person_tables = {name.lower() for name, ds in catalog.items() if persons_basis(ds)}
+    if not found["aggregates"] or not (found["tables"] & person_tables):
+        return frame
+    kinds = _top_columns(node, list(frame.columns))
+    counts = [c for c, kind in (kinds or {}).items() if kind == "count"]
+    if not counts:
+        raise ResultRefused("disclosure.sql.count_needed")
+    keys = [c for c, kind in kinds.items() if kind == "key"]
+    hidden = suppression_mask(frame, [], frame[counts].min(axis=1), threshold=threshold)
+    out = hide(frame, hidden, keys)
+    small_figures = 0
+    for column in (c for c, kind in kinds.items() if kind == "figure"):
+        if not pd.api.types.is_integer_dtype(frame[column]):
+            continue
+        small = pd.Series(is_small(out[column], threshold), index=out.index)
+        out.loc[small, column] = np.nan
+        small_figures += int(small.sum())
+    out.attrs["suppressed_cells"] = suppressed_cells(out) + small_figures
+    return out
