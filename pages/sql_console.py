@@ -1,9 +1,11 @@
 """SQL: trainee SQL over the published tables, on the locked-down path, with schema and samples."""
+from dataclasses import replace
 from functools import partial
 
 import streamlit as st
 
 from lib import ui
+from lib.analysis.disclosure import ResultRefused, check_query_result, suppressed_cells
 from lib.analysis.sql_samples import sample_queries, table_schema
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.charts.figure import quick_figure
@@ -51,9 +53,10 @@ with editor_column:
 
     if run:
         try:
-            st.session_state[K + "result"] = run_user_sql(cursor, sql)
+            result = run_user_sql(cursor, sql)
+            st.session_state[K + "result"] = replace(result, frame=check_query_result(sql, result.frame, catalog))
             st.session_state.pop(K + "error", None)
-        except UserQueryError as error:
+        except (UserQueryError, ResultRefused) as error:
             st.session_state[K + "error"] = error
             st.session_state.pop(K + "result", None)
     error = st.session_state.get(K + "error")
@@ -66,6 +69,7 @@ with editor_column:
         if result.truncated:
             st.warning(ui.tr("sql.truncated", cap=result.row_cap))
         st.dataframe(frame, hide_index=True, width="stretch")
+        ui.show_suppressed(suppressed_cells(frame))
         downloads = st.columns(3)
         downloads[0].download_button(ui.tr("chart.download_csv"), partial(csv_bytes, frame), file_name="query.csv",
                                      mime="text/csv", key=K + "csv")

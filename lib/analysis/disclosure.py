@@ -72,12 +72,16 @@ def is_small(persons, threshold: int | None = None) -> np.ndarray:
 
 
 def suppression_mask(cells: pd.DataFrame, dims: list[str], persons: pd.Series,
-                     complement: pd.Series | None = None, threshold: int | None = None) -> pd.Series:
-    """Which cells to hide: primary (small, or small complement) then secondary along every dimension."""
+                     complement: pd.Series | None = None, threshold: int | None = None,
+                     also_hidden=None) -> pd.Series:
+    """Which cells to hide: primary (small, small complement, or `also_hidden`), then secondary
+    along every dimension."""
     persons = pd.Series(pd.to_numeric(persons, errors="coerce").fillna(0).to_numpy(dtype=float), index=cells.index)
     hidden = pd.Series(is_small(persons, threshold), index=cells.index)
     if complement is not None:
-        hidden |= is_small(complement.to_numpy(), threshold)
+        hidden |= is_small(pd.Series(complement).to_numpy(), threshold)
+    if also_hidden is not None:
+        hidden |= np.asarray(also_hidden, dtype=bool)
     if not hidden.any() or cells.empty:
         return hidden
     keys = cells[dims].astype("string").fillna("\0") if dims else pd.DataFrame(index=cells.index)
@@ -138,6 +142,8 @@ def protect_table(table: pd.DataFrame, persons: pd.DataFrame | None = None,
 class ResultRefused(ValueError):
     """An aggregate over person data whose cells cannot be checked; `key` names the message."""
 
+    detail = ""  # shown like a refused query's details (lib.ui.show_query_error): none here
+
     def __init__(self, key: str):
         super().__init__(key)
         self.key = key
@@ -176,6 +182,14 @@ def _parse(query: str) -> dict | None:
     return None if tree.get("error") else tree["statements"][0]["node"]
 
 
+def _limit(node: dict) -> int | None:
+    for modifier in node.get("modifiers") or []:
+        limit = modifier.get("limit") or {}
+        if modifier.get("type") == "LIMIT_MODIFIER" and limit.get("class") == "CONSTANT":
+            return int(limit["value"]["value"])
+    return None
+
+
 def _contains_aggregate(node) -> bool:
     found = {"tables": set(), "aggregates": False}
     _walk(node, found)
@@ -201,8 +215,9 @@ def check_query_result(query: str, frame: pd.DataFrame, catalog: dict[str, Datas
                        threshold: int | None = None) -> pd.DataFrame:
     """Trainee SQL's result as it may be shown.
 
-    Rows of a published record-level table are shown as they are: publishing made them
-    k-anonymous. An aggregate over person data must show its COUNT at the top of the query:
+    Rows of a published record-level table are shown as they are (publishing made them
+    k-anonymous), unless fewer than MIN_CELL come back without a LIMIT: their number would be
+    a small count. An aggregate over person data must show its COUNT at the top of the query:
     rows counting 1 … MIN_CELL-1 persons are blanked (with secondary suppression down that
     column), and so is any other small whole-number figure (e.g. a COUNT in an expression).
     An aggregate whose counts cannot be told (no COUNT column, SELECT *, UNION) is refused.
@@ -211,7 +226,12 @@ def check_query_result(query: str, frame: pd.DataFrame, catalog: dict[str, Datas
     found = {"tables": set(), "aggregates": False}
     _walk(node, found)
     person_tables = {name.lower() for name, ds in catalog.items() if persons_basis(ds)}
-    if not found["aggregates"] or not (found["tables"] & person_tables):
+    if not (found["tables"] & person_tables):
+        return frame
+    if not found["aggregates"]:
+        # Listing records: how many rows came back is itself a count, unless a LIMIT cut it short.
+        if is_small([len(frame)], threshold)[0] and len(frame) != _limit(node):
+            raise ResultRefused("disclosure.sql.few_records")
         return frame
     kinds = _top_columns(node, list(frame.columns))
     counts = [c for c, kind in (kinds or {}).items() if kind == "count"]

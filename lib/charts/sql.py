@@ -349,11 +349,8 @@ def protect_chart_data(cursor, spec: ChartSpec, catalog: dict[str, Dataset], fra
         cells = cells.merge(unfiltered, on=dims, how="left") if dims else \
             cells.assign(unfiltered=unfiltered["unfiltered"].iloc[0])
         complement = cells["unfiltered"].fillna(0) - cells["persons"].fillna(0)
-    small_denominator = pd.Series(disclosure.is_small(cells["denominator"]), index=cells.index) \
-        if "denominator" in cells else None
-    hidden = disclosure.suppression_mask(cells, dims, cells["persons"], complement)
-    if small_denominator is not None and small_denominator.any():
-        hidden = disclosure.suppression_mask(cells, dims, cells["persons"].where(~small_denominator, 1), complement)
+    small_denominator = disclosure.is_small(cells["denominator"]) if "denominator" in cells else None
+    hidden = disclosure.suppression_mask(cells, dims, cells["persons"], complement, also_hidden=small_denominator)
     return disclosure.hide(frame, hidden, dims)
 
 

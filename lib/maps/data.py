@@ -5,15 +5,16 @@ with jismesh over the city). Each unit gets its population and 65+ population,
 the mapped measure (SUM or COUNT of a dataset, optionally divided by population,
 65+ population or area) and the results of the chosen analyses.
 
-Privacy: a unit with fewer residents than PUBLICATION_THRESHOLD has its figures
-suppressed (the legend says so); point layers come only from geo datasets of
+Privacy: the workbench's one small-cell rule (lib.analysis.disclosure): a unit with
+1 … MIN_CELL-1 residents, or whose mapped figure describes 1 … MIN_CELL-1 persons, has its
+figures suppressed, and so does the next smallest unit when only one would be hidden (the
+city total is known); the legend says so. Point layers come only from geo datasets of
 places (facilities, 通いの場), never from records of persons.
 """
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import geopandas as gpd
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from lib.analysis import geo_analysis
+from lib.analysis import disclosure, geo_analysis
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
@@ -30,7 +31,7 @@ from lib.i18n import STRINGS, t
 from lib.maps.classify import Classification, classify_values
 from lib.maps.spec import MESH_LEVELS, MapSpec, MeasureSpec, PointLayerSpec, is_raw_count
 
-PUBLICATION_THRESHOLD = int(os.environ.get("WORKBENCH_MAP_MIN_PERSONS", "10"))
+PUBLICATION_THRESHOLD = disclosure.MIN_CELL
 MESH_DIGITS = {3: 8, 4: 9, 5: 10}
 AREAS, POPULATION, MESH_POPULATION, BOUNDARY, FLOOD = (
     "areas", "population", "elderly_mesh", "city_boundary", "flood_zones")
@@ -312,6 +313,16 @@ def point_counts_sql(cursor, catalog: dict, points_table: str, category_column: 
     return cursor.execute(sql, params).df().set_index("unit_id")["n"].astype(int)
 
 
+def measure_persons(cursor, catalog: dict, measure: MeasureSpec, units: gpd.GeoDataFrame, spec: MapSpec,
+                    areas: gpd.GeoDataFrame | None) -> np.ndarray | None:
+    """Persons behind a measure's figure per unit (None when its dataset describes no person)."""
+    basis = disclosure.persons_basis(catalog[measure.dataset])
+    if basis is None:
+        return None
+    counting = replace(measure, column=None if basis == disclosure.RECORDS else basis)
+    return measure_numerator(cursor, catalog, counting, units, spec, areas)[0].to_numpy(dtype=float)
+
+
 def measure_values(numerator: pd.Series, units: gpd.GeoDataFrame, measure: MeasureSpec,
                    denominators: pd.DataFrame | None = None) -> pd.Series:
     """The numerator divided as the measure asks (NaN where the denominator is 0)."""
@@ -402,8 +413,6 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
     data = MapData(spec=spec, units=units, boundary=boundary)
     if note:
         data.notes.append(t(note, lang))
-    if data.suppressed_count:
-        data.notes.append(t("map.note.suppressed", lang, n=data.suppressed_count, threshold=PUBLICATION_THRESHOLD))
 
     cls = spec.classification
     if spec.measure is not None:
@@ -422,6 +431,17 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
         units["compare_value"] = measure_values(numerator, units, spec.compare.measure, denominators).to_numpy()
         data.compare_label = measure_label(spec.compare.measure, catalog, lang)
         data.compare_unit = measure_unit(spec.compare.measure, catalog, lang)
+    persons = [measure_persons(cursor, catalog, m, units, spec, areas)
+               for m in (spec.measure, spec.compare and spec.compare.measure) if m is not None]
+    few = np.zeros(len(units), dtype=bool)
+    for counted in persons:
+        if counted is not None:
+            few |= disclosure.is_small(counted)
+    # The city's total is known: a single hidden unit would be the total minus the others.
+    units["suppressed"] = disclosure.suppression_mask(
+        units, [], units["population"], also_hidden=units["suppressed"].to_numpy() | few).to_numpy()
+    if data.suppressed_count:
+        data.notes.append(t("map.note.suppressed", lang, n=data.suppressed_count, threshold=PUBLICATION_THRESHOLD))
     for col in ("value", "compare_value", "ageing_rate"):
         if col in units.columns:
             units.loc[units["suppressed"], col] = np.nan

@@ -13,6 +13,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import i18n, settings
+from lib.analysis import disclosure
 from lib.analysis.user_sql import UserQueryError
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
@@ -72,6 +73,12 @@ def show_query_error(error: UserQueryError) -> None:
     if error.detail:
         with st.expander("詳細" if lang() == "ja" else "Details"):
             st.code(error.detail, language=None)
+
+
+def show_suppressed(count: int) -> None:
+    """Say, in the user's language, that and why figures are hidden (lib.analysis.disclosure)."""
+    if count:
+        st.info(disclosure.notice(count, lang()), icon=":material/visibility_off:")
 
 
 def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
