@@ -7,9 +7,11 @@ cannot give a hidden figure back:
 - secondary suppression: along every dimension of a table (every row, every column, the
   whole list of a one-dimensional chart), a line never has exactly one hidden cell — the
   next smallest cell is hidden too, because the line's total can be asked for separately;
-- the complement: a filtered figure is hidden when the persons the filter left out of the
-  same cell are 1 to MIN_CELL-1 (the unfiltered figure can be asked for, and the
-  difference would describe them).
+- the complement: a filtered figure is hidden when the persons one of its filters left out
+  of the same cell are 1 to MIN_CELL-1 (the figure without that filter can be asked for,
+  and the difference would describe them). Limit: two different value lists of the same
+  filter (要介護4・5 vs 要介護4) are not compared; suppression cannot close every such
+  difference — that would need perturbation (e.g. the cell-key method).
 Zero is shown: "nobody" is not a person to protect, and hiding it would hide the map.
 
 Which data describe persons is the data dictionary's `privacy.persons`: "records" (each
@@ -71,15 +73,12 @@ def is_small(persons, threshold: int | None = None) -> np.ndarray:
     return (values > 0) & (values < limit)
 
 
-def suppression_mask(cells: pd.DataFrame, dims: list[str], persons: pd.Series,
-                     complement: pd.Series | None = None, threshold: int | None = None,
+def suppression_mask(cells: pd.DataFrame, dims: list[str], persons: pd.Series, threshold: int | None = None,
                      also_hidden=None) -> pd.Series:
-    """Which cells to hide: primary (small, small complement, or `also_hidden`), then secondary
-    along every dimension."""
+    """Which cells to hide: primary (small, or `also_hidden`, e.g. a small complement), then
+    secondary along every dimension."""
     persons = pd.Series(pd.to_numeric(persons, errors="coerce").fillna(0).to_numpy(dtype=float), index=cells.index)
     hidden = pd.Series(is_small(persons, threshold), index=cells.index)
-    if complement is not None:
-        hidden |= is_small(pd.Series(complement).to_numpy(), threshold)
     if also_hidden is not None:
         hidden |= np.asarray(also_hidden, dtype=bool)
     if not hidden.any() or cells.empty:

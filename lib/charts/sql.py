@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from lib.analysis import disclosure
@@ -342,15 +343,17 @@ def protect_chart_data(cursor, spec: ChartSpec, catalog: dict[str, Dataset], fra
         return kept
     persons = _persons(cursor, spec, catalog, basis)
     cells = frame.merge(persons, on=dims, how="left") if dims else frame.assign(persons=persons["persons"].iloc[0])
-    complement = None
-    if spec.filters:  # the same cells without filters: the difference must not be small either
-        unfiltered = _persons(cursor, replace(spec, filters=[]), catalog, basis).rename(
-            columns={"persons": "unfiltered"})
-        cells = cells.merge(unfiltered, on=dims, how="left") if dims else \
-            cells.assign(unfiltered=unfiltered["unfiltered"].iloc[0])
-        complement = cells["unfiltered"].fillna(0) - cells["persons"].fillna(0)
-    small_denominator = disclosure.is_small(cells["denominator"]) if "denominator" in cells else None
-    hidden = disclosure.suppression_mask(cells, dims, cells["persons"], complement, also_hidden=small_denominator)
+    # Each filter dropped in turn gives a figure that can be asked for too: the persons the filter
+    # left out of a cell (that figure minus this one) must not be small either.
+    also_hidden = np.zeros(len(cells), dtype=bool)
+    for dropped in range(len(spec.filters)):
+        fewer = [f for i, f in enumerate(spec.filters) if i != dropped]
+        wider = _persons(cursor, replace(spec, filters=fewer), catalog, basis).rename(columns={"persons": "wider"})
+        wider = cells[dims].merge(wider, on=dims, how="left")["wider"] if dims else wider["wider"].iloc[0]
+        also_hidden |= disclosure.is_small(pd.Series(wider).fillna(0).to_numpy() - cells["persons"].fillna(0))
+    if "denominator" in cells:
+        also_hidden |= disclosure.is_small(cells["denominator"])
+    hidden = disclosure.suppression_mask(cells, dims, cells["persons"], also_hidden=also_hidden)
     return disclosure.hide(frame, hidden, dims)
 
 
