@@ -65,6 +65,30 @@ def achieved_k_l(cursor, ds: Dataset) -> tuple[int | None, int | None]:
     return (int(row[0]) if row[0] is not None else None, int(row[1]) if row[1] is not None else None)
 
 
+def k_l_text(cursor, ds: Dataset) -> str:
+    """"k = 5, l = 2" for the catalog's overview ("" when no rule is declared)."""
+    k, l_value = achieved_k_l(cursor, ds)
+    if k is None:
+        return ""
+    return f"k = {k}" + (f", l = {l_value}" if l_value is not None else "")
+
+
+def privacy_summary(cursor, ds: Dataset, lang: str = "ja") -> str:
+    """What the catalog says: k (and l) the table achieves, and whether small figures are hidden."""
+    parts = []
+    k, l_value = achieved_k_l(cursor, ds)
+    if k is not None:
+        rule = declared_rule(ds)
+        labels = "・".join(ds.column(c).label_in(lang) for c in rule["quasi_identifiers"] if ds.has_column(c))
+        parts.append(t("disclosure.catalog.k", lang, k=k, quasi=labels))
+        if l_value is not None:
+            parts.append(t("disclosure.catalog.l", lang, l=l_value,
+                           sensitive=ds.column(rule["sensitive"]).label_in(lang)))
+    if persons_basis(ds):
+        parts.append(t("disclosure.catalog.small_cells", lang, threshold=MIN_CELL))
+    return t("disclosure.catalog.separator", lang).join(parts)
+
+
 # ---------------------------------------------------------------------------- the rule
 def is_small(persons, threshold: int | None = None) -> np.ndarray:
     """1 … threshold-1 persons (NaN counts as none)."""
