@@ -17,7 +17,7 @@ from lib.analysis import disclosure
 from lib.analysis.user_sql import UserQueryError
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
-from lib.workspace import example_group, instructor_auth
+from lib.workspace import example_group, instructor_auth, passcode_guard
 from lib.workspace.items import open_workspace
 
 
@@ -139,11 +139,27 @@ def require_instructor() -> None:
     with st.form("instructor_login"):
         typed = st.text_input(tr("auth.passcode"), type="password", key="auth_passcode")
         if st.form_submit_button(tr("auth.login")):
-            if instructor_auth.verify_passcode(typed):
+            verdict = passcode_guard.GUARD.attempt(client_address(), typed, instructor_auth.verify_passcode)
+            if verdict.outcome == "ok":
                 st.session_state["instructor"] = True
                 st.rerun()
-            st.error(tr("auth.wrong"))
+            st.error(tr(f"auth.{verdict.outcome}", seconds=int(verdict.wait_s) + 1,
+                        minutes=int(verdict.wait_s // 60) + 1))
     st.stop()
+
+
+def passcode_lockouts() -> None:
+    """Instructor page: lock-outs after wrong passcodes since last cleared, and a button to clear them."""
+    events = passcode_guard.lockouts_since_reset()
+    if not events and not passcode_guard.GUARD.locked_clients():
+        return
+    lines = [tr(f"auth.lockout.{e['kind']}", at=e["at"], client=e.get("client") or "?", n=e.get("failures", 0))
+             for e in events]
+    st.warning(tr("auth.lockout.title") + "\n\n" + "\n".join(f"- {line}" for line in lines),
+               icon=":material/lock:")
+    if st.button(tr("auth.lockout.reset"), key="auth_lockout_reset"):
+        passcode_guard.GUARD.reset()
+        st.rerun()
 
 
 # --- who am I, and the group workspace ---------------------------------------------
