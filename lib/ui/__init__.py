@@ -207,20 +207,19 @@ def remember_member(member_id: str) -> dict | None:
 
 def forget_member() -> None:
     st.session_state.pop("member", None)
-    st.query_params.pop("member", None)
 
 
 def current_member() -> dict | None:
-    """The member this browser joined as: group_id, group_name, member_id, name, department.
+    """The member this browser session joined as: group_id, group_name, member_id, name, department.
 
-    The member id also rides in the URL (?member=...), so reloading the page keeps it.
+    Only this session knows it: nothing in the URL says who the member is (a link on a projector
+    or in a screenshot must not let anyone act as them). After a reload, joining again with the
+    group's code, the same name and department continues as the same member. An old link with
+    ?member=… is ignored and the id is taken out of the address.
     """
-    member = st.session_state.get("member")
-    if member is None and st.query_params.get("member"):
-        member = remember_member(st.query_params["member"])
-    if member is not None and st.query_params.get("member") != member["member_id"]:
-        st.query_params["member"] = member["member_id"]
-    return member
+    if "member" in st.query_params:
+        del st.query_params["member"]
+    return st.session_state.get("member")
 
 
 def is_instructor() -> bool:
