@@ -139,7 +139,7 @@ def test_trainee_sql_hides_the_cell(published, small_cell):
     query = (f"SELECT area_code, COUNT(*) AS n FROM care_certification WHERE year = {YEAR} "
              f"AND care_level = '{LEVEL}' GROUP BY area_code")
     shown = check_query_result(query, run_user_sql(published, query).frame, CATALOG)
-    assert np.isnan(shown.set_index("area_code").loc[code, "n"])
+    assert pd.isna(shown.set_index("area_code").loc[code, "n"])
     assert shown["n"].isna().sum() >= 2
     assert not shown["n"].between(1, MIN_CELL - 1).any()
     # Listing the records of the cell would count them.

@@ -132,11 +132,12 @@ def hide(frame: pd.DataFrame, hidden: pd.Series, keep: list[str]) -> pd.DataFram
     """The frame with every column but `keep` (the dimensions) blanked in hidden rows."""
     out = frame.copy()
     mask = hidden.to_numpy(dtype=bool)
-    for column in out.columns:
-        if column not in keep:
-            out[column] = out[column].astype("float64") if pd.api.types.is_numeric_dtype(out[column]) \
-                else out[column].astype(object)
-            out.loc[mask, column] = np.nan
+    for column in (c for c in out.columns if c not in keep and mask.any()):
+        kind = out[column].dtype
+        # Counts stay whole numbers (a CSV shows 12, not 12.0); a hidden one is missing.
+        out[column] = out[column].astype("Int64" if pd.api.types.is_integer_dtype(kind) else
+                                          "float64" if pd.api.types.is_numeric_dtype(kind) else object)
+        out.loc[mask, column] = pd.NA if pd.api.types.is_integer_dtype(out[column].dtype) else np.nan
     out.attrs["suppressed_cells"] = int(mask.sum()) + int(frame.attrs.get("suppressed_cells", 0))
     return out
 

@@ -39,7 +39,8 @@ def text_columns(ds: Dataset) -> list[str]:
     return [c.name for c in ds.columns if c.role == "text"]
 
 
-def likert_shares(frame: pd.DataFrame, items: list[str], levels: list[int]) -> pd.DataFrame:
+def likert_shares(frame: pd.DataFrame, items: list[str], levels: list[int],
+                  threshold: int | None = None) -> pd.DataFrame:
     """Per item and answer level: count and % of those who answered (no answer excluded).
 
     The small-cell rule applies: a level answered by 1 … MIN_CELL-1 respondents is blank, and so
@@ -59,10 +60,11 @@ def likert_shares(frame: pd.DataFrame, items: list[str], levels: list[int]) -> p
     if shares.empty:
         return shares
     hidden = pd.concat([
-        disclosure.suppression_mask(group, [], group["count"],
-                                    also_hidden=disclosure.is_small(group["answered"]))
+        disclosure.suppression_mask(group, [], group["count"], threshold,
+                                    also_hidden=disclosure.is_small(group["answered"], threshold))
         for _, group in shares.groupby("item", sort=False)])
-    few_respondents = disclosure.is_small(shares["answered"]) | disclosure.is_small(shares["no_answer"])
+    few_respondents = disclosure.is_small(shares["answered"], threshold) | \
+        disclosure.is_small(shares["no_answer"], threshold)
     out = disclosure.hide(shares, hidden, ["item", "level"])
     out.loc[few_respondents, ["answered", "no_answer"]] = float("nan")
     return out
