@@ -101,31 +101,31 @@ def suppression_mask(cells: pd.DataFrame, dims: list[str], persons: pd.Series, t
                      also_hidden=None) -> pd.Series:
     """Which cells to hide: primary (small, or `also_hidden`, e.g. a small complement), then
     secondary along every dimension."""
-    persons = pd.Series(pd.to_numeric(persons, errors="coerce").fillna(0).to_numpy(dtype=float), index=cells.index)
-    hidden = pd.Series(is_small(persons, threshold), index=cells.index)
+    counts = pd.to_numeric(pd.Series(persons), errors="coerce").fillna(0).to_numpy(dtype=float)
+    hidden = is_small(counts, threshold)
     if also_hidden is not None:
         hidden |= np.asarray(also_hidden, dtype=bool)
-    if not hidden.any() or cells.empty:
-        return hidden
-    keys = cells[dims].astype("string").fillna("\0") if dims else pd.DataFrame(index=cells.index)
-    axes = dims or [None]
-    changed = True
-    while changed:
-        changed = False
-        for dim in axes:
+    if hidden.any() and len(cells):
+        keys = cells[dims].astype("string").fillna("\0").reset_index(drop=True) if dims else None
+        lines = []  # every row / column / …: positions of the cells varying along one dimension
+        for dim in dims or [None]:
             others = [d for d in dims if d != dim]
-            lines = keys.groupby(others, sort=False).groups.values() if others else [cells.index]
+            lines += [np.asarray(v) for v in keys.groupby(others, sort=False).indices.values()] if others \
+                else [np.arange(len(cells))]
+        changed = True
+        while changed:
+            changed = False
             for line in lines:
-                line_hidden = hidden[line]
-                if int(line_hidden.sum()) != 1:
+                if hidden[line].sum() != 1:
                     continue
-                candidates = persons[line][~line_hidden.to_numpy()]
-                if candidates.empty:
+                shown = line[~hidden[line]]
+                if not len(shown):
                     continue
-                positive = candidates[candidates > 0]
-                hidden[(positive if not positive.empty else candidates).idxmin()] = True
+                positive = shown[counts[shown] > 0]
+                pool = positive if len(positive) else shown
+                hidden[pool[np.argmin(counts[pool])]] = True
                 changed = True
-    return hidden
+    return pd.Series(hidden, index=cells.index)
 
 
 def hide(frame: pd.DataFrame, hidden: pd.Series, keep: list[str]) -> pd.DataFrame:
