@@ -308,7 +308,7 @@ def _persons(cursor, spec: ChartSpec, catalog: dict[str, Dataset], basis: str) -
     options = {k: v for k, v in spec.options.items() if k != "top_n"}
     if spec.measure.kind == "change":  # both years are shown: the smaller year decides
         year = catalog[spec.dataset].columns_with_role("year")[0].name
-        per_year = [_persons(cursor, replace(spec, measure=Measure("count"), filters=[
+        per_year = [_persons(cursor, replace(spec, measure=measure, filters=[
             *[f for f in spec.filters if f.column != year], Filter(year, "in", [chosen])]), catalog, basis)
             for chosen in (spec.measure.from_year, spec.measure.to_year)]
         if not spec.grouping:
@@ -337,7 +337,7 @@ def protect_chart_data(cursor, spec: ChartSpec, catalog: dict[str, Dataset], fra
             small = disclosure.is_small(sizes)
         else:
             small = disclosure.is_small(frame["value"]) if spec.measure.column == basis else \
-                pd.Series(False, index=frame.index).to_numpy()
+                np.zeros(len(frame), dtype=bool)
         kept = frame[~small].reset_index(drop=True)
         kept.attrs["suppressed_cells"] = int(small.sum())
         return kept
