@@ -346,13 +346,13 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
             step = ladders[column].pop(0)
             work[column] = step(work[column]).astype("string").astype("category")
             steps.append(column)
-    blanked: dict[str, int] = {}
+    blanked: dict[str, pd.Series] = {}
     for column in (c for c in plan.blank_order if c in quasi):
         breaking = ~keep_mask()
         if not breaking.any():
             break
         work.loc[breaking, column] = np.nan
-        blanked[column] = int(breaking.sum())
+        blanked[column] = breaking
     keep = keep_mask()
     result = work[keep.to_numpy()].reset_index(drop=True)
     for column in quasi:  # stays categorical: compact, and Parquet keeps it as a dictionary
@@ -371,7 +371,7 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
         distinct_before=distinct_before,
         distinct_after={c: int(result[c].nunique(dropna=False)) for c in quasi},
         classification=classification,
-        values_blanked=blanked,
+        values_blanked={c: int((mask & keep).sum()) for c, mask in blanked.items()},  # in published records
     )
     return result, report
 
