@@ -40,6 +40,8 @@ pages = {
         st.Page("pages/instructor_data.py", title=ui.tr("page.instructor_data"), icon=":material/cleaning_services:", url_path="instructor_data"),
         st.Page("pages/instructor_exports.py", title=ui.tr("page.instructor_exports"), icon=":material/inventory_2:",
                 url_path="instructor_exports"),
+        st.Page("pages/privacy_checklist.py", title=ui.tr("page.privacy_checklist"), icon=":material/verified_user:",
+                url_path="privacy_checklist"),
         st.Page("pages/instructor_guide.py", title=ui.tr("page.instructor_guide"), icon=":material/menu_book:", url_path="instructor_guide"),
     ],
 }

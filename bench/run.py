@@ -20,6 +20,7 @@ from bench import (
     charts,  # noqa: E402,F401
     city,  # noqa: E402,F401
     deliverables,  # noqa: E402,F401
+    disclosure,  # noqa: E402,F401
     foundation,  # noqa: E402,F401  (registers benchmarks)
     maps,  # noqa: E402,F401
     test_suite,  # noqa: E402,F401

@@ -31,6 +31,7 @@ from datasets.generator.constants import (  # noqa: E402
     YEARS,
 )
 from datasets.generator.dictionary import dictionaries  # noqa: E402
+from datasets.generator.publication import publish_records  # noqa: E402
 from datasets.generator.writers import write_geojson, write_parquet, write_yaml  # noqa: E402
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -68,6 +69,9 @@ def build(seed: int = DEFAULT_SEED) -> dict:
     fac.loc[is_nursery, "capacity"] = fac.loc[is_nursery, "facility_id"].map(cap25).astype("Int64")
 
     svy = survey.make_survey(rng["survey"], pop, area_df)
+    privacy = {name: spec["privacy"] for name, spec in dictionaries(seed).items() if "privacy" in spec}
+    care_df = publish_records("care_certification", care_df, privacy["care_certification"])
+    svy = publish_records("survey", svy, privacy["survey"])
     mesh_df = mesh.make_elderly_mesh(areas.geometry.to_numpy(), pop25, g.city_ll)
 
     city = gpd.GeoDataFrame(

@@ -44,6 +44,10 @@ DUCKDB_THREADS = int(os.environ.get("WORKBENCH_DUCKDB_THREADS", "2"))
 # How often a session page checks whether other members saved something (seconds; 0 = never).
 LIVE_CHECK_S = float(os.environ.get("WORKBENCH_LIVE_CHECK_S", "20"))
 
+# Disclosure control: figures describing fewer persons than this are hidden on every page and export
+# (WORKBENCH_MAP_MIN_PERSONS is the older name of the same setting, from when only maps had the rule).
+MIN_CELL = int(os.environ.get("WORKBENCH_MIN_CELL") or os.environ.get("WORKBENCH_MAP_MIN_PERSONS") or "10")
+
 # Background tiles: a tile server (online or inside LGWAN), else a tile pack unpacked into static/tiles/
 # (`python -m lib.cli tile-pack FILE.mbtiles`, served by the app itself), else no tiles at all.
 TILE_PACK_INFO = "tilepack.json"

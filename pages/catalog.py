@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import ui
+from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
 from lib.maps.preview import preview_map
@@ -24,6 +25,7 @@ with st.expander(ui.tr("catalog.overview"), expanded=False):
                 ui.tr("catalog.kind"): ui.tr(f"catalog.kind.{ds.kind}"),
                 ui.tr("catalog.rows"): dataset_profile.row_count(cursor, ds),
                 ui.tr("catalog.record_unit"): ds.record_unit_in(lang),
+                ui.tr("disclosure.catalog.label"): k_l_text(cursor, ds),
             }
             for ds in catalog.values()
         ]),
@@ -47,7 +49,9 @@ st.markdown(
     f"**{ui.tr('catalog.kind')}**: {ui.tr(f'catalog.kind.{ds.kind}')}  \n"
     f"**{ui.tr('catalog.record_unit')}**: {ds.record_unit_in(lang)}  \n"
     f"**{ui.tr('catalog.source')}**: {ds.source_in(lang)}  \n"
-    f"**{ui.tr('catalog.anonymization')}**: {ds.anonymization_in(lang)}"
+    f"**{ui.tr('catalog.anonymization')}**: {ds.anonymization_in(lang)}  \n"
+    f"**{ui.tr('disclosure.catalog.label')}**: "
+    f"{privacy_summary(cursor, ds, lang) or ui.tr('disclosure.catalog.none')}"
 )
 
 tab_names = [ui.tr("catalog.dictionary"), ui.tr("catalog.preview"), ui.tr("catalog.stats")]

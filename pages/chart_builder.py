@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.disclosure import suppressed_cells
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, filter_summary, labelled_table
 from lib.charts.spec import (
@@ -45,6 +46,7 @@ def render(spec: ChartSpec, key: str):
         st.info(ui.tr("chart.no_rows"))
         return None
     st.plotly_chart(build_figure(frame, spec, catalog, lang), key=f"{key}:figure", width="stretch")
+    ui.show_suppressed(suppressed_cells(frame))
     return frame
 
 

@@ -21,6 +21,7 @@ st.caption(ui.tr("inst.course_line", municipality=info.municipality, session=inf
                  dates=" / ".join(d.isoformat() for d in info.session_dates)))
 if st.button(ui.tr("ws.refresh"), icon=":material/refresh:"):
     st.rerun()
+ui.passcode_lockouts()
 
 overview, detail, running, setup, themes = st.tabs([
     ui.tr("inst.overview"), ui.tr("inst.detail"), ui.tr("inst.running"), ui.tr("inst.setup"), ui.tr("inst.themes")])

@@ -66,6 +66,7 @@ with table_column:
         st.markdown(f"**{pivot.row_label}** × **{pivot.column_label or '-'}**" + ui.tr("chart.paren", text=unit))
         digits = 1 if unit == "%" or not pivot.additive else 0
         st.dataframe(shown.style.format(precision=digits, thousands=",", na_rep="-"), width="stretch")
+        ui.show_suppressed(pivot.hidden_cells)
         export = shown.copy()
         export.index.name = pivot.row_label
         title = (ds.title_in(lang) + ui.tr("chart.colon") + pivot.value_label

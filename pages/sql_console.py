@@ -1,8 +1,10 @@
 """SQL: trainee SQL over the published tables, on the locked-down path, with schema and samples."""
+from dataclasses import replace
 
 import streamlit as st
 
 from lib import settings, ui
+from lib.analysis.disclosure import ResultRefused, check_query_result, suppressed_cells
 from lib.analysis.sql_samples import sample_queries, table_schema
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.charts.figure import quick_figure
@@ -50,9 +52,10 @@ with editor_column:
 
     if run:
         try:
-            st.session_state[K + "result"] = run_user_sql(store.published_path, sql)
+            result = run_user_sql(store.published_path, sql)
+            st.session_state[K + "result"] = replace(result, frame=check_query_result(sql, result.frame, catalog))
             st.session_state.pop(K + "error", None)
-        except UserQueryError as error:
+        except (UserQueryError, ResultRefused) as error:
             st.session_state[K + "error"] = error
             st.session_state.pop(K + "result", None)
     error = st.session_state.get(K + "error")
@@ -67,6 +70,7 @@ with editor_column:
         elif result.truncated:
             st.warning(ui.tr("sql.truncated", cap=result.row_cap))
         st.dataframe(frame, hide_index=True, width="stretch")
+        ui.show_suppressed(suppressed_cells(frame))
         download_row(frame, "query", K)
         if st.toggle(ui.tr("sql.chart"), key=K + "chart"):
             figure = quick_figure(frame, lang)

@@ -5,6 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.analysis import stat_tests
 from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.disclosure import persons_basis, suppressed_cells
 from lib.charts.figure import build_figure
 from lib.charts.spec import (
     ChartSpec,
@@ -91,7 +92,8 @@ with result_column:
         elif test == "means":
             result = stat_tests.compare_means(data[y], data[x], lang, y_label, x_label, method)
         else:
-            result = stat_tests.crosstab_chi_square(data[x], data[y], lang, x_label, y_label)
+            result = stat_tests.crosstab_chi_square(data[x], data[y], lang, x_label, y_label,
+                                                    about_persons=persons_basis(catalog[dataset]) is not None)
     except stat_tests.StatInputError as problem:
         st.warning(problem.text(lang), icon=":material/edit:")
         st.stop()
@@ -115,11 +117,13 @@ with result_column:
     else:
         spec = ChartSpec(dataset, Measure("count"), [x, y], filters=filters, chart_type="bar",
                          options={"bar_mode": "percent"})
-    st.plotly_chart(build_figure(run_chart(cursor, spec, catalog), spec, catalog, lang), key=K + "figure",
-                    width="stretch")
+    frame = run_chart(cursor, spec, catalog)
+    st.plotly_chart(build_figure(frame, spec, catalog, lang), key=K + "figure", width="stretch")
+    ui.show_suppressed(suppressed_cells(frame))
     if result.table is not None:
         with st.expander(ui.tr("stat.table"), expanded=test == "chi"):
-            st.dataframe(result.table, width="stretch")
+            st.dataframe(result.table.style.format(precision=0, na_rep="-"), width="stretch")
+            ui.show_suppressed(result.extra.get("hidden_cells", 0))
     with st.form(K + "save_form", clear_on_submit=True):
         default_title = ui.tr(result.test) + ui.tr("chart.colon") + f"{x_label} × {y_label}"
         title = st.text_input(ui.tr("chart.save_title"), value="", placeholder=default_title)

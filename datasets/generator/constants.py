@@ -52,6 +52,7 @@ CHARACTERS = ["中心市街地", "既成住宅地", "丘陵住宅団地", "ニ�
 SURVEY_AGE_BANDS = ["18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80+"]
 RESIDENCE_YEARS = ["5年未満", "5-19年", "20年以上"]
 HOUSEHOLDS = ["単身", "夫婦のみ", "親と子", "三世代", "その他"]
+PUBLISHED_HOUSEHOLDS = ["単身", "2人以上"]  # what the published survey keeps (see generator/publication.py)
 
 # (column suffix, question wording in Japanese, English)
 SURVEY_ITEMS = [

@@ -14,7 +14,7 @@ from .constants import (
     DEPTH_CLASSES,
     DISTRICTS,
     FACILITY_CATEGORIES,
-    HOUSEHOLDS,
+    PUBLISHED_HOUSEHOLDS,
     RESIDENCE_YEARS,
     SERVICES,
     SEXES,
@@ -80,8 +80,9 @@ def geometry_col(kind_ja, kind_en):
                t(f"{kind_ja}（経緯度、EPSG:4326）。", f"{kind_en} (longitude/latitude, EPSG:4326)."))
 
 
-def dataset(name, file, kind, geometry, title, description, themes, anonymization, record_unit, columns, seed):
-    return {
+def dataset(name, file, kind, geometry, title, description, themes, anonymization, record_unit, columns, seed,
+            privacy=None):
+    out = {
         "name": name,
         "file": file,
         "kind": kind,
@@ -95,6 +96,9 @@ def dataset(name, file, kind, geometry, title, description, themes, anonymizatio
         "record_unit": record_unit,
         "columns": columns,
     }
+    if privacy:
+        out["privacy"] = privacy
+    return out
 
 
 def dictionaries(seed: int) -> dict[str, dict]:
@@ -156,7 +160,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
             sex_col(),
             col("population", t("人口", "Population"), "integer", "measure", PERSONS,
                 t("その区分に住む人の数。", "Number of residents in the cell.")),
-        ], seed)
+        ], seed, privacy={"persons": "population"})
 
     d["care_certification"] = dataset(
         "care_certification", "care_certification.parquet", "table", None,
@@ -165,9 +169,11 @@ def dictionaries(seed: int) -> dict[str, dict]:
           f"{FICTION_EN} Anonymized list of people certified as needing long-term care or support, fiscal years 2021–2025; "
           "one record per person and year. People aged 40–64 (category-2 insured) are rare."),
         ["welfare"],
-        t("個票を年齢5歳階級・町丁目に一般化し、氏名・生年月日・被保険者番号・住所を削除。レコード番号は年度内で無作為な順の連番で、個人をたどれません。",
+        t("個票を年齢5歳階級・町丁目に一般化し、氏名・生年月日・被保険者番号・住所を削除。年度・町丁目・年齢階級・性別が同じ人が"
+          "5人未満になる記録は削除（k=5）、その組合せごとに要介護度が2種類以上（l=2）。レコード番号は無作為な順の連番で、個人をたどれません。",
           "Records generalized to five-year age band and small area; name, birth date, insured-person number and address removed. "
-          "record_id is a sequence in random order within each year and cannot be traced to a person."),
+          "Records whose year, area, age band and sex are shared by fewer than 5 people are removed (k=5), and each such group "
+          "holds at least 2 care levels (l=2). record_id is a sequence in random order and cannot be traced to a person."),
         t("認定者1人・1年度", "one certified person per fiscal year"),
         [
             col("record_id", t("レコード番号", "Record ID"), "code", "id", None,
@@ -184,7 +190,9 @@ def dictionaries(seed: int) -> dict[str, dict]:
                 t("その年度に主に利用した介護サービス。未利用はサービスを使っていない人。",
                   "The main long-term care service used in the year; 未利用 = none used."),
                 order=SERVICES),
-        ], seed)
+        ], seed,
+        privacy={"persons": "records", "quasi_identifiers": ["year", "area_code", "age_band", "sex"],
+                 "sensitive": "care_level", "k": 5, "l": 2})
 
     survey_cols = [
         col("respondent_id", t("回答者番号", "Respondent ID"), "code", "id", None,
@@ -198,7 +206,9 @@ def dictionaries(seed: int) -> dict[str, dict]:
         col("residence_years", t("居住年数", "Years lived in the city"), "category", None, None,
             t("みどり野市に住んでいる年数。", "How long the respondent has lived in the city."), order=RESIDENCE_YEARS),
         col("household", t("世帯構成", "Household"), "category", None, None,
-            t("同居している家族の構成。", "Who the respondent lives with."), order=HOUSEHOLDS),
+            t("ひとり暮らしか、2人以上の世帯か（匿名化のため夫婦のみ・親と子・三世代などをまとめています）。",
+              "Living alone or in a household of two or more (couples, parents and children, three generations "
+              "grouped together for anonymization)."), order=PUBLISHED_HOUSEHOLDS),
     ]
     for suffix, ja, en in SURVEY_ITEMS:
         survey_cols.append(col(f"sat_{suffix}", t(f"{ja}の満足度", f"Satisfaction: {en.lower()}"), "integer", "likert", None,
@@ -219,10 +229,14 @@ def dictionaries(seed: int) -> dict[str, dict]:
           f"{FICTION_EN} Answers to a 2025 mailed survey of randomly chosen residents aged 18+: satisfaction and importance "
           "of ten services (1–5 each) and a free comment. Older people reply more often; later questions are skipped more."),
         ["survey"],
-        t("年齢は10歳階級、住所は地区のみ（町丁目・氏名は削除）。自由記述は個人が特定される記述を削除済みの想定。",
-          "Age in ten-year bands, residence as district only (area and name removed); comments assumed screened for identifying details."),
+        t("年齢は10歳階級、住所は地区のみ（町丁目・氏名は削除）、世帯はひとり暮らしか否かのみ。年齢階級・性別・地区・世帯が同じ人が"
+          "5人未満になる回答は削除（k=5）。自由記述は個人が特定される記述を削除済みの想定。",
+          "Age in ten-year bands, residence as district only (area and name removed), household as living alone or not. "
+          "Answers whose age band, sex, district and household are shared by fewer than 5 respondents are removed (k=5); "
+          "comments assumed screened for identifying details."),
         t("回答者1人", "one respondent"),
-        survey_cols, seed)
+        survey_cols, seed,
+        privacy={"persons": "records", "quasi_identifiers": ["age_band", "sex", "district", "household"], "k": 5})
 
     d["kayoi_places"] = dataset(
         "kayoi_places", "kayoi_places.geojson", "geo", "Point",
@@ -265,7 +279,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
                 t("65歳以上の人口（75歳以上を含む）。", "Residents aged 65 and over (includes 75+).")),
             col("elderly_75plus", t("75歳以上人口", "Residents 75+"), "integer", "measure", PERSONS,
                 t("75歳以上の人口。", "Residents aged 75 and over.")),
-        ], seed)
+        ], seed, privacy={"persons": "population"})
 
     d["facilities"] = dataset(
         "facilities", "facilities.geojson", "geo", "Point",
@@ -330,7 +344,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
                 t("認可保育所の利用を申し込んだ子どもの数。", "Children applying for a licensed nursery place.")),
             col("waiting_children", t("待機児童数", "Waiting children"), "integer", "measure", PERSONS,
                 t("申し込んだが入所できなかった子どもの数（国の定義）。", "Children who applied but got no place (national definition).")),
-        ], seed)
+        ], seed, privacy={"persons": "children_0_5"})
 
     d["nurseries"] = dataset(
         "nurseries", "nurseries.parquet", "table", None,

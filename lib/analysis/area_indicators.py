@@ -57,11 +57,12 @@ def indicator_dataset() -> Dataset:
         title={"ja": "町丁目別の指標（派生）", "en": "Indicators by area (derived)"},
         description={
             "ja": "公開データから町丁目ごとに計算した指標です。人口と高齢化率は最新年。要介護認定率は全年度の"
-                  "65 歳以上の認定者数÷65 歳以上人口、標準化認定比は年齢・性別構成の違いを調整した比（市全体 = 100）、"
+                  "65 歳以上の認定者数÷65 歳以上人口、標準化認定比は年齢構成の違いを調整した比（市全体 = 100）、"
                   "距離は町丁目の中心から最寄りの通いの場・サロンまでの直線距離です。",
             "en": "Indicators computed per area from the published data (latest year).",
         },
-        columns=columns, origin="derived", extra={"derived": True},
+        columns=columns, origin="derived",
+        extra={"derived": True, "privacy": {"persons": "care_certified_65plus"}},
         record_unit={"ja": "町丁目 1 つ = 1 行", "en": "one row per area"},
     )
 
@@ -133,26 +134,26 @@ def compute_indicators(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _care_rates(cursor: duckdb.DuckDBPyConnection, elderly: list[str], latest_year) -> pd.DataFrame:
     """Per area, over every year with both records and population (residents 65+):
     observed records, person-years, records expected at the city's rate of each
-    (year, age band, sex) — the basis of the indirectly standardized ratio — and
-    the latest year's count."""
+    (year, age band) — the basis of the indirectly standardized ratio — and
+    the latest year's count. Not by sex: anonymization blanks sex in small groups."""
     marks = ", ".join("?" for _ in elderly)
     sql = f"""
         WITH rec AS (
-            SELECT year, area_code, age_band, sex, COUNT(*) AS n FROM care_certification
+            SELECT year, area_code, age_band, COUNT(*) AS n FROM care_certification
             WHERE age_band IN ({marks}) GROUP BY ALL),
         pop AS (
-            SELECT year, area_code, age_band, sex, SUM(population) AS people FROM population
+            SELECT year, area_code, age_band, SUM(population) AS people FROM population
             WHERE age_band IN ({marks}) AND year IN (SELECT DISTINCT year FROM care_certification)
             GROUP BY ALL),
         cells AS (
             SELECT pop.*, COALESCE(rec.n, 0) AS n FROM pop
-            LEFT JOIN rec USING (year, area_code, age_band, sex)),
+            LEFT JOIN rec USING (year, area_code, age_band)),
         city AS (
-            SELECT year, age_band, sex, SUM(n) / NULLIF(SUM(people), 0) AS rate FROM cells GROUP BY ALL)
+            SELECT year, age_band, SUM(n) / NULLIF(SUM(people), 0) AS rate FROM cells GROUP BY ALL)
         SELECT area_code, SUM(n) AS observed, SUM(people) AS elderly_years,
                SUM(people * city.rate) AS expected,
                SUM(n) FILTER (WHERE year = ?) AS care_certified_65plus
-        FROM cells JOIN city USING (year, age_band, sex) GROUP BY area_code"""
+        FROM cells JOIN city USING (year, age_band) GROUP BY area_code"""
     return cursor.execute(sql, [*elderly, *elderly, latest_year]).df()
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lib.analysis.disclosure import protect_table
 from lib.errors import WorkbenchError
 from lib.i18n import t
 
@@ -62,8 +63,11 @@ def strength_of_r(r: float, lang: str) -> str:
 
 # ---------------------------------------------------------------- crosstab + chi-square
 
-def crosstab_chi_square(rows, columns, lang: str = "ja", row_name: str = "", column_name: str = "") -> TestResult:
-    """Is the distribution of one category different across the other? (χ² test of independence)"""
+def crosstab_chi_square(rows, columns, lang: str = "ja", row_name: str = "", column_name: str = "",
+                        about_persons: bool = True) -> TestResult:
+    """Is the distribution of one category different across the other? (χ² test of independence)
+
+    The test uses every count; the table shown hides small cells when the rows are persons."""
     frame = pd.DataFrame({"r": pd.Series(rows), "c": pd.Series(columns)}).dropna()
     _enough(len(frame))
     table = pd.crosstab(frame["r"], frame["c"])
@@ -76,11 +80,14 @@ def crosstab_chi_square(rows, columns, lang: str = "ja", row_name: str = "", col
     reading = t("stat.chi.reading_yes" if p < SIGNIFICANCE else "stat.chi.reading_no", lang,
                 row=row_name, column=column_name, p=_p_text(p), v=f"{cramers_v:.2f}")
     warning = t("stat.chi.warning_small", lang) if low_expected > 0.2 else ""
+    hidden = 0
+    if about_persons:
+        table, hidden = protect_table(table)
     table.index.name = row_name or None
     table.columns.name = column_name or None
     return TestResult("stat.test.chi", {"stat.n": n, "stat.chi2": float(chi2), "stat.dof": int(dof),
                                         "stat.p": float(p), "stat.cramers_v": cramers_v},
-                      reading, warning, table)
+                      reading, warning, table, extra={"hidden_cells": hidden})
 
 
 # ---------------------------------------------------------------- correlation

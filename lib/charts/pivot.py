@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from lib.analysis.disclosure import suppressed_cells
 from lib.charts.labels import column_label, measure_label, measure_unit, paren, prepare_frame
 from lib.charts.spec import ChartSpec, check_spec
 from lib.charts.sql import run_chart
@@ -28,6 +29,7 @@ class Pivot:
     column_label: str
     value_label: str
     additive: bool
+    hidden_cells: int = 0  # cells and totals hidden by the small-cell rule (shown blank)
 
 
 def _labels(frame: pd.DataFrame, spec: ChartSpec, catalog) -> tuple[pd.DataFrame, dict]:
@@ -41,7 +43,8 @@ def assemble_pivot(cells: pd.DataFrame, row_totals: pd.DataFrame, column_totals:
     if column is None:
         table = row_totals.set_index(row)[["value"]].rename(columns={"value": total_label})
     else:
-        table = cells.pivot_table(index=row, columns=column, values="value", aggfunc="sum", sort=False)
+        table = cells.pivot(index=row, columns=column, values="value")  # a hidden cell stays NaN
+        table = table.reindex(index=pd.unique(cells[row]), columns=pd.unique(cells[column]))
         if column_order:
             table = table.reindex(columns=[c for c in column_order if c in table.columns])
         table[total_label] = row_totals.set_index(row)["value"].reindex(table.index)
@@ -81,9 +84,13 @@ def build_pivot(cursor, spec: ChartSpec, catalog: dict[str, Dataset], lang: str 
     additive = spec.measure.kind in ADDITIVE
     total_label = t("pivot.total" if additive else "pivot.overall", lang)
 
+    hidden = 0
+
     def query(dims: list[str]) -> tuple[pd.DataFrame, dict]:
+        nonlocal hidden
         trial = replace(plain, dimensions=dims, chart_type="bar" if dims else "kpi")
         frame = run_chart(cursor, trial, catalog)
+        hidden += suppressed_cells(frame)
         return _labels(frame, trial, catalog)
 
     cells, orders = query([row, column]) if column else (None, {})
@@ -95,8 +102,12 @@ def build_pivot(cursor, spec: ChartSpec, catalog: dict[str, Dataset], lang: str 
         cells, row_totals, column_totals, grand_value, row, column, total_label,
         row_order=row_orders.get(row), column_order=column_orders.get(column) if column else None,
     )
-    if additive:
-        table = table.fillna(0.0)  # no records in a cell: a count or sum of 0
+    if additive and column is not None:  # no records in a cell: a count or sum of 0; hidden cells stay blank
+        recorded = cells.assign(recorded=True).pivot(index=row, columns=column, values="recorded")
+        never = recorded.reindex(index=table.index, columns=table.columns).isna()
+        never.loc[total_label, :] = False
+        never.loc[:, total_label] = False
+        table = table.mask(never & table.isna(), 0.0)
     unit = measure_unit(spec, catalog, lang)
     return Pivot(
         table=table,
@@ -104,4 +115,5 @@ def build_pivot(cursor, spec: ChartSpec, catalog: dict[str, Dataset], lang: str 
         column_label=column_label(catalog, spec, column, lang) if column else "",
         value_label=measure_label(spec, catalog, lang) + paren(unit, lang),
         additive=additive,
+        hidden_cells=hidden,
     )

@@ -8,14 +8,19 @@ Raw chart types (scatter, histogram, box) get rows: `value`, `x`, dimensions.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
+import numpy as np
 import pandas as pd
 
+from lib.analysis import disclosure
 from lib.analysis.area_indicators import register_derived
 from lib.charts.spec import (
     AREA_PREFIX,
     ChartSpec,
     Filter,
+    Measure,
     check_spec,
     population_key,
 )
@@ -298,10 +303,65 @@ def _prepare(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
 
 
 def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[str, Dataset]) -> pd.DataFrame:
-    """The spec's data as a DataFrame."""
+    """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure)."""
     sql, params = build_chart_sql(spec, catalog)
     _prepare(cursor, catalog[spec.dataset])
-    return cursor.execute(sql, params).df()
+    return protect_chart_data(cursor, spec, catalog, cursor.execute(sql, params).df())
+
+
+def _persons(cursor, spec: ChartSpec, catalog: dict[str, Dataset], basis: str) -> pd.DataFrame:
+    """Persons per cell of the spec (same dimensions and filters), as column `persons`."""
+    measure = Measure("count") if basis == disclosure.RECORDS else Measure("sum", basis)
+    options = {k: v for k, v in spec.options.items() if k != "top_n"}
+    if spec.measure.kind == "change":  # both years are shown: the smaller year decides
+        year = catalog[spec.dataset].columns_with_role("year")[0].name
+        per_year = [_persons(cursor, replace(spec, measure=measure, filters=[
+            *[f for f in spec.filters if f.column != year], Filter(year, "in", [chosen])]), catalog, basis)
+            for chosen in (spec.measure.from_year, spec.measure.to_year)]
+        if not spec.grouping:
+            return pd.DataFrame({"persons": [min(f["persons"].sum() for f in per_year)]})
+        both = per_year[0].merge(per_year[1], on=spec.grouping, how="outer").fillna({"persons_x": 0, "persons_y": 0})
+        return both.assign(persons=both[["persons_x", "persons_y"]].min(axis=1))[spec.grouping + ["persons"]]
+    counting = replace(spec, measure=measure, options=options,
+                       chart_type=spec.chart_type if spec.grouping else "kpi")
+    sql, params = build_chart_sql(counting, catalog)
+    return cursor.execute(sql, params).df().rename(columns={"value": "persons"})
+
+
+def protect_chart_data(cursor, spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.DataFrame) -> pd.DataFrame:
+    """Hide the cells of a chart's data that describe 1 … MIN_CELL-1 persons, and their partners.
+
+    Raw charts (points, histograms, boxes) drop the groups of fewer than MIN_CELL records.
+    """
+    basis = disclosure.persons_basis(catalog[spec.dataset])
+    if basis is None or frame.empty:
+        return frame
+    dims = spec.grouping
+    if spec.is_raw:  # groups of fewer than MIN_CELL records; rows of a table of counts that count few
+        if basis == disclosure.RECORDS:
+            sizes = frame.groupby(dims, dropna=False)["value"].transform("size") if dims else \
+                pd.Series(len(frame), index=frame.index)
+            small = disclosure.is_small(sizes)
+        else:
+            small = disclosure.is_small(frame["value"]) if spec.measure.column == basis else \
+                np.zeros(len(frame), dtype=bool)
+        kept = frame[~small].reset_index(drop=True)
+        kept.attrs["suppressed_cells"] = int(small.sum())
+        return kept
+    persons = _persons(cursor, spec, catalog, basis)
+    cells = frame.merge(persons, on=dims, how="left") if dims else frame.assign(persons=persons["persons"].iloc[0])
+    # Each filter dropped in turn gives a figure that can be asked for too: the persons the filter
+    # left out of a cell (that figure minus this one) must not be small either.
+    also_hidden = np.zeros(len(cells), dtype=bool)
+    for dropped in range(len(spec.filters)):
+        fewer = [f for i, f in enumerate(spec.filters) if i != dropped]
+        wider = _persons(cursor, replace(spec, filters=fewer), catalog, basis).rename(columns={"persons": "wider"})
+        wider = cells[dims].merge(wider, on=dims, how="left")["wider"] if dims else wider["wider"].iloc[0]
+        also_hidden |= disclosure.is_small(pd.Series(wider).fillna(0).to_numpy() - cells["persons"].fillna(0))
+    if "denominator" in cells:
+        also_hidden |= disclosure.is_small(cells["denominator"])
+    hidden = disclosure.suppression_mask(cells, dims, cells["persons"], also_hidden=also_hidden)
+    return disclosure.hide(frame, hidden, dims)
 
 
 def fetch_columns(cursor, catalog: dict[str, Dataset], dataset: str, columns: list[str],

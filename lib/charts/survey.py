@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from janome.tokenizer import Tokenizer
 
+from lib.analysis import disclosure
 from lib.charts.figure import FONT
 from lib.data.catalog import Dataset
 from lib.i18n import t
@@ -38,8 +39,13 @@ def text_columns(ds: Dataset) -> list[str]:
     return [c.name for c in ds.columns if c.role == "text"]
 
 
-def likert_shares(frame: pd.DataFrame, items: list[str], levels: list[int]) -> pd.DataFrame:
-    """Per item and answer level: count and % of those who answered (no answer excluded)."""
+def likert_shares(frame: pd.DataFrame, items: list[str], levels: list[int],
+                  threshold: int | None = None) -> pd.DataFrame:
+    """Per item and answer level: count and % of those who answered (no answer excluded).
+
+    The small-cell rule applies: a level answered by 1 … MIN_CELL-1 respondents is blank, and so
+    is the next smallest level of the same item (the item's total is shown); an item answered by
+    fewer than MIN_CELL respondents, and its no-answer count, are blank altogether."""
     rows = []
     for item in items:
         answers = pd.to_numeric(frame[item], errors="coerce").dropna().round().astype(int)
@@ -50,7 +56,18 @@ def likert_shares(frame: pd.DataFrame, items: list[str], levels: list[int]) -> p
             rows.append({"item": item, "level": level, "count": count,
                          "share": 100.0 * count / answered if answered else 0.0, "answered": answered,
                          "no_answer": int(frame[item].isna().sum())})
-    return pd.DataFrame(rows)
+    shares = pd.DataFrame(rows)
+    if shares.empty:
+        return shares
+    hidden = pd.concat([
+        disclosure.suppression_mask(group, [], group["count"], threshold,
+                                    also_hidden=disclosure.is_small(group["answered"], threshold))
+        for _, group in shares.groupby("item", sort=False)])
+    few_respondents = disclosure.is_small(shares["answered"], threshold) | \
+        disclosure.is_small(shares["no_answer"], threshold)
+    out = disclosure.hide(shares, hidden, ["item", "level"])
+    out.loc[few_respondents, ["answered", "no_answer"]] = float("nan")
+    return out
 
 
 def net_agreement(shares: pd.DataFrame, levels: list[int]) -> pd.Series:

@@ -254,6 +254,11 @@ class Plan:
     method: str = "generalize"  # or "suppress"
     max_suppression: float = 0.05  # generalize further while more than this share would be suppressed
     generalize: dict[str, dict] = field(default_factory=dict)  # column -> {"kind": ..., options}
+    # Quasi-identifiers never coarsened further (e.g. area codes a map joins on): what breaks k there is suppressed.
+    keep_detail: list[str] = field(default_factory=list)
+    # Local suppression: in records that still break the rule, these values are blanked, one column at a
+    # time, before whole records are removed (the record still counts, e.g. in its area's total).
+    blank_order: list[str] = field(default_factory=list)
 
     @property
     def quasi(self) -> list[str]:
@@ -278,6 +283,7 @@ class Report:
     distinct_before: dict[str, int]
     distinct_after: dict[str, int]
     classification: dict[str, str] = field(default_factory=dict)  # after generalization renamed columns
+    values_blanked: dict[str, int] = field(default_factory=dict)  # local suppression, per column
 
     @property
     def suppressed_share(self) -> float:
@@ -308,7 +314,7 @@ class Report:
 
 def apply_generalization(frame: pd.DataFrame, column: str, spec: dict, reference: date | None = None,
                          areas: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One first-pass generalization: kind = age_band | birth_date_band | area_code | mesh | merge_rare."""
+    """One first-pass generalization: kind = age_band | birth_date_band | area_code | mesh | merge_rare | recode."""
     out = frame.copy()
     kind = spec["kind"]
     target = spec.get("target", column)
@@ -325,6 +331,8 @@ def apply_generalization(frame: pd.DataFrame, column: str, spec: dict, reference
         out[target] = lonlat_to_mesh(out[spec["lat"]], out[spec["lon"]], spec.get("level", 4))
     elif kind == "merge_rare":
         out[target] = merge_rare(out[column], spec.get("min_count", 5))
+    elif kind == "recode":  # categories grouped as the instructor lists them; unlisted values stay
+        out[target] = out[column].astype("string").replace(spec["values"])
     else:
         raise ValueError(f"unknown generalization {kind}")
     if target != column and spec.get("drop_source", True):
@@ -371,13 +379,20 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
             for c in quasi:  # built on first need: most data meets k without further steps
                 if c not in ladders:
                     ladders[c] = default_ladder(work[c], plan.k, areas)
-            candidates = [c for c in quasi if ladders[c]]
+            candidates = [c for c in quasi if ladders[c] and c not in plan.keep_detail]
             if not candidates:
                 break
             column = max(candidates, key=lambda c: work[c].nunique())
             step = ladders[column].pop(0)
             work[column] = step(work[column]).astype("string").astype("category")
             steps.append(column)
+    blanked: dict[str, pd.Series] = {}
+    for column in (c for c in plan.blank_order if c in quasi):
+        breaking = ~keep_mask()
+        if not breaking.any():
+            break
+        work.loc[breaking, column] = np.nan
+        blanked[column] = breaking
     keep = keep_mask()
     result = work[keep.to_numpy()].reset_index(drop=True)
     for column in quasi:  # stays categorical: compact, and Parquet keeps it as a dictionary
@@ -396,6 +411,7 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
         distinct_before=distinct_before,
         distinct_after={c: int(result[c].nunique(dropna=False)) for c in quasi},
         classification=classification,
+        values_blanked={c: int((mask & keep).sum()) for c, mask in blanked.items()},  # in published records
     )
     return result, report
 
@@ -403,7 +419,8 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
 def applied_plan(plan: Plan, report: Report) -> Plan:
     """The plan as it applies to the anonymized output (generalized columns under their new names)."""
     return Plan(classification=dict(report.classification), k=plan.k, l=plan.l, sensitive=plan.sensitive,
-                method=plan.method, max_suppression=plan.max_suppression, generalize=dict(plan.generalize))
+                method=plan.method, max_suppression=plan.max_suppression, generalize=dict(plan.generalize),
+                keep_detail=list(plan.keep_detail), blank_order=list(plan.blank_order))
 
 
 # ---------------------------------------------------------------------------- aggregate tables

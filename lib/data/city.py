@@ -233,11 +233,14 @@ def _dictionary(name: str, kind: str, title: dict, description: dict, source: st
         if column == "area_km2":
             entry["unit"] = {"ja": "km²", "en": "km²"}
         entries.append(entry)
-    return {"name": name, "file": f"{name}.{'geojson' if kind == 'geo' else 'parquet'}", "kind": kind,
-            "title": title, "description": description, "themes": ["population"],
-            "source": {"ja": f"e-Stat 境界データ 小地域（町丁・字等）「{source}」を加工", "en": f"e-Stat small-area boundaries ({source}), processed"},
-            "anonymization": {"ja": "該当なし（公表されている統計と境界）。", "en": "Not applicable: published statistics and boundaries."},
-            "columns": entries}
+    dictionary = {"name": name, "file": f"{name}.{'geojson' if kind == 'geo' else 'parquet'}", "kind": kind,
+                  "title": title, "description": description, "themes": ["population"],
+                  "source": {"ja": f"e-Stat 境界データ 小地域（町丁・字等）「{source}」を加工", "en": f"e-Stat small-area boundaries ({source}), processed"},
+                  "anonymization": {"ja": "該当なし（公表されている統計と境界）。", "en": "Not applicable: published statistics and boundaries."},
+                  "columns": entries}
+    # Population counts persons: the small-cell rule reads that column (places and outlines describe no one).
+    dictionary["privacy"] = {"persons": "population" if "population" in columns else None}
+    return dictionary
 
 
 def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,

@@ -240,6 +240,9 @@ def publish(frame: pd.DataFrame, dictionary: dict, plan: Plan, *, published_by: 
     exists = dataset_dir(name).exists()
     if exists and not replace:
         raise PublishError("exists", name=name)
+    if plan.quasi:  # record-level data about persons: the rule it met, for the catalog and the small-cell rule
+        dictionary = {**dictionary, "privacy": {"persons": "records", "quasi_identifiers": plan.quasi,
+                                                "sensitive": plan.sensitive, "k": plan.k, "l": plan.l}}
     staging = settings.data_dir() / "publishing" / name
     shutil.rmtree(staging, ignore_errors=True)
     _write(frame, dictionary, staging)  # fully written before anything published is touched

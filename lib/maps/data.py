@@ -5,8 +5,10 @@ with jismesh over the city). Each unit gets its population and 65+ population,
 the mapped measure (SUM or COUNT of a dataset, optionally divided by population,
 65+ population or area) and the results of the chosen analyses.
 
-Privacy: a unit with fewer residents than PUBLICATION_THRESHOLD has its figures
-suppressed (the legend says so); point layers come only from geo datasets of
+Privacy: the workbench's one small-cell rule (lib.analysis.disclosure): a unit with
+1 … MIN_CELL-1 residents, or whose mapped figure describes 1 … MIN_CELL-1 persons, has its
+figures suppressed, and so does the next smallest unit when only one would be hidden (the
+city total is known); the legend says so. Point layers come only from geo datasets of
 places (facilities, 通いの場), never from records of persons.
 
 The parts: units.py (base units and people), measures.py (the mapped measure),
@@ -14,7 +16,6 @@ points.py (point layers), queries.py (shared SQL helpers, MapDataError).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -22,19 +23,26 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from lib.analysis import geo_analysis
+from lib.analysis import disclosure, geo_analysis
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
 from lib.i18n import t
 from lib.maps.base_layers import load_base_layers
 from lib.maps.classify import Classification, classify_values
-from lib.maps.measures import measure_label, measure_numerator, measure_unit, measure_values, measure_year
+from lib.maps.measures import (
+    measure_label,
+    measure_numerator,
+    measure_persons,
+    measure_unit,
+    measure_values,
+    measure_year,
+)
 from lib.maps.points import load_points, point_counts_sql, point_layer_label
 from lib.maps.queries import FLOOD
 from lib.maps.spec import MESH_LEVELS, MapSpec, PointLayerSpec, check_map_spec, is_raw_count
 from lib.maps.units import area_units, city_boundary, mesh_cells, unit_people
 
-PUBLICATION_THRESHOLD = int(os.environ.get("WORKBENCH_MAP_MIN_PERSONS", "10"))
+PUBLICATION_THRESHOLD = disclosure.MIN_CELL
 FAR_FROM_NEAREST_M = 1000  # "far" in the nearest-distance summary (map.result.nearest_far)
 
 
@@ -126,8 +134,6 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     data = MapData(spec=spec, units=units, boundary=boundary, base_layers=load_base_layers(cursor, catalog))
     if note:
         data.note_keys.append((note, {}))
-    if data.suppressed_count:
-        data.note_keys.append(("map.note.suppressed", {"n": data.suppressed_count, "threshold": PUBLICATION_THRESHOLD}))
 
     if spec.measure is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.measure, units, spec, areas)
@@ -141,6 +147,16 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     if spec.compare is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.compare.measure, units, spec, areas)
         units["compare_value"] = measure_values(numerator, units, spec.compare.measure, denominators).to_numpy()
+    few = np.zeros(len(units), dtype=bool)
+    for measure in (spec.measure, spec.compare and spec.compare.measure):
+        counted = measure_persons(cursor, catalog, measure, units, spec, areas) if measure is not None else None
+        if counted is not None:
+            few |= disclosure.is_small(counted)
+    # The city's total is known: a single hidden unit would be the total minus the others.
+    units["suppressed"] = disclosure.suppression_mask(
+        units, [], units["population"], also_hidden=units["suppressed"].to_numpy() | few).to_numpy()
+    if data.suppressed_count:
+        data.note_keys.append(("map.note.suppressed", {"n": data.suppressed_count, "threshold": PUBLICATION_THRESHOLD}))
     for col in ("value", "compare_value", "ageing_rate"):
         if col in units.columns:
             units.loc[units["suppressed"], col] = np.nan

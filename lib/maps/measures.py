@@ -2,12 +2,14 @@
 its legend words, and the ready-made measures a beginner starts from."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import jismesh.utils as ju
 import numpy as np
 import pandas as pd
 
-from lib.analysis import geo_analysis
+from lib.analysis import disclosure, geo_analysis
 from lib.charts.labels import count_unit_of
 from lib.charts.spec import Filter
 from lib.charts.sql import distinct_values
@@ -189,3 +191,13 @@ def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
         presets["map.preset.population"] = MeasureSpec(
             POPULATION, first_column(catalog[POPULATION], "measure"), {}, "none", 1, "map.preset.population")
     return presets
+
+
+def measure_persons(cursor, catalog: dict, measure: MeasureSpec, units: gpd.GeoDataFrame, spec: MapSpec,
+                    areas: gpd.GeoDataFrame | None) -> np.ndarray | None:
+    """Persons behind a measure's figure per unit (None when its dataset describes no person)."""
+    basis = disclosure.persons_basis(catalog[measure.dataset])
+    if basis is None:
+        return None
+    counting = replace(measure, column=None if basis == disclosure.RECORDS else basis)
+    return measure_numerator(cursor, catalog, counting, units, spec, areas)[0].to_numpy(dtype=float)

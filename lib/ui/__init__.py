@@ -13,10 +13,11 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import i18n, settings
+from lib.analysis import disclosure
 from lib.analysis.user_sql import UserQueryError
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
-from lib.workspace import example_group, instructor_auth
+from lib.workspace import example_group, instructor_auth, passcode_guard
 from lib.workspace.items import open_workspace
 
 
@@ -72,6 +73,12 @@ def show_query_error(error: UserQueryError) -> None:
     if error.detail:
         with st.expander("詳細" if lang() == "ja" else "Details"):
             st.code(error.detail, language=None)
+
+
+def show_suppressed(count: int) -> None:
+    """Say, in the user's language, that and why figures are hidden (lib.analysis.disclosure)."""
+    if count:
+        st.info(disclosure.notice(count, lang()), icon=":material/visibility_off:")
 
 
 def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
@@ -132,11 +139,27 @@ def require_instructor() -> None:
     with st.form("instructor_login"):
         typed = st.text_input(tr("auth.passcode"), type="password", key="auth_passcode")
         if st.form_submit_button(tr("auth.login")):
-            if instructor_auth.verify_passcode(typed):
+            verdict = passcode_guard.GUARD.attempt(client_address(), typed, instructor_auth.verify_passcode)
+            if verdict.outcome == "ok":
                 st.session_state["instructor"] = True
                 st.rerun()
-            st.error(tr("auth.wrong"))
+            st.error(tr(f"auth.{verdict.outcome}", seconds=int(verdict.wait_s) + 1,
+                        minutes=int(verdict.wait_s // 60) + 1))
     st.stop()
+
+
+def passcode_lockouts() -> None:
+    """Instructor page: lock-outs after wrong passcodes since last cleared, and a button to clear them."""
+    events = passcode_guard.lockouts_since_reset()
+    if not events and not passcode_guard.GUARD.locked_clients():
+        return
+    lines = [tr(f"auth.lockout.{e['kind']}", at=e["at"], client=e.get("client") or "?", n=e.get("failures", 0))
+             for e in events]
+    st.warning(tr("auth.lockout.title") + "\n\n" + "\n".join(f"- {line}" for line in lines),
+               icon=":material/lock:")
+    if st.button(tr("auth.lockout.reset"), key="auth_lockout_reset"):
+        passcode_guard.GUARD.reset()
+        st.rerun()
 
 
 # --- who am I, and the group workspace ---------------------------------------------
@@ -184,20 +207,19 @@ def remember_member(member_id: str) -> dict | None:
 
 def forget_member() -> None:
     st.session_state.pop("member", None)
-    st.query_params.pop("member", None)
 
 
 def current_member() -> dict | None:
-    """The member this browser joined as: group_id, group_name, member_id, name, department.
+    """The member this browser session joined as: group_id, group_name, member_id, name, department.
 
-    The member id also rides in the URL (?member=...), so reloading the page keeps it.
+    Only this session knows it: nothing in the URL says who the member is (a link on a projector
+    or in a screenshot must not let anyone act as them). After a reload, joining again with the
+    group's code, the same name and department continues as the same member. An old link with
+    ?member=… is ignored and the id is taken out of the address.
     """
-    member = st.session_state.get("member")
-    if member is None and st.query_params.get("member"):
-        member = remember_member(st.query_params["member"])
-    if member is not None and st.query_params.get("member") != member["member_id"]:
-        st.query_params["member"] = member["member_id"]
-    return member
+    if "member" in st.query_params:
+        del st.query_params["member"]
+    return st.session_state.get("member")
 
 
 def is_instructor() -> bool:

@@ -120,7 +120,11 @@ def move_to_session(ws: Workspace, course_id: str, session: int, actor: str, lan
 
 def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, department: str,
                lang: str = "ja") -> Member:
-    """Add a member after checking the join code; raise CourseError saying what to fix."""
+    """Add a member after checking the join code; raise CourseError saying what to fix.
+
+    Joining again with the same name and department (after a reload, on another PC) returns
+    the member who joined before: the join code, not a number in the URL, is what lets a
+    browser act as a member."""
     group = ws.group(group_id)
     if group is None:
         raise CourseError(t("course.error.no_group", lang))
@@ -133,6 +137,9 @@ def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, departm
         raise CourseError(t("course.error.too_long", lang, n=MAX_NAME_LENGTH))
     if not join_code_matches(group, typed_code):
         raise CourseError(t("course.error.join_code", lang))
+    for member in ws.members(group_id):
+        if member.name == name and member.department == department:
+            return member
     return ws.add_member(group_id, name, department)
 
 
