@@ -118,6 +118,11 @@ mode = st.session_state.get(MODE, "edit")
 
 # --- presentation mode: one slide at a time, full width, no sidebar ---------------------
 if mode == "present":
+    # The builder's widgets are not drawn here; Streamlit would drop their state, and the builder would come
+    # back blank. Re-assigning keeps it as plain session state until they are drawn again.
+    for widget_key in [k for k in st.session_state if str(k).startswith(f"{STATE}:")
+                       and str(k).rsplit(":", 1)[-1] in deck_model.EDITED_FIELDS]:
+        st.session_state[widget_key] = st.session_state[widget_key]
     st.markdown("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], header "
                 "{display: none !important;} .block-container {max-width: 100% !important; padding-top: 1rem;}"
                 " [data-testid='stMarkdownContainer'] li, [data-testid='stMarkdownContainer'] p "
@@ -189,9 +194,8 @@ with edit_tab:
         label = (f"{index + 2}. 【{deck_model.section_label(slide['section'], lang)}】 {slide['title']}"
                  + ("　📊" if slide["evidence"] else ""))
         with st.expander(label):
-            for name, value in (("title", slide["title"]), ("section", slide["section"]),
-                                ("bullets", "\n".join(slide["bullets"])), ("evidence", slide["evidence"]),
-                                ("notes", slide["notes"])):
+            for name in deck_model.EDITED_FIELDS:
+                value = "\n".join(slide[name]) if name == "bullets" else slide[name]
                 st.session_state.setdefault(f"{key}:{name}", value)
             top = st.columns([2, 1])
             top[0].text_input(ui.tr("pres.slide_title"), key=f"{key}:title", on_change=edit_field,

@@ -26,6 +26,7 @@ DECK_KIND = "deck"
 
 SECTIONS = ("background", "issue", "hypotheses", "results", "evaluation", "proposal", "impact")
 MAX_BULLETS = 12
+EDITED_FIELDS = ("title", "section", "bullets", "evidence", "notes")  # a slide's fields edited in the builder
 
 
 class DeckError(ValueError):
