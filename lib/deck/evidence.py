@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, labelled_table
 from lib.charts.spec import ChartSpec
@@ -141,6 +142,7 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
 
 def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
     """The datasets a saved chart or map draws on, without running it."""
+    catalog = with_area_indicators(catalog)
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
@@ -158,6 +160,7 @@ def source_text(sources: list[Source], lang: str = "ja", short: bool = False) ->
 
 def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "ja") -> Evidence:
     """Draw one saved chart or map from its spec; on failure, an Evidence with `error` set."""
+    catalog = with_area_indicators(catalog)  # charts saved from the statistics page use the derived table
     spec = payload.get("spec") or {}
     evidence = Evidence(kind=kind, title=str(payload.get("title") or ""), note=str(payload.get("note") or ""),
                         spec=spec)

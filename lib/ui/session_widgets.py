@@ -8,6 +8,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
 from lib import settings
+from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.figure import build_figure
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
@@ -238,7 +239,7 @@ def logic_model_dot(model: dict) -> str:
 
 def show_evidence(kind: str, spec: dict, key: str) -> None:
     """Draw a saved chart or map from its spec (the spec is what is saved, never a picture)."""
-    catalog = load_catalog()
+    catalog = with_area_indicators(load_catalog())
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)

@@ -1,0 +1,43 @@
+"""A chart saved from 統計で確かめる on the derived per-area table is drawn again everywhere it is shown."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lib.charts.spec import ChartSpec, Measure
+from lib.data.catalog import load_catalog
+from lib.deck import export as deck_export
+from lib.deck import model as deck_model
+from lib.deck.evidence import resolve_evidence, spec_sources
+from lib.workspace import course
+from lib.workspace.items import open_workspace
+
+# What the statistics page saves for 単回帰 on 町丁目別の指標（派生）.
+REGRESSION = ChartSpec("area_indicators", Measure("mean", "care_rate_65plus"), [], chart_type="scatter",
+                       options={"x": "ageing_rate", "trend_line": True}).to_dict()
+
+
+def test_the_plain_catalog_is_enough_to_redraw_a_derived_chart(published):
+    evidence = resolve_evidence(published, load_catalog(), "chart", {"title": "単回帰", "spec": REGRESSION})
+    assert evidence.error == ""
+    assert len(evidence.frame) > 10 and evidence.figure is not None
+    assert [s.dataset for s in spec_sources(load_catalog(), "chart", REGRESSION)] == ["町丁目別の指標（派生）"]
+
+
+@pytest.mark.parametrize("fmt", ["pptx", "html", "pdf"])
+def test_every_export_draws_it(store, fmt):
+    ws = open_workspace(store)
+    dates = [date(2026, 5, day) for day in (1, 8, 15, 22)]
+    _info, groups = course.create_course(ws, f"統計 {fmt}", "みどり野市", dates, ["統計班", "地図班"], "tester")
+    group = groups[0]
+    item = ws.create_item(group.group_id, "chart", {"title": "高齢化率と認定率", "spec": REGRESSION}, "tester")
+    deck = {"title": "統計", "slides": [{"section": "results", "title": "高齢化率と認定率", "bullets": [],
+                                          "evidence": item.item_id}]}
+    cursor = store.published()
+    try:
+        prepared = deck_model.prepare_deck(ws, cursor, load_catalog(), group, deck=deck)
+    finally:
+        cursor.close()
+    assert [e.error for e in prepared.evidence.values()] == [""]
+    assert deck_export.export_deck(prepared, fmt)
