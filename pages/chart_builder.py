@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, filter_summary, labelled_table
 from lib.charts.spec import (
@@ -50,6 +51,9 @@ def render(spec: ChartSpec, key: str):
         st.info(ui.tr("chart.no_rows"))
         return None
     st.plotly_chart(build_figure(frame, spec, catalog, lang), key=f"{key}:figure", width="stretch")
+    indicator = of_chart(spec.to_dict(), catalog)
+    if indicator is not None:
+        st.caption(ui.tr("indicator.shown", definition=indicator.definition(lang)))
     return frame
 
 

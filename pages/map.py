@@ -234,7 +234,7 @@ def show_unit_panel(data, clicked):
         return
     st.metric(ui.tr("map.table.population"), f"{row['population']:,.0f}")
     st.metric(ui.tr("map.table.ageing_rate"), f"{row['ageing_rate']:.1f}")
-    shows_ageing = data.spec.measure is not None and data.spec.measure.label == "map.preset.ageing_rate"
+    shows_ageing = data.spec.measure is not None and data.spec.measure.label == "indicator.ageing_rate"
     if data.value_label and not shows_ageing and "value" in row and row["value"] == row["value"]:
         st.metric(data.value_label, f"{row['value']:,.1f} {data.value_unit}".strip())
     if data.compare_label and row.get("compare_value") == row.get("compare_value"):

@@ -51,9 +51,10 @@ def test_one_unit_per_area_with_latest_population_and_ageing_rate(published, fil
 
 def test_care_rate_per_thousand_aged_65_plus(published, files):
     presets = map_data.preset_measures(published, load_catalog())
-    data = _build(published, MapSpec(measure=presets["map.preset.care_rate"]))
+    data = _build(published, MapSpec(measure=presets["indicator.care_rate"]))
     care = files["care"]
-    counts = care[care["year"] == care["year"].max()].groupby("area_code").size()
+    aged = care["age_band"].str.extract(r"^(\d+)")[0].astype(int) >= 65
+    counts = care[(care["year"] == care["year"].max()) & aged].groupby("area_code").size()
     people = _latest_people(files["population"])
     expected = (1000 * counts.reindex(people.index, fill_value=0) / people["elderly"])
     units = data.units.set_index("unit_id")
@@ -112,7 +113,7 @@ def test_mesh_250m_is_apportioned_from_areas_and_keeps_the_city_total(published,
 
 def test_small_cells_are_suppressed_and_said_so(published):
     presets = map_data.preset_measures(published, load_catalog())
-    data = _build(published, MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"]))
+    data = _build(published, MapSpec(base_unit="mesh500m", measure=presets["indicator.ageing_rate"]))
     small = data.units["population"] < map_data.PUBLICATION_THRESHOLD
     assert small.any(), "the demo mesh has cells with few residents"
     assert data.units.loc[small, "suppressed"].all()

@@ -20,7 +20,7 @@ from lib.maps.spec import CatchmentSpec, MapSpec, NearestSpec, PointLayerSpec
 def mesh_data(store):
     cursor = store.published()
     presets = map_data.preset_measures(cursor, load_catalog())
-    spec = MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"], flood_overlay=True,
+    spec = MapSpec(base_unit="mesh500m", measure=presets["indicator.ageing_rate"], flood_overlay=True,
                    points=[PointLayerSpec("facilities", "category", ["避難所"])],
                    catchment=CatchmentSpec(PointLayerSpec("kayoi_places"), 500),
                    nearest=NearestSpec(PointLayerSpec("facilities", "category", ["病院"])))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.indicators import Indicator, by_label, of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, labelled_table
 from lib.charts.spec import ChartSpec
@@ -58,12 +59,17 @@ class Evidence:
     series: ChartSeries | None = None
     map_data: object | None = None  # lib.maps.data.MapData
     error: str = ""  # a sentence when the spec cannot be drawn any more
+    indicator: Indicator | None = None  # the named indicator it shows, defined in the footnote
 
     def source_lines(self, lang: str = "ja", short: bool = False) -> list[str]:
-        """出典 and 匿名化 of each dataset used; `short` keeps the first sentence of each (slides)."""
+        """The indicator's definition, then 出典 and 匿名化 of each dataset used; `short` keeps the first
+        sentence of each source (slides)."""
         cut = _first_sentence if short else (lambda text: text)
-        return [t("deck.source_line", lang, dataset=s.dataset, source=cut(s.source),
-                  anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang)) for s in self.sources]
+        definition = ([t("indicator.shown", lang, definition=self.indicator.definition(lang))]
+                      if self.indicator else [])
+        return definition + [t("deck.source_line", lang, dataset=s.dataset, source=cut(s.source),
+                               anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang))
+                             for s in self.sources]
 
     def source_line(self, lang: str = "ja", short: bool = False) -> str:
         return "　".join(self.source_lines(lang, short))
@@ -182,6 +188,7 @@ def _resolve_chart(evidence: Evidence, cursor, catalog: dict, lang: str) -> None
     evidence.figure = build_figure(evidence.frame, chart, catalog, lang)
     evidence.title = evidence.title or chart_title(chart, catalog, lang)
     evidence.series = chart_series(evidence.figure, chart.chart_type, chart.options, bool(chart.facet))
+    evidence.indicator = of_chart(evidence.spec, catalog)
 
 
 def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
@@ -189,6 +196,7 @@ def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
     evidence.sources = spec_sources(catalog, "map", evidence.spec, lang)
     evidence.map_data = build_map_data(cursor, catalog, spec, lang)
     evidence.title = evidence.title or spec.title or evidence.map_data.value_label
+    evidence.indicator = by_label(spec.measure.label) if spec.measure is not None else None
 
 
 def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:

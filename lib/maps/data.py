@@ -12,8 +12,7 @@ places (facilities, 通いの場), never from records of persons.
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import geopandas as gpd
@@ -23,6 +22,8 @@ import pandas as pd
 from shapely.geometry import box
 
 from lib.analysis import geo_analysis
+from lib.analysis import indicators as named
+from lib.analysis.indicators import band_lower_age
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
@@ -52,12 +53,6 @@ class MapDataError(ValueError):
 def _first_column(ds: Dataset, role: str) -> str | None:
     cols = ds.columns_with_role(role)
     return cols[0].name if cols else None
-
-
-def band_lower_age(band: str) -> int | None:
-    """Lower age of an age band such as "65-69" or "90+"."""
-    match = re.match(r"\s*(\d+)", str(band))
-    return int(match.group(1)) if match else None
 
 
 def _where(filters: dict[str, list], table_alias: str = "") -> tuple[str, list]:
@@ -107,6 +102,9 @@ def resolved_filters(cursor, ds: Dataset, measure: MeasureSpec) -> dict[str, lis
 
 def measure_label(measure: MeasureSpec, catalog: dict, lang: str = "ja") -> str:
     """The legend title: what is counted, and per what."""
+    indicator = named.by_label(measure.label)
+    if indicator is not None:
+        return indicator.label(lang)
     if measure.label in STRINGS:
         return t(measure.label, lang)
     ds = catalog[measure.dataset]
@@ -385,6 +383,7 @@ def _measure_year(measure: MeasureSpec | None, catalog: dict) -> int | None:
 def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSpec,
                    lang: str = "ja") -> MapData:
     """Everything the map and its table show, computed from the published database."""
+    spec = _as_defined(cursor, catalog, spec)
     boundary = city_boundary(cursor, catalog)
     areas = area_units(cursor, catalog)
     units = mesh_cells(boundary, MESH_LEVELS[spec.base_unit]) if spec.is_mesh else areas.copy()
@@ -404,6 +403,10 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
         data.notes.append(t(note, lang))
     if data.suppressed_count:
         data.notes.append(t("map.note.suppressed", lang, n=data.suppressed_count, threshold=PUBLICATION_THRESHOLD))
+    for measure in (spec.measure, spec.compare.measure if spec.compare else None):
+        indicator = named.by_label(measure.label) if measure is not None else None
+        if indicator is not None:
+            data.notes.append(t("indicator.shown", lang, definition=indicator.definition(lang)))
 
     cls = spec.classification
     if spec.measure is not None:
@@ -472,24 +475,52 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
 
 
 # --- ready-made measures for beginners ------------------------------------------
+def indicator_measure(cursor, catalog: dict, indicator: named.Indicator,
+                      filters: dict | None = None) -> MeasureSpec | None:
+    """A named indicator as a map measure: its numerator's ages and its denominator (other filters kept)."""
+    if indicator.numerator_dataset not in catalog or POPULATION not in catalog:
+        return None
+    ds = catalog[indicator.numerator_dataset]
+    band = _first_column(ds, "age_band")
+    filters = {k: list(v) for k, v in (filters or {}).items() if k != band}
+    if indicator.numerator_min_age is not None and band:
+        filters[band] = named.bands_from(distinct_values(cursor, ds, band), indicator.numerator_min_age)
+    # The map divides by a unit's whole population or its population aged 65+.
+    normalize = {None: "population", named.ELDERLY_AGE: "elderly"}[indicator.denominator_min_age]
+    return MeasureSpec(ds.name, indicator.numerator_column, filters, normalize, indicator.per,
+                       named.label_key(indicator))
+
+
+def _as_defined(cursor, catalog: dict, spec: MapSpec) -> MapSpec:
+    """The spec with each measure that names an indicator computed as the indicator is defined
+    (a map saved before the definition was fixed shows the same number as everywhere else)."""
+    def defined(measure: MeasureSpec | None) -> MeasureSpec | None:
+        indicator = named.by_label(measure.label) if measure is not None else None
+        if indicator is None:
+            return measure
+        return indicator_measure(cursor, catalog, indicator, measure.filters) or measure
+
+    compare = replace(spec.compare, measure=defined(spec.compare.measure)) if spec.compare else None
+    return replace(spec, measure=defined(spec.measure), compare=compare)
+
+
 def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
     """Measures a beginner usually wants, keyed by their label key (only those the data allows)."""
     presets: dict[str, MeasureSpec] = {}
+    care_rate, ageing_rate = (indicator_measure(cursor, catalog, named.INDICATORS[key])
+                              for key in ("care_rate", "ageing_rate"))
     if POPULATION in catalog:
         ds = catalog[POPULATION]
         value, band = _first_column(ds, "measure"), _first_column(ds, "age_band")
         bands = distinct_values(cursor, ds, band) if band else []
-        old = [b for b in bands if (band_lower_age(b) or 0) >= 65]
         older = [b for b in bands if (band_lower_age(b) or 0) >= 75]
-        if old:
-            presets["map.preset.ageing_rate"] = MeasureSpec(
-                POPULATION, value, {band: old}, "population", 100, "map.preset.ageing_rate")
+        if ageing_rate is not None and ageing_rate.filters.get(band):
+            presets[ageing_rate.label] = ageing_rate
             presets["map.preset.old_old_rate"] = MeasureSpec(
                 POPULATION, value, {band: older}, "population", 100, "map.preset.old_old_rate")
         presets["map.preset.density"] = MeasureSpec(POPULATION, value, {}, "area_km2", 1, "map.preset.density")
-    if "care_certification" in catalog:
-        presets["map.preset.care_rate"] = MeasureSpec(
-            "care_certification", None, {}, "elderly", 1000, "map.preset.care_rate")
+    if care_rate is not None:
+        presets[care_rate.label] = care_rate
     if "kayoi_places" in catalog:
         presets["map.preset.kayoi_rate"] = MeasureSpec(
             "kayoi_places", None, {}, "elderly", 1000, "map.preset.kayoi_rate")
