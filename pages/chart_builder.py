@@ -25,6 +25,7 @@ from lib.charts.sql import build_chart_sql, distinct_values, run_chart
 from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes, xlsx_bytes
 from lib.ui.filters import filter_editor
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = with_area_indicators(load_catalog())
@@ -201,9 +202,9 @@ saved = ui.saved_evidence("chart")
 if not saved:
     st.caption(ui.tr("chart.saved_none"))
 for index, item in enumerate(reversed(saved)):
-    with st.expander(item["title"] + ui.tr("chart.paren", text=item.get("saved_at", ""))):
+    with st.expander(literal(item["title"]) + ui.tr("chart.paren", text=item.get("saved_at", ""))):
         if item.get("note"):
-            st.write(item["note"])
+            st.markdown(literal(item["note"]))
         try:
             saved_spec = ChartSpec.from_dict(item["spec"])
         except (KeyError, TypeError, ValueError):

@@ -7,6 +7,7 @@ import streamlit as st
 from lib import ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
+from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, logic_tree
 
 ui.require_instructor()
@@ -46,20 +47,21 @@ with detail:
                             format_func=lambda gid: next(g.name for g in groups if g.group_id == gid))
     group = ws.group(group_id)
     content = curriculum.load_content(ws, group_id)
-    st.markdown(ui.tr("wspage.members") + " " + ("、".join(f"{m.name}（{m.department}）"
-                                                          for m in ws.members(group_id)) or "—"))
+    st.markdown(ui.tr("wspage.members") + " " + literal("、".join(f"{m.name}（{m.department}）"
+                                                                  for m in ws.members(group_id)) or "—"))
     for result in curriculum.progress(content, catalog, lang):
         with st.expander(f"{widgets.DONE_MARK if result.done else widgets.PENDING_MARK} {result.step.title(lang)}"):
             sheet = content.worksheets.get(result.step.key) or {}
             for name in result.step.fields:
                 st.markdown(f"**{curriculum.field_label(result.step.key, name, lang)}**")
-                st.write(sheet.get(name) or "—")
+                st.markdown(literal(sheet.get(name) or "—"))
             if result.step.key == "step1":
                 if content.tree:
                     st.graphviz_chart(logic_tree.to_dot(content.tree), width="stretch")
                 for h in content.hypotheses:
-                    st.markdown(f"- {h.payload.get('text', '')} — {widgets.dataset_label(h.payload.get('dataset', ''))}"
-                                f"：{'、'.join(h.payload.get('columns') or [])}")
+                    st.markdown("- " + literal(f"{h.payload.get('text', '')} — "
+                                               f"{widgets.dataset_label(h.payload.get('dataset', ''))}"
+                                               f"：{'、'.join(h.payload.get('columns') or [])}"))
             if result.step.key == "step3":
                 for s in content.sketches:
                     method, display = s.payload.get("method"), s.payload.get("display")
@@ -67,18 +69,18 @@ with detail:
                                 f"{widgets.dataset_label(s.payload.get('dataset', ''))}")
             if result.step.key == "step4":
                 for e in content.evidence:
-                    st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: {e.payload.get('title', '')}"
-                                f"（{e.created_by}）")
+                    st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: " + literal(f"{e.payload.get('title', '')}"
+                                                                          f"（{e.created_by}）"))
                     if st.toggle(ui.tr("wspage.show"), key=f"inst_show:{e.item_id}"):
                         widgets.show_evidence(e.kind, e.payload.get("spec") or {}, f"inst_ev:{e.item_id}")
             if result.step.key == "step5":
                 st.dataframe(widgets.verdict_rows(content.findings, content.hypotheses), hide_index=True, width="stretch")
                 for f in content.findings:
                     strength = f.payload.get("strength")
-                    st.markdown(f"- {f.payload.get('sentence', '')}（{ui.tr(f'strength.{strength}')}）")
+                    st.markdown(f"- {literal(f.payload.get('sentence', ''))}（{ui.tr(f'strength.{strength}')}）")
             if result.step.key == "step6":
                 for p in content.policies:
-                    st.markdown(f"- **{p.payload.get('title', '')}** {p.payload.get('description', '')}")
+                    st.markdown(f"- **{literal(p.payload.get('title', ''))}** {literal(p.payload.get('description', ''))}")
             if result.step.key == "step7" and content.logic_model:
                 st.graphviz_chart(widgets.logic_model_dot(content.logic_model), width="stretch")
                 st.dataframe(content.logic_model.get("kpis") or [], hide_index=True, width="stretch")
@@ -91,7 +93,8 @@ with detail:
             ws.create_item(group_id, "comment", {"text": text.strip()}, ui.actor())
             st.success(ui.tr("inst.comment_sent", group=group.name))
     for comment in reversed(ws.items(group_id, "comment")):
-        st.caption(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: {comment.payload.get('text')}")
+        st.caption(literal(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: "
+                           f"{comment.payload.get('text')}"))
     with st.expander(ui.tr("wspage.history")):
         widgets.history_view(group_id, limit=50)
 

@@ -22,6 +22,7 @@ from lib.maps.spec import (
     PointLayerSpec,
     validate_map_spec,
 )
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -332,7 +333,7 @@ if saved:
                              format_func=lambda i: f"{saved[i]['title']}（{saved[i]['saved_at']}）")
         item = saved[index]
         if item["note"]:
-            st.write(item["note"])
+            st.markdown(literal(item["note"]))
         try:
             draw(MapSpec.from_dict(item["spec"]), "map_saved")
         except (TypeError, KeyError, ValueError):

@@ -8,6 +8,7 @@ from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.evidence import source_text, spec_sources
 from lib.ui import session_widgets as widgets
+from lib.ui.user_text import literal
 from lib.workspace import course
 from lib.workspace.items import Conflict
 
@@ -96,9 +97,9 @@ def evidence_label(item_id: str) -> str:
 def draw_slide(slide: dict, key: str, large: bool = False) -> None:
     """One slide as the audience sees it."""
     st.caption(deck_model.section_label(slide["section"], lang))
-    st.markdown(f"{'#' if large else '###'} {slide['title']}")
+    st.markdown(f"{'#' if large else '###'} {literal(slide['title'])}")
     item = evidence.get(slide["evidence"])
-    bullets = "\n".join(f"- {b}" for b in slide["bullets"])
+    bullets = "\n".join(f"- {literal(b)}" for b in slide["bullets"])
     if item is not None:
         left, right = st.columns([2, 1]) if bullets else (st.container(), None)
         with left:
@@ -144,10 +145,10 @@ if mode == "present":
     with st.container(border=True):
         if index == 0:
             info = deck_model.deck_context(ws, group)
-            st.caption(info.course_name)
-            st.markdown(f"# {draft['deck']['title']}")
-            st.markdown(f"## {info.municipality}　{group.name}")
-            st.markdown(f"{ui.tr('deck.members')}：" + "、".join(info.members))
+            st.caption(literal(info.course_name))
+            st.markdown(f"# {literal(draft['deck']['title'])}")
+            st.markdown(f"## {literal(info.municipality + '　' + group.name)}")
+            st.markdown(f"{ui.tr('deck.members')}：" + literal("、".join(info.members)))
         else:
             draw_slide(slides[index - 1], f"present:{slides[index - 1]['id']}", large=True)
     st.stop()
@@ -158,7 +159,7 @@ st.caption(ui.tr("pres.lead"))
 if not editable:
     st.info(ui.tr("pres.pick_group_first"), icon=":material/group:")
     widgets.safe_page_link(st, "pages/join.py", ui.tr("page.join"), "👥")
-st.markdown(f"**{group.name}**")
+st.markdown(f"**{literal(group.name)}**")
 if st.session_state.pop(f"{STATE}:conflict", False):
     st.error(ui.tr("pres.conflict"))
     st.button(ui.tr("pres.reload"), on_click=load_draft, key=f"{STATE}:reload_conflict")
@@ -191,7 +192,7 @@ with edit_tab:
     options = [""] + list(evidence)
     for index, slide in enumerate(slides):
         key = f"{STATE}:{slide['id']}"
-        label = (f"{index + 2}. 【{deck_model.section_label(slide['section'], lang)}】 {slide['title']}"
+        label = (f"{index + 2}. 【{deck_model.section_label(slide['section'], lang)}】 {literal(slide['title'])}"
                  + ("　📊" if slide["evidence"] else ""))
         with st.expander(label):
             for name in deck_model.EDITED_FIELDS:
@@ -246,7 +247,7 @@ with preview_tab:
         with st.container(border=True):
             draw_slide(slides[number], f"preview:{slides[number]['id']}")
         if slides[number]["notes"]:
-            st.caption(f"{ui.tr('deck.notes_heading')}：{slides[number]['notes']}")
+            st.caption(f"{ui.tr('deck.notes_heading')}：{literal(slides[number]['notes'])}")
 
 with download_tab:
     st.caption(ui.tr("pres.download_help"))

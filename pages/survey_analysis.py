@@ -9,6 +9,7 @@ from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes
 from lib.ui.filters import filter_editor
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -78,7 +79,7 @@ with text_tab:
             word = st.selectbox(ui.tr("survey.show_comments"), freq["word"].tolist(), key=K + "word")
             examples = texts[texts.str.contains(word, regex=False)].head(20)
             for text in examples:
-                st.markdown(f"> {text}")
+                st.markdown(f"> {literal(text)}")
             table = freq.rename(columns={"rank": ui.tr("survey.col.rank"), "word": ui.tr("survey.col.word"),
                                          "count": ui.tr("survey.word_count"),
                                          "answers": ui.tr("survey.col.answers")})

@@ -16,6 +16,7 @@ from lib import i18n, settings
 from lib.analysis.user_sql import UserQueryError
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
+from lib.ui.user_text import literal
 from lib.workspace import example_group, instructor_auth
 from lib.workspace.items import open_workspace
 
@@ -216,8 +217,8 @@ def who_am_i() -> None:
     """Sidebar: the group and member (or instructor) of this browser."""
     member = current_member()
     if member is not None:
-        st.sidebar.markdown(tr("who.member", group=member["group_name"], name=member["name"],
-                               department=member["department"]))
+        st.sidebar.markdown(tr("who.member", group=literal(member["group_name"]), name=literal(member["name"]),
+                               department=literal(member["department"])))
     elif is_instructor():
         st.sidebar.markdown(tr("who.as_instructor"))
     else:

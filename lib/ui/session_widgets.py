@@ -18,6 +18,7 @@ from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
 from lib.ui import actor, lang, require_group, store, tr, workspace
 from lib.ui.item_editor import Field, item_editor
+from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
 from lib.workspace import curriculum, logic_model, logic_tree
 from lib.workspace.items import Conflict, WorkspaceError
@@ -29,7 +30,7 @@ def session_header(session: int) -> dict:
     member = require_group()
     ws = workspace()
     info = course_lib.course_info(ws.course(member["course_id"]))
-    st.caption(tr("session.header", group=member["group_name"], date=info.session_dates[session - 1].isoformat(),
+    st.caption(tr("session.header", group=literal(member["group_name"]), date=info.session_dates[session - 1].isoformat(),
                   current=info.current_session))
     if st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:"):
         st.rerun()
