@@ -30,7 +30,8 @@ with overview:
     rows = []
     for g in groups:
         results = curriculum.progress(curriculum.load_content(ws, g.group_id), catalog, lang)
-        row = {ui.tr("inst.group"): g.name + ("（" + ui.tr("inst.example") + "）" if course.is_example(g) else ""),
+        example = course.is_example(g) and ui.tr("inst.example") not in g.name
+        row = {ui.tr("inst.group"): g.name + ("（" + ui.tr("inst.example") + "）" if example else ""),
                ui.tr("inst.members"): len(ws.members(g.group_id))}
         row.update({r.step.key.replace("step", "Step "): ui.tr("progress.done") if r.done else "—" for r in results})
         changes = ws.history(group_id=g.group_id, limit=1)
@@ -83,7 +84,8 @@ with detail:
                     st.markdown(f"- **{literal(p.payload.get('title', ''))}** {literal(p.payload.get('description', ''))}")
             if result.step.key == "step7" and content.logic_model:
                 st.graphviz_chart(widgets.logic_model_dot(content.logic_model), width="stretch")
-                st.dataframe(content.logic_model.get("kpis") or [], hide_index=True, width="stretch")
+                st.dataframe([{ui.tr(f"kpi.{part}"): kpi.get(part, "") for part in curriculum.KPI_PARTS}
+                              for kpi in content.logic_model.get("kpis") or []], hide_index=True, width="stretch")
             for missing in result.missing:
                 st.caption(widgets.PENDING_MARK + " " + missing)
     st.subheader(ui.tr("inst.comment"))

@@ -290,8 +290,8 @@ if data is not None:
             f3.metric(ui.tr("map.result.facilities_inside"), len(f.facilities_inside))
             st.info(ui.tr("map.result.apportioned"))
             if not f.facilities_inside.empty:
-                cols = [c for c in ("name", "category", "depth_class") if c in f.facilities_inside]
-                st.dataframe(f.facilities_inside[cols], hide_index=True, width="stretch")
+                st.dataframe(map_data.labelled_facilities(f.facilities_inside, catalog, lang), hide_index=True,
+                             width="stretch")
 
     # --- table and downloads -------------------------------------------------
     st.subheader(ui.tr("map.step.export"))

@@ -109,8 +109,8 @@ def _explain(exc: duckdb.Error, time_limit_s: float) -> UserQueryError:
         )
     if isinstance(exc, duckdb.CatalogException):
         return UserQueryError(
-            "テーブルまたは列が見つかりません。左のスキーマ一覧で名前を確認してください。",
-            "A table or column was not found; check the names in the schema list.",
+            "テーブルまたは列が見つかりません。右のスキーマ一覧で名前を確認してください。",
+            "A table or column was not found; check the names in the schema list on the right.",
             "catalog", detail,
         )
     if isinstance(exc, duckdb.BinderException):

@@ -474,6 +474,16 @@ def build_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSp
     return data
 
 
+def labelled_facilities(facilities: pd.DataFrame, catalog: dict, lang: str = "ja") -> pd.DataFrame:
+    """Facilities in the flood zones: name, kind and depth, headed by their dictionary labels."""
+    labels = {}
+    for dataset, column in (("facilities", "name"), ("facilities", "category"), (FLOOD, "depth_class")):
+        if column in facilities.columns:
+            ds = catalog.get(dataset)
+            labels[column] = ds.column(column).label_in(lang) if ds is not None and ds.has_column(column) else column
+    return pd.DataFrame(facilities[list(labels)]).rename(columns=labels)
+
+
 # --- ready-made measures for beginners ------------------------------------------
 def indicator_measure(cursor, catalog: dict, indicator: named.Indicator,
                       filters: dict | None = None) -> MeasureSpec | None:

@@ -109,7 +109,7 @@ def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's scale bar shows miles too; a metric one is added below
         prefer_canvas=False,
         **kwargs,
     )
@@ -121,7 +121,22 @@ def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None
                          name="背景地図", max_zoom=18).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     FitWhenShown([[miny, minx], [maxy, maxx]]).add_to(fmap)
+    MetricScale().add_to(fmap)
     return fmap
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
 
 
 class FitWhenShown(MacroElement):

@@ -14,6 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import i18n, settings
 from lib.analysis.user_sql import UserQueryError
+from lib.data.importing import MAX_IMPORT_BYTES
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
 from lib.ui.user_text import literal
@@ -56,6 +57,18 @@ def _prepared_store(data_dir: str) -> Store:
 def store() -> Store:
     """The store, with the published database built (first start) and map assets in place."""
     return _prepared_store(str(settings.data_dir().resolve()))
+
+
+def uploader_in_language() -> None:
+    """Streamlit's file uploader says "Upload" and "200MB per file" in English whatever the language:
+    its words are hidden and ours (with the workbench's own size limit) shown in their place."""
+    limit = tr("upload.limit", mb=MAX_IMPORT_BYTES // (1024 * 1024))
+    st.markdown(
+        "<style>[data-testid='stFileUploaderDropzone'] button > *, "
+        "[data-testid='stFileUploaderDropzoneInstructions'] * {display: none;} "
+        f"[data-testid='stFileUploaderDropzone'] button::after {{content: '{tr('upload.choose')}';}} "
+        f"[data-testid='stFileUploaderDropzoneInstructions'] > div::after {{content: '{limit}'; font-size: 0.85rem;}}"
+        "</style>", unsafe_allow_html=True)
 
 
 def language_switch() -> None:

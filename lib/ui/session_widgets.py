@@ -255,7 +255,14 @@ def show_evidence(kind: str, spec: dict, key: str) -> None:
             st.code(f"{type(exc).__name__}: {exc}", language=None)
 
 
-def _summary(payload: dict | None) -> str:
+def _summary(payload: dict | None, kind: str = "", item_id: str = "") -> str:
+    """A line of what an item held, for the history; a worksheet says its Step first."""
+    if kind == "worksheet":
+        step_key = item_id.rsplit(":", 1)[-1]
+        known = next((s for s in curriculum.STEPS if s.key == step_key), None)
+        title = known.title(lang()) if known else step_key
+        text = next((str(v) for v in (payload or {}).values() if isinstance(v, str) and v.strip()), "")
+        return f"{title}：{text[:50] or '—'}"
     if not payload:
         return "—"
     for name in ("title", "text", "sentence", "task", "problem", "goal", "presentation", "data_sources"):
@@ -268,7 +275,7 @@ def _summary(payload: dict | None) -> str:
         return " / ".join(n["label"] for n in payload["nodes"][:4])[:60]
     if "activities" in payload:
         return " / ".join(payload.get("activities") or [])[:60]
-    return ", ".join(f"{k}" for k in list(payload)[:4])
+    return next((str(v)[:60] for v in payload.values() if isinstance(v, str) and v.strip()), "—")
 
 
 def history_view(group_id: str, limit: int = 200) -> None:
@@ -282,11 +289,11 @@ def history_view(group_id: str, limit: int = 200) -> None:
         tr("history.when"): c.at.strftime("%m/%d %H:%M:%S"), tr("history.who"): c.actor,
         tr("history.what"): tr(f"history.action.{c.action}"),
         tr("history.kind"): tr(f"kind.{c.kind}"), tr("history.version"): c.version,
-        tr("history.content"): _summary(c.after if c.after is not None else c.before),
+        tr("history.content"): _summary(c.after if c.after is not None else c.before, c.kind, c.item_id),
     } for c in changes], hide_index=True, width="stretch")
     st.markdown(f"**{tr('history.restore_title')}**")
     choices = [(c.item_id, c.version) for c in changes if c.action != "delete"]
-    labels = {(c.item_id, c.version): f"{tr(f'kind.{c.kind}')} v{c.version} — {_summary(c.after)} "
+    labels = {(c.item_id, c.version): f"{tr(f'kind.{c.kind}')} v{c.version} — {_summary(c.after, c.kind, c.item_id)} "
                                       f"（{c.actor}, {c.at.strftime('%m/%d %H:%M')}）" for c in changes}
     choice = st.selectbox(tr("history.restore_choose"), choices, format_func=labels.get, key="history:choice")
     if st.button(tr("history.restore"), key="history:restore") and choice:
