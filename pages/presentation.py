@@ -160,9 +160,27 @@ if not editable:
     st.info(ui.tr("pres.pick_group_first"), icon=":material/group:")
     widgets.safe_page_link(st, "pages/join.py", ui.tr("page.join"), "👥")
 st.markdown(f"**{literal(group.name)}**")
-if st.session_state.pop(f"{STATE}:conflict", False):
+if st.session_state.get(f"{STATE}:conflict"):
+    # Someone saved first: both versions side by side; the member keeps theirs or takes the stored one.
+    theirs = deck_model.load_deck(ws, group_id)
     st.error(ui.tr("pres.conflict"))
-    st.button(ui.tr("pres.reload"), on_click=load_draft, key=f"{STATE}:reload_conflict")
+    mine_column, theirs_column = st.columns(2)
+    mine_column.markdown(f"**{ui.tr('pres.conflict_mine')}**")
+    mine_column.markdown("\n".join(f"- {literal(line)}" for line in deck_model.outline(draft["deck"], lang)))
+    theirs_column.markdown(f"**{ui.tr('pres.conflict_theirs', who=literal(theirs.updated_by), version=theirs.version)}**")
+    theirs_column.markdown("\n".join(f"- {literal(line)}" for line in deck_model.outline(theirs.payload, lang)))
+
+    def keep_mine() -> None:
+        draft["version"] = deck_model.load_deck(ws, group_id).version
+        st.session_state.pop(f"{STATE}:conflict", None)
+        save()
+
+    def take_theirs() -> None:
+        st.session_state.pop(f"{STATE}:conflict", None)
+        load_draft()
+
+    mine_column.button(ui.tr("pres.keep_mine"), on_click=keep_mine, key=f"{STATE}:keep_mine", type="primary")
+    theirs_column.button(ui.tr("pres.reload"), on_click=take_theirs, key=f"{STATE}:reload_conflict")
 saved = st.session_state.pop(f"{STATE}:saved", None)
 if saved is not None:
     st.success(ui.tr("pres.saved", version=saved))

@@ -224,3 +224,13 @@ def test_workspace_sections_of_the_example_group(store, ws, section):
         assert len(at.table[0].value) == 2
     if section == "history":
         assert len(at.dataframe[0].value) >= 20
+
+
+def test_an_empty_worksheet_is_not_saved(store, ws):
+    at = _joined(ws, "C班", "試験 三郎")
+    group = _group(ws, "C班")
+    at.switch_page("pages/session_1.py").run()
+    at.button(key="ws:step1:save").click().run()
+    assert not at.exception, at.exception
+    assert ws.item(curriculum.worksheet_id(group.group_id, "step1")) is None
+    assert any("内容を入力してください" in e.value for e in at.error)

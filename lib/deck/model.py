@@ -163,6 +163,19 @@ def update_slide(deck: dict, index: int, **changes) -> dict:
     return {**deck, "slides": slides}
 
 
+def outline(deck: dict, lang: str = "ja") -> list[str]:
+    """The deck in a few lines (title, then each slide with its bullets and notes), to compare two versions."""
+    lines = [deck.get("title") or "—"]
+    for number, slide in enumerate(normalize_deck(deck)["slides"], start=2):
+        text = f"{number}. 【{section_label(slide['section'], lang)}】{slide['title']}"
+        if slide["bullets"]:
+            text += "：" + "／".join(slide["bullets"])
+        if slide["notes"]:
+            text += f"（{t('deck.notes_heading', lang)}：{slide['notes']}）"
+        lines.append(text)
+    return lines
+
+
 # --- storage -------------------------------------------------------------------
 
 def load_deck(ws: Workspace, group_id: str) -> Item | None:

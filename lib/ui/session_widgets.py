@@ -81,8 +81,15 @@ def worksheet(group_id: str, step) -> None:
         return
     fields = [Field(name, curriculum.field_label(step.key, name, lang()),
                     placeholder=curriculum.field_example(step.key, name, lang())) for name in step.fields]
-    item_editor(f"ws:{step.key}", group_id, "worksheet", fields,
-                item_id=curriculum.worksheet_id(group_id, step.key))
+    sheet_id = curriculum.worksheet_id(group_id, step.key)
+
+    def not_empty_at_first(values: dict) -> list[str]:
+        """A worksheet is first stored when something is written in it (no empty version 1)."""
+        if any(str(v or "").strip() for v in values.values()) or workspace().item(sheet_id) is not None:
+            return []
+        return [tr("wspage.error.empty")]
+
+    item_editor(f"ws:{step.key}", group_id, "worksheet", fields, item_id=sheet_id, validate=not_empty_at_first)
 
 
 def progress_panel(group_id: str, session: int) -> None:
