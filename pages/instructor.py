@@ -9,6 +9,7 @@ from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
 from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, logic_tree
+from lib.workspace.join_sheet import join_sheet_html
 
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))
@@ -117,6 +118,9 @@ with setup:
     st.table(pd.DataFrame([{ui.tr("inst.group"): g.name, ui.tr("inst.join_code"): g.join_code,
                             ui.tr("inst.members"): len(ws.members(g.group_id))}
                            for g in groups if not course.is_example(g)]).set_index(ui.tr("inst.group")))
+    st.download_button(ui.tr("inst.join_sheet"), join_sheet_html(info, [g for g in groups if not course.is_example(g)],
+                                                                 lang),
+                       f"参加コード_{info.name}.html", "text/html", key="inst_join_sheet", icon=":material/print:")
     with st.form("inst_add_group", clear_on_submit=True):
         new_group = st.text_input(ui.tr("inst.new_group"), key="inst_new_group")
         if st.form_submit_button(ui.tr("inst.add_group")):
