@@ -9,7 +9,7 @@ from lib.deck import model as deck_model
 from lib.deck.evidence import source_text, spec_sources
 from lib.ui import session_widgets as widgets
 from lib.ui.user_text import literal
-from lib.workspace import course
+from lib.workspace import course, curriculum
 from lib.workspace.items import Conflict
 
 ws = ui.workspace()
@@ -82,7 +82,7 @@ def rebuild() -> None:
     change({**deck_model.prefill_deck(content, catalog, lang, group.name)})
 
 
-evidence = {item.item_id: item for item in deck_model.evidence_items(ws, group_id)}
+evidence = {item.item_id: item for item in curriculum.evidence_items(ws, group_id)}
 
 
 def evidence_label(item_id: str) -> str:
@@ -91,7 +91,7 @@ def evidence_label(item_id: str) -> str:
     item = evidence.get(item_id)
     if item is None:
         return ui.tr("pres.evidence_deleted")
-    return f"{'📊' if item.kind == 'chart' else '🗺️'} {item.payload.get('title', '')}"
+    return f"{ {'chart': '📊', 'map': '🗺️'}.get(item.kind, '📋')} {item.payload.get('title', '')}"
 
 
 def draw_slide(slide: dict, key: str, large: bool = False) -> None:

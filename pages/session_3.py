@@ -26,7 +26,7 @@ for h in hypotheses:
     if sketch:
         st.caption(ui.tr("evidence.plan", text=literal(h.payload.get("text", "")), method=ui.tr(f"method.{sketch['method']}"),
                          display=ui.tr(f"display.{sketch['display']}")))
-evidence = ws.items(group_id, "chart") + ws.items(group_id, "map")
+evidence = curriculum.evidence_items(ws, group_id)
 evidence_title = {e.item_id: f"{ui.tr(f'kind.{e.kind}')}: {e.payload.get('title', '')}" for e in evidence}
 if evidence:
     st.table(pd.DataFrame([{ui.tr("evidence.title"): evidence_title[e.item_id],

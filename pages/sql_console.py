@@ -7,6 +7,7 @@ from lib import ui
 from lib.analysis.sql_samples import sample_queries, table_schema
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.charts.figure import quick_figure
+from lib.charts.result_table import sql_table_spec
 from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes, xlsx_bytes
 
@@ -52,6 +53,7 @@ with editor_column:
     if run:
         try:
             st.session_state[K + "result"] = run_user_sql(cursor, sql)
+            st.session_state[K + "result_sql"] = sql  # what is saved is the query that made this result
             st.session_state.pop(K + "error", None)
         except UserQueryError as error:
             st.session_state[K + "error"] = error
@@ -66,6 +68,7 @@ with editor_column:
         if result.truncated:
             st.warning(ui.tr("sql.truncated", cap=result.row_cap))
         st.dataframe(frame, hide_index=True, width="stretch")
+        ui.save_table_form(K + "save", ui.tr("sql.saved_title"), sql_table_spec(st.session_state[K + "result_sql"]))
         downloads = st.columns(3)
         downloads[0].download_button(ui.tr("chart.download_csv"), partial(csv_bytes, frame), file_name="query.csv",
                                      mime="text/csv", key=K + "csv")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import ui
 from lib.charts import survey
+from lib.charts.result_table import survey_table_spec
 from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
 from lib.table_export import csv_bytes
@@ -57,6 +58,8 @@ with likert_tab:
                 st.dataframe(table.round(1), hide_index=True, width="stretch")
                 st.download_button(ui.tr("chart.download_csv"), partial(csv_bytes, table), file_name="likert.csv",
                                    mime="text/csv", key=K + "likert_csv")
+            ui.save_table_form(K + "save", ui.tr("survey.saved_title", dataset=ds.title_in(lang)),
+                               survey_table_spec(dataset, chosen, filters))
         else:
             st.info(ui.tr("survey.pick_items"))
 

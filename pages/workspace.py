@@ -6,6 +6,7 @@ from lib import ui
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, delete_plain_item, item_editor
 from lib.ui.user_text import literal
+from lib.workspace import curriculum
 
 st.title(ui.tr("page.workspace"))
 member = ui.require_group()
@@ -25,11 +26,11 @@ section = st.segmented_control(ui.tr("wspage.section"), SECTIONS, default="evide
                                format_func=section_titles.get, key="ws_section")
 
 if section == "evidence":
-    evidence = ws.items(group_id, "chart") + ws.items(group_id, "map")
+    evidence = curriculum.evidence_items(ws, group_id)
     if not evidence:
         st.info(ui.tr("evidence.none"))
     for item in evidence:
-        icon = ":material/bar_chart:" if item.kind == "chart" else ":material/map:"
+        icon = {"chart": ":material/bar_chart:", "map": ":material/map:"}.get(item.kind, ":material/table:")
         with st.expander(literal(f"{item.payload.get('title', '')} — {item.created_by}"
                                  f"（{item.created_at.strftime('%m/%d %H:%M')}）"), icon=icon):
             if item.payload.get("note"):
@@ -40,7 +41,7 @@ if section == "evidence":
                       args=(item.item_id, item.version))
 
 if section == "findings":
-    titles = {e.item_id: e.payload.get("title", "") for e in ws.items(group_id, "chart") + ws.items(group_id, "map")}
+    titles = {e.item_id: e.payload.get("title", "") for e in curriculum.evidence_items(ws, group_id)}
     hypotheses = {h.item_id: h.payload.get("text", "") for h in ws.items(group_id, "hypothesis")}
     findings = ws.items(group_id, "finding")
     if not findings:

@@ -15,6 +15,7 @@ from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.indicators import Indicator, by_label, of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, labelled_table
+from lib.charts.result_table import draw_table, table_datasets
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.i18n import t
@@ -25,6 +26,7 @@ from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
+TABLE_ROWS = 14  # rows of a saved table that fit on a slide or a PDF page; the rest are counted
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Evidence:
     figure: object | None = None  # plotly Figure
     series: ChartSeries | None = None
     map_data: object | None = None  # lib.maps.data.MapData
+    # kind "table" (a pivot, survey or SQL result): `table` holds it
     error: str = ""  # a sentence when the spec cannot be drawn any more
     indicator: Indicator | None = None  # the named indicator it shows, defined in the footnote
 
@@ -155,6 +158,8 @@ def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list
             return _sources(catalog, [chart.dataset, "population" if chart.measure.kind == "rate_per_1000" else ""],
                             lang)
 
+        if kind == "table":
+            return _sources(catalog, table_datasets(spec), lang)
         return _sources(catalog, _map_datasets(MapSpec.from_dict(spec)), lang)
     except Exception:  # noqa: BLE001 - an old spec: no source line rather than a broken page
         return []
@@ -173,6 +178,9 @@ def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str 
     try:
         if kind == "chart":
             _resolve_chart(evidence, cursor, catalog, lang)
+        elif kind == "table":
+            evidence.sources = spec_sources(catalog, "table", spec, lang)
+            evidence.table = draw_table(cursor, catalog, spec, lang)
         else:
             _resolve_map(evidence, cursor, catalog, lang)
     except Exception:  # noqa: BLE001 - a data change may break an old spec; the deck still exports
@@ -197,6 +205,21 @@ def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
     evidence.map_data = build_map_data(cursor, catalog, spec, lang)
     evidence.title = evidence.title or spec.title or evidence.map_data.value_label
     evidence.indicator = by_label(spec.measure.label) if spec.measure is not None else None
+
+
+def table_cells(frame: pd.DataFrame, max_rows: int | None = None, lang: str = "ja") -> tuple[list[str], list[list[str]]]:
+    """Headers and rows as text for a slide or a page: thousands separated, no "nan"; at most `max_rows`
+    rows (the rest are counted in a last row)."""
+    shown = frame.copy()
+    for name in shown.columns:
+        if shown[name].dtype.kind in "fi":
+            shown[name] = shown[name].map(lambda v: "" if v != v else f"{v:,.4g}" if isinstance(v, float)
+                                          and not float(v).is_integer() else f"{v:,.0f}")
+    rows = shown.astype(str).values.tolist()
+    if max_rows is not None and len(rows) > max_rows:
+        rest = len(rows) - max_rows
+        rows = rows[:max_rows] + [[t("deck.more_rows", lang, n=rest)] + [""] * (len(shown.columns) - 1)]
+    return [str(c) for c in shown.columns], rows
 
 
 def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:

@@ -201,11 +201,6 @@ def current_deck(ws: Workspace, group_id: str, catalog: dict, lang: str = "ja") 
     return prefill_deck(content, catalog, lang, group.name if group else ""), None
 
 
-def evidence_items(ws: Workspace, group_id: str) -> list[Item]:
-    """The group's saved charts and maps, oldest first."""
-    return ws.items(group_id, "chart") + ws.items(group_id, "map")
-
-
 # --- preparing a deck for export --------------------------------------------------
 
 @dataclass
@@ -245,7 +240,7 @@ def prepare_deck(ws: Workspace, cursor, catalog: dict, group: Group, lang: str =
     evidence = {}
     for item_id in wanted:
         item = ws.item(item_id)
-        if item is not None and not item.deleted and item.kind in ("chart", "map"):
+        if item is not None and not item.deleted and item.kind in curriculum.EVIDENCE_KINDS:
             evidence[item_id] = resolve_evidence(cursor, catalog, item.kind, item.payload, lang)
     return PreparedDeck(title=deck["title"], slides=deck["slides"], context=deck_context(ws, group),
                         evidence=evidence, lang=lang)

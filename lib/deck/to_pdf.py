@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from lib.charts.picture import chart_png
-from lib.deck.evidence import Evidence, map_picture
+from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.fonts import FONT_FILE
 from lib.i18n import t
@@ -109,6 +109,8 @@ def _evidence_flowables(evidence: Evidence, bullets: list[str], styles: dict, la
         figure = _p(evidence.error, styles["base"])
     elif evidence.kind == "chart":
         figure = _image(chart_png(evidence.figure, picture_w / 72, picture_h / 72, dpi=150), picture_w, picture_h)
+    elif evidence.kind == "table":
+        figure = _table(*table_cells(evidence.table, TABLE_ROWS, lang), styles, picture_w)
     else:
         figure = _image(map_picture(evidence, lang), picture_w, picture_h)
     if bullets:

@@ -18,7 +18,7 @@ from lib.data.importing import MAX_IMPORT_BYTES
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
 from lib.ui.user_text import literal
-from lib.workspace import example_group, instructor_auth
+from lib.workspace import curriculum, example_group, instructor_auth
 from lib.workspace.items import open_workspace
 
 
@@ -89,7 +89,7 @@ def show_query_error(error: UserQueryError) -> None:
 
 
 def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
-    """Save a chart or map, as its spec, in the group's workspace.
+    """Save a chart, map or table, as its spec, in the group's workspace.
 
     Without a group joined, it stays in this browser session only, and the page says so.
     """
@@ -105,13 +105,23 @@ def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
     st.info(tr("evidence.session_only"), icon=":material/info:")
 
 
+def save_table_form(key: str, default_title: str, spec: dict) -> None:
+    """A title, a note and a button that save a table (pivot, survey or SQL result) as evidence."""
+    with st.form(key, clear_on_submit=True):
+        title = st.text_input(tr("chart.save_title"), value="", placeholder=default_title)
+        note = st.text_area(tr("chart.save_note"), value="")
+        if st.form_submit_button(tr("table.save_button"), type="primary", icon=":material/save:"):
+            save_evidence("table", title.strip() or default_title, note.strip(), spec)
+            st.success(tr("chart.saved_elsewhere"))
+
+
 def saved_evidence(kind: str | None = None) -> list[dict]:
-    """Saved charts / maps, newest last; `kind` = "chart" or "map" to filter."""
+    """Saved charts / maps / tables, newest last; `kind` = "chart", "map" or "table" to filter."""
     member = current_member()
     if member is None:
         items = st.session_state.get("saved_evidence", [])
         return [i for i in items if kind is None or i["kind"] == kind]
-    stored = [i for i in workspace().items(member["group_id"]) if i.kind in ("chart", "map")]
+    stored = [i for i in workspace().items(member["group_id"]) if i.kind in curriculum.EVIDENCE_KINDS]
     return [{"kind": i.kind, "title": i.payload.get("title", ""), "note": i.payload.get("note", ""),
              "spec": i.payload.get("spec") or {}, "saved_at": i.updated_at.isoformat(timespec="seconds"),
              "item_id": i.item_id, "saved_by": i.created_by}

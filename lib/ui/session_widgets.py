@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from lib import settings
 from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.figure import build_figure
+from lib.charts.result_table import draw_table
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
@@ -246,13 +247,15 @@ def logic_model_dot(model: dict) -> str:
 
 
 def show_evidence(kind: str, spec: dict, key: str) -> None:
-    """Draw a saved chart or map from its spec (the spec is what is saved, never a picture)."""
+    """Draw a saved chart, map or table from its spec (the spec is what is saved, never a picture)."""
     catalog = with_area_indicators(load_catalog())
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
             frame = run_chart(store().published(), chart, catalog)
             st.plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
+        elif kind == "table":
+            st.dataframe(draw_table(store().published(), catalog, spec, lang()), hide_index=True, key=key)
         else:
             data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
             st_folium(render_map(data, lang()), height=460, key=key, returned_objects=[])

@@ -44,6 +44,12 @@ STEPS = (
 METHODS = ("crosstab", "trend", "compare_areas", "rate", "correlation", "choropleth", "points",
            "catchment", "survey_gap")
 DISPLAYS = ("chart", "map")
+EVIDENCE_KINDS = ("chart", "map", "table")  # what a group saves as evidence: charts, maps, tables
+
+
+def evidence_items(ws, group_id: str) -> list:
+    """The group's saved charts, maps and tables, each kind oldest first."""
+    return [item for kind in EVIDENCE_KINDS for item in ws.items(group_id, kind)]
 STRENGTHS = ("strong", "medium", "weak")
 VERDICTS = ("supported", "rejected", "unclear")  # 支持 / 棄却 / 保留
 MIN_TREE_DEPTH = 3
@@ -117,7 +123,7 @@ def load_content(ws: Workspace, group_id: str) -> GroupContent:
     return GroupContent(
         worksheets=worksheets, tree=tree, hypotheses=by_kind.get("hypothesis", []),
         sketches=by_kind.get("sketch", []),
-        evidence=by_kind.get("chart", []) + by_kind.get("map", []),
+        evidence=[item for kind in EVIDENCE_KINDS for item in by_kind.get(kind, [])],
         findings=by_kind.get("finding", []), policies=by_kind.get("policy", []), logic_model=model,
     )
 

@@ -27,7 +27,7 @@ from typing import Callable
 from lib.data.store import get_store
 
 ITEM_KINDS = (
-    "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "finding", "policy",
+    "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "table", "finding", "policy",
     "logic_model", "note", "homework", "comment", "exercise_answer", "deck",
 )
 
