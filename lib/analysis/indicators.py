@@ -11,9 +11,9 @@ the ages at or above `denominator_min_age` in the same year and area, times `per
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from lib.analysis.age_groups import band_lower_age
 from lib.data.catalog import Dataset, area_dataset, population_dataset
 from lib.data.store import quote_identifier as q
 from lib.i18n import t
@@ -49,12 +49,6 @@ INDICATORS = {
 }
 # Map specs saved before the registry name their measure by these keys.
 MAP_PRESET_KEYS = {"map.preset.care_rate": "care_rate", "map.preset.ageing_rate": "ageing_rate"}
-
-
-def band_lower_age(band: str) -> int | None:
-    """Lower age of an age band such as "65-69" or "90+"."""
-    match = re.match(r"\s*(\d+)", str(band))
-    return int(match.group(1)) if match else None
 
 
 def bands_from(bands, min_age: int | None) -> list[str]:

@@ -23,7 +23,7 @@ from shapely.geometry import box
 
 from lib.analysis import geo_analysis
 from lib.analysis import indicators as named
-from lib.analysis.indicators import band_lower_age
+from lib.analysis.age_groups import band_lower_age
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
