@@ -53,6 +53,18 @@ def _register_font() -> str:
     return FONT
 
 
+@lru_cache(maxsize=1)
+def _font_characters() -> frozenset[int]:
+    _register_font()
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
+
+
+def printable(text: str) -> str:
+    """The text without the characters the PDF font cannot draw (emoji would print as ⊠)."""
+    known = _font_characters()
+    return "".join(ch for ch in text if ord(ch) in known or ch in "\n\t")
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     font = _register_font()
     base = ParagraphStyle("base", fontName=font, fontSize=12, leading=18, textColor=INK, wordWrap="CJK")
@@ -72,7 +84,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
+    return Paragraph(escape(printable(str(text if text is not None else ""))).replace("\n", "<br/>"), style)
 
 
 def _bullets(items: list[str], style) -> ListFlowable:
@@ -158,7 +170,7 @@ def deck_pdf(deck: PreparedDeck) -> bytes:
         canvas.rect(0, 0, 5 * mm, PAGE[1], stroke=0, fill=1)
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, 8 * mm, f"{ctx.municipality}　{ctx.group_name}")
+        canvas.drawString(MARGIN, 8 * mm, printable(f"{ctx.municipality}　{ctx.group_name}"))
         canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, t("deck.page", lang, n=document.page, total=total))
         canvas.restoreState()
 
