@@ -224,6 +224,8 @@ with edit_tab:
                              args=(index, "section", f"{key}:section"), disabled=not editable)
             st.text_area(ui.tr("pres.bullets"), key=f"{key}:bullets", on_change=edit_field,
                          args=(index, "bullets", f"{key}:bullets"), disabled=not editable)
+            if len(slide["bullets"]) > deck_model.MAX_BULLETS:
+                st.warning(ui.tr("pres.too_many_bullets", n=len(slide["bullets"]), limit=deck_model.MAX_BULLETS))
             if st.session_state[f"{key}:evidence"] not in options:
                 options = options + [st.session_state[f"{key}:evidence"]]
             st.selectbox(ui.tr("pres.evidence"), options, key=f"{key}:evidence", format_func=evidence_label,

@@ -75,3 +75,14 @@ def test_unknown_group_is_a_japanese_sentence(ws):
     with pytest.raises(deck_model.DeckError, match="見つかりません"):
         deck_export.find_group(ws, "存在しない班")
     assert deck_export.find_group(ws, "example").group_id == example(ws).group_id
+
+
+def test_bullets_beyond_the_limit_move_to_the_notes_and_say_so(ws):
+    group = _new_group(ws, "政策の多い班")
+    for number in range(15):
+        ws.create_item(group.group_id, "policy", {"title": f"政策{number}", "description": ""}, "tester")
+    deck = deck_model.prefill_deck(curriculum.load_content(ws, group.group_id), load_catalog())
+    proposal = next(s for s in deck["slides"] if s["section"] == "proposal")
+    assert proposal["bullets"] == [f"政策{n}" for n in range(deck_model.MAX_BULLETS)]
+    assert "12 項目まで" in proposal["notes"]
+    assert all(f"政策{n}" in proposal["notes"] for n in range(deck_model.MAX_BULLETS, 15))

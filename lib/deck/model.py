@@ -45,7 +45,7 @@ def deck_id(group_id: str) -> str:
 def _slide(section: str, title: str, bullets: list[str] | None = None, evidence: str = "",
            table: dict | None = None, notes: str = "") -> dict:
     return {"id": uuid.uuid4().hex[:10], "section": section, "title": title,
-            "bullets": [b for b in (bullets or []) if str(b).strip()][:MAX_BULLETS],
+            "bullets": [b for b in (bullets or []) if str(b).strip()],
             "evidence": evidence, "table": table, "notes": notes}
 
 
@@ -117,7 +117,16 @@ def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "j
     slides.append(_slide("impact", section_label("impact", lang), chain, table=kpi_table))
 
     title = str(step0.get("issue") or "").strip() or t("deck.default_title", lang, group=group_name)
-    return {"title": title, "slides": slides}
+    return {"title": title, "slides": [_within_bullet_limit(slide, lang) for slide in slides]}
+
+
+def _within_bullet_limit(slide: dict, lang: str) -> dict:
+    """At most MAX_BULLETS bullets on a slide; the others move to the speaker notes, saying so (none is lost)."""
+    if len(slide["bullets"]) <= MAX_BULLETS:
+        return slide
+    kept, moved = slide["bullets"][:MAX_BULLETS], slide["bullets"][MAX_BULLETS:]
+    note = t("deck.bullets_moved", lang, limit=MAX_BULLETS, n=len(moved)) + "\n" + "\n".join(moved)
+    return {**slide, "bullets": kept, "notes": "\n".join(n for n in (slide["notes"], note) if n)}
 
 
 def normalize_deck(payload: dict) -> dict:
