@@ -172,3 +172,13 @@ def test_places_per_1000_use_the_latest_population_and_survey_has_no_rate(publis
     assert any("人口千人当たり" in p for p in validate_spec(by_start, CATALOG))
     survey = ChartSpec("survey", Measure("rate_per_1000"), ["age_band"])
     assert any("町丁目の列がない" in p for p in validate_spec(survey, CATALOG))
+
+
+def test_a_pie_shows_parts_of_a_whole_not_rates_or_means():
+    rate = ChartSpec("care_certification", Measure("rate_per_1000", base="count"), ["areas.district"],
+                     chart_type="pie")
+    mean = ChartSpec("survey", Measure("mean", "sat_公共交通"), ["district"], chart_type="pie")
+    share = ChartSpec("survey", Measure("share"), ["district"], chart_type="pie")
+    assert any("円グラフは、全体を分けた量" in p for p in validate_spec(rate, CATALOG))
+    assert any("円グラフは、全体を分けた量" in p for p in validate_spec(mean, CATALOG))
+    assert validate_spec(share, CATALOG) == []
