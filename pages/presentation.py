@@ -160,9 +160,9 @@ if not editable:
     st.info(ui.tr("pres.pick_group_first"), icon=":material/group:")
     widgets.safe_page_link(st, "pages/join.py", ui.tr("page.join"), "👥")
 st.markdown(f"**{literal(group.name)}**")
-if st.session_state.get(f"{STATE}:conflict"):
+theirs = deck_model.load_deck(ws, group_id) if st.session_state.get(f"{STATE}:conflict") else None
+if theirs is not None:
     # Someone saved first: both versions side by side; the member keeps theirs or takes the stored one.
-    theirs = deck_model.load_deck(ws, group_id)
     st.error(ui.tr("pres.conflict"))
     mine_column, theirs_column = st.columns(2)
     mine_column.markdown(f"**{ui.tr('pres.conflict_mine')}**")

@@ -5,14 +5,13 @@ import re
 from datetime import date
 
 from lib.workspace import course
-from lib.workspace.items import open_workspace
+from lib.workspace.items import Group
 from lib.workspace.join_sheet import join_sheet_html
 
 
-def test_one_page_per_group_with_its_code(store):
-    ws = open_workspace(store)
-    dates = [date(2026, 6, day) for day in (1, 8, 15, 22)]
-    info, groups = course.create_course(ws, "印刷の研修", "みどり野市", dates, ["A班", "<b>B班</b>"], "tester")
+def test_one_page_per_group_with_its_code():
+    info = course.CourseInfo("c1", "印刷の研修", "みどり野市", (date(2026, 6, 1),) * 4, 1, 1, False)
+    groups = [Group("g1", "c1", "A班", "ABC-DEF", {}), Group("g2", "c1", "<b>B班</b>", "GHJ-KMN", {})]
     page = join_sheet_html(info, groups)
     assert page.count("<section>") == 2
     for group in groups:

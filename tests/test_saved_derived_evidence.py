@@ -1,8 +1,6 @@
 """A chart saved from 統計で確かめる on the derived per-area table is drawn again everywhere it is shown."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from lib.charts.spec import ChartSpec, Measure
@@ -10,8 +8,7 @@ from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.evidence import resolve_evidence, spec_sources
-from lib.workspace import course
-from lib.workspace.items import open_workspace
+from tests.deck_fixtures import demo_workspace
 
 # What the statistics page saves for 単回帰 on 町丁目別の指標（派生）.
 REGRESSION = ChartSpec("area_indicators", Measure("mean", "care_rate_65plus"), [], chart_type="scatter",
@@ -27,10 +24,8 @@ def test_the_plain_catalog_is_enough_to_redraw_a_derived_chart(published):
 
 @pytest.mark.parametrize("fmt", ["pptx", "html", "pdf"])
 def test_every_export_draws_it(store, fmt):
-    ws = open_workspace(store)
-    dates = [date(2026, 5, day) for day in (1, 8, 15, 22)]
-    _info, groups = course.create_course(ws, f"統計 {fmt}", "みどり野市", dates, ["統計班", "地図班"], "tester")
-    group = groups[0]
+    ws = demo_workspace(store)
+    group = ws.create_group(ws.courses()[0].course_id, f"統計班 {fmt}", "STA-TTT")
     item = ws.create_item(group.group_id, "chart", {"title": "高齢化率と認定率", "spec": REGRESSION}, "tester")
     deck = {"title": "統計", "slides": [{"section": "results", "title": "高齢化率と認定率", "bullets": [],
                                           "evidence": item.item_id}]}

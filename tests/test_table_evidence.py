@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from pptx import Presentation
@@ -13,8 +12,8 @@ from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.workspace import course, curriculum
-from lib.workspace.items import open_workspace
 from tests.conftest import app_test
+from tests.deck_fixtures import demo_workspace
 
 SPECS = {
     "pivot": pivot_table_spec(ChartSpec("care_certification", Measure("count"), ["areas.district", "sex"]), "row"),
@@ -36,10 +35,8 @@ def test_each_table_is_computed_again_from_the_data(published):
 
 @pytest.fixture(scope="module")
 def group_with_tables(store):
-    ws = open_workspace(store)
-    dates = [date(2026, 7, day) for day in (1, 8, 15, 22)]
-    _info, groups = course.create_course(ws, "表の研修", "みどり野市", dates, ["表班", "他班"], "tester")
-    group = groups[0]
+    ws = demo_workspace(store)
+    group = ws.create_group(ws.courses()[0].course_id, "表班", "TBL-EEE")
     items = {name: ws.create_item(group.group_id, "table", {"title": f"表：{name}", "spec": spec}, "tester")
              for name, spec in SPECS.items()}
     return ws, group, items

@@ -39,9 +39,6 @@ class Indicator:
         return t("indicator.definition", lang, label=self.label(lang),
                  formula=t(f"indicator.{self.key}.formula", lang))
 
-    def unit(self, lang: str = "ja") -> str:
-        return t(f"indicator.unit.{self.per}", lang)
-
 
 INDICATORS = {
     "care_rate": Indicator("care_rate", "care_certification", None, ELDERLY_AGE, ELDERLY_AGE, 1000),

@@ -19,8 +19,6 @@ from lib.charts.sql import fetch_columns
 from lib.data.catalog import Dataset
 from lib.i18n import t
 
-SOURCES = ("pivot", "survey", "sql")
-
 
 def pivot_table_spec(chart: ChartSpec, percent_by: str = "none") -> dict:
     return {"source": "pivot", "chart": chart.to_dict(), "percent_by": percent_by}
