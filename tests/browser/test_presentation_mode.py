@@ -11,8 +11,10 @@ from tests.browser.test_sessions_flow import _enter_as_instructor, choose, click
 pytestmark = pytest.mark.browser
 
 
-def _title_boxes(page) -> list[str]:
+def _title_boxes(page, expected: int | None = None) -> list[str]:
     boxes = page.locator("[class*='st-key-pres-'][class*='-title'] input")
+    if expected:
+        boxes.nth(expected - 1).wait_for(state="attached")  # a loaded machine draws the builder slowly
     return [boxes.nth(i).input_value() for i in range(boxes.count())]
 
 
@@ -34,7 +36,7 @@ def test_leaving_presentation_mode_keeps_the_deck(fresh_app_server, offline_page
     page.get_by_text("丘陵地区の外出を増やす").first.wait_for()
     click(page, "pres_next")
     click(page, "pres_exit")
-    assert _title_boxes(page) == before
+    assert _title_boxes(page, len(before)) == before
 
     # Any further action (here: the preview's slider) keeps the deck and its saved state.
     page.get_by_role("tab", name="プレビュー").click()
@@ -43,7 +45,7 @@ def test_leaving_presentation_mode_keeps_the_deck(fresh_app_server, offline_page
     slider.press("ArrowRight")
     wait_for_app(page)
     page.get_by_role("tab", name="編集").click()
-    assert _title_boxes(page) == before
+    assert _title_boxes(page, len(before)) == before
     assert page.get_by_text("保存していない変更があります").count() == 0
     screenshot(page, "presentation-after-present-mode")
     assert page.external_requests == []
