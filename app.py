@@ -52,5 +52,6 @@ with st.sidebar:
     ui.language_switch()
     ui.who_am_i()
     st.caption(ui.tr("sidebar.offline"))
+ui.uploader_in_language()
 
 navigation.run()

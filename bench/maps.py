@@ -38,7 +38,7 @@ def maps(runs: int) -> list[Figure]:
         cursor = store.published()
         catalog = load_catalog()
         presets = preset_measures(cursor, catalog)
-        spec = MapSpec(measure=presets["map.preset.ageing_rate"], labels=True,
+        spec = MapSpec(measure=presets["indicator.ageing_rate"], labels=True,
                        points=[PointLayerSpec("facilities", "category")])
         facilities = len(load_points(cursor, catalog, spec.points[0]))
         areas = len(area_units(cursor, catalog))

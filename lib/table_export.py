@@ -47,10 +47,21 @@ def keep_text_as_text(sheet) -> None:
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """A named or meaningful index becomes an ordinary first column."""
+    """A named or meaningful index becomes an ordinary first column; whole-number columns are integers."""
     if frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
         frame = frame.rename(columns={"index": ""})
+    return whole_numbers_as_integers(frame)
+
+
+def whole_numbers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers (counts that a join or a fill made float) as integers,
+    so that a CSV says 40, not 40.0; missing values stay empty."""
+    frame = frame.copy()
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype.kind == "f" and values.notna().any() and (values.dropna() % 1 == 0).all():
+            frame[name] = values.astype("Int64")
     return frame
 
 

@@ -80,7 +80,7 @@ with tabs[1]:
                  hide_index=True, width="stretch")
 
 with tabs[2]:
-    stats = dataset_profile.column_statistics(cursor, ds)
+    stats = dataset_profile.readable_statistics(dataset_profile.column_statistics(cursor, ds))
     stats.insert(1, "label", [ds.column(n).label_in(lang) for n in stats["column"]])
     stats = stats.rename(columns={
         "column": ui.tr("col.name"), "label": ui.tr("col.label"), "count": ui.tr("stat.count"),

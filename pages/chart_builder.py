@@ -6,6 +6,7 @@ import streamlit as st
 from lib import ui
 from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import suppressed_cells
+from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, filter_summary, labelled_table
 from lib.charts.spec import (
@@ -21,6 +22,7 @@ from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import BASED_KINDS, column_labeller, dataset_picker, download_row, measure_picker
 from lib.ui.filters import filter_editor
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = with_area_indicators(load_catalog())
@@ -47,6 +49,9 @@ def render(spec: ChartSpec, key: str):
         return None
     st.plotly_chart(build_figure(frame, spec, catalog, lang), key=f"{key}:figure", width="stretch")
     ui.show_suppressed(suppressed_cells(frame))
+    indicator = of_chart(spec.to_dict(), catalog)
+    if indicator is not None:
+        st.caption(ui.tr("indicator.shown", definition=indicator.definition(lang)))
     return frame
 
 
@@ -159,9 +164,9 @@ saved = ui.saved_evidence("chart")
 if not saved:
     st.caption(ui.tr("chart.saved_none"))
 for index, item in enumerate(reversed(saved)):
-    with st.expander(item["title"] + ui.tr("chart.paren", text=item.get("saved_at", ""))):
+    with st.expander(literal(item["title"]) + ui.tr("chart.paren", text=item.get("saved_at", ""))):
         if item.get("note"):
-            st.write(item["note"])
+            st.markdown(literal(item["note"]))
         try:
             saved_spec = ChartSpec.from_dict(item["spec"])
         except (KeyError, TypeError, ValueError):

@@ -38,6 +38,8 @@ if member is None:
 for number, question in enumerate(exercise.questions, start=1):
     with st.container(border=True):
         st.markdown(f"**{ui.tr('ex.question', n=number)}** {question.text_in(lang)}")
+        if question.indicator:
+            st.caption(ui.tr("indicator.shown", definition=question.definition_in(lang)))
         key = f"ex:{exercise.id}:{question.id}"
         answer = st.text_input(ui.tr("ex.answer", unit=question.unit_in(lang) or "-"), key=key)
         if question.hint:

@@ -7,7 +7,9 @@ import streamlit as st
 from lib import ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
+from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, logic_tree
+from lib.workspace.join_sheet import join_sheet_html
 
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))
@@ -30,7 +32,8 @@ with overview:
     rows = []
     for g in groups:
         results = curriculum.progress(curriculum.load_content(ws, g.group_id), catalog, lang)
-        row = {ui.tr("inst.group"): g.name + ("（" + ui.tr("inst.example") + "）" if course.is_example(g) else ""),
+        example = course.is_example(g) and ui.tr("inst.example") not in g.name
+        row = {ui.tr("inst.group"): g.name + ("（" + ui.tr("inst.example") + "）" if example else ""),
                ui.tr("inst.members"): len(ws.members(g.group_id))}
         row.update({r.step.key.replace("step", "Step "): ui.tr("progress.done") if r.done else "—" for r in results})
         changes = ws.history(group_id=g.group_id, limit=1)
@@ -47,20 +50,21 @@ with detail:
                             format_func=lambda gid: next(g.name for g in groups if g.group_id == gid))
     group = ws.group(group_id)
     content = curriculum.load_content(ws, group_id)
-    st.markdown(ui.tr("wspage.members") + " " + ("、".join(f"{m.name}（{m.department}）"
-                                                          for m in ws.members(group_id)) or "—"))
+    st.markdown(ui.tr("wspage.members") + " " + literal("、".join(f"{m.name}（{m.department}）"
+                                                                  for m in ws.members(group_id)) or "—"))
     for result in curriculum.progress(content, catalog, lang):
         with st.expander(f"{widgets.DONE_MARK if result.done else widgets.PENDING_MARK} {result.step.title(lang)}"):
             sheet = content.worksheets.get(result.step.key) or {}
             for name in result.step.fields:
                 st.markdown(f"**{curriculum.field_label(result.step.key, name, lang)}**")
-                st.write(sheet.get(name) or "—")
+                st.markdown(literal(sheet.get(name) or "—"))
             if result.step.key == "step1":
                 if content.tree:
                     st.graphviz_chart(logic_tree.to_dot(content.tree), width="stretch")
                 for h in content.hypotheses:
-                    st.markdown(f"- {h.payload.get('text', '')} — {widgets.dataset_label(h.payload.get('dataset', ''))}"
-                                f"：{'、'.join(h.payload.get('columns') or [])}")
+                    st.markdown("- " + literal(f"{h.payload.get('text', '')} — "
+                                               f"{widgets.dataset_label(h.payload.get('dataset', ''))}"
+                                               f"：{'、'.join(h.payload.get('columns') or [])}"))
             if result.step.key == "step3":
                 for s in content.sketches:
                     method, display = s.payload.get("method"), s.payload.get("display")
@@ -68,21 +72,22 @@ with detail:
                                 f"{widgets.dataset_label(s.payload.get('dataset', ''))}")
             if result.step.key == "step4":
                 for e in content.evidence:
-                    st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: {e.payload.get('title', '')}"
-                                f"（{e.created_by}）")
+                    st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: " + literal(f"{e.payload.get('title', '')}"
+                                                                          f"（{e.created_by}）"))
                     if st.toggle(ui.tr("wspage.show"), key=f"inst_show:{e.item_id}"):
                         widgets.show_evidence(e.kind, e.payload.get("spec") or {}, f"inst_ev:{e.item_id}")
             if result.step.key == "step5":
                 st.dataframe(widgets.verdict_rows(content.findings, content.hypotheses), hide_index=True, width="stretch")
                 for f in content.findings:
                     strength = f.payload.get("strength")
-                    st.markdown(f"- {f.payload.get('sentence', '')}（{ui.tr(f'strength.{strength}')}）")
+                    st.markdown(f"- {literal(f.payload.get('sentence', ''))}（{ui.tr(f'strength.{strength}')}）")
             if result.step.key == "step6":
                 for p in content.policies:
-                    st.markdown(f"- **{p.payload.get('title', '')}** {p.payload.get('description', '')}")
+                    st.markdown(f"- **{literal(p.payload.get('title', ''))}** {literal(p.payload.get('description', ''))}")
             if result.step.key == "step7" and content.logic_model:
                 st.graphviz_chart(widgets.logic_model_dot(content.logic_model), width="stretch")
-                st.dataframe(content.logic_model.get("kpis") or [], hide_index=True, width="stretch")
+                st.dataframe([{ui.tr(f"kpi.{part}"): kpi.get(part, "") for part in curriculum.KPI_PARTS}
+                              for kpi in content.logic_model.get("kpis") or []], hide_index=True, width="stretch")
             for missing in result.missing:
                 st.caption(widgets.PENDING_MARK + " " + missing)
     st.subheader(ui.tr("inst.comment"))
@@ -92,7 +97,8 @@ with detail:
             ws.create_item(group_id, "comment", {"text": text.strip()}, ui.actor())
             st.success(ui.tr("inst.comment_sent", group=group.name))
     for comment in reversed(ws.items(group_id, "comment")):
-        st.caption(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: {comment.payload.get('text')}")
+        st.caption(literal(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: "
+                           f"{comment.payload.get('text')}"))
     with st.expander(ui.tr("wspage.history")):
         widgets.history_view(group_id, limit=50)
 
@@ -113,6 +119,9 @@ with setup:
     st.table(pd.DataFrame([{ui.tr("inst.group"): g.name, ui.tr("inst.join_code"): g.join_code,
                             ui.tr("inst.members"): len(ws.members(g.group_id))}
                            for g in groups if not course.is_example(g)]).set_index(ui.tr("inst.group")))
+    st.download_button(ui.tr("inst.join_sheet"), join_sheet_html(info, [g for g in groups if not course.is_example(g)],
+                                                                 lang),
+                       f"参加コード_{info.name}.html", "text/html", key="inst_join_sheet", icon=":material/print:")
     with st.form("inst_add_group", clear_on_submit=True):
         new_group = st.text_input(ui.tr("inst.new_group"), key="inst_new_group")
         if st.form_submit_button(ui.tr("inst.add_group")):

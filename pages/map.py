@@ -29,6 +29,7 @@ from lib.maps.spec import (
 )
 from lib.maps.units import city_name
 from lib.ui.analysis_controls import download_row
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -243,7 +244,7 @@ def show_unit_panel(data, clicked):
         return
     st.metric(ui.tr("map.table.population"), f"{row['population']:,.0f}")
     st.metric(ui.tr("map.table.ageing_rate"), f"{row['ageing_rate']:.1f}")
-    shows_ageing = data.spec.measure is not None and data.spec.measure.label == "map.preset.ageing_rate"
+    shows_ageing = data.spec.measure is not None and data.spec.measure.label == "indicator.ageing_rate"
     if data.value_label and not shows_ageing and "value" in row and row["value"] == row["value"]:
         st.metric(data.value_label, f"{row['value']:,.1f} {data.value_unit}".strip())
     if data.compare_label and row.get("compare_value") == row.get("compare_value"):
@@ -297,8 +298,8 @@ if data is not None:
             f3.metric(ui.tr("map.result.facilities_inside"), len(f.facilities_inside))
             st.info(ui.tr("map.result.apportioned"))
             if not f.facilities_inside.empty:
-                cols = [c for c in ("name", "category", "depth_class") if c in f.facilities_inside]
-                st.dataframe(f.facilities_inside[cols], hide_index=True, width="stretch")
+                st.dataframe(map_data.labelled_facilities(f.facilities_inside, catalog, lang), hide_index=True,
+                             width="stretch")
 
     # --- table and downloads -------------------------------------------------
     st.subheader(ui.tr("map.step.export"))
@@ -337,7 +338,7 @@ if saved:
                              format_func=lambda i: f"{saved[i]['title']}（{saved[i]['saved_at']}）")
         item = saved[index]
         if item["note"]:
-            st.write(item["note"])
+            st.markdown(literal(item["note"]))
         try:
             draw(MapSpec.from_dict(item["spec"]), "map_saved")
         except (TypeError, KeyError, ValueError):

@@ -6,6 +6,7 @@ import streamlit as st
 from lib import ui
 from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.pivot import PERCENT_BY, build_pivot, percentages
+from lib.charts.result_table import pivot_table_spec
 from lib.charts.spec import (
     ChartSpec,
     ChartSpecError,
@@ -74,3 +75,4 @@ with table_column:
         download_row(export, "pivot", K, title=title)
         if not pivot.additive:
             st.caption(ui.tr("pivot.not_additive"))
+        ui.save_table_form(K + "save", title, pivot_table_spec(spec, percent_by if pivot.additive else "none"))

@@ -9,6 +9,7 @@ from lib.deck import model as deck_model
 from lib.deck.access import deck_access
 from lib.deck.evidence import source_text, spec_sources
 from lib.ui import session_widgets as widgets
+from lib.ui.user_text import literal
 from lib.workspace.items import Conflict
 
 ws = ui.workspace()
@@ -85,15 +86,15 @@ def evidence_label(item_id: str) -> str:
     item = evidence.get(item_id)
     if item is None:
         return ui.tr("pres.evidence_deleted")
-    return f"{'📊' if item.kind == 'chart' else '🗺️'} {item.payload.get('title', '')}"
+    return f"{ {'chart': '📊', 'map': '🗺️'}.get(item.kind, '📋')} {item.payload.get('title', '')}"
 
 
 def draw_slide(slide: dict, key: str, large: bool = False) -> None:
     """One slide as the audience sees it."""
     st.caption(deck_model.section_label(slide["section"], lang))
-    st.markdown(f"{'#' if large else '###'} {slide['title']}")
+    st.markdown(f"{'#' if large else '###'} {literal(slide['title'])}")
     item = evidence.get(slide["evidence"])
-    bullets = "\n".join(f"- {b}" for b in slide["bullets"])
+    bullets = "\n".join(f"- {literal(b)}" for b in slide["bullets"])
     if item is not None:
         left, right = st.columns([2, 1]) if bullets else (st.container(), None)
         with left:
@@ -113,6 +114,11 @@ mode = st.session_state.get(MODE, "edit")
 
 # --- presentation mode: one slide at a time, full width, no sidebar ---------------------
 if mode == "present":
+    # The builder's widgets are not drawn here; Streamlit would drop their state, and the builder would come
+    # back blank. Re-assigning keeps it as plain session state until they are drawn again.
+    for widget_key in [k for k in st.session_state if str(k).startswith(f"{STATE}:")
+                       and str(k).rsplit(":", 1)[-1] in deck_model.EDITED_FIELDS]:
+        st.session_state[widget_key] = st.session_state[widget_key]
     st.markdown("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], header "
                 "{display: none !important;} .block-container {max-width: 100% !important; padding-top: 1rem;}"
                 " [data-testid='stMarkdownContainer'] li, [data-testid='stMarkdownContainer'] p "
@@ -134,10 +140,10 @@ if mode == "present":
     with st.container(border=True):
         if index == 0:
             info = deck_model.deck_context(ws, group)
-            st.caption(info.course_name)
-            st.markdown(f"# {draft['deck']['title']}")
-            st.markdown(f"## {info.municipality}　{group.name}")
-            st.markdown(f"{ui.tr('deck.members')}：" + "、".join(info.members))
+            st.caption(literal(info.course_name))
+            st.markdown(f"# {literal(draft['deck']['title'])}")
+            st.markdown(f"## {literal(info.municipality + '　' + group.name)}")
+            st.markdown(f"{ui.tr('deck.members')}：" + literal("、".join(info.members)))
         else:
             draw_slide(slides[index - 1], f"present:{slides[index - 1]['id']}", large=True)
     st.stop()
@@ -148,10 +154,28 @@ st.caption(ui.tr("pres.lead"))
 if not editable:
     st.info(ui.tr("pres.pick_group_first"), icon=":material/group:")
     widgets.safe_page_link(st, "pages/join.py", ui.tr("page.join"), "👥")
-st.markdown(f"**{group.name}**")
-if st.session_state.pop(f"{STATE}:conflict", False):
+st.markdown(f"**{literal(group.name)}**")
+theirs = deck_model.load_deck(ws, group_id) if st.session_state.get(f"{STATE}:conflict") else None
+if theirs is not None:
+    # Someone saved first: both versions side by side; the member keeps theirs or takes the stored one.
     st.error(ui.tr("pres.conflict"))
-    st.button(ui.tr("pres.reload"), on_click=load_draft, key=f"{STATE}:reload_conflict")
+    mine_column, theirs_column = st.columns(2)
+    mine_column.markdown(f"**{ui.tr('pres.conflict_mine')}**")
+    mine_column.markdown("\n".join(f"- {literal(line)}" for line in deck_model.outline(draft["deck"], lang)))
+    theirs_column.markdown(f"**{ui.tr('pres.conflict_theirs', who=literal(theirs.updated_by), version=theirs.version)}**")
+    theirs_column.markdown("\n".join(f"- {literal(line)}" for line in deck_model.outline(theirs.payload, lang)))
+
+    def keep_mine() -> None:
+        draft["version"] = deck_model.load_deck(ws, group_id).version
+        st.session_state.pop(f"{STATE}:conflict", None)
+        save()
+
+    def take_theirs() -> None:
+        st.session_state.pop(f"{STATE}:conflict", None)
+        load_draft()
+
+    mine_column.button(ui.tr("pres.keep_mine"), on_click=keep_mine, key=f"{STATE}:keep_mine", type="primary")
+    theirs_column.button(ui.tr("pres.reload"), on_click=take_theirs, key=f"{STATE}:reload_conflict")
 saved = st.session_state.pop(f"{STATE}:saved", None)
 if saved is not None:
     st.success(ui.tr("pres.saved", version=saved))
@@ -181,12 +205,11 @@ with edit_tab:
     options = [""] + list(evidence)
     for index, slide in enumerate(slides):
         key = f"{STATE}:{slide['id']}"
-        label = (f"{index + 2}. 【{deck_model.section_label(slide['section'], lang)}】 {slide['title']}"
+        label = (f"{index + 2}. 【{deck_model.section_label(slide['section'], lang)}】 {literal(slide['title'])}"
                  + ("　📊" if slide["evidence"] else ""))
         with st.expander(label):
-            for name, value in (("title", slide["title"]), ("section", slide["section"]),
-                                ("bullets", "\n".join(slide["bullets"])), ("evidence", slide["evidence"]),
-                                ("notes", slide["notes"])):
+            for name in deck_model.EDITED_FIELDS:
+                value = "\n".join(slide[name]) if name == "bullets" else slide[name]
                 st.session_state.setdefault(f"{key}:{name}", value)
             top = st.columns([2, 1])
             top[0].text_input(ui.tr("pres.slide_title"), key=f"{key}:title", on_change=edit_field,
@@ -196,6 +219,8 @@ with edit_tab:
                              args=(index, "section", f"{key}:section"), disabled=not editable)
             st.text_area(ui.tr("pres.bullets"), key=f"{key}:bullets", on_change=edit_field,
                          args=(index, "bullets", f"{key}:bullets"), disabled=not editable)
+            if len(slide["bullets"]) > deck_model.MAX_BULLETS:
+                st.warning(ui.tr("pres.too_many_bullets", n=len(slide["bullets"]), limit=deck_model.MAX_BULLETS))
             if st.session_state[f"{key}:evidence"] not in options:
                 options = options + [st.session_state[f"{key}:evidence"]]
             st.selectbox(ui.tr("pres.evidence"), options, key=f"{key}:evidence", format_func=evidence_label,
@@ -228,7 +253,7 @@ with preview_tab:
         with st.container(border=True):
             draw_slide(slides[number], f"preview:{slides[number]['id']}")
         if slides[number]["notes"]:
-            st.caption(f"{ui.tr('deck.notes_heading')}：{slides[number]['notes']}")
+            st.caption(f"{ui.tr('deck.notes_heading')}：{literal(slides[number]['notes'])}")
 
 with download_tab:
     st.caption(ui.tr("pres.download_help"))

@@ -6,6 +6,7 @@ from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.ui.user_text import literal
 from lib.workspace import curriculum
 
 member = widgets.session_header(2)
@@ -23,7 +24,7 @@ for number, hypothesis in enumerate(hypotheses, start=1):
     p = hypothesis.payload
     ds = catalog.get(p.get("dataset", ""))
     with st.container(border=True):
-        st.markdown(f"**{ui.tr('hyp.label', n=number)}: {p.get('text', '')}**")
+        st.markdown(f"**{ui.tr('hyp.label', n=number)}: {literal(p.get('text', ''))}**")
         if ds is None:
             st.warning(ui.tr("check.no_dataset"))
             continue
@@ -39,7 +40,7 @@ for number, hypothesis in enumerate(hypotheses, start=1):
     p = hypothesis.payload
     key = f"sketch:{hypothesis.item_id}"
     with st.container(border=True):
-        st.markdown(f"**{ui.tr('hyp.label', n=number)}: {p.get('text', '')}**")
+        st.markdown(f"**{ui.tr('hyp.label', n=number)}: {literal(p.get('text', ''))}**")
         fields = [
             Field("dataset", ui.tr("sketch.dataset"), widget="selectbox", options=list(catalog),
                      format_func=widgets.dataset_label, default=p.get("dataset"), row="a"),

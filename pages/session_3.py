@@ -5,6 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.ui.user_text import literal
 from lib.workspace import curriculum
 
 member = widgets.session_header(3)
@@ -23,7 +24,7 @@ sketches = {s.payload.get("hypothesis_id"): s.payload for s in ws.items(group_id
 for h in hypotheses:
     sketch = sketches.get(h.item_id)
     if sketch:
-        st.caption(ui.tr("evidence.plan", text=h.payload.get("text", ""), method=ui.tr(f"method.{sketch['method']}"),
+        st.caption(ui.tr("evidence.plan", text=literal(h.payload.get("text", "")), method=ui.tr(f"method.{sketch['method']}"),
                          display=ui.tr(f"display.{sketch['display']}")))
 evidence = ws.evidence(group_id)
 evidence_title = {e.item_id: f"{ui.tr(f'kind.{e.kind}')}: {e.payload.get('title', '')}" for e in evidence}

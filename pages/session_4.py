@@ -4,6 +4,7 @@ import streamlit as st
 from lib import ui
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.ui.user_text import literal
 from lib.workspace import curriculum
 
 member = widgets.session_header(4)
@@ -14,7 +15,7 @@ step7 = curriculum.step("step7")
 widgets.step_intro(step7)
 policies = ws.items(group_id, "policy")
 if policies:
-    st.markdown(ui.tr("model.policies") + "\n" + "\n".join(f"- {p.payload.get('title', '')}" for p in policies))
+    st.markdown(ui.tr("model.policies") + "\n" + "\n".join(f"- {literal(p.payload.get('title', ''))}" for p in policies))
 
 st.subheader(ui.tr("model.title"), anchor="logic-model")
 st.caption(ui.tr("model.lead"))

@@ -8,6 +8,7 @@ from lib.analysis.disclosure import ResultRefused, check_query_result, suppresse
 from lib.analysis.sql_samples import sample_queries, table_schema
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.charts.figure import quick_figure
+from lib.charts.result_table import sql_table_spec
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import download_row
 
@@ -54,6 +55,7 @@ with editor_column:
         try:
             result = run_user_sql(store.published_path, sql)
             st.session_state[K + "result"] = replace(result, frame=check_query_result(sql, result.frame, catalog))
+            st.session_state[K + "result_sql"] = sql  # what is saved is the query that made this result
             st.session_state.pop(K + "error", None)
         except (UserQueryError, ResultRefused) as error:
             st.session_state[K + "error"] = error
@@ -71,6 +73,7 @@ with editor_column:
             st.warning(ui.tr("sql.truncated", cap=result.row_cap))
         st.dataframe(frame, hide_index=True, width="stretch")
         ui.show_suppressed(suppressed_cells(frame))
+        ui.save_table_form(K + "save", ui.tr("sql.saved_title"), sql_table_spec(st.session_state[K + "result_sql"]))
         download_row(frame, "query", K)
         if st.toggle(ui.tr("sql.chart"), key=K + "chart"):
             figure = quick_figure(frame, lang)

@@ -5,10 +5,12 @@ import streamlit as st
 from lib import ui
 from lib.analysis.disclosure import MIN_CELL, is_small
 from lib.charts import survey
+from lib.charts.result_table import survey_table_spec
 from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import dataset_picker, download_row
 from lib.ui.filters import filter_editor
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -57,6 +59,8 @@ with likert_tab:
             with st.expander(ui.tr("chart.table")):
                 st.dataframe(table.round(1), hide_index=True, width="stretch")
                 download_row(table, "likert", K + "likert_")
+            ui.save_table_form(K + "save", ui.tr("survey.saved_title", dataset=ds.title_in(lang)),
+                               survey_table_spec(dataset, chosen, filters))
         else:
             st.info(ui.tr("survey.pick_items"))
 
@@ -79,7 +83,7 @@ with text_tab:
             word = st.selectbox(ui.tr("survey.show_comments"), freq["word"].tolist(), key=K + "word")
             examples = texts[texts.str.contains(word, regex=False)].head(20)
             for text in examples:
-                st.markdown(f"> {text}")
+                st.markdown(f"> {literal(text)}")
             table = freq.rename(columns={"rank": ui.tr("survey.col.rank"), "word": ui.tr("survey.col.word"),
                                          "count": ui.tr("survey.word_count"),
                                          "answers": ui.tr("survey.col.answers")})

@@ -5,13 +5,14 @@ import streamlit as st
 from lib import ui
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, delete_plain_item, item_editor
+from lib.ui.user_text import literal
 
 st.title(ui.tr("page.workspace"))
 member = ui.require_group()
 group_id = member["group_id"]
 ws = ui.workspace()
 st.caption(ui.tr("wspage.lead", group=member["group_name"]))
-st.markdown(ui.tr("wspage.members") + " " + "、".join(f"{m.name}（{m.department}）" for m in ws.members(group_id)))
+st.markdown(ui.tr("wspage.members") + " " + literal("、".join(f"{m.name}（{m.department}）" for m in ws.members(group_id))))
 if st.button(ui.tr("ws.refresh"), icon=":material/refresh:"):
     st.rerun()
 if st.session_state.pop("ws:delete_conflict", False):
@@ -28,11 +29,11 @@ if section == "evidence":
     if not evidence:
         st.info(ui.tr("evidence.none"))
     for item in evidence:
-        icon = ":material/bar_chart:" if item.kind == "chart" else ":material/map:"
-        with st.expander(f"{item.payload.get('title', '')} — {item.created_by}"
-                         f"（{item.created_at.strftime('%m/%d %H:%M')}）", icon=icon):
+        icon = {"chart": ":material/bar_chart:", "map": ":material/map:"}.get(item.kind, ":material/table:")
+        with st.expander(literal(f"{item.payload.get('title', '')} — {item.created_by}"
+                                 f"（{item.created_at.strftime('%m/%d %H:%M')}）"), icon=icon):
             if item.payload.get("note"):
-                st.write(item.payload["note"])
+                st.markdown(literal(item.payload["note"]))
             if st.toggle(ui.tr("wspage.show"), key=f"show:{item.item_id}"):
                 widgets.show_evidence(item.kind, item.payload.get("spec") or {}, f"ev:{item.item_id}")
             st.button(ui.tr("ws.delete"), key=f"del:{item.item_id}", on_click=delete_plain_item,
@@ -79,7 +80,8 @@ if section == "homework":
 
     for task in ws.items(group_id, "homework"):
         done = task.payload.get("done") == "済"
-        with st.expander(f"{widgets.DONE_MARK if done else widgets.PENDING_MARK} {task.payload.get('task', '')} — {task.payload.get('assignee', '')}"):
+        with st.expander(f"{widgets.DONE_MARK if done else widgets.PENDING_MARK} "
+                         + literal(f"{task.payload.get('task', '')} — {task.payload.get('assignee', '')}")):
             item_editor(f"hw:{task.item_id}", group_id, "homework", homework_fields(), item_id=task.item_id,
                            deletable=True)
     st.markdown(f"**{ui.tr('homework.new')}**")
@@ -92,8 +94,8 @@ if section == "comments":
         st.caption(ui.tr("wspage.no_comments"))
     for comment in reversed(comments):
         with st.chat_message("assistant", avatar=":material/school:"):
-            st.markdown(f"**{comment.created_by}**（{comment.created_at.strftime('%m/%d %H:%M')}）")
-            st.write(comment.payload.get("text", ""))
+            st.markdown(f"**{literal(comment.created_by)}**（{comment.created_at.strftime('%m/%d %H:%M')}）")
+            st.markdown(literal(comment.payload.get("text", "")))
 
 if section == "history":
     widgets.history_view(group_id)

@@ -37,6 +37,12 @@ def store(data_dir):
 
 
 @pytest.fixture()
+def database(store):
+    """The published database file, as trainee SQL opens it (in a worker process)."""
+    return store.published_path
+
+
+@pytest.fixture()
 def published(store):
     """A fresh cursor on the locked, read-only published database."""
     cursor = store.published()

@@ -47,6 +47,13 @@ def test_suggested_classification():
     assert suggested == {**CLASSES, "被保険者番号": "direct", "memo_no": "direct"}
 
 
+def test_exact_dates_in_mixed_forms_are_quasi_identifiers():
+    dates = pd.Series(["2025/02/08", "R6.12.27", "令和7年1月5日", "2024-11-30", "R7.3.1"] * 20)
+    assert an.suggest_class("認定日", dates) == "quasi"
+    assert an.suggest_class("要介護度", pd.Series(["要介護1", "要支援2"] * 50)) == "sensitive"
+    assert an.suggest_class("備考", pd.Series(["特になし", "転居予定"] * 50)) == "other"
+
+
 def test_age_bands_top_code_at_90():
     ages = pd.Series([0, 4, 5, 64, 89, 90, 104, None])
     assert an.age_bands(ages, 5).astype(str).tolist()[:7] == ["0-4", "0-4", "5-9", "60-64", "85-89", "90+", "90+"]

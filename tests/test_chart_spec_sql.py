@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from lib.analysis.area_indicators import with_area_indicators
+from lib.charts.figure import build_figure
 from lib.charts.spec import ChartSpec, ChartSpecError, Filter, Measure, allowed_chart_types, check_spec, validate_spec
 from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
@@ -178,3 +179,27 @@ def test_places_per_1000_use_the_latest_population_and_survey_has_no_rate(publis
     assert any("人口千人当たり" in p for p in validate_spec(by_start, CATALOG))
     survey = ChartSpec("survey", Measure("rate_per_1000"), ["age_band"])
     assert any("町丁目の列がない" in p for p in validate_spec(survey, CATALOG))
+
+
+def test_a_pie_shows_parts_of_a_whole_not_rates_or_means():
+    rate = ChartSpec("care_certification", Measure("rate_per_1000", base="count"), ["areas.district"],
+                     chart_type="pie")
+    mean = ChartSpec("survey", Measure("mean", "sat_公共交通"), ["district"], chart_type="pie")
+    share = ChartSpec("survey", Measure("share"), ["district"], chart_type="pie")
+    assert any("円グラフは、全体を分けた量" in p for p in validate_spec(rate, CATALOG))
+    assert any("円グラフは、全体を分けた量" in p for p in validate_spec(mean, CATALOG))
+    assert validate_spec(share, CATALOG) == []
+
+
+def test_bars_of_a_rate_carry_the_overall_value_as_a_reference_line(published):
+    spec = ChartSpec("care_certification", Measure("rate_per_1000", base="count"), ["areas.district"],
+                     filters=[Filter("year", "in", [2025])], chart_type="ranked_bar")
+    frame = run_chart(published, spec, CATALOG)
+    overall = published.execute(
+        "SELECT 1000.0 * (SELECT COUNT(*) FROM care_certification WHERE year = 2025)"
+        " / (SELECT SUM(population) FROM population WHERE year = 2025)").fetchone()[0]
+    assert frame.attrs["overall"] == pytest.approx(overall)
+    figure = build_figure(frame, spec, CATALOG)
+    assert [shape.x0 for shape in figure.layout.shapes] == [pytest.approx(overall)]
+    counts = ChartSpec("care_certification", Measure("count"), ["areas.district"], chart_type="bar")
+    assert "overall" not in run_chart(published, counts, CATALOG).attrs

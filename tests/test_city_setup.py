@@ -151,7 +151,7 @@ def test_register_population_replaces_jinko_and_gives_ageing_rates(tmp_path, cit
     cursor = city_store.published()
     assert cursor.execute("SELECT DISTINCT year FROM population").fetchall() == [(2025,)]
     data = map_data.build_map_data(cursor, catalog, MapSpec(measure=preset_measures(
-        cursor, catalog)["map.preset.ageing_rate"]))
+        cursor, catalog)["indicator.ageing_rate"]))
     by_code = data.units.set_index("unit_id")
     per_age = dict((code, n) for _name, code, n in REGISTER_AREAS if code)
     code = "31201002000"

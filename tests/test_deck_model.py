@@ -100,3 +100,14 @@ def test_a_new_results_slide_starts_with_the_first_evidence_not_shown_yet(ws):
     third = deck_model.add_new_slide(second, "results", ws.evidence(group.group_id))
     assert third["slides"][-1]["evidence"] == "" and third["slides"][-1]["title"] == "分析結果"
     assert deck_model.add_new_slide(deck, "background", ws.evidence(group.group_id))["slides"][0]["evidence"] == ""
+
+
+def test_bullets_beyond_the_limit_move_to_the_notes_and_say_so(ws):
+    group = _new_group(ws, "政策の多い班")
+    for number in range(15):
+        ws.create_item(group.group_id, "policy", {"title": f"政策{number}", "description": ""}, "tester")
+    deck = deck_model.prefill_deck(curriculum.load_content(ws, group.group_id), load_catalog())
+    proposal = next(s for s in deck["slides"] if s["section"] == "proposal")
+    assert proposal["bullets"] == [f"政策{n}" for n in range(deck_model.MAX_BULLETS)]
+    assert "12 項目まで" in proposal["notes"]
+    assert all(f"政策{n}" in proposal["notes"] for n in range(deck_model.MAX_BULLETS, 15))

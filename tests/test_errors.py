@@ -55,10 +55,10 @@ def test_map_data_validates_the_spec(published):
     assert caught.value.text("en") and not _japanese(caught.value.text("en"))
 
 
-def test_stat_and_sql_errors_speak_english_too(published):
+def test_stat_and_sql_errors_speak_english_too(published, database):
     with pytest.raises(StatInputError) as stat:
         correlation([1, 2], [3, 4], "en")
     assert not _japanese(stat.value.text("en")) and _japanese(stat.value.text("ja"))
     with pytest.raises(UserQueryError) as query:
-        run_user_sql(published, "")
+        run_user_sql(database, "")
     assert query.value.text("en") == query.value.message_en and _japanese(str(query.value))

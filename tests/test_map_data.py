@@ -29,7 +29,7 @@ def files():
 
 def _latest_people(population: pd.DataFrame) -> pd.DataFrame:
     latest = population[population["year"] == population["year"].max()]
-    lower = latest["age_band"].str.extract(r"^(\d+)")[0].astype(int)
+    lower = latest["age_band"].str.extract(r"^(\d+)")[0].astype(float)
     return pd.DataFrame({
         "population": latest.groupby("area_code")["population"].sum(),
         "elderly": latest[lower >= 65].groupby("area_code")["population"].sum(),
@@ -54,9 +54,10 @@ def test_one_unit_per_area_with_latest_population_and_ageing_rate(published, fil
 
 def test_care_rate_per_thousand_aged_65_plus(published, files):
     presets = preset_measures(published, load_catalog())
-    data = _build(published, MapSpec(measure=presets["map.preset.care_rate"]))
+    data = _build(published, MapSpec(measure=presets["indicator.care_rate"]))
     care = files["care"]
-    counts = care[care["year"] == care["year"].max()].groupby("area_code").size()
+    aged = care["age_band"].str.extract(r"^(\d+)")[0].astype(float) >= 65
+    counts = care[(care["year"] == care["year"].max()) & aged].groupby("area_code").size()
     people = _latest_people(files["population"])
     expected = (1000 * counts.reindex(people.index, fill_value=0) / people["elderly"])
     units = data.units.set_index("unit_id")
@@ -115,7 +116,7 @@ def test_mesh_250m_is_apportioned_from_areas_and_keeps_the_city_total(published,
 
 def test_small_cells_are_suppressed_and_said_so(published):
     presets = preset_measures(published, load_catalog())
-    data = _build(published, MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"]))
+    data = _build(published, MapSpec(base_unit="mesh500m", measure=presets["indicator.ageing_rate"]))
     small = data.units["population"] < map_data.PUBLICATION_THRESHOLD
     assert small.any(), "the demo mesh has cells with few residents"
     assert data.units.loc[small, "suppressed"].all()
@@ -191,7 +192,7 @@ def test_clicked_unit_and_the_nearest_and_count_summaries(published):
 def test_figures_are_computed_once_and_the_words_put_in_per_language(published):
     catalog = load_catalog()
     layer = PointLayerSpec("kayoi_places")
-    spec = MapSpec(base_unit="mesh500m", measure=preset_measures(published, catalog)["map.preset.ageing_rate"],
+    spec = MapSpec(base_unit="mesh500m", measure=preset_measures(published, catalog)["indicator.ageing_rate"],
                    nearest=NearestSpec(layer), points=[layer])
     figures = map_data.compute_map_data(published, catalog, spec)
     assert figures.value_label == "" and figures.notes == [] and figures.classification is None

@@ -22,7 +22,7 @@ from lib.table_export import csv_bytes, xlsx_bytes
 def mesh_data(store):
     cursor = store.published()
     presets = preset_measures(cursor, load_catalog())
-    spec = MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"], flood_overlay=True,
+    spec = MapSpec(base_unit="mesh500m", measure=presets["indicator.ageing_rate"], flood_overlay=True,
                    points=[PointLayerSpec("facilities", "category", ["避難所"])],
                    catchment=CatchmentSpec(PointLayerSpec("kayoi_places"), 500),
                    nearest=NearestSpec(PointLayerSpec("facilities", "category", ["病院"])))

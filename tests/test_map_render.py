@@ -51,7 +51,7 @@ def _choropleth_features(html: str) -> list[dict]:
 
 
 def test_city_choropleth_has_one_feature_per_area_and_a_japanese_legend(published, presets):
-    spec = MapSpec(measure=presets["map.preset.ageing_rate"], labels=True,
+    spec = MapSpec(measure=presets["indicator.ageing_rate"], labels=True,
                    points=[PointLayerSpec("facilities", "category", ["避難所", "病院"])])
     data = map_data.build_map_data(published, load_catalog(), spec)
     html = _html(render_map(data))
@@ -65,10 +65,10 @@ def test_city_choropleth_has_one_feature_per_area_and_a_japanese_legend(publishe
 
 
 def test_no_network_address_and_no_default_marker_images(published, presets):
-    spec = MapSpec(measure=presets["map.preset.care_rate"], flood_overlay=True,
+    spec = MapSpec(measure=presets["indicator.care_rate"], flood_overlay=True,
                    points=[PointLayerSpec("facilities", cluster="on"), PointLayerSpec("kayoi_places", heat=True)],
                    catchment=CatchmentSpec(PointLayerSpec("kayoi_places"), 500),
-                   compare=CompareSpec(presets["map.preset.ageing_rate"]))
+                   compare=CompareSpec(presets["indicator.ageing_rate"]))
     html = _html(render_map(map_data.build_map_data(published, load_catalog(), spec)))
     assert not re.search(r'(src|href)="https?://', html)
     assert "/app/static/vendor/markercluster/markercluster.js" in html
@@ -86,7 +86,7 @@ def test_coordinates_are_rounded_to_five_decimals(published):
 
 
 def test_suppressed_units_are_grey_and_carry_no_value(published, presets):
-    spec = MapSpec(base_unit="mesh500m", measure=presets["map.preset.ageing_rate"])
+    spec = MapSpec(base_unit="mesh500m", measure=presets["indicator.ageing_rate"])
     data = map_data.build_map_data(published, load_catalog(), spec)
     features = _choropleth_features(_html(render_map(data)))
     hidden = [f for f in features if f["properties"]["suppressed"]]
@@ -124,8 +124,8 @@ def test_fifty_thousand_points_stay_under_three_megabytes():
 
 
 def test_side_by_side_map_draws_the_second_measure(published, presets):
-    spec = MapSpec(measure=presets["map.preset.ageing_rate"],
-                   compare=CompareSpec(presets["map.preset.care_rate"], "side_by_side"))
+    spec = MapSpec(measure=presets["indicator.ageing_rate"],
+                   compare=CompareSpec(presets["indicator.care_rate"], "side_by_side"))
     data = map_data.build_map_data(published, load_catalog(), spec)
     html = _html(render_compare_map(data))
     assert _shows(html, "要介護認定率")
@@ -151,10 +151,10 @@ def _runs_nothing(html: str) -> None:
 
 
 def test_hostile_names_and_labels_are_inert_in_every_map_part(published, presets):
-    spec = MapSpec(measure=presets["map.preset.ageing_rate"], labels=True,
+    spec = MapSpec(measure=presets["indicator.ageing_rate"], labels=True,
                    points=[PointLayerSpec("facilities", "category")],
                    catchment=CatchmentSpec(PointLayerSpec("facilities"), 500),
-                   compare=CompareSpec(presets["map.preset.care_rate"], mode="symbols"))
+                   compare=CompareSpec(presets["indicator.care_rate"], mode="symbols"))
     data = map_data.build_map_data(published, load_catalog(), spec)
     data.units["unit_name"] = HOSTILE
     data.value_label = HOSTILE

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from lib.deck.to_pdf import deck_pdf
+from lib.deck.to_pdf import deck_pdf, printable
 from tests.deck_fixtures import demo_workspace, prepared_example
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
@@ -58,3 +58,7 @@ def test_font_is_embedded(pdf):
     path, _ = pdf
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout.decode()
     assert "IPAexGothic" in fonts and " yes " in fonts
+
+
+def test_emoji_are_left_out_rather_than_printed_as_boxes():
+    assert printable("🚌 バスの本数📊を増やす\n次の行") == " バスの本数を増やす\n次の行"

@@ -70,6 +70,17 @@ def test_csv_opens_in_japanese_excel_and_cp932_on_request():
         csv_bytes(frame, "latin-1")
 
 
+def test_a_pivot_of_counts_exports_integers(published):
+    spec = ChartSpec("care_certification", Measure("count"), ["areas.district", "sex"],
+                     filters=[Filter("year", "in", [2025])])
+    table = build_pivot(published, spec, CATALOG).table
+    assert table.dtypes.eq(float).all()  # filled with 0.0 where a cell has no records
+    lines = csv_bytes(table).decode("utf-8-sig").splitlines()
+    assert not any(".0" in cell for line in lines[1:] for cell in line.split(",")[1:])
+    rates = pd.DataFrame({"地区": ["北部", "南部"], "率": [19.7, None]})
+    assert csv_bytes(rates).decode("utf-8-sig").splitlines()[1:] == ["北部,19.7", "南部,"]
+
+
 def test_xlsx_has_a_japanese_header_row_and_title():
     frame = pd.DataFrame({"地区": ["丘陵地区", "中央地区"], "人数": [3, 4]})
     book = load_workbook(io.BytesIO(xlsx_bytes(frame, title="要介護認定")))
@@ -87,4 +98,4 @@ def test_pivot_table_exports_with_its_row_labels(published):
     sheet = load_workbook(io.BytesIO(xlsx_bytes(table))).active
     header = [c.value for c in sheet[1]]
     assert header[0] == "性別" and header[-1] == "合計"
-    assert [sheet.cell(row=r, column=1).value for r in range(2, 5)] == ["男性", "女性", "合計"]
+    assert [sheet.cell(row=r, column=1).value for r in range(2, 6)] == ["男性", "女性", "（不明）", "合計"]

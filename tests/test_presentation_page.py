@@ -80,6 +80,12 @@ def test_someone_elses_save_is_not_overwritten(store, ws):
     _button(at, "保存").click().run()
     assert any("ほかのメンバーが先に資料を保存しました" in e.value for e in at.error)
     assert deck_model.load_deck(ws, member["group_id"]).payload["slides"][0]["notes"] == "ほかのメンバーのメモ"
+    # Both versions are shown side by side, as for worksheets; the member chooses.
+    shown = " ".join(m.value for m in at.markdown)
+    assert "私のメモ" in shown and "ほかのメンバーのメモ" in shown and "別の人（企画課）" in shown
+    _button(at, "自分の版で保存する").click().run()
+    stored = deck_model.load_deck(ws, member["group_id"])
+    assert stored.version == 3 and stored.payload["slides"][0]["notes"] == "私のメモ"
 
 
 def test_presentation_mode_one_slide_at_a_time(store, ws):

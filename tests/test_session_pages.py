@@ -169,7 +169,7 @@ def test_instructor_sees_every_group_after_passcode(store, ws):
     assert not at.exception, at.exception
     frames = [t.value for t in at.table]
     overview = frames[0]
-    example_row = overview.loc[example_group.EXAMPLE_GROUP_NAME + "（完成例）"]
+    example_row = overview.loc[example_group.EXAMPLE_GROUP_NAME]  # its name says 完成例 once
     assert all(example_row[f"Step {n}"] == "完了" for n in range(8))
     codes = next(f for f in frames if "参加コード" in f.columns)
     assert set(codes.index) >= {"A班", "B班", "C班"}
@@ -238,3 +238,13 @@ def test_session_page_names_the_city_the_course_is_about(store, ws, data_dir):
         assert any("この研修の対象は鳥取市" in c.value for c in at.caption)
     finally:
         settings.city_file().unlink()
+
+
+def test_an_empty_worksheet_is_not_saved(store, ws):
+    at = _joined(ws, "B班", "試験 三郎")
+    group = _group(ws, "B班")
+    at.switch_page("pages/session_2.py").run()
+    at.button(key="ws:step2:save").click().run()
+    assert not at.exception, at.exception
+    assert ws.item(curriculum.worksheet_id(group.group_id, "step2")) is None
+    assert any("内容を入力してください" in e.value for e in at.error)

@@ -14,12 +14,6 @@ from lib.analysis.sql_worker import GRACE_S
 from lib.analysis.user_sql import MAX_SQL_LENGTH, UserQueryError, check_user_sql, run_user_sql, worker_pool
 
 
-@pytest.fixture()
-def database(store):
-    """The published database file, which trainee SQL reaches through a worker process."""
-    return store.published_path
-
-
 def test_a_plain_select_runs(database):
     result = run_user_sql(database, "SELECT area_code, area_name FROM areas ORDER BY area_code")
     assert len(result.frame) >= 30 and not result.truncated

@@ -8,7 +8,6 @@ enters the published database.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.geo_analysis import nearest_distance
+from lib.analysis.indicators import ELDERLY_AGE, bands_from
 from lib.data.catalog import Column, Dataset, load_catalog
 from lib.data.store import read_geo
 
 NAME = "area_indicators"
-ELDERLY_AGE = 65
 
 
 def _col(name, ja, en, type_, role=None, unit=None, order=None) -> Column:
@@ -81,11 +80,6 @@ def with_area_indicators(catalog: dict[str, Dataset]) -> dict[str, Dataset]:
     return {**catalog, NAME: replace(derived, columns=columns)}
 
 
-def _lower_age(band: str) -> int:
-    match = re.match(r"\d+", str(band))
-    return int(match.group()) if match else -1
-
-
 def nearest_distance_km(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np.ndarray:
     """Straight-line distance from each area's centroid to the nearest point, in km."""
     units = gpd.GeoDataFrame({"unit_id": areas["area_code"].to_numpy()}, geometry=areas.geometry.values,
@@ -100,7 +94,7 @@ def compute_indicators(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     areas = areas.sort_values("area_code").reset_index(drop=True)
     year = cursor.execute("SELECT MAX(year) FROM population").fetchone()[0]
     bands = [b for (b,) in cursor.execute("SELECT DISTINCT age_band FROM population").fetchall()]
-    elderly = [b for b in bands if _lower_age(b) >= ELDERLY_AGE]
+    elderly = bands_from(bands, ELDERLY_AGE)
     marks = ", ".join("?" for _ in elderly)
     pop = cursor.execute(
         f"SELECT area_code, SUM(population) AS population, "

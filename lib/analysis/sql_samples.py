@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.data.catalog import Dataset, area_dataset, population_dataset
 from lib.data.store import quote_identifier as q
 from lib.i18n import t
+
+SAMPLE_YEAR = 2025  # the demo's latest year; a trainee edits it for another
 
 
 def table_schema(cursor, catalog: dict[str, Dataset], table: str, lang: str = "ja") -> pd.DataFrame:
@@ -62,15 +65,10 @@ def sample_queries(ds: Dataset, catalog: dict[str, Dataset], lang: str = "ja") -
                         f"SELECT a.district, {value} AS value\nFROM {table} AS t\n"
                         f"JOIN {q(areas.name)} AS a ON a.{q(key)} = t.{q(area)}\nGROUP BY a.district\nORDER BY value DESC"))
     pop = population_dataset(catalog)
-    if (pop is not None and ds.name != pop.name and area and year and _first(ds, ("age_band",))
-            and not measure and areas is not None):
-        age = _first(ds, ("age_band",))
-        samples.append((t("sql.sample.rate", lang), (
-            f"WITH cases AS (\n  SELECT t.{q(area)} AS area_code, COUNT(*) AS n\n  FROM {table} AS t\n"
-            f"  WHERE t.{q(year)} = 2025 AND t.{q(age)} IN ('65-69','70-74','75-79','80-84','85-89','90+')\n"
-            f"  GROUP BY 1\n), people AS (\n  SELECT area_code, SUM(population) AS pop\n  FROM {q(pop.name)}\n"
-            f"  WHERE year = 2025 AND age_band IN ('65-69','70-74','75-79','80-84','85-89','90+')\n  GROUP BY 1\n)\n"
-            f"SELECT a.area_name, cases.n, people.pop, ROUND(1000.0 * cases.n / people.pop, 1) AS per_1000\n"
-            f"FROM cases JOIN people USING (area_code)\nJOIN {q(areas.name)} AS a USING (area_code)\n"
-            f"ORDER BY per_1000 DESC")))
+    bands = population_bands(catalog)
+    for indicator in INDICATORS.values():
+        if (ds.name == indicator.numerator_dataset and ds.name != getattr(pop, "name", None) and area and year
+                and areas is not None and bands):
+            samples.append((indicator.label(lang),
+                            indicator_sql(indicator, catalog, bands, SAMPLE_YEAR, by="area", lang=lang)))
     return samples

@@ -85,7 +85,7 @@ _MESSAGES = {
                 "The query ran longer than the limit ({seconds:g} s) and was stopped; filter or aggregate."),
     "permission": ("ファイルや外部へのアクセスは許可されていません。公開済みのテーブルだけを使ってください。",
                    "Files and external access are not allowed; use the published tables only."),
-    "catalog": ("テーブルまたは列が見つかりません。左のスキーマ一覧で名前を確認してください。",
+    "catalog": ("テーブルまたは列が見つかりません。右のスキーマ一覧で名前を確認してください。",
                 "A table or column was not found; check the names in the schema list."),
     "binder": ("列名や関数の使い方に誤りがあります。列名と GROUP BY を確認してください。",
                "A column or function is used wrongly; check column names and GROUP BY."),

@@ -423,7 +423,17 @@ def build_figure(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset],
     filters = filter_summary(spec, catalog, lang)
     if filters:
         figure_layout["title"]["subtitle"] = {"text": t("chart.filter.prefix", lang) + filters}
-    return _figure(traces, figure_layout)
+    figure = _figure(traces, figure_layout)
+    overall = df.attrs.get("overall")
+    if overall is not None and traces:
+        line = {"line_dash": "dash", "line_color": "#555555", "line_width": 1.5,
+                "annotation_text": t("chart.overall", lang, value=f"{overall:,.1f}"),
+                "annotation_font_color": "#333333"}
+        if traces[0].get("orientation") == "h":
+            figure.add_vline(x=overall, annotation_position="top", **line)
+        else:
+            figure.add_hline(y=overall, annotation_position="top left", **line)
+    return figure
 
 
 def quick_figure(frame: pd.DataFrame, lang: str = "ja") -> go.Figure | None:

@@ -166,7 +166,11 @@ def prepare_frame(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset]
             present = set(frame[name].dropna().astype(str))
             orders[name] = [v for v in col.order if str(v) in present] + sorted(
                 present - {str(v) for v in col.order})
-            frame[name] = frame[name].astype(str).where(frame[name].notna(), None)
+            # A value blanked by anonymization is a category of its own, so totals add up.
+            missing = t("chart.missing", "ja")
+            if frame[name].isna().any():
+                orders[name].append(missing)
+            frame[name] = frame[name].astype(str).where(frame[name].notna(), missing)
         elif role_of(catalog, ds, name) == "year" or (col is not None and col.type == "year"):
             orders[name] = sorted(frame[name].dropna().unique().tolist())
             frame[name] = frame[name].astype("Int64").astype(str)

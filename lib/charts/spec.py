@@ -20,6 +20,7 @@ from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 MEASURE_KINDS = ("count", "sum", "mean", "median", "min", "max", "share", "rate_per_1000", "change")
 # Measures computed from a numeric column; share / change may use one (sum) or count rows.
 COLUMN_MEASURES = {"sum", "mean", "median", "min", "max"}
+PARTS_OF_A_WHOLE = {"count", "sum", "share"}  # measures whose slices add up to a whole: the only ones a pie shows
 CHANGE_BASES = ("count", "sum", "mean")
 CHART_TYPES = (
     "bar", "ranked_bar", "line", "pie", "scatter", "histogram", "box", "heatmap", "pyramid", "kpi",
@@ -284,6 +285,8 @@ def _chart_shape_problems(spec: ChartSpec, catalog, ds: Dataset, lang: str) -> l
     problems = []
     if kind in {"ranked_bar", "pie"} and n != 1:
         problems.append(t("chart.error.needs_one_dim", lang, chart=label))
+    if kind == "pie" and spec.measure.kind not in PARTS_OF_A_WHOLE:
+        problems.append(t("chart.error.pie_parts", lang))
     if kind == "heatmap" and n != 2:
         problems.append(t("chart.error.needs_two_dims", lang, chart=label))
     if kind == "kpi" and (n or spec.facet):

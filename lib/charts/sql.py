@@ -302,11 +302,27 @@ def _prepare(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
         register_derived(cursor, ds.name)
 
 
+OVERALL_MEASURES = {"mean", "rate_per_1000"}  # values compared with the whole (市平均), not summed to it
+
+
+def shows_overall(spec: ChartSpec) -> bool:
+    """Bars of a mean or a rate by one category get the value of all the records as a reference line."""
+    return (spec.chart_type in {"bar", "ranked_bar"} and len(spec.dimensions) == 1 and not spec.facet
+            and spec.measure.kind in OVERALL_MEASURES)
+
+
 def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[str, Dataset]) -> pd.DataFrame:
-    """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure)."""
+    """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure); for a
+    mean or rate by one category, frame.attrs["overall"] holds the same measure over all the records
+    (the same filters), computed by the database."""
     sql, params = build_chart_sql(spec, catalog)
     _prepare(cursor, catalog[spec.dataset])
-    return protect_chart_data(cursor, spec, catalog, cursor.execute(sql, params).df())
+    frame = protect_chart_data(cursor, spec, catalog, cursor.execute(sql, params).df())
+    if shows_overall(spec):
+        whole_sql, whole_params = build_chart_sql(replace(spec, dimensions=[], chart_type="kpi", options={}), catalog)
+        whole = cursor.execute(whole_sql, whole_params).df()
+        frame.attrs["overall"] = float(whole["value"].iloc[0]) if len(whole) and whole["value"].notna().any() else None
+    return frame
 
 
 def _persons(cursor, spec: ChartSpec, catalog: dict[str, Dataset], basis: str) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import jismesh.utils as ju
 import numpy as np
 import pandas as pd
 
-from lib.data.jp_cleaning import match_area_names, wareki_dates
+from lib.data.jp_cleaning import match_area_names, wareki_dates, wareki_to_date
 
 CLASSES = ["direct", "quasi", "sensitive", "other"]
 OTHER_LABEL = "その他"
@@ -82,9 +82,15 @@ def suggest_class(name: str, values: pd.Series) -> str:
         return "quasi"
     if identifying_values(values):
         return "direct"
-    if looks_like_dates(values):
-        return "quasi"
+    if looks_like_dates(values) or _mostly_dates(_text_sample(values)):
+        return "quasi"  # an exact date (認定日, 転入日…) narrows a person down like a birth date
     return "other"
+
+
+def _mostly_dates(sample: pd.Series) -> bool:
+    """Most values are dates, in any form a Japanese file uses (2025/02/08, R6.12.27, 昭和27年7月15日)."""
+    head = sample.head(100)
+    return bool(len(head)) and sum(wareki_to_date(v)[0] is not None for v in head) >= 0.8 * len(head)
 
 
 def suggest_classification(frame: pd.DataFrame) -> dict[str, str]:

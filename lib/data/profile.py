@@ -1,6 +1,8 @@
 """What the catalog shows about a published dataset: size, first rows, column statistics."""
 from __future__ import annotations
 
+import math
+
 import duckdb
 import geopandas as gpd
 import pandas as pd
@@ -39,6 +41,23 @@ def column_statistics(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> pd.Data
             "median": float(rec["q50"]) if is_num and rec["q50"] is not None else None,
         })
     return pd.DataFrame(rows)
+
+
+def readable_number(value) -> str:
+    """A figure for a table cell: thousands separated, at most two decimals, "—" when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def readable_statistics(stats: pd.DataFrame) -> pd.DataFrame:
+    """column_statistics for people: min / max / mean / median as text, "—" where a column has none."""
+    shown = stats.copy()
+    for name in ("min", "max", "mean", "median"):
+        shown[name] = [readable_number(v) for v in shown[name].astype(object)]
+    return shown
 
 
 def geo_frame(cursor: duckdb.DuckDBPyConnection, ds: Dataset, limit: int = 5000) -> gpd.GeoDataFrame:

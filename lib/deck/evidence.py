@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.indicators import Indicator, by_label, of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, labelled_table
+from lib.charts.result_table import draw_table, table_datasets
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.i18n import t
@@ -23,6 +26,7 @@ from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
+TABLE_ROWS = 14  # rows of a saved table that fit on a slide or a PDF page; the rest are counted
 
 
 @dataclass
@@ -56,13 +60,19 @@ class Evidence:
     figure: object | None = None  # plotly Figure
     series: ChartSeries | None = None
     map_data: object | None = None  # lib.maps.data.MapData
+    # kind "table" (a pivot, survey or SQL result): `table` holds it
     error: str = ""  # a sentence when the spec cannot be drawn any more
+    indicator: Indicator | None = None  # the named indicator it shows, defined in the footnote
 
     def source_lines(self, lang: str = "ja", short: bool = False) -> list[str]:
-        """出典 and 匿名化 of each dataset used; `short` keeps the first sentence of each (slides)."""
+        """The indicator's definition, then 出典 and 匿名化 of each dataset used; `short` keeps the first
+        sentence of each source (slides)."""
         cut = _first_sentence if short else (lambda text: text)
-        return [t("deck.source_line", lang, dataset=s.dataset, source=cut(s.source),
-                  anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang)) for s in self.sources]
+        definition = ([t("indicator.shown", lang, definition=self.indicator.definition(lang))]
+                      if self.indicator else [])
+        return definition + [t("deck.source_line", lang, dataset=s.dataset, source=cut(s.source),
+                               anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang))
+                             for s in self.sources]
 
     def source_line(self, lang: str = "ja", short: bool = False) -> str:
         return "　".join(self.source_lines(lang, short))
@@ -141,12 +151,15 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
 
 def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
     """The datasets a saved chart or map draws on, without running it."""
+    catalog = with_area_indicators(catalog)
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
             return _sources(catalog, [chart.dataset, "population" if chart.measure.kind == "rate_per_1000" else ""],
                             lang)
 
+        if kind == "table":
+            return _sources(catalog, table_datasets(spec), lang)
         return _sources(catalog, _map_datasets(MapSpec.from_dict(spec)), lang)
     except Exception:  # noqa: BLE001 - an old spec: no source line rather than a broken page
         return []
@@ -158,12 +171,16 @@ def source_text(sources: list[Source], lang: str = "ja", short: bool = False) ->
 
 def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "ja") -> Evidence:
     """Draw one saved chart or map from its spec; on failure, an Evidence with `error` set."""
+    catalog = with_area_indicators(catalog)  # charts saved from the statistics page use the derived table
     spec = payload.get("spec") or {}
     evidence = Evidence(kind=kind, title=str(payload.get("title") or ""), note=str(payload.get("note") or ""),
                         spec=spec)
     try:
         if kind == "chart":
             _resolve_chart(evidence, cursor, catalog, lang)
+        elif kind == "table":
+            evidence.sources = spec_sources(catalog, "table", spec, lang)
+            evidence.table = draw_table(cursor, catalog, spec, lang)
         else:
             _resolve_map(evidence, cursor, catalog, lang)
     except Exception:  # noqa: BLE001 - a data change may break an old spec; the deck still exports
@@ -179,6 +196,7 @@ def _resolve_chart(evidence: Evidence, cursor, catalog: dict, lang: str) -> None
     evidence.figure = build_figure(evidence.frame, chart, catalog, lang)
     evidence.title = evidence.title or chart_title(chart, catalog, lang)
     evidence.series = chart_series(evidence.figure, chart.chart_type, chart.options, bool(chart.facet))
+    evidence.indicator = of_chart(evidence.spec, catalog)
 
 
 def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
@@ -186,6 +204,22 @@ def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
     evidence.sources = spec_sources(catalog, "map", evidence.spec, lang)
     evidence.map_data = build_map_data(cursor, catalog, spec, lang)
     evidence.title = evidence.title or spec.title or evidence.map_data.value_label
+    evidence.indicator = by_label(spec.measure.label) if spec.measure is not None else None
+
+
+def table_cells(frame: pd.DataFrame, max_rows: int | None = None, lang: str = "ja") -> tuple[list[str], list[list[str]]]:
+    """Headers and rows as text for a slide or a page: thousands separated, no "nan"; at most `max_rows`
+    rows (the rest are counted in a last row)."""
+    shown = frame.copy()
+    for name in shown.columns:
+        if shown[name].dtype.kind in "fi":
+            shown[name] = shown[name].map(lambda v: "" if v != v else f"{v:,.4g}" if isinstance(v, float)
+                                          and not float(v).is_integer() else f"{v:,.0f}")
+    rows = shown.astype(str).values.tolist()
+    if max_rows is not None and len(rows) > max_rows:
+        rest = len(rows) - max_rows
+        rows = rows[:max_rows] + [[t("deck.more_rows", lang, n=rest)] + [""] * (len(shown.columns) - 1)]
+    return [str(c) for c in shown.columns], rows
 
 
 def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:

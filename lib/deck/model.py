@@ -27,6 +27,7 @@ DECK_KIND = "deck"
 
 SECTIONS = ("background", "issue", "hypotheses", "results", "evaluation", "proposal", "impact")
 MAX_BULLETS = 12
+EDITED_FIELDS = ("title", "section", "bullets", "evidence", "notes")  # a slide's fields edited in the builder
 
 
 class DeckError(WorkbenchError):
@@ -45,7 +46,7 @@ def deck_id(group_id: str) -> str:
 def _slide(section: str, title: str, bullets: list[str] | None = None, evidence: str = "",
            table: dict | None = None, notes: str = "") -> dict:
     return {"id": uuid.uuid4().hex[:10], "section": section, "title": title,
-            "bullets": [b for b in (bullets or []) if str(b).strip()][:MAX_BULLETS],
+            "bullets": [b for b in (bullets or []) if str(b).strip()],
             "evidence": evidence, "table": table, "notes": notes}
 
 
@@ -117,7 +118,16 @@ def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "j
     slides.append(_slide("impact", section_label("impact", lang), chain, table=kpi_table))
 
     title = str(step0.get("issue") or "").strip() or t("deck.default_title", lang, group=group_name)
-    return {"title": title, "slides": slides}
+    return {"title": title, "slides": [_within_bullet_limit(slide, lang) for slide in slides]}
+
+
+def _within_bullet_limit(slide: dict, lang: str) -> dict:
+    """At most MAX_BULLETS bullets on a slide; the others move to the speaker notes, saying so (none is lost)."""
+    if len(slide["bullets"]) <= MAX_BULLETS:
+        return slide
+    kept, moved = slide["bullets"][:MAX_BULLETS], slide["bullets"][MAX_BULLETS:]
+    note = t("deck.bullets_moved", lang, limit=MAX_BULLETS, n=len(moved)) + "\n" + "\n".join(moved)
+    return {**slide, "bullets": kept, "notes": "\n".join(n for n in (slide["notes"], note) if n)}
 
 
 def normalize_deck(payload: dict) -> dict:
@@ -172,6 +182,19 @@ def update_slide(deck: dict, index: int, **changes) -> dict:
     slides = list(deck["slides"])
     slides[index] = {**slides[index], **changes}
     return {**deck, "slides": slides}
+
+
+def outline(deck: dict, lang: str = "ja") -> list[str]:
+    """The deck in a few lines (title, then each slide with its bullets and notes), to compare two versions."""
+    lines = [deck.get("title") or "—"]
+    for number, slide in enumerate(normalize_deck(deck)["slides"], start=2):
+        text = f"{number}. 【{section_label(slide['section'], lang)}】{slide['title']}"
+        if slide["bullets"]:
+            text += "：" + "／".join(slide["bullets"])
+        if slide["notes"]:
+            text += f"（{t('deck.notes_heading', lang)}：{slide['notes']}）"
+        lines.append(text)
+    return lines
 
 
 # --- storage -------------------------------------------------------------------

@@ -10,7 +10,7 @@ import html
 
 import plotly.io as pio
 
-from lib.deck.evidence import Evidence, map_page
+from lib.deck.evidence import Evidence, map_page, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.i18n import t
 
@@ -57,14 +57,6 @@ def _table(columns: list[str], rows: list[list]) -> str:
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _frame_rows(frame) -> tuple[list[str], list[list]]:
-    shown = frame.copy()
-    for name in shown.columns:
-        if shown[name].dtype.kind == "f":
-            shown[name] = shown[name].map(lambda v: "" if v != v else f"{v:,.4g}")
-    return [str(c) for c in shown.columns], shown.astype(str).values.tolist()
-
-
 class _PlotlyOnce:
     """plotly.js goes into the file once, with the first chart."""
 
@@ -85,9 +77,10 @@ def _evidence(evidence: Evidence, index: int, plotly: _PlotlyOnce, lang: str) ->
     if evidence.kind == "chart":
         parts.append(plotly.chart(evidence.figure, f"chart-{index}"))
         if evidence.table is not None:
-            columns, rows = _frame_rows(evidence.table)
-            parts.append(f"<details><summary>{_e(t('deck.data_table', lang))}</summary>{_table(columns, rows)}"
-                         "</details>")
+            parts.append(f"<details><summary>{_e(t('deck.data_table', lang))}</summary>"
+                         f"{_table(*table_cells(evidence.table))}</details>")
+    elif evidence.kind == "table":
+        parts.append(_table(*table_cells(evidence.table)))
     else:
         # Scripts run in the map, but in an opaque origin: they cannot reach the report around it.
         parts.append(f'<iframe class="map" sandbox="allow-scripts" title="{_e(evidence.title)}" '

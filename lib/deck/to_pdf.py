@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from lib.charts.picture import chart_png
-from lib.deck.evidence import Evidence, map_picture
+from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.fonts import FONT_FILE
 from lib.i18n import t
@@ -53,6 +53,18 @@ def _register_font() -> str:
     return FONT
 
 
+@lru_cache(maxsize=1)
+def _font_characters() -> frozenset[int]:
+    _register_font()
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
+
+
+def printable(text: str) -> str:
+    """The text without the characters the PDF font cannot draw (emoji would print as ⊠)."""
+    known = _font_characters()
+    return "".join(ch for ch in text if ord(ch) in known or ch in "\n\t")
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     font = _register_font()
     base = ParagraphStyle("base", fontName=font, fontSize=12, leading=18, textColor=INK, wordWrap="CJK")
@@ -72,7 +84,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
+    return Paragraph(escape(printable(str(text if text is not None else ""))).replace("\n", "<br/>"), style)
 
 
 def _bullets(items: list[str], style) -> ListFlowable:
@@ -109,6 +121,8 @@ def _evidence_flowables(evidence: Evidence, bullets: list[str], styles: dict, la
         figure = _p(evidence.error, styles["base"])
     elif evidence.kind == "chart":
         figure = _image(chart_png(evidence.figure, picture_w / 72, picture_h / 72, dpi=150), picture_w, picture_h)
+    elif evidence.kind == "table":
+        figure = _table(*table_cells(evidence.table, TABLE_ROWS, lang), styles, picture_w)
     else:
         figure = _image(map_picture(evidence, lang), picture_w, picture_h)
     if bullets:
@@ -156,7 +170,7 @@ def deck_pdf(deck: PreparedDeck) -> bytes:
         canvas.rect(0, 0, 5 * mm, PAGE[1], stroke=0, fill=1)
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, 8 * mm, f"{ctx.municipality}　{ctx.group_name}")
+        canvas.drawString(MARGIN, 8 * mm, printable(f"{ctx.municipality}　{ctx.group_name}"))
         canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, t("deck.page", lang, n=document.page, total=total))
         canvas.restoreState()
 

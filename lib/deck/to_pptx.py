@@ -22,7 +22,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from lib.charts.picture import chart_png
-from lib.deck.evidence import ChartSeries, Evidence, map_picture
+from lib.deck.evidence import TABLE_ROWS, ChartSeries, Evidence, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.i18n import t
 
@@ -256,6 +256,8 @@ def _evidence_slide(slide, slide_data: dict, evidence: Evidence, lang: str) -> N
     elif evidence.kind == "chart":
         _picture(slide, chart_png(evidence.figure, figure_w / 914400, height / 914400), MARGIN, BODY_TOP,
                  figure_w, height)
+    elif evidence.kind == "table":
+        add_table(slide, *table_cells(evidence.table, TABLE_ROWS, lang), MARGIN, BODY_TOP, figure_w, height)
     else:
         _picture(slide, map_picture(evidence, lang), MARGIN, BODY_TOP, figure_w, height)
     if bullets:

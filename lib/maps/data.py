@@ -24,12 +24,14 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis import disclosure, geo_analysis
+from lib.analysis import indicators as named
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
 from lib.i18n import t
 from lib.maps.base_layers import load_base_layers
 from lib.maps.classify import Classification, classify_values
 from lib.maps.measures import (
+    as_defined,
     measure_label,
     measure_numerator,
     measure_persons,
@@ -117,6 +119,7 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     Raises MapSpecError (every problem of the spec) or MapDataError (what the data cannot answer).
     """
     check_map_spec(spec, catalog)
+    spec = as_defined(cursor, catalog, spec)
     boundary = city_boundary(cursor, catalog)
     areas = area_units(cursor, catalog)
     units = mesh_cells(boundary, MESH_LEVELS[spec.base_unit]) if spec.is_mesh else areas.copy()
@@ -193,6 +196,23 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     return data
 
 
+def indicator_notes(spec: MapSpec, lang: str = "ja") -> list[str]:
+    """The one-line definition of each named indicator the map shows."""
+    measures = (spec.measure, spec.compare.measure if spec.compare else None)
+    indicators = [named.by_label(m.label) for m in measures if m is not None]
+    return [t("indicator.shown", lang, definition=i.definition(lang)) for i in indicators if i is not None]
+
+
+def labelled_facilities(facilities: pd.DataFrame, catalog: dict, lang: str = "ja") -> pd.DataFrame:
+    """Facilities in the flood zones: name, kind and depth, headed by their dictionary labels."""
+    labels = {}
+    for dataset, column in (("facilities", "name"), ("facilities", "category"), (FLOOD, "depth_class")):
+        if column in facilities.columns:
+            ds = catalog.get(dataset)
+            labels[column] = ds.column(column).label_in(lang) if ds is not None and ds.has_column(column) else column
+    return pd.DataFrame(facilities[list(labels)]).rename(columns=labels)
+
+
 def describe_map_data(data: MapData, catalog: dict, lang: str = "ja") -> MapData:
     """The map's words in `lang` (labels, units, legend classes, notes) on a copy sharing the figures:
     as a chart's words are put in when it is drawn, one computed map serves every language."""
@@ -227,5 +247,5 @@ def describe_map_data(data: MapData, catalog: dict, lang: str = "ja") -> MapData
         points=[(layer, frame, place(layer)) for layer, frame, _ in data.points],
         nearest_label=nearest_label, point_count_label=point_count_label,
         catchment_label=place(spec.catchment.points if spec.catchment else None),
-        notes=[t(key, lang, **values) for key, values in data.note_keys],
+        notes=[t(key, lang, **values) for key, values in data.note_keys] + indicator_notes(spec, lang),
         warnings=[t(key, lang, **values) for key, values in data.warning_keys])

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis import disclosure, geo_analysis
+from lib.analysis import indicators as named
+from lib.analysis.age_groups import band_lower_age
 from lib.charts.labels import count_unit_of
 from lib.charts.spec import Filter
 from lib.charts.sql import distinct_values
@@ -20,7 +22,6 @@ from lib.maps.queries import (
     AREAS,
     POPULATION,
     MapDataError,
-    band_lower_age,
     first_column,
     latest_year,
     snapshot_year_column,
@@ -42,6 +43,9 @@ def resolved_filters(cursor, ds: Dataset, measure: MeasureSpec) -> list[Filter]:
 
 def measure_label(measure: MeasureSpec, catalog: dict, lang: str = "ja") -> str:
     """The legend title: what is counted, and per what."""
+    indicator = named.by_label(measure.label)
+    if indicator is not None:
+        return indicator.label(lang)
     if measure.label in STRINGS:
         return t(measure.label, lang)
     ds = catalog[measure.dataset]
@@ -163,24 +167,53 @@ def measure_year(measure: MeasureSpec | None, catalog: dict) -> int | None:
 
 
 # --- ready-made measures for beginners ------------------------------------------
+def indicator_measure(cursor, catalog: dict, indicator: named.Indicator,
+                      filters: list[Filter] | None = None) -> MeasureSpec | None:
+    """A named indicator as a map measure: its numerator's ages and its denominator (other filters kept)."""
+    if indicator.numerator_dataset not in catalog or POPULATION not in catalog:
+        return None
+    ds = catalog[indicator.numerator_dataset]
+    band = first_column(ds, "age_band")
+    kept = [f for f in filters or [] if f.column != band]
+    if indicator.numerator_min_age is not None and band:
+        bands = distinct_values(cursor, catalog, ds.name, band)
+        kept.append(Filter(band, "in", named.bands_from(bands, indicator.numerator_min_age)))
+    # The map divides by a unit's whole population or its population aged 65+.
+    normalize = {None: "population", named.ELDERLY_AGE: "elderly"}[indicator.denominator_min_age]
+    return MeasureSpec(ds.name, indicator.numerator_column, kept, normalize, indicator.per,
+                       named.label_key(indicator))
+
+
+def as_defined(cursor, catalog: dict, spec: MapSpec) -> MapSpec:
+    """The spec with each measure that names an indicator computed as the indicator is defined
+    (a map saved before the definition was fixed shows the same number as everywhere else)."""
+    def defined(measure: MeasureSpec | None) -> MeasureSpec | None:
+        indicator = named.by_label(measure.label) if measure is not None else None
+        if indicator is None:
+            return measure
+        return indicator_measure(cursor, catalog, indicator, measure.filters) or measure
+
+    compare = replace(spec.compare, measure=defined(spec.compare.measure)) if spec.compare else None
+    return replace(spec, measure=defined(spec.measure), compare=compare)
+
+
 def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
     """Measures a beginner usually wants, keyed by their label key (only those the data allows)."""
     presets: dict[str, MeasureSpec] = {}
+    care_rate, ageing_rate = (indicator_measure(cursor, catalog, named.INDICATORS[key])
+                              for key in ("care_rate", "ageing_rate"))
     if POPULATION in catalog:
         ds = catalog[POPULATION]
         value, band = first_column(ds, "measure"), first_column(ds, "age_band")
         bands = distinct_values(cursor, catalog, POPULATION, band) if band else []
-        old = [b for b in bands if (band_lower_age(b) or 0) >= 65]
         older = [b for b in bands if (band_lower_age(b) or 0) >= 75]
-        if old:
-            presets["map.preset.ageing_rate"] = MeasureSpec(
-                POPULATION, value, [Filter(band, "in", old)], "population", 100, "map.preset.ageing_rate")
+        if ageing_rate is not None and any(f.column == band and f.values for f in ageing_rate.filters):
+            presets[ageing_rate.label] = ageing_rate
             presets["map.preset.old_old_rate"] = MeasureSpec(
                 POPULATION, value, [Filter(band, "in", older)], "population", 100, "map.preset.old_old_rate")
         presets["map.preset.density"] = MeasureSpec(POPULATION, value, [], "area_km2", 1, "map.preset.density")
-    if "care_certification" in catalog:
-        presets["map.preset.care_rate"] = MeasureSpec(
-            "care_certification", None, [], "elderly", 1000, "map.preset.care_rate")
+    if care_rate is not None:
+        presets[care_rate.label] = care_rate
     if "kayoi_places" in catalog:
         presets["map.preset.kayoi_rate"] = MeasureSpec(
             "kayoi_places", None, [], "elderly", 1000, "map.preset.kayoi_rate")
@@ -189,7 +222,7 @@ def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
                 "kayoi_places", "weekly_participants", [], "elderly", 1000, "map.preset.kayoi_participation")
     if POPULATION in catalog:
         presets["map.preset.population"] = MeasureSpec(
-            POPULATION, first_column(catalog[POPULATION], "measure"), {}, "none", 1, "map.preset.population")
+            POPULATION, first_column(catalog[POPULATION], "measure"), [], "none", 1, "map.preset.population")
     return presets
 
 

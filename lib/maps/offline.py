@@ -15,7 +15,9 @@ from pathlib import Path
 
 import folium
 import fontawesomefree
+from branca.element import MacroElement
 from folium import plugins
+from jinja2 import Template
 from offlinefolium.elements import _res as CDN_FILES
 
 from lib import settings
@@ -107,7 +109,7 @@ def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's scale bar shows miles too; a metric one is added below
         prefer_canvas=False,
         **kwargs,
     )
@@ -118,7 +120,52 @@ def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None
         folium.TileLayer(tiles=tiles_url, attr=attribution or settings.TILE_ATTRIBUTION or " ",
                          name="背景地図", max_zoom=18).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    FitWhenShown([[miny, minx], [maxy, maxx]]).add_to(fmap)
+    MetricScale().add_to(fmap)
     return fmap
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class FitWhenShown(MacroElement):
+    """Fit the bounds again when a map drawn while hidden (0 px wide, as in a tab not yet opened) is shown.
+
+    Leaflet fits a hidden map to zoom 0, the whole world; nothing tells it when its box gets a size.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, box = map.getContainer();
+            var hidden = function () { return box.clientWidth === 0 || box.clientHeight === 0; };
+            var wasHidden = hidden();
+            new ResizeObserver(function () {
+                if (wasHidden && !hidden()) {
+                    map.invalidateSize();
+                    map.fitBounds({{ this.bounds|tojson }});
+                }
+                wasHidden = hidden();
+            }).observe(box);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "FitWhenShown"
+        self.bounds = bounds
 
 
 _LINK = re.compile(r'<link[^>]+href="(?P<url>/app/static/vendor/[^"]+)"[^>]*/?>')

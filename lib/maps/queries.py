@@ -4,8 +4,6 @@ Identifiers are quoted and values bound; a column is found by its role in the da
 """
 from __future__ import annotations
 
-import re
-
 from lib.charts.spec import Filter
 from lib.charts.sql import filter_clause
 from lib.data.catalog import Dataset
@@ -24,12 +22,6 @@ class MapDataError(WorkbenchError):
 def first_column(ds: Dataset, role: str) -> str | None:
     cols = ds.columns_with_role(role)
     return cols[0].name if cols else None
-
-
-def band_lower_age(band: str) -> int | None:
-    """Lower age of an age band such as "65-69" or "90+"."""
-    match = re.match(r"\s*(\d+)", str(band))
-    return int(match.group(1)) if match else None
 
 
 def where_clause(filters: list[Filter], table_alias: str = "") -> tuple[str, list]:

@@ -12,6 +12,7 @@ import pandas as pd
 from shapely.geometry import box
 
 from lib.analysis import geo_analysis
+from lib.analysis.age_groups import band_lower_age
 from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
@@ -23,7 +24,6 @@ from lib.maps.queries import (
     MESH_POPULATION,
     POPULATION,
     MapDataError,
-    band_lower_age,
     first_column,
     where_clause,
 )

@@ -15,8 +15,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lib import i18n, settings
 from lib.analysis import disclosure
 from lib.analysis.user_sql import UserQueryError
+from lib.data.import_guards import MAX_IMPORT_BYTES
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
+from lib.ui.user_text import literal
 from lib.workspace import example_group, instructor_auth, passcode_guard
 from lib.workspace.items import open_workspace
 
@@ -58,6 +60,18 @@ def store() -> Store:
     return _prepared_store(str(settings.data_dir().resolve()))
 
 
+def uploader_in_language() -> None:
+    """Streamlit's file uploader says "Upload" and "200MB per file" in English whatever the language:
+    its words are hidden and ours (with the workbench's own size limit) shown in their place."""
+    limit = tr("upload.limit", mb=MAX_IMPORT_BYTES // (1024 * 1024))
+    st.markdown(
+        "<style>[data-testid='stFileUploaderDropzone'] button > *, "
+        "[data-testid='stFileUploaderDropzoneInstructions'] * {display: none;} "
+        f"[data-testid='stFileUploaderDropzone'] button::after {{content: '{tr('upload.choose')}';}} "
+        f"[data-testid='stFileUploaderDropzoneInstructions'] > div::after {{content: '{limit}'; font-size: 0.85rem;}}"
+        "</style>", unsafe_allow_html=True)
+
+
 def language_switch() -> None:
     """The sidebar's language choice; bound to session_state["lang"], so every page sees it at once."""
     st.session_state.setdefault("lang", i18n.DEFAULT_LANGUAGE)
@@ -82,7 +96,7 @@ def show_suppressed(count: int) -> None:
 
 
 def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
-    """Save a chart or map, as its spec, in the group's workspace.
+    """Save a chart, map or table, as its spec, in the group's workspace.
 
     Without a group joined, it stays in this browser session only, and the page says so.
     """
@@ -98,8 +112,18 @@ def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
     st.info(tr("evidence.session_only"), icon=":material/info:")
 
 
+def save_table_form(key: str, default_title: str, spec: dict) -> None:
+    """A title, a note and a button that save a table (pivot, survey or SQL result) as evidence."""
+    with st.form(key, clear_on_submit=True):
+        title = st.text_input(tr("chart.save_title"), value="", placeholder=default_title)
+        note = st.text_area(tr("chart.save_note"), value="")
+        if st.form_submit_button(tr("table.save_button"), type="primary", icon=":material/save:"):
+            save_evidence("table", title.strip() or default_title, note.strip(), spec)
+            st.success(tr("chart.saved_elsewhere"))
+
+
 def saved_evidence(kind: str | None = None) -> list[dict]:
-    """Saved charts / maps, newest last; `kind` = "chart" or "map" to filter."""
+    """Saved charts / maps / tables, newest last; `kind` = "chart", "map" or "table" to filter."""
     member = current_member()
     if member is None:
         items = st.session_state.get("saved_evidence", [])
@@ -238,8 +262,8 @@ def who_am_i() -> None:
     """Sidebar: the group and member (or instructor) of this browser."""
     member = current_member()
     if member is not None:
-        st.sidebar.markdown(tr("who.member", group=member["group_name"], name=member["name"],
-                               department=member["department"]))
+        st.sidebar.markdown(tr("who.member", group=literal(member["group_name"]), name=literal(member["name"]),
+                               department=literal(member["department"])))
     elif is_instructor():
         st.sidebar.markdown(tr("who.as_instructor"))
     else:

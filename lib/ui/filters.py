@@ -3,9 +3,25 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.analysis.age_groups import groups_for
 from lib.charts.spec import Filter, filter_choices, resolve_column
 from lib.charts.sql import area_names, distinct_values, value_range
 from lib.ui import lang, tr
+
+
+def _age_presets(bands: list, widget_key: str) -> None:
+    """One click for 65歳以上 / 75歳以上 / 15〜64歳 / 0〜14歳: fills the age multiselect with their bands."""
+    groups = groups_for(bands)
+    if not groups:
+        return
+
+    def apply() -> None:
+        chosen = st.session_state.get(f"{widget_key}:preset")
+        if chosen:
+            st.session_state[widget_key] = groups[chosen]
+
+    st.pills(tr("age.presets"), list(groups), format_func=lambda g: tr(f"age.group.{g}"), key=f"{widget_key}:preset",
+             on_change=apply)
 
 
 def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
@@ -29,6 +45,8 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
                 rank = {str(v): i for i, v in enumerate(col.order)}
                 values = sorted(values, key=lambda v: rank.get(str(v), len(rank)))
             scale = col.scale or {}
+            if col.role == "age_band":
+                _age_presets(values, f"{key}:filter:{name}")
             picked = st.multiselect(
                 label_of(name), values, key=f"{key}:filter:{name}", placeholder=tr("chart.filter_pick"),
                 format_func=lambda v, scale=scale: str(scale.get(int(v), v) if scale else names.get(v, v)),

@@ -8,7 +8,9 @@ from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
 from lib import settings
+from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.figure import build_figure
+from lib.charts.result_table import draw_table
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
@@ -19,6 +21,7 @@ from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
 from lib.ui import actor, lang, require_group, store, tr, workspace
 from lib.ui.item_editor import Field, item_editor
+from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
 from lib.workspace import curriculum, logic_model, logic_tree
 from lib.workspace.items import Conflict, WorkspaceError
@@ -30,7 +33,7 @@ def session_header(session: int) -> dict:
     member = require_group()
     ws = workspace()
     info = course_lib.course_info(ws.course(member["course_id"]))
-    st.caption(tr("session.header", group=member["group_name"], date=info.session_dates[session - 1].isoformat(),
+    st.caption(tr("session.header", group=literal(member["group_name"]), date=info.session_dates[session - 1].isoformat(),
                   current=info.current_session))
     if city := current_city():
         st.caption(tr("session.city", city=city["city_name"]))
@@ -83,8 +86,15 @@ def worksheet(group_id: str, step) -> None:
         return
     fields = [Field(name, curriculum.field_label(step.key, name, lang()),
                     placeholder=curriculum.field_example(step.key, name, lang())) for name in step.fields]
-    item_editor(f"ws:{step.key}", group_id, "worksheet", fields,
-                item_id=curriculum.worksheet_id(group_id, step.key))
+    sheet_id = curriculum.worksheet_id(group_id, step.key)
+
+    def not_empty_at_first(values: dict) -> list[str]:
+        """A worksheet is first stored when something is written in it (no empty version 1)."""
+        if any(str(v or "").strip() for v in values.values()) or workspace().item(sheet_id) is not None:
+            return []
+        return [tr("wspage.error.empty")]
+
+    item_editor(f"ws:{step.key}", group_id, "worksheet", fields, item_id=sheet_id, validate=not_empty_at_first)
 
 
 def progress_panel(group_id: str, session: int) -> None:
@@ -241,13 +251,15 @@ def logic_model_dot(model: dict) -> str:
 
 
 def show_evidence(kind: str, spec: dict, key: str) -> None:
-    """Draw a saved chart or map from its spec (the spec is what is saved, never a picture)."""
-    catalog = load_catalog()
+    """Draw a saved chart, map or table from its spec (the spec is what is saved, never a picture)."""
+    catalog = with_area_indicators(load_catalog())
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
             frame = run_chart(store().published(), chart, catalog)
             st.plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
+        elif kind == "table":
+            st.dataframe(draw_table(store().published(), catalog, spec, lang()), hide_index=True, key=key)
         else:
             data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
             st_folium(render_map(data, lang()), height=460, key=key, returned_objects=[])
@@ -259,7 +271,14 @@ def show_evidence(kind: str, spec: dict, key: str) -> None:
             st.code(f"{type(exc).__name__}: {exc}", language=None)
 
 
-def _summary(payload: dict | None) -> str:
+def _summary(payload: dict | None, kind: str = "", item_id: str = "") -> str:
+    """A line of what an item held, for the history; a worksheet says its Step first."""
+    if kind == "worksheet":
+        step_key = item_id.rsplit(":", 1)[-1]
+        known = next((s for s in curriculum.STEPS if s.key == step_key), None)
+        title = known.title(lang()) if known else step_key
+        text = next((str(v) for v in (payload or {}).values() if isinstance(v, str) and v.strip()), "")
+        return f"{title}：{text[:50] or '—'}"
     if not payload:
         return "—"
     for name in ("title", "text", "sentence", "task", "problem", "goal", "presentation", "data_sources"):
@@ -272,7 +291,7 @@ def _summary(payload: dict | None) -> str:
         return " / ".join(n["label"] for n in payload["nodes"][:4])[:60]
     if "activities" in payload:
         return " / ".join(payload.get("activities") or [])[:60]
-    return ", ".join(f"{k}" for k in list(payload)[:4])
+    return next((str(v)[:60] for v in payload.values() if isinstance(v, str) and v.strip()), "—")
 
 
 def history_view(group_id: str, limit: int = 200) -> None:
@@ -286,11 +305,11 @@ def history_view(group_id: str, limit: int = 200) -> None:
         tr("history.when"): c.at.strftime("%m/%d %H:%M:%S"), tr("history.who"): c.actor,
         tr("history.what"): tr(f"history.action.{c.action}"),
         tr("history.kind"): tr(f"kind.{c.kind}"), tr("history.version"): c.version,
-        tr("history.content"): _summary(c.after if c.after is not None else c.before),
+        tr("history.content"): _summary(c.after if c.after is not None else c.before, c.kind, c.item_id),
     } for c in changes], hide_index=True, width="stretch")
     st.markdown(f"**{tr('history.restore_title')}**")
     choices = [(c.item_id, c.version) for c in changes if c.action != "delete"]
-    labels = {(c.item_id, c.version): f"{tr(f'kind.{c.kind}')} v{c.version} — {_summary(c.after)} "
+    labels = {(c.item_id, c.version): f"{tr(f'kind.{c.kind}')} v{c.version} — {_summary(c.after, c.kind, c.item_id)} "
                                       f"（{c.actor}, {c.at.strftime('%m/%d %H:%M')}）" for c in changes}
     choice = st.selectbox(tr("history.restore_choose"), choices, format_func=labels.get, key="history:choice")
     if st.button(tr("history.restore"), key="history:restore") and choice:

@@ -182,10 +182,12 @@ def step_progress(content: GroupContent, st: Step, catalog: dict, lang: str = "j
     return StepProgress(st, tuple(missing))
 
 
+KPI_PARTS = ("indicator", "baseline", "target", "source")
+
+
 def complete_kpis(model: dict) -> list[dict]:
     """KPIs with every part filled in: indicator, baseline, target, data source."""
-    return [k for k in (model or {}).get("kpis") or []
-            if all(str(k.get(p) or "").strip() for p in ("indicator", "baseline", "target", "source"))]
+    return [k for k in (model or {}).get("kpis") or [] if all(str(k.get(p) or "").strip() for p in KPI_PARTS)]
 
 
 def progress(content: GroupContent, catalog: dict, lang: str = "ja") -> list[StepProgress]:

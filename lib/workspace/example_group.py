@@ -61,8 +61,9 @@ def example_maps() -> list[tuple[str, str, dict]]:
     care_map = MapSpec(
         title="町丁目別 要介護認定率と通いの場（2025年）",
         base_unit="area",
-        measure=MeasureSpec(dataset="care_certification", filters=[Filter("year", "in", [2025])], normalize="elderly",
-                            per=1000, label="65歳以上千人あたり認定者数"),
+        measure=MeasureSpec(dataset="care_certification",
+                            filters=[Filter("year", "in", [2025]), Filter("age_band", "in", ELDERLY_BANDS)],
+                            normalize="elderly", per=1000, label="indicator.care_rate"),
         points=[PointLayerSpec(dataset="kayoi_places")],
     )
     return [(care_map.title, "認定率の高い町丁目は、通いの場の点から離れた所に多い。", care_map.to_dict())]

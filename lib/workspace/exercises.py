@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from lib import settings
+from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
 
@@ -42,6 +43,10 @@ class Question:
     tolerance: float
     unit: dict | None = None
     hint: dict | None = None
+    indicator: str | None = None  # a named indicator (lib.analysis.indicators) the answer is
+
+    def definition_in(self, lang: str = "ja") -> str:
+        return INDICATORS[self.indicator].definition(lang) if self.indicator else ""
 
     def text_in(self, lang: str = "ja") -> str:
         return _text(self.text, lang)
@@ -87,13 +92,30 @@ def _bilingual(raw, where: str) -> dict:
     raise ExerciseError(f"{where} がありません（日本語の文を ja: に書いてください）。")
 
 
+def _indicator_sql(raw: dict, where: str) -> str:
+    """The query of a question that asks for a named indicator: from the indicator's one definition."""
+    indicator = INDICATORS.get(str(raw["indicator"]))
+    if indicator is None:
+        raise ExerciseError(f"{where}.indicator は {'・'.join(INDICATORS)} のどれかにしてください。")
+    year = raw.get("year")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise ExerciseError(f"{where}.year に年を数字で書いてください（例: 2025）。")
+    catalog = load_catalog()
+    bands = population_bands(catalog)
+    if not bands:
+        raise ExerciseError(f"{where}.indicator: 人口のデータに年齢階級の一覧がありません。")
+    district = raw.get("district")
+    return indicator_sql(indicator, catalog, bands, year,
+                         district=str(district) if district is not None else None)
+
+
 def _question(raw, where: str) -> Question:
     if not isinstance(raw, dict):
-        raise ExerciseError(f"{where} は id・text・sql・tolerance を持つ項目にしてください。")
+        raise ExerciseError(f"{where} は id・text・sql（または indicator）・tolerance を持つ項目にしてください。")
     qid = str(raw.get("id") or "").strip()
     if not qid:
         raise ExerciseError(f"{where}.id がありません。")
-    sql = str(raw.get("sql") or "").strip()
+    sql = _indicator_sql(raw, where) if raw.get("indicator") else str(raw.get("sql") or "").strip()
     if not sql:
         raise ExerciseError(f"{where}.sql がありません（正解を求める SELECT 文を書いてください）。")
     try:
@@ -107,6 +129,7 @@ def _question(raw, where: str) -> Question:
         id=qid, text=_bilingual(raw.get("text"), f"{where}.text"), sql=sql, tolerance=float(tolerance),
         unit=_bilingual(raw["unit"], f"{where}.unit") if raw.get("unit") else None,
         hint=_bilingual(raw["hint"], f"{where}.hint") if raw.get("hint") else None,
+        indicator=str(raw["indicator"]) if raw.get("indicator") else None,
     )
 
 

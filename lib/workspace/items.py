@@ -27,10 +27,10 @@ from typing import Callable
 from lib.data.store import get_store
 
 ITEM_KINDS = (
-    "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "finding", "policy",
+    "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "table", "finding", "policy",
     "logic_model", "note", "homework", "comment", "exercise_answer", "deck",
 )
-EVIDENCE_KINDS = ("chart", "map")  # what a group saves as evidence, and places in its deck
+EVIDENCE_KINDS = ("chart", "map", "table")  # what a group saves as evidence, and places in its deck
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS courses (

@@ -1,0 +1,102 @@
+"""The deck survives presentation mode: leaving it shows the same deck, and later actions keep it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.test_sessions_flow import _enter_as_instructor, choose, click, fill, go
+
+pytestmark = pytest.mark.browser
+
+
+def _title_boxes(page, expected: int | None = None) -> list[str]:
+    boxes = page.locator("[class*='st-key-pres-'][class*='-title'] input")
+    if expected:
+        boxes.nth(expected - 1).wait_for(state="attached")  # a loaded machine draws the builder slowly
+    return [boxes.nth(i).input_value() for i in range(boxes.count())]
+
+
+def test_leaving_presentation_mode_keeps_the_deck(fresh_app_server, offline_page):
+    page = offline_page
+    page.set_default_timeout(60_000)
+    _enter_as_instructor(page, fresh_app_server)
+    go(page, "発表資料")
+    deck_title = page.locator("[class*='st-key-pres-'][class*='-title'] input").first
+    deck_title.fill("丘陵地区の外出を増やす")
+    deck_title.press("Tab")
+    wait_for_app(page)
+    page.locator("[class*='st-key-pres-'][class*='-save'] button").first.click()
+    wait_for_app(page)
+    before = _title_boxes(page)
+    assert before[0] == "丘陵地区の外出を増やす" and all(before), before
+
+    click(page, "pres_start")
+    page.get_by_text("丘陵地区の外出を増やす").first.wait_for()
+    click(page, "pres_next")
+    click(page, "pres_exit")
+    assert _title_boxes(page, len(before)) == before
+
+    # Any further action (here: the preview's slider) keeps the deck and its saved state.
+    page.get_by_role("tab", name="プレビュー").click()
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    slider.press("ArrowRight")
+    wait_for_app(page)
+    page.get_by_role("tab", name="編集").click()
+    assert _title_boxes(page, len(before)) == before
+    assert page.get_by_text("保存していない変更があります").count() == 0
+    screenshot(page, "presentation-after-present-mode")
+    assert page.external_requests == []
+
+
+IMAGE = "![x](https://example.com/tracker.png)"
+
+
+def test_typed_markdown_images_are_shown_as_text_and_fetch_nothing(fresh_app_server, offline_page):
+    page = offline_page
+    page.set_default_timeout(60_000)
+    _enter_as_instructor(page, fresh_app_server)
+    # The instructor comments on group A, then a member of group A reads it.
+    page.get_by_role("tab", name="コースとグループ").click()
+    row = page.locator("[data-testid='stTable']", has_text="参加コード").first.locator("tr", has_text="A班").first
+    code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", row.inner_text()).group()
+    page.get_by_role("tab", name="グループの作業とコメント").click()
+    choose(page, "inst_group", "A班")
+    fill(page, "inst_comment_text", f"**よい** {IMAGE}")
+    page.get_by_role("button", name="コメントを送る").click()
+    wait_for_app(page)
+    assert page.external_requests == []
+    page.get_by_text(f"**よい** {IMAGE}").first.wait_for()
+
+    # A slide bullet with an image, in the preview and in presentation mode.
+    go(page, "発表資料")
+    page.locator("[data-testid='stExpander'] summary").first.click()
+    bullets = page.locator("[class*='st-key-pres-'][class*='-bullets'] textarea").first
+    bullets.fill(f"{IMAGE}\n**強調**")
+    bullets.press("Tab")
+    wait_for_app(page)
+    shown = page.locator("[data-testid='stMarkdownContainer'] li")
+    page.get_by_role("tab", name="プレビュー").click()
+    shown.filter(has_text=IMAGE).first.wait_for()
+    click(page, "pres_start")
+    click(page, "pres_next")
+    shown.filter(has_text=IMAGE).first.wait_for()
+    shown.filter(has_text="**強調**").first.wait_for()
+    click(page, "pres_exit")
+
+    go(page, "参加する")
+    choose(page, "join_group", "A班")
+    fill(page, "join_code", code)
+    fill(page, "join_name", "試験 太郎")
+    fill(page, "join_department", "企画課")
+    page.get_by_role("button", name="参加する").click()
+    wait_for_app(page)
+    go(page, "グループの作業場所")
+    page.locator(".st-key-ws_section").get_by_text("講師からのコメント").click()
+    wait_for_app(page)
+    page.get_by_text(f"**よい** {IMAGE}").first.wait_for()
+    screenshot(page, "typed-markdown-as-text")
+    assert page.locator("img[src*='example.com']").count() == 0
+    assert page.external_requests == []
