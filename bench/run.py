@@ -21,6 +21,7 @@ from bench import (
     deliverables,  # noqa: E402,F401
     foundation,  # noqa: E402,F401  (registers benchmarks)
     maps,  # noqa: E402,F401
+    page_cpu,  # noqa: E402,F401
     workspace,  # noqa: E402,F401
 )
 from bench.harness import REGISTRY  # noqa: E402
