@@ -4,16 +4,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import ui
-from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
 from lib.maps.preview import preview_map
+from lib.ui import derived
 
 lang = ui.lang()
 st.title(ui.tr("page.catalog"))
 st.write(ui.tr("catalog.lead"))
 
 catalog = load_catalog()
-cursor = ui.store().published()
+rows = derived.row_counts()
 
 with st.expander(ui.tr("catalog.overview"), expanded=False):
     st.dataframe(
@@ -22,7 +22,7 @@ with st.expander(ui.tr("catalog.overview"), expanded=False):
                 ui.tr("catalog.choose"): ds.title_in(lang),
                 ui.tr("catalog.table_name"): ds.name,
                 ui.tr("catalog.kind"): ui.tr(f"catalog.kind.{ds.kind}"),
-                ui.tr("catalog.rows"): dataset_profile.row_count(cursor, ds),
+                ui.tr("catalog.rows"): rows[ds.name],
                 ui.tr("catalog.record_unit"): ds.record_unit_in(lang),
             }
             for ds in catalog.values()
@@ -40,7 +40,7 @@ ds = catalog[name]
 st.header(ds.title_in(lang))
 st.write(ds.description_in(lang))
 metrics = st.columns(3)
-metrics[0].metric(ui.tr("catalog.rows"), f"{dataset_profile.row_count(cursor, ds):,}")
+metrics[0].metric(ui.tr("catalog.rows"), f"{rows[ds.name]:,}")
 metrics[1].metric(ui.tr("catalog.columns"), len(ds.data_columns))
 metrics[2].metric(ui.tr("catalog.table_name"), ds.name)
 st.markdown(
@@ -70,13 +70,12 @@ with tabs[0]:
         hide_index=True, width="stretch",
     )
 
+preview, stats = derived.dataset_profile(ds.name)
 with tabs[1]:
-    preview = dataset_profile.preview_rows(cursor, ds)
     st.dataframe(preview.rename(columns={c.name: c.label_in(lang) for c in ds.columns}),
                  hide_index=True, width="stretch")
 
 with tabs[2]:
-    stats = dataset_profile.column_statistics(cursor, ds)
     stats.insert(1, "label", [ds.column(n).label_in(lang) for n in stats["column"]])
     stats = stats.rename(columns={
         "column": ui.tr("col.name"), "label": ui.tr("col.label"), "count": ui.tr("stat.count"),
@@ -88,6 +87,5 @@ with tabs[2]:
 
 if ds.is_geo:
     with tabs[3]:
-        gdf = dataset_profile.geo_frame(cursor, ds)
-        st_folium(preview_map(ds, gdf, lang), height=480, use_container_width=True,
+        st_folium(preview_map(ds, derived.geo_frame(ds.name), lang), height=480, use_container_width=True,
                   returned_objects=[], key=f"catalog_map_{ds.name}")

@@ -22,6 +22,7 @@ from lib.maps.spec import (
     PointLayerSpec,
     validate_map_spec,
 )
+from lib.ui import derived
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -30,17 +31,9 @@ st.title(ui.tr("page.map"))
 st.write(ui.tr("map.page.lead"))
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
-def _map_data(spec_json: str, lang: str, data_dir: str):
-    """The map's data for one spec, shared by sessions (read-only once built)."""
-    spec = MapSpec.from_dict(json.loads(spec_json))
-    return map_data.build_map_data(ui.store().published(), load_catalog(), spec, lang)
-
-
 def build(spec: MapSpec):
     """Data (cached) and fresh folium maps: a folium map rendered twice by st_folium draws 0 px high."""
-    data = _map_data(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True), lang,
-                     str(settings.data_dir().resolve()))
+    data = derived.map_data_for(spec, lang)
     second = render_compare_map(data, lang) if spec.compare and spec.compare.mode == "side_by_side" else None
     return data, render_map(data, lang), second
 
@@ -298,8 +291,9 @@ if data is not None:
     with st.expander(ui.tr("map.export.table")):
         st.dataframe(table, hide_index=True, width="stretch")
     x1, x2, x3, x4 = st.columns(4)
-    x1.download_button(ui.tr("map.export.html"), map_export.map_html(render_map(data, lang)), "map.html",
-                       "text/html", key="map_dl_html")
+    # Built when clicked: rendering the map a second time on every run is the page's largest cost.
+    x1.download_button(ui.tr("map.export.html"), lambda: map_export.map_html(render_map(data, lang)),
+                       "map.html", "text/html", key="map_dl_html")
     x2.download_button(ui.tr("map.export.csv"), map_export.table_csv(table), "map.csv", "text/csv",
                        key="map_dl_csv")
     x3.download_button(ui.tr("map.export.xlsx"), map_export.table_xlsx(table), "map.xlsx",

@@ -10,7 +10,8 @@ from datetime import datetime
 import streamlit as st
 from streamlit.runtime import get_instance
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from lib import i18n, settings
 from lib.analysis.user_sql import UserQueryError
@@ -19,23 +20,39 @@ from lib.maps import offline as offline_map
 from lib.workspace import example_group, instructor_auth
 from lib.workspace.items import open_workspace
 
+APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
+_pages_folder_mode_seen = False
+
 
 def _leave_pages_folder_mode() -> None:
     """Make every run go through app.py's st.navigation.
 
     Streamlit treats an app with a pages/ folder as a legacy multipage app until
-    st.navigation first runs, so a deep link (e.g. /catalog) opened first on a
-    fresh server would run that page alone, without app.py's sidebar. Every page
-    imports this module, so the first run of any script switches the mode off and
-    reruns through app.py.
+    st.navigation first runs, so on a fresh server a deep link (e.g. /catalog)
+    runs that page alone, without app.py's sidebar; in such a run Streamlit's own
+    navigation lists app.py as a page. The first such run switches the mode off;
+    each one (several browsers may open at once) asks for a rerun through app.py. The rerun is requested, not raised:
+    raising inside this module's import made concurrent first imports fail with
+    "cannot import name 'ui' from 'lib'".
     """
+    global _pages_folder_mode_seen
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
-
+        _pages_folder_mode_seen = True
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if not _pages_folder_mode_seen or ctx is None or ctx.script_requests is None:
+        return
+    # app.py itself (before its st.navigation) is not such a run: only a page run alone is.
+    if ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash:
+        return
+    if any(page["script_path"] == APP_SCRIPT for page in ctx.pages_manager.get_pages().values()):
+        ctx.script_requests.request_rerun(RerunData(
+            query_string=ctx.query_string, page_script_hash=ctx.page_script_hash,
+            cached_message_hashes=ctx.cached_message_hashes, context_info=ctx.context_info))
 
 
 def lang() -> str:
+    _leave_pages_folder_mode()  # every page asks for the language first
     return st.session_state.get("lang", i18n.DEFAULT_LANGUAGE)
 
 
