@@ -21,6 +21,7 @@ from lib.workspace import example_group, instructor_auth
 from lib.workspace.items import open_workspace
 
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
+RAN_THROUGH_APP = "ui:ran_through_app"  # a session key; app.py's sidebar sets it on every run
 _pages_folder_mode_seen = False
 
 
@@ -31,9 +32,9 @@ def _leave_pages_folder_mode() -> None:
     st.navigation first runs, so on a fresh server a deep link (e.g. /catalog)
     runs that page alone, without app.py's sidebar; in such a run Streamlit's own
     navigation lists app.py as a page. The first such run switches the mode off;
-    each one (several browsers may open at once) asks for a rerun through app.py. The rerun is requested, not raised:
-    raising inside this module's import made concurrent first imports fail with
-    "cannot import name 'ui' from 'lib'".
+    each one (several browsers may open at once) asks for a rerun through app.py.
+    The rerun is requested, not raised: raising inside this module's import made
+    concurrent first imports fail with "cannot import name 'ui' from 'lib'".
     """
     global _pages_folder_mode_seen
     if PagesManager.uses_pages_directory:
@@ -42,8 +43,9 @@ def _leave_pages_folder_mode() -> None:
     ctx = get_script_run_ctx(suppress_warning=True)
     if not _pages_folder_mode_seen or ctx is None or ctx.script_requests is None:
         return
-    # app.py itself (before its st.navigation) is not such a run: only a page run alone is.
-    if ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash:
+    # Only a session's runs before its first one through app.py can be such runs;
+    # app.py itself, before its st.navigation, is not one.
+    if RAN_THROUGH_APP in st.session_state or ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash:
         return
     if any(page["script_path"] == APP_SCRIPT for page in ctx.pages_manager.get_pages().values()):
         ctx.script_requests.request_rerun(RerunData(
@@ -76,6 +78,7 @@ def store() -> Store:
 
 def language_switch() -> None:
     """The sidebar's language choice; bound to session_state["lang"], so every page sees it at once."""
+    st.session_state[RAN_THROUGH_APP] = True
     st.session_state.setdefault("lang", i18n.DEFAULT_LANGUAGE)
     st.sidebar.selectbox(
         i18n.t("sidebar.language", lang()), list(i18n.LANGUAGES),

@@ -5,6 +5,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.classroom import PAGE_MIX, Trainee, first_loads
 from tests.browser.conftest import wait_for_app
@@ -44,8 +45,8 @@ def test_the_benchmark_client_runs_each_page_with_the_elements_chromium_shows(ap
         wait_for_app(page)
         counts = run.element_counts()
         for kind, test_id in ELEMENTS_IN_PAGE.items():
-            shown = page.locator(f"[data-testid='stMain'] [data-testid='{test_id}']").count()
-            assert counts[kind] == shown, (path or "home", kind, counts[kind], shown)
+            # Some elements' code loads after the run has finished: expect() waits for them.
+            expect(page.locator(f"[data-testid='stMain'] [data-testid='{test_id}']")).to_have_count(counts[kind])
     assert page.external_requests == []
 
 
