@@ -1,5 +1,6 @@
 """地図: pick what to map in a few clicks; analyses, click-to-inspect, downloads, saving."""
 import json
+from functools import partial
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -291,12 +292,12 @@ if data is not None:
     with st.expander(ui.tr("map.export.table")):
         st.dataframe(table, hide_index=True, width="stretch")
     x1, x2, x3, x4 = st.columns(4)
-    # Built when clicked: rendering the map a second time on every run is the page's largest cost.
+    # Files are built when clicked: rendering the map again for the HTML was the page's largest cost.
     x1.download_button(ui.tr("map.export.html"), lambda: map_export.map_html(render_map(data, lang)),
                        "map.html", "text/html", key="map_dl_html")
-    x2.download_button(ui.tr("map.export.csv"), map_export.table_csv(table), "map.csv", "text/csv",
+    x2.download_button(ui.tr("map.export.csv"), partial(map_export.table_csv, table), "map.csv", "text/csv",
                        key="map_dl_csv")
-    x3.download_button(ui.tr("map.export.xlsx"), map_export.table_xlsx(table), "map.xlsx",
+    x3.download_button(ui.tr("map.export.xlsx"), partial(map_export.table_xlsx, table), "map.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="map_dl_xlsx")
     png_key = "map_png_" + json.dumps(spec.to_dict(), sort_keys=True, ensure_ascii=False)
     if x4.button(ui.tr("map.export.png_make"), key="map_png_make"):

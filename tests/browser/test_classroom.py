@@ -56,3 +56,16 @@ def test_thirty_first_loads_within_two_seconds_of_a_fresh_start_all_work(fresh_a
     assert [run.errors for run in runs if run.errors] == []
     # Each reached its page through app.py, which draws the sidebar (delta paths under root 1).
     assert [run.page for run in runs if not any(path[0] == 1 for path in run.elements)] == []
+
+
+def test_map_downloads_are_built_when_clicked(app_server, offline_page):
+    page = offline_page
+    page.goto(f"{app_server}/map")
+    wait_for_app(page)
+    for label, check in (("地図（HTML）", lambda body: b"leaflet" in body.lower() and b"<html" in body.lower()),
+                         ("表（CSV）", lambda body: body.startswith(b"\xef\xbb\xbf"))):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=label).click()
+        with open(download.value.path(), "rb") as file:
+            assert check(file.read()), label
+    assert page.external_requests == []
