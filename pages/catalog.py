@@ -4,17 +4,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import ui
-from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
 from lib.maps.preview import preview_map
+from lib.ui import derived
 
 lang = ui.lang()
 st.title(ui.tr("page.catalog"))
 st.write(ui.tr("catalog.lead"))
 
 catalog = load_catalog()
-cursor = ui.store().published()
+rows = derived.row_counts()
+privacy = derived.privacy_texts(lang)
 
 with st.expander(ui.tr("catalog.overview"), expanded=False):
     st.dataframe(
@@ -23,9 +24,9 @@ with st.expander(ui.tr("catalog.overview"), expanded=False):
                 ui.tr("catalog.choose"): ds.title_in(lang),
                 ui.tr("catalog.table_name"): ds.name,
                 ui.tr("catalog.kind"): ui.tr(f"catalog.kind.{ds.kind}"),
-                ui.tr("catalog.rows"): dataset_profile.row_count(cursor, ds),
+                ui.tr("catalog.rows"): rows[ds.name],
                 ui.tr("catalog.record_unit"): ds.record_unit_in(lang),
-                ui.tr("disclosure.catalog.label"): k_l_text(cursor, ds),
+                ui.tr("disclosure.catalog.label"): privacy[ds.name][0],
             }
             for ds in catalog.values()
         ]),
@@ -42,7 +43,7 @@ ds = catalog[name]
 st.header(ds.title_in(lang))
 st.write(ds.description_in(lang))
 metrics = st.columns(3)
-metrics[0].metric(ui.tr("catalog.rows"), f"{dataset_profile.row_count(cursor, ds):,}")
+metrics[0].metric(ui.tr("catalog.rows"), f"{rows[ds.name]:,}")
 metrics[1].metric(ui.tr("catalog.columns"), len(ds.data_columns))
 metrics[2].metric(ui.tr("catalog.table_name"), ds.name)
 st.markdown(
@@ -51,7 +52,7 @@ st.markdown(
     f"**{ui.tr('catalog.source')}**: {ds.source_in(lang)}  \n"
     f"**{ui.tr('catalog.anonymization')}**: {ds.anonymization_in(lang)}  \n"
     f"**{ui.tr('disclosure.catalog.label')}**: "
-    f"{privacy_summary(cursor, ds, lang) or ui.tr('disclosure.catalog.none')}"
+    f"{privacy[ds.name][1] or ui.tr('disclosure.catalog.none')}"
 )
 
 tab_names = [ui.tr("catalog.dictionary"), ui.tr("catalog.preview"), ui.tr("catalog.stats")]
@@ -74,13 +75,13 @@ with tabs[0]:
         hide_index=True, width="stretch",
     )
 
+preview, stats = derived.dataset_profile(ds.name)
 with tabs[1]:
-    preview = dataset_profile.preview_rows(cursor, ds)
     st.dataframe(preview.rename(columns={c.name: c.label_in(lang) for c in ds.columns}),
                  hide_index=True, width="stretch")
 
 with tabs[2]:
-    stats = dataset_profile.readable_statistics(dataset_profile.column_statistics(cursor, ds))
+    stats = dataset_profile.readable_statistics(stats)
     stats.insert(1, "label", [ds.column(n).label_in(lang) for n in stats["column"]])
     stats = stats.rename(columns={
         "column": ui.tr("col.name"), "label": ui.tr("col.label"), "count": ui.tr("stat.count"),
@@ -92,6 +93,5 @@ with tabs[2]:
 
 if ds.is_geo:
     with tabs[3]:
-        gdf = dataset_profile.geo_frame(cursor, ds)
-        st_folium(preview_map(ds, gdf, lang), height=480, use_container_width=True,
+        st_folium(preview_map(ds, derived.geo_frame(ds.name), lang), height=480, use_container_width=True,
                   returned_objects=[], key=f"catalog_map_{ds.name}")

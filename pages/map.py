@@ -28,6 +28,7 @@ from lib.maps.spec import (
     parse_breaks,
 )
 from lib.maps.units import city_name
+from lib.ui import derived
 from lib.ui.analysis_controls import download_row
 from lib.ui.user_text import literal
 
@@ -40,20 +41,10 @@ if city := city_name(cursor, catalog):
     st.caption(ui.tr("map.page.city", city=city))
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
-def _map_figures(spec_json: str, data_dir: str, published: str):
-    """The map's figures for one spec and published data (a new city, a new dataset), shared by sessions
-    in every language (read-only once built)."""
-    spec = MapSpec.from_dict(json.loads(spec_json))
-    return map_data.compute_map_data(ui.store().published(), load_catalog(), spec)
-
-
 def build(spec: MapSpec):
     """Data (figures cached, words added) and fresh folium maps: a folium map rendered twice by
     st_folium draws 0 px high."""
-    figures = _map_figures(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True),
-                           str(settings.data_dir().resolve()), ui.store().published_fingerprint())
-    data = map_data.describe_map_data(figures, catalog, lang)
+    data = derived.map_data_for(spec, lang)
     second = render_compare_map(data, lang) if spec.compare and spec.compare.mode == "side_by_side" else None
     return data, render_map(data, lang), second
 
@@ -308,8 +299,9 @@ if data is not None:
         st.dataframe(table, hide_index=True, width="stretch")
     download_row(table, "map", "map_dl_", title=data.value_label or None)
     x1, x4 = st.columns(2)
-    x1.download_button(ui.tr("map.export.html"), map_export.map_html(render_map(data, lang)), "map.html",
-                       "text/html", key="map_dl_html")
+    # Built when clicked: rendering the map again for the HTML was the page's largest cost.
+    x1.download_button(ui.tr("map.export.html"), lambda: map_export.map_html(render_map(data, lang)),
+                       "map.html", "text/html", key="map_dl_html")
     png_key = "map_png_" + json.dumps(spec.to_dict(), sort_keys=True, ensure_ascii=False)
     if x4.button(ui.tr("map.export.png_make"), key="map_png_make"):
         with st.spinner(ui.tr("map.export.png_wait")):

@@ -8,6 +8,7 @@ from lib.charts import survey
 from lib.charts.result_table import survey_table_spec
 from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
+from lib.ui import derived
 from lib.ui.analysis_controls import dataset_picker, download_row
 from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
@@ -41,13 +42,12 @@ with likert_tab:
         chosen = st.multiselect(ui.tr("survey.items"), items, default=default, key=K + "items",
                                 format_func=lambda n: ds.column(n).label_in(lang))
         if chosen:
-            data = fetch_columns(cursor, catalog, dataset, chosen, filters)
             scale = ds.column(chosen[0]).scale or {i: str(i) for i in range(1, 6)}
-            shares = survey.likert_shares(data, chosen, sorted(scale))
+            shares, respondents = derived.likert_shares(dataset, chosen, sorted(scale), filters)
             labels = {n: ds.column(n).label_in(lang) for n in chosen}
             st.plotly_chart(survey.diverging_likert_figure(shares, labels, scale, lang), key=K + "likert",
                             width="stretch")
-            st.caption(ui.tr("survey.respondents", n=len(data)) if not is_small([len(data)])[0]
+            st.caption(ui.tr("survey.respondents", n=respondents) if not is_small([respondents])[0]
                        else ui.tr("survey.respondents_few", threshold=MIN_CELL))
             ui.show_suppressed(int(shares["count"].isna().sum()))
             table = shares.assign(item=shares["item"].map(labels), level=shares["level"].map(scale))
@@ -75,7 +75,7 @@ with text_tab:
         texts = fetch_columns(cursor, catalog, dataset, [text_column], filters)[text_column].dropna()
         texts = texts[texts.str.strip() != ""]
         st.caption(ui.tr("survey.answers", n=len(texts)))
-        freq = survey.word_frequencies(texts, top=top)
+        freq = survey.word_frequencies(texts, top=top, nouns_of=derived.answer_nouns(dataset, text_column))
         if freq.empty:
             st.info(ui.tr("survey.no_words"))
         else:

@@ -1,6 +1,8 @@
 """The store's guarantees: published is read-only and sealed; raw and workspace are elsewhere."""
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
@@ -72,4 +74,78 @@ def test_database_is_rebuilt_when_a_dataset_file_changes(tmp_path, monkeypatch):
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert store.published_is_stale()
     assert store.refresh_published() is True
+    store.close()
+
+
+def _small_demo(tmp_path, monkeypatch):
+    """A demo folder with one small table, so that a rebuild takes a fraction of a second."""
+    import shutil
+
+    from lib import settings
+
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name in ("population.parquet", "population.yaml"):
+        shutil.copy(settings.DEMO_DATASETS_DIR / name, demo / name)
+    monkeypatch.setattr(settings, "DEMO_DATASETS_DIR", demo)
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    return demo
+
+
+def test_queries_keep_working_while_the_published_database_is_rebuilt_50_times(tmp_path, monkeypatch):
+    import threading
+
+    _small_demo(tmp_path, monkeypatch)
+    store = Store(tmp_path / "data")
+    expected = store.published().execute("SELECT count(*) FROM population").fetchone()[0]
+    errors: list[str] = []
+    answered = [0] * 8
+    stop = threading.Event()
+
+    def trainee(slot: int) -> None:
+        while not stop.is_set():
+            try:
+                cursor = store.published()
+                count = cursor.execute("SELECT count(*) FROM population").fetchone()[0]
+                cursor.execute("SELECT area_code, sum(population) FROM population GROUP BY 1").df()
+                assert count == expected
+                answered[slot] += 1
+            except Exception as error:  # noqa: BLE001 - every failure is counted
+                errors.append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=trainee, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(50):
+            assert store.refresh_published(force=True) is True
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert min(answered) > 0
+    import gc
+
+    gc.collect()  # every trainee cursor is gone: only the latest build stays on disk
+    data = tmp_path / "data"
+    assert [p.relative_to(data).as_posix() for p in data.glob("published-builds/*/published.duckdb")] == [
+        json.loads((data / "published.json").read_text())["database"]]
+    store.close()
+
+
+def test_a_cursor_keeps_its_build_and_new_cursors_see_the_new_data(tmp_path, monkeypatch):
+    import pandas as pd
+
+    demo = _small_demo(tmp_path, monkeypatch)
+    store = Store(tmp_path / "data")
+    before = store.published()
+    rows = before.execute("SELECT count(*) FROM population").fetchone()[0]
+    fingerprint = store.published_fingerprint()
+    frame = pd.read_parquet(demo / "population.parquet")
+    frame.head(10).to_parquet(demo / "population.parquet")
+    assert store.refresh_published() is True
+    assert store.published_fingerprint() != fingerprint
+    assert store.published().execute("SELECT count(*) FROM population").fetchone()[0] == 10
+    assert before.execute("SELECT count(*) FROM population").fetchone()[0] == rows
     store.close()

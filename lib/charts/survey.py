@@ -140,12 +140,22 @@ def nouns(text: str, stop_words: frozenset = STOP_WORDS) -> list[str]:
     return words
 
 
-def word_frequencies(texts, stop_words: frozenset = STOP_WORDS, top: int = 50) -> pd.DataFrame:
-    """Nouns ranked by how often they occur, with how many answers mention each."""
+def answer_nouns(texts, stop_words: frozenset = STOP_WORDS) -> dict[str, tuple[str, ...]]:
+    """The nouns of each distinct answer: tokenizing is the slow part, done once per published column."""
+    return {text: tuple(nouns(text, stop_words)) for text in dict.fromkeys(texts)}
+
+
+def word_frequencies(texts, stop_words: frozenset = STOP_WORDS, top: int = 50,
+                     nouns_of: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """Nouns ranked by how often they occur, with how many answers mention each.
+
+    `nouns_of` (from `answer_nouns`) saves tokenizing answers again; an answer
+    missing from it is tokenized here.
+    """
     occurrences: Counter = Counter()
     answers: Counter = Counter()
     for text in texts:
-        found = nouns(text, stop_words)
+        found = nouns_of[text] if nouns_of is not None and text in nouns_of else nouns(text, stop_words)
         occurrences.update(found)
         answers.update(set(found))
     rows = [{"word": w, "count": c, "answers": answers[w]} for w, c in occurrences.most_common()]

@@ -14,8 +14,13 @@ session or thread, since one connection object is not thread-safe.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import secrets
+import shutil
 import threading
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -29,7 +34,6 @@ from lib.data.duckdb_lockdown import load_spatial, open_locked_read_only
 
 # Bump when the way tables are built changes, so existing databases are rebuilt.
 BUILD_VERSION = "1"
-
 
 def quote_identifier(name: str) -> str:
     """A DuckDB identifier, quoted so that any name (Japanese, spaces, quotes) is safe."""
@@ -73,7 +77,7 @@ def _load_dataset(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
 
 
 def build_published_database(path: Path, datasets: list[Dataset]) -> None:
-    """Build the published database into a temporary file, then swap it in atomically."""
+    """Build the published database into a temporary file, then move it to `path` atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -89,57 +93,152 @@ def build_published_database(path: Path, datasets: list[Dataset]) -> None:
     os.replace(tmp, path)
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _remove_database_file(path: Path) -> None:
+    """Delete a build's folder; one still open elsewhere (another process, Windows) is left for later."""
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@dataclass(eq=False)
+class _PublishedBuild:
+    """One built published database, open read-only, and how many cursors on it are alive."""
+    path: Path
+    fingerprint: str
+    connection: duckdb.DuckDBPyConnection
+    cursors: int = 0
+    retired: bool = False
+    closed: bool = False
+
+
 class Store:
-    """The three databases of one data folder."""
+    """The three databases of one data folder.
+
+    The published database is rebuilt beside the one in use: runs that started
+    on the old build keep their cursors, new runs get the new build, and the old
+    connection is closed (and its file removed) when its last cursor is gone.
+    Closing a connection that another thread is querying fails that query, or
+    crashes DuckDB.
+    """
 
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
-        self.published_path = self.data_dir / "published.duckdb"
-        self.fingerprint_path = self.data_dir / "published.fingerprint"
+        self.current_build_path = self.data_dir / "published.json"
+        self.builds_dir = self.data_dir / "published-builds"
         self.workspace_path = self.data_dir / "workspace.duckdb"
         self.staging_path = self.data_dir / "staging.duckdb"
         self._lock = threading.RLock()
-        self._published: duckdb.DuckDBPyConnection | None = None
+        self._build_lock = threading.Lock()
+        self._published: _PublishedBuild | None = None
+        self._retired: set[_PublishedBuild] = set()
         self._workspace: duckdb.DuckDBPyConnection | None = None
         self._staging: duckdb.DuckDBPyConnection | None = None
 
     # published -------------------------------------------------------------
+    def _current_build(self) -> tuple[str, Path] | None:
+        """(fingerprint, database file) of the latest build in this folder, if any."""
+        try:
+            current = json.loads(self.current_build_path.read_text(encoding="utf-8"))
+            path = self.data_dir / current["database"]
+            return (current["fingerprint"], path) if path.exists() else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def published_is_stale(self) -> bool:
-        if not self.published_path.exists() or not self.fingerprint_path.exists():
-            return True
-        current = sources_fingerprint(list(load_catalog().values()))
-        return self.fingerprint_path.read_text().strip() != current
+        current = self._current_build()
+        return current is None or current[0] != sources_fingerprint(list(load_catalog().values()))
 
     def refresh_published(self, force: bool = False) -> bool:
-        """Rebuild the published database if its sources changed; True if it was rebuilt."""
-        with self._lock:
+        """Rebuild the published database if its sources changed, and switch new cursors to it.
+
+        True if it was rebuilt. Cursors already handed out keep working on the build
+        they started on; runs keep querying while a build is under way.
+        """
+        with self._build_lock:
             datasets = list(load_catalog().values())
             fingerprint = sources_fingerprint(datasets)
-            stale = force or not self.published_path.exists() or (
-                not self.fingerprint_path.exists()
-                or self.fingerprint_path.read_text().strip() != fingerprint
-            )
-            if not stale:
-                return False
-            if self._published is not None:
-                self._published.close()
-                self._published = None
-            build_published_database(self.published_path, datasets)
-            self.fingerprint_path.write_text(fingerprint)
-            return True
-
-    def published_fingerprint(self) -> str:
-        """The fingerprint of the published database's sources: a cache key that changes when data is published."""
-        return self.fingerprint_path.read_text().strip() if self.fingerprint_path.exists() else ""
+            current = self._current_build()
+            rebuilt = force or current is None or current[0] != fingerprint
+            if rebuilt:
+                # Its own folder: DuckDB shares one instance per path, and trainee SQL sees
+                # the database by its file name, which stays "published".
+                path = self.builds_dir / secrets.token_hex(8) / "published.duckdb"
+                build_published_database(path, datasets)
+                _write_atomically(self.current_build_path, json.dumps(
+                    {"fingerprint": fingerprint, "database": path.relative_to(self.data_dir).as_posix()}))
+            else:
+                path = current[1]
+            with self._lock:
+                if self._published is not None and self._published.path == path:
+                    return False
+            opened = _PublishedBuild(path, fingerprint, open_locked_read_only(path, settings.DUCKDB_MEMORY_LIMIT, settings.DUCKDB_THREADS))
+            with self._lock:
+                previous, self._published = self._published, opened
+                if previous is not None:
+                    previous.retired = True
+                    self._retired.add(previous)
+                    self._close_if_unused(previous)
+            self._remove_unused_builds()
+            return rebuilt
 
     def published(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor on the locked, read-only published database."""
+        """A new cursor on the locked, read-only published database (the latest build)."""
+        if self._published is None:
+            self.refresh_published()
         with self._lock:
-            if self._published is None:
-                self.refresh_published()
-                self._published = open_locked_read_only(
-                    self.published_path, settings.DUCKDB_MEMORY_LIMIT, settings.DUCKDB_THREADS)
-            return self._published.cursor()
+            build = self._published
+            cursor = build.connection.cursor()
+            build.cursors += 1
+        weakref.finalize(cursor, self._release, build)
+        return cursor
+
+    @property
+    def published_path(self) -> Path:
+        """The database file new cursors read (the latest build): trainee SQL workers open it by path."""
+        if self._published is None:
+            self.refresh_published()
+        return self._published.path
+
+    def published_fingerprint(self) -> str:
+        """The fingerprint of the published data new cursors see: a cache key for derived results.
+
+        Read it before taking the cursor that computes the result: if a rebuild
+        switches in between, the old key holds new data, which nobody asks for again.
+        """
+        if self._published is None:
+            self.refresh_published()
+        return self._published.fingerprint
+
+    def _release(self, build: _PublishedBuild) -> None:
+        with self._lock:
+            build.cursors -= 1
+            self._close_if_unused(build)
+
+    def _close_if_unused(self, build: _PublishedBuild) -> None:
+        """Close a replaced build once no cursor uses it any more, and remove its file."""
+        with self._lock:
+            if not build.retired or build.cursors > 0 or build.closed:
+                return
+            build.connection.close()
+            build.closed = True
+            self._retired.discard(build)
+        _remove_database_file(build.path)
+
+    def _remove_unused_builds(self) -> None:
+        """Delete earlier builds (and the single-file layout of older versions) no one has open."""
+        current = self._current_build()
+        with self._lock:
+            in_use = {b.path for b in self._retired} | ({self._published.path} if self._published else set())
+        in_use |= {current[1]} if current else set()
+        for path in self.builds_dir.glob("*/published.duckdb"):
+            if path not in in_use:
+                _remove_database_file(path)
+        for legacy in ("published.duckdb", "published.duckdb.wal", "published.fingerprint"):
+            (self.data_dir / legacy).unlink(missing_ok=True)
 
     def published_tables(self) -> list[str]:
         rows = self.published().execute(
@@ -167,10 +266,15 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            for con in (self._published, self._workspace, self._staging):
+            for build in (self._published, *self._retired):
+                if build is not None and not build.closed:
+                    build.connection.close()
+                    build.closed = True
+            for con in (self._workspace, self._staging):
                 if con is not None:
                     con.close()
             self._published = self._workspace = self._staging = None
+            self._retired.clear()
 
 
 _stores: dict[Path, Store] = {}

@@ -10,7 +10,8 @@ from datetime import datetime
 import streamlit as st
 from streamlit.runtime import get_instance
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from lib import i18n, settings
 from lib.analysis import disclosure
@@ -22,23 +23,41 @@ from lib.ui.user_text import literal
 from lib.workspace import example_group, instructor_auth, passcode_guard
 from lib.workspace.items import open_workspace
 
+APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
+RAN_THROUGH_APP = "ui:ran_through_app"  # a session key; app.py's sidebar sets it on every run
+_pages_folder_mode_seen = False
+
 
 def _leave_pages_folder_mode() -> None:
     """Make every run go through app.py's st.navigation.
 
     Streamlit treats an app with a pages/ folder as a legacy multipage app until
-    st.navigation first runs, so a deep link (e.g. /catalog) opened first on a
-    fresh server would run that page alone, without app.py's sidebar. Every page
-    imports this module, so the first run of any script switches the mode off and
-    reruns through app.py.
+    st.navigation first runs, so on a fresh server a deep link (e.g. /catalog)
+    runs that page alone, without app.py's sidebar; in such a run Streamlit's own
+    navigation lists app.py as a page. The first such run switches the mode off;
+    each one (several browsers may open at once) asks for a rerun through app.py.
+    The rerun is requested, not raised: raising inside this module's import made
+    concurrent first imports fail with "cannot import name 'ui' from 'lib'".
     """
+    global _pages_folder_mode_seen
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
-
+        _pages_folder_mode_seen = True
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if not _pages_folder_mode_seen or ctx is None or ctx.script_requests is None:
+        return
+    # Only a session's runs before its first one through app.py can be such runs;
+    # app.py itself, before its st.navigation, is not one.
+    if RAN_THROUGH_APP in st.session_state or ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash:
+        return
+    if any(page["script_path"] == APP_SCRIPT for page in ctx.pages_manager.get_pages().values()):
+        ctx.script_requests.request_rerun(RerunData(
+            query_string=ctx.query_string, page_script_hash=ctx.page_script_hash,
+            cached_message_hashes=ctx.cached_message_hashes, context_info=ctx.context_info))
 
 
 def lang() -> str:
+    _leave_pages_folder_mode()  # every page asks for the language first
     return st.session_state.get("lang", i18n.DEFAULT_LANGUAGE)
 
 
@@ -74,6 +93,7 @@ def uploader_in_language() -> None:
 
 def language_switch() -> None:
     """The sidebar's language choice; bound to session_state["lang"], so every page sees it at once."""
+    st.session_state[RAN_THROUGH_APP] = True
     st.session_state.setdefault("lang", i18n.DEFAULT_LANGUAGE)
     st.sidebar.selectbox(
         i18n.t("sidebar.language", lang()), list(i18n.LANGUAGES),

@@ -1,0 +1,119 @@
+"""Results derived from the published data, computed once and shared by every session.
+
+Each is cached by its inputs and the published data's fingerprint: when an
+instructor publishes or replaces a dataset, the fingerprint changes and the next
+run computes afresh. The fingerprint is read before the cursor is taken (see
+Store.published_fingerprint). cache_resource results are shared objects: callers
+must not change them; cache_data results are copies.
+"""
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from lib.analysis.disclosure import k_l_text, privacy_summary
+from lib.charts import survey
+from lib.charts.spec import Filter
+from lib.charts.sql import fetch_columns
+from lib.data import profile
+from lib.data.catalog import load_catalog
+from lib.maps import data as map_data
+from lib.maps.spec import MapSpec
+from lib.ui import store
+
+
+def _fingerprint() -> str:
+    return store().published_fingerprint()
+
+
+def _filters_key(filters: list[Filter]) -> str:
+    return json.dumps([f.__dict__ for f in filters], ensure_ascii=False, sort_keys=True, default=str)
+
+
+# --- survey --------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _answer_nouns(dataset: str, column: str, fingerprint: str) -> dict[str, tuple[str, ...]]:
+    texts = fetch_columns(store().published(), load_catalog(), dataset, [column])[column].dropna()
+    return survey.answer_nouns(texts)
+
+
+def answer_nouns(dataset: str, column: str) -> dict[str, tuple[str, ...]]:
+    """The nouns of every answer of a free-text column (tokenized once per published data)."""
+    return _answer_nouns(dataset, column, _fingerprint())
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _likert_shares(dataset: str, items: tuple[str, ...], levels: tuple[int, ...], filters_key: str,
+                   fingerprint: str) -> tuple[pd.DataFrame, int]:
+    filters = [Filter.from_dict(f) for f in json.loads(filters_key)]
+    data = fetch_columns(store().published(), load_catalog(), dataset, list(items), filters)
+    return survey.likert_shares(data, list(items), list(levels)), len(data)
+
+
+def likert_shares(dataset: str, items: list[str], levels: list[int], filters: list[Filter]) -> tuple[pd.DataFrame, int]:
+    """Likert shares of `items` over the filtered respondents, and how many respondents there are."""
+    return _likert_shares(dataset, tuple(items), tuple(levels), _filters_key(filters), _fingerprint())
+
+
+# --- catalog -------------------------------------------------------------------------
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _row_counts(fingerprint: str) -> dict[str, int]:
+    cursor = store().published()
+    return {name: profile.row_count(cursor, ds) for name, ds in load_catalog().items()}
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every published dataset."""
+    return _row_counts(_fingerprint())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _privacy_texts(lang: str, fingerprint: str) -> dict[str, tuple[str, str]]:
+    cursor = store().published()
+    return {name: (k_l_text(cursor, ds), privacy_summary(cursor, ds, lang)) for name, ds in load_catalog().items()}
+
+
+def privacy_texts(lang: str) -> dict[str, tuple[str, str]]:
+    """Per dataset: the k / l it achieves ("k = 5, l = 2") and the catalog's sentence about it."""
+    return _privacy_texts(lang, _fingerprint())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _dataset_profile(name: str, fingerprint: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cursor, ds = store().published(), load_catalog()[name]
+    return profile.preview_rows(cursor, ds), profile.column_statistics(cursor, ds)
+
+
+def dataset_profile(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A dataset's first rows and its column statistics."""
+    return _dataset_profile(name, _fingerprint())
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _geo_frame(name: str, fingerprint: str) -> gpd.GeoDataFrame:
+    return profile.geo_frame(store().published(), load_catalog()[name])
+
+
+def geo_frame(name: str) -> gpd.GeoDataFrame:
+    """A geographic dataset's features for the catalog's preview map (shared: do not change it)."""
+    return _geo_frame(name, _fingerprint())
+
+
+# --- maps ------------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _map_figures(spec_json: str, fingerprint: str) -> map_data.MapData:
+    spec = MapSpec.from_dict(json.loads(spec_json))
+    return map_data.compute_map_data(store().published(), load_catalog(), spec)
+
+
+def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
+    """The map's figures for one spec (shared by sessions in every language, read-only once built),
+    with its words in `lang`."""
+    spec_json = json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True)
+    return map_data.describe_map_data(_map_figures(spec_json, _fingerprint()), load_catalog(), lang)

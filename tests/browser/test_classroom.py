@@ -1,0 +1,71 @@
+"""The classroom benchmark's websocket client sees what Chromium shows; a crowd of first loads all work."""
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from playwright.sync_api import expect
+
+from bench.classroom import PAGE_MIX, Trainee, first_loads
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+# Streamlit element types as the websocket client names them, and their test ids in the page.
+ELEMENTS_IN_PAGE = {
+    "plotly_chart": "stPlotlyChart",
+    "dataframe": "stDataFrame",
+    "metric": "stMetric",
+    "heading": "stHeading",
+}
+
+
+def _run(coroutine):
+    """Run the client in a thread of its own: Playwright's sync API holds this thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def _client_runs(url: str) -> dict:
+    """Each page of the mix through one websocket session, the way the benchmark clicks."""
+    async with Trainee(url) as trainee:
+        runs = {"": await trainee.open_page("")}
+        for page in PAGE_MIX[1:]:
+            runs[page] = await trainee.open_page(page)
+    return runs
+
+
+def test_the_benchmark_client_runs_each_page_with_the_elements_chromium_shows(app_server, offline_page):
+    runs = _run(_client_runs(app_server))
+    page = offline_page
+    for path, run in runs.items():
+        assert run.errors == [], (path, run.errors)
+        page.goto(f"{app_server}/{path}")
+        wait_for_app(page)
+        counts = run.element_counts()
+        for kind, test_id in ELEMENTS_IN_PAGE.items():
+            # Some elements' code loads after the run has finished: expect() waits for them.
+            expect(page.locator(f"[data-testid='stMain'] [data-testid='{test_id}']")).to_have_count(counts[kind])
+    assert page.external_requests == []
+
+
+def test_thirty_first_loads_within_two_seconds_of_a_fresh_start_all_work(fresh_app_server):
+    runs = _run(first_loads(fresh_app_server, 30, 2.0, PAGE_MIX))
+    assert len(runs) == 30
+    assert [run.errors for run in runs if run.errors] == []
+    # Each reached its page through app.py, which draws the sidebar (delta paths under root 1).
+    assert [run.page for run in runs if not any(path[0] == 1 for path in run.elements)] == []
+
+
+def test_map_downloads_are_built_when_clicked(app_server, offline_page):
+    page = offline_page
+    page.goto(f"{app_server}/map")
+    wait_for_app(page)
+    for label, check in (("地図（HTML）", lambda body: b"leaflet" in body.lower() and b"<html" in body.lower()),
+                         ("表（CSV）", lambda body: body.startswith(b"\xef\xbb\xbf"))):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=label).click()
+        with open(download.value.path(), "rb") as file:
+            assert check(file.read()), label
+    assert page.external_requests == []

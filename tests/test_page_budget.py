@@ -1,0 +1,42 @@
+"""A warm page run does no heavy work: no tokenizing, no map HTML that nobody asked for."""
+from __future__ import annotations
+
+from tests.conftest import app_test
+
+
+def _counting(monkeypatch, module, name: str) -> list:
+    calls: list = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_survey_page_tokenizes_answers_only_on_its_first_run(store, monkeypatch):
+    from lib.charts import survey
+
+    at = app_test().run()
+    at.switch_page("pages/survey_analysis.py").run()
+    assert not at.exception, at.exception
+    tokenized = _counting(monkeypatch, survey, "nouns")
+    at.run()
+    at.selectbox(key="survey:text_column").set_value(at.selectbox(key="survey:text_column").options[0]).run()
+    at.slider(key="survey:top").set_value(30).run()
+    assert not at.exception, at.exception
+    assert tokenized == []
+
+
+def test_map_page_builds_its_html_download_only_when_clicked(store, monkeypatch):
+    from lib.maps import export as map_export
+
+    rendered = _counting(monkeypatch, map_export, "map_html")
+    at = app_test().run()
+    at.switch_page("pages/map.py").run()
+    at.run()
+    assert not at.exception, at.exception
+    assert "地図（HTML）" in [b.label for b in at.get("download_button")]
+    assert rendered == []
