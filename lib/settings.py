@@ -36,3 +36,11 @@ LIVE_CHECK_S = float(os.environ.get("WORKBENCH_LIVE_CHECK_S", "20"))
 # Optional online or LGWAN-internal tile server; empty means no tiles at all.
 TILE_URL = os.environ.get("WORKBENCH_TILE_URL", "")
 TILE_ATTRIBUTION = os.environ.get("WORKBENCH_TILE_ATTRIBUTION", "")
+
+# Where the group workspace lives: empty = workspace.sqlite3 in the data folder;
+# sqlite:///PATH or postgresql://USER@HOST/DB (several app servers share one PostgreSQL).
+WORKSPACE_URL = os.environ.get("WORKBENCH_WORKSPACE_URL", "")
+# Automatic snapshots of the workspace: one when a session day starts and one per hour of
+# activity; the newest SNAPSHOT_KEEP are kept.
+SNAPSHOT_EVERY_S = float(os.environ.get("WORKBENCH_SNAPSHOT_EVERY_S", "3600"))
+SNAPSHOT_KEEP = int(os.environ.get("WORKBENCH_SNAPSHOT_KEEP", "48"))

@@ -123,11 +123,9 @@ class Store:
         self.data_dir = Path(data_dir)
         self.published_path = self.data_dir / "published.duckdb"
         self.fingerprint_path = self.data_dir / "published.fingerprint"
-        self.workspace_path = self.data_dir / "workspace.duckdb"
         self.staging_path = self.data_dir / "staging.duckdb"
         self._lock = threading.RLock()
         self._published: duckdb.DuckDBPyConnection | None = None
-        self._workspace: duckdb.DuckDBPyConnection | None = None
         self._staging: duckdb.DuckDBPyConnection | None = None
 
     # published -------------------------------------------------------------
@@ -169,15 +167,7 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
-    # workspace and staging ----------------------------------------------------
-    def workspace(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor on the read-write workspace database."""
-        with self._lock:
-            if self._workspace is None:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
-                self._workspace = duckdb.connect(str(self.workspace_path))
-            return self._workspace.cursor()
-
+    # staging (the workspace lives in lib.workspace) -------------------------------------
     def staging(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on the instructor's staging database (raw imports)."""
         with self._lock:
@@ -189,10 +179,10 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            for con in (self._published, self._workspace, self._staging):
+            for con in (self._published, self._staging):
                 if con is not None:
                     con.close()
-            self._published = self._workspace = self._staging = None
+            self._published = self._staging = None
 
 
 _stores: dict[Path, Store] = {}
