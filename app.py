@@ -51,4 +51,4 @@ with st.sidebar:
     ui.who_am_i()
     st.caption(ui.tr("sidebar.offline"))
 
-navigation.run()
+ui.run_page(navigation)
