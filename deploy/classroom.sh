@@ -16,10 +16,9 @@ base="${WORKBENCH_WORKER_BASE_PORT:-8601}"
 run_dir="$(python -c 'from lib import settings; print(settings.data_dir().resolve())')/classroom"
 mkdir -p "$run_dir"
 
-# Build the published database and open (or migrate) the workspace once, before the
-# workers start, so that they do not all do it at the same moment.
-python -c 'from lib.data.store import get_store; get_store().refresh_published()'
-python -c 'from lib.workspace.items import open_workspace; open_workspace()'
+# Build the published database, open (or migrate) the workspace and seed the demo course
+# once, before the workers start, so that they do not all do it at the same moment.
+python -m lib.cli prepare
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; }

@@ -6,6 +6,7 @@
     python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
     python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
     python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
+    python -m lib.cli prepare                         # build the data and open the workspace (before workers)
 
 This file parses arguments and holds each command's body; the work itself is done by
 the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese
@@ -155,6 +156,20 @@ def migrate_workspace_command(args) -> int:
     return 0
 
 
+def prepare_command(args) -> int:
+    """`prepare`: what a first start does (published data, workspace, demo course), before several workers start."""
+    store = get_store()
+    store.refresh_published()
+    try:
+        ws = open_workspace(store)
+    except WorkspaceUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    example_group.seed_if_empty(ws, store.published())
+    print(t("prepare.done", "ja"))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -188,6 +203,9 @@ def _parser() -> argparse.ArgumentParser:
     migrate_parser = commands.add_parser("migrate-workspace",
                                          help="以前の形式（workspace.duckdb）のワークスペースを移行する")
     migrate_parser.set_defaults(run=migrate_workspace_command)
+
+    prepare_parser = commands.add_parser("prepare", help="データとワークスペースを準備する（複数ワーカーの起動前）")
+    prepare_parser.set_defaults(run=prepare_command)
     return parser
 
 
