@@ -49,8 +49,10 @@ def snapshot_panel(workspace_ok: bool = True) -> None:
         st.info(tr("snap.none"))
     else:
         st.table(pd.DataFrame([{tr("snap.taken_at"): s.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
-                                tr("snap.size"): round(s.size / 1024, 1)} for s in found]))
-        labels = {s.name: s.taken_at.strftime("%Y-%m-%d %H:%M:%S") for s in found}
+                                tr("snap.size"): round(s.size / 1024, 1)} for s in found],
+                              index=range(1, len(found) + 1)))
+        # Numbered, newest first: two snapshots of the same second still read apart.
+        labels = {s.name: f"{n}. {s.taken_at:%Y-%m-%d %H:%M:%S}" for n, s in enumerate(found, 1)}
         chosen = st.selectbox(tr("snap.choose"), list(labels), format_func=labels.get, key="snap:choice")
         confirmed = st.checkbox(tr("snap.confirm"), key="snap:confirm")
         st.button(tr("snap.restore"), key="snap:restore", type="primary", disabled=not confirmed,
