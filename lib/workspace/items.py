@@ -32,7 +32,6 @@ from lib.workspace import migration, snapshots
 from lib.workspace.backend import (
     TABLES,
     Backend,
-    PostgresBackend,
     SaveFailed,
     WorkspaceError,
     WorkspaceUnavailable,
@@ -185,21 +184,29 @@ class Workspace:
             log.exception("workspace read failed in %s", self.backend.describe())
             raise WorkspaceUnavailable("damaged") from exc
 
-    def _write(self, work: Callable[[object], object]):
-        """Run `work(run)` in one write transaction; `run(sql, params)` executes a statement."""
+    def _transaction(self, work: Callable[[Callable], object], write: bool):
+        """Run `work(run)` in one transaction; `run(sql, params)` executes a statement.
+
+        A database error becomes SaveFailed (the details go to the server log).
+        """
         backend = self.backend
+        with backend.connection() as con:
+            (backend.begin_write if write else backend.begin_read)(con)
+            try:
+                result = work(lambda sql, params=(): con.execute(backend.sql(sql), list(params)))
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        return result
+
+    def _write(self, work: Callable[[Callable], object]):
+        """Run `work(run)` in one write transaction, then the after-write hook (snapshots)."""
         with self._write_lock:
             try:
-                with backend.connection() as con:
-                    backend.begin_write(con)
-                    try:
-                        result = work(lambda sql, params=(): con.execute(backend.sql(sql), list(params)))
-                    except BaseException:
-                        con.execute("ROLLBACK")
-                        raise
-                    con.execute("COMMIT")
-            except backend.database_errors as exc:
-                log.exception("workspace save failed in %s", backend.describe())
+                result = self._transaction(work, write=True)
+            except self.backend.database_errors as exc:
+                log.exception("workspace save failed in %s", self.backend.describe())
                 raise SaveFailed() from exc
         if self.after_write is not None:
             self.after_write(self)
@@ -396,7 +403,11 @@ class Workspace:
                 cursor = run(f"SELECT * FROM {table} ORDER BY 1")
                 names = [d[0] for d in cursor.description]
                 tables[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
-        self._write(work)
+        try:
+            self._transaction(work, write=False)
+        except self.backend.database_errors as exc:
+            log.exception("workspace read failed in %s", self.backend.describe())
+            raise WorkspaceUnavailable("damaged") from exc
         return tables
 
     def replace_all(self, tables: dict[str, list[dict]]) -> None:
@@ -409,8 +420,7 @@ class Workspace:
                     names = list(row)
                     run(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                         [row[n] for n in names])
-            if isinstance(self.backend, PostgresBackend):
-                self.backend.reset_sequence(run)
+            self.backend.after_copy_in(run)
         self._write(work)
 
 
