@@ -21,6 +21,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 from lib.data.catalog import load_catalog
 from lib.data.importing import DataImportError, check_name, read_file, store_import, suggest_name
 from lib.data.store import get_store
@@ -66,6 +68,9 @@ def import_command(args) -> int:
         store_import(result, name, imported_by="cli")
     except DataImportError as error:
         print(error.text("ja"), file=sys.stderr)
+        return 2
+    except duckdb.IOException:  # the running app's data page holds the staging database open
+        print(t("cli.staging_locked", "ja"), file=sys.stderr)
         return 2
     print(t("import.cli.stored", "ja", name=name, rows=len(result.frame),
             columns=len(result.summary()["columns"])))
