@@ -47,6 +47,7 @@ def _is_dirty(key: str, fields: list[Field]) -> bool:
     return any(st.session_state.get(_widget_key(key, f.name)) != loaded.get(f.name) for f in fields)
 
 
+@saving
 def _save_item(key: str, item_id: str | None, group_id: str, kind: str, fields: list[Field],
                to_payload: Callable[[dict], dict], validate: Callable[[dict], list[str]] | None,
                clear_after: bool) -> None:
