@@ -22,7 +22,10 @@ from lib.workspace.backend import SqliteBackend, backend_for
 from lib.workspace.items import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
-FORK = multiprocessing.get_context("fork")
+# Not a plain fork: this test process may have threads (AppTest, DuckDB) whose locks a
+# forked child would inherit held. The fork server is a clean process that forks the writers.
+FORK = multiprocessing.get_context("forkserver")
+FORK.set_forkserver_preload([__name__])
 
 
 def _writer(url: str, data_dir: Path, group_id: str, name: str, acks) -> None:
