@@ -89,7 +89,8 @@ def test_kill_9_at_twenty_random_moments_loses_no_acknowledged_save(backend_url,
         writer.kill()
         acknowledged += writer.drain()
     check = Workspace(backend_for(tmp_path, backend_url), create=False)  # passes the integrity check
-    lost = [save for save in acknowledged if save not in _saves(check.rows())]
+    stored = _saves(check.rows())
+    lost = [save for save in acknowledged if save not in stored]
     assert len(acknowledged) >= 40 and lost == []
 
 
