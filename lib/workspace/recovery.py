@@ -1,4 +1,4 @@
-"""Getting a workspace back: what is wrong with it, and restoring a backup or snapshot.
+"""Getting a workspace back: restoring a backup or snapshot.
 
 A restore first reads the whole backup (a bad file changes nothing), then keeps a
 snapshot of the current workspace if it can still be read (nothing newly lost), sets a
@@ -23,15 +23,6 @@ class Restored:
     counts: dict[str, int]
     kept_snapshot: snapshots.Snapshot | None  # the workspace as it was before the restore
     set_aside: list[Path]  # damaged files, renamed
-
-
-def problem(data_dir: Path) -> WorkspaceUnavailable | None:
-    """Why the workspace cannot be opened now (missing / damaged), or None if it can."""
-    try:
-        items.open_workspace_in(data_dir)
-    except WorkspaceUnavailable as exc:
-        return exc
-    return None
 
 
 def _set_aside(backend: SqliteBackend) -> list[Path]:
