@@ -54,4 +54,4 @@ with st.sidebar:
     st.caption(ui.tr("sidebar.offline"))
 ui.uploader_in_language()
 
-navigation.run()
+ui.run_page(navigation)

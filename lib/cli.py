@@ -6,6 +6,10 @@
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
     python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
+    python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
+    python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
+    python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
+    python -m lib.cli prepare                         # build the data and open the workspace (before workers)
 
 This file parses arguments and holds each command's body; the work itself is done by
 the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese
@@ -17,6 +21,7 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -36,9 +41,10 @@ from lib.maps.base_layers import KINDS as BASE_LAYER_KINDS
 from lib.maps.base_layers import BaseLayerError, add_base_layer
 from lib.maps.data import city_boundary
 from lib.maps.tile_pack import TilePackError, unpack_mbtiles
-from lib.workspace import example_group
+from lib.workspace import backup, example_group, migration, recovery
+from lib.workspace.backend import WorkspaceError, WorkspaceUnavailable, backend_for
 from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
-from lib.workspace.items import open_workspace
+from lib.workspace.items import Workspace, open_workspace
 
 
 def set_passcode_command(args) -> int:
@@ -75,6 +81,9 @@ def import_command(args) -> int:
     except DataImportError as error:
         print(error.text("ja"), file=sys.stderr)
         return 2
+    except duckdb.IOException:  # the running app's data page holds the staging database open
+        print(t("cli.staging_locked", "ja"), file=sys.stderr)
+        return 2
     print(t("import.cli.stored", "ja", name=name, rows=len(result.frame),
             columns=len(result.summary()["columns"])))
     for warning in result.warnings:
@@ -91,8 +100,8 @@ def export_command(args) -> int:
     store = get_store()
     try:
         ws = open_workspace(store)
-    except duckdb.IOException:  # the running app holds the workspace database (one writer process)
-        print(t("deck.error.locked", "ja", path=str(store.data_dir)), file=sys.stderr)
+    except WorkspaceUnavailable as exc:
+        print(str(exc), file=sys.stderr)
         return 2
     example_group.seed_if_empty(ws)
     try:
@@ -150,6 +159,74 @@ def tile_pack_command(args) -> int:
     return 0
 
 
+def backup_command(args) -> int:
+    """`backup [--out FILE]`: a consistent copy while the app runs (default: backups/ in the data folder)."""
+    data_dir = get_store().data_dir
+    try:
+        ws = open_workspace()
+    except WorkspaceUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else (
+        data_dir / "backups" / f"workspace-{datetime.now():%Y%m%d-%H%M%S}{backup.suffix_for(ws)}")
+    if not args.out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir() or not out.parent.is_dir():
+        print(t("backup.bad_out", "ja", path=str(out)), file=sys.stderr)
+        return 2
+    try:
+        backup.write_backup(ws, out)
+    except OSError:
+        print(t("backup.bad_out", "ja", path=str(out)), file=sys.stderr)
+        return 2
+    print(t("backup.written", "ja", path=str(out), size=f"{out.stat().st_size:,}"))
+    return 0
+
+
+def restore_command(args) -> int:
+    """`restore FILE`: the workspace becomes the backup; what it held before is kept as a snapshot."""
+    try:
+        restored = recovery.restore(get_store().data_dir, Path(args.file))
+    except WorkspaceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(t("backup.restored", "ja", **restored.counts))
+    if restored.kept_snapshot is not None:
+        print(t("backup.kept_before", "ja", name=restored.kept_snapshot.name))
+    if restored.set_aside:
+        print(t("backup.set_aside", "ja", names="、".join(p.name for p in restored.set_aside)))
+    return 0
+
+
+def migrate_workspace_command(args) -> int:
+    """`migrate-workspace`: the old DuckDB workspace into the configured backend (also done on first start)."""
+    data_dir = get_store().data_dir
+    if not migration.legacy_path(data_dir).exists():
+        print(t("migrate.error.none", "ja"), file=sys.stderr)
+        return 2
+    try:
+        counts = migration.migrate(Workspace(backend_for(data_dir), create=True), data_dir)
+    except WorkspaceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(t("migrate.done", "ja", **counts))
+    return 0
+
+
+def prepare_command(args) -> int:
+    """`prepare`: what a first start does (published data, workspace, demo course), before several workers start."""
+    store = get_store()
+    store.refresh_published()
+    try:
+        ws = open_workspace(store)
+    except WorkspaceUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    example_group.seed_if_empty(ws, store.published())
+    print(t("prepare.done", "ja"))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -191,6 +268,20 @@ def _parser() -> argparse.ArgumentParser:
     pack = commands.add_parser("tile-pack", help="背景地図のタイル（MBTiles）をアプリから配信できるようにする")
     pack.add_argument("path", help="ラスタータイルの MBTiles ファイル")
     pack.set_defaults(run=tile_pack_command)
+    backup_parser = commands.add_parser("backup", help="ワークスペースのバックアップを書き出す（アプリの起動中でもよい）")
+    backup_parser.add_argument("--out", help="書き出すファイル（省略時はデータフォルダーの backups/）")
+    backup_parser.set_defaults(run=backup_command)
+
+    restore_parser = commands.add_parser("restore", help="バックアップまたはスナップショットからワークスペースを復元する")
+    restore_parser.add_argument("file")
+    restore_parser.set_defaults(run=restore_command)
+
+    migrate_parser = commands.add_parser("migrate-workspace",
+                                         help="以前の形式（workspace.duckdb）のワークスペースを移行する")
+    migrate_parser.set_defaults(run=migrate_workspace_command)
+
+    prepare_parser = commands.add_parser("prepare", help="データとワークスペースを準備する（複数ワーカーの起動前）")
+    prepare_parser.set_defaults(run=prepare_command)
     return parser
 
 

@@ -66,3 +66,11 @@ _PACK = _tile_pack()
 TILE_URL = os.environ.get("WORKBENCH_TILE_URL", "") or (
     f"/app/static/tiles/{{z}}/{{x}}/{{y}}.{_PACK['format']}" if _PACK else "")
 TILE_ATTRIBUTION = os.environ.get("WORKBENCH_TILE_ATTRIBUTION", "") or _PACK.get("attribution", "")
+
+# Where the group workspace lives: empty = workspace.sqlite3 in the data folder;
+# sqlite:///PATH or postgresql://USER@HOST/DB (several app servers share one PostgreSQL).
+WORKSPACE_URL = os.environ.get("WORKBENCH_WORKSPACE_URL", "")
+# Automatic snapshots of the workspace: one when a session day starts and one per hour of
+# activity; the newest SNAPSHOT_KEEP are kept.
+SNAPSHOT_EVERY_S = float(os.environ.get("WORKBENCH_SNAPSHOT_EVERY_S", "3600"))
+SNAPSHOT_KEEP = int(os.environ.get("WORKBENCH_SNAPSHOT_KEEP", "48"))

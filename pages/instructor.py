@@ -7,12 +7,18 @@ import streamlit as st
 from lib import ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
+from lib.ui.snapshot_panel import snapshot_panel
 from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, logic_tree
 from lib.workspace.join_sheet import join_sheet_html
 
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))
+problem = ui.workspace_problem()
+if problem is not None:  # missing or damaged: say so, and offer the snapshots
+    st.error(ui.tr(f"ws.unavailable.{problem.reason}"), icon=":material/error:")
+    snapshot_panel(workspace_ok=False)
+    st.stop()
 ws = ui.workspace()
 lang = ui.lang()
 catalog = load_catalog()
@@ -25,8 +31,9 @@ if st.button(ui.tr("ws.refresh"), icon=":material/refresh:"):
     st.rerun()
 ui.passcode_lockouts()
 
-overview, detail, running, setup, themes = st.tabs([
-    ui.tr("inst.overview"), ui.tr("inst.detail"), ui.tr("inst.running"), ui.tr("inst.setup"), ui.tr("inst.themes")])
+overview, detail, running, setup, themes, backups = st.tabs([
+    ui.tr("inst.overview"), ui.tr("inst.detail"), ui.tr("inst.running"), ui.tr("inst.setup"), ui.tr("inst.themes"),
+    ui.tr("snap.title")])
 
 with overview:
     rows = []
@@ -164,6 +171,9 @@ with themes:
     st.markdown("\n".join(f"- {e.theme_in(lang)}：{e.title_in(lang)}（{e.path.name}）" for e in loaded))
     for error in errors:
         st.warning(error)
+
+with backups:
+    snapshot_panel()
 
 if st.sidebar.button(ui.tr("inst.logout"), key="inst_logout"):
     st.session_state.pop("instructor", None)

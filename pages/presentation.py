@@ -60,6 +60,7 @@ def set_title() -> None:
     change({**draft["deck"], "title": st.session_state[f"{STATE}:title"]})
 
 
+@ui.saving
 def save() -> None:
     try:
         item = deck_model.save_deck(ws, group_id, draft["deck"], draft["version"], ui.actor())

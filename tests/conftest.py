@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.workspace_backends import BACKENDS, workspace_url
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 sys.path.insert(0, str(ROOT))
@@ -48,3 +50,20 @@ def published(store):
     cursor = store.published()
     yield cursor
     cursor.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_url(request, tmp_path):
+    """A fresh workspace's WORKBENCH_WORKSPACE_URL, once per backend (SQLite, PostgreSQL)."""
+    yield from workspace_url(request.param, tmp_path)
+
+
+@pytest.fixture()
+def ws(backend_url, tmp_path):
+    """An empty workspace, once per backend: the same workspace tests run on both."""
+    from lib.workspace.backend import backend_for
+    from lib.workspace.items import Workspace
+
+    workspace = Workspace(backend_for(tmp_path, backend_url))
+    yield workspace
+    workspace.backend.close()

@@ -56,11 +56,10 @@ def test_bad_output_path_exits_2_in_japanese(export_dir, tmp_path):
     assert "保存できません" in result.stderr.decode()
 
 
-def test_workspace_held_by_the_running_app_is_a_japanese_sentence(store, tmp_path):
+def test_export_works_while_another_process_holds_the_workspace(store, tmp_path):
     from tests.deck_fixtures import demo_workspace
 
     demo_workspace(store)  # this process now holds the workspace database, as a running app does
     result = _export(store.data_dir, "--group", "example", "--format", "pptx", "--out", str(tmp_path / "x.pptx"))
-    assert result.returncode == 2
-    message = result.stderr.decode()
-    assert "ほかのプロセス" in message and "Traceback" not in message
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "x.pptx").read_bytes()[:2] == b"PK"

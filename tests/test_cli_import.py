@@ -93,3 +93,20 @@ def test_missing_file_and_bad_name(tmp_path):
     done = run_cli(tmp_path, str(SAMPLE), "--name", "Bad Name!")
     assert done.returncode == 2 and "データ名" in done.stderr
     assert staged_tables(tmp_path) <= {"_imports"}
+
+
+def test_import_while_the_app_holds_the_staging_database_is_a_japanese_sentence(tmp_path):
+    from lib.data.store import Store
+
+    data_dir = tmp_path / "data"
+    held = Store(data_dir)
+    held.staging()  # as the running app's data page does
+    source = tmp_path / "x.csv"
+    source.write_text("a,b\n1,2\n", encoding="utf-8")
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(data_dir)}
+    result = subprocess.run([sys.executable, "-m", "lib.cli", "import", str(source), "--name", "x"], cwd=ROOT,
+                            env=env, capture_output=True, timeout=300)
+    held.close()
+    message = result.stderr.decode()
+    assert result.returncode == 2 and "アプリを止めてから" in message
+    assert "Traceback" not in message and str(data_dir) not in message

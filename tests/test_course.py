@@ -3,20 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from lib.workspace import course
-from lib.workspace.items import Workspace
 
 DATES = [date(2026, 6, 5), date(2026, 6, 19), date(2026, 7, 3), date(2026, 7, 17)]
-
-
-@pytest.fixture()
-def ws(tmp_path):
-    con = duckdb.connect(str(tmp_path / "ws.duckdb"))
-    yield Workspace(con.cursor)
-    con.close()
 
 
 def test_create_course_with_groups_and_readable_join_codes(ws):

@@ -1,20 +1,9 @@
 """The curriculum: eight steps over four sessions, their texts, and the progress rules."""
 from __future__ import annotations
 
-import duckdb
-import pytest
-
 from lib.data.catalog import load_catalog
 from lib.i18n import STRINGS
 from lib.workspace import curriculum, example_group, logic_tree
-from lib.workspace.items import Workspace
-
-
-@pytest.fixture()
-def ws(tmp_path):
-    con = duckdb.connect(str(tmp_path / "ws.duckdb"))
-    yield Workspace(con.cursor)
-    con.close()
 
 
 def test_steps_cover_the_four_sessions_with_texts_in_both_languages():

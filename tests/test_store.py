@@ -8,6 +8,7 @@ import pytest
 
 from lib.data.catalog import load_catalog
 from lib.data.store import Store, read_geo
+from lib.workspace.items import open_workspace
 
 
 def test_every_dataset_is_a_published_table_with_its_dictionary_columns(store, published):
@@ -51,12 +52,15 @@ def test_published_connection_itself_refuses_writes_files_and_settings(published
 def test_published_has_no_raw_or_workspace_tables(store, published):
     # Something is stored in staging and workspace; published must not see it.
     store.staging().execute("CREATE OR REPLACE TABLE raw_secret AS SELECT '山田太郎' AS name")
-    store.workspace().execute("CREATE OR REPLACE TABLE ws_secret AS SELECT 1 AS x")
+    ws = open_workspace(store)  # the workspace is SQLite: another engine, another file
+    ws.create_course({"name": "ws_secret"}, "講師")
     databases = {r[0] for r in published.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
     assert databases <= {"published", "system", "temp"}
-    for table in ("raw_secret", "ws_secret", "staging.raw_secret", "workspace.ws_secret"):
+    for table in ("raw_secret", "staging.raw_secret", "courses", "items", "item_history"):
         with pytest.raises(duckdb.Error):
             published.execute(f"SELECT * FROM {table}")
+    with pytest.raises(duckdb.Error):  # nor can it open the workspace file
+        published.execute("SELECT * FROM sqlite_scan(?, 'courses')", [str(store.data_dir / "workspace.sqlite3")])
 
 
 def test_database_is_rebuilt_when_a_dataset_file_changes(tmp_path, monkeypatch):

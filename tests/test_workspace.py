@@ -3,17 +3,9 @@ from __future__ import annotations
 
 import threading
 
-import duckdb
 import pytest
 
 from lib.workspace.items import Conflict, Workspace, WorkspaceError
-
-
-@pytest.fixture()
-def ws(tmp_path):
-    con = duckdb.connect(str(tmp_path / "workspace.duckdb"))
-    yield Workspace(con.cursor)
-    con.close()
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@
   network access and configuration changes switched off. Trainee SQL and every
   chart or map run here, and nothing else is attached to it.
 - staging: what an instructor imported, before anonymization (own file).
-- workspace: groups, worksheets, saved specs and history (own file).
+- workspace: not here: lib.workspace keeps it in SQLite or PostgreSQL (transactional writes).
 
 One DuckDB instance per database per process; callers take a cursor per
 session or thread, since one connection object is not thread-safe.
@@ -129,13 +129,11 @@ class Store:
         self.data_dir = Path(data_dir)
         self.current_build_path = self.data_dir / "published.json"
         self.builds_dir = self.data_dir / "published-builds"
-        self.workspace_path = self.data_dir / "workspace.duckdb"
         self.staging_path = self.data_dir / "staging.duckdb"
         self._lock = threading.RLock()
         self._build_lock = threading.Lock()
         self._published: _PublishedBuild | None = None
         self._retired: set[_PublishedBuild] = set()
-        self._workspace: duckdb.DuckDBPyConnection | None = None
         self._staging: duckdb.DuckDBPyConnection | None = None
 
     # published -------------------------------------------------------------
@@ -246,15 +244,7 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
-    # workspace and staging ----------------------------------------------------
-    def workspace(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor on the read-write workspace database."""
-        with self._lock:
-            if self._workspace is None:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
-                self._workspace = duckdb.connect(str(self.workspace_path))
-            return self._workspace.cursor()
-
+    # staging (the workspace lives in lib.workspace) -------------------------------------
     def staging(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on the instructor's staging database (raw imports)."""
         with self._lock:
@@ -270,10 +260,9 @@ class Store:
                 if build is not None and not build.closed:
                     build.connection.close()
                     build.closed = True
-            for con in (self._workspace, self._staging):
-                if con is not None:
-                    con.close()
-            self._published = self._workspace = self._staging = None
+            if self._staging is not None:
+                self._staging.close()
+            self._published = self._staging = None
             self._retired.clear()
 
 

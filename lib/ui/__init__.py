@@ -5,7 +5,9 @@ is, saving evidence, the instructor check); lib/ui/ modules hold larger widgets.
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from typing import Callable
 
 import streamlit as st
 from streamlit.runtime import get_instance
@@ -21,6 +23,7 @@ from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
 from lib.ui.user_text import literal
 from lib.workspace import example_group, instructor_auth, passcode_guard
+from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailable
 from lib.workspace.items import open_workspace
 
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
@@ -231,13 +234,85 @@ def _workspace(data_dir: str):
 
 
 def workspace():
-    """The group workspace (seeded with the demo course and its finished example on first start)."""
-    return _workspace(str(settings.data_dir().resolve()))
+    """The group workspace (seeded with the demo course and its finished example on first start).
+
+    If it is missing or damaged the page stops with a calm notice (members) or what to
+    do (the instructor), never a traceback; a failed open is not cached, so the next run
+    tries again (after a restore).
+    """
+    try:
+        return _workspace(str(settings.data_dir().resolve()))
+    except WorkspaceUnavailable as exc:
+        unavailable_notice(exc)
+        st.stop()
+
+
+def workspace_problem() -> WorkspaceUnavailable | None:
+    """Why the workspace cannot be opened (for the instructor's recovery panel), or None."""
+    try:
+        _workspace(str(settings.data_dir().resolve()))
+    except WorkspaceUnavailable as exc:
+        return exc
+    return None
+
+
+def workspace_restored() -> None:
+    """After a restore, the next run opens the workspace again."""
+    _workspace.clear()
+
+
+def unavailable_notice(exc: WorkspaceUnavailable) -> None:
+    if is_instructor():
+        st.error(tr(f"ws.unavailable.{exc.reason}"), icon=":material/error:")
+        st.page_link("pages/instructor.py", label=tr("ws.unavailable.go_restore"), icon=":material/restore:")
+    else:
+        st.info(tr("ws.unavailable.member"), icon=":material/hourglass_empty:")
+
+
+SAVE_ERROR = "ws:save_error"
+
+
+def saving(callback: Callable) -> Callable:
+    """A widget callback that saves: a failed save leaves a message for the page instead of a traceback.
+
+    The widgets keep what was typed (nothing is cleared), so pressing Save again works
+    once the cause (a full disk, a lock) is gone.
+    """
+    @functools.wraps(callback)
+    def guarded(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except WorkspaceError as exc:
+            st.session_state[SAVE_ERROR] = exc
+    return guarded
+
+
+def show_save_error(error: WorkspaceError) -> None:
+    if isinstance(error, WorkspaceUnavailable):
+        unavailable_notice(error)
+    elif isinstance(error, SaveFailed):
+        st.error(tr("ws.save_failed"), icon=":material/error:")
+    else:
+        st.error(str(error), icon=":material/error:")
+
+
+def run_page(navigation) -> None:
+    """Run the chosen page; a workspace that fails mid-page is a Japanese message, never a traceback."""
+    pending = st.session_state.pop(SAVE_ERROR, None)
+    if pending is not None:
+        show_save_error(pending)
+    try:
+        navigation.run()
+    except WorkspaceError as exc:
+        show_save_error(exc)
 
 
 def remember_member(member_id: str) -> dict | None:
-    """Make this browser the member `member_id` (None if no such member)."""
-    ws = workspace()
+    """Make this browser the member `member_id` (None if no such member, or no workspace to ask now)."""
+    try:
+        ws = _workspace(str(settings.data_dir().resolve()))
+    except WorkspaceUnavailable:
+        return None
     member = ws.member(member_id)
     group = ws.group(member.group_id) if member else None
     if group is None:

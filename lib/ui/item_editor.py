@@ -8,8 +8,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from lib.ui import actor, tr, workspace
-from lib.workspace.items import Conflict
+from lib.ui import actor, saving, tr, workspace
+from lib.workspace.items import Conflict, SaveFailed, WorkspaceUnavailable
 
 
 @dataclass
@@ -47,6 +47,7 @@ def _is_dirty(key: str, fields: list[Field]) -> bool:
     return any(st.session_state.get(_widget_key(key, f.name)) != loaded.get(f.name) for f in fields)
 
 
+@saving
 def _save_item(key: str, item_id: str | None, group_id: str, kind: str, fields: list[Field],
                to_payload: Callable[[dict], dict], validate: Callable[[dict], list[str]] | None,
                clear_after: bool) -> None:
@@ -67,6 +68,10 @@ def _save_item(key: str, item_id: str | None, group_id: str, kind: str, fields: 
     except Conflict as conflict:
         st.session_state[f"{key}:conflict"] = conflict
         return
+    except (SaveFailed, WorkspaceUnavailable):
+        # The typed values stay in the widgets; Save works again once the cause is gone.
+        st.session_state[f"{key}:errors"] = [tr("ws.save_failed")]
+        return
     st.session_state[f"{key}:saved"] = True
     if clear_after:
         _load_values(key, fields, {})
@@ -75,6 +80,7 @@ def _save_item(key: str, item_id: str | None, group_id: str, kind: str, fields: 
         st.session_state[f"{key}:loaded"] = values
 
 
+@saving
 def _resolve_conflict(key: str, fields: list[Field], from_payload: Callable[[dict], dict],
                       keep_mine: bool) -> None:
     conflict = st.session_state.pop(f"{key}:conflict")
@@ -96,6 +102,7 @@ def _resolve_conflict(key: str, fields: list[Field], from_payload: Callable[[dic
         st.session_state[f"{key}:base"] = theirs.version
 
 
+@saving
 def _delete_item(key: str, item_id: str) -> None:
     try:
         workspace().delete_item(item_id, st.session_state.get(f"{key}:base", 0), actor())
@@ -207,6 +214,7 @@ def _conflict_panel(key: str, fields: list[Field], from_payload, conflict) -> No
                       args=(key, fields, from_payload, False))
 
 
+@saving
 def delete_plain_item(item_id: str, version: int) -> None:
     try:
         workspace().delete_item(item_id, version, actor())

@@ -19,7 +19,7 @@ from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
-from lib.ui import actor, lang, require_group, store, tr, workspace
+from lib.ui import actor, lang, require_group, saving, store, tr, workspace
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
@@ -136,6 +136,7 @@ def _apply_tree_edit(group_id: str, edit: Callable[[dict], dict]) -> None:
     st.session_state["tree:error"] = tr("tree.busy")
 
 
+@saving
 def _tree_op(group_id: str, op: str) -> None:
     ss = st.session_state
     if op == "add":
@@ -153,6 +154,7 @@ def _tree_op(group_id: str, op: str) -> None:
         _apply_tree_edit(group_id, lambda tree: logic_tree.delete_node(tree, ss["tree:delete_node"]))
 
 
+@saving
 def _start_tree(group_id: str) -> None:
     try:
         root_label = st.session_state.get("tree:root", "")

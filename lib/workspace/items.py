@@ -9,55 +9,42 @@ restored.
 
 Concurrency is optimistic: an update names the version it was based on; if
 another member saved in between, the update is refused with `Conflict`, which
-carries both versions, so an edit is never lost silently.
+carries both versions, so an edit is never lost silently. The version check and
+the write happen in one transaction that holds the row (SQLite: the write lock;
+PostgreSQL: the row lock), so this holds across processes and servers too.
 
-The SQL is plain (VARCHAR / INTEGER / BOOLEAN / TIMESTAMP, `?` parameters, no
-DuckDB-only functions), and the connection comes from a factory, so that a
-PostgreSQL backend can replace DuckDB behind the same interface.
+The database is a `Backend` (lib.workspace.backend): SQLite by default, PostgreSQL
+for several servers.
 """
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
 from lib.data.store import get_store
+from lib.workspace import migration, snapshots
+from lib.workspace.backend import (
+    TABLES,
+    Backend,
+    SaveFailed,
+    WorkspaceError,
+    WorkspaceUnavailable,
+    backend_for,
+)
+
+log = logging.getLogger(__name__)
 
 ITEM_KINDS = (
     "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "table", "finding", "policy",
     "logic_model", "note", "homework", "comment", "exercise_answer", "deck",
 )
 EVIDENCE_KINDS = ("chart", "map", "table")  # what a group saves as evidence, and places in its deck
-
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS courses (
-        course_id VARCHAR PRIMARY KEY, payload VARCHAR NOT NULL, version INTEGER NOT NULL,
-        created_at TIMESTAMP NOT NULL, updated_by VARCHAR, updated_at TIMESTAMP NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS groups (
-        group_id VARCHAR PRIMARY KEY, course_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
-        join_code VARCHAR NOT NULL, payload VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS members (
-        member_id VARCHAR PRIMARY KEY, group_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
-        department VARCHAR NOT NULL, joined_at TIMESTAMP NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS items (
-        item_id VARCHAR PRIMARY KEY, group_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
-        payload VARCHAR NOT NULL, version INTEGER NOT NULL, deleted BOOLEAN NOT NULL,
-        created_by VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
-        updated_by VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS item_history (
-        seq INTEGER PRIMARY KEY, item_id VARCHAR NOT NULL, group_id VARCHAR NOT NULL,
-        kind VARCHAR NOT NULL, version INTEGER NOT NULL, action VARCHAR NOT NULL,
-        actor VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL,
-        before_payload VARCHAR, after_payload VARCHAR)""",
-)
-
-
-class WorkspaceError(ValueError):
-    """A request the workspace refuses; the message is a Japanese sentence."""
-
 
 @dataclass(frozen=True)
 class Item:
@@ -140,8 +127,13 @@ def _load(text: str | None) -> dict | None:
     return None if text is None else json.loads(text)
 
 
-def _now() -> datetime:
-    return datetime.now()
+def _now() -> str:
+    """Now, as the ISO text both databases store (it sorts as time does)."""
+    return datetime.now().isoformat(timespec="microseconds")
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 _ITEM_COLUMNS = ("item_id, group_id, kind, payload, version, deleted, created_by, created_at, "
@@ -149,89 +141,104 @@ _ITEM_COLUMNS = ("item_id, group_id, kind, payload, version, deleted, created_by
 
 
 def _item(row) -> Item:
-    return Item(row[0], row[1], row[2], _load(row[3]), row[4], bool(row[5]), row[6], row[7], row[8], row[9])
+    return Item(row[0], row[1], row[2], _load(row[3]), row[4], bool(row[5]), row[6], _time(row[7]), row[8],
+                _time(row[9]))
+
+
+def _course(row) -> Course:
+    return Course(row[0], _load(row[1]), row[2], row[3], _time(row[4]))
+
+
+def _member(row) -> Member:
+    return Member(*row[:4], _time(row[4]))
 
 
 class Workspace:
-    """Workspace storage over a DB-API-like connection factory (a new cursor per call).
+    """Workspace storage in a Backend's database.
 
-    Writes are serialized by a lock and run in a transaction, so the version check,
-    the update and the history row succeed or fail together.
+    Each write runs in one transaction: the version check, the change and its history
+    row succeed or fail together. A database that cannot take the write (disk full,
+    locked too long, damaged) raises SaveFailed and changes nothing.
     """
 
-    def __init__(self, connect: Callable[[], object]):
-        self._connect = connect
-        self._write_lock = threading.Lock()
-        self._next_seq: int | None = None
-        with self._write_lock:
-            con = self._connect()
-            try:
-                for statement in SCHEMA:
-                    con.execute(statement)
-            finally:
-                con.close()
+    def __init__(self, backend: Backend, create: bool = True):
+        """Open the workspace; a new database gets the tables only if `create` (else WorkspaceUnavailable)."""
+        self.backend = backend
+        self._write_lock = threading.Lock()  # one writer per process: waits here, not in the database
+        self.after_write: Callable[[Workspace], None] | None = None
+        try:
+            if backend.exists():
+                backend.check_integrity()
+            elif not create:
+                raise WorkspaceUnavailable("missing")
+            backend.create_schema()
+        except backend.database_errors as exc:
+            log.exception("workspace database %s cannot be opened", backend.describe())
+            raise WorkspaceUnavailable("damaged") from exc
 
     # plumbing ----------------------------------------------------------------
     def _read(self, sql: str, params=()) -> list[tuple]:
-        con = self._connect()
         try:
-            return con.execute(sql, list(params)).fetchall()
-        finally:
-            con.close()
+            with self.backend.connection() as con:
+                return con.execute(self.backend.sql(sql), list(params)).fetchall()
+        except self.backend.database_errors as exc:
+            log.exception("workspace read failed in %s", self.backend.describe())
+            raise WorkspaceUnavailable("damaged") from exc
 
-    def _write(self, work: Callable[[object], object]):
-        """Run `work(cursor)` in one transaction under the write lock."""
-        with self._write_lock:
-            con = self._connect()
+    def _transaction(self, work: Callable[[Callable], object], write: bool):
+        """Run `work(run)` in one transaction; `run(sql, params)` executes a statement.
+
+        A database error becomes SaveFailed (the details go to the server log).
+        """
+        backend = self.backend
+        with backend.connection() as con:
+            (backend.begin_write if write else backend.begin_read)(con)
             try:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    result = work(con)
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    self._next_seq = None
-                    raise
-                con.execute("COMMIT")
-                return result
-            finally:
-                con.close()
+                result = work(lambda sql, params=(): con.execute(backend.sql(sql), list(params)))
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        return result
 
-    def _record(self, con, item_id, group_id, kind, version, action, actor, at, before, after) -> None:
-        # Writes are serialized by the lock, so the next number is kept here rather than
-        # asked of the table each time; it is read once, and again after a rolled-back write.
-        if self._next_seq is None:
-            self._next_seq = con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM item_history").fetchone()[0]
-        seq = self._next_seq
-        self._next_seq += 1
-        con.execute(
-            "INSERT INTO item_history (seq, item_id, group_id, kind, version, action, actor, changed_at, "
-            "before_payload, after_payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [seq, item_id, group_id, kind, version, action, actor, at, _dump(before), _dump(after)],
-        )
+    def _write(self, work: Callable[[Callable], object]):
+        """Run `work(run)` in one write transaction, then the after-write hook (snapshots)."""
+        with self._write_lock:
+            try:
+                result = self._transaction(work, write=True)
+            except self.backend.database_errors as exc:
+                log.exception("workspace save failed in %s", self.backend.describe())
+                raise SaveFailed() from exc
+        if self.after_write is not None:
+            self.after_write(self)
+        return result
+
+    @staticmethod
+    def _record(run, item_id, group_id, kind, version, action, actor, at, before, after) -> None:
+        run("INSERT INTO item_history (item_id, group_id, kind, version, action, actor, changed_at, "
+            "before_payload, after_payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [item_id, group_id, kind, version, action, actor, at, _dump(before), _dump(after)])
 
     # courses, groups, members ------------------------------------------------------
     def create_course(self, payload: dict, actor: str) -> Course:
         course_id = uuid.uuid4().hex[:12]
         now = _now()
-
-        def work(con):
-            con.execute(
-                "INSERT INTO courses (course_id, payload, version, created_at, updated_by, updated_at) "
-                "VALUES (?, ?, 1, ?, ?, ?)", [course_id, _dump(payload), now, actor, now])
-        self._write(work)
+        self._write(lambda run: run(
+            "INSERT INTO courses (course_id, payload, version, created_at, updated_by, updated_at) "
+            "VALUES (?, ?, 1, ?, ?, ?)", [course_id, _dump(payload), now, actor, now]))
         return self.course(course_id)
 
     def update_course(self, course_id: str, payload: dict, base_version: int, actor: str) -> Course:
         now = _now()
 
-        def work(con):
-            row = con.execute("SELECT version FROM courses WHERE course_id = ?", [course_id]).fetchone()
+        def work(run):
+            row = run("SELECT version FROM courses WHERE course_id = ?" + self.backend.lock_row,
+                      [course_id]).fetchone()
             if row is None:
                 raise WorkspaceError("その研修コースは見つかりません。")
             if row[0] != base_version:
                 raise Conflict(course_id, payload, base_version, None)
-            con.execute(
-                "UPDATE courses SET payload = ?, version = ?, updated_by = ?, updated_at = ? "
+            run("UPDATE courses SET payload = ?, version = ?, updated_by = ?, updated_at = ? "
                 "WHERE course_id = ? AND version = ?",
                 [_dump(payload), base_version + 1, actor, now, course_id, base_version])
         self._write(work)
@@ -240,27 +247,23 @@ class Workspace:
     def course(self, course_id: str) -> Course | None:
         rows = self._read("SELECT course_id, payload, version, updated_by, updated_at FROM courses "
                           "WHERE course_id = ?", [course_id])
-        return Course(rows[0][0], _load(rows[0][1]), rows[0][2], rows[0][3], rows[0][4]) if rows else None
+        return _course(rows[0]) if rows else None
 
     def courses(self) -> list[Course]:
         rows = self._read("SELECT course_id, payload, version, updated_by, updated_at FROM courses "
                           "ORDER BY created_at, course_id")
-        return [Course(r[0], _load(r[1]), r[2], r[3], r[4]) for r in rows]
+        return [_course(r) for r in rows]
 
     def create_group(self, course_id: str, name: str, join_code: str, payload: dict | None = None) -> Group:
         group_id = uuid.uuid4().hex[:12]
 
-        def work(con):
-            if not con.execute("SELECT 1 FROM courses WHERE course_id = ?", [course_id]).fetchall():
+        def work(run):
+            if not run("SELECT 1 FROM courses WHERE course_id = ?", [course_id]).fetchall():
                 raise WorkspaceError("その研修コースは見つかりません。")
-            taken = con.execute("SELECT 1 FROM groups WHERE course_id = ? AND name = ?",
-                                [course_id, name]).fetchall()
-            if taken:
+            if run("SELECT 1 FROM groups WHERE course_id = ? AND name = ?", [course_id, name]).fetchall():
                 raise WorkspaceError(f"グループ名「{name}」はこのコースですでに使われています。別の名前にしてください。")
-            con.execute(
-                "INSERT INTO groups (group_id, course_id, name, join_code, payload, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [group_id, course_id, name, join_code, _dump(payload or {}), _now()])
+            run("INSERT INTO groups (group_id, course_id, name, join_code, payload, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [group_id, course_id, name, join_code, _dump(payload or {}), _now()])
         self._write(work)
         return self.group(group_id)
 
@@ -276,23 +279,20 @@ class Workspace:
 
     def add_member(self, group_id: str, name: str, department: str) -> Member:
         member_id = uuid.uuid4().hex[:12]
-
-        def work(con):
-            con.execute(
-                "INSERT INTO members (member_id, group_id, name, department, joined_at) VALUES (?, ?, ?, ?, ?)",
-                [member_id, group_id, name, department, _now()])
-        self._write(work)
+        self._write(lambda run: run(
+            "INSERT INTO members (member_id, group_id, name, department, joined_at) VALUES (?, ?, ?, ?, ?)",
+            [member_id, group_id, name, department, _now()]))
         return self.member(member_id)
 
     def member(self, member_id: str) -> Member | None:
         rows = self._read("SELECT member_id, group_id, name, department, joined_at FROM members "
                           "WHERE member_id = ?", [member_id])
-        return Member(*rows[0]) if rows else None
+        return _member(rows[0]) if rows else None
 
     def members(self, group_id: str) -> list[Member]:
         rows = self._read("SELECT member_id, group_id, name, department, joined_at FROM members "
                           "WHERE group_id = ? ORDER BY joined_at, name", [group_id])
-        return [Member(*r) for r in rows]
+        return [_member(r) for r in rows]
 
     # items -------------------------------------------------------------------
     def create_item(self, group_id: str, kind: str, payload: dict, actor: str,
@@ -303,14 +303,15 @@ class Workspace:
         item_id = item_id or uuid.uuid4().hex
         now = _now()
 
-        def work(con):
-            existing = con.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE item_id = ?", [item_id]).fetchall()
-            if existing:
-                raise Conflict(item_id, payload, 0, _item(existing[0]))
-            con.execute(
-                f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, 1, FALSE, ?, ?, ?, ?)",
-                [item_id, group_id, kind, _dump(payload), actor, now, actor, now])
-            self._record(con, item_id, group_id, kind, 1, "create", actor, now, None, payload)
+        def work(run):
+            inserted = run(
+                f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?) "
+                "ON CONFLICT (item_id) DO NOTHING",
+                [item_id, group_id, kind, _dump(payload), actor, now, actor, now]).rowcount
+            if not inserted:
+                existing = run(f"SELECT {_ITEM_COLUMNS} FROM items WHERE item_id = ?", [item_id]).fetchone()
+                raise Conflict(item_id, payload, 0, _item(existing))
+            self._record(run, item_id, group_id, kind, 1, "create", actor, now, None, payload)
         self._write(work)
         return self.item(item_id)
 
@@ -318,22 +319,22 @@ class Workspace:
                 action: str, deleted: bool) -> Item:
         now = _now()
 
-        def work(con):
-            rows = con.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE item_id = ?", [item_id]).fetchall()
-            if not rows:
+        def work(run):
+            row = run(f"SELECT {_ITEM_COLUMNS} FROM items WHERE item_id = ?" + self.backend.lock_row,
+                      [item_id]).fetchone()
+            if row is None:
                 raise WorkspaceError("その項目は見つかりません。画面を更新してください。")
-            current = _item(rows[0])
+            current = _item(row)
             if current.version != base_version:
                 raise Conflict(item_id, payload, base_version, current)
             new_payload = current.payload if payload is None else payload
-            con.execute(
-                "UPDATE items SET payload = ?, version = ?, deleted = ?, updated_by = ?, updated_at = ? "
+            run("UPDATE items SET payload = ?, version = ?, deleted = ?, updated_by = ?, updated_at = ? "
                 "WHERE item_id = ? AND version = ?",
-                [_dump(new_payload), base_version + 1, deleted, actor, now, item_id, base_version])
-            self._record(con, item_id, current.group_id, current.kind, base_version + 1, action, actor, now,
+                [_dump(new_payload), base_version + 1, int(deleted), actor, now, item_id, base_version])
+            self._record(run, item_id, current.group_id, current.kind, base_version + 1, action, actor, now,
                          current.payload, None if deleted else new_payload)
             return Item(item_id, current.group_id, current.kind, new_payload, base_version + 1, deleted,
-                        current.created_by, current.created_at, actor, now)
+                        current.created_by, current.created_at, actor, _time(now))
         return self._write(work)
 
     def update_item(self, item_id: str, payload: dict, base_version: int, actor: str) -> Item:
@@ -366,7 +367,7 @@ class Workspace:
             sql += " AND kind = ?"
             params.append(kind)
         if not include_deleted:
-            sql += " AND deleted = FALSE"
+            sql += " AND deleted = 0"
         rows = self._read(sql + " ORDER BY created_at, item_id", params)
         return [_item(r) for r in rows]
 
@@ -393,22 +394,73 @@ class Workspace:
         sql += " ORDER BY seq DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [Change(*r[:8], _load(r[8]), _load(r[9])) for r in self._read(sql, params)]
+        return [Change(*r[:7], _time(r[7]), _load(r[8]), _load(r[9])) for r in self._read(sql, params)]
 
     def is_empty(self) -> bool:
         return not self._read("SELECT 1 FROM courses LIMIT 1")
 
+    # the whole workspace, for backups ------------------------------------------------
+    def rows(self) -> dict[str, list[dict]]:
+        """Every row of every table (one consistent read), as plain values."""
+        tables: dict[str, list[dict]] = {}
 
-_workspaces: dict[str, Workspace] = {}
+        def work(run):
+            for table in TABLES:
+                cursor = run(f"SELECT * FROM {table} ORDER BY 1")
+                names = [d[0] for d in cursor.description]
+                tables[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+        try:
+            self._transaction(work, write=False)
+        except self.backend.database_errors as exc:
+            log.exception("workspace read failed in %s", self.backend.describe())
+            raise WorkspaceUnavailable("damaged") from exc
+        return tables
+
+    def replace_all(self, tables: dict[str, list[dict]]) -> None:
+        """Make the workspace hold exactly `tables` (from a backup), in one transaction."""
+        def work(run):
+            for table in reversed(TABLES):
+                run(f"DELETE FROM {table}")
+            for table in TABLES:
+                for row in tables.get(table, []):
+                    names = list(row)
+                    run(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                        [row[n] for n in names])
+            self.backend.after_copy_in(run)
+        self._write(work)
+
+
+_workspaces: dict[Path, Workspace] = {}
 _workspaces_lock = threading.Lock()
 
 
-def open_workspace(store=None) -> Workspace:
-    """The process-wide workspace of the store's data folder (schema created on first use)."""
-    if store is None:
-        store = get_store()
-    key = str(store.workspace_path)
+def open_workspace_in(data_dir: Path) -> Workspace:
+    """The process-wide workspace of a data folder.
+
+    A first start creates it (moving an old DuckDB workspace in, if one is there); a
+    workspace that is gone although snapshots show it existed raises
+    WorkspaceUnavailable("missing") instead of starting an empty course.
+    """
+    key = Path(data_dir).resolve()
     with _workspaces_lock:
-        if key not in _workspaces or _workspaces[key]._connect.__self__ is not store:
-            _workspaces[key] = Workspace(store.workspace)
+        if key not in _workspaces:
+            first_start = not snapshots.list_snapshots(key) or migration.legacy_path(key).exists()
+            ws = Workspace(backend_for(key), create=first_start)
+            migration.migrate_if_found(ws, key)
+            ws.after_write = snapshots.scheduler(key)
+            ws.after_write(ws)  # the first start of a session day keeps a snapshot
+            _workspaces[key] = ws
         return _workspaces[key]
+
+
+def open_workspace(store=None) -> Workspace:
+    """The process-wide workspace of the store's data folder (see open_workspace_in)."""
+    return open_workspace_in((store or get_store()).data_dir)
+
+
+def forget_workspace(data_dir: Path) -> None:
+    """Close the data folder's workspace so that the next open checks it again (after a restore)."""
+    with _workspaces_lock:
+        ws = _workspaces.pop(Path(data_dir).resolve(), None)
+    if ws is not None:
+        ws.backend.close()

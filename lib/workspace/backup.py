@@ -1,0 +1,86 @@
+"""Backup files of the workspace: written while the app runs, read back to restore.
+
+SQLite: SQLite's online backup API copies the live database page by page into one
+self-contained file (`.sqlite3`), consistent even while members save. PostgreSQL:
+every row of every table as JSON (`.json`), read in one transaction (no pg_dump
+needed). Either file restores into either backend.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+from lib.i18n import t
+from lib.workspace.backend import TABLES, SqliteBackend, WorkspaceError
+
+log = logging.getLogger(__name__)
+
+JSON_FORMAT = "workbench-workspace"
+
+
+class BackupError(WorkspaceError):
+    """A file that is not a readable workspace backup; the message says what to do."""
+
+    def __init__(self, key: str = "backup.error.unreadable"):
+        super().__init__(t(key))
+        self.key = key
+
+
+def suffix_for(ws) -> str:
+    return ".sqlite3" if isinstance(ws.backend, SqliteBackend) else ".json"
+
+
+def write_backup(ws, out: Path) -> Path:
+    """A consistent copy of the workspace in `out` (written beside it, then moved in place)."""
+    out = Path(out)
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    if isinstance(ws.backend, SqliteBackend):
+        with ws.backend.connection() as source:
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+            finally:
+                target.close()
+    else:
+        text = json.dumps({"format": JSON_FORMAT, "version": 1, "tables": ws.rows()}, ensure_ascii=False)
+        partial.write_text(text, encoding="utf-8")
+    with open(partial, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, out)
+    return out
+
+
+def read_backup(path: Path) -> dict[str, list[dict]]:
+    """The tables of a backup file; BackupError if it is missing, damaged or not a backup."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError("backup.error.missing")
+    if path.suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BackupError() from exc
+        if not isinstance(data, dict) or data.get("format") != JSON_FORMAT or not isinstance(data.get("tables"), dict):
+            raise BackupError()
+        return {table: data["tables"].get(table, []) for table in TABLES}
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            if con.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                raise BackupError()
+            tables = {}
+            for table in TABLES:
+                cursor = con.execute(f"SELECT * FROM {table} ORDER BY 1")
+                names = [d[0] for d in cursor.description]
+                tables[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+            return tables
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        log.warning("backup %s cannot be read: %s", path, exc)
+        raise BackupError() from exc

@@ -1,0 +1,60 @@
+"""Getting a workspace back: restoring a backup or snapshot.
+
+A restore first reads the whole backup (a bad file changes nothing), then keeps a
+snapshot of the current workspace if it can still be read (nothing newly lost), sets a
+damaged SQLite file aside (renamed, never deleted) and makes the workspace hold exactly
+the backup's rows.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from lib.workspace import backup, items, snapshots
+from lib.workspace.backend import SqliteBackend, WorkspaceUnavailable, backend_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Restored:
+    counts: dict[str, int]
+    kept_snapshot: snapshots.Snapshot | None  # the workspace as it was before the restore
+    set_aside: list[Path]  # damaged files, renamed
+
+
+def _set_aside(backend: SqliteBackend) -> list[Path]:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    moved = []
+    for suffix in ("", "-wal", "-shm"):
+        path = backend.path.with_name(backend.path.name + suffix)
+        if path.exists():
+            target = path.with_name(f"{backend.path.name}.damaged-{stamp}{suffix}")
+            path.rename(target)
+            moved.append(target)
+    return moved
+
+
+def restore(data_dir: Path, source: Path) -> Restored:
+    """Make the workspace of `data_dir` hold what the backup file `source` holds."""
+    tables = backup.read_backup(source)
+    items.forget_workspace(data_dir)
+    backend = backend_for(data_dir)
+    kept, moved = None, []
+    try:
+        ws = items.Workspace(backend, create=True)
+        if not ws.is_empty():
+            kept = snapshots.take_snapshot(ws, data_dir, keep=len(snapshots.list_snapshots(data_dir)) + 1)
+    except WorkspaceUnavailable:
+        if not isinstance(backend, SqliteBackend):
+            raise
+        backend.close()
+        moved = _set_aside(backend)
+        ws = items.Workspace(backend, create=True)
+    ws.replace_all(tables)
+    backend.close()
+    items.forget_workspace(data_dir)
+    log.warning("workspace restored from %s (set aside: %s)", source, moved)
+    return Restored({table: len(rows) for table, rows in tables.items()}, kept, moved)

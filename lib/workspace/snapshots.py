@@ -1,0 +1,100 @@
+"""Automatic snapshots of the workspace in the data folder's `snapshots/`.
+
+One is taken when a session day starts (the first save or start of a day) and one per
+hour of activity (`WORKBENCH_SNAPSHOT_EVERY_S`); the newest `WORKBENCH_SNAPSHOT_KEEP`
+are kept. Their presence is also what tells a lost workspace from a first start.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from lib import settings
+from lib.workspace import backup
+
+log = logging.getLogger(__name__)
+
+PREFIX = "workspace-"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    taken_at: datetime
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def snapshot_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "snapshots"
+
+
+def _taken_at(path: Path) -> datetime | None:
+    stamp = path.stem.removeprefix(PREFIX)[:15]  # YYYYmmdd-HHMMSS
+    try:
+        return datetime.strptime(stamp, "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
+
+
+def list_snapshots(data_dir: Path) -> list[Snapshot]:
+    """The snapshots, newest first."""
+    found = []
+    folder = snapshot_dir(data_dir)
+    for path in folder.glob(PREFIX + "*") if folder.is_dir() else []:
+        taken = _taken_at(path)
+        if taken is not None and path.suffix in (".sqlite3", ".json"):
+            try:
+                found.append(Snapshot(path, taken, path.stat().st_size))
+            except FileNotFoundError:  # pruned by another process meanwhile
+                continue
+    return sorted(found, key=lambda s: (s.taken_at, s.name), reverse=True)
+
+
+def take_snapshot(ws, data_dir: Path, keep: int | None = None) -> Snapshot:
+    """A snapshot now (its name says when and by which process), then prune to the newest `keep`."""
+    folder = snapshot_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.now()
+    path = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S}-{os.getpid()}-{now:%f}{backup.suffix_for(ws)}"
+    backup.write_backup(ws, path)
+    for old in list_snapshots(data_dir)[settings.SNAPSHOT_KEEP if keep is None else keep:]:
+        old.path.unlink(missing_ok=True)
+    return Snapshot(path, now.replace(microsecond=0), path.stat().st_size)
+
+
+def is_due(newest: datetime | None, now: datetime, every_s: float) -> bool:
+    """A snapshot is due on a new day and after `every_s` seconds of activity."""
+    return newest is None or newest.date() != now.date() or (now - newest).total_seconds() >= every_s
+
+
+def scheduler(data_dir: Path) -> Callable[[object], None]:
+    """What runs after every save: a snapshot when one is due. It never makes a save fail."""
+    lock = threading.Lock()
+    newest: list[datetime | None] = [None]
+
+    def after_write(ws) -> None:
+        now = datetime.now()
+        if not lock.acquire(blocking=False):
+            return  # another thread of this process is taking one
+        try:
+            if newest[0] is None or is_due(newest[0], now, settings.SNAPSHOT_EVERY_S):
+                # Another worker may have taken one meanwhile: the folder is the truth.
+                found = list_snapshots(data_dir)
+                newest[0] = found[0].taken_at if found else None
+            if is_due(newest[0], now, settings.SNAPSHOT_EVERY_S) and not ws.is_empty():
+                newest[0] = take_snapshot(ws, data_dir).taken_at
+        except Exception:  # noqa: BLE001 - the save itself succeeded; a failed snapshot is logged
+            log.exception("automatic workspace snapshot failed")
+        finally:
+            lock.release()
+
+    return after_write

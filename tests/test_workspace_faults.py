@@ -1,0 +1,152 @@
+"""Faults injected into writing processes: kill -9, crash images, a backup during saves.
+
+A writer is a forked process that saves in a loop and acknowledges each save (after its
+commit returned) through a pipe, as the page tells a member "保存しました". A save is
+*acknowledged* once the test has received that message; none may ever be missing.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lib.workspace import backup
+from lib.workspace.backend import SqliteBackend, backend_for
+from lib.workspace.items import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+# Not a plain fork: this test process may have threads (AppTest, DuckDB) whose locks a
+# forked child would inherit held. The fork server is a clean process that forks the writers.
+FORK = multiprocessing.get_context("forkserver")
+FORK.set_forkserver_preload([__name__])
+
+
+def _writer(url: str, data_dir: Path, group_id: str, name: str, acks) -> None:
+    """Save forever: a new note, then an edit of it; acknowledge each after its commit."""
+    ws = Workspace(backend_for(data_dir, url), create=False)
+    n = 0
+    while True:
+        text = f"{name}:{n}"
+        item = ws.create_item(group_id, "note", {"text": text}, name)
+        acks.send((item.item_id, 1, text))
+        ws.update_item(item.item_id, {"text": text + "+"}, 1, name)
+        acks.send((item.item_id, 2, text + "+"))
+        n += 1
+
+
+class Writer:
+    def __init__(self, url: str, data_dir: Path, group_id: str, name: str):
+        self.acks, child_end = FORK.Pipe(duplex=False)
+        self.process = FORK.Process(target=_writer, args=(url, data_dir, group_id, name, child_end), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.received: list[tuple] = []
+
+    def drain(self, wait_for_one: bool = False) -> list[tuple]:
+        """Every acknowledgement sent so far (waiting for a first one if asked)."""
+        if wait_for_one and self.acks.poll(60):
+            self.received.append(self.acks.recv())
+        try:
+            while self.acks.poll():
+                self.received.append(self.acks.recv())
+        except EOFError:  # the writer is gone and everything it sent has been read
+            pass
+        return self.received
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.join(10)
+
+
+def _group(url: str, data_dir: Path) -> str:
+    ws = Workspace(backend_for(data_dir, url))
+    course = ws.create_course({"name": "故障試験"}, "講師")
+    group_id = ws.create_group(course.course_id, "A班", "ABC-234").group_id
+    ws.backend.close()
+    return group_id
+
+
+def _saves(tables: dict) -> set[tuple]:
+    return {(row["item_id"], row["version"], json.loads(row["after_payload"])["text"])
+            for row in tables["item_history"] if row["after_payload"]}
+
+
+def test_kill_9_at_twenty_random_moments_loses_no_acknowledged_save(backend_url, tmp_path):
+    group_id = _group(backend_url, tmp_path)
+    rng = random.Random(20)
+    acknowledged: list[tuple] = []
+    for moment in range(20):
+        writer = Writer(backend_url, tmp_path, group_id, f"w{moment}")
+        writer.drain(wait_for_one=True)
+        time.sleep(rng.uniform(0.0, 0.4))
+        writer.kill()
+        acknowledged += writer.drain()
+    check = Workspace(backend_for(tmp_path, backend_url), create=False)  # passes the integrity check
+    stored = _saves(check.rows())
+    lost = [save for save in acknowledged if save not in stored]
+    assert len(acknowledged) >= 40 and lost == []
+
+
+def test_crash_images_taken_during_writes_open_and_hold_every_acknowledged_save(tmp_path):
+    """Power-cut simulation: the writer is frozen at a random moment and its files copied as they are.
+
+    With synchronous=FULL every commit is on disk before it is acknowledged, so the files
+    as they stand are what a power cut would leave.
+    """
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
+    group_id = _group(url, tmp_path)
+    writer = Writer(url, tmp_path, group_id, "w")
+    writer.drain(wait_for_one=True)
+    rng = random.Random(7)
+    images = []
+    try:
+        for n in range(12):
+            time.sleep(rng.uniform(0.02, 0.3))
+            os.kill(writer.process.pid, signal.SIGSTOP)
+            try:
+                before_copy = set(writer.drain())
+                image = tmp_path / f"image{n}"
+                image.mkdir()
+                for suffix in ("", "-wal"):
+                    source = tmp_path / f"workspace.sqlite3{suffix}"
+                    if source.exists():
+                        shutil.copyfile(source, image / source.name)
+            finally:
+                os.kill(writer.process.pid, signal.SIGCONT)
+            images.append((image, before_copy))
+    finally:
+        writer.kill()
+    for image, before_copy in images:
+        opened = Workspace(SqliteBackend(image / "workspace.sqlite3"), create=False)  # integrity check passes
+        assert before_copy <= _saves(opened.rows()), image.name
+        opened.backend.close()
+    assert sum(len(b) for _, b in images) > 0
+
+
+def test_cli_backup_while_five_members_save_holds_every_save_acknowledged_before_it(backend_url, tmp_path):
+    group_id = _group(backend_url, tmp_path)
+    writers = [Writer(backend_url, tmp_path, group_id, f"m{i}") for i in range(5)]
+    try:
+        for writer in writers:
+            writer.drain(wait_for_one=True)
+        time.sleep(0.5)
+        before = {save for writer in writers for save in writer.drain()}
+        out = tmp_path / ("backup.sqlite3" if backend_url.startswith("sqlite") else "backup.json")
+        env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path), "WORKBENCH_WORKSPACE_URL": backend_url}
+        result = subprocess.run([sys.executable, "-m", "lib.cli", "backup", "--out", str(out)], cwd=ROOT, env=env,
+                                capture_output=True, timeout=300)
+        during = sum(len(writer.drain()) for writer in writers) - len(before)
+    finally:
+        for writer in writers:
+            writer.kill()
+    assert result.returncode == 0, result.stderr.decode()
+    assert during > 0  # the members kept saving while the backup ran
+    copied = backup.read_backup(out)  # opens (and, for SQLite, passes the integrity check)
+    assert before <= _saves(copied) and len(before) >= 5

@@ -1,0 +1,99 @@
+"""The pages when the workspace fails: a failed save keeps the typed text; a lost workspace is a calm
+notice for members and a restore for the instructor. Each test has a data folder of its own."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import ui
+from lib.workspace import course, example_group, snapshots
+from lib.workspace.backend import SqliteBackend
+from lib.workspace.items import forget_workspace, open_workspace_in
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture()
+def own_data_dir(store, tmp_path, monkeypatch):
+    """A data folder with the session's published database copied in, and a fresh workspace."""
+    shutil.copyfile(store.current_build_path, tmp_path / store.current_build_path.name)
+    build = store.published_path.relative_to(store.data_dir)
+    shutil.copytree(store.published_path.parent, tmp_path / build.parent)
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path))
+    yield tmp_path
+    forget_workspace(tmp_path)
+    ui._workspace.clear()
+
+
+def _member_page(data_dir: Path, page: str = "pages/session_1.py") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    ws = open_workspace_in(data_dir)
+    example_group.seed_if_empty(ws)  # as the first page that opens the workspace does
+    group = next(g for g in ws.groups(course.current_course(ws).course_id) if g.name == "A班")
+    at.switch_page("pages/join.py").run()  # joining is the only way in: no member id in the URL
+    at.selectbox(key="join_group").set_value(group.group_id)
+    at.text_input(key="join_code").input(group.join_code)
+    at.text_input(key="join_name").input("試験 太郎")
+    at.text_input(key="join_department").input("企画課")
+    at.button[0].click().run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_failed_save_keeps_the_typed_text_with_a_japanese_message_and_saving_again_works(
+        own_data_dir, monkeypatch):
+    at = _member_page(own_data_dir)
+    at.text_area(key="ws:step0:goal").input("ディスクがいっぱいでも消えない目標")
+
+    def disk_full(self, con):
+        raise sqlite3.OperationalError("database or disk is full")
+    with monkeypatch.context() as patch:
+        patch.setattr(SqliteBackend, "begin_write", disk_full)
+        at.button(key="ws:step0:save").click().run()
+    assert not at.exception, at.exception
+    assert any("入力した内容はこの画面に残っています" in e.value for e in at.error)
+    assert at.text_area(key="ws:step0:goal").value == "ディスクがいっぱいでも消えない目標"
+    assert str(own_data_dir) not in " ".join(e.value for e in at.error)
+
+    at.button(key="ws:step0:save").click().run()  # the disk has room again
+    assert not at.exception and not at.error
+    ws = open_workspace_in(own_data_dir)
+    saved = [c.after for c in ws.history(limit=5) if c.after and "goal" in c.after]
+    assert saved[0]["goal"] == "ディスクがいっぱいでも消えない目標"
+
+
+def test_a_lost_workspace_is_a_calm_notice_for_members_and_a_restore_for_the_instructor(own_data_dir):
+    at = _member_page(own_data_dir)
+    expected = open_workspace_in(own_data_dir).rows()
+    snapshots.take_snapshot(open_workspace_in(own_data_dir), own_data_dir)
+    forget_workspace(own_data_dir)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{own_data_dir / 'workspace.sqlite3'}{suffix}").unlink(missing_ok=True)
+    ui._workspace.clear()
+
+    at.run()  # the member's page, after the loss
+    assert not at.exception, at.exception
+    assert any("講師が復旧しています" in i.value for i in at.info)
+    assert not (own_data_dir / "workspace.sqlite3").exists()  # no fresh, empty course in its place
+
+    instructor = AppTest.from_file(APP, default_timeout=90)
+    instructor.session_state["instructor"] = True
+    instructor.run()
+    instructor.switch_page("pages/instructor.py").run()
+    assert not instructor.exception, instructor.exception
+    assert "見つかりません" in instructor.error[0].value and str(own_data_dir) not in instructor.error[0].value
+    assert instructor.button(key="snap:restore").disabled  # only after the confirmation
+    instructor.checkbox(key="snap:confirm").check().run()
+    instructor.button(key="snap:restore").click().run()
+    assert not instructor.exception, instructor.exception
+    assert any("復元しました" in s.value for s in instructor.success)
+    assert open_workspace_in(own_data_dir).rows() == expected
+
+    at.run()  # the member works again
+    assert not at.exception and not any("講師が復旧しています" in i.value for i in at.info)
+    assert at.text_area(key="ws:step0:goal")
