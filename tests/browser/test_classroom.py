@@ -63,7 +63,7 @@ def test_map_downloads_are_built_when_clicked(app_server, offline_page):
     page.goto(f"{app_server}/map")
     wait_for_app(page)
     for label, check in (("地図（HTML）", lambda body: b"leaflet" in body.lower() and b"<html" in body.lower()),
-                         ("表（CSV）", lambda body: body.startswith(b"\xef\xbb\xbf"))):
+                         ("CSV（UTF-8）", lambda body: body.startswith(b"\xef\xbb\xbf"))):
         with page.expect_download() as download:
             page.get_by_role("button", name=label).click()
         with open(download.value.path(), "rb") as file:

@@ -117,7 +117,7 @@ def test_catchment_and_mesh_offline(app_server, offline_page, published):
     wait_for_app(page)
     frame = page.frame_locator(MAP_FRAME).first
     expect(frame.locator("path.dab-unit")).to_have_count(_mesh_cells(published), timeout=30_000)
-    frame.locator(".dab-legend").get_by_text("秘匿（人口10人未満）").wait_for()
+    frame.locator(".dab-legend").get_by_text("秘匿（10人未満など）").wait_for()
     _show_map(page, "map-mesh")
     assert page.external_requests == []
 
