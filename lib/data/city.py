@@ -25,6 +25,7 @@ from lib.data.geo_checks import RepairedShape
 from lib.data.importing import ImportResult, read_file
 from lib.data.population_layouts import PopulationTable, band_order, read_population
 from lib.data.publishing import publish_public_statistics
+from lib.errors import WorkbenchError
 
 WATER_HCODE = "8154"  # 水面調査区: a lake or bay surveyed as its own unit, not a place where people live
 EDITION_MARKERS = {"R2KA": 2020, "H27KA": 2015}  # the edition's polygon-id column names
@@ -47,16 +48,9 @@ LABELS = {
 ALL_AGES, BOTH_SEXES = "総数", "総数"
 
 
-class CitySetupError(ValueError):
+class CitySetupError(WorkbenchError):
     """A boundary file or city code that cannot set up the workbench; `text(lang)` says what to do."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(i18n.t(f"city.error.{key}", "ja", **values))
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return i18n.t(f"city.error.{self.key}", lang, **self.values)
+    key_prefix = "city.error."
 
 
 @dataclass

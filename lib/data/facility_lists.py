@@ -16,6 +16,7 @@ import pandas as pd
 from lib import i18n
 from lib.data.importing import read_file
 from lib.data.jp_cleaning import normalize_width_text
+from lib.errors import WorkbenchError
 
 NAME_COLUMNS = ("名称", "施設名", "事業所名", "医療機関名称", "設置場所名称")
 LAT_COLUMNS = ("緯度", "lat", "latitude")
@@ -33,14 +34,8 @@ LIST_KINDS = (
 GENERIC_KIND_COLUMNS = ("種別", "施設種別", "分類", "施設分類", "種類")
 
 
-class FacilityListError(ValueError):
-    def __init__(self, key: str, **values):
-        super().__init__(i18n.t(f"facilities.error.{key}", "ja", **values))
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return i18n.t(f"facilities.error.{self.key}", lang, **self.values)
+class FacilityListError(WorkbenchError):
+    key_prefix = "facilities.error."
 
 
 @dataclass

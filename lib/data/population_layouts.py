@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib import i18n
 from lib.data.file_readers import excel_sheets
 from lib.data.import_guards import check_size
 from lib.data.import_result import DataImportError
 from lib.data.importing import file_format, read_file
 from lib.data.jp_cleaning import match_area_names, numbers, wareki_to_date
+from lib.errors import WorkbenchError
 
 _AGE = re.compile(r"^(\d+)(?:[-~〜](\d+))?歳(以上)?$")
 _WITH_SEX = re.compile(r"^(.+?)の?(男性|女性|男|女)$")
@@ -39,14 +39,8 @@ TOTAL_ROWS = re.compile(r"^(合計|総数|計|総計|市計|全市|市全体|町
 BAND_WIDTH = 5
 
 
-class PopulationLayoutError(ValueError):
-    def __init__(self, key: str, **values):
-        super().__init__(i18n.t(f"population.error.{key}", "ja", **values))
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return i18n.t(f"population.error.{self.key}", lang, **self.values)
+class PopulationLayoutError(WorkbenchError):
+    key_prefix = "population.error."
 
 
 @dataclass

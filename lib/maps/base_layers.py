@@ -19,6 +19,7 @@ from lib.data.importing import read_file
 from lib.data.publishing import publish_public_statistics
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
+from lib.errors import WorkbenchError
 
 KINDS = ("river", "railway", "station", "road", "place")
 # Light styles: the data stays the figure, these are the ground it stands on.
@@ -35,14 +36,8 @@ NAME_COLUMNS = ("W05_004", "N02_005", "N02_003", "N01_003", "N10_003", "名称",
 MARGIN_DEGREES = 0.01  # about 1 km around the city, so a river at the edge is not cut at the line
 
 
-class BaseLayerError(ValueError):
-    def __init__(self, key: str, **values):
-        super().__init__(i18n.t(f"base_layer.error.{key}", "ja", **values))
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return i18n.t(f"base_layer.error.{self.key}", lang, **self.values)
+class BaseLayerError(WorkbenchError):
+    key_prefix = "base_layer.error."
 
 
 def prepare_base_layer(path: str | Path, kind: str, city: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

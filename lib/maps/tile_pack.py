@@ -12,19 +12,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from lib import i18n, settings
+from lib import settings
+from lib.errors import WorkbenchError
 
 RASTER_FORMATS = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp"}
 
 
-class TilePackError(ValueError):
-    def __init__(self, key: str, **values):
-        super().__init__(i18n.t(f"tile_pack.error.{key}", "ja", **values))
-        self.key = key
-        self.values = values
-
-    def text(self, lang: str = "ja") -> str:
-        return i18n.t(f"tile_pack.error.{self.key}", lang, **self.values)
+class TilePackError(WorkbenchError):
+    key_prefix = "tile_pack.error."
 
 
 def _open(path: Path) -> sqlite3.Connection:
