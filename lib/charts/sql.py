@@ -5,6 +5,10 @@ bound `?` parameter. The result has one column per dimension / facet (named as
 in the spec, e.g. "care_level" or "areas.district") and `value`; a rate also
 returns `numerator` and `denominator`, a change `value_from` and `value_to`.
 Raw chart types (scatter, histogram, box) get rows: `value`, `x`, dimensions.
+
+Over 400 lines on purpose: the small-cell protection of a chart's data re-runs the same
+spec builder with other measures and filters, so it stays beside build_chart_sql (a module
+of its own would import this one back).
 """
 from __future__ import annotations
 

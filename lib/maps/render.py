@@ -5,6 +5,9 @@ to 5 decimals (about 1 m), and only the properties the map shows. Points are dra
 as DivIcon pins (Leaflet's default marker images are not available offline);
 many points are clustered, very many are sent as a compact array to
 FastMarkerCluster.
+
+Over 400 lines on purpose: every layer (areas, points, catchments, flood zones, base layers,
+labels, legend) shares the escaping, colours and payload rules above.
 """
 from __future__ import annotations
 

@@ -15,6 +15,9 @@ PostgreSQL: the row lock), so this holds across processes and servers too.
 
 The database is a `Backend` (lib.workspace.backend): SQLite by default, PostgreSQL
 for several servers.
+
+Over 400 lines on purpose: the one class every page writes through, each method beside its
+SQL; the storage itself (connections, backups, snapshots, recovery) lives in sibling modules.
 """
 from __future__ import annotations
 
