@@ -23,11 +23,10 @@ from lib.data.store import Store
 from lib.deck import model as deck_model
 from lib.deck.to_html import deck_html
 from lib.maps.spec import MapSpec, PointLayerSpec
-from lib.workspace import example_group
-from lib.workspace.items import Workspace
+from lib.workspace import course, example_group
+from lib.workspace.items import forget_workspace, open_workspace_in
 from tests.browser.conftest import _serve, screenshot, wait_for_app
-from tests.browser.test_sessions_flow import choose
-from tests.deck_fixtures import example
+from tests.browser.test_sessions_flow import choose, fill, go
 
 pytestmark = pytest.mark.browser
 
@@ -55,16 +54,16 @@ def prepared(tmp_path_factory):
         plan = an.Plan({"name": "other", COLUMN: "quasi"}, k=5)
         publishing.publish(frame, publishing.build_dictionary(frame, DATASET, {"ja": "検査用の場所", "en": "Probe"}),
                            plan, published_by="講師", store=store)
-        ws = Workspace(store.workspace)
+        ws = open_workspace_in(data_dir)
         example_group.seed_if_empty(ws, store.published())
-        group = example(ws)
-        member = ws.add_member(group.group_id, "検査 太郎", "企画課")
+        group = next(g for g in ws.groups(course.current_course(ws).course_id) if g.name == "A班")
         spec = MapSpec(title=MAP_TITLE, points=[PointLayerSpec(DATASET, category_column=COLUMN)], labels=True)
         ws.create_item(group.group_id, "map", {"title": MAP_TITLE, "note": "", "spec": spec.to_dict()}, "検査")
         cursor = store.published()  # the pre-filled deck shows every saved map
         report = deck_html(deck_model.prepare_deck(ws, cursor, load_catalog(), group, "ja"))
         cursor.close()
     finally:
+        forget_workspace(data_dir)
         store.close()
         if previous is None:
             os.environ.pop("WORKBENCH_DATA_DIR")
@@ -72,12 +71,12 @@ def prepared(tmp_path_factory):
             os.environ["WORKBENCH_DATA_DIR"] = previous
     folder = tmp_path_factory.mktemp("script-report")
     (folder / "report.html").write_bytes(report)
-    return data_dir, member.member_id, folder
+    return data_dir, (group.name, group.join_code), folder
 
 
 @pytest.fixture(scope="module")
 def probe_server(prepared, tmp_path_factory):
-    data_dir, _member, _folder = prepared
+    data_dir, _group, _folder = prepared
     yield from _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(data_dir)})
 
 
@@ -135,8 +134,16 @@ def test_catalog_map_shows_script_as_text(probe_server, watched):
 
 def test_saved_map_in_the_workspace_shows_script_as_text(probe_server, prepared, watched):
     page = watched
-    page.goto(f"{probe_server}/workspace?member={prepared[1]}")
+    group_name, code = prepared[1]
+    page.goto(f"{probe_server}/join")  # joining is the way in: no member id travels in the URL
     wait_for_app(page)
+    choose(page, "join_group", group_name)
+    fill(page, "join_code", code)
+    fill(page, "join_name", "検査 太郎")
+    fill(page, "join_department", "企画課")
+    page.get_by_role("button", name="参加する").click()
+    wait_for_app(page)
+    go(page, "グループの作業場所")
     page.get_by_text(MAP_TITLE).first.click()
     page.locator("[data-testid='stExpanderDetails']").filter(visible=True).get_by_text("表示").first.click()
     wait_for_app(page)
