@@ -17,6 +17,7 @@ import logging
 import os
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -82,7 +83,7 @@ class WorkspaceUnavailable(WorkspaceError):
         self.reason = reason
 
 
-class Backend:
+class Backend(ABC):
     """A database for the workspace: pooled autocommit connections and what differs per engine."""
 
     seq_column = ""
@@ -93,8 +94,9 @@ class Backend:
         self._idle: list = []
         self._pool_lock = threading.Lock()
 
+    @abstractmethod
     def _open(self):
-        raise NotImplementedError
+        ...
 
     def _before_checkout(self) -> None:
         """A check before a connection is handed out (SQLite: is it still the same file?)."""
@@ -102,13 +104,13 @@ class Backend:
     def sql(self, text: str) -> str:
         return text
 
+    @abstractmethod
     def exists(self) -> bool:
         """True when the workspace tables are there (a first start creates them)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check_integrity(self) -> None:
         """Raise WorkspaceUnavailable("damaged") unless the database reads back whole."""
-        raise NotImplementedError
 
     def begin_write(self, con) -> None:
         con.execute("BEGIN")
@@ -162,9 +164,9 @@ class Backend:
             for statement in SCHEMA:
                 con.execute(statement.format(seq=self.seq_column))
 
+    @abstractmethod
     def describe(self) -> str:
         """Where the workspace is, for the instructor and the server log (never for members)."""
-        raise NotImplementedError
 
 
 class SqliteBackend(Backend):

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from lib.i18n import STRINGS, t
-from tests.browser.conftest import screenshot, wait_for_app
-from tests.browser.test_sessions_flow import _enter_as_instructor, choose, fill, go
+from tests.browser.conftest import screenshot
+from tests.browser.test_sessions_flow import _enter_as_instructor, go, join, join_code_on_instructor_page
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +34,8 @@ def test_every_page_speaks_japanese(fresh_app_server, offline_page):
     page = offline_page
     page.set_default_timeout(60_000)
     _enter_as_instructor(page, fresh_app_server)
-    page.get_by_role("tab", name="コースとグループ").click()
-    row = page.locator("[data-testid='stTable']", has_text="参加コード").first.locator("tr", has_text="A班").first
-    code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", row.inner_text()).group()
-    go(page, "参加する")
-    choose(page, "join_group", "A班")
-    fill(page, "join_code", code)
-    fill(page, "join_name", "試験 太郎")
-    fill(page, "join_department", "企画課")
-    page.get_by_role("button", name="参加する").click()
-    wait_for_app(page)
+    code = join_code_on_instructor_page(page, "A班")
+    join(page, "A班", code)
 
     leaks = {}
     for key in PAGE_KEYS:

@@ -1,12 +1,18 @@
 """The deck survives presentation mode: leaving it shows the same deck, and later actions keep it."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.browser.test_sessions_flow import _enter_as_instructor, choose, click, fill, go
+from tests.browser.test_sessions_flow import (
+    _enter_as_instructor,
+    choose,
+    click,
+    fill,
+    go,
+    join,
+    join_code_on_instructor_page,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,9 +65,7 @@ def test_typed_markdown_images_are_shown_as_text_and_fetch_nothing(fresh_app_ser
     page.set_default_timeout(60_000)
     _enter_as_instructor(page, fresh_app_server)
     # The instructor comments on group A, then a member of group A reads it.
-    page.get_by_role("tab", name="コースとグループ").click()
-    row = page.locator("[data-testid='stTable']", has_text="参加コード").first.locator("tr", has_text="A班").first
-    code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", row.inner_text()).group()
+    code = join_code_on_instructor_page(page, "A班")
     page.get_by_role("tab", name="グループの作業とコメント").click()
     choose(page, "inst_group", "A班")
     fill(page, "inst_comment_text", f"**よい** {IMAGE}")
@@ -86,13 +90,7 @@ def test_typed_markdown_images_are_shown_as_text_and_fetch_nothing(fresh_app_ser
     shown.filter(has_text="**強調**").first.wait_for()
     click(page, "pres_exit")
 
-    go(page, "参加する")
-    choose(page, "join_group", "A班")
-    fill(page, "join_code", code)
-    fill(page, "join_name", "試験 太郎")
-    fill(page, "join_department", "企画課")
-    page.get_by_role("button", name="参加する").click()
-    wait_for_app(page)
+    join(page, "A班", code)
     go(page, "グループの作業場所")
     page.locator(".st-key-ws_section").get_by_text("講師からのコメント").click()
     wait_for_app(page)

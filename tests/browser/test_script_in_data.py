@@ -26,7 +26,7 @@ from lib.maps.spec import MapSpec, PointLayerSpec
 from lib.workspace import course, example_group
 from lib.workspace.items import forget_workspace, open_workspace_in
 from tests.browser.conftest import _serve, screenshot, wait_for_app
-from tests.browser.test_sessions_flow import choose, fill, go
+from tests.browser.test_sessions_flow import choose, go, join
 
 pytestmark = pytest.mark.browser
 
@@ -135,14 +135,9 @@ def test_catalog_map_shows_script_as_text(probe_server, watched):
 def test_saved_map_in_the_workspace_shows_script_as_text(probe_server, prepared, watched):
     page = watched
     group_name, code = prepared[1]
-    page.goto(f"{probe_server}/join")  # joining is the way in: no member id travels in the URL
+    page.goto(probe_server)  # joining is the way in: no member id travels in the URL
     wait_for_app(page)
-    choose(page, "join_group", group_name)
-    fill(page, "join_code", code)
-    fill(page, "join_name", "検査 太郎")
-    fill(page, "join_department", "企画課")
-    page.get_by_role("button", name="参加する").click()
-    wait_for_app(page)
+    join(page, group_name, code, "検査 太郎")
     go(page, "グループの作業場所")
     page.get_by_text(MAP_TITLE).first.click()
     page.locator("[data-testid='stExpanderDetails']").filter(visible=True).get_by_text("表示").first.click()

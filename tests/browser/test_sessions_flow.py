@@ -48,6 +48,24 @@ def go(page, title: str) -> None:
     wait_for_app(page)
 
 
+def join(page, group: str, code: str, name: str = "試験 太郎", department: str = "企画課") -> None:
+    """Join a group on the 参加する page, as a trainee does (through the sidebar: the session stays)."""
+    go(page, "参加する")
+    choose(page, "join_group", group)
+    fill(page, "join_code", code)
+    fill(page, "join_name", name)
+    fill(page, "join_department", department)
+    page.get_by_role("button", name="参加する").click()
+    wait_for_app(page)
+
+
+def join_code_on_instructor_page(page, group: str) -> str:
+    """The group's join code, read from the instructor page's コースとグループ tab."""
+    page.get_by_role("tab", name="コースとグループ").click()
+    row = page.locator("[data-testid='stTable']", has_text="参加コード").first.locator("tr", has_text=group).first
+    return re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", row.inner_text()).group()
+
+
 def test_a_group_walks_the_four_sessions_and_the_instructor_sees_it(fresh_app_server, offline_page):
     app_server = fresh_app_server
     page = offline_page
@@ -67,25 +85,13 @@ def test_a_group_walks_the_four_sessions_and_the_instructor_sees_it(fresh_app_se
     code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", row.inner_text()).group()
 
     # A trainee joins group A with its code, name and department.
-    go(page, "参加する")
-    choose(page, "join_group", "A班")
-    fill(page, "join_code", code.lower())
-    fill(page, "join_name", "試験 太郎")
-    fill(page, "join_department", "企画課")
-    page.get_by_role("button", name="参加する").click()
-    wait_for_app(page)
+    join(page, "A班", code.lower())
     page.get_by_text("「A班」に 試験 太郎 さんとして参加しています。").wait_for()
     assert "A班" in page.locator("[data-testid='stSidebar']").inner_text()
     assert "member" not in page.url  # nothing on screen says who the trainee is
     page.reload()  # a reload starts a new browser session: the trainee joins again and continues
     wait_for_app(page)
-    go(page, "参加する")
-    choose(page, "join_group", "A班")
-    fill(page, "join_code", code)
-    fill(page, "join_name", "試験 太郎")
-    fill(page, "join_department", "企画課")
-    page.get_by_role("button", name="参加する").click()
-    wait_for_app(page)
+    join(page, "A班", code)
     page.get_by_text("「A班」に 試験 太郎 さんとして参加しています。").wait_for()
 
     # Session 1: frame, tree of three levels, a hypothesis tied to data.
