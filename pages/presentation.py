@@ -124,6 +124,7 @@ if mode == "present":
                 "{display: none !important;} .block-container {max-width: 100% !important; padding-top: 1rem;}"
                 " [data-testid='stMarkdownContainer'] li, [data-testid='stMarkdownContainer'] p "
                 "{font-size: 1.45rem;}</style>", unsafe_allow_html=True)
+    slides = deck_model.paged_slides(slides, lang)
     total = len(slides) + 1
     index = min(st.session_state.get("pres_index", 0), total - 1)
     previous, position, following, leave = st.columns([1, 3, 1, 1.4])

@@ -1,7 +1,11 @@
 """The deck model: pre-filled storyline, editing, storage in the workspace with conflicts."""
 from __future__ import annotations
 
+import io
+import subprocess
+
 import pytest
+from pptx import Presentation
 
 from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
@@ -102,12 +106,29 @@ def test_a_new_results_slide_starts_with_the_first_evidence_not_shown_yet(ws):
     assert deck_model.add_new_slide(deck, "background", ws.evidence(group.group_id))["slides"][0]["evidence"] == ""
 
 
-def test_bullets_beyond_the_limit_move_to_the_notes_and_say_so(ws):
+def test_bullets_beyond_the_limit_go_on_over_continuation_slides_in_every_export(ws, store):
     group = _new_group(ws, "政策の多い班")
-    for number in range(15):
-        ws.create_item(group.group_id, "policy", {"title": f"政策{number}", "description": ""}, "tester")
+    for number in range(27):
+        ws.create_item(group.group_id, "policy", {"title": f"政策{number:02d}", "description": ""}, "tester")
     deck = deck_model.prefill_deck(curriculum.load_content(ws, group.group_id), load_catalog())
     proposal = next(s for s in deck["slides"] if s["section"] == "proposal")
-    assert proposal["bullets"] == [f"政策{n}" for n in range(deck_model.MAX_BULLETS)]
-    assert "12 項目まで" in proposal["notes"]
-    assert all(f"政策{n}" in proposal["notes"] for n in range(deck_model.MAX_BULLETS, 15))
+    assert len(proposal["bullets"]) == 27  # the builder keeps them all (and warns)
+    cursor = store.published()
+    try:
+        prepared = deck_model.prepare_deck(ws, cursor, load_catalog(), group, deck=deck)
+    finally:
+        cursor.close()
+    pages = [s for s in prepared.slides if s["section"] == "proposal"]
+    assert [len(s["bullets"]) for s in pages] == [12, 12, 3]
+    assert [s["title"] for s in pages[1:]] == [f"{proposal['title']}（続き）"] * 2
+    assert len({s["id"] for s in prepared.slides}) == len(prepared.slides)
+    pdf_text = subprocess.run(["pdftotext", "-", "-"], input=deck_export.export_deck(prepared, "pdf"),
+                              capture_output=True, check=True).stdout.decode()
+    html = deck_export.export_deck(prepared, "html").decode()
+    pptx = Presentation(io.BytesIO(deck_export.export_deck(prepared, "pptx")))
+    pptx_text = "\n".join(shape.text_frame.text for slide in pptx.slides for shape in slide.shapes
+                          if shape.has_text_frame)
+    assert len(pptx.slides) == len(prepared.slides) + 1
+    for text in (pdf_text, html, pptx_text):
+        assert all(f"政策{n:02d}" in text for n in range(27))
+        assert "（続き）" in text

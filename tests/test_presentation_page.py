@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.workspace import course
@@ -164,3 +165,19 @@ def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
     sections = [s["section"] for s in slides]
     assert sections.index("results") > sections.index("hypotheses")
     assert sections.index("results") < sections.index("evaluation")
+
+
+def test_a_slide_with_too_many_bullets_says_so_and_presents_on_continuation_slides(store, ws):
+    member = _member_of(ws, "B班", "発表 次郎")
+    deck, _ = deck_model.current_deck(ws, member["group_id"], load_catalog())
+    bullets = [f"論点{n:02d}" for n in range(14)]
+    deck_model.save_deck(ws, member["group_id"], deck_model.update_slide(deck, 0, bullets=bullets), None, "tester")
+    at = _page({"member": member})
+    assert any("箇条書きが 14 項目あります" in w.value and "（続き）" in w.value for w in at.warning)
+    _button(at, "発表モード").click().run()
+    total = len(deck["slides"]) + 2  # the title slide and one continuation slide
+    for _ in range(2):
+        _button(at, "次へ").click().run()
+    texts = [m.value for m in at.markdown]
+    assert any(f"スライド 3 / {total}" in t for t in texts)
+    assert any("（続き）" in t for t in texts) and any("論点13" in t for t in texts)

@@ -118,16 +118,21 @@ def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "j
     slides.append(_slide("impact", section_label("impact", lang), chain, table=kpi_table))
 
     title = str(step0.get("issue") or "").strip() or t("deck.default_title", lang, group=group_name)
-    return {"title": title, "slides": [_within_bullet_limit(slide, lang) for slide in slides]}
+    return {"title": title, "slides": slides}
 
 
-def _within_bullet_limit(slide: dict, lang: str) -> dict:
-    """At most MAX_BULLETS bullets on a slide; the others move to the speaker notes, saying so (none is lost)."""
-    if len(slide["bullets"]) <= MAX_BULLETS:
-        return slide
-    kept, moved = slide["bullets"][:MAX_BULLETS], slide["bullets"][MAX_BULLETS:]
-    note = t("deck.bullets_moved", lang, limit=MAX_BULLETS, n=len(moved)) + "\n" + "\n".join(moved)
-    return {**slide, "bullets": kept, "notes": "\n".join(n for n in (slide["notes"], note) if n)}
+def paged_slides(slides: list[dict], lang: str = "ja") -> list[dict]:
+    """The slides as shown and exported: one with more than MAX_BULLETS bullets goes on over
+    continuation slides titled 「…（続き）」, so no bullet is lost or shrunk to fit."""
+    paged = []
+    for slide in slides:
+        bullets = slide["bullets"]
+        paged.append({**slide, "bullets": bullets[:MAX_BULLETS]})
+        for start in range(MAX_BULLETS, len(bullets), MAX_BULLETS):
+            paged.append({**slide, "id": f"{slide['id']}-{start // MAX_BULLETS + 1}", "evidence": "", "table": None,
+                          "notes": "", "bullets": bullets[start:start + MAX_BULLETS],
+                          "title": t("deck.continued", lang, title=slide["title"])})
+    return paged
 
 
 def normalize_deck(payload: dict) -> dict:
@@ -263,5 +268,5 @@ def prepare_deck(ws: Workspace, cursor, catalog: dict, group: Group, lang: str =
         item = ws.item(item_id)
         if item is not None and not item.deleted and item.kind in EVIDENCE_KINDS:
             evidence[item_id] = resolve_evidence(cursor, catalog, item.kind, item.payload, lang)
-    return PreparedDeck(title=deck["title"], slides=deck["slides"], context=deck_context(ws, group),
+    return PreparedDeck(title=deck["title"], slides=paged_slides(deck["slides"], lang), context=deck_context(ws, group),
                         evidence=evidence, lang=lang)
