@@ -101,12 +101,16 @@ def step_import() -> None:
     preview = pd.DataFrame(result.frame.drop(columns="geometry") if result.is_geo else result.frame).head(20)
     st.dataframe(preview, hide_index=True)
     st.subheader(ui.tr("prep.types"))
-    types_table = pd.DataFrame({"column": summary["columns"], "type": [summary["types"][c] for c in summary["columns"]]})
+    type_of_label = {ui.tr(f"type.{kind}"): kind for kind in column_types.EDITABLE_TYPES}
+    types_table = pd.DataFrame({"column": summary["columns"],
+                                "type": [ui.tr(f"type.{summary['types'][c]}") for c in summary["columns"]]})
     edited = st.data_editor(
         types_table, hide_index=True, disabled=["column"], key="prep_types_editor",
         column_config={"column": ui.tr("prep.column"),
-                       "type": st.column_config.SelectboxColumn(ui.tr("prep.type"), options=column_types.EDITABLE_TYPES)})
-    types = dict(zip(edited["column"], edited["type"]))
+                       "type": st.column_config.SelectboxColumn(ui.tr("prep.type"), options=list(type_of_label),
+                                                                required=True)})
+    types = {column: type_of_label.get(label, summary["types"][column])
+             for column, label in zip(edited["column"], edited["type"])}
     losses = column_types.conversion_losses(result.frame, types)
     for column, lost in losses.items():
         st.warning(ui.tr("prep.type_loss", column=column, n=lost))
@@ -226,8 +230,8 @@ def step_report(frame: pd.DataFrame, plan: anonymize.Plan) -> None:
         try:
             result, report = anonymize.anonymize(frame, plan, reference=state.get("prep_reference_date"),
                                                  areas=area_table())
-        except (ValueError, KeyError) as exc:
-            st.error(ui.tr("prep.run_failed", detail=str(exc)))
+        except (ValueError, KeyError):
+            st.error(ui.tr("prep.run_failed"))
             return
         state["prep_anonymized"] = (result, report, anonymize.applied_plan(plan, report))
     stored = state.get("prep_anonymized")
@@ -243,7 +247,7 @@ def step_report(frame: pd.DataFrame, plan: anonymize.Plan) -> None:
     (st.success if report.passed else st.error)(ui.tr("prep.passed" if report.passed else "prep.failed"))
     st.caption(ui.tr("prep.removed", columns="、".join(report.removed_columns) or "—"))
     if report.steps:
-        st.caption(ui.tr("prep.steps", columns="、".join(report.steps)))
+        st.caption(ui.tr("prep.steps", columns="、".join(anonymize.describe_steps(report, lang))))
     st.dataframe(result.head(20), hide_index=True)
     aggregate_table(result)
     step_publish(result, report, used_plan)
@@ -274,12 +278,29 @@ def step_publish(result: pd.DataFrame, report: anonymize.Report, plan: anonymize
     name = st.text_input(ui.tr("prep.publish_name"), value=state.get("prep_name", "my_data"), key="prep_pub_name")
     title_ja = st.text_input(ui.tr("prep.publish_title"), value=name, key="prep_pub_title")
     description = st.text_area(ui.tr("prep.publish_description"), key="prep_pub_description")
+    record_unit = st.text_input(ui.tr("prep.record_unit"), key="prep_pub_record_unit",
+                                placeholder=ui.tr("prep.record_unit_example"))
+    st.caption(ui.tr("prep.labels_help"))
+    suggested = publishing.suggest_labels(result)
+    labels = st.data_editor(
+        pd.DataFrame({"column": list(suggested), "label": [v["ja"] for v in suggested.values()],
+                      "unit": [""] * len(suggested)}),
+        hide_index=True, disabled=["column"], key="prep_pub_labels",
+        column_config={"column": ui.tr("prep.column"), "label": ui.tr("prep.label"), "unit": ui.tr("prep.unit")})
     who = st.text_input(ui.tr("prep.published_by"), value=ui.tr("prep.instructor"), key="prep_pub_by")
     replace = st.checkbox(ui.tr("prep.replace"), key="prep_pub_replace")
     if st.button(ui.tr("prep.publish"), key="prep_publish", type="primary"):
+        if not record_unit.strip():
+            st.error(ui.tr("prep.record_unit_missing"))
+            return
+        rows = labels.to_dict("records")
+        japanese = {r["column"]: r["label"] or r["column"] for r in rows}
         dictionary = publishing.build_dictionary(
             result, name, {"ja": title_ja, "en": title_ja}, {"ja": description, "en": description},
-            anonymization=publishing.anonymization_summary(plan, report.to_dict()))
+            labels={c: {"ja": label, "en": suggested[c]["en"]} for c, label in japanese.items()},
+            units={r["column"]: {"ja": r["unit"], "en": r["unit"]} for r in rows if r["unit"]},
+            record_unit={"ja": record_unit.strip(), "en": record_unit.strip()},
+            anonymization=publishing.anonymization_summary(plan, report.to_dict(), japanese))
         try:
             publishing.publish(result, dictionary, plan, published_by=who, report=report.to_dict(), replace=replace)
         except publishing.PublishError as error:
@@ -299,13 +320,16 @@ def manage() -> None:
         with st.form("manage_dictionary"):
             title = st.text_input(ui.tr("prep.publish_title"), value=ds.title_in("ja"))
             description = st.text_area(ui.tr("prep.publish_description"), value=ds.description_in("ja"))
+            record_unit = st.text_input(ui.tr("prep.record_unit"), value=ds.record_unit_in("ja"))
             labels = st.data_editor(
                 pd.DataFrame({"column": [c.name for c in ds.columns], "label": [c.label_in("ja") for c in ds.columns],
                               "unit": [c.unit_in("ja") for c in ds.columns]}),
-                hide_index=True, disabled=["column"], key="manage_labels")
+                hide_index=True, disabled=["column"], key="manage_labels",
+                column_config={"column": ui.tr("prep.column"), "label": ui.tr("prep.label"),
+                               "unit": ui.tr("prep.unit")})
             who = st.text_input(ui.tr("prep.published_by"), value=ui.tr("prep.instructor"))
             if st.form_submit_button(ui.tr("manage.save")):
-                changes = dictionary_changes(ds, title, description, labels.to_dict("records"))
+                changes = dictionary_changes(ds, title, description, labels.to_dict("records"), record_unit)
                 try:
                     publishing.edit_dictionary(name, changes, who)
                     st.success(ui.tr("manage.saved"))
@@ -316,8 +340,9 @@ def manage() -> None:
         users = publishing.dependants(name, session_saved + course.saved_evidence_of_every_group(ui.workspace()))
         st.subheader(ui.tr("manage.dependants", n=len(users)))
         if users:
-            st.dataframe(pd.DataFrame([{"kind": u.get("kind"), "title": u.get("title"), "group": u.get("group", "")}
-                                       for u in users]), hide_index=True)
+            st.dataframe(pd.DataFrame([{ui.tr("manage.kind"): ui.tr(f"kind.{u.get('kind')}"),
+                                        ui.tr("prep.publish_title"): u.get("title"),
+                                        ui.tr("manage.group"): u.get("group", "")} for u in users]), hide_index=True)
         st.subheader(ui.tr("manage.withdraw"))
         confirm = st.checkbox(ui.tr("manage.withdraw_confirm", name=name), key="manage_withdraw_confirm")
         if st.button(ui.tr("manage.withdraw"), key="manage_withdraw", disabled=not confirm):
@@ -327,7 +352,9 @@ def manage() -> None:
     st.subheader(ui.tr("manage.log"))
     log = publishing.publication_log()
     if log:
-        st.dataframe(pd.DataFrame([{k: e.get(k) for k in ("at", "action", "dataset", "by", "rows")} for e in log[::-1]]),
+        rows = [{**entry, "action": ui.tr(f"manage.action.{entry['action']}")} for entry in log[::-1]]
+        columns = ("at", "action", "dataset", "by", "rows")
+        st.dataframe(pd.DataFrame([{ui.tr(f"manage.log.{c}"): row.get(c) for c in columns} for row in rows]),
                      hide_index=True)
     copies = publishing.kept_copies()
     if copies:

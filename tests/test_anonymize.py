@@ -115,7 +115,7 @@ def test_further_generalization_widens_bands_and_coarsens_areas():
     plan = an.Plan(CLASSES, k=10, method="generalize", max_suppression=0.0,
                    generalize={"年齢": {"kind": "age_band", "width": 5}})
     result, report = an.anonymize(frame, plan)
-    assert set(report.steps) >= {"年齢"}
+    assert set(report.coarsened) >= {"年齢"}
     assert any("-" in v and int(v.split("-")[1]) - int(v.split("-")[0]) >= 9
                for v in result["年齢"].dropna().unique() if "+" not in v)
     assert an.k_anonymity(result, QUASI) >= 10
@@ -166,8 +166,32 @@ def test_kept_detail_recode_and_local_suppression_keep_records_that_plain_suppre
     for result, report in ((plain, plain_report), (local, local_report)):
         assert report.passed and an.k_anonymity(result, QUASI) >= 5
         assert set(result["世帯"].dropna()) <= {"単身", "2人以上"}
-        assert "年齢" not in report.steps and "町丁目" not in report.steps  # never coarsened
+        assert "年齢" not in report.coarsened and "町丁目" not in report.coarsened  # never coarsened
         assert set(result["町丁目"]) <= set(frame["町丁目"])
     assert local_report.records_suppressed < plain_report.records_suppressed
     assert local_report.values_blanked["性別"] == int(local["性別"].isna().sum()) > 0
     assert len(local) == len(frame) - local_report.records_suppressed
+
+
+def test_widened_age_bands_never_overlap_the_top_band():
+    bands = pd.Series(["60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+"])
+    once = an.widen_bands(bands)
+    assert once.tolist() == ["60-69", "60-69", "70-79", "70-79", "80-89", "80-89", "90+"]
+    twice = an.widen_bands(once)  # 20-year bands: 80-99 would overlap 90+, so both become 80+
+    assert twice.tolist() == ["60-79", "60-79", "60-79", "60-79", "80+", "80+", "80+"]
+
+
+def test_area_codes_coarsened_to_districts_are_renamed_and_described_once():
+    frame = people(2000)
+    areas = pd.DataFrame({"area_code": [f"1499900{t}0{c:02d}" for t in range(1, 8) for c in range(1, 4)]})
+    areas["district"] = areas["area_code"].str[7].map(lambda town: "北部地区" if town in "123" else "南部地区")
+    plan = an.Plan(CLASSES, k=10, generalize={"年齢": {"kind": "age_band", "width": 5}})
+    result, report = an.anonymize(frame, plan, areas=areas)
+    assert ["町丁目", "district"] in report.steps and report.renamed == {"町丁目": "district"}
+    assert "町丁目" not in result and set(result["district"].dropna().astype(str)) <= {"北部地区", "南部地区", "その他"}
+    assert "district" in report.quasi_identifiers and report.classification["district"] == "quasi"
+    assert report.k_achieved == an.k_anonymity(result, report.quasi_identifiers) >= 10
+    described = an.describe_steps(report)
+    assert sum("町丁目" in line for line in described) == 1
+    assert "町丁目（町丁目コードを町（メッシュは上位メッシュ）に → 町を地区にまとめる" in " ".join(described)
+    assert "列名を district に" in " ".join(described)

@@ -56,6 +56,8 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     at.button(key="prep_use_sample").click().run()
     assert not at.exception, at.exception
     assert any("Shift_JIS" in i.value and "800" in i.value for i in at.info)
+    types = next(d.value for d in at.dataframe if list(d.value.columns) == ["column", "type"])
+    assert set(types["type"]) <= {"コード", "区分", "整数", "数値", "文章", "年", "日付"}  # in words, not keys
     assert len(at.dataframe) >= 1
 
     at.text_input(key="prep_staging_name").set_value("kaigo_practice").run()
@@ -92,15 +94,27 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     assert any("秘匿したセル" in c.value for c in at.caption)
     result = at.session_state["prep_anonymized"][0]
     assert {"氏名", "フリガナ", "電話番号", "被保険者番号", "住所", "生年月日"}.isdisjoint(result.columns)
-    assert {"age_band", "area_code"} <= set(result.columns)
+    # Addresses became 町丁目 codes, then 地区 names to reach k: the column is renamed to say so.
+    assert {"age_band", "district"} <= set(result.columns) and "area_code" not in result.columns
+    steps = next(c.value for c in at.caption if "さらに一般化した列" in c.value)
+    assert steps.count("area_code") == 1 and "町を地区にまとめる" in steps and "列名を district に" in steps
 
     at.text_input(key="prep_pub_name").set_value("kaigo_practice").run()
     at.text_input(key="prep_pub_title").set_value("要介護認定（練習）").run()
+    at.button(key="prep_publish").click().run()
+    assert any("1 行の単位" in e.value for e in at.error)  # what one row is must be said
+    assert "kaigo_practice" not in load_catalog()
+    at.text_input(key="prep_pub_record_unit").set_value("認定者1人").run()
     at.button(key="prep_publish").click().run()
     assert not at.exception, at.exception
     assert any("公開しました" in s.value for s in at.success), [e.value for e in at.error]
     ds = load_catalog()["kaigo_practice"]
     assert ds.origin == "published" and ds.title_in("ja") == "要介護認定（練習）"
+    assert ds.record_unit_in("ja") == "認定者1人"
+    labels = {c.name: c.label_in("ja") for c in ds.columns}
+    assert labels["age_band"].startswith("年齢") and labels["性別"] == "性別"
+    assert not any(label.isascii() for label in labels.values())  # no raw column names left as labels
+    assert "年齢" in ds.anonymization_in("ja") and "age_band" not in ds.anonymization_in("ja")
 
 
 def test_manage_published_dataset(own_data_dir):

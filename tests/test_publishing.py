@@ -189,6 +189,13 @@ def test_dictionary_changes_send_only_what_was_edited():
     assert changes["title"] == {"ja": "題", "en": ds.title_in("en")}
     assert changes["columns"] == {first.name: {"label": {"ja": "新しい名前", "en": first.label_in("en")}},
                                   second.name: {"unit": {"ja": "件", "en": second.unit_in("en") or "件"}}}
+    assert "record_unit" not in changes
+    unchanged = dictionary_changes(ds, "題", "説明", rows, ds.record_unit_in("ja"))
+    assert "record_unit" not in unchanged
+    edited = dictionary_changes(ds, "題", "説明", rows, "認定者1人")
+    assert edited["record_unit"] == {"ja": "認定者1人", "en": ds.record_unit_in("en")}
+
+
 def _care_records_with(extra: dict) -> pd.DataFrame:
     anonymized_frame, _report, _plan = anonymized()
     return anonymized_frame.assign(**{c: values[:len(anonymized_frame)] for c, values in extra.items()})
@@ -229,7 +236,7 @@ def test_exact_dates_count_as_quasi_identifiers_unless_cut():
     raw = records(800).assign(認定日=rng.choice(days, 800))
     plan = an.Plan({**CLASSES, "認定日": "quasi"}, k=5)
     safe, report = an.anonymize(raw, plan)
-    assert report.passed and "認定日" in report.steps
+    assert report.passed and report.steps == [["認定日", "month"], ["認定日", "year"]]
     assert safe["認定日"].astype(str).str.fullmatch(r"\d{4}(-\d{2})?|その他").all()
     assert publishing.check_rule(safe, an.applied_plan(plan, report)).passed
 
@@ -238,3 +245,17 @@ def test_a_list_of_places_may_name_each_place():
     frame = gpd.GeoDataFrame({"name": [f"第{i}集会所" for i in range(40)], "kind": ["集会所"] * 40},
                              geometry=[shapely.Point(139.3 + i / 1000, 35.4) for i in range(40)], crs=4326)
     assert publishing.check_rule(frame, an.Plan({"name": "other", "kind": "quasi"}, k=5)).passed
+
+
+def test_the_dictionary_names_the_workbench_columns_in_japanese_and_says_what_a_row_is():
+    frame = pd.DataFrame({"district": ["北部地区"] * 6, "age_band": ["65-69", "70-74"] * 3, "性別": ["男", "女"] * 3,
+                          "月額利用額": [1000, 2000, 3000, 4000, 5000, 6000]})
+    dictionary = publishing.build_dictionary(frame, "pub_labels", {"ja": "介護", "en": "care"},
+                                             units={"月額利用額": {"ja": "円", "en": "yen"}},
+                                             record_unit={"ja": "認定者1人", "en": "one person"})
+    columns = {c["name"]: c for c in dictionary["columns"]}
+    assert columns["district"]["label"]["ja"] == "地区" and columns["district"]["role"] == "district"
+    assert "joins" not in columns["district"]  # 地区 names are no 町丁目 codes a map could join on
+    assert columns["age_band"]["label"]["ja"] == "年齢（5歳階級）" and columns["age_band"]["role"] == "age_band"
+    assert columns["性別"]["label"]["ja"] == "性別" and columns["月額利用額"]["unit"]["ja"] == "円"
+    assert dictionary["record_unit"] == {"ja": "認定者1人", "en": "one person"}

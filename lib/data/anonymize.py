@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.jp_cleaning import match_area_names, wareki_dates, wareki_to_date
+from lib.i18n import t
 
 CLASSES = ["direct", "quasi", "sensitive", "other"]
 OTHER_LABEL = "その他"
@@ -149,19 +150,21 @@ def merge_rare(values: pd.Series, min_count: int, other: str = OTHER_LABEL) -> p
 
 
 def widen_bands(bands: pd.Series) -> pd.Series:
-    """'0-4','5-9' → '0-9'; '0-9','10-19' → '0-19'; the top band ('90+') stays."""
+    """'0-4','5-9' → '0-9'; '0-9','10-19' → '0-19'. The top band ('90+') widens too, and takes in the
+    bands that would reach into it ('80-99' and '90+' would overlap: both become '80+')."""
     text = bands.astype("string")
     distinct = pd.unique(text.dropna())
-    mapping = {}
-    for label in distinct:
-        m = re.match(r"^(\d+)-(\d+)$", label)
-        if not m:
-            mapping[label] = label
-            continue
-        lo, hi = int(m.group(1)), int(m.group(2))
-        width = (hi - lo + 1) * 2
+    ranges = {label: (int(m.group(1)), int(m.group(2))) for label in distinct
+              if (m := re.match(r"^(\d+)-(\d+)$", label))}
+    tops = [int(m.group(1)) for label in distinct if (m := re.match(r"^(\d+)\+$", label))]
+    width = max((hi - lo + 1) * 2 for lo, hi in ranges.values()) if ranges else 0
+    top = min(tops) - min(tops) % width if tops and width else None
+    mapping = {label: label for label in distinct}
+    if top is not None:
+        mapping.update({label: f"{top}+" for label in distinct if re.match(r"^\d+\+$", label)})
+    for label, (lo, _hi) in ranges.items():
         new_lo = lo - lo % width
-        mapping[label] = f"{new_lo}-{new_lo + width - 1}"
+        mapping[label] = f"{top}+" if top is not None and new_lo >= top else f"{new_lo}-{new_lo + width - 1}"
     return text.map(mapping)
 
 
@@ -196,20 +199,25 @@ def _date_to(length: int) -> Callable[[pd.Series], pd.Series]:
     return cut
 
 
-def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None
-                   ) -> list[Callable[[pd.Series], pd.Series]]:
-    """Further generalization steps for a quasi-identifier, mildest first; the last merges by share."""
+Ladder = list[tuple[str, Callable[[pd.Series], pd.Series]]]
+# A step that turns codes into 地区 names; the column is then renamed (its values are no codes any more).
+DISTRICT_STEP, DISTRICT_COLUMN = "district", "district"
+
+
+def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None) -> Ladder:
+    """Further generalization steps for a quasi-identifier, mildest first, each as (kind, step);
+    the last ones merge rare values. The kinds name the steps in the report (anon.step.<kind>)."""
     distinct = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else pd.unique(values.dropna())
     text = pd.Series(distinct, dtype=object).astype(str)  # the distinct values decide, not every record
-    by_share = [lambda s: merge_rare(s, k), lambda s: merge_rare(s, max(k, int(0.1 * len(s))))]
+    by_share = [("rare", lambda s: merge_rare(s, k)), ("rare_share", lambda s: merge_rare(s, max(k, int(0.1 * len(s)))))]
     if len(text) and text.str.match(r"^\d+-\d+$|^\d+\+$").mean() > 0.9:
-        return [widen_bands, widen_bands] + by_share
+        return [("bands", widen_bands), ("bands", widen_bands)] + by_share
     if looks_like_dates(text):
-        return [_date_to(7), _date_to(4)] + by_share  # day → month → year
+        return [("month", _date_to(7)), ("year", _date_to(4))] + by_share
     if len(text) and text.str.match(r"^\d{8,11}$").all():
-        steps = [coarser_area_code]
+        steps = [("coarser_code", coarser_area_code)]
         if areas is not None and "district" in areas.columns and text.str.len().eq(11).all():
-            steps.append(district_of_codes(areas))
+            steps.append((DISTRICT_STEP, district_of_codes(areas)))
         return steps + by_share
     return by_share
 
@@ -288,11 +296,17 @@ class Report:
     records_suppressed: int
     removed_columns: list[str]
     quasi_identifiers: list[str]
-    steps: list[str]  # generalizations applied, in order
+    steps: list[list[str]]  # further generalizations applied, in order: [column, kind]
     distinct_before: dict[str, int]
     distinct_after: dict[str, int]
     classification: dict[str, str] = field(default_factory=dict)  # after generalization renamed columns
     values_blanked: dict[str, int] = field(default_factory=dict)  # local suppression, per column
+    renamed: dict[str, str] = field(default_factory=dict)  # a column now holding 地区 names → "district"
+
+    @property
+    def coarsened(self) -> list[str]:
+        """The columns generalized further, in the order first touched."""
+        return list(dict.fromkeys(column for column, _kind in self.steps))
 
     @property
     def suppressed_share(self) -> float:
@@ -370,8 +384,8 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
         if not isinstance(work[column].dtype, pd.CategoricalDtype):
             work[column] = work[column].astype("category")
     distinct_before = {c: int(work[c].nunique(dropna=False)) for c in quasi}
-    steps: list[str] = []
-    ladders: dict[str, list] = {}
+    steps: list[list[str]] = []
+    ladders: dict[str, Ladder] = {}
     use_l = bool(plan.l and plan.sensitive and plan.sensitive in work.columns)
 
     def keep_mask() -> pd.Series:
@@ -392,9 +406,9 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
             if not candidates:
                 break
             column = max(candidates, key=lambda c: work[c].nunique())
-            step = ladders[column].pop(0)
+            kind, step = ladders[column].pop(0)
             work[column] = step(work[column]).astype("string").astype("category")
-            steps.append(column)
+            steps.append([column, kind])
     blanked: dict[str, pd.Series] = {}
     for column in (c for c in plan.blank_order if c in quasi):
         breaking = ~keep_mask()
@@ -406,23 +420,48 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
     result = work[keep.to_numpy()].reset_index(drop=True)
     for column in quasi:  # stays categorical: compact, and Parquet keeps it as a dictionary
         result[column] = result[column].cat.remove_unused_categories()
+    renamed = {column: DISTRICT_COLUMN for column, kind in steps
+               if kind == DISTRICT_STEP and DISTRICT_COLUMN not in result.columns}
+    result = result.rename(columns=renamed)
+
+    def new_names(values: dict) -> dict:
+        return {renamed.get(c, c): v for c, v in values.items()}
+
+    published_quasi = [renamed.get(c, c) for c in quasi]
     report = Report(
         k_required=plan.k,
-        k_achieved=k_anonymity(result, quasi),
+        k_achieved=k_anonymity(result, published_quasi),
         l_required=plan.l if plan.sensitive else None,
-        l_achieved=l_diversity(result, quasi, plan.sensitive) if plan.sensitive and plan.sensitive in result else None,
+        l_achieved=l_diversity(result, published_quasi, plan.sensitive)
+        if plan.sensitive and plan.sensitive in result else None,
         records_in=records_in,
         records_out=len(result),
         records_suppressed=records_in - len(result),
         removed_columns=removed,
-        quasi_identifiers=quasi,
+        quasi_identifiers=published_quasi,
         steps=steps,
-        distinct_before=distinct_before,
-        distinct_after={c: int(result[c].nunique(dropna=False)) for c in quasi},
-        classification=classification,
-        values_blanked={c: int((mask & keep).sum()) for c, mask in blanked.items()},  # in published records
+        distinct_before=new_names(distinct_before),
+        distinct_after={c: int(result[c].nunique(dropna=False)) for c in published_quasi},
+        classification=new_names(classification),
+        values_blanked=new_names({c: int((mask & keep).sum()) for c, mask in blanked.items()}),  # published records
+        renamed=renamed,
     )
     return result, report
+
+
+def describe_steps(report: Report, lang: str = "ja") -> list[str]:
+    """Each further-generalized column once, with its steps in order: 「認定日（日付を年月に → 年に）」."""
+    kinds: dict[str, list[str]] = {}
+    for column, kind in report.steps:
+        kinds.setdefault(column, []).append(kind)
+    lines = []
+    for column, done in kinds.items():
+        counted = {kind: done.count(kind) for kind in dict.fromkeys(done)}
+        parts = [t(f"anon.step.{kind}", lang) + (f" ×{n}" if n > 1 else "") for kind, n in counted.items()]
+        if column in report.renamed:
+            parts.append(t("anon.step.renamed", lang, name=report.renamed[column]))
+        lines.append(column + t("chart.paren", lang, text=" → ".join(parts)))
+    return lines
 
 
 def applied_plan(plan: Plan, report: Report) -> Plan:

@@ -10,11 +10,14 @@ from __future__ import annotations
 from lib.data.catalog import Dataset
 
 
-def dictionary_changes(ds: Dataset, title: str, description: str, column_rows: list[dict]) -> dict:
+def dictionary_changes(ds: Dataset, title: str, description: str, column_rows: list[dict],
+                       record_unit: str | None = None) -> dict:
     """`column_rows`: {column, label, unit} per column as edited (Japanese)."""
     changes: dict = {"title": {"ja": title, "en": ds.title_in("en")},
                      "description": {"ja": description, "en": ds.description_in("en")},
                      "columns": {}}
+    if record_unit is not None and record_unit.strip() != ds.record_unit_in("ja"):
+        changes["record_unit"] = {"ja": record_unit.strip(), "en": ds.record_unit_in("en") or record_unit.strip()}
     for row in column_rows:
         column = ds.column(row["column"])
         edit = {}

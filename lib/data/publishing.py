@@ -118,6 +118,8 @@ def suggest_roles(frame: pd.DataFrame) -> dict[str, str]:
             roles[column] = "area"
         elif values.str.fullmatch(r"\d+-\d+|\d+\+").all():
             roles[column] = "age_band"
+        elif name in {"district", "地区"}:
+            roles[column] = "district"
         elif name in {"sex", "gender", "性別"}:
             roles[column] = "sex"
         elif name in {"year", "年度", "fiscal_year"} and values.str.fullmatch(r"\d{4}").all():
@@ -125,13 +127,39 @@ def suggest_roles(frame: pd.DataFrame) -> dict[str, str]:
     return roles
 
 
+# Labels of the column names the workbench itself writes (anonymization targets, e-Stat keys).
+KNOWN_LABELS = {"area_code": {"ja": "町丁目コード", "en": "Area code"}, "district": {"ja": "地区", "en": "District"},
+                "age_band": {"ja": "年齢階級", "en": "Age band"}, "sex": {"ja": "性別", "en": "Sex"},
+                "year": {"ja": "年度", "en": "Year"}, "mesh_code": {"ja": "メッシュコード", "en": "Mesh code"}}
+
+
+def suggest_labels(frame: pd.DataFrame) -> dict[str, dict]:
+    """A Japanese label per column: the workbench's own names in words (age bands with their width),
+    any other name as it is (a file's own headers are usually Japanese already)."""
+    labels = {}
+    for column in frame.columns:
+        if column == "geometry":
+            continue
+        label = dict(KNOWN_LABELS.get(str(column), {"ja": str(column), "en": str(column)}))
+        if column == "age_band":
+            widths = {int(hi) - int(lo) + 1 for lo, hi in
+                      frame[column].dropna().astype(str).str.extract(r"^(\d+)-(\d+)$").dropna().to_numpy()}
+            if len(widths) == 1:
+                width = widths.pop()
+                label = {"ja": f"年齢（{width}歳階級）", "en": f"Age band ({width} years)"}
+        labels[str(column)] = label
+    return labels
+
+
 def build_dictionary(frame: pd.DataFrame, name: str, title: dict, description: dict | None = None,
                      types: dict[str, str] | None = None, roles: dict[str, str] | None = None,
                      labels: dict[str, dict] | None = None, anonymization: dict | None = None,
-                     source: dict | None = None) -> dict:
+                     source: dict | None = None, units: dict[str, dict] | None = None,
+                     record_unit: dict | None = None) -> dict:
     """A data dictionary (lib.data.catalog format) for a frame about to be published."""
     is_geo = isinstance(frame, gpd.GeoDataFrame)
-    types, labels = types or {}, labels or {}
+    types, units = types or {}, units or {}
+    labels = {**suggest_labels(frame), **(labels or {})}
     roles = {**suggest_roles(frame), **(roles or {})}
     columns = []
     for column in frame.columns:
@@ -139,13 +167,15 @@ def build_dictionary(frame: pd.DataFrame, name: str, title: dict, description: d
                  "label": labels.get(column) or {"ja": str(column), "en": str(column)},
                  "type": "geometry" if is_geo and column == frame.geometry.name
                  else column_type(frame[column], types.get(column) if types.get(column) != "geometry" else None)}
+        if units.get(column):
+            entry["unit"] = units[column]
         role = roles.get(column)
         if role in COLUMN_ROLES:
             entry["role"] = role
             if role == "area":
                 entry["joins"] = "areas.area_code"  # the 町丁目 boundaries, for maps
         columns.append(entry)
-    return {
+    dictionary = {
         "name": name,
         "file": f"{name}.geojson" if is_geo else f"{name}.parquet",
         "kind": "geo" if is_geo else "table",
@@ -155,11 +185,16 @@ def build_dictionary(frame: pd.DataFrame, name: str, title: dict, description: d
         "anonymization": anonymization or {"ja": "", "en": ""},
         "columns": columns,
     }
+    if record_unit:
+        dictionary["record_unit"] = record_unit
+    return dictionary
 
 
-def anonymization_summary(plan: Plan, report: dict | None) -> dict:
-    """The dictionary's anonymization text, from the plan and the measured report."""
-    quasi = "、".join(plan.quasi) or "なし"
+def anonymization_summary(plan: Plan, report: dict | None, labels: dict[str, str] | None = None) -> dict:
+    """The dictionary's anonymization text, from the plan and the measured report; columns are
+    named by their Japanese `labels` where given."""
+    labels = labels or {}
+    quasi = "、".join(labels.get(c, c) for c in plan.quasi) or "なし"
     ja = f"直接識別子を削除。準識別子（{quasi}）で k={plan.k} 以上の匿名性"
     en = f"Direct identifiers removed; k={plan.k} anonymity over ({', '.join(plan.quasi) or 'none'})"
     if plan.l and plan.sensitive:

@@ -83,6 +83,13 @@ def test_data_preparation_offline(app_server, offline_page):
     screenshot(page, "data-prep-report")
     body = page.locator("body").inner_text()
     assert "Traceback" not in body
+    steps = next(line for line in body.splitlines() if "さらに一般化した列" in line)
+    assert steps.count("area_code") <= 1
+    fill(page, "prep_pub_record_unit", "認定者1人")
+    page.locator(_css_key("prep_pub_labels")).scroll_into_view_if_needed()
+    screenshot(page, "data-prep-publish")
+    click(page, "prep_publish")
+    page.get_by_text("公開しました").wait_for()
     assert page.external_requests == []
 
     more = page.locator("[data-testid='stSidebarNavViewButton']")
