@@ -87,7 +87,7 @@ if choice == "map.preset.custom":
 st.subheader(ui.tr("map.step.points"))
 p1, p2, p3 = st.columns([3, 1, 1])
 chosen_categories = p1.multiselect(ui.tr("map.points.facilities"), facility_categories, key="map_facilities",
-                                   placeholder=ui.tr("map.points.placeholder"))
+                                   placeholder=ui.tr("map.points.placeholder"), select_all=False)
 show_kayoi = p2.checkbox(ui.tr("map.points.kayoi"), key="map_kayoi") if "kayoi_places" in catalog else False
 heat = p2.checkbox(ui.tr("map.points.heat"), key="map_heat")
 labels = p3.checkbox(ui.tr("map.labels"), key="map_labels", value=False)

@@ -1,6 +1,7 @@
 """Every text key used in the code exists, in Japanese and in English."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -21,3 +22,17 @@ def test_every_used_key_has_japanese_and_english():
 def test_every_text_has_both_languages():
     incomplete = sorted(k for k, v in STRINGS.items() if not (v.get("ja") and v.get("en")))
     assert not incomplete, incomplete
+
+
+def test_no_multiselect_offers_streamlits_english_select_all():
+    """Streamlit's multiselect lists an English 「Select all」 entry that has no translation hook:
+    every multiselect turns it off (age groups have their own Japanese presets)."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in [*root.glob("pages/*.py"), *root.glob("lib/**/*.py"), root / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "multiselect"
+                    and not any(k.arg == "select_all" and ast.literal_eval(k.value) is False for k in node.keywords)):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []

@@ -34,7 +34,8 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
         return col.label_in(current) if col else name
 
     chosen_columns = st.multiselect(tr("chart.filters"), filter_choices(catalog, ds), format_func=label_of,
-                                    key=f"{key}:filter_columns", placeholder=tr("chart.filters_none"))
+                                    key=f"{key}:filter_columns", placeholder=tr("chart.filters_none"),
+                                    select_all=False)
     names = area_names(cursor, catalog)
     filters = []
     for name in chosen_columns:
@@ -50,6 +51,7 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
             picked = st.multiselect(
                 label_of(name), values, key=f"{key}:filter:{name}", placeholder=tr("chart.filter_pick"),
                 format_func=lambda v, scale=scale: str(scale.get(int(v), v) if scale else names.get(v, v)),
+                select_all=False,
             )
             if picked:
                 filters.append(Filter(name, "in", list(picked)))

@@ -175,7 +175,7 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         elif f.widget == "multiselect":
             st.session_state[wkey] = [v for v in st.session_state.get(wkey) or [] if v in options]
             target.multiselect(f.label, options, format_func=labels.get, key=wkey,
-                               placeholder=tr("ws.choose"))
+                               placeholder=tr("ws.choose"), select_all=False)
         elif f.widget == "text_input":
             target.text_input(f.label, key=wkey, placeholder=f.placeholder)
         else:
