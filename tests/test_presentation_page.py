@@ -169,9 +169,9 @@ def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
 
 def test_a_slide_with_too_many_bullets_says_so_and_presents_on_continuation_slides(store, ws):
     member = _member_of(ws, "B班", "発表 次郎")
-    deck, _ = deck_model.current_deck(ws, member["group_id"], load_catalog())
+    deck, version = deck_model.current_deck(ws, member["group_id"], load_catalog())
     bullets = [f"論点{n:02d}" for n in range(14)]
-    deck_model.save_deck(ws, member["group_id"], deck_model.update_slide(deck, 0, bullets=bullets), None, "tester")
+    deck_model.save_deck(ws, member["group_id"], deck_model.update_slide(deck, 0, bullets=bullets), version, "tester")
     at = _page({"member": member})
     assert any("箇条書きが 14 項目あります" in w.value and "（続き）" in w.value for w in at.warning)
     _button(at, "発表モード").click().run()
