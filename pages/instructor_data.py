@@ -247,7 +247,7 @@ def step_report(frame: pd.DataFrame, plan: anonymize.Plan) -> None:
     (st.success if report.passed else st.error)(ui.tr("prep.passed" if report.passed else "prep.failed"))
     st.caption(ui.tr("prep.removed", columns="、".join(report.removed_columns) or "—"))
     if report.steps:
-        st.caption(ui.tr("prep.steps", columns="、".join(anonymize.describe_steps(report, lang))))
+        st.caption(ui.tr("prep.steps", columns="、".join(anonymize.describe_steps(report.steps, report.renamed, lang))))
     st.dataframe(result.head(20), hide_index=True)
     aggregate_table(result)
     step_publish(result, report, used_plan)

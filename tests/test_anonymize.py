@@ -191,7 +191,7 @@ def test_area_codes_coarsened_to_districts_are_renamed_and_described_once():
     assert "町丁目" not in result and set(result["district"].dropna().astype(str)) <= {"北部地区", "南部地区", "その他"}
     assert "district" in report.quasi_identifiers and report.classification["district"] == "quasi"
     assert report.k_achieved == an.k_anonymity(result, report.quasi_identifiers) >= 10
-    described = an.describe_steps(report)
+    described = an.describe_steps(report.steps, report.renamed)
     assert sum("町丁目" in line for line in described) == 1
     assert "町丁目（町丁目コードを町（メッシュは上位メッシュ）に → 町を地区にまとめる" in " ".join(described)
     assert "列名を district に" in " ".join(described)

@@ -43,7 +43,10 @@ def test_an_anonymization_lists_removed_identifiers_generalization_and_suppressi
     values = _values(record)
     for identifier in ("氏名", "電話番号", "被保険者番号"):
         assert identifier in values["削除した直接識別子（氏名・住所・番号など）"]
-    assert "birth_date_band" in values["一般化・秘匿の方法"]
+    assert "生年月日：生年月日を 5 歳階級の年齢に" in values["一般化・秘匿の方法"]
+    assert "birth_date_band" not in values["一般化・秘匿の方法"]
+    further = values["一般化・秘匿の方法"].split("さらに粗くした項目：")[1]
+    assert all(further.count(column) <= 1 for column in report.coarsened)  # each column named once
     assert values["k-匿名性（必要 / 達成）"] == f"必要 5 / 達成 {report.k_achieved}"
     assert values["削除したレコード数"] == f"{report.records_suppressed:,}"
     assert f"匿名化前 {len(raw)} 件" in values["件数"]

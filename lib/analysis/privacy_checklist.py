@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib.analysis.disclosure import MIN_CELL, achieved_k_l, declared_rule, persons_basis
+from lib.data.anonymize import describe_generalization, describe_steps
 from lib.data.catalog import Dataset
 from lib.data.publishing import publication_log
 from lib.i18n import t
@@ -38,11 +39,12 @@ def _join(values, lang: str) -> str:
 
 
 def _generalization_text(plan: dict, report: dict | None, lang: str) -> str:
-    parts = [t("checklist.generalize_kind", lang, column=c, kind=spec.get("kind", ""))
+    parts = [t("checklist.generalize_kind", lang, column=c, kind=describe_generalization(spec, lang))
              for c, spec in (plan.get("generalize") or {}).items()]
     steps = (report or {}).get("steps") or []
     if steps:
-        parts.append(t("checklist.further_steps", lang, columns=_join(dict.fromkeys(steps), lang)))
+        described = describe_steps(steps, (report or {}).get("renamed"), lang)
+        parts.append(t("checklist.further_steps", lang, columns=_join(described, lang)))
     blanked = (report or {}).get("values_blanked") or {}
     if blanked:
         parts.append(t("checklist.blanked", lang, detail=_join((f"{c} {n:,}" for c, n in blanked.items()), lang)))

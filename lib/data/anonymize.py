@@ -449,18 +449,27 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
     return result, report
 
 
-def describe_steps(report: Report, lang: str = "ja") -> list[str]:
-    """Each further-generalized column once, with its steps in order: 「認定日（日付を年月に → 年に）」."""
+def describe_generalization(spec: dict, lang: str = "ja") -> str:
+    """A first-pass generalization in words: 「生年月日を 5 歳階級の年齢に」."""
+    return t(f"anon.first.{spec.get('kind')}", lang, width=spec.get("width", 5), level=spec.get("level", 4),
+             min_count=spec.get("min_count", 5))
+
+
+def describe_steps(steps: list, renamed: dict | None = None, lang: str = "ja") -> list[str]:
+    """Each further-generalized column once, with its steps in order: 「認定日（日付を年月に → 年月を年に）」.
+    A step is [column, kind]; logs written before kinds were recorded hold the column alone."""
+    renamed = renamed or {}
     kinds: dict[str, list[str]] = {}
-    for column, kind in report.steps:
+    for step in steps:
+        column, kind = (step[0], step[1]) if isinstance(step, (list, tuple)) else (step, "")
         kinds.setdefault(column, []).append(kind)
     lines = []
     for column, done in kinds.items():
-        counted = {kind: done.count(kind) for kind in dict.fromkeys(done)}
+        counted = {kind: done.count(kind) for kind in dict.fromkeys(done) if kind}
         parts = [t(f"anon.step.{kind}", lang) + (f" ×{n}" if n > 1 else "") for kind, n in counted.items()]
-        if column in report.renamed:
-            parts.append(t("anon.step.renamed", lang, name=report.renamed[column]))
-        lines.append(column + t("chart.paren", lang, text=" → ".join(parts)))
+        if column in renamed:
+            parts.append(t("anon.step.renamed", lang, name=renamed[column]))
+        lines.append(column + (t("chart.paren", lang, text=" → ".join(parts)) if parts else ""))
     return lines
 
 
