@@ -133,6 +133,16 @@ KNOWN_LABELS = {"area_code": {"ja": "町丁目コード", "en": "Area code"}, "d
                 "year": {"ja": "年度", "en": "Year"}, "mesh_code": {"ja": "メッシュコード", "en": "Mesh code"}}
 
 
+def _known_label(column: str) -> dict | None:
+    """A workbench column's label; area_code and district as the city's own 町丁目 table names them
+    (a real city's district is its 町・大字, the demo's its 地区)."""
+    areas = load_catalog().get("areas")
+    if column in {"area_code", "district"} and areas is not None and column in {c.name for c in areas.columns}:
+        found = areas.column(column)
+        return {"ja": found.label_in("ja"), "en": found.label_in("en")}
+    return KNOWN_LABELS.get(column)
+
+
 def suggest_labels(frame: pd.DataFrame) -> dict[str, dict]:
     """A Japanese label per column: the workbench's own names in words (age bands with their width),
     any other name as it is (a file's own headers are usually Japanese already)."""
@@ -140,7 +150,7 @@ def suggest_labels(frame: pd.DataFrame) -> dict[str, dict]:
     for column in frame.columns:
         if column == "geometry":
             continue
-        label = dict(KNOWN_LABELS.get(str(column), {"ja": str(column), "en": str(column)}))
+        label = dict(_known_label(str(column)) or {"ja": str(column), "en": str(column)})
         if column == "age_band":
             widths = {int(hi) - int(lo) + 1 for lo, hi in
                       frame[column].dropna().astype(str).str.extract(r"^(\d+)-(\d+)$").dropna().to_numpy()}
