@@ -12,13 +12,11 @@ import math
 
 import matplotlib
 import matplotlib.ticker
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-
-from lib.fonts import japanese_font  # noqa: E402
+from lib.fonts import japanese_font
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
@@ -31,6 +29,11 @@ def _colour(trace, index: int) -> str:
     line = getattr(trace, "line", None)
     colour = getattr(line, "color", None) if line is not None else None
     return colour if isinstance(colour, str) else PALETTE[index % len(PALETTE)]
+
+
+def _style() -> dict:
+    return {"font.family": japanese_font().get_name(), "axes.unicode_minus": False,
+            "axes.spines.top": False, "axes.spines.right": False, "font.size": 10}
 
 
 def _panels(figure) -> list[tuple[str, list]]:
@@ -136,16 +139,16 @@ def _draw(ax, figure, traces) -> None:
         ax.axis("off")
 
 
-def chart_png(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int = 130,
-              with_title: bool = False) -> bytes:
-    """The figure's traces drawn with matplotlib, as PNG bytes."""
-    font = japanese_font()
+def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int = 130,
+               with_title: bool = False) -> Figure:
+    """The Plotly figure's traces drawn on a matplotlib Figure (laid out and drawn once)."""
     panels = _panels(figure)
     columns = min(len(panels), 3)
     rows = math.ceil(len(panels) / columns)
-    with plt.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False,
-                         "axes.spines.top": False, "axes.spines.right": False, "font.size": 10}):
-        fig, axes = plt.subplots(rows, columns, figsize=(width_in, height_in), dpi=dpi, squeeze=False)
+    with matplotlib.rc_context(_style()):
+        fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(rows, columns, squeeze=False)
         for ax, (_, traces) in zip(axes.flat, panels):
             _draw(ax, figure, traces)
             if traces[0].type in ("bar", "scatter", "histogram", "box"):
@@ -174,7 +177,15 @@ def chart_png(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int =
         if with_title and figure.layout.title.text:
             fig.suptitle(figure.layout.title.text, x=0.01, ha="left", fontsize=12)
         fig.tight_layout()
-        buffer = io.BytesIO()
+        fig.canvas.draw()
+    return fig
+
+
+def chart_png(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int = 130,
+              with_title: bool = False) -> bytes:
+    """The figure's traces drawn with matplotlib, as PNG bytes."""
+    fig = draw_chart(figure, width_in, height_in, dpi, with_title)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_style()):  # tick labels are formatted when drawn
         fig.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
-        plt.close(fig)
     return buffer.getvalue()
