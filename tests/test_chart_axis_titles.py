@@ -66,3 +66,32 @@ def test_axes_say_what_the_numbers_and_the_categories_are(published, name, kind,
                     next(d for d in spec.dimensions if roles[d] in {"year", "age_band"}))]
     for title, dim in on_axes:
         assert title == column_label(CATALOG, spec, dim, "ja"), (title, dim)
+
+
+def test_a_count_of_people_says_people_in_english_too():
+    spec = ChartSpec("care_certification", Measure("count"), ["area_code"])
+    assert value_axis_title(spec, CATALOG, "ja") == "認定者数（人）"
+    assert value_axis_title(spec, CATALOG, "en") == "Number of people (persons)"
+    places = ChartSpec("kayoi_places", Measure("count"), ["place_type"])
+    assert value_axis_title(places, CATALOG, "en") == "Count (places)"
+
+
+def test_a_rate_names_what_is_counted_and_its_denominator():
+    spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["area_code"], chart_type="ranked_bar")
+    assert value_axis_title(spec, CATALOG, "ja") == "認定者数（人口千人当たり）"
+    assert value_axis_title(spec, CATALOG, "en") == "Number of people (per 1,000 population)"
+
+
+def test_a_relative_change_says_percent_once():
+    spec = ChartSpec("care_certification", Measure("change", base="count", from_year=2021, to_year=2025,
+                                                   relative=True), ["areas.district"])
+    for lang in ("ja", "en"):
+        assert value_axis_title(spec, CATALOG, lang).count("%") == 1, value_axis_title(spec, CATALOG, lang)
+
+
+def test_survey_charts_name_both_axes():
+    shares = pd.DataFrame({"item": ["a", "a", "b", "b"], "level": [1, 2, 1, 2], "share": [40.0, 60.0, 70.0, 30.0]})
+    likert = survey.diverging_likert_figure(shares, {"a": "設問A", "b": "設問B"}, {1: "不満", 2: "満足"})
+    assert "（%" in likert.layout.xaxis.title.text and _words(likert.layout.yaxis.title.text)
+    words = survey.word_frequency_figure(pd.DataFrame({"word": ["バス"], "count": [3]}))
+    assert words.layout.xaxis.title.text.endswith("（回）") and _words(words.layout.yaxis.title.text)
