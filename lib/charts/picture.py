@@ -26,7 +26,8 @@ from lib.charts.picture_layout import VALUE_LABEL, add_legend, drop_crowded_valu
 from lib.fonts import japanese_font
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-MANY_CATEGORIES = 12  # more upright bars or boxes than this are drawn lying down: one name per row
+MANY_CATEGORIES = 12  # more upright bars or boxes than this, with long names, are drawn lying down
+SHORT_NAME = 5  # characters: a year or an age band ("10-14"), which reads well upright
 LABELLED_BARS = 20  # up to this many bars carry their value
 
 
@@ -73,14 +74,17 @@ def _category_order(axis, values: list) -> list[str]:
     return order or list(dict.fromkeys(str(v) for v in values))
 
 
-def lies_down(figure) -> bool:
-    """Upright bars or boxes with more categories than fit side by side: drawn lying down instead."""
+def _lies_down(figure) -> bool:
+    """Upright bars or boxes with many long names (町丁目): drawn lying down, one name per row.
+    Short names (years, age bands) stay upright and turn if they must."""
     traces = [t for t in figure.data if t.type in ("bar", "box")]
     if not traces or any(t.type == "bar" and t.orientation == "h" for t in traces):
         return False
     if traces[0].type == "box":  # one box per category, on every facet
-        return len({t.name for t in traces}) > MANY_CATEGORIES
-    return any(len(_category_order(_axis(figure, t, "x"), t.x or [])) > MANY_CATEGORIES for t in traces)
+        names = {str(t.name) for t in traces}
+    else:
+        names = {c for t in traces for c in _category_order(_axis(figure, t, "x"), t.x or [])}
+    return len(names) > MANY_CATEGORIES and max(map(len, names)) > SHORT_NAME
 
 
 # ---------------------------------------------------------------- one panel's traces
@@ -274,7 +278,7 @@ def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int 
     panels = _panels(figure)
     columns = min(len(panels), 3)
     rows = math.ceil(len(panels) / columns)
-    lying = lies_down(figure)
+    lying = _lies_down(figure)
     shared = any(figure.layout[key].matches for key in figure.layout if key.startswith("yaxis"))
     with matplotlib.rc_context(_style()):
         fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
