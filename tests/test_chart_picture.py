@@ -160,3 +160,15 @@ def test_numbers_read_with_thousands_separators_and_their_unit(published):
         text = _all_text(draw_chart(_figure(published, spec), *DECK_SIZES["pdf_beside_bullets"]))
         assert "e+" not in text and re.search(r"\d{1,3},\d{3}", text), text
     assert "人" in _all_text(draw_chart(_figure(published, kpi), *DECK_SIZES["pdf_beside_bullets"]))
+
+
+def test_a_legend_of_more_series_than_fit_says_how_many_it_left_out():
+    spec = ChartSpec("care_certification", Measure("count"), ["year", "area_code"], chart_type="line")
+    names = [f"架空の町{i}丁目" for i in range(150)]
+    frame = pd.DataFrame([{"year": year, "area_code": name, "value": float(i + year % 7)}
+                          for i, name in enumerate(names) for year in (2024, 2025)])
+    fig = draw_chart(build_figure(frame, spec, CATALOG), *DECK_SIZES["pptx_beside_bullets"])
+    assert_readable(fig)
+    entries = [text.get_text() for text in fig.legends[0].get_texts()]
+    shown = len(entries) - 1
+    assert entries[-1] == f"… +{len(names) - shown}" and shown > 20

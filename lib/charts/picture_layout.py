@@ -19,6 +19,7 @@ TURN_BELOW_PT = 7.0  # x labels that would need a smaller size than this are tur
 RIGHT_LEGEND_MAX = 10  # more series than this: the legend goes below the chart, in columns
 LEGEND_SHARE = 0.3  # of the picture's height, at most, for a legend below the chart
 VALUE_LABEL = "value-label"  # the gid of the numbers drawn on bars
+FIT_ROUNDS = 8  # layouts tried at most; shrinking converges in two or three
 
 
 def _fit_axis(axis, renderer) -> bool:
@@ -52,9 +53,9 @@ def _fit_axis(axis, renderer) -> bool:
     return False
 
 
-def fit_tick_labels(fig, rounds: int = 8) -> None:
+def fit_tick_labels(fig) -> None:
     """Shrink, turn or thin each axis's tick labels until no two overlap (laid out again each round)."""
-    for _ in range(rounds):
+    for _ in range(FIT_ROUNDS):
         fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
         changed = [_fit_axis(axis, renderer) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
