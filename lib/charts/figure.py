@@ -22,6 +22,9 @@ from plotly.colors import qualitative
 from lib.charts.labels import (
     chart_title,
     column_label,
+    column_title,
+    composition_axis_title,
+    count_axis_title,
     d3_format,
     filter_summary,
     format_number,
@@ -160,8 +163,9 @@ def _bar(frame, spec, ctx):
             seen.add(name)
     category_axis = {"title": {"text": ctx["labels"][category]}, "type": "category", "categoryorder": "array",
                      "categoryarray": order}
-    value_axis = {"title": {"text": "%" if mode == "percent" and colour_dim else ctx["value_title"]},
-                  "separatethousands": True}
+    percent = mode == "percent" and colour_dim
+    value_axis = {"title": {"text": composition_axis_title(spec, ctx["catalog"], ctx["lang"]) if percent
+                            else ctx["value_title"]}, "separatethousands": True}
     if horizontal:
         category_axis["autorange"] = "reversed"
     layout = {"barmode": "group" if mode == "grouped" else "relative",
@@ -258,7 +262,7 @@ def _heatmap(frame, spec, ctx):
     z = [[None if pd.isna(v) else float(v) for v in row] for row in table.to_numpy()]
     trace = {"type": "heatmap", "z": z, "x": [str(c) for c in table.columns], "y": [str(i) for i in table.index],
              "colorscale": SEQUENTIAL, "texttemplate": "%{z:" + d3_format(table.stack()) + "}",
-             "hoverongaps": False, "colorbar": {"title": {"text": ctx["unit"]}},
+             "hoverongaps": False, "colorbar": {"title": {"text": ctx["value_title"], "side": "right"}},
              "hovertemplate": "%{y} × %{x}: %{z:,.4~g}<extra></extra>"}
     layout = {"xaxis": {"title": {"text": ctx["labels"][cols]}, "type": "category", "automargin": True},
               "yaxis": {"title": {"text": ctx["labels"][rows]}, "type": "category", "autorange": "reversed",
@@ -363,7 +367,7 @@ def _histogram(frame, spec, ctx):
             seen.add(name)
     layout = {"barmode": "overlay", "legend": {"title": {"text": ctx["labels"].get(colour_dim, "")}}}
     _axes(cells, panels, {"title": {"text": ctx["value_title"]}},
-          {"title": {"text": t("chart.histogram_count", ctx["lang"])}}, layout)
+          {"title": {"text": count_axis_title(ctx["dataset"], ctx["lang"])}}, layout)
     return traces, layout
 
 
@@ -405,7 +409,7 @@ def build_figure(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset],
     frame, orders = prepare_frame(df, spec, catalog)
     labels = {name: column_label(catalog, spec, name, lang) for name in spec.grouping}
     if spec.chart_type == "scatter":
-        labels["x"] = column_label(catalog, spec, spec.options["x"], lang)
+        labels["x"] = column_title(catalog, spec, spec.options["x"], lang)
     scale_sizes = {}
     for name in spec.grouping:
         col = resolve_column(catalog, catalog[spec.dataset], name)

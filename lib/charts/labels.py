@@ -41,8 +41,18 @@ def d3_format(values: pd.Series) -> str:
 
 
 def count_label(ds: Dataset, lang: str) -> str:
+    """What a count of rows is called: 「認定者数」 when the record unit names the person ("認定者1人"),
+    else 人数 / 件数."""
+    person = re.match(r"([^\s・、（(0-9]+)1\s*人", ds.record_unit_in("ja"))
+    if lang == "ja" and person:
+        return person.group(1) + "数"
     key = "chart.measure.count_people" if count_unit_of(ds, "ja") == "人" else "chart.measure.count"
     return t(key, lang)
+
+
+def count_axis_title(ds: Dataset, lang: str) -> str:
+    """How many rows, with their counter word: 「回答者数（人）」 (a histogram's count axis)."""
+    return count_label(ds, lang) + paren(count_unit_of(ds, lang), lang)
 
 
 def column_label(catalog: dict[str, Dataset], spec: ChartSpec, name: str, lang: str) -> str:
@@ -69,20 +79,21 @@ def measure_label(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> st
     if m.kind == "share":
         return t("chart.measure.share_of", lang, base=base)
     if m.kind == "rate_per_1000":
-        return t("chart.measure.rate_of", lang, base=base)
+        return base  # the unit says per what: 「認定者数（人口千人当たり）」
     if m.kind == "change":
         key = "chart.measure.change_pct_of" if m.relative else "chart.measure.change_of"
         return t(key, lang, base=base, start=m.from_year, end=m.to_year)
     return ds.title_in(lang)
 
 
+COUNTER_WORDS = {"人": "chart.unit.persons", "件": "chart.unit.count", "か所": "chart.unit.places",
+                 "施設": "chart.unit.facilities", "世帯": "chart.unit.households"}
+
+
 def count_unit_of(ds: Dataset, lang: str) -> str:
-    """What one row counts as: the counter word of the record unit ("認定者1人" → 人), else 件."""
-    if lang == "ja":
-        match = re.search(r"1\s*(人|件|か所|施設|世帯)", ds.record_unit_in("ja"))
-        if match:
-            return match.group(1)
-    return t("chart.unit.count", lang)
+    """What one row counts as: the counter word of the record unit ("認定者1人" → 人 / persons), else 件."""
+    match = re.search(r"1\s*(人|件|か所|施設|世帯)", ds.record_unit_in("ja"))
+    return t(COUNTER_WORDS[match.group(1)] if match else "chart.unit.count", lang)
 
 
 def measure_unit(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> str:
@@ -140,6 +151,19 @@ def filter_summary(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> s
 def value_axis_title(spec, catalog, lang) -> str:
     unit = measure_unit(spec, catalog, lang)
     return measure_label(spec, catalog, lang) + paren(unit, lang)
+
+
+def composition_axis_title(spec, catalog, lang) -> str:
+    """The axis of 100 % stacked bars: each bar's parts as % of the bar (「認定者数の構成比（%）」)."""
+    if spec.measure.kind == "share":
+        return value_axis_title(spec, catalog, lang)
+    return t("chart.measure.share_of", lang, base=measure_label(spec, catalog, lang)) + paren("%", lang)
+
+
+def column_title(catalog: dict[str, Dataset], spec: ChartSpec, name: str, lang: str) -> str:
+    """A numeric column as an axis title, with its unit (a scatter's x: 「高齢化率（%）」)."""
+    col = resolve_column(catalog, catalog[spec.dataset], name)
+    return column_label(catalog, spec, name, lang) + paren(col.unit_in(lang) if col else "", lang)
 
 
 # ---------------------------------------------------------------- category order
@@ -208,7 +232,7 @@ def labelled_table(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset
     for extra in ("x", "numerator", "denominator", "value_from", "value_to", "base_value"):
         names[extra] = t(f"chart.column.{extra}", lang, start=spec.measure.from_year, end=spec.measure.to_year)
     if spec.chart_type == "scatter":
-        names["x"] = column_label(catalog, spec, spec.options["x"], lang)
+        names["x"] = column_title(catalog, spec, spec.options["x"], lang)
     return frame.rename(columns=names)
 
 

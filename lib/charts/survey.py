@@ -112,7 +112,7 @@ def diverging_likert_figure(shares: pd.DataFrame, item_labels: dict[str, str], s
     fig.update_xaxes(range=[-100, 100], tickvals=[-100, -50, 0, 50, 100],
                      ticktext=["100%", "50%", "0", "50%", "100%"], zeroline=True, zerolinewidth=2,
                      zerolinecolor="#444", title_text=t("survey.share_axis", lang))
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_yaxes(autorange="reversed", automargin=True, title_text=t("survey.item_axis", lang))
     # Legend in scale order regardless of drawing order.
     for rank, lv in enumerate(levels):
         fig.update_traces(selector=dict(name=scale[lv]), legendrank=rank)
@@ -172,6 +172,6 @@ def word_frequency_figure(freq: pd.DataFrame, lang: str = "ja", title: str = "")
     fig.update_layout(template="plotly_white", font=dict(family=FONT, size=14),
                       title=dict(text=title or t("survey.words_title", lang), x=0.01),
                       height=max(360, 24 * len(freq) + 140), margin=dict(l=60, r=30, t=70, b=50))
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True, title_text=t("survey.word_axis", lang))
     fig.update_xaxes(title_text=t("survey.word_count", lang))
     return fig
