@@ -193,3 +193,31 @@ def test_other_chart_types_become_pictures(more):
     for slide in slides[2:]:  # pyramid, histogram
         pictures = [s for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == 1 and pictures[0].width > Emu(914400 * 5)
+
+
+def test_46_areas_lie_down_in_powerpoint_each_named_without_crowded_value_labels(store):
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.oxml.ns import qn
+
+    from lib.deck.evidence import resolve_evidence
+    from lib.deck.model import DeckContext, PreparedDeck
+
+    spec = ChartSpec("care_certification", Measure("count"), ["area_code"], chart_type="bar")
+    cursor = store.published()
+    try:
+        evidence = {"areas": resolve_evidence(cursor, load_catalog(), "chart", {"title": "町丁目別", "spec": spec.to_dict()})}
+    finally:
+        cursor.close()
+    slide = {"id": "areas", "section": "results", "title": "町丁目別", "bullets": ["多い町丁目がある"], "evidence": "areas",
+             "table": None, "notes": ""}
+    deck = PreparedDeck("テスト", [slide], DeckContext("A班", "みどり野市", "研修", []), evidence)
+    chart = _charts(Presentation(io.BytesIO(deck_pptx(deck))))[0]
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    names = [str(c) for c in chart.plots[0].categories]
+    assert len(names) == 46 and not chart.plots[0].has_data_labels
+    axis = chart.category_axis._element
+    assert axis.find(qn("c:tickLblSkip")).get("val") == "1"
+    order = [child.tag for child in axis]
+    assert order.index(qn("c:tickLblSkip")) < order.index(qn("c:noMultiLvlLbl"))  # where the schema puts it
+    assert chart.category_axis.tick_labels.font.size.pt >= 6
+    assert chart.value_axis.axis_title.text_frame.text.startswith("認定者数")

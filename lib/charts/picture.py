@@ -84,6 +84,12 @@ def _lies_down(figure) -> bool:
         names = {str(t.name) for t in traces}
     else:
         names = {c for t in traces for c in _category_order(_axis(figure, t, "x"), t.x or [])}
+    return too_many_to_stand(names)
+
+
+def too_many_to_stand(names) -> bool:
+    """Many long category names (町丁目) read only lying down, one per row (pictures and PowerPoint)."""
+    names = [str(n) for n in names]
     return len(names) > MANY_CATEGORIES and max(map(len, names)) > SHORT_NAME
 
 

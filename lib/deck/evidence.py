@@ -15,6 +15,7 @@ from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.indicators import Indicator, by_label, of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, labelled_table
+from lib.charts.picture import too_many_to_stand
 from lib.charts.result_table import draw_table, table_datasets
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
@@ -145,6 +146,8 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
     category_title = (layout.xaxis.title.text if not horizontal else layout.yaxis.title.text) or ""
     if horizontal:
         value_title, category_title = layout.xaxis.title.text or "", layout.yaxis.title.text or ""
+    if chart_type != "line" and not horizontal and too_many_to_stand(categories):
+        horizontal = True  # 46 町丁目 under upright bars would be unreadable: they lie down, as in pictures
     kind = "line" if chart_type == "line" else ("bar" if horizontal else "column")
     return ChartSeries(kind, categories, series, grouping, value_title, category_title, top_first=horizontal)
 

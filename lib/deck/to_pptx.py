@@ -35,6 +35,7 @@ INK = RGBColor(0x22, 0x2B, 0x28)
 GREY = RGBColor(0x66, 0x6E, 0x6B)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 SERIES_COLOURS = ["0072B2", "E69F00", "009E73", "D55E00", "CC79A7", "56B4E9", "F0E442", "000000"]
+LABELLED_BARS = 20  # up to this many bars carry their value; more would overlap
 CHART_TYPES = {
     ("column", "clustered"): XL_CHART_TYPE.COLUMN_CLUSTERED, ("column", "stacked"): XL_CHART_TYPE.COLUMN_STACKED,
     ("column", "percent"): XL_CHART_TYPE.COLUMN_STACKED_100, ("bar", "clustered"): XL_CHART_TYPE.BAR_CLUSTERED,
@@ -187,7 +188,7 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
         plot.gap_width = 60
         if series.grouping == "stacked" or series.grouping == "percent":
             plot.overlap = 100
-    if not many and series.kind != "line":
+    if not many and series.kind != "line" and len(series.categories) <= LABELLED_BARS:
         plot.has_data_labels = True
         plot.data_labels.number_format = _number_format(series)
         plot.data_labels.number_format_is_linked = False
@@ -198,13 +199,29 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
     value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xDD, 0xDD, 0xDD)
     value_axis.format.line.fill.background()
     set_font(value_axis.tick_labels.font, 11, colour=GREY)
-    set_font(category_axis.tick_labels.font, 12, colour=INK)
+    # Every category named: the names shrink to the room one row (or column) has, down to 6 pt.
+    room = (h if series.kind == "bar" else w) * 0.8 / max(len(series.categories), 1)
+    set_font(category_axis.tick_labels.font, max(6, min(12, int(Emu(room).pt * 0.8))), colour=INK)
+    if series.kind == "bar":
+        _name_every_category(category_axis._element)
     for axis, text in ((value_axis, series.value_title), (category_axis, series.category_title)):
         if text:
             axis.has_title = True
             axis.axis_title.text_frame.text = text
             set_font(axis.axis_title.text_frame.paragraphs[0].runs[0].font, 11, bold=False, colour=GREY)
     return chart
+
+
+def _name_every_category(axis) -> None:
+    """PowerPoint skips category names it thinks crowded; c:tickLblSkip = 1 names each one. The
+    element goes where the schema puts it (before tickMarkSkip / noMultiLvlLbl / extLst)."""
+    skip = axis.makeelement(qn("c:tickLblSkip"), {"val": "1"})
+    successor = next((child for child in axis if child.tag in {qn("c:tickMarkSkip"), qn("c:noMultiLvlLbl"),
+                                                               qn("c:extLst")}), None)
+    if successor is None:
+        axis.append(skip)
+    else:
+        successor.addprevious(skip)
 
 
 def _picture(slide, png: bytes, x, y, w, h):
