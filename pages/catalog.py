@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from lib import ui
 from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
+from lib.data.city import current_city, is_demo_on_real_city
 from lib.maps.preview import preview_map
 from lib.ui import derived
 
@@ -41,6 +42,8 @@ name = st.selectbox(
 ds = catalog[name]
 
 st.header(ds.title_in(lang))
+if is_demo_on_real_city(ds):
+    st.warning(ui.tr("catalog.demo_on_real_city", city=current_city()["city_name"]), icon=":material/info:")
 st.write(ds.description_in(lang))
 metrics = st.columns(3)
 metrics[0].metric(ui.tr("catalog.rows"), f"{rows[ds.name]:,}")

@@ -8,6 +8,7 @@ from lib import settings, ui
 from lib.charts.spec import Filter
 from lib.charts.sql import distinct_values
 from lib.data.catalog import load_catalog
+from lib.data.city import is_demo_on_real_city
 from lib.maps import data as map_data
 from lib.maps import export as map_export
 from lib.maps.measures import preset_measures
@@ -50,8 +51,11 @@ def build(spec: MapSpec):
 
 
 presets = preset_measures(cursor, catalog)
+# Places of the made-up demo city are not offered on a real city's map (they would lie elsewhere).
+place_datasets = {name for name in ("facilities", "kayoi_places")
+                  if name in catalog and not is_demo_on_real_city(catalog[name])}
 facility_categories = (distinct_values(cursor, catalog, "facilities", "category")
-                       if "facilities" in catalog else [])
+                       if "facilities" in place_datasets else [])
 
 # --- 1. what to map -------------------------------------------------------------
 st.subheader(ui.tr("map.step.measure"))
@@ -88,7 +92,7 @@ st.subheader(ui.tr("map.step.points"))
 p1, p2, p3 = st.columns([3, 1, 1])
 chosen_categories = p1.multiselect(ui.tr("map.points.facilities"), facility_categories, key="map_facilities",
                                    placeholder=ui.tr("map.points.placeholder"), select_all=False)
-show_kayoi = p2.checkbox(ui.tr("map.points.kayoi"), key="map_kayoi") if "kayoi_places" in catalog else False
+show_kayoi = p2.checkbox(ui.tr("map.points.kayoi"), key="map_kayoi") if "kayoi_places" in place_datasets else False
 heat = p2.checkbox(ui.tr("map.points.heat"), key="map_heat")
 labels = p3.checkbox(ui.tr("map.labels"), key="map_labels", value=False)
 tiles = p3.checkbox(ui.tr("map.tiles"), key="map_tiles", disabled=not settings.TILE_URL,
@@ -121,7 +125,7 @@ map_area = st.container()
 st.subheader(ui.tr("map.step.analyses"))
 tabs = st.tabs([ui.tr("map.analysis.catchment"), ui.tr("map.analysis.nearest"), ui.tr("map.analysis.counts"),
                 ui.tr("map.analysis.flood"), ui.tr("map.analysis.compare")])
-place_options = {"kayoi_places": None} if "kayoi_places" in catalog else {}
+place_options = {"kayoi_places": None} if "kayoi_places" in place_datasets else {}
 place_options.update({f"facilities:{c}": c for c in facility_categories})
 
 

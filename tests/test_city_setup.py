@@ -159,3 +159,21 @@ def test_register_population_replaces_jinko_and_gives_ageing_rates(tmp_path, cit
     everyone = sum(register_persons(per_age[code], s, 0, None) for s in ("男性", "女性"))
     assert by_code.loc[code, "value"] == pytest.approx(100 * old / everyone)
 
+
+
+def test_the_demo_citys_data_is_marked_in_the_catalog_and_its_places_left_off_the_map(tmp_path, city_store):
+    from streamlit.testing.v1 import AppTest
+
+    setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store)
+    city_store.close()  # the app opens the data folder's database itself, as one server process does
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/catalog.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="catalog_dataset").set_value("care_certification").run()
+    assert any("みどり野市" in w.value and "鳥取市のデータではありません" in w.value for w in at.warning)
+    at.selectbox(key="catalog_dataset").set_value("areas").run()  # the city's own 町丁目
+    assert not any("鳥取市のデータではありません" in w.value for w in at.warning)
+    at.switch_page("pages/map.py").run()  # the demo city's places are not offered on 鳥取市's map
+    assert not at.exception, at.exception
+    assert not [c for c in at.checkbox if c.key == "map_kayoi"]
+    assert not [m for m in at.multiselect if m.key == "map_facilities"][0].options

@@ -288,6 +288,12 @@ def current_city() -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def is_demo_on_real_city(ds) -> bool:
+    """A dataset of the made-up demo city still listed after the workbench was turned to a real one:
+    its places and areas are みどり野市's, so maps of the real city do not offer it."""
+    return ds.origin == "demo" and current_city() is not None
+
+
 def setup_city(path: str | Path, city_code: str, *, year: int | None = None, population: str | Path | None = None,
                population_year: int | None = None, facilities: list[str | Path] = (), set_by: str = "",
                source_name: str | None = None, population_name: str | None = None,
