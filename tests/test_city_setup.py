@@ -177,3 +177,5 @@ def test_the_demo_citys_data_is_marked_in_the_catalog_and_its_places_left_off_th
     assert not at.exception, at.exception
     assert not [c for c in at.checkbox if c.key == "map_kayoi"]
     assert not [m for m in at.multiselect if m.key == "map_facilities"][0].options
+    presets = at.selectbox(key="map_measure").options
+    assert not any("通いの場" in p or "要介護" in p for p in presets) and any("人口" in p for p in presets)

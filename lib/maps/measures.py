@@ -16,6 +16,7 @@ from lib.charts.labels import count_unit_of
 from lib.charts.spec import Filter
 from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
+from lib.data.city import is_demo_on_real_city
 from lib.data.store import quote_identifier as q
 from lib.i18n import STRINGS, t
 from lib.maps.queries import (
@@ -198,7 +199,9 @@ def as_defined(cursor, catalog: dict, spec: MapSpec) -> MapSpec:
 
 
 def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
-    """Measures a beginner usually wants, keyed by their label key (only those the data allows)."""
+    """Measures a beginner usually wants, keyed by their label key (only those the data allows; on a real
+    city, none of the made-up demo city's records or places, which would count 0 in every area)."""
+    catalog = {name: ds for name, ds in catalog.items() if not is_demo_on_real_city(ds)}
     presets: dict[str, MeasureSpec] = {}
     care_rate, ageing_rate = (indicator_measure(cursor, catalog, named.INDICATORS[key])
                               for key in ("care_rate", "ageing_rate"))
