@@ -22,7 +22,7 @@ with st.expander(ui.tr("catalog.overview"), expanded=False):
     st.dataframe(
         pd.DataFrame([
             {
-                ui.tr("catalog.choose"): ds.title_in(lang),
+                ui.tr("catalog.choose"): ui.dataset_title(ds),
                 ui.tr("catalog.table_name"): ds.name,
                 ui.tr("catalog.kind"): ui.tr(f"catalog.kind.{ds.kind}"),
                 ui.tr("catalog.rows"): rows[ds.name],
@@ -36,7 +36,7 @@ with st.expander(ui.tr("catalog.overview"), expanded=False):
 
 names = list(catalog)
 name = st.selectbox(
-    ui.tr("catalog.choose"), names, format_func=lambda n: f"{catalog[n].title_in(lang)}（{n}）",
+    ui.tr("catalog.choose"), names, format_func=lambda n: f"{ui.dataset_title(catalog[n])}（{n}）",
     key="catalog_dataset",
 )
 ds = catalog[name]

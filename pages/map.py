@@ -66,8 +66,8 @@ unit = c2.radio(ui.tr("map.unit.choose"), BASE_UNITS, format_func=lambda u: ui.t
                 horizontal=True, key="map_unit")
 measure = presets.get(choice)
 if choice == "map.preset.custom":
-    mappable = [n for n, ds in catalog.items()
-                if ds.columns_with_role("area") or ds.columns_with_role("mesh")]
+    mappable = [n for n, ds in catalog.items() if not is_demo_on_real_city(ds)
+                and (ds.columns_with_role("area") or ds.columns_with_role("mesh"))]
     d1, d2, d3, d4 = st.columns(4)
     name = d1.selectbox(ui.tr("map.custom.dataset"), mappable,
                         format_func=lambda n: catalog[n].title_in(lang), key="map_custom_dataset")

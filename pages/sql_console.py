@@ -28,7 +28,7 @@ with schema_column:
     st.markdown(f"**{ui.tr('sql.schema')}**")
     for table in tables:
         ds = catalog.get(table)
-        with st.expander(f"{table}" + (f"（{ds.title_in(lang)}）" if ds else "")):
+        with st.expander(f"{table}" + (f"（{ui.dataset_title(ds)}）" if ds else "")):
             schema = table_schema(cursor, catalog, table, lang).rename(columns={
                 "column": ui.tr("sql.col.column"), "type": ui.tr("sql.col.type"), "label": ui.tr("sql.col.label")})
             st.dataframe(schema, hide_index=True, width="stretch")
@@ -36,7 +36,7 @@ with schema_column:
 with editor_column:
     with_samples = sorted((t for t in tables if t in catalog), key=lambda n: catalog[n].is_geo)
     sample_table = st.selectbox(ui.tr("sql.sample_dataset"), with_samples, key=K + "sample_ds",
-                                format_func=lambda n: catalog[n].title_in(lang))
+                                format_func=lambda n: ui.dataset_title(catalog[n]))
     samples = sample_queries(catalog[sample_table], catalog, lang) if sample_table else []
     titles = [title for title, _ in samples]
 

@@ -169,6 +169,9 @@ def test_the_demo_citys_data_is_marked_in_the_catalog_and_its_places_left_off_th
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("pages/catalog.py").run()
     assert not at.exception, at.exception
+    options = at.selectbox(key="catalog_dataset").options
+    assert any(o.startswith("要介護") and "（デモ：みどり野市）" in o for o in options)
+    assert not any("鳥取市" in o and "デモ" in o for o in options)  # the city's own areas are not marked
     at.selectbox(key="catalog_dataset").set_value("care_certification").run()
     assert any("みどり野市" in w.value and "鳥取市のデータではありません" in w.value for w in at.warning)
     at.selectbox(key="catalog_dataset").set_value("areas").run()  # the city's own 町丁目
@@ -179,3 +182,7 @@ def test_the_demo_citys_data_is_marked_in_the_catalog_and_its_places_left_off_th
     assert not [m for m in at.multiselect if m.key == "map_facilities"][0].options
     presets = at.selectbox(key="map_measure").options
     assert not any("通いの場" in p or "要介護" in p for p in presets) and any("人口" in p for p in presets)
+    at.selectbox(key="map_measure").set_value("map.preset.custom").run()
+    assert not at.exception, at.exception
+    mappable = at.selectbox(key="map_custom_dataset").options
+    assert mappable and not any(o.startswith("要介護") for o in mappable)

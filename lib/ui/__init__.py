@@ -18,6 +18,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 from lib import i18n, settings
 from lib.analysis import disclosure
 from lib.analysis.user_sql import UserQueryError
+from lib.data.catalog import Dataset
+from lib.data.city import is_demo_on_real_city
 from lib.data.import_guards import MAX_IMPORT_BYTES
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
@@ -66,6 +68,12 @@ def lang() -> str:
 
 def tr(key: str, **values) -> str:
     return i18n.t(key, lang(), **values)
+
+
+def dataset_title(ds: Dataset) -> str:
+    """A dataset's title in the pickers; on a real city, the made-up demo city's data says so."""
+    title = ds.title_in(lang())
+    return tr("catalog.demo_title", title=title) if is_demo_on_real_city(ds) else title
 
 
 @st.cache_resource(show_spinner="データベースを準備しています…（初回のみ時間がかかります）")

@@ -11,7 +11,7 @@ from lib.charts.spec import Measure, measure_columns, resolve_column
 from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
 from lib.table_export import csv_bytes, xlsx_bytes
-from lib.ui import lang, tr
+from lib.ui import dataset_title, lang, tr
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Measures that count rows or add up a column (the base), rather than aggregating one column.
@@ -22,7 +22,7 @@ def dataset_picker(catalog: dict[str, Dataset], names: list[str], key: str, defa
     """The dataset to analyse, shown by its title; record tables first, map layers after them."""
     ordered = sorted(names, key=lambda n: catalog[n].is_geo)
     return st.selectbox(tr("chart.dataset"), ordered, index=ordered.index(default) if default in ordered else 0,
-                        key=key, format_func=lambda n: catalog[n].title_in(lang()))
+                        key=key, format_func=lambda n: dataset_title(catalog[n]))
 
 
 def column_labeller(catalog: dict[str, Dataset], ds: Dataset) -> Callable[[str | None], str]:
