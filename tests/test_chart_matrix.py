@@ -152,6 +152,6 @@ def test_pyramid_puts_one_sex_left_and_the_other_right(published):
 
 
 def test_palette_is_okabe_ito():
-    from lib.charts.figure import OKABE_ITO
+    from lib.charts.style import OKABE_ITO
 
     assert OKABE_ITO[:3] == ["#0072B2", "#E69F00", "#009E73"]

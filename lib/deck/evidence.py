@@ -19,6 +19,7 @@ from lib.charts.picture import too_many_to_stand
 from lib.charts.result_table import draw_table, table_datasets
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
+from lib.charts.style import trace_colour
 from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
@@ -40,6 +41,7 @@ class ChartSeries:
     value_title: str = ""
     category_title: str = ""
     top_first: bool = False  # horizontal bars listed from the top
+    colours: list[str] = field(default_factory=list)  # as the app draws them: one per series (per slice of a pie)
 
 
 @dataclass
@@ -128,12 +130,14 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
     if chart_type == "pie":
         trace = figure.data[0]
         return ChartSeries("doughnut" if trace.hole else "pie", [str(c) for c in trace.labels],
-                           [(trace.name or "", [float(v) for v in trace.values])])
+                           [(trace.name or "", [float(v) for v in trace.values])],
+                           colours=list(trace.marker.colors or []))
     horizontal = chart_type == "ranked_bar" or getattr(figure.data[0], "orientation", None) == "h"
-    pairs = []
+    pairs, colours = [], []
     for trace in figure.data:
         cats, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
         pairs.append((trace.name or "", [str(c) for c in cats], list(values)))
+        colours.append(trace_colour(trace, len(colours)))
     axis = layout.yaxis if horizontal else layout.xaxis
     categories = _axis_order(axis) or list(dict.fromkeys(c for _, cats, _ in pairs for c in cats))
     series = []
@@ -149,7 +153,8 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
     if chart_type != "line" and not horizontal and too_many_to_stand(categories):
         horizontal = True  # 46 町丁目 under upright bars would be unreadable: they lie down, as in pictures
     kind = "line" if chart_type == "line" else ("bar" if horizontal else "column")
-    return ChartSeries(kind, categories, series, grouping, value_title, category_title, top_first=horizontal)
+    return ChartSeries(kind, categories, series, grouping, value_title, category_title, top_first=horizontal,
+                       colours=colours)
 
 
 def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
