@@ -157,20 +157,29 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
                        colours=colours)
 
 
-def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
-    """The datasets a saved chart or map draws on, without running it."""
-    catalog = with_area_indicators(catalog)
+def spec_datasets(kind: str, spec: dict) -> list[str]:
+    """The datasets a saved chart, map or table draws on, without running it."""
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
-            return _sources(catalog, [chart.dataset, "population" if chart.measure.kind == "rate_per_1000" else ""],
-                            lang)
-
+            return [chart.dataset] + (["population"] if chart.measure.kind == "rate_per_1000" else [])
         if kind == "table":
-            return _sources(catalog, table_datasets(spec), lang)
-        return _sources(catalog, _map_datasets(MapSpec.from_dict(spec)), lang)
-    except Exception:  # noqa: BLE001 - an old spec: no source line rather than a broken page
+            return table_datasets(spec)
+        if kind == "map":
+            return _map_datasets(MapSpec.from_dict(spec))
+    except Exception:  # noqa: BLE001 - an old or damaged spec uses nothing we can name
         return []
+    return []
+
+
+def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
+    """The source lines of the datasets a saved chart, map or table draws on."""
+    return _sources(with_area_indicators(catalog), spec_datasets(kind, spec), lang)
+
+
+def dependants(name: str, saved: list[dict]) -> list[dict]:
+    """The saved items ({kind, spec, …}) that draw on dataset `name`."""
+    return [item for item in saved if name in spec_datasets(item.get("kind", ""), item.get("spec") or {})]
 
 
 def source_text(sources: list[Source], lang: str = "ja", short: bool = False) -> str:
