@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from lib.yaml_text import load_yaml
 
 LANGUAGES = {"ja": "日本語", "en": "English"}
 DEFAULT_LANGUAGE = "ja"
@@ -18,7 +18,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 def _load() -> dict[str, dict[str, str]]:
     strings: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALE_DIR.glob("*.yaml")):
-        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, entry in (load_yaml(path.read_text(encoding="utf-8")) or {}).items():
             if key in strings:
                 raise ValueError(f"{path.name}: text key {key} is defined twice")
             strings[key] = entry

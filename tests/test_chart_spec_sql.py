@@ -203,3 +203,16 @@ def test_bars_of_a_rate_carry_the_overall_value_as_a_reference_line(published):
     assert [shape.x0 for shape in figure.layout.shapes] == [pytest.approx(overall)]
     counts = ChartSpec("care_certification", Measure("count"), ["areas.district"], chart_type="bar")
     assert "overall" not in run_chart(published, counts, CATALOG).attrs
+
+
+def test_a_change_with_a_filter_binds_its_values_in_order(published):
+    """The pivot's years come first in the SQL: a filter's values used to be bound in their place."""
+    women = Filter("sex", "in", ["女性"])
+    change = ChartSpec("care_certification", Measure("change", from_year=2023, to_year=2025), ["care_level"],
+                       filters=[women])
+    got = run_chart(published, change, CATALOG).set_index("care_level")
+    per_year = {year: run_chart(published, ChartSpec("care_certification", Measure("count"), ["care_level"],
+                                                     filters=[women, Filter("year", "in", [year])]), CATALOG)
+                .set_index("care_level")["value"] for year in (2023, 2025)}
+    assert got["value_from"].tolist() == per_year[2023].reindex(got.index).tolist()
+    assert got["value_to"].tolist() == per_year[2025].reindex(got.index).tolist()

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lib import cli
+from lib.cli import passcode as cli
 from lib.workspace import instructor_auth
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,13 +6,13 @@ in the spec, e.g. "care_level" or "areas.district") and `value`; a rate also
 returns `numerator` and `denominator`, a change `value_from` and `value_to`.
 Raw chart types (scatter, histogram, box) get rows: `value`, `x`, dimensions.
 
-Over 400 lines on purpose: the small-cell protection of a chart's data re-runs the same
-spec builder with other measures and filters, so it stays beside build_chart_sql (a module
-of its own would import this one back).
+The small-cell rule's counts (persons per cell, and per cell with each filter left out) are
+computed by the chart's own query, in the same scan (CellCounts), so they live beside the
+builder; protect_chart_data decides on that small result. Over 400 lines for that reason.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -24,7 +24,6 @@ from lib.charts.spec import (
     AREA_PREFIX,
     ChartSpec,
     Filter,
-    Measure,
     check_spec,
     population_key,
 )
@@ -102,20 +101,27 @@ def filter_clause(expr: str, flt: Filter) -> tuple[str, list]:
     return f"{expr} {condition}", values
 
 
+def _filter_sql(source: _Source, flt: Filter) -> tuple[str, list]:
+    """One filter as a condition on the source's rows, and the values to bind."""
+    if flt.column.startswith(AREA_PREFIX) and source.area_code is not None and source.areas is not None:
+        condition, values = _condition(flt)
+        clause = _area_semijoin(source, flt.column[len(AREA_PREFIX):], condition)
+        if flt.op == "not_in":
+            code = f"{source.alias}.{q(source.area_code.name)}"
+            clause = f"({code} IS NULL OR NOT {clause})"
+        return clause, values
+    return filter_clause(source.column(flt.column), flt)
+
+
+def _all_of(conditions: list[tuple[str, list]]) -> tuple[str, list]:
+    """Conditions joined by AND ("" when there are none), and their values in order."""
+    return " AND ".join(c for c, _ in conditions), [v for _, values in conditions for v in values]
+
+
 def _where(source: _Source, filters: list[Filter], params: list) -> str:
-    clauses = []
-    for flt in filters:
-        if flt.column.startswith(AREA_PREFIX) and source.area_code is not None and source.areas is not None:
-            condition, values = _condition(flt)
-            clause = _area_semijoin(source, flt.column[len(AREA_PREFIX):], condition)
-            if flt.op == "not_in":
-                code = f"{source.alias}.{q(source.area_code.name)}"
-                clause = f"({code} IS NULL OR NOT {clause})"
-        else:
-            clause, values = filter_clause(source.column(flt.column), flt)
-        clauses.append(clause)
-        params.extend(values)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    clause, values = _all_of([_filter_sql(source, flt) for flt in filters])
+    params.extend(values)
+    return f" WHERE {clause}" if clause else ""
 
 
 def _aggregate_name(spec: ChartSpec) -> str:
@@ -141,25 +147,99 @@ _PARTIAL = {
 }
 
 
+# The small-cell rule's counts travel beside a chart's value in the same query (columns with this
+# prefix, dropped by protect_chart_data): one scan of the records, whatever the number of filters.
+CELL_COUNT_PREFIX = "__cell_"
+_ROWS, _PERSONS = "__cell_rows", "__cell_persons"
+
+
+def _wider(dropped: int) -> str:
+    return f"__cell_wider{dropped}"
+
+
+@dataclass(frozen=True)
+class CellCounts:
+    """What the small-cell rule counts per cell: rows passing every filter (`__cell_rows`: does the cell
+    exist), the persons it describes (`__cell_persons`), and the persons with filter i left out
+    (`__cell_wider{i}`: that figure can be asked for too, and the difference describes persons)."""
+    basis: str  # disclosure.RECORDS or a column that counts persons
+    counted: tuple[int, ...]  # the filters the persons obey: all, but a change counts each year alone
+
+    def names(self, filters: int) -> list[str]:
+        return [_ROWS, _PERSONS] + [_wider(i) for i in range(filters)]
+
+
+def cell_counts(spec: ChartSpec, catalog: dict[str, Dataset]) -> CellCounts | None:
+    """The counts a chart's protection needs (None for raw charts and data that describe no person)."""
+    ds = catalog[spec.dataset]
+    basis = disclosure.persons_basis(ds)
+    if basis is None or spec.is_raw:
+        return None
+    year = ds.columns_with_role("year")[0].name if spec.measure.kind == "change" else None
+    return CellCounts(basis, tuple(i for i, f in enumerate(spec.filters) if f.column != year))
+
+
+def _filtered(aggregate: str, condition: tuple[str, list], params: list) -> str:
+    clause, values = condition
+    params.extend(values)
+    return f"{aggregate} FILTER (WHERE {clause})" if clause else aggregate
+
+
+def _aggregate_rows(spec: ChartSpec, source: _Source, dims: dict[str, str], aggregates: list[tuple[str, str]],
+                    from_sql: str, params: list, extra_where: str, counts: CellCounts | None) -> str:
+    """SELECT dims, aggregates (alias, expression) FROM … WHERE the spec's filters GROUP BY dims.
+
+    With `counts`, the rows scanned are those failing at most one counted filter; the aggregates keep
+    to the rows passing every filter (FILTER clauses) and the cell counts follow them."""
+    conditions = [_filter_sql(source, flt) for flt in spec.filters]
+    select = [f"{expr} AS {q(n)}" for n, expr in dims.items()]
+    if counts is None:
+        select += [f"{expr} AS {alias}" for alias, expr in aggregates]
+        where, values = _all_of(conditions)
+    else:
+        every = _all_of(conditions)
+        select += [f"{_filtered(expr, every, params)} AS {alias}" for alias, expr in aggregates]
+        persons = "COUNT(*)" if counts.basis == disclosure.RECORDS else f"SUM({source.column(counts.basis)})"
+
+        def obeying(indices) -> tuple[str, list]:
+            return _all_of([conditions[i] for i in indices])
+
+        select.append(f"{_filtered('COUNT(*)', every, params)} AS {_ROWS}")
+        select.append(f"{_filtered(persons, obeying(counts.counted), params)} AS {_PERSONS}")
+        select += [f"{_filtered(persons, obeying(j for j in counts.counted if j != i), params)} AS {_wider(i)}"
+                   for i in range(len(conditions))]
+        counted = [conditions[i] for i in counts.counted]
+        hits = " + ".join(f"CASE WHEN {clause} THEN 1 ELSE 0 END" for clause, _ in counted)
+        where, values = (f"{hits} >= {len(counted) - 1}", _all_of(counted)[1]) if len(counted) > 1 else ("", [])
+    params.extend(values)
+    clauses = [c for c in (where, extra_where) if c]
+    where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    group = (" GROUP BY " + ", ".join(str(i + 1) for i in range(len(dims)))) if dims else ""
+    return f"SELECT {', '.join(select)} FROM {from_sql}{where_sql}{group}"
+
+
 def _grouped_select(spec: ChartSpec, source: _Source, value: str, params: list, extra_where: str = "",
-                    extra_dims: dict | None = None) -> str:
+                    extra_dims: dict | None = None, counts: CellCounts | None = None,
+                    drop_empty: bool = True) -> str:
+    """The spec's aggregate per cell as column `value` (with `counts`, the cell counts too; cells that only
+    a dropped filter fills are left out unless `drop_empty` is False)."""
     name = _aggregate_name(spec)
     uses_areas = source.join_areas and any(
         n.startswith(AREA_PREFIX) or n == source.area_code.name for n in spec.grouping)
     if uses_areas and name in _PARTIAL:
-        return _two_stage_select(spec, source, value, params, extra_where, extra_dims or {})
-    dims = {n: source.dimension(n) for n in spec.grouping}
-    dims.update(extra_dims or {})
-    select = [f"{expr} AS {q(n)}" for n, expr in dims.items()] + [f"{_base_aggregate(spec, source)} AS {q(value)}"]
-    where = _where(source, spec.filters, params)
-    if extra_where:
-        where = (where + " AND " if where else " WHERE ") + extra_where
-    group = (" GROUP BY " + ", ".join(str(i + 1) for i in range(len(dims)))) if dims else ""
-    return f"SELECT {', '.join(select)} FROM {source.from_clause()}{where}{group}"
+        body = _two_stage_select(spec, source, value, params, extra_where, extra_dims or {}, counts)
+    else:
+        dims = {n: source.dimension(n) for n in spec.grouping}
+        dims.update(extra_dims or {})
+        body = _aggregate_rows(spec, source, dims, [(q(value), _base_aggregate(spec, source))],
+                               source.from_clause(), params, extra_where, counts)
+    if counts is not None and spec.filters and drop_empty and (spec.grouping or extra_dims):
+        body = f"SELECT * FROM ({body}) AS cells WHERE {_ROWS} > 0"
+    return body
 
 
 def _two_stage_select(spec: ChartSpec, source: _Source, value: str, params: list, extra_where: str,
-                      extra_dims: dict) -> str:
+                      extra_dims: dict, counts: CellCounts | None) -> str:
     """Aggregate per 町丁目 first, then join the (small) area table and combine: the join then
     touches a few hundred rows instead of every record."""
     inner: dict[str, str] = {}
@@ -180,15 +260,11 @@ def _two_stage_select(spec: ChartSpec, source: _Source, value: str, params: list
     inner["__area"] = source.column(source.area_code.name)
     partials, combine = _PARTIAL[_aggregate_name(spec)]
     column = source.column(spec.measure.column) if spec.measure.column else ""
-    select = [f"{expr} AS {q(n)}" for n, expr in inner.items()]
-    select += [f"{expr.format(c=column)} AS {alias}" for alias, expr in partials.items()]
-    where = _where(source, spec.filters, params)
-    if extra_where:
-        where = (where + " AND " if where else " WHERE ") + extra_where
-    group = ", ".join(str(i + 1) for i in range(len(inner)))
-    per_area = f"SELECT {', '.join(select)} FROM {q(source.ds.name)} AS {source.alias}{where} GROUP BY {group}"
+    per_area = _aggregate_rows(spec, source, inner, [(alias, expr.format(c=column)) for alias, expr in partials.items()],
+                               f"{q(source.ds.name)} AS {source.alias}", params, extra_where, counts)
     area_key = source.areas.columns_with_role("area")[0].name
     final = [f"{expr} AS {q(n)}" for n, expr in outer.items()] + [f"{combine} AS {q(value)}"]
+    final += [f"SUM({n}) AS {n}" for n in (counts.names(len(spec.filters)) if counts else [])]
     return (f"SELECT {', '.join(final)} FROM ({per_area}) AS s LEFT JOIN {q(source.areas.name)} AS {area}"
             f" ON {area}.{q(area_key)} = s.__area GROUP BY {', '.join(str(i + 1) for i in range(len(outer)))}")
 
@@ -225,7 +301,8 @@ def _raw_sql(spec: ChartSpec, source: _Source, params: list) -> str:
             f" REPEATABLE (7) ORDER BY {order}")
 
 
-def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, params: list) -> str:
+def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, params: list,
+              counts: CellCounts | None) -> str:
     """Numerator aggregated from the records, divided by population over the same keys and filters."""
     ds = source.ds
     pop = population_dataset(catalog)
@@ -239,7 +316,7 @@ def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, par
     # Records without an observation year (places, facilities) are divided by the latest population.
     latest_only = bool(pop_year) and not any(population_key(catalog, ds, c.name) for c in ds.columns_with_role("year"))
 
-    numerator = _grouped_select(spec, source, "numerator", params)
+    numerator = _grouped_select(spec, source, "numerator", params, counts=counts)
     pop_dims = {name: pop_source.dimension(mapping[name]) for name in spec.grouping}
     pop_filters = [Filter(mapping[f.column], f.op, f.values) for f in spec.filters if f.column in mapping]
     select = [f"{expr} AS {q(name)}" for name, expr in pop_dims.items()]
@@ -258,45 +335,59 @@ def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, par
             f"1000.0 * num.numerator / NULLIF(den.denominator, 0) AS value FROM num {join}")
 
 
-def _change_sql(spec: ChartSpec, source: _Source, params: list) -> str:
+def _change_sql(spec: ChartSpec, source: _Source, params: list, counts: CellCounts | None) -> str:
     m = spec.measure
     year = source.ds.columns_with_role("year")[0].name
     year_expr = source.column(year)
     inner_params: list = []
-    agg = _grouped_select(spec, source, "v", inner_params,
-                          extra_where=f"{year_expr} IN (?, ?)", extra_dims={"__year": year_expr})
-    params.extend(inner_params + [m.from_year, m.to_year, m.from_year, m.to_year])
+    agg = _grouped_select(spec, source, "v", inner_params, extra_where=f"{year_expr} IN (?, ?)",
+                          extra_dims={"__year": year_expr}, counts=counts, drop_empty=False)
+    # Values bind in the order they appear: the pivot's years, then the inner query's.
+    params.extend([m.from_year, m.to_year])
     dims = [q(n) for n in spec.grouping]
+    exists = f" AND {_ROWS} > 0" if counts else ""  # a year whose cell only a dropped filter fills
+    select = [*dims, f"MAX(v) FILTER (WHERE __year = ?{exists}) AS value_from",
+              f"MAX(v) FILTER (WHERE __year = ?{exists}) AS value_to"]
+    having = ""
+    if counts:
+        # Both years are shown: the year with fewer persons decides.
+        select.append(f"SUM({_ROWS}) AS {_ROWS}")
+        for name in counts.names(len(spec.filters))[1:]:
+            select.append(f"LEAST(COALESCE(MAX({name}) FILTER (WHERE __year = ?), 0), "
+                          f"COALESCE(MAX({name}) FILTER (WHERE __year = ?), 0)) AS {name}")
+            params.extend([m.from_year, m.to_year])
+        having = f" HAVING SUM({_ROWS}) > 0" if dims else ""
+    params.extend(inner_params + [m.from_year, m.to_year])
     group = (" GROUP BY " + ", ".join(dims)) if dims else ""
-    pivoted = (f"SELECT {''.join(d + ', ' for d in dims)}"
-               f"MAX(v) FILTER (WHERE __year = ?) AS value_from, "
-               f"MAX(v) FILTER (WHERE __year = ?) AS value_to FROM ({agg}) AS by_year{group}")
+    pivoted = f"SELECT {', '.join(select)} FROM ({agg}) AS by_year{group}{having}"
     value = ("100.0 * (value_to - value_from) / NULLIF(value_from, 0)" if m.relative
              else "value_to - value_from")
     return f"SELECT *, {value} AS value FROM ({pivoted}) AS changed"
 
 
-def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset]) -> tuple[str, list]:
-    """The SQL and bound parameters that compute the spec's data (ChartSpecError if invalid)."""
+def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_counts: bool = False) -> tuple[str, list]:
+    """The SQL and bound parameters that compute the spec's data (ChartSpecError if invalid); with
+    `with_cell_counts`, the small-cell rule's counts come out of the same scan (see CellCounts)."""
     check_spec(spec, catalog)
     ds = catalog[spec.dataset]
     source = _Source(catalog, ds, "t", _names_used(spec))
     params: list = []
     if spec.is_raw:
         return _raw_sql(spec, source, params), params
+    counts = cell_counts(spec, catalog) if with_cell_counts else None
     kind = spec.measure.kind
     if kind == "rate_per_1000":
-        body = _rate_sql(spec, catalog, source, params)
+        body = _rate_sql(spec, catalog, source, params, counts)
     elif kind == "change":
-        body = _change_sql(spec, source, params)
+        body = _change_sql(spec, source, params, counts)
     elif kind == "share":
-        agg = _grouped_select(spec, source, "base_value", params)
+        agg = _grouped_select(spec, source, "base_value", params, counts=counts)
         partition = ([spec.facet] if spec.facet else []) + (spec.dimensions[:1] if len(spec.dimensions) == 2 else [])
         over = ("PARTITION BY " + ", ".join(q(n) for n in partition)) if partition else ""
         body = (f"SELECT *, 100.0 * base_value / NULLIF(SUM(base_value) OVER ({over}), 0) AS value "
                 f"FROM ({agg}) AS shares")
     else:
-        body = _grouped_select(spec, source, "value", params)
+        body = _grouped_select(spec, source, "value", params, counts=counts)
     return _order_and_top(spec, body, params), params
 
 
@@ -319,9 +410,9 @@ def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[
     """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure); for a
     mean or rate by one category, frame.attrs["overall"] holds the same measure over all the records
     (the same filters), computed by the database."""
-    sql, params = build_chart_sql(spec, catalog)
+    sql, params = build_chart_sql(spec, catalog, with_cell_counts=True)
     _prepare(cursor, catalog[spec.dataset])
-    frame = protect_chart_data(cursor, spec, catalog, cursor.execute(sql, params).df())
+    frame = protect_chart_data(spec, catalog, cursor.execute(sql, params).df())
     if shows_overall(spec):
         whole_sql, whole_params = build_chart_sql(replace(spec, dimensions=[], chart_type="kpi", options={}), catalog)
         whole = cursor.execute(whole_sql, whole_params).df()
@@ -329,30 +420,14 @@ def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[
     return frame
 
 
-def _persons(cursor, spec: ChartSpec, catalog: dict[str, Dataset], basis: str) -> pd.DataFrame:
-    """Persons per cell of the spec (same dimensions and filters), as column `persons`."""
-    measure = Measure("count") if basis == disclosure.RECORDS else Measure("sum", basis)
-    options = {k: v for k, v in spec.options.items() if k != "top_n"}
-    if spec.measure.kind == "change":  # both years are shown: the smaller year decides
-        year = catalog[spec.dataset].columns_with_role("year")[0].name
-        per_year = [_persons(cursor, replace(spec, measure=measure, filters=[
-            *[f for f in spec.filters if f.column != year], Filter(year, "in", [chosen])]), catalog, basis)
-            for chosen in (spec.measure.from_year, spec.measure.to_year)]
-        if not spec.grouping:
-            return pd.DataFrame({"persons": [min(f["persons"].sum() for f in per_year)]})
-        both = per_year[0].merge(per_year[1], on=spec.grouping, how="outer").fillna({"persons_x": 0, "persons_y": 0})
-        return both.assign(persons=both[["persons_x", "persons_y"]].min(axis=1))[spec.grouping + ["persons"]]
-    counting = replace(spec, measure=measure, options=options,
-                       chart_type=spec.chart_type if spec.grouping else "kpi")
-    sql, params = build_chart_sql(counting, catalog)
-    return cursor.execute(sql, params).df().rename(columns={"value": "persons"})
-
-
-def protect_chart_data(cursor, spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.DataFrame) -> pd.DataFrame:
+def protect_chart_data(spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.DataFrame) -> pd.DataFrame:
     """Hide the cells of a chart's data that describe 1 … MIN_CELL-1 persons, and their partners.
 
+    `frame` comes from build_chart_sql(…, with_cell_counts=True): its cell counts decide, then go.
     Raw charts (points, histograms, boxes) drop the groups of fewer than MIN_CELL records.
     """
+    counts = frame[[c for c in frame.columns if c.startswith(CELL_COUNT_PREFIX)]]
+    frame = frame.drop(columns=counts.columns)
     basis = disclosure.persons_basis(catalog[spec.dataset])
     if basis is None or frame.empty:
         return frame
@@ -368,19 +443,15 @@ def protect_chart_data(cursor, spec: ChartSpec, catalog: dict[str, Dataset], fra
         kept = frame[~small].reset_index(drop=True)
         kept.attrs["suppressed_cells"] = int(small.sum())
         return kept
-    persons = _persons(cursor, spec, catalog, basis)
-    cells = frame.merge(persons, on=dims, how="left") if dims else frame.assign(persons=persons["persons"].iloc[0])
+    persons = counts[_PERSONS].fillna(0)
     # Each filter dropped in turn gives a figure that can be asked for too: the persons the filter
     # left out of a cell (that figure minus this one) must not be small either.
-    also_hidden = np.zeros(len(cells), dtype=bool)
+    also_hidden = np.zeros(len(frame), dtype=bool)
     for dropped in range(len(spec.filters)):
-        fewer = [f for i, f in enumerate(spec.filters) if i != dropped]
-        wider = _persons(cursor, replace(spec, filters=fewer), catalog, basis).rename(columns={"persons": "wider"})
-        wider = cells[dims].merge(wider, on=dims, how="left")["wider"] if dims else wider["wider"].iloc[0]
-        also_hidden |= disclosure.is_small(pd.Series(wider).fillna(0).to_numpy() - cells["persons"].fillna(0))
-    if "denominator" in cells:
-        also_hidden |= disclosure.is_small(cells["denominator"])
-    hidden = disclosure.suppression_mask(cells, dims, cells["persons"], also_hidden=also_hidden)
+        also_hidden |= disclosure.is_small(counts[_wider(dropped)].fillna(0).to_numpy() - persons.to_numpy())
+    if "denominator" in frame:
+        also_hidden |= disclosure.is_small(frame["denominator"])
+    hidden = disclosure.suppression_mask(frame, dims, persons, also_hidden=also_hidden)
     return disclosure.hide(frame, hidden, dims)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from lib import settings
+from lib.yaml_text import load_yaml
 
 COLUMN_TYPES = {"code", "category", "integer", "number", "text", "year", "geometry", "date"}
 COLUMN_ROLES = {
@@ -151,7 +152,7 @@ def _parse_column(raw: dict, where: str) -> Column:
 def load_dictionary(path: Path, origin: str = "demo") -> Dataset:
     """Read one dataset's YAML dictionary; raise CatalogError with a Japanese message."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(f"{path.name}: データ辞書を読めません（{exc}）。") from exc
     if not isinstance(raw, dict):

@@ -20,8 +20,8 @@ from lib.data.publishing import publish_public_statistics
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
 from lib.errors import WorkbenchError
+from lib.maps.layer_kinds import KINDS
 
-KINDS = ("river", "railway", "station", "road", "place")
 # Light styles: the data stays the figure, these are the ground it stands on.
 STYLES = {
     "river": {"color": "#6fa8dc", "weight": 2, "opacity": 0.8, "fillColor": "#9fc5e8", "fillOpacity": 0.5},

@@ -21,6 +21,7 @@ from lib import settings
 from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
+from lib.yaml_text import load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
@@ -137,7 +138,7 @@ def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
                    path: Path | None = None, added_by_instructor: bool = False) -> Exercise:
     """Validate one theme's YAML text; `name` (the file name) starts every error message."""
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.line + 1} 行目付近" if mark else "どこか"

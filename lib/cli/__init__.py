@@ -1,0 +1,88 @@
+"""Command line for instructors and administrators.
+
+    python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
+    python -m lib.cli import PATH [--name NAME] [--dry-run]
+    python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
+    python -m lib.cli base-layer FILE --kind river|railway|station|road|place
+    python -m lib.cli tile-pack FILE.mbtiles
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
+    python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
+    python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
+    python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
+    python -m lib.cli prepare                         # build the data and open the workspace (before workers)
+
+This module only parses arguments: each command's body sits in a module of this package
+("module:function" below), imported when that command runs, as pip finds its commands, so
+`--help` or a backup does not load maps, charts and decks first. The work itself is done by
+the module of its concept. Exit codes: 0 success, 2 bad input (with a Japanese message on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from lib.maps.layer_kinds import KINDS as BASE_LAYER_KINDS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    passcode = commands.add_parser("set-passcode", help="講師用パスコードを設定する")
+    passcode.add_argument("--passcode-stdin", action="store_true",
+                          help="パスコードを標準入力から 1 行で読む（自動化用）")
+    passcode.set_defaults(run="passcode:set_passcode_command")
+
+    importer = commands.add_parser("import", help="データファイルを取り込む（匿名化前の領域へ）")
+    importer.add_argument("path")
+    importer.add_argument("--name", help="データセット名（英数字と _）")
+    importer.add_argument("--encoding", help="文字コードを指定する（省略時は自動判定）")
+    importer.add_argument("--dry-run", action="store_true", help="保存せず、判定結果を JSON で表示する")
+    importer.set_defaults(run="data_import:import_command")
+
+    export = commands.add_parser("export", help="グループの発表資料を書き出す")
+    export.add_argument("--group", required=True, help="グループ名（example でデモの完成例）")
+    export.add_argument("--format", required=True, choices=["pptx", "html", "pdf"])
+    export.add_argument("--out", required=True)
+    export.set_defaults(run="export:export_command")
+
+    city = commands.add_parser("setup-city", help="e-Stat の小地域境界から、ワークベンチを自分の市区町村にする")
+    city.add_argument("--boundaries", required=True, help="e-Stat 境界データ 小地域（シェープファイルの ZIP か GeoJSON）")
+    city.add_argument("--city", required=True, help="全国地方公共団体コード 5 桁（例：31201）")
+    city.add_argument("--year", type=int, choices=[2015, 2020], help="国勢調査の年（省略時はファイルから判定）")
+    city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
+    city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
+    city.add_argument("--facilities", nargs="+", metavar="FILE",
+                      help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
+    city.set_defaults(run="city:setup_city_command")
+
+    base = commands.add_parser("base-layer", help="地図の背景（川・鉄道・駅・道路・地名）を取り込む")
+    base.add_argument("path", help="国土数値情報などのシェープファイル（ZIP）・GeoJSON・GeoPackage")
+    base.add_argument("--kind", required=True, choices=BASE_LAYER_KINDS,
+                      help="river 川 / railway 鉄道 / station 駅 / road 道路 / place 地名")
+    base.set_defaults(run="city:base_layer_command")
+
+    pack = commands.add_parser("tile-pack", help="背景地図のタイル（MBTiles）をアプリから配信できるようにする")
+    pack.add_argument("path", help="ラスタータイルの MBTiles ファイル")
+    pack.set_defaults(run="city:tile_pack_command")
+    backup_parser = commands.add_parser("backup", help="ワークスペースのバックアップを書き出す（アプリの起動中でもよい）")
+    backup_parser.add_argument("--out", help="書き出すファイル（省略時はデータフォルダーの backups/）")
+    backup_parser.set_defaults(run="workspace_admin:backup_command")
+
+    restore_parser = commands.add_parser("restore", help="バックアップまたはスナップショットからワークスペースを復元する")
+    restore_parser.add_argument("file")
+    restore_parser.set_defaults(run="workspace_admin:restore_command")
+
+    migrate_parser = commands.add_parser("migrate-workspace",
+                                         help="以前の形式（workspace.duckdb）のワークスペースを移行する")
+    migrate_parser.set_defaults(run="workspace_admin:migrate_workspace_command")
+
+    prepare_parser = commands.add_parser("prepare", help="データとワークスペースを準備する（複数ワーカーの起動前）")
+    prepare_parser.set_defaults(run="workspace_admin:prepare_command")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    module, function = args.run.split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)(args)

@@ -1,0 +1,55 @@
+"""`setup-city`, `base-layer`, `tile-pack`: the workbench turned to a real city and its map's background."""
+from __future__ import annotations
+
+import sys
+
+from lib.data.catalog import load_catalog
+from lib.data.city import CitySetupError, setup_city
+from lib.data.facility_lists import FacilityListError
+from lib.data.import_result import DataImportError
+from lib.data.population_layouts import PopulationLayoutError
+from lib.data.store import get_store
+from lib.i18n import t
+from lib.maps.base_layers import BaseLayerError, add_base_layer
+from lib.maps.data import city_boundary
+from lib.maps.tile_pack import TilePackError, unpack_mbtiles
+
+
+def setup_city_command(args) -> int:
+    """`setup-city --boundaries FILE --city CODE [--year YEAR]`: the workbench's area layer from e-Stat."""
+    try:
+        report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
+                            population_year=args.population_year, facilities=args.facilities or [], set_by="cli")
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print("\n".join(report.lines("ja")))
+    return 0
+
+
+def base_layer_command(args) -> int:
+    """`base-layer FILE --kind river|railway|station|road|place`: a reference layer under the map's data."""
+    store = get_store()
+    cursor = store.published()
+    try:
+        city = city_boundary(cursor, load_catalog())
+    finally:
+        cursor.close()
+    try:
+        kept = add_base_layer(args.path, args.kind, city, added_by="cli", store=store)
+    except (BaseLayerError, DataImportError) as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print(t("base_layer.added", "ja", kind=t(f"base_layer.kind.{args.kind}", "ja"), count=kept))
+    return 0
+
+
+def tile_pack_command(args) -> int:
+    """`tile-pack FILE.mbtiles`: a raster tile pack served by the app as the map's background."""
+    try:
+        info = unpack_mbtiles(args.path)
+    except TilePackError as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print(t("tile_pack.done", "ja", count=info["tiles"], minzoom=info["minzoom"], maxzoom=info["maxzoom"]))
+    return 0

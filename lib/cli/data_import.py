@@ -1,0 +1,36 @@
+"""`import`: a data file into staging, before anonymization."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from lib.data.import_result import DataImportError
+from lib.data.importing import read_file
+from lib.data.staging import check_name, store_import, suggest_name
+from lib.i18n import t
+
+
+def import_command(args) -> int:
+    """`import PATH [--name NAME] [--encoding ENC] [--dry-run]`: into staging, before anonymization."""
+    path = Path(args.path)
+    try:
+        result = read_file(path, encoding=args.encoding)
+        if args.dry_run:
+            print(json.dumps(result.summary("ja"), ensure_ascii=False))
+            return 0
+        name = check_name(args.name) if args.name else suggest_name(path.name)
+        store_import(result, name, imported_by="cli")
+    except DataImportError as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    except duckdb.IOException:  # the running app's data page holds the staging database open
+        print(t("cli.staging_locked", "ja"), file=sys.stderr)
+        return 2
+    print(t("import.cli.stored", "ja", name=name, rows=len(result.frame),
+            columns=len(result.summary()["columns"])))
+    for warning in result.warnings:
+        print(warning.text("ja"))
+    return 0

@@ -1,0 +1,28 @@
+"""`set-passcode`: the instructor passcode, asked twice and stored hashed."""
+from __future__ import annotations
+
+import getpass
+import sys
+
+from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
+
+
+def set_passcode_command(args) -> int:
+    """`set-passcode [--passcode-stdin]`: 0 when stored, 2 on bad input."""
+    try:
+        if args.passcode_stdin:
+            passcode = sys.stdin.readline().rstrip("\r\n")
+        else:
+            passcode = getpass.getpass("新しい講師用パスコード: ")
+            again = getpass.getpass("もう一度入力してください: ")
+            if passcode != again:
+                raise PasscodeError("2 回の入力が一致しません。もう一度やり直してください。")
+        set_passcode(passcode)
+    except PasscodeError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (EOFError, KeyboardInterrupt):
+        print("パスコードは設定されませんでした。", file=sys.stderr)
+        return 2
+    print(f"講師用パスコードを設定しました（{passcode_path()} にハッシュとして保存）。")
+    return 0
