@@ -186,3 +186,45 @@ def test_the_demo_citys_data_is_marked_in_the_catalog_and_its_places_left_off_th
     assert not at.exception, at.exception
     mappable = at.selectbox(key="map_custom_dataset").options
     assert mappable and not any(o.startswith("要介護") for o in mappable)
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "lib.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("order", [["setup-city", "prepare", "export"], ["prepare", "setup-city", "export"],
+                                   ["setup-city", "export"]])
+def test_setup_city_works_in_any_order_with_prepare_and_export(tmp_path, order):
+    """README order on a fresh folder: setup-city may come before the first start (the demo course is seeded then)."""
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    commands = {"setup-city": ["setup-city", "--boundaries", str(boundaries), "--city", "31201"],
+                "prepare": ["prepare"],
+                "export": ["export", "--group", "example", "--format", "html", "--out", str(tmp_path / "deck.html")]}
+    for step in order:
+        done = run_cli(tmp_path / "data", *commands[step])
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (step, done.stderr)
+    assert (tmp_path / "deck.html").read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_join_page_works_when_setup_city_came_before_the_first_start(tmp_path, city_store):
+    from streamlit.testing.v1 import AppTest
+
+    from lib.workspace import course
+    from lib.workspace.items import open_workspace
+
+    setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store)
+    city_store.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/join.py").run()  # the first page run seeds the demo course
+    assert not at.exception, at.exception
+    ws = open_workspace(city_store)
+    group = next(g for g in ws.groups(course.current_course(ws).course_id) if g.name == "A班")
+    at.selectbox(key="join_group").set_value(group.group_id)
+    at.text_input(key="join_code").input(group.join_code)
+    at.text_input(key="join_name").input("試験 太郎")
+    at.text_input(key="join_department").input("企画課")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "member" in at.session_state
