@@ -13,7 +13,7 @@ from tests.estat_fixtures import (
 )
 
 AREAS = pd.DataFrame({  # the boundary names as e-Stat writes them
-    "area_code": ["31201001001", "31201001002", "31201002000", "31201003000", "31201004003"],
+    "area_code": ["31201001001", "31201001002", "312010020", "312010030", "31201004003"],
     "area_name": ["東町１丁目", "東町２丁目", "大字湖山", "字雲山", "吉方町３丁目"],
 })
 WRITERS = {"standard": write_standard_population_csv, "wide": write_wide_population_xlsx}
