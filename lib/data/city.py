@@ -92,6 +92,14 @@ class CityReport:
                     for r in people.unmatched.itertuples()]
             if people.not_numbers:
                 out.append(tr("not_numbers", count=people.not_numbers))
+            checked = people.checked
+            if checked is not None:
+                everyone = checked.ages + checked.unknown_age
+                out.append(tr("totals_checked", ages=everyone, unknown=checked.unknown_age,
+                              column=checked.total_column) if checked.total is not None
+                           else tr("totals_unchecked", ages=everyone))
+                if checked.unread:
+                    out.append(tr("unread_ages", columns="、".join(checked.unread)))
         elif self.population_total is not None:
             out.append(tr("population", total=self.population_total, year=self.year))
         if self.population_total is not None:
