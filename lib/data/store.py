@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 
 from lib import settings
-from lib.data.catalog import Dataset, load_catalog
+from lib.data.catalog import Dataset, load_catalog, load_dictionary
 from lib.data.duckdb_lockdown import load_spatial, open_locked_read_only
 
 # Bump when the way tables are built changes, so existing databases are rebuilt.
@@ -91,6 +91,15 @@ def build_published_database(path: Path, datasets: list[Dataset]) -> None:
     finally:
         con.close()
     os.replace(tmp, path)
+
+
+def open_demo_database(names: list[str]) -> duckdb.DuckDBPyConnection:
+    """The demo city's own datasets `names`, in memory, whatever a real city published under those names."""
+    con = duckdb.connect(":memory:")
+    load_spatial(con)
+    for name in names:
+        _load_dataset(con, load_dictionary(settings.DEMO_DATASETS_DIR / f"{name}.yaml"))
+    return con
 
 
 def _write_atomically(path: Path, text: str) -> None:
