@@ -41,6 +41,10 @@ USER_SQL_WORKERS = int(os.environ.get("WORKBENCH_SQL_WORKERS", "2"))
 DUCKDB_MEMORY_LIMIT = os.environ.get("WORKBENCH_DUCKDB_MEMORY_LIMIT", "4GB")
 DUCKDB_THREADS = int(os.environ.get("WORKBENCH_DUCKDB_THREADS", "2"))
 
+# The address the trainees' PCs open (e.g. http://192.0.2.10:8501/), printed on the join sheet; empty: the
+# address the instructor's browser used, unless that is the server itself (localhost).
+SERVER_URL = os.environ.get("WORKBENCH_SERVER_URL", "").strip()
+
 # How often a session page checks whether other members saved something (seconds; 0 = never).
 LIVE_CHECK_S = float(os.environ.get("WORKBENCH_LIVE_CHECK_S", "20"))
 

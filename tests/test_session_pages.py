@@ -59,6 +59,24 @@ def test_wrong_join_code_is_refused_in_japanese(store, ws):
     assert "member" not in at.session_state
 
 
+def test_a_full_width_join_code_joins_and_a_short_one_says_what_to_fix(store, ws):
+    group = _group(ws, "B班")
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in group.join_code)  # Ｂ８Ｒ－ＳＭＶ
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("pages/join.py").run()
+    at.selectbox(key="join_group").set_value(group.group_id)
+    at.text_input(key="join_code").input(full_width[:-1])
+    at.text_input(key="join_name").input("試験 全角")
+    at.text_input(key="join_department").input("企画課")
+    at.button[0].click().run()
+    assert "6 文字" in at.error[0].value and "5 文字" in at.error[0].value
+    assert at.text_input(key="join_name").value == "試験 全角"  # what was typed survives
+    at.text_input(key="join_code").input(full_width)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["member"]["group_name"] == "B班"
+
+
 def test_a_copied_url_does_not_act_as_the_member_and_joining_again_continues(store, ws):
     joined = _joined(ws, "C班", "試験 次郎")
     member_id = joined.session_state["member"]["member_id"]

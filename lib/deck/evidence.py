@@ -73,7 +73,8 @@ class Evidence:
         cut = _first_sentence if short else (lambda text: text)
         definition = ([t("indicator.shown", lang, definition=self.indicator.definition(lang))]
                       if self.indicator else [])
-        return definition + [t("deck.source_line", lang, dataset=s.dataset, source=cut(s.source),
+        return definition + [t("deck.source_line" if s.source else "deck.source_line_no_source", lang,
+                               dataset=s.dataset, source=cut(s.source),
                                anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang))
                              for s in self.sources]
 
