@@ -11,6 +11,7 @@ from lib.charts.figure import quick_figure
 from lib.charts.result_table import sql_table_spec
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import download_row
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -28,7 +29,7 @@ with schema_column:
     st.markdown(f"**{ui.tr('sql.schema')}**")
     for table in tables:
         ds = catalog.get(table)
-        with st.expander(f"{table}" + (f"（{ui.dataset_title(ds)}）" if ds else "")):
+        with st.expander(literal(f"{table}" + (f"（{ui.dataset_title(ds)}）" if ds else ""))):
             schema = table_schema(cursor, catalog, table, lang).rename(columns={
                 "column": ui.tr("sql.col.column"), "type": ui.tr("sql.col.type"), "label": ui.tr("sql.col.label")})
             st.dataframe(schema, hide_index=True, width="stretch")

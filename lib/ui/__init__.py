@@ -70,6 +70,11 @@ def tr(key: str, **values) -> str:
     return i18n.t(key, lang(), **values)
 
 
+def tr_literal(key: str, **values) -> str:
+    """The message `key` with each value (text someone typed) shown as typed, never as Markdown."""
+    return tr(key, **{name: literal(value) for name, value in values.items()})
+
+
 def dataset_title(ds: Dataset) -> str:
     """A dataset's title in the pickers; on a real city, the made-up demo city's data says so."""
     title = ds.title_in(lang())
