@@ -341,6 +341,15 @@ def forget_member() -> None:
     st.session_state.pop("member", None)
 
 
+def sql_owner() -> str | None:
+    """Who holds at most one SQL worker: the member (all their tabs), else this browser tab."""
+    member = st.session_state.get("member")
+    if member is not None:
+        return "member:" + member["member_id"]
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return "session:" + ctx.session_id if ctx is not None else None
+
+
 def current_member() -> dict | None:
     """The member this browser session joined as: group_id, group_name, member_id, name, department.
 
