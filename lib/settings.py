@@ -5,6 +5,7 @@ instance or a server install keeps its data apart.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 from pathlib import Path
@@ -62,8 +63,10 @@ def tile_pack_dir() -> Path:
 
 
 def _tile_pack() -> dict:
+    """The unpacked pack's description; its attribution (from the file) escaped, as Leaflet shows it as HTML."""
     info = tile_pack_dir() / TILE_PACK_INFO
-    return json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}
+    pack = json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}
+    return {**pack, "attribution": html.escape(str(pack["attribution"]))} if "attribution" in pack else pack
 
 
 _PACK = _tile_pack()

@@ -76,7 +76,7 @@ with detail:
                 for s in content.sketches:
                     method, display = s.payload.get("method"), s.payload.get("display")
                     st.markdown(f"- {ui.tr(f'method.{method}')} × {ui.tr(f'display.{display}')} — "
-                                f"{widgets.dataset_label(s.payload.get('dataset', ''))}")
+                                + literal(widgets.dataset_label(s.payload.get('dataset', ''))))
             if result.step.key == "step4":
                 for e in content.evidence:
                     st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: " + literal(f"{e.payload.get('title', '')}"
@@ -102,7 +102,7 @@ with detail:
         text = st.text_area(ui.tr("inst.comment_text"), key="inst_comment_text")
         if st.form_submit_button(ui.tr("inst.comment_send")) and text.strip():
             ws.create_item(group_id, "comment", {"text": text.strip()}, ui.actor())
-            st.success(ui.tr("inst.comment_sent", group=group.name))
+            st.success(ui.tr_literal("inst.comment_sent", group=group.name))
     for comment in reversed(ws.items(group_id, "comment")):
         st.caption(literal(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: "
                            f"{comment.payload.get('text')}"))

@@ -20,6 +20,7 @@ from lib.deck.evidence import dependants
 from lib.settings import REPO_ROOT
 from lib.table_export import csv_bytes
 from lib.ui.city_setup import city_setup_section
+from lib.ui.user_text import literal
 from lib.workspace import course
 
 ui.require_instructor()
@@ -317,7 +318,7 @@ def manage() -> None:
     else:
         name = st.selectbox(ui.tr("manage.dataset"), names, key="manage_dataset")
         ds = load_catalog()[name]
-        st.subheader(ds.title_in(lang))
+        st.subheader(literal(ds.title_in(lang)))
         with st.form("manage_dictionary"):
             title = st.text_input(ui.tr("prep.publish_title"), value=ds.title_in("ja"))
             description = st.text_area(ui.tr("prep.publish_description"), value=ds.description_in("ja"))

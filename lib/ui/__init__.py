@@ -70,6 +70,11 @@ def tr(key: str, **values) -> str:
     return i18n.t(key, lang(), **values)
 
 
+def tr_literal(key: str, **values) -> str:
+    """The message `key` with each value (text someone typed) shown as typed, never as Markdown."""
+    return tr(key, **{name: literal(value) for name, value in values.items()})
+
+
 def dataset_title(ds: Dataset) -> str:
     """A dataset's title in the pickers; on a real city, the made-up demo city's data says so."""
     title = ds.title_in(lang())
@@ -334,6 +339,15 @@ def remember_member(member_id: str) -> dict | None:
 
 def forget_member() -> None:
     st.session_state.pop("member", None)
+
+
+def sql_owner() -> str | None:
+    """Who holds at most one SQL worker: the member (all their tabs), else this browser tab."""
+    member = st.session_state.get("member")
+    if member is not None:
+        return "member:" + member["member_id"]
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return "session:" + ctx.session_id if ctx is not None else None
 
 
 def current_member() -> dict | None:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from lib.ui import actor, saving, tr, workspace
+from lib.ui import actor, saving, tr, tr_literal, workspace
 from lib.workspace.items import Conflict, SaveFailed, WorkspaceUnavailable
 
 
@@ -150,7 +150,7 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         # Unsaved typing is kept; saving it will show both versions to choose from.
         st.info(tr("ws.changed_meanwhile"), icon=":material/sync:")
     if item is not None:
-        st.caption(tr("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
+        st.caption(tr_literal("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
                       version=item.version))
     values: dict = {}
     rows: dict[str | None, list] = {}
@@ -199,7 +199,7 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
 def _conflict_panel(key: str, fields: list[Field], from_payload, conflict) -> None:
     theirs = conflict.theirs
     with st.container(border=True):
-        st.warning(tr("ws.conflict", who=theirs.updated_by, when=theirs.updated_at.strftime("%H:%M:%S")),
+        st.warning(tr_literal("ws.conflict", who=theirs.updated_by, when=theirs.updated_at.strftime("%H:%M:%S")),
                    icon=":material/warning:")
         mine_col, theirs_col = st.columns(2)
         with mine_col:
@@ -208,7 +208,7 @@ def _conflict_panel(key: str, fields: list[Field], from_payload, conflict) -> No
             st.button(tr("ws.keep_mine"), key=f"{key}:keep_mine", on_click=_resolve_conflict,
                       args=(key, fields, from_payload, True))
         with theirs_col:
-            st.markdown(f"#### {tr('ws.conflict_theirs', who=theirs.updated_by, version=theirs.version)}")
+            st.markdown(f"#### {tr_literal('ws.conflict_theirs', who=theirs.updated_by, version=theirs.version)}")
             _show_payload(fields, from_payload(theirs.payload) if not theirs.deleted else {})
             st.button(tr("ws.take_theirs"), key=f"{key}:take_theirs", on_click=_resolve_conflict,
                       args=(key, fields, from_payload, False))

@@ -19,7 +19,7 @@ from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
-from lib.ui import actor, lang, require_group, saving, store, tr, workspace
+from lib.ui import actor, lang, require_group, saving, store, tr, tr_literal, workspace
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
@@ -62,7 +62,7 @@ def others_changes_notice(group_id: str) -> None:
         newer = [c for c in workspace().history(group_id=group_id, after_seq=seen) if c.actor != me]
         if newer:
             who = "、".join(sorted({c.actor for c in newer}))
-            st.info(tr("ws.others_saved", n=len(newer), who=who), icon=":material/group:")
+            st.info(tr_literal("ws.others_saved", n=len(newer), who=who), icon=":material/group:")
             if st.button(tr("ws.show_latest"), key=f"others_refresh:{group_id}", icon=":material/refresh:"):
                 st.rerun(scope="app")
 
@@ -183,7 +183,7 @@ def logic_tree_editor(group_id: str) -> None:
         return
     tree = item.payload
     st.graphviz_chart(logic_tree.to_dot(tree), width="stretch")
-    st.caption(tr("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
+    st.caption(tr_literal("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
                   version=item.version) + " ・ " + tr("tree.depth", depth=logic_tree.depth(tree)))
     rows = logic_tree.outline(tree)
     ids = [node["id"] for _level, node in rows]
