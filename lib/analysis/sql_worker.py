@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from lib import settings
+from lib.data.build_holds import BuildHold
 from lib.data.duckdb_lockdown import open_locked_read_only
 
 try:
@@ -214,15 +215,19 @@ def serve(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         os.nice(WORKER_NICENESS)
     _send(answers, b"{}")  # ready
-    con, opened = None, None
+    con, opened, hold = None, None, None
     while (message := _receive(requests, MAX_MESSAGE_BYTES)) is not None:
         request = json.loads(message)
         path = Path(request["database"])
         try:
-            # The published database is replaced by a rebuild: reopen when the file changed.
+            # The published database is replaced by a rebuild: reopen when the file changed, and hold
+            # the build open so that no other process removes it under this connection.
             if con is None or opened != _file_stamp(path):
                 if con is not None:
                     con.close()
+                if hold is not None:
+                    hold.release()
+                con, hold = None, BuildHold(path.parent)
                 opened = _file_stamp(path)
                 con = open_locked_read_only(path, f"{memory_mb // 2}MB", threads=1)
             header, payload = _run(con, request)
@@ -241,6 +246,7 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=settings.REPO_ROOT,
         )
         self.killed_at_deadline = False
+        self.database: str | None = None  # the build it has open
         self._exchange(lambda: _receive(self.process.stdout, MAX_MESSAGE_BYTES), START_TIMEOUT_S)
 
     def _exchange(self, talk, deadline_s: float):
@@ -309,8 +315,14 @@ class WorkerPool:
         try:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
+            if worker is not None and worker.database not in (None, request["database"]):
+                # Another build was published: a fresh process opens it (under RLIMIT_AS, DuckDB
+                # aborts the process when a second database is opened after the first was closed).
+                worker.kill()
+                worker = None
             if worker is None or worker.process.poll() is not None:
                 worker = _Worker(self.memory_mb)
+            worker.database = request["database"]
             header, payload = worker.ask(
                 request, request["time_limit_s"] + GRACE_S, request["byte_budget"] * 2 + MAX_MESSAGE_BYTES)
             if header.get("kind") in {"memory", "error"}:
