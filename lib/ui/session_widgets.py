@@ -19,7 +19,7 @@ from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
-from lib.ui import actor, lang, require_group, saving, store, tr, workspace
+from lib.ui import actor, lang, require_group, resync, saving, store, tr, workspace
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
@@ -37,8 +37,7 @@ def session_header(session: int) -> dict:
                   current=info.current_session))
     if city := current_city():
         st.caption(tr("session.city", city=city["city_name"]))
-    if st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:"):
-        st.rerun()
+    st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:", on_click=resync)
     others_changes_notice(member["group_id"])
     return member
 
