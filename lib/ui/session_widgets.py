@@ -329,8 +329,17 @@ def course_picker(label: str, key: str):
     """The instructor's choice of course (the current one first selected); returns its Course."""
     ws = workspace()
     all_courses = course_lib.courses(ws)
-    current = course_lib.current_course(ws)
     ids = [c.course_id for c in all_courses]
-    chosen = st.selectbox(label, ids, index=ids.index(current.course_id),
-                          format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid), key=key)
+    chosen = st.session_state.pop(f"{key}:next", None)
+    if chosen in ids:
+        st.session_state[key] = chosen
+    elif st.session_state.get(key) not in ids:
+        st.session_state[key] = course_lib.current_course(ws).course_id
+    chosen = st.selectbox(label, ids, format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
+                          key=key)
     return next(c for c in all_courses if c.course_id == chosen)
+
+
+def pick_course_next_run(key: str, course_id: str) -> None:
+    """Select `course_id` in the course picker `key` on the next run (it cannot change once drawn)."""
+    st.session_state[f"{key}:next"] = course_id
