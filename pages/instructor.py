@@ -155,7 +155,7 @@ with setup:
             except course.CourseError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["inst_course"] = created.course_id
+                widgets.pick_course_next_run("inst_course", created.course_id)
                 st.rerun()
 
 with themes:

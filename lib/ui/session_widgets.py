@@ -19,7 +19,7 @@ from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
-from lib.ui import actor, lang, require_group, saving, store, tr, tr_literal, workspace
+from lib.ui import actor, lang, require_group, resync, saving, store, tr, tr_literal, workspace
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
@@ -37,8 +37,7 @@ def session_header(session: int) -> dict:
                   current=info.current_session))
     if city := current_city():
         st.caption(tr("session.city", city=city["city_name"]))
-    if st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:"):
-        st.rerun()
+    st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:", on_click=resync)
     others_changes_notice(member["group_id"])
     return member
 
@@ -330,8 +329,17 @@ def course_picker(label: str, key: str):
     """The instructor's choice of course (the current one first selected); returns its Course."""
     ws = workspace()
     all_courses = course_lib.courses(ws)
-    current = course_lib.current_course(ws)
     ids = [c.course_id for c in all_courses]
-    chosen = st.selectbox(label, ids, index=ids.index(current.course_id),
-                          format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid), key=key)
+    chosen = st.session_state.pop(f"{key}:next", None)
+    if chosen in ids:
+        st.session_state[key] = chosen
+    elif st.session_state.get(key) not in ids:
+        st.session_state[key] = course_lib.current_course(ws).course_id
+    chosen = st.selectbox(label, ids, format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
+                          key=key)
     return next(c for c in all_courses if c.course_id == chosen)
+
+
+def pick_course_next_run(key: str, course_id: str) -> None:
+    """Select `course_id` in the course picker `key` on the next run (it cannot change once drawn)."""
+    st.session_state[f"{key}:next"] = course_id
