@@ -298,3 +298,17 @@ def test_key_codes_that_lost_the_prefectures_leading_zero_get_it_back_and_nothin
     frame["KEY_CODE"] = ("01" + frame["CITY"] + frame["S_AREA"]).astype(int)  # 10 and 8 digits left
     areas, _ = small_areas(frame, "01201")
     assert sorted(areas["area_code"]) == ["01201001001", "01201001002", "012010020", "012010030", "01201004003"]
+
+
+def test_cli_reads_a_facility_list_with_its_column_mapping_and_refuses_a_bad_one(tmp_path):
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    point = estat_frame().geometry.iloc[0].representative_point()
+    listed = tmp_path / "要配慮者利用施設一覧.csv"
+    listed.write_text(f"要配慮者利用施設名称,北緯,東経\n東町ケアホーム,{point.y},{point.x}\n", encoding="utf-8")
+    args = ["--boundaries", str(boundaries), "--city", "31201", "--facilities", str(listed)]
+    done = run_setup_city(tmp_path / "data", *args, "--facility-columns", "name=要配慮者利用施設名称,lat=北緯,lon=東経")
+    assert done.returncode == 0, done.stderr
+    assert "「要配慮者利用施設一覧.csv」（要配慮者利用施設一覧）：1 件" in done.stdout
+    refused = run_setup_city(tmp_path / "data2", *args, "--facility-columns", "名前=要配慮者利用施設名称")
+    assert refused.returncode == 2 and "列の対応「名前=要配慮者利用施設名称」が読めません" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "data2" / "city.json").exists()

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n, settings
-from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list
+from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list, unique_ids
 from lib.data.geo_checks import RepairedShape
 from lib.data.importing import ImportResult, read_file
 from lib.data.population_layouts import PopulationTable, band_order, read_population
@@ -108,7 +108,9 @@ class CityReport:
         else:
             out.append(tr("no_population"))
         for facility_list in self.facilities:
-            out.append(tr("facilities", name=facility_list.source, kind=i18n.t(f"facilities.kind.{facility_list.kind}", lang),
+            kind = (facility_list.label if facility_list.kind == "other"
+                    else i18n.t(f"facilities.kind.{facility_list.kind}", lang))
+            out.append(tr("facilities", name=facility_list.source, kind=kind,
                           count=len(facility_list.points), outside=facility_list.outside))
             if facility_list.skipped:
                 out.append(tr("facilities_skipped", count=len(facility_list.skipped),
@@ -354,8 +356,12 @@ def is_demo_on_real_city(ds) -> bool:
 def setup_city(path: str | Path, city_code: str, *, year: int | None = None, population: str | Path | None = None,
                population_year: int | None = None, facilities: list[str | Path] = (), set_by: str = "",
                source_name: str | None = None, population_name: str | None = None,
-               facility_names: list[str] | None = None, store=None) -> CityReport:
-    """Read the boundary file (and population, facility lists), keep the city, publish, record the setting."""
+               facility_names: list[str] | None = None, facility_columns: dict[str, str] | None = None,
+               store=None) -> CityReport:
+    """Read the boundary file (and population, facility lists), keep the city, publish, record the setting.
+
+    `facility_columns` names the facility lists' columns the detector does not know (name, lat, lon, address, kind).
+    """
     city_code = str(city_code).strip()
     if not (len(city_code) == 5 and city_code.isdigit()):
         raise CitySetupError("bad_code", code=city_code)
@@ -375,10 +381,12 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
                                  city_name=info["city_name"], year=population_year)
         people.source = population_name or Path(population).name
     names = facility_names or [None] * len(facilities)
-    lists = [read_facility_list(path, areas, source_name=name) for path, name in zip(facilities, names, strict=True)]
+    lists = [read_facility_list(path, areas, source_name=name, columns=facility_columns)
+             for path, name in zip(facilities, names, strict=True)]
     datasets = city_datasets(areas, info, edition, result.source_name, people)
     if lists:
         points = gpd.GeoDataFrame(pd.concat([f.points for f in lists], ignore_index=True), crs=4326)
+        points["facility_id"] = unique_ids(points["facility_id"])  # two lists of one kind may share ids
         datasets.append((points, facilities_dictionary(info["city_name"], lists)))
     publish_public_statistics(datasets, published_by=set_by or "setup-city", source=result.source_name, store=store)
     report = CityReport(
