@@ -5,7 +5,7 @@
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE] [--facilities FILE ...]
                                  [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
     python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
     python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from lib.data.catalog import load_catalog
+from lib.data.census_tables import CensusTableError
 from lib.data.city import CitySetupError, setup_city
 from lib.data.facility_lists import FacilityListError, parse_column_mapping
 from lib.data.import_result import DataImportError
@@ -125,8 +126,8 @@ def setup_city_command(args) -> int:
     try:
         report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
                             population_year=args.population_year, facilities=args.facilities or [], set_by="cli",
-                            facility_columns=parse_column_mapping(args.facility_columns or ""))
-    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
+                            facility_columns=parse_column_mapping(args.facility_columns or ""), census=args.census)
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2
     print("\n".join(report.lines("ja")))
@@ -257,6 +258,8 @@ def _parser() -> argparse.ArgumentParser:
     city.add_argument("--year", type=int, choices=[2015, 2020],
                       help="国勢調査の年（省略時はファイルから判定。ファイルの列名・測地系と違うときは警告してファイルの年にする）")
     city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
+    city.add_argument("--census", help="e-Stat 国勢調査 小地域集計の年齢（5歳階級）男女別人口の CSV（ダウンロードしたまま）。"
+                                       "住民基本台帳の人口の代わりに使う")
     city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
     city.add_argument("--facilities", nargs="+", metavar="FILE",
                       help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
