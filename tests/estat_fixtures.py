@@ -194,3 +194,39 @@ def write_places_geojson(target: Path) -> Path:
                              geometry=[shapely.Point(134.215, 35.505), shapely.Point(134.225, 35.495)], crs=4326)
     frame.to_file(target, driver="GeoJSON")
     return target
+
+
+# --------------------------------------------------------------------------- census 小地域集計 of 鳥取市 (generated)
+CENSUS_BANDS = [f"{low}〜{low + 4}歳" for low in range(0, 75, 5)]
+# code → persons per 5-year band and sex (0-4 … 70-74) and in 75歳以上; 字雲山 is secret (X)
+CENSUS_AREAS = {"31201001001": (10, 40), "31201001002": (12, 60), "312010020": (50, 200), "312010030": None,
+                "31201004003": (20, 90)}
+
+
+def write_census_age_csv(target: Path) -> Path:
+    """tblT001082C31 as e-Stat ships it: a row of codes, a row of names (全角), CP932, 「-」 and 「X」 marks,
+    the city's and a 町's totals (HYOSYO 1 and 2) beside the areas (which must not be counted twice)."""
+    ages = CENSUS_BANDS + ["15歳未満", "15〜64歳", "65歳以上", "75歳以上"]
+    names = []
+    for sex, total in (("総数", "総数、年齢「不詳」含む"), ("男", "男の総数、年齢「不詳」含む"), ("女", "女の総数、年齢「不詳」含む")):
+        names += [total] + [sex + unicodedata.normalize("NFKC", a).translate(FULLWIDTH) for a in ages]
+    codes = ["KEY_CODE", "HYOSYO", "CITYNAME", "NAME", "HTKSYORI", "HTKSAKI", "GASSAN"] + [
+        f"T001082{n:03d}" for n in range(1, len(names) + 1)]
+
+    def cells(per_band: int, old: int) -> list[str]:
+        one_sex = [per_band] * 15
+        summary = [per_band * 3, per_band * 10, per_band * 2 + old, old]
+        known = sum(one_sex) + old
+        by_sex = [known + 1] + one_sex + summary  # one person of unknown age per sex
+        both = [2 * v for v in by_sex]
+        return [str(v) if v else "-" for v in both + by_sex + by_sex]
+
+    rows = [",,,,,,," + ",".join(names)]
+    rows.append(",".join(["31201", "1", "鳥取市", "", "0", "", ""] + cells(100, 400)))
+    rows.append(",".join(["312010010", "2", "鳥取市", "東町", "0", "", ""] + cells(22, 100)))  # a 町's total
+    for code, persons in CENSUS_AREAS.items():
+        marks = cells(*persons) if persons else ["X"] * (len(names))
+        rows.append(",".join([code, "3" if len(code) == 11 else "2", "鳥取市", "", "1" if not persons else "0",
+                              "312010020" if not persons else "", ""] + marks))
+    target.write_bytes(("\r\n".join([",".join(codes), *rows]) + "\r\n").encode("cp932"))
+    return target

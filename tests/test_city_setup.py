@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 from lib.data.catalog import load_catalog
@@ -298,3 +299,57 @@ def test_key_codes_that_lost_the_prefectures_leading_zero_get_it_back_and_nothin
     frame["KEY_CODE"] = ("01" + frame["CITY"] + frame["S_AREA"]).astype(int)  # 10 and 8 digits left
     areas, _ = small_areas(frame, "01201")
     assert sorted(areas["area_code"]) == ["01201001001", "01201001002", "012010020", "012010030", "01201004003"]
+
+
+def test_cli_reads_a_facility_list_with_its_column_mapping_and_refuses_a_bad_one(tmp_path):
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    point = estat_frame().geometry.iloc[0].representative_point()
+    listed = tmp_path / "要配慮者利用施設一覧.csv"
+    listed.write_text(f"要配慮者利用施設名称,北緯,東経\n東町ケアホーム,{point.y},{point.x}\n", encoding="utf-8")
+    args = ["--boundaries", str(boundaries), "--city", "31201", "--facilities", str(listed)]
+    done = run_setup_city(tmp_path / "data", *args, "--facility-columns", "name=要配慮者利用施設名称,lat=北緯,lon=東経")
+    assert done.returncode == 0, done.stderr
+    assert "「要配慮者利用施設一覧.csv」（要配慮者利用施設一覧）：1 件" in done.stdout
+    refused = run_setup_city(tmp_path / "data2", *args, "--facility-columns", "名前=要配慮者利用施設名称")
+    assert refused.returncode == 2 and "列の対応「名前=要配慮者利用施設名称」が読めません" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "data2" / "city.json").exists()
+
+
+REAL_AOBA_CENSUS = REAL / "estat_tblT001082C04_aoba_3rows.csv"
+
+
+def test_real_census_table_gives_bands_by_sex_for_the_boundary_codes():
+    from lib.data.census_tables import read_census_ages
+
+    ages = read_census_ages(REAL_AOBA_CENSUS, pd.Series(["041010010", "041010020", "041019999"]))
+    assert ages.matched == 2 and ages.secret == []  # the city's own row (04101) is not an area
+    frame = ages.frame
+    assert set(frame["sex"]) == {"男性", "女性"} and frame["age_band"].nunique() == 16  # 0-4 … 70-74, 75+
+    one = frame[frame["area_code"] == "041010010"]
+    known = one["population"].sum()
+    assert known == 48 + 413 + 143  # 15歳未満 + 15〜64歳 + 65歳以上 of 青葉町
+    assert one.loc[one["age_band"].isin(["65-69", "70-74", "75+"]), "population"].sum() == 143
+    assert one.loc[one["age_band"] == "75+", "population"].sum() == 67
+    assert ages.unknown_age == (649 - 604) + (741 - 710)  # 総数 includes unknown ages
+
+
+def test_census_table_turns_into_ageing_and_old_old_rates_on_the_citys_map(tmp_path, city_store):
+    from tests.estat_fixtures import CENSUS_AREAS, write_census_age_csv
+
+    report = setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store,
+                        census=write_census_age_csv(tmp_path / "tblT001082C31.csv"))
+    text = "\n".join(report.lines("ja"))
+    assert "町丁・字 5 件のうち 5 件" in text and "秘匿（X）の町丁・字 1 件" in text and "312010030" in text
+    catalog = load_catalog()
+    cursor = city_store.published()
+    presets = preset_measures(cursor, catalog)
+    assert {"indicator.ageing_rate", "map.preset.old_old_rate"} <= set(presets)
+    per_band, old = CENSUS_AREAS["312010020"]
+    everyone = 2 * (15 * per_band + old)
+    ageing = map_data.build_map_data(cursor, catalog, MapSpec(measure=presets["indicator.ageing_rate"]))
+    old_old = map_data.build_map_data(cursor, catalog, MapSpec(measure=presets["map.preset.old_old_rate"]))
+    assert ageing.units.set_index("unit_id").loc["312010020", "value"] == pytest.approx(
+        100 * 2 * (2 * per_band + old) / everyone)
+    assert old_old.units.set_index("unit_id").loc["312010020", "value"] == pytest.approx(100 * 2 * old / everyone)
+    total = cursor.execute("SELECT sum(population) FROM population").fetchone()[0]
+    assert total == sum(2 * (15 * p + o) for p, o in filter(None, CENSUS_AREAS.values()))  # no 町 total twice

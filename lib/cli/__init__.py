@@ -5,7 +5,8 @@
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE] [--facilities FILE ...]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE] [--facilities FILE ...]
+                                 [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
     python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
     python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
     python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
@@ -49,11 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     city = commands.add_parser("setup-city", help="e-Stat の小地域境界から、ワークベンチを自分の市区町村にする")
     city.add_argument("--boundaries", required=True, help="e-Stat 境界データ 小地域（シェープファイルの ZIP か GeoJSON）")
     city.add_argument("--city", required=True, help="全国地方公共団体コード 5 桁（例：31201）")
-    city.add_argument("--year", type=int, choices=[2015, 2020], help="国勢調査の年（省略時はファイルから判定）")
+    city.add_argument("--year", type=int, choices=[2015, 2020],
+                      help="国勢調査の年（省略時はファイルから判定。ファイルの列名・測地系と違うときは警告してファイルの年にする）")
     city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
+    city.add_argument("--census", help="e-Stat 国勢調査 小地域集計の年齢（5歳階級）男女別人口の CSV（ダウンロードしたまま）。"
+                                       "住民基本台帳の人口の代わりに使う")
     city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
     city.add_argument("--facilities", nargs="+", metavar="FILE",
                       help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
+    city.add_argument("--facility-columns", metavar="FIELD=COLUMN,...",
+                      help="施設の一覧の列の対応（自動で見つからないとき）。例：name=要配慮者利用施設名称,lat=緯度,lon=経度"
+                           "（name 名称 / lat 緯度 / lon 経度 / address 住所 / kind 種類）")
     city.set_defaults(run="city:setup_city_command")
 
     base = commands.add_parser("base-layer", help="地図の背景（川・鉄道・駅・道路・地名）を取り込む")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import sys
 
 from lib.data.catalog import load_catalog
+from lib.data.census_tables import CensusTableError
 from lib.data.city import CitySetupError, setup_city
-from lib.data.facility_lists import FacilityListError
+from lib.data.facility_lists import FacilityListError, parse_column_mapping
 from lib.data.import_result import DataImportError
 from lib.data.population_layouts import PopulationLayoutError
 from lib.data.store import get_store
@@ -19,8 +20,9 @@ def setup_city_command(args) -> int:
     """`setup-city --boundaries FILE --city CODE [--year YEAR]`: the workbench's area layer from e-Stat."""
     try:
         report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
-                            population_year=args.population_year, facilities=args.facilities or [], set_by="cli")
-    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
+                            population_year=args.population_year, facilities=args.facilities or [], set_by="cli",
+                            facility_columns=parse_column_mapping(args.facility_columns or ""), census=args.census)
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2
     print("\n".join(report.lines("ja")))

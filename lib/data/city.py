@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n, settings
-from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list
+from lib.data.census_tables import CensusAges, read_census_ages
+from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list, unique_ids
 from lib.data.geo_checks import RepairedShape
 from lib.data.importing import ImportResult, read_file
 from lib.data.population_layouts import PopulationTable, band_order, read_population
@@ -69,6 +70,7 @@ class CityReport:
     households_total: int | None = None
     year_given: int | None = None  # a --year that the file's own edition contradicted
     population: PopulationTable | None = None
+    census: CensusAges | None = None
     facilities: list[FacilityList] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
 
@@ -100,6 +102,11 @@ class CityReport:
                            else tr("totals_unchecked", ages=everyone))
                 if checked.unread:
                     out.append(tr("unread_ages", columns="、".join(checked.unread)))
+        elif self.census is not None:
+            out.append(tr("census", name=self.census.source, matched=self.census.matched, areas=self.areas,
+                          total=int(self.census.frame["population"].sum()), unknown=self.census.unknown_age))
+            if self.census.secret:
+                out.append(tr("census_secret", count=len(self.census.secret), codes="、".join(self.census.secret[:5])))
         elif self.population_total is not None:
             out.append(tr("population", total=self.population_total, year=self.year))
         if self.population_total is not None:
@@ -108,7 +115,9 @@ class CityReport:
         else:
             out.append(tr("no_population"))
         for facility_list in self.facilities:
-            out.append(tr("facilities", name=facility_list.source, kind=i18n.t(f"facilities.kind.{facility_list.kind}", lang),
+            kind = (facility_list.label if facility_list.kind == "other"
+                    else i18n.t(f"facilities.kind.{facility_list.kind}", lang))
+            out.append(tr("facilities", name=facility_list.source, kind=kind,
                           count=len(facility_list.points), outside=facility_list.outside))
             if facility_list.skipped:
                 out.append(tr("facilities_skipped", count=len(facility_list.skipped),
@@ -295,8 +304,12 @@ def _dictionary(name: str, kind: str, title: dict, description: dict, source: st
 
 
 def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
-                  population: PopulationTable | None = None) -> list[tuple[pd.DataFrame, dict]]:
+                  population: PopulationTable | None = None,
+                  census: CensusAges | None = None) -> list[tuple[pd.DataFrame, dict]]:
     """The frames and dictionaries that turn the workbench to the city: areas, outline, population.
+
+    The population is the 住民基本台帳 file when one is given, else the census 小地域集計 table by age
+    and sex, else the census JINKO of the boundaries.
 
     The population is the 住民基本台帳 file when one is given, else the census JINKO of the boundaries.
     """
@@ -325,6 +338,20 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
             if column["name"] == "age_band":
                 column["order"] = band_order(population.frame["age_band"])
         out.append((population.frame, dictionary))
+    elif census is not None:
+        dictionary = _dictionary(
+            "population", "table", {"ja": f"{city}の町丁・字別・年齢別人口（国勢調査）",
+                                    "en": f"Population of {city} by small area, age and sex (census)"},
+            {"ja": f"{year}年国勢調査 小地域集計「{census.source}」の年齢（5歳階級）男女別人口。年齢不詳の人は含みません。",
+             "en": f"{year} census small-area population by five-year age band and sex ({census.source}); unknown ages left out."},
+            census.source, ["year", "area_code", "age_band", "sex", "population"])
+        dictionary["source"] = {"ja": f"e-Stat 国勢調査 小地域集計「{census.source}」を加工",
+                                "en": f"e-Stat census small-area table ({census.source}), processed"}
+        for column in dictionary["columns"]:
+            if column["name"] == "age_band":
+                column["order"] = band_order(census.frame["age_band"])
+        out.append((census.frame.assign(year=year)[["year", "area_code", "age_band", "sex", "population"]],
+                    dictionary))
     elif areas["population"].notna().any():
         people = pd.DataFrame({"year": year, "area_code": areas["area_code"], "age_band": ALL_AGES,
                                "sex": BOTH_SEXES, "population": areas["population"]})
@@ -354,8 +381,13 @@ def is_demo_on_real_city(ds) -> bool:
 def setup_city(path: str | Path, city_code: str, *, year: int | None = None, population: str | Path | None = None,
                population_year: int | None = None, facilities: list[str | Path] = (), set_by: str = "",
                source_name: str | None = None, population_name: str | None = None,
-               facility_names: list[str] | None = None, store=None) -> CityReport:
-    """Read the boundary file (and population, facility lists), keep the city, publish, record the setting."""
+               facility_names: list[str] | None = None, facility_columns: dict[str, str] | None = None,
+               census: str | Path | None = None, census_name: str | None = None, store=None) -> CityReport:
+    """Read the boundary file (and population, facility lists), keep the city, publish, record the setting.
+
+    `facility_columns` names the facility lists' columns the detector does not know (name, lat, lon, address, kind).
+    `census` is an e-Stat 小地域集計 table of population by age and sex (instead of a 住基 file).
+    """
     city_code = str(city_code).strip()
     if not (len(city_code) == 5 and city_code.isdigit()):
         raise CitySetupError("bad_code", code=city_code)
@@ -369,16 +401,21 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
     areas, info = small_areas(result.frame, city_code)
     cities, codes = file_codes(result.frame)
     repairs = [replace(r, ident=codes.iloc[r.row - 1]) for r in result.repairs if cities.iloc[r.row - 1] == city_code]
+    if population is not None and census is not None:
+        raise CitySetupError("two_populations")
     people = None
+    ages = read_census_ages(census, areas["area_code"], census_name) if census is not None else None
     if population is not None:
         people = read_population(Path(population), areas[["area_code", "area_name"]],
                                  city_name=info["city_name"], year=population_year)
         people.source = population_name or Path(population).name
     names = facility_names or [None] * len(facilities)
-    lists = [read_facility_list(path, areas, source_name=name) for path, name in zip(facilities, names, strict=True)]
-    datasets = city_datasets(areas, info, edition, result.source_name, people)
+    lists = [read_facility_list(path, areas, source_name=name, columns=facility_columns)
+             for path, name in zip(facilities, names, strict=True)]
+    datasets = city_datasets(areas, info, edition, result.source_name, people, ages)
     if lists:
         points = gpd.GeoDataFrame(pd.concat([f.points for f in lists], ignore_index=True), crs=4326)
+        points["facility_id"] = unique_ids(points["facility_id"])  # two lists of one kind may share ids
         datasets.append((points, facilities_dictionary(info["city_name"], lists)))
     publish_public_statistics(datasets, published_by=set_by or "setup-city", source=result.source_name, store=store)
     report = CityReport(
@@ -386,7 +423,7 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
         areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
         island_areas=info["island_areas"], population_total=info["file_population"],
         households_total=info["file_households"], year_given=year if found and year and year != found else None,
-        population=people, facilities=lists,
+        population=people, census=ages, facilities=lists,
         datasets=[d["name"] for _, d in datasets])
     record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,
               "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds")}

@@ -8,8 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from lib import ui
+from lib.data.census_tables import CensusTableError
 from lib.data.city import CitySetupError, current_city, setup_city
-from lib.data.facility_lists import FacilityListError
+from lib.data.facility_lists import MAPPED_FIELDS, FacilityListError
 from lib.data.importing import DataImportError
 from lib.data.population_layouts import PopulationLayoutError
 
@@ -26,8 +27,14 @@ def city_setup_section() -> None:
     uploaded = st.file_uploader(ui.tr("city.section.file"), type=["zip", "geojson", "json"], key="city_file")
     population = st.file_uploader(ui.tr("city.section.population"), type=["csv", "tsv", "txt", "xlsx"],
                                   key="city_population")
+    census = st.file_uploader(ui.tr("city.section.census"), type=["csv", "txt"], key="city_census")
     facilities = st.file_uploader(ui.tr("city.section.facilities"), type=["csv", "tsv", "txt", "xlsx"],
                                   accept_multiple_files=True, key="city_facilities")
+    with st.expander(ui.tr("city.section.columns"), expanded=False):
+        st.caption(ui.tr("city.section.columns_lead"))
+        boxes = st.columns(len(MAPPED_FIELDS))
+        facility_columns = {field: box.text_input(ui.tr(f"city.section.column.{field}"), key=f"city_column_{field}")
+                            .strip() for field, box in zip(MAPPED_FIELDS, boxes, strict=True)}
     left, right = st.columns(2)
     code = left.text_input(ui.tr("city.section.code"), max_chars=5, key="city_code", placeholder="31201")
     year = right.selectbox(ui.tr("city.section.year"), YEAR_CHOICES, key="city_year",
@@ -49,9 +56,11 @@ def city_setup_section() -> None:
                 saved(uploaded, 0), code, year=year, set_by=ui.actor(), source_name=uploaded.name, store=ui.store(),
                 population=saved(population, 1) if population else None,
                 population_name=population.name if population else None,
-                facilities=[saved(f, i + 2) for i, f in enumerate(facilities or [])],
-                facility_names=[f.name for f in facilities or []])
-    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError) as error:
+                census=saved(census, 2) if census else None, census_name=census.name if census else None,
+                facilities=[saved(f, i + 3) for i, f in enumerate(facilities or [])],
+                facility_names=[f.name for f in facilities or []],
+                facility_columns={field: column for field, column in facility_columns.items() if column})
+    except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:
         st.error(error.text(ui.lang()))
         return
     finally:

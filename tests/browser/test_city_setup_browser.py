@@ -54,3 +54,38 @@ def test_map_page_draws_the_citys_areas_and_names_it_offline(city_server, offlin
     assert frame.get_by_text("湖山池").count() == 0  # the 水面調査区 is not an area
     screenshot(page, "city_setup_map")
     assert page.external_requests == []
+
+
+@pytest.fixture(scope="module")
+def page_server(tmp_path_factory):
+    """A server of its own on a fresh data folder: the city is set on the instructor page, not by the CLI."""
+    yield from _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(tmp_path_factory.mktemp("page-city-data"))})
+
+
+def test_instructor_sets_the_city_with_a_facility_list_named_by_its_column_mapping(page_server, offline_page,
+                                                                                   tmp_path):
+    from tests.browser.test_data_prep_browser import _css_key, enter_as_instructor, fill
+    from tests.estat_fixtures import estat_frame
+
+    page = offline_page
+    page.set_default_timeout(120_000)
+    enter_as_instructor(page, page_server, "instructor_data")
+    page.get_by_role("tab", name="自分の市区町村").click()
+    wait_for_app(page)
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    point = estat_frame().geometry.iloc[0].representative_point()
+    listed = tmp_path / "要配慮者利用施設一覧.csv"
+    listed.write_text(f"要配慮者利用施設名称,北緯,東経\n東町ケアホーム,{point.y},{point.x}\n", encoding="utf-8")
+    page.locator(f"{_css_key('city_file')} input[type='file']").set_input_files(str(boundaries))
+    wait_for_app(page)
+    page.locator(f"{_css_key('city_facilities')} input[type='file']").set_input_files(str(listed))
+    wait_for_app(page)
+    page.get_by_text("施設の一覧の列の対応").click()
+    for key, column in (("city_column_name", "要配慮者利用施設名称"), ("city_column_lat", "北緯"),
+                        ("city_column_lon", "東経"), ("city_code", "31201")):
+        fill(page, key, column)
+    page.locator(f"{_css_key('city_run')} button").click()
+    page.get_by_text("「要配慮者利用施設一覧.csv」（要配慮者利用施設一覧）：1 件").wait_for()
+    assert "Traceback" not in page.locator("body").inner_text() and "nan" not in page.locator("body").inner_text()
+    screenshot(page, "city_setup_page_column_mapping")
+    assert page.external_requests == []
