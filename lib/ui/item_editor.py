@@ -247,6 +247,10 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
             st.info(tr("ws.draft_restored"), icon=":material/edit_note:")
         else:
             editor.start_from(version, stored)
+    elif widgets_gone:  # back on the page while a conflict waits: show the member's side of it
+        mine = conflict.mine if isinstance(conflict, FieldConflict) else editor.stored_values(conflict.mine or {})
+        for name, value in mine.items():
+            st.session_state[editor.widget_key(name)] = value
     elif conflict is None and newer and not editor.is_dirty():
         editor.start_from(version, stored)
     elif page_arrived():
