@@ -12,6 +12,7 @@ from lib.workspace.backend import SaveFailed
 from lib.workspace.items import Workspace, open_workspace
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+CHART_TITLE, CHART_NOTE = "タイトル", "メモ（このグラフから分かること）"
 
 
 @pytest.fixture()
@@ -40,24 +41,29 @@ def _failing_saves(monkeypatch):
     monkeypatch.setattr(Workspace, "create_item", refuse)
 
 
-def _fill_fail_then_save(at, monkeypatch, title_key: str | None, note_key: str, button: str):
-    if title_key:
-        at.text_input(key=title_key).input("失敗しても残る題名")
-    at.text_area(key=note_key).input("失敗しても残るメモ")
+def _box(elements, label: str):
+    """The form's input by its label (the last one: the save form comes after the page's other inputs)."""
+    return [e for e in elements if e.label == label][-1]
+
+
+def _fill_fail_then_save(at, monkeypatch, title_label: str | None, note_label: str, button: str):
+    if title_label:
+        _box(at.text_input, title_label).input("失敗しても残る題名")
+    _box(at.text_area, note_label).input("失敗しても残るメモ")
     with monkeypatch.context() as patch:
         _failing_saves(patch)
         next(b for b in at.button if b.label == button).click().run()
     assert not at.exception, at.exception
     assert "入力した内容はこの画面に残っています" in " ".join(e.value for e in at.error)
-    if title_key:
-        assert at.text_input(key=title_key).value == "失敗しても残る題名"
-    assert at.text_area(key=note_key).value == "失敗しても残るメモ"
+    if title_label:
+        assert _box(at.text_input, title_label).value == "失敗しても残る題名"
+    assert _box(at.text_area, note_label).value == "失敗しても残るメモ"
     next(b for b in at.button if b.label == button).click().run()  # the cause is gone: saved, then emptied
     assert not at.exception, at.exception
     assert not at.error
-    if title_key:
-        assert at.text_input(key=title_key).value != "失敗しても残る題名"
-    assert at.text_area(key=note_key).value != "失敗しても残るメモ"
+    if title_label:
+        assert _box(at.text_input, title_label).value != "失敗しても残る題名"
+    assert _box(at.text_area, note_label).value != "失敗しても残るメモ"
 
 
 def _saved_titles(ws, group, kind):
@@ -67,14 +73,14 @@ def _saved_titles(ws, group, kind):
 def test_chart_form_keeps_text_when_a_save_fails(member, monkeypatch):
     ws, group, who = member
     at = _open("pages/chart_builder.py", {"member": who})
-    _fill_fail_then_save(at, monkeypatch, "chart:save:title", "chart:save:note", "保存する")
+    _fill_fail_then_save(at, monkeypatch, CHART_TITLE, CHART_NOTE, "保存する")
     assert "失敗しても残る題名" in _saved_titles(ws, group, "chart")
 
 
 def test_map_form_keeps_text_when_a_save_fails(member, monkeypatch):
     ws, group, who = member
     at = _open("pages/map.py", {"member": who})
-    _fill_fail_then_save(at, monkeypatch, "map_save:title", "map_save:note", "根拠として保存")
+    _fill_fail_then_save(at, monkeypatch, "題名", "メモ（この地図から分かること）", "根拠として保存")
     assert "失敗しても残る題名" in _saved_titles(ws, group, "map")
 
 
@@ -82,20 +88,20 @@ def test_statistics_form_keeps_text_when_a_save_fails(member, monkeypatch):
     ws, group, who = member
     at = _open("pages/statistics.py", {"member": who})
     button = next(b.label for b in at.button if "保存" in b.label)
-    _fill_fail_then_save(at, monkeypatch, "stat:save:title", "stat:save:note", button)
+    _fill_fail_then_save(at, monkeypatch, CHART_TITLE, CHART_NOTE, button)
     assert "失敗しても残る題名" in _saved_titles(ws, group, "chart")
 
 
 def test_table_form_keeps_text_when_a_save_fails(member, monkeypatch):
     ws, group, who = member
     at = _open("pages/pivot_table.py", {"member": who})
-    _fill_fail_then_save(at, monkeypatch, "pivot:save:title", "pivot:save:note", "根拠として保存（表）")
+    _fill_fail_then_save(at, monkeypatch, CHART_TITLE, CHART_NOTE, "根拠として保存（表）")
     assert "失敗しても残る題名" in _saved_titles(ws, group, "table")
 
 
 def test_instructor_comment_keeps_text_when_sending_fails(member, monkeypatch):
     ws, group, _who = member
     at = _open("pages/instructor.py", {"instructor": True})
-    _fill_fail_then_save(at, monkeypatch, None, "inst_comment_text", "コメントを送る")
+    _fill_fail_then_save(at, monkeypatch, None, "コメント", "コメントを送る")
     assert any(c.payload["text"] == "失敗しても残るメモ" for g in ws.groups(group.course_id)
                for c in ws.items(g.group_id, "comment"))
