@@ -2,6 +2,7 @@
 import streamlit as st
 
 from lib import ui
+from lib.ui.leave_guard import warn_before_leaving_typed_text
 
 # An emoji favicon is drawn in the page; a Material icon one would be fetched from the internet.
 st.set_page_config(page_title="データアカデミー ワークベンチ", page_icon="📊", layout="wide")
@@ -52,6 +53,7 @@ with st.sidebar:
     ui.language_switch()
     ui.who_am_i()
     st.caption(ui.tr("sidebar.offline"))
+warn_before_leaving_typed_text()
 ui.uploader_in_language()
 
 ui.run_page(navigation)

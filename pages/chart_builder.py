@@ -21,6 +21,7 @@ from lib.charts.spec import (
 from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import BASED_KINDS, column_labeller, dataset_picker, download_row, measure_picker
+from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
 
@@ -148,15 +149,10 @@ with chart_column:
             st.code(sql, language="sql")
             st.caption(ui.tr("chart.sql_params", params=", ".join(map(str, params)) or "-"))
 
-        with st.form(K + "save_form", clear_on_submit=True):
-            st.markdown(f"**{ui.tr('chart.save')}**")
-            save_title = st.text_input(ui.tr("chart.save_title"), value="", key=K + "save_title",
-                                       placeholder=chart_title(spec, catalog, lang))
-            note = st.text_area(ui.tr("chart.save_note"), key=K + "save_note", placeholder=ui.tr("chart.note_hint"))
-            if st.form_submit_button(ui.tr("chart.save_button"), type="primary"):
-                ui.save_evidence("chart", save_title.strip() or chart_title(spec, catalog, lang), note.strip(),
-                                 spec.to_dict())
-                st.success(ui.tr("chart.saved"))
+        evidence_form(K + "save", "chart", lambda _title, saved=spec.to_dict(): saved,
+                      heading=ui.tr("chart.save"),
+                      default_title=chart_title(spec, catalog, lang), note_placeholder=ui.tr("chart.note_hint"),
+                      button=ui.tr("chart.save_button"), done=lambda _title: ui.tr("chart.saved"))
 
 st.divider()
 st.subheader(ui.tr("chart.saved_list"))

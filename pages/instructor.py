@@ -98,11 +98,7 @@ with detail:
             for missing in result.missing:
                 st.caption(widgets.PENDING_MARK + " " + missing)
     st.subheader(ui.tr("inst.comment"))
-    with st.form("inst_comment", clear_on_submit=True):
-        text = st.text_area(ui.tr("inst.comment_text"), key="inst_comment_text")
-        if st.form_submit_button(ui.tr("inst.comment_send")) and text.strip():
-            ws.create_item(group_id, "comment", {"text": text.strip()}, ui.actor())
-            st.success(ui.tr_literal("inst.comment_sent", group=group.name))
+    widgets.comment_form(group)
     for comment in reversed(ws.items(group_id, "comment")):
         st.caption(literal(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: "
                            f"{comment.payload.get('text')}"))

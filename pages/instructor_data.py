@@ -319,17 +319,23 @@ def manage() -> None:
         name = st.selectbox(ui.tr("manage.dataset"), names, key="manage_dataset")
         ds = load_catalog()[name]
         st.subheader(literal(ds.title_in(lang)))
+        # Keyed per dataset and filled once from the stored text: an input made from the stored value
+        # would be a new widget after each save, and the next edit would be dropped.
+        keys = {part: f"manage:{name}:{part}" for part in ("title", "description", "record_unit", "who")}
+        for part, stored in (("title", ds.title_in("ja")), ("description", ds.description_in("ja")),
+                             ("record_unit", ds.record_unit_in("ja")), ("who", ui.tr("prep.instructor"))):
+            st.session_state.setdefault(keys[part], stored)
         with st.form("manage_dictionary"):
-            title = st.text_input(ui.tr("prep.publish_title"), value=ds.title_in("ja"))
-            description = st.text_area(ui.tr("prep.publish_description"), value=ds.description_in("ja"))
-            record_unit = st.text_input(ui.tr("prep.record_unit"), value=ds.record_unit_in("ja"))
+            title = st.text_input(ui.tr("prep.publish_title"), key=keys["title"])
+            description = st.text_area(ui.tr("prep.publish_description"), key=keys["description"])
+            record_unit = st.text_input(ui.tr("prep.record_unit"), key=keys["record_unit"])
             labels = st.data_editor(
                 pd.DataFrame({"column": [c.name for c in ds.columns], "label": [c.label_in("ja") for c in ds.columns],
                               "unit": [c.unit_in("ja") for c in ds.columns]}),
-                hide_index=True, disabled=["column"], key="manage_labels",
+                hide_index=True, disabled=["column"], key=f"manage:{name}:labels",
                 column_config={"column": ui.tr("prep.column"), "label": ui.tr("prep.label"),
                                "unit": ui.tr("prep.unit")})
-            who = st.text_input(ui.tr("prep.published_by"), value=ui.tr("prep.instructor"))
+            who = st.text_input(ui.tr("prep.published_by"), key=keys["who"])
             if st.form_submit_button(ui.tr("manage.save")):
                 changes = dictionary_changes(ds, title, description, labels.to_dict("records"), record_unit)
                 try:

@@ -31,6 +31,7 @@ from lib.maps.spec import (
 from lib.maps.units import city_name
 from lib.ui import derived
 from lib.ui.analysis_controls import download_row
+from lib.ui.evidence_form import evidence_form
 from lib.ui.user_text import literal
 
 lang = ui.lang()
@@ -316,16 +317,12 @@ if data is not None:
 
     # --- save as evidence --------------------------------------------------------
     st.subheader(ui.tr("map.step.save"))
-    with st.form("map_save", clear_on_submit=True):
-        title = st.text_input(ui.tr("map.save.title"), value=data.value_label)
-        note = st.text_area(ui.tr("map.save.note"), placeholder=ui.tr("map.save.note_hint"))
-        if st.form_submit_button(ui.tr("map.save.button")):
-            if not title.strip():
-                st.error(ui.tr("map.save.need_title"))
-            else:
-                spec.title = title.strip()
-                ui.save_evidence("map", spec.title, note, spec.to_dict())
-                st.success(ui.tr_literal("map.save.done", title=spec.title))
+    evidence_form("map_save", "map", lambda title, shown=spec.to_dict(): {**shown, "title": title},
+                  default_title="", title_label=ui.tr("map.save.title"),
+                  note_label=ui.tr("map.save.note"), title_value=data.value_label,
+                  note_placeholder=ui.tr("map.save.note_hint"), button=ui.tr("map.save.button"),
+                  done=lambda title: ui.tr_literal("map.save.done", title=title), title_required=True,
+                  missing_title=ui.tr("map.save.need_title"))
 
 saved = ui.saved_evidence("map")
 if saved:

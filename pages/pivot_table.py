@@ -15,6 +15,7 @@ from lib.charts.spec import (
 )
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import column_labeller, dataset_picker, download_row, measure_picker
+from lib.ui.evidence_form import save_table_form
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
@@ -75,4 +76,4 @@ with table_column:
         download_row(export, "pivot", K, title=title)
         if not pivot.additive:
             st.caption(ui.tr("pivot.not_additive"))
-        ui.save_table_form(K + "save", title, pivot_table_spec(spec, percent_by if pivot.additive else "none"))
+        save_table_form(K + "save", title, pivot_table_spec(spec, percent_by if pivot.additive else "none"))

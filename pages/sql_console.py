@@ -12,6 +12,7 @@ from lib.charts.figure import quick_figure
 from lib.charts.result_table import sql_table_spec
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import download_row
+from lib.ui.evidence_form import save_table_form
 from lib.ui.user_text import literal
 
 lang = ui.lang()
@@ -78,7 +79,7 @@ with editor_column:
                                      chars=NESTED_TEXT_CHARS))
         st.dataframe(frame, hide_index=True, width="stretch")
         ui.show_suppressed(suppressed_cells(frame))
-        ui.save_table_form(K + "save", ui.tr("sql.saved_title"), sql_table_spec(st.session_state[K + "result_sql"]))
+        save_table_form(K + "save", ui.tr("sql.saved_title"), sql_table_spec(st.session_state[K + "result_sql"]))
         download_row(frame, "query", K)
         if st.toggle(ui.tr("sql.chart"), key=K + "chart"):
             figure = quick_figure(frame, lang)

@@ -17,6 +17,7 @@ from lib.charts.spec import (
 from lib.charts.sql import fetch_columns, run_chart
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import column_labeller, dataset_picker
+from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
@@ -124,11 +125,7 @@ with result_column:
         with st.expander(ui.tr("stat.table"), expanded=test == "chi"):
             st.dataframe(result.table.style.format(precision=0, na_rep="-"), width="stretch")
             ui.show_suppressed(result.extra.get("hidden_cells", 0))
-    with st.form(K + "save_form", clear_on_submit=True):
-        default_title = ui.tr(result.test) + ui.tr("chart.colon") + f"{x_label} × {y_label}"
-        title = st.text_input(ui.tr("chart.save_title"), value="", placeholder=default_title)
-        note = st.text_area(ui.tr("chart.save_note"), value=result.reading)
-        if st.form_submit_button(ui.tr("stat.save_button"), type="primary"):
-            ui.save_evidence("chart", title.strip() or default_title,
-                             note.strip(), spec.to_dict())
-            st.success(ui.tr("chart.saved_elsewhere"))
+    evidence_form(K + "save", "chart", lambda _title, saved=spec.to_dict(): saved,
+                  default_title=ui.tr(result.test) + ui.tr("chart.colon") + f"{x_label} × {y_label}",
+                  note_value=result.reading, button=ui.tr("stat.save_button"),
+                  done=lambda _title: ui.tr("chart.saved_elsewhere"))

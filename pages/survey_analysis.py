@@ -10,6 +10,7 @@ from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
 from lib.ui import derived
 from lib.ui.analysis_controls import dataset_picker, download_row
+from lib.ui.evidence_form import save_table_form
 from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
 
@@ -59,7 +60,7 @@ with likert_tab:
             with st.expander(ui.tr("chart.table")):
                 st.dataframe(table.round(1), hide_index=True, width="stretch")
                 download_row(table, "likert", K + "likert_")
-            ui.save_table_form(K + "save", ui.tr("survey.saved_title", dataset=ds.title_in(lang)),
+            save_table_form(K + "save", ui.tr("survey.saved_title", dataset=ds.title_in(lang)),
                                survey_table_spec(dataset, chosen, filters))
         else:
             st.info(ui.tr("survey.pick_items"))

@@ -48,8 +48,8 @@ def test_chart_builder_draws_a_filtered_care_chart_and_saves_it(store):
     assert list(bars["x"]) == ["要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5"]
     table = at.dataframe[0].value
     assert "要介護度" in table.columns
-    at.text_input(key="chart:save_title").input("丘陵地区の要介護度")
-    at.text_area(key="chart:save_note").input("要介護1が最も多い")
+    at.text_input(key="chart:save:title").input("丘陵地区の要介護度")
+    at.text_area(key="chart:save:note").input("要介護1が最も多い")
     at.button[-1].click()  # the form's submit button comes last on the page
     at.run()
     assert not at.exception, at.exception

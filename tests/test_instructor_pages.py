@@ -117,6 +117,18 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     assert "年齢" in ds.anonymization_in("ja") and "age_band" not in ds.anonymization_in("ja")
 
 
+def test_two_dictionary_edits_in_a_row_are_both_saved(own_data_dir):
+    """Issue 25: every second save in a row was dropped (inputs re-created from the stored value)."""
+    at = open_page(PAGE)
+    assert at.selectbox(key="manage_dataset").value == "kaigo_practice"
+    for title in ("介護認定（一回目の直し）", "介護認定（二回目の直し）"):
+        [t for t in at.text_input if t.label == "表示名"][-1].input(title)
+        next(b for b in at.button if b.label == "データ辞書を保存する").click().run()
+        assert not at.exception, at.exception
+        assert load_catalog()["kaigo_practice"].title_in("ja") == title
+        assert [t for t in at.text_input if t.label == "表示名"][-1].value == title
+
+
 def test_manage_published_dataset(own_data_dir):
     at = open_page(PAGE)
     assert at.selectbox(key="manage_dataset").value == "kaigo_practice"

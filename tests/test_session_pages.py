@@ -333,3 +333,22 @@ def test_unsaved_text_comes_back_after_leaving_and_after_a_reload(store, ws):
     later = _joined(ws, "E班", "試験 七郎")
     later.switch_page("pages/session_1.py").run()
     assert "まだ保存していない" not in " ".join(i.value for i in later.info)  # the saved draft is gone
+
+
+def test_leaving_and_coming_back_while_a_conflict_waits_keeps_both_texts(store, ws):
+    group = _extra_group(ws, "D班")
+    at = _joined(ws, "D班", "試験 八郎")
+    item_id = curriculum.worksheet_id(group.group_id, "step1")
+    at.switch_page("pages/session_1.py").run()
+    at.text_area(key="ws:step1:situation").input("八郎の最初の版")
+    at.button(key="ws:step1:save").click().run()
+    current = ws.item(item_id)
+    ws.update_item(item_id, {"situation": "他の人の版"}, current.version, "試験 C（税務課）")
+    at.text_area(key="ws:step1:situation").input("八郎の二つ目の版")
+    at.button(key="ws:step1:save").click().run()
+    at.switch_page("pages/catalog.py").run()
+    at.switch_page("pages/session_1.py").run()
+    assert not at.exception, at.exception
+    assert at.text_area(key="ws:step1:situation").value == "八郎の二つ目の版"
+    shown = [t.value for t in at.text]
+    assert "八郎の二つ目の版" in shown and "他の人の版" in shown

@@ -132,31 +132,21 @@ def show_suppressed(count: int) -> None:
         st.info(disclosure.notice(count, lang()), icon=":material/visibility_off:")
 
 
-def save_evidence(kind: str, title: str, note: str, spec: dict) -> None:
-    """Save a chart, map or table, as its spec, in the group's workspace.
+def save_evidence(kind: str, title: str, note: str, spec: dict) -> bool:
+    """Save a chart, map or table, as its spec, in the group's workspace (True).
 
-    Without a group joined, it stays in this browser session only, and the page says so.
+    Without a group joined, it stays in this browser session only (False): say so.
     """
     member = current_member()
     if member is not None:
         workspace().create_item(member["group_id"], kind, {"title": title, "note": note, "spec": spec},
                                 actor())
-        return
+        return True
     st.session_state.setdefault("saved_evidence", []).append({
         "kind": kind, "title": title, "note": note, "spec": spec,
         "saved_at": datetime.now().isoformat(timespec="seconds"),
     })
-    st.info(tr("evidence.session_only"), icon=":material/info:")
-
-
-def save_table_form(key: str, default_title: str, spec: dict) -> None:
-    """A title, a note and a button that save a table (pivot, survey or SQL result) as evidence."""
-    with st.form(key, clear_on_submit=True):
-        title = st.text_input(tr("chart.save_title"), value="", placeholder=default_title)
-        note = st.text_area(tr("chart.save_note"), value="")
-        if st.form_submit_button(tr("table.save_button"), type="primary", icon=":material/save:"):
-            save_evidence("table", title.strip() or default_title, note.strip(), spec)
-            st.success(tr("chart.saved_elsewhere"))
+    return False
 
 
 def saved_evidence(kind: str | None = None) -> list[dict]:

@@ -76,6 +76,13 @@ class _Editor:
         st.session_state[f"{self.key}:base"] = version
         st.session_state[f"{self.key}:loaded"] = dict(base_values)
 
+    def coerce(self, name: str, value) -> None:
+        """Give a choice a value its options allow; a loaded value so changed is not the member's edit."""
+        loaded = st.session_state.get(f"{self.key}:loaded")
+        if loaded is not None and loaded.get(name) == st.session_state.get(self.widget_key(name)):
+            st.session_state[f"{self.key}:loaded"] = {**loaded, name: value}
+        st.session_state[self.widget_key(name)] = value
+
     def is_dirty(self) -> bool:
         """True when the member typed something since the values were loaded."""
         return self.typed() != (st.session_state.get(f"{self.key}:loaded") or {})
@@ -240,6 +247,10 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
             st.info(tr("ws.draft_restored"), icon=":material/edit_note:")
         else:
             editor.start_from(version, stored)
+    elif widgets_gone:  # back on the page while a conflict waits: show the member's side of it
+        mine = conflict.mine if isinstance(conflict, FieldConflict) else editor.stored_values(conflict.mine or {})
+        for name, value in mine.items():
+            st.session_state[editor.widget_key(name)] = value
     elif conflict is None and newer and not editor.is_dirty():
         editor.start_from(version, stored)
     elif page_arrived():
@@ -270,11 +281,11 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
             labels = {option: f.format_func(option) for option in options}
         if f.widget == "selectbox":
             if st.session_state.get(wkey) not in options:
-                st.session_state[wkey] = options[0] if options else None
+                editor.coerce(f.name, options[0] if options else None)
             target.selectbox(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
                              args=(editor,))
         elif f.widget == "multiselect":
-            st.session_state[wkey] = [v for v in st.session_state.get(wkey) or [] if v in options]
+            editor.coerce(f.name, [v for v in st.session_state.get(wkey) or [] if v in options])
             target.multiselect(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
                                args=(editor,), placeholder=tr("ws.choose"), select_all=False)
         elif f.widget == "text_input":
@@ -285,6 +296,8 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         values[f.name] = st.session_state.get(wkey)
     for error in st.session_state.pop(f"{key}:errors", []):
         st.error(error)
+    if conflict is None and current_member() is not None and editor.is_dirty():
+        st.caption(tr("ws.unsaved_draft"))
     buttons = st.columns([3, 2, 5])
     buttons[0].button(save_label or tr("ws.save"), key=f"{key}:save", type="primary", on_click=_save_item,
                       args=(editor,), disabled=conflict is not None)

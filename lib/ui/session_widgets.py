@@ -19,7 +19,7 @@ from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
-from lib.ui import actor, lang, require_group, resync, saving, store, tr, tr_literal, workspace
+from lib.ui import actor, lang, require_group, resync, saving, show_save_error, store, tr, tr_literal, workspace
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
@@ -338,6 +338,30 @@ def course_picker(label: str, key: str):
     chosen = st.selectbox(label, ids, format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
                           key=key)
     return next(c for c in all_courses if c.course_id == chosen)
+
+
+def _send_comment(group_id: str, group_name: str) -> None:
+    text = (st.session_state.get("inst_comment_text") or "").strip()
+    if not text:
+        return
+    try:
+        workspace().create_item(group_id, "comment", {"text": text}, actor())
+    except WorkspaceError as exc:
+        st.session_state["inst_comment_failed"] = exc  # said beside the box, which keeps the text
+        return
+    st.session_state["inst_comment_text"] = ""  # emptied only once the comment is stored
+    st.session_state["inst_comment_sent"] = group_name
+
+
+def comment_form(group) -> None:
+    """The instructor's comment to a group; a failed send keeps the text in the box."""
+    with st.form("inst_comment"):
+        st.text_area(tr("inst.comment_text"), key="inst_comment_text")
+        st.form_submit_button(tr("inst.comment_send"), on_click=_send_comment, args=(group.group_id, group.name))
+    if (failure := st.session_state.pop("inst_comment_failed", None)) is not None:
+        show_save_error(failure)
+    if sent_to := st.session_state.pop("inst_comment_sent", None):
+        st.success(tr_literal("inst.comment_sent", group=sent_to))
 
 
 def pick_course_next_run(key: str, course_id: str) -> None:

@@ -70,3 +70,52 @@ def test_typing_then_leaving_at_once_erases_nothing(server, offline_page, browse
     assert _text(first, "ws:step0:issue") == A_TEXT["issue"]
     assert first.external_requests == [] and second.external_requests == []
     second.context.close()
+
+
+def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, browser, browser_context_args):
+    """Issue 21 item 3: unsaved text comes back after F5 (joining again) and after the server restarts;
+    while text is typed but not yet sent, the browser asks before reloading."""
+    data_dir = tmp_path_factory.mktemp("draft-data")
+    server = _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(data_dir)})
+    base = next(server)
+    page = guard_offline(browser.new_context(**browser_context_args).new_page())
+    page.goto(f"{base}/instructor")
+    wait_for_app(page)
+    fill(page, "auth_new", "kenshu-2026")
+    fill(page, "auth_again", "kenshu-2026")
+    page.get_by_role("button", name="パスコードを設定する").click()
+    wait_for_app(page)
+    code = join_code_on_instructor_page(page, "B班")
+    join(page, "B班", code, "下書き 太郎")
+    go(page, "第1回 課題設定")
+    fill(page, "ws:step1:situation", "高齢化率は 32%、北部で高い")  # sent on leaving the box; not saved
+
+    # Typing that has not left the box yet: the browser asks before the reload.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    box = page.locator(f"{_css_key('ws:step0:goal')} textarea").first
+    box.click()
+    box.type("まだ送っていない")
+    page.reload()
+    wait_for_app(page)
+    assert dialogs == ["beforeunload"]
+
+    join(page, "B班", code, "下書き 太郎")  # F5 signed the member out: joining again continues
+    go(page, "第1回 課題設定")
+    assert _text(page, "ws:step1:situation") == "高齢化率は 32%、北部で高い"
+    page.get_by_text("まだ保存していない内容を戻しました").first.wait_for()
+
+    next(server, None)  # the server stops ...
+    server = _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(data_dir)})
+    base = next(server)  # ... and starts again on the same data folder
+    page.goto(base)
+    wait_for_app(page)
+    join(page, "B班", code, "下書き 太郎")
+    go(page, "第1回 課題設定")
+    screenshot(page, "draft-after-restart")
+    assert _text(page, "ws:step1:situation") == "高齢化率は 32%、北部で高い"
+    click(page, "ws:step1:save")
+    assert page.get_by_text("まだ保存していない変更があります").count() == 0
+    assert page.external_requests == []
+    page.context.close()
+    next(server, None)

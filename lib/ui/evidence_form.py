@@ -1,0 +1,68 @@
+"""The one form that saves a chart, map, statistics result or table as evidence.
+
+The title and note are emptied only after the save succeeded: a failed save (full
+disk, busy database) leaves what the member typed in the form, as the message says.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from lib.ui import save_evidence, show_save_error, tr
+from lib.workspace.backend import WorkspaceError
+
+
+def _save(key: str, kind: str, spec: Callable[[str], dict], default_title: str, title_required: bool,
+          done: Callable[[str], str], fresh: dict) -> None:
+    title = (st.session_state.get(f"{key}:title") or "").strip()
+    note = (st.session_state.get(f"{key}:note") or "").strip()
+    if title_required and not title:
+        st.session_state[f"{key}:missing_title"] = True
+        return
+    title = title or default_title
+    try:
+        kept_in_group = save_evidence(kind, title, note, spec(title))
+    except WorkspaceError as exc:
+        st.session_state[f"{key}:failed"] = exc  # said beside the form, which keeps the text
+        return
+    st.session_state[f"{key}:title"] = fresh["title"]
+    st.session_state[f"{key}:note"] = fresh["note"]
+    st.session_state[f"{key}:done"] = (done(title), kept_in_group)
+
+
+def evidence_form(key: str, kind: str, spec: Callable[[str], dict], *, default_title: str,
+                  button: str, done: Callable[[str], str], heading: str | None = None,
+                  title_label: str | None = None, note_label: str | None = None,
+                  title_value: str = "", note_value: str = "", note_placeholder: str = "",
+                  title_required: bool = False, missing_title: str = "") -> None:
+    """A title, a note and a save button; `spec(title)` gives the spec to save under that title."""
+    fresh = {"title": title_value, "note": note_value}
+    shown_fresh = st.session_state.get(f"{key}:fresh") or {}
+    for part, value in fresh.items():
+        # A new suggestion (another chart) replaces the old one, never text the member typed.
+        if f"{key}:{part}" not in st.session_state or st.session_state[f"{key}:{part}"] == shown_fresh.get(part):
+            st.session_state[f"{key}:{part}"] = value
+    st.session_state[f"{key}:fresh"] = fresh
+    with st.form(key):
+        if heading:
+            st.markdown(f"**{heading}**")
+        st.text_input(title_label or tr("chart.save_title"), key=f"{key}:title", placeholder=default_title)
+        st.text_area(note_label or tr("chart.save_note"), key=f"{key}:note", placeholder=note_placeholder)
+        st.form_submit_button(button, type="primary", icon=":material/save:", on_click=_save,
+                              args=(key, kind, spec, default_title, title_required, done, fresh))
+    if (failure := st.session_state.pop(f"{key}:failed", None)) is not None:
+        show_save_error(failure)
+    if st.session_state.pop(f"{key}:missing_title", False):
+        st.error(missing_title)
+    if (outcome := st.session_state.pop(f"{key}:done", None)) is not None:
+        message, kept_in_group = outcome
+        st.success(message)
+        if not kept_in_group:
+            st.info(tr("evidence.session_only"), icon=":material/info:")
+
+
+def save_table_form(key: str, default_title: str, spec: dict) -> None:
+    """A title, a note and a button that save a table (pivot, survey or SQL result) as evidence."""
+    evidence_form(key, "table", lambda _title: spec, default_title=default_title, button=tr("table.save_button"),
+                  done=lambda _title: tr("chart.saved_elsewhere"))
