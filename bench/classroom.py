@@ -63,14 +63,15 @@ class PageRun:
 class Trainee:
     """One browser tab: a websocket session on the app."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None):
         self.stream_url = base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+        self.headers = headers or {}  # e.g. the browser's Cookie, or X-Forwarded-For behind a proxy
         self.page_hashes: dict[str, str] = {}  # url path -> page_script_hash, from the navigation message
         self.socket = None
 
     async def __aenter__(self):
         self.socket = await connect(self.stream_url, subprotocols=["streamlit"], max_size=None,
-                                    open_timeout=60, ping_interval=None)
+                                    open_timeout=60, ping_interval=None, additional_headers=self.headers)
         return self
 
     async def __aexit__(self, *_):
