@@ -52,6 +52,9 @@ if [ ! -s "$secret_file" ]; then
 fi
 STREAMLIT_SERVER_COOKIE_SECRET="$(cat "$secret_file")"
 export STREAMLIT_SERVER_COOKIE_SECRET
+# nginx (on this machine) tells the workers each browser's address in X-Forwarded-For: the passcode
+# guard and "is this the server's own screen" read it from there (lib/workspace/client_address.py).
+export WORKBENCH_TRUSTED_PROXIES="${WORKBENCH_TRUSTED_PROXIES:-127.0.0.1}"
 
 supervisors=()
 stop() {

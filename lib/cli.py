@@ -1,6 +1,7 @@
 """Command line for instructors and administrators.
 
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
+    python -m lib.cli unlock                       # lift passcode lock-outs (in every running worker)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
@@ -45,6 +46,7 @@ from lib.workspace import backup, example_group, migration, recovery
 from lib.workspace.backend import WorkspaceError, WorkspaceUnavailable, backend_for
 from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
 from lib.workspace.items import Workspace, open_workspace
+from lib.workspace.passcode_guard import unlock_everywhere
 
 
 def set_passcode_command(args) -> int:
@@ -65,6 +67,13 @@ def set_passcode_command(args) -> int:
         print("パスコードは設定されませんでした。", file=sys.stderr)
         return 2
     print(f"講師用パスコードを設定しました（{passcode_path()} にハッシュとして保存）。")
+    return 0
+
+
+def unlock_command(args) -> int:
+    """`unlock`: lift every passcode lock-out, in every running worker."""
+    unlock_everywhere()
+    print("講師用パスコードのロックを解除しました（起動中のワーカーは次の入力から受け付けます）。")
     return 0
 
 
@@ -235,6 +244,9 @@ def _parser() -> argparse.ArgumentParser:
     passcode.add_argument("--passcode-stdin", action="store_true",
                           help="パスコードを標準入力から 1 行で読む（自動化用）")
     passcode.set_defaults(run=set_passcode_command)
+
+    unlock = commands.add_parser("unlock", help="講師用パスコードの入力のロックを解除する")
+    unlock.set_defaults(run=unlock_command)
 
     importer = commands.add_parser("import", help="データファイルを取り込む（匿名化前の領域へ）")
     importer.add_argument("path")
