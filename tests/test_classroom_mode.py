@@ -76,8 +76,17 @@ class Classroom:
     worker_ports: list[int]
     run_dir: Path
 
-    def worker_pid(self, port: int) -> int:
-        return int((self.run_dir / f"worker-{port}.pid").read_text())
+    def worker_pid(self, port: int) -> int | None:
+        """The process of the Streamlit worker on `port` (None while there is none)."""
+        wanted = f"--server.port\0{port}\0".encode()
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and wanted in (proc / "cmdline").read_bytes() \
+                        and os.getpgid(int(proc.name)) == self.process.pid:
+                    return int(proc.name)
+            except OSError:
+                continue
+        return None
 
     def worker_of(self, cookie: str | None) -> tuple[int, str | None]:
         """(the worker port that served a request with this browser cookie, the cookie nginx set)."""
@@ -194,7 +203,7 @@ def test_a_worker_killed_under_load_comes_back_and_the_others_users_see_nothing(
     assert [user.browser for user in others if user.runs_after_kill < 2] == []
     assert [user.browser for user in by_worker[victim] if not user.disconnected] == []
     # The supervisor started the killed worker again, and its browsers come back to it.
-    _wait_until(lambda: classroom.worker_pid(victim) != killed_pid, "the killed worker restarted")
+    _wait_until(lambda: classroom.worker_pid(victim) not in (None, killed_pid), "the killed worker restarted")
     _wait_until(lambda: _healthy(f"http://127.0.0.1:{victim}"), "the restarted worker answering")
     comeback = by_worker[victim][0].browser
     _wait_until(lambda: classroom.worker_of(comeback)[0] == victim, "nginx sending its browsers back to it")
