@@ -11,23 +11,35 @@ an error alert counts as an error.
     python bench/classroom.py --users 30 --duration 1800 --rss-every 60
     python bench/classroom.py --first-loads 30     # a fresh server, 30 first loads within 2 s
     python bench/classroom.py --url http://127.0.0.1:8501 --users 10   # a server already running
+    python bench/classroom.py --workers 2 --users 60 --addresses one   # classroom mode, one proxy address
+    python bench/classroom.py --workers 1 2 --users 30 --addresses many one
 
-Each size starts a fresh `streamlit run app.py` (its own data folder), loads every page
-once untimed (the first start builds the database), then measures. Printed: one JSON line
-per figure (classroom_page_p50_s, classroom_page_p95_s, classroom_rss_mb, classroom_cpu_per_run_s)
-and a per-page table, with the machine's load average.
+Each size starts a fresh `streamlit run app.py` (its own data folder), or with --workers N
+deploy/classroom.sh with N workers behind nginx, loads every page once untimed (the first
+start builds the database), then measures. Behind nginx each trainee is a browser with a
+cookie of its own, connecting from one address (127.0.0.1, as a room behind one LGWAN proxy)
+or from many (127.0.0.2, 127.0.0.3 …). Printed first: one JSON line `classroom_conditions`
+(commit, data folder, config, think time, users, workers, addresses, CPUs, load average);
+then one JSON line per figure (classroom_page_p50_s, classroom_page_p95_s, classroom_rss_mb,
+classroom_cpu_per_run_s, with the load average before and after in the note), a per-page table
+and, behind nginx, how many trainees each worker served.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import platform
 import random
+import re
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -63,14 +75,17 @@ class PageRun:
 class Trainee:
     """One browser tab: a websocket session on the app."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None, source_address: str | None = None):
         self.stream_url = base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+        self.headers = headers or {}  # e.g. the browser's Cookie
+        self.source_address = source_address  # e.g. 127.0.0.7: another PC, as nginx sees it
         self.page_hashes: dict[str, str] = {}  # url path -> page_script_hash, from the navigation message
         self.socket = None
 
     async def __aenter__(self):
         self.socket = await connect(self.stream_url, subprotocols=["streamlit"], max_size=None,
-                                    open_timeout=60, ping_interval=None)
+                                    open_timeout=60, ping_interval=None, additional_headers=self.headers,
+                                    local_addr=(self.source_address, 0) if self.source_address else None)
         return self
 
     async def __aexit__(self, *_):
@@ -121,11 +136,17 @@ class Trainee:
             run.elements[path] = "block:" + (delta.add_block.WhichOneof("type") or "vertical")
 
 
+def browser(seed: int, many_addresses: bool) -> dict:
+    """What tells one trainee's browser apart: its own cookie, and (many_addresses) its own source address."""
+    return {"headers": {"Cookie": f"workbench_worker=bench-browser-{seed}"},
+            "source_address": f"127.0.{1 + seed // 250}.{2 + seed % 250}" if many_addresses else None}
+
+
 async def trainee_session(base_url: str, pages: list[str], deadline: float, think: tuple[float, float],
-                          runs: list[PageRun], seed: int) -> None:
+                          runs: list[PageRun], seed: int, many_addresses: bool = False) -> None:
     """One trainee: a first page by name, then clicks through the sidebar until the deadline."""
     rng = random.Random(seed)
-    async with Trainee(base_url) as trainee:
+    async with Trainee(base_url, **browser(seed, many_addresses)) as trainee:
         page = rng.choice(pages)
         while time.perf_counter() < deadline:
             try:
@@ -138,14 +159,14 @@ async def trainee_session(base_url: str, pages: list[str], deadline: float, thin
 
 
 async def classroom(base_url: str, users: int, seconds: float, think: tuple[float, float],
-                    pages: list[str]) -> list[PageRun]:
+                    pages: list[str], many_addresses: bool = False) -> list[PageRun]:
     """`users` trainees arriving over the first think time, clicking for `seconds`."""
     runs: list[PageRun] = []
     deadline = time.perf_counter() + seconds
 
     async def arrive(i: int):
         await asyncio.sleep(random.Random(i).uniform(0, think[1]))
-        await trainee_session(base_url, pages, deadline, think, runs, seed=i)
+        await trainee_session(base_url, pages, deadline, think, runs, seed=i, many_addresses=many_addresses)
 
     await asyncio.gather(*(arrive(i) for i in range(users)))
     return runs
@@ -222,6 +243,123 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class ClassroomMode:
+    """deploy/classroom.sh with `workers` workers behind nginx, on free ports and a fresh data folder."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+
+    def __enter__(self):
+        base = _consecutive_free_ports(self.workers + 1)
+        self.data_dir = Path(tempfile.mkdtemp(prefix="classroom-data-"))
+        self.run_dir = self.data_dir / "classroom"
+        self.ports = list(range(base, base + self.workers))
+        self.url = f"http://127.0.0.1:{base + self.workers}"
+        self.log = open(self.data_dir / "classroom.out", "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            ["bash", "deploy/classroom.sh", str(self.workers), str(base + self.workers)], cwd=ROOT,
+            env={**os.environ, "WORKBENCH_DATA_DIR": str(self.data_dir), "WORKBENCH_WORKER_BASE_PORT": str(base)},
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 900
+        while time.time() < deadline:
+            if all(_healthy(f"http://127.0.0.1:{port}") for port in self.ports) and _healthy(self.url):
+                return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(1)
+        self.__exit__()
+        raise RuntimeError("classroom mode did not start: see " + str(self.data_dir / "classroom.out"))
+
+    def __exit__(self, *_):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # the script stops its workers and nginx
+            self.process.wait(timeout=120)
+        self.log.close()
+
+    def _pids(self) -> list[int]:
+        return [int((self.run_dir / f"worker-{port}.pid").read_text()) for port in self.ports]
+
+    def rss_mb(self) -> float | None:
+        return sum(_process_rss_mb(pid) for pid in self._pids())
+
+    def cpu_seconds(self) -> float | None:
+        return sum(_process_cpu_seconds(pid) for pid in self._pids())
+
+    def browsers_per_worker(self) -> dict[str, int]:
+        """How many distinct browsers each worker served a websocket to (from nginx's access log)."""
+        seen: dict[str, set] = defaultdict(set)
+        for line in (self.run_dir / "nginx-access.log").read_text().splitlines():
+            match = re.search(r'"GET /_stcore/stream[^"]*" \d+ (\S+) sticky=(\S+)', line)
+            if match and match.group(2).startswith("bench-browser-"):
+                seen[match.group(1)].add(match.group(2))
+        return {worker: len(browsers) for worker, browsers in sorted(seen.items())}
+
+
+def _consecutive_free_ports(count: int) -> int:
+    first = 20000 + random.randrange(30000)
+    while True:
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            first += count
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _process_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- conditions ---------------------------------------------------------------------------
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+    except OSError:
+        return ""
+
+
+def conditions(users: int, workers: int, addresses: str, think: tuple[float, float], seconds: float,
+               config: list[str], url: str | None) -> dict:
+    """Everything a figure depends on that is not in the figure: so that it can be reproduced."""
+    streamlit_config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    import streamlit
+
+    return {
+        "commit": _git("rev-parse", "--short", "HEAD") + (" (modified)" if _git("status", "--porcelain", "-uno") else ""),
+        "server": url or (f"deploy/classroom.sh, {workers} workers behind nginx" if workers
+                          else "one `streamlit run app.py`"),
+        "data_folder": "an existing server's (not inspected)" if url else
+                       "fresh temporary folder: published database built at start, demo course seeded, "
+                       "every page loaded once untimed before measuring",
+        "config": {"runner.postScriptGC": streamlit_config.get("runner", {}).get("postScriptGC"),
+                   "server.fileWatcherType": streamlit_config.get("server", {}).get("fileWatcherType"),
+                   "overrides": config},
+        "users": users, "workers": workers or 1,
+        "addresses": addresses if workers else "one (127.0.0.1, direct)",
+        "think_s": list(think), "duration_s": seconds, "pages": [p or "home" for p in PAGE_MIX],
+        "cpus": os.cpu_count(), "python": platform.python_version(), "streamlit": streamlit.__version__,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 # --- figures ----------------------------------------------------------------------------
 
 def percentile(values: list[float], share: float) -> float:
@@ -243,8 +381,12 @@ def page_table(runs: list[PageRun]) -> str:
 
 
 def measure(users: int, seconds: float, think: tuple[float, float], url: str | None, rss_every: float,
-            config: list[str]) -> list[Figure]:
-    with Server(url, config) as server:
+            config: list[str], workers: int = 0, addresses: str = "one") -> list[Figure]:
+    print(json.dumps({"name": "classroom_conditions",
+                      **conditions(users, workers, addresses, think, seconds, config, url)},
+                     ensure_ascii=False), flush=True)
+    size = f"{users} users, {workers} workers, {addresses} address(es)" if workers else users
+    with (ClassroomMode(workers) if workers else Server(url, config)) as server:
         warm = asyncio.run(first_loads(server.url, 1, 0, [""]))  # first start: database, caches
         for page in PAGE_MIX:
             warm += asyncio.run(first_loads(server.url, 1, 0, [page]))
@@ -252,7 +394,8 @@ def measure(users: int, seconds: float, think: tuple[float, float], url: str | N
         rss_samples: list[tuple[float, float]] = []
 
         async def run_with_rss():
-            task = asyncio.ensure_future(classroom(server.url, users, seconds, think, PAGE_MIX))
+            task = asyncio.ensure_future(classroom(server.url, users, seconds, think, PAGE_MIX,
+                                                   many_addresses=addresses == "many"))
             started = time.perf_counter()
             while rss_every and not task.done():
                 await asyncio.wait([task], timeout=rss_every)
@@ -263,18 +406,21 @@ def measure(users: int, seconds: float, think: tuple[float, float], url: str | N
         runs = asyncio.run(run_with_rss())
         cpu = (server.cpu_seconds() - cpu_before) if cpu_before is not None else None
         rss, load_after = server.rss_mb(), os.getloadavg()
+        spread = server.browsers_per_worker() if workers else None
     times = [r.seconds for r in runs]
     errors = [e for r in runs for e in r.errors]
     load = f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after"
     note = f"{len(runs)} page runs, {len(errors)} errors, {seconds:.0f} s, think {think[0]:g}-{think[1]:g} s; {load}"
-    figures = [Figure("classroom_page_p50_s", users, "s", percentile(times, .5), len(runs), note=note),
-               Figure("classroom_page_p95_s", users, "s", percentile(times, .95), len(runs), note=note)]
+    if spread is not None:
+        note += f"; browsers per worker {spread}"
+    figures = [Figure("classroom_page_p50_s", size, "s", percentile(times, .5), len(runs), note=note),
+               Figure("classroom_page_p95_s", size, "s", percentile(times, .95), len(runs), note=note)]
     if cpu is not None:
-        figures.append(Figure("classroom_cpu_per_run_s", users, "s", cpu / max(1, len(runs)), len(runs),
-                              note=f"server process CPU over the measured period / page runs; {load}"))
+        figures.append(Figure("classroom_cpu_per_run_s", size, "s", cpu / max(1, len(runs)), len(runs),
+                              note=f"server process CPU (all workers) over the measured period / page runs; {load}"))
     if rss is not None:
         samples = ", ".join(f"{t:.0f}s {mb:.0f}" for t, mb in rss_samples)
-        figures.append(Figure("classroom_rss_mb", users, "MB", rss, 1,
+        figures.append(Figure("classroom_rss_mb", size, "MB", rss, 1,
                               note=f"server RSS at the end; samples: {samples}" if samples else "server RSS at the end"))
     print(page_table(runs), file=sys.stderr)
     for error in Counter(errors).most_common(10):
@@ -294,6 +440,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--within", type=float, default=2.0)
     parser.add_argument("--config", nargs="*", default=[], help="extra `streamlit run` options, e.g. "
                                                                 "--config=--runner.postScriptGC=true")
+    parser.add_argument("--workers", type=int, nargs="*", default=[0],
+                        help="classroom mode (deploy/classroom.sh) with N workers behind nginx; 0: one plain server")
+    parser.add_argument("--addresses", nargs="*", choices=["one", "many"], default=["one"],
+                        help="behind nginx: every trainee from 127.0.0.1 (one proxy), or each from its own")
     args = parser.parse_args(argv)
     if args.first_loads:
         with Server(args.url, args.config) as server:
@@ -311,9 +461,12 @@ def main(argv: list[str] | None = None) -> int:
             print(Figure(name, args.first_loads, "s" if name.endswith("_s") else "count", value,
                          len(runs), note=note).as_json(), flush=True)
         return 0 if not failed else 1
-    for users in args.users:
-        for figure in measure(users, args.duration, tuple(args.think), args.url, args.rss_every, args.config):
-            print(figure.as_json(), flush=True)
+    for workers in args.workers:
+        for addresses in args.addresses if workers else ["one"]:
+            for users in args.users:
+                for figure in measure(users, args.duration, tuple(args.think), args.url, args.rss_every,
+                                      args.config, workers, addresses):
+                    print(figure.as_json(), flush=True)
     return 0
 
 

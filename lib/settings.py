@@ -77,6 +77,11 @@ TILE_ATTRIBUTION = os.environ.get("WORKBENCH_TILE_ATTRIBUTION", "") or _PACK.get
 # Where the group workspace lives: empty = workspace.sqlite3 in the data folder;
 # sqlite:///PATH or postgresql://USER@HOST/DB (several app servers share one PostgreSQL).
 WORKSPACE_URL = os.environ.get("WORKBENCH_WORKSPACE_URL", "")
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g. the
+# nginx of classroom mode (deploy/classroom.sh sets 127.0.0.1). Without it, behind a proxy every
+# browser has the proxy's address.
+TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("WORKBENCH_TRUSTED_PROXIES", "").split(",")
+                   if entry.strip()]
 # Automatic snapshots of the workspace: one when a session day starts and one per hour of
 # activity; the newest SNAPSHOT_KEEP are kept.
 SNAPSHOT_EVERY_S = float(os.environ.get("WORKBENCH_SNAPSHOT_EVERY_S", "3600"))

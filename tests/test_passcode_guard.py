@@ -89,3 +89,60 @@ def test_a_lock_out_ends_by_itself_and_a_right_passcode_clears_the_count(guard):
     assert guard.attempt("a", verify.right, verify).outcome == "locked"
     clock.now += passcode_guard.LOCK_S + 1
     assert guard.attempt("a", verify.right, verify).outcome == "ok"
+
+
+def _lock_out(guard, clock, verify, client: str, session: str | None = None) -> None:
+    """LOCK_AFTER wrong passcodes, each after the wait the last one cost."""
+    for _ in range(passcode_guard.LOCK_AFTER):
+        clock.now += passcode_guard.MAX_DELAY_S
+        assert guard.attempt(client, "違う", verify, session=session).outcome == "wrong"
+    assert guard.attempt(client, verify.right, verify, session=session).outcome == "locked"
+
+
+def test_a_browser_locked_out_does_not_lock_the_other_browsers_at_its_address(guard):
+    guard, clock = guard
+    verify = Verifier()
+    _lock_out(guard, clock, verify, "10.20.0.1", session="trainee-browser")  # one address: the LGWAN proxy
+    assert guard.attempt("10.20.0.1", verify.right, verify, session="instructor-browser").outcome == "ok"
+    assert passcode_guard.lockouts_since_reset()[-1]["client"] == "10.20.0.1"
+
+
+def test_the_right_passcode_from_the_servers_own_console_always_works(guard):
+    guard, clock = guard
+    verify = Verifier()
+    _lock_out(guard, clock, verify, "127.0.0.1", session="console")
+    clock.now += 61
+    for i in range(passcode_guard.OVERALL_PER_MINUTE):  # and the overall limit reached from elsewhere
+        guard.attempt(f"10.0.0.{i}", "違う", verify)
+    assert guard.overall_blocked()
+    assert guard.attempt("127.0.0.1", verify.right, verify, session="console", console=True).outcome == "ok"
+    assert guard.attempt("127.0.0.1", "違う", verify, session="console", console=True).outcome == "wrong"
+
+
+def test_unlock_command_lifts_a_lock_out_in_a_running_worker(guard, capsys):
+    from lib.cli import main
+
+    guard, clock = guard
+    verify = Verifier()
+    _lock_out(guard, clock, verify, "10.20.0.1", session="trainee-browser")
+    assert guard.locked_clients()
+    assert main(["unlock"]) == 0  # another process in real life: it only writes the lock-out log
+    assert "解除しました" in capsys.readouterr().out
+    assert guard.locked_clients() == []
+    assert guard.attempt("10.20.0.1", verify.right, verify, session="trainee-browser").outcome == "ok"
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "trusted", "address"), [
+    ("127.0.0.1", "10.1.2.3", ["127.0.0.1"], "10.1.2.3"),            # behind classroom mode's nginx
+    ("127.0.0.1", "127.0.0.1, 10.1.2.3", ["127.0.0.1"], "10.1.2.3"),  # a browser cannot claim to be local
+    ("127.0.0.1", "10.1.2.3, 10.9.0.1", ["127.0.0.0/8", "10.9.0.0/16"], "10.1.2.3"),  # two trusted proxies
+    ("10.9.9.9", "127.0.0.1", ["127.0.0.1"], "10.9.9.9"),            # not a trusted proxy: its header is not read
+    ("127.0.0.1", "10.1.2.3", [], "127.0.0.1"),                      # no proxy trusted
+    ("127.0.0.1", None, ["127.0.0.1"], "127.0.0.1"),                 # the server's own browser, direct
+    ("127.0.0.1", "not-an-address", ["127.0.0.1"], None),            # unknown, never local
+])
+def test_the_browsers_address_is_read_from_x_forwarded_for_only_through_trusted_proxies(
+        peer, forwarded, trusted, address):
+    from lib.workspace.client_address import real_address
+
+    assert real_address(peer, forwarded, trusted) == address

@@ -1,6 +1,7 @@
 """Command line for instructors and administrators.
 
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
+    python -m lib.cli unlock                       # lift passcode lock-outs (in every running worker)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
@@ -33,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     passcode.add_argument("--passcode-stdin", action="store_true",
                           help="パスコードを標準入力から 1 行で読む（自動化用）")
     passcode.set_defaults(run="passcode:set_passcode_command")
+
+    unlock = commands.add_parser("unlock", help="講師用パスコードの入力のロックを解除する")
+    unlock.set_defaults(run="passcode:unlock_command")
 
     importer = commands.add_parser("import", help="データファイルを取り込む（匿名化前の領域へ）")
     importer.add_argument("path")

@@ -1,10 +1,11 @@
-"""`set-passcode`: the instructor passcode, asked twice and stored hashed."""
+"""`set-passcode`: the instructor passcode, asked twice and stored hashed; `unlock`: lift lock-outs."""
 from __future__ import annotations
 
 import getpass
 import sys
 
 from lib.workspace.instructor_auth import PasscodeError, passcode_path, set_passcode
+from lib.workspace.passcode_guard import unlock_everywhere
 
 
 def set_passcode_command(args) -> int:
@@ -25,4 +26,11 @@ def set_passcode_command(args) -> int:
         print("パスコードは設定されませんでした。", file=sys.stderr)
         return 2
     print(f"講師用パスコードを設定しました（{passcode_path()} にハッシュとして保存）。")
+    return 0
+
+
+def unlock_command(args) -> int:
+    """`unlock`: lift every passcode lock-out, in every running worker."""
+    unlock_everywhere()
+    print("講師用パスコードのロックを解除しました（起動中のワーカーは次の入力から受け付けます）。")
     return 0

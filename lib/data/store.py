@@ -275,8 +275,7 @@ class Store:
         Read it before taking the cursor that computes the result: if a rebuild
         switches in between, the old key holds new data, which nobody asks for again.
         """
-        if self._published is None:
-            self.refresh_published()
+        self._ensure_latest()
         return self._published.fingerprint
 
     def _ensure_latest(self) -> None:

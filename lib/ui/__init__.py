@@ -26,6 +26,7 @@ from lib.maps import offline as offline_map
 from lib.ui.user_text import literal
 from lib.workspace import example_group, instructor_auth, passcode_guard
 from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailable
+from lib.workspace.client_address import real_address
 from lib.workspace.drafts import Drafts
 from lib.workspace.items import open_workspace
 
@@ -190,7 +191,11 @@ def require_instructor() -> None:
     with st.form("instructor_login"):
         typed = st.text_input(tr("auth.passcode"), type="password", key="auth_passcode")
         if st.form_submit_button(tr("auth.login")):
-            verdict = passcode_guard.GUARD.attempt(client_address(), typed, instructor_auth.verify_passcode)
+            address = client_address()
+            ctx = get_script_run_ctx()
+            verdict = passcode_guard.GUARD.attempt(address, typed, instructor_auth.verify_passcode,
+                                                   session=ctx.session_id if ctx else None,
+                                                   console=instructor_auth.is_loopback(address))
             if verdict.outcome == "ok":
                 st.session_state["instructor"] = True
                 st.rerun()
@@ -216,7 +221,8 @@ def passcode_lockouts() -> None:
 # --- who am I, and the group workspace ---------------------------------------------
 
 def client_address() -> str | None:
-    """The TCP peer address of this browser session (None when unknown).
+    """This browser's address (None when unknown): the TCP peer, or behind a trusted proxy the
+    address the proxy saw (lib.workspace.client_address).
 
     st.context.ip_address maps loopback to None, which cannot be told apart from
     "unknown"; the raw peer is what decides whether the browser is on this machine.
@@ -225,9 +231,11 @@ def client_address() -> str | None:
         ctx = get_script_run_ctx()
         client = get_instance().get_client(ctx.session_id) if ctx else None
         context = getattr(client, "client_context", None)
-        return getattr(context, "remote_ip", None)
+        peer = getattr(context, "remote_ip", None)
+        forwarded = st.context.headers.get("X-Forwarded-For") if peer else None
     except Exception:  # noqa: BLE001 - no runtime (tests) means unknown, never local
         return None
+    return real_address(peer, forwarded)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,16 +1,21 @@
-"""Limits on instructor passcode attempts, per client and overall, with a delay that grows.
+"""Limits on instructor passcode attempts, per browser and overall, with a delay that grows.
 
-- Per client (its network address): the first FREE_FAILURES wrong passcodes cost nothing;
+- Per browser (its session at its address; behind a trusted proxy, the address the proxy saw,
+  see lib.workspace.client_address): the first FREE_FAILURES wrong passcodes cost nothing;
   after that each one makes the client wait 2, 4, 8 … seconds (at most MAX_DELAY_S) before
-  the next attempt is even checked; LOCK_AFTER failures within LOCK_WINDOW_S lock the client
-  out for LOCK_S.
+  the next attempt is even checked; LOCK_AFTER failures within LOCK_WINDOW_S lock that
+  browser out for LOCK_S. Other browsers at the same address (a room behind one LGWAN proxy,
+  the instructor among them) are not locked by it.
 - Overall: after OVERALL_PER_MINUTE wrong passcodes within a minute from anyone (many
   addresses guessing together), every attempt is refused without checking until the minute
   has passed.
+- The server's own console (a loopback browser) is never refused: the right passcode from
+  there always works.
 A refused attempt is never checked, so guessing costs the guesser time, not the server
 scrypt work. A correct passcode clears the client's failures. Lock-outs are appended to
 passcode_lockouts.jsonl in the data folder, which the instructor page shows; the
-instructor can clear them (`reset`). The counts live in this process (several workers
+instructor can clear them (`reset`, or `python -m lib.cli unlock` on the server, which
+every worker sees through that file). The counts live in this process (several workers
 behind a proxy each keep their own, so the overall limit there is per worker).
 """
 from __future__ import annotations
@@ -61,10 +66,20 @@ class PasscodeGuard:
         self._clients: dict[str, _Client] = {}
         self._recent: deque = deque()  # times of wrong passcodes from anyone
         self._busy_until = 0.0
+        self._log_seen: tuple | None = None  # the lock-out log as last read (for unlocks elsewhere)
+        self._resets_seen: int | None = None
 
-    def attempt(self, client: str | None, passcode: str, verify: Callable[[str], bool]) -> Verdict:
-        """Check `passcode` with `verify` unless a limit says to refuse it first."""
-        key = client or "unknown"
+    def attempt(self, client: str | None, passcode: str, verify: Callable[[str], bool],
+                session: str | None = None, console: bool = False) -> Verdict:
+        """Check `passcode` with `verify` unless a limit says to refuse it first.
+
+        `client` is the browser's address, `session` its browser session; `console` says it is the
+        server's own screen, whose attempts are never refused.
+        """
+        if console:
+            return Verdict("ok" if verify(passcode) else "wrong")
+        key = f"{client or 'unknown'} {session}" if session else (client or "unknown")
+        self._follow_unlocks()
         with self._lock:
             now = self._clock()
             state = self._clients.setdefault(key, _Client())
@@ -92,7 +107,7 @@ class PasscodeGuard:
             state.next_allowed = now + min(2.0 ** extra, MAX_DELAY_S)
         if len(state.failures) >= LOCK_AFTER:
             state.locked_until = now + LOCK_S
-            _log_lockout("client", key, len(state.failures))
+            _log_lockout("client", key.split(" ", 1)[0], len(state.failures))
         self._recent.append(now)
         while self._recent and now - self._recent[0] > 60:
             self._recent.popleft()
@@ -101,16 +116,35 @@ class PasscodeGuard:
             _log_lockout("overall", "", len(self._recent))
 
     def reset(self) -> None:
-        """The instructor clears every lock-out and count."""
-        with self._lock:
-            self._clients.clear()
-            self._recent.clear()
-            self._busy_until = 0.0
+        """The instructor clears every lock-out and count (in every process: see _follow_unlocks)."""
+        self._clear()
         path = lockout_log_path()
         if path.exists():
             _append(path, {"at": _now_text(), "kind": "reset"})
 
+    def _clear(self) -> None:
+        with self._lock:
+            self._clients.clear()
+            self._recent.clear()
+            self._busy_until = 0.0
+
+    def _follow_unlocks(self) -> None:
+        """Clear the counts when the log has a reset written since this process last looked
+        (another worker's instructor page, or `python -m lib.cli unlock`)."""
+        try:
+            stat = lockout_log_path().stat()
+            stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            stamp = None
+        if stamp == self._log_seen:
+            return
+        resets = _reset_count()
+        if self._resets_seen is not None and resets > self._resets_seen:
+            self._clear()
+        self._log_seen, self._resets_seen = stamp, resets
+
     def locked_clients(self) -> list[str]:
+        self._follow_unlocks()
         with self._lock:
             now = self._clock()
             return sorted(k for k, s in self._clients.items() if s.locked_until > now)
@@ -134,12 +168,25 @@ def _log_lockout(kind: str, client: str, failures: int) -> None:
     _append(lockout_log_path(), {"at": _now_text(), "kind": kind, "client": client, "failures": failures})
 
 
-def lockouts_since_reset() -> list[dict]:
-    """Lock-outs recorded since the instructor last cleared them, newest last."""
+def _entries() -> list[dict]:
     path = lockout_log_path()
     if not path.exists():
         return []
-    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _reset_count() -> int:
+    return sum(entry.get("kind") == "reset" for entry in _entries())
+
+
+def unlock_everywhere() -> None:
+    """`python -m lib.cli unlock`: every worker clears its lock-outs on its next attempt."""
+    _append(lockout_log_path(), {"at": _now_text(), "kind": "reset", "by": "console"})
+
+
+def lockouts_since_reset() -> list[dict]:
+    """Lock-outs recorded since the instructor last cleared them, newest last."""
+    entries = _entries()
     last_reset = max((i for i, e in enumerate(entries) if e.get("kind") == "reset"), default=-1)
     return entries[last_reset + 1:]
 
