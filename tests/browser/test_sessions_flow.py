@@ -41,9 +41,6 @@ def choose(page, key: str, option: str) -> None:
 def go(page, title: str) -> None:
     """Move through the sidebar navigation (the browser session, and who I am, stay)."""
     sidebar = page.locator("[data-testid='stSidebar']")
-    more = sidebar.get_by_text(re.compile(r"^View \d+ more$"))
-    if more.count():
-        more.first.click()
     sidebar.get_by_role("link", name=title, exact=False).first.click()
     wait_for_app(page)
 
