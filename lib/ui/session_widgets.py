@@ -260,7 +260,7 @@ def logic_model_dot(model: dict) -> str:
 def show_evidence(kind: str, spec: dict, key: str, on_slide: bool = False) -> None:
     """Draw a saved chart, map or table from its spec (the spec is what is saved, never a picture).
 
-    On a slide a map is taller and its legend small, so that the legend does not hide the map."""
+    On a slide a map is as wide as its column and its legend small, so that the legend does not hide it."""
     catalog = with_area_indicators(load_catalog())
     try:
         if kind == "chart":
@@ -271,8 +271,8 @@ def show_evidence(kind: str, spec: dict, key: str, on_slide: bool = False) -> No
             st.dataframe(draw_table(store().published(), catalog, spec, lang()), hide_index=True, key=key)
         else:
             data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
-            st_folium(render_map(data, lang(), compact_legend=on_slide), height=540 if on_slide else 460, key=key,
-                      returned_objects=[])
+            st_folium(render_map(data, lang(), compact_legend=on_slide), height=460, key=key, returned_objects=[],
+                      use_container_width=on_slide)
     except WorkbenchError as error:
         st.error(error.text(lang()))
     except Exception:  # noqa: BLE001 - a sentence for the user; the detail goes to the server's log
