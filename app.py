@@ -7,8 +7,6 @@ from lib.ui.leave_guard import warn_before_leaving_typed_text
 # An emoji favicon is drawn in the page; a Material icon one would be fetched from the internet.
 st.set_page_config(page_title="データアカデミー ワークベンチ", page_icon="📊", layout="wide")
 
-ui.store()  # builds the demo database on first start, and map assets
-
 pages = {
     ui.tr("nav.start"): [
         st.Page("pages/home.py", title=ui.tr("page.home"), icon=":material/home:", default=True),
@@ -46,7 +44,13 @@ pages = {
         st.Page("pages/instructor_guide.py", title=ui.tr("page.instructor_guide"), icon=":material/menu_book:", url_path="instructor_guide"),
     ],
 }
-navigation = st.navigation(pages, expanded=True)
+# The menu is drawn here, before the slow first start below, as page links with Japanese titles:
+# Streamlit's own sidebar menu is off (client.showSidebarNavigation), since on a fresh server its first
+# run lists the pages/ files by their English names until this script reaches st.navigation.
+navigation = st.navigation(pages, position="hidden")
+ui.page_menu(pages)
+
+ui.store()  # builds the demo database on first start, and map assets
 
 with st.sidebar:
     st.caption(ui.tr("app.title"))
@@ -54,6 +58,6 @@ with st.sidebar:
     ui.who_am_i()
     st.caption(ui.tr("sidebar.offline"))
 warn_before_leaving_typed_text()
-ui.uploader_in_language()
+ui.streamlit_in_language()
 
 ui.run_page(navigation)

@@ -8,7 +8,7 @@ from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import suppressed_cells
 from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
-from lib.charts.labels import chart_title, filter_summary, labelled_table
+from lib.charts.labels import chart_title, filter_summary, labelled_table, rounded_for_display
 from lib.charts.spec import (
     BAR_MODES,
     MEASURE_KINDS,
@@ -48,7 +48,7 @@ def render(spec: ChartSpec, key: str):
     if frame.empty:
         st.info(ui.tr("chart.no_rows"))
         return None
-    st.plotly_chart(build_figure(frame, spec, catalog, lang), key=f"{key}:figure", width="stretch")
+    ui.plotly_chart(build_figure(frame, spec, catalog, lang), key=f"{key}:figure", width="stretch")
     ui.show_suppressed(suppressed_cells(frame))
     indicator = of_chart(spec.to_dict(), catalog)
     if indicator is not None:
@@ -139,7 +139,7 @@ with chart_column:
         table = labelled_table(frame, spec, catalog, lang)
         tab_table, tab_sql = st.tabs([ui.tr("chart.table"), ui.tr("chart.sql")])
         with tab_table:
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(rounded_for_display(table), hide_index=True, width="stretch")
             title = chart_title(spec, catalog, lang)
             if spec.filters:
                 title += ui.tr("chart.paren", text=ui.tr("chart.filter.prefix") + filter_summary(spec, catalog, lang))

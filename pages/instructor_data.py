@@ -360,7 +360,8 @@ def manage() -> None:
     st.subheader(ui.tr("manage.log"))
     log = publishing.publication_log()
     if log:
-        rows = [{**entry, "action": ui.tr(f"manage.action.{entry['action']}")} for entry in log[::-1]]
+        rows = [{**entry, "at": publishing.log_time_text(entry["at"]),
+                 "action": ui.tr(f"manage.action.{entry['action']}")} for entry in log[::-1]]
         columns = ("at", "action", "dataset", "by", "rows")
         st.dataframe(pd.DataFrame([{ui.tr(f"manage.log.{c}"): row.get(c) for c in columns} for row in rows]),
                      hide_index=True)

@@ -9,6 +9,7 @@ from lib.deck import model as deck_model
 from lib.deck.access import deck_access
 from lib.deck.evidence import source_text, spec_sources
 from lib.ui import session_widgets as widgets
+from lib.ui import slide_keys
 from lib.ui.user_text import literal
 from lib.workspace.items import Conflict
 
@@ -99,7 +100,7 @@ def draw_slide(slide: dict, key: str, large: bool = False) -> None:
     if item is not None:
         left, right = st.columns([2, 1]) if bullets else (st.container(), None)
         with left:
-            widgets.show_evidence(item.kind, item.payload.get("spec") or {}, key)
+            widgets.show_evidence(item.kind, item.payload.get("spec") or {}, key, on_slide=True)
         if right is not None:
             right.markdown(bullets)
         st.caption(source_text(spec_sources(catalog, item.kind, item.payload.get("spec") or {}, lang), lang,
@@ -126,8 +127,11 @@ if mode == "present":
                 "{font-size: 1.45rem;}</style>", unsafe_allow_html=True)
     slides = deck_model.paged_slides(slides, lang)
     total = len(slides) + 1
-    index = min(st.session_state.get("pres_index", 0), total - 1)
-    previous, position, following, leave = st.columns([1, 3, 1, 1.4])
+    previous, position, following, full_screen, leave = st.columns([1, 2.2, 1, 1, 1.2], vertical_alignment="center")
+    with full_screen:
+        move = slide_keys.slide_move("pres_keys")
+    index = slide_keys.moved_index(st.session_state.get("pres_index", 0), move, total)
+    st.session_state["pres_index"] = index
     if previous.button(ui.tr("pres.prev"), icon=":material/arrow_back:", disabled=index == 0, key="pres_prev", width="stretch"):
         st.session_state["pres_index"] = index - 1
         st.rerun()
@@ -138,7 +142,7 @@ if mode == "present":
         st.session_state[MODE] = "edit"
         st.rerun()
     position.markdown(f"<div style='text-align:center; font-size:1.2rem'>{ui.tr('pres.slide_of', n=index + 1, total=total)}</div>",
-                      unsafe_allow_html=True)
+                      unsafe_allow_html=True, help=ui.tr("pres.keys_hint"))
     with st.container(border=True):
         if index == 0:
             info = deck_model.deck_context(ws, group)

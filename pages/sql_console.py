@@ -86,4 +86,4 @@ with editor_column:
             if figure is None:
                 st.info(ui.tr("sql.no_chart"))
             else:
-                st.plotly_chart(figure, key=K + "figure", width="stretch")
+                ui.plotly_chart(figure, key=K + "figure", width="stretch")

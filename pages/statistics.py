@@ -119,7 +119,7 @@ with result_column:
         spec = ChartSpec(dataset, Measure("count"), [x, y], filters=filters, chart_type="bar",
                          options={"bar_mode": "percent"})
     frame = run_chart(cursor, spec, catalog)
-    st.plotly_chart(build_figure(frame, spec, catalog, lang), key=K + "figure", width="stretch")
+    ui.plotly_chart(build_figure(frame, spec, catalog, lang), key=K + "figure", width="stretch")
     ui.show_suppressed(suppressed_cells(frame))
     if result.table is not None:
         with st.expander(ui.tr("stat.table"), expanded=test == "chi"):

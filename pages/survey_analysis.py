@@ -46,7 +46,7 @@ with likert_tab:
             scale = ds.column(chosen[0]).scale or {i: str(i) for i in range(1, 6)}
             shares, respondents = derived.likert_shares(dataset, chosen, sorted(scale), filters)
             labels = {n: ds.column(n).label_in(lang) for n in chosen}
-            st.plotly_chart(survey.diverging_likert_figure(shares, labels, scale, lang), key=K + "likert",
+            ui.plotly_chart(survey.diverging_likert_figure(shares, labels, scale, lang), key=K + "likert",
                             width="stretch")
             st.caption(ui.tr("survey.respondents", n=respondents) if not is_small([respondents])[0]
                        else ui.tr("survey.respondents_few", threshold=MIN_CELL))
@@ -80,7 +80,7 @@ with text_tab:
         if freq.empty:
             st.info(ui.tr("survey.no_words"))
         else:
-            st.plotly_chart(survey.word_frequency_figure(freq, lang), key=K + "words", width="stretch")
+            ui.plotly_chart(survey.word_frequency_figure(freq, lang), key=K + "words", width="stretch")
             word = st.selectbox(ui.tr("survey.show_comments"), freq["word"].tolist(), key=K + "word")
             examples = texts[texts.str.contains(word, regex=False)].head(20)
             for text in examples:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,18 @@ def test_sql_page_refuses_with_a_japanese_message(store, sql):
     assert not at.get("plotly_chart")
 
 
+def test_sql_page_retells_duckdbs_error_in_japanese_and_shows_none_of_its_english(store):
+    at = _open("pages/sql_console.py")
+    at.text_area(key="sql:text").set_value("SELECT yeer FROM care_certification").run()
+    at.button(key="sql:run").click().run()
+    assert not at.exception, at.exception
+    shown = [e.value for e in at.error] + [m.value for m in at.markdown] + [c.value for c in at.caption]
+    shown += [c.value for c in at.code]
+    assert any("列「yeer」" in text for text in shown), shown
+    assert any("1 行目" in text for text in shown)
+    assert not [text for text in shown if re.search(r"Binder|Error|Referenced|Candidate|LINE \d", text)]
+
+
 def test_sql_page_runs_a_sample_and_charts_it(store):
     at = _open("pages/sql_console.py")
     at.selectbox(key="sql:sample_ds").set_value("care_certification").run()
@@ -189,3 +202,14 @@ def test_sql_page_says_when_a_result_was_cut_at_the_byte_budget(store, monkeypat
     assert not at.exception and not at.error
     assert "0.1 MB" in at.warning[0].value
     assert 0 < len(at.dataframe[0].value) < 2000
+
+
+def test_chart_builder_shows_its_table_rounded_as_the_chart_is(store):
+    at = _open("pages/chart_builder.py")
+    at.selectbox(key="chart:dataset").set_value("survey").run()
+    at.selectbox(key="chart:measure").set_value("mean").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    means = table.select_dtypes("float")
+    assert not means.empty
+    assert (means.dropna() == means.dropna().round(2)).all().all(), means.head()  # no 49.4096

@@ -36,3 +36,15 @@ def test_no_multiselect_offers_streamlits_english_select_all():
                     and not any(k.arg == "select_all" and ast.literal_eval(k.value) is False for k in node.keywords)):
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []
+
+
+def test_japanese_text_names_datasets_by_their_titles_not_their_table_names():
+    """A trainee's placeholder or example says 要介護認定, not care_certification (the SQL page teaches those)."""
+    from lib.data.catalog import load_catalog
+
+    # Texts for the instructor's command line and its reports quote file and code names on purpose.
+    command_line = ("city.", "population.error.")
+    names = set(load_catalog())
+    found = {key: name for key, entry in STRINGS.items() if not key.startswith(command_line)
+             for name in names if re.search(rf"(?<![\w.{{]){re.escape(name)}(?![\w}}])", entry.get("ja") or "")}
+    assert found == {}

@@ -77,6 +77,14 @@ def test_no_network_address_and_no_default_marker_images(published, presets):
     assert "L.divIcon" in html
 
 
+def test_the_credits_are_japanese_without_leaflets_link_and_flag_and_a_slide_gets_a_small_legend(published, presets):
+    data = map_data.build_map_data(published, load_catalog(), MapSpec(measure=presets["indicator.ageing_rate"]))
+    html = _html(render_map(data))
+    assert "attributionControl.setPrefix(" in html and _shows(html, "地図表示：Leaflet")
+    assert '"dab-legend dab-compact"' not in html
+    assert '"dab-legend dab-compact"' in _html(render_map(data, compact_legend=True))
+
+
 def test_coordinates_are_rounded_to_five_decimals(published):
     data = map_data.build_map_data(published, load_catalog(), MapSpec())
     for feature in _choropleth_features(_html(render_map(data)))[:5]:

@@ -103,7 +103,7 @@ def test_presentation_mode_one_slide_at_a_time(store, ws):
     assert any("スライド 2 / 11" in t for t in texts) and "### 背景" not in texts and "# 背景" in texts
     _button(at, "前へ").click().run()
     assert any("スライド 1 / 11" in m.value for m in at.markdown)
-    _button(at, "発表モードを終える").click().run()
+    _button(at, "発表を終える").click().run()
     assert at.title[0].value == "発表資料"
 
 
@@ -128,7 +128,7 @@ def test_instructor_downloads_summary_and_every_groups_deliverables(store, ws):
     summary = "\n".join(m.value for m in at.markdown)
     first_policy = example_payloads(ws, "policy")[0]["title"]
     assert "## 見本グループ（完成例）" in summary and first_policy in summary
-    _button(at, "zip を作る").click().run()
+    _button(at, "ZIP ファイルを作る").click().run()
     assert not at.exception, at.exception
     data = at.session_state[f"exports_zip:{demo.course_id}"]
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
@@ -143,7 +143,7 @@ def test_instructor_exports_page_needs_the_passcode(store, ws):
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("pages/instructor_exports.py").run()
     assert not at.exception
-    assert "zip を作る" not in [b.label for b in at.button]
+    assert "ZIP ファイルを作る" not in [b.label for b in at.button]
 
 
 def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):

@@ -3,6 +3,7 @@ nothing is ever lost; every action is logged."""
 from __future__ import annotations
 
 import os
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -76,6 +77,7 @@ def test_publish_appears_in_catalog_and_published_duckdb(store):
     log = publishing.publication_log("pub_care")
     assert log[-1]["action"] == "publish" and log[-1]["by"] == "講師 見本"
     assert log[-1]["plan"]["k"] == 5 and log[-1]["k_achieved"] >= 5 and entry["rows"] == len(frame)
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", publishing.log_time_text(log[-1]["at"]))  # not ISO
 
 
 def test_a_dataset_failing_the_rule_is_refused(store):

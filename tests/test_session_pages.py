@@ -84,6 +84,13 @@ def test_a_full_width_join_code_joins_and_a_short_one_says_what_to_fix(store, ws
     assert at.session_state["member"]["group_name"] == "B班"
 
 
+def test_the_last_session_points_to_the_presentation_not_to_a_next_session(store, ws):
+    at = _joined(ws, "C班", "試験 四郎")
+    at.switch_page("pages/session_4.py").run()
+    assert not at.exception, at.exception
+    assert at.warning[0].value.startswith("発表までに残っていること"), at.warning[0].value
+
+
 def test_a_copied_url_does_not_act_as_the_member_and_joining_again_continues(store, ws):
     joined = _joined(ws, "C班", "試験 次郎")
     member_id = joined.session_state["member"]["member_id"]

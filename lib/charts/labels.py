@@ -32,12 +32,27 @@ def format_number(value) -> str:
     return f"{value:,.3g}" if abs(value) >= 1 else f"{value:.3g}"
 
 
-def d3_format(values: pd.Series) -> str:
-    """A Plotly number format fitting the values: whole numbers, or one / two decimals."""
+def display_decimals(values: pd.Series) -> int:
+    """Decimals that fit the values: none for whole numbers, two below 10, else one."""
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
     if numbers.empty or (numbers % 1 == 0).all():
-        return ",.0f"
-    return ".2f" if numbers.abs().max() < 10 else ",.1f"
+        return 0
+    return 2 if numbers.abs().max() < 10 else 1
+
+
+def d3_format(values: pd.Series) -> str:
+    """A Plotly number format fitting the values: whole numbers, or one / two decimals."""
+    return {0: ",.0f", 1: ",.1f", 2: ".2f"}[display_decimals(values)]
+
+
+def rounded_for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A chart's table as shown on screen: each decimal column rounded as its chart labels are
+    (49.4096 → 49.4); downloads keep every digit."""
+    shown = table.copy()
+    for name in shown.columns:
+        if pd.api.types.is_float_dtype(shown[name]):
+            shown[name] = shown[name].round(display_decimals(shown[name]))
+    return shown
 
 
 def count_label(ds: Dataset, lang: str) -> str:

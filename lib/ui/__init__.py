@@ -17,7 +17,9 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from lib import i18n, settings
 from lib.analysis import disclosure
+from lib.analysis.sql_errors import explain_sql_error
 from lib.analysis.user_sql import UserQueryError
+from lib.charts.plotly_config import plotly_config
 from lib.data.catalog import Dataset
 from lib.data.city import is_demo_on_real_city
 from lib.data.import_guards import MAX_IMPORT_BYTES
@@ -97,16 +99,37 @@ def store() -> Store:
     return _prepared_store(str(settings.data_dir().resolve()))
 
 
-def uploader_in_language() -> None:
-    """Streamlit's file uploader says "Upload" and "200MB per file" in English whatever the language:
-    its words are hidden and ours (with the workbench's own size limit) shown in their place."""
+def streamlit_in_language() -> None:
+    """Streamlit's own words are English whatever the language; each is hidden or replaced by ours.
+
+    - the file uploader's "Upload" and "200MB per file": ours, with the workbench's own size limit;
+    - the toolbar over tables and charts ("Download as CSV", "Search", "Fullscreen"): hidden; tables
+      and charts are saved and downloaded with the pages' own buttons, which check what leaves the room;
+    - the link that keyboard users meet first, "Skip to main content": ours;
+    - the full-screen button Streamlit adds to Plotly's toolbar: its tooltip (drawn by CSS) ours.
+    """
     limit = tr("upload.limit", mb=MAX_IMPORT_BYTES // (1024 * 1024))
     st.markdown(
         "<style>[data-testid='stFileUploaderDropzone'] button > *, "
         "[data-testid='stFileUploaderDropzoneInstructions'] * {display: none;} "
         f"[data-testid='stFileUploaderDropzone'] button::after {{content: '{tr('upload.choose')}';}} "
         f"[data-testid='stFileUploaderDropzoneInstructions'] > div::after {{content: '{limit}'; font-size: 0.85rem;}}"
+        " [data-testid='stElementToolbar'] {display: none !important;}"
+        " [data-testid='stSkipToContent'] {visibility: hidden; font-size: 0;}"
+        f" [data-testid='stSkipToContent']::after {{visibility: visible; font-size: 1rem; content: '{tr('app.skip_to_content')}';}}"
+        f" .js-plotly-plot .plotly .modebar-btn[data-title='Fullscreen']::after {{content: '{tr('app.full_screen')}' !important;}}"
+        " .js-plotly-plot .plotly .modebar-btn[data-title='Close fullscreen']::after"
+        f" {{content: '{tr('app.leave_full_screen')}' !important;}}"
         "</style>", unsafe_allow_html=True)
+
+
+def page_menu(pages: dict[str, list]) -> None:
+    """The sidebar menu: each section's name, then a link to each of its pages (st.Page objects)."""
+    with st.sidebar:
+        for section, entries in pages.items():
+            st.caption(section)
+            for page in entries:
+                st.page_link(page, label=page.title, icon=page.icon)
 
 
 def language_switch() -> None:
@@ -120,11 +143,23 @@ def language_switch() -> None:
 
 
 def show_query_error(error: UserQueryError) -> None:
-    """A refused or failed query: a sentence in the user's language, details folded away."""
+    """A refused or failed query: a sentence in the user's language; what DuckDB said, retold, folded away.
+
+    DuckDB's own English is never shown (lib.analysis.sql_errors)."""
     st.error(error.text(lang()))
-    if error.detail:
-        with st.expander("詳細" if lang() == "ja" else "Details"):
-            st.code(error.detail, language=None)
+    explanation = explain_sql_error(error.detail, lang())
+    if explanation.summary or explanation.excerpt:
+        with st.expander(tr("sql.error.details"), expanded=True):
+            if explanation.summary:
+                st.markdown(literal(explanation.summary))
+            if explanation.excerpt:
+                st.caption(tr("sql.error.where", line=explanation.line))
+                st.code(explanation.excerpt, language=None)
+
+
+def plotly_chart(figure, key: str, **kwargs) -> None:
+    """st.plotly_chart with the chart's toolbar and messages in the user's language."""
+    st.plotly_chart(figure, key=key, config=plotly_config(lang()), **kwargs)
 
 
 def show_suppressed(count: int) -> None:

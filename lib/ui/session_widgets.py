@@ -1,6 +1,7 @@
 """Widgets shared by the four session pages, the workspace and the instructor view."""
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
 import streamlit as st
@@ -19,12 +20,26 @@ from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
-from lib.ui import actor, lang, require_group, resync, saving, show_save_error, store, tr, tr_literal, workspace
+from lib.ui import (
+    actor,
+    lang,
+    plotly_chart,
+    require_group,
+    resync,
+    saving,
+    show_save_error,
+    store,
+    tr,
+    tr_literal,
+    workspace,
+)
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
 from lib.workspace import curriculum, logic_model, logic_tree
 from lib.workspace.items import Conflict, WorkspaceError
+
+_log = logging.getLogger(__name__)
 
 
 def session_header(session: int) -> dict:
@@ -106,10 +121,12 @@ def progress_panel(group_id: str, session: int) -> None:
         st.markdown(f"{icon} **{result.step.title(lang())}** — "
                     f"{tr('progress.done') if result.done else tr('progress.todo')}")
     missing = [m for r in results for m in r.missing]
+    last = session == course_lib.SESSIONS[-1]  # after the last session comes the presentation, not a session
     if missing:
-        st.warning(tr("progress.before_next") + "\n\n" + "\n".join(f"- {m}" for m in missing))
+        st.warning(tr("progress.before_presentation" if last else "progress.before_next") + "\n\n"
+                   + "\n".join(f"- {m}" for m in missing))
     else:
-        st.success(tr("progress.all_done"))
+        st.success(tr("progress.all_done_last" if last else "progress.all_done"))
 
 
 def _apply_tree_edit(group_id: str, edit: Callable[[dict], dict]) -> None:
@@ -251,25 +268,27 @@ def logic_model_dot(model: dict) -> str:
     return logic_model.to_dot(model, {part: tr(f"model.{part}") for part in ("activities", "outputs", "outcomes")})
 
 
-def show_evidence(kind: str, spec: dict, key: str) -> None:
-    """Draw a saved chart, map or table from its spec (the spec is what is saved, never a picture)."""
+def show_evidence(kind: str, spec: dict, key: str, on_slide: bool = False) -> None:
+    """Draw a saved chart, map or table from its spec (the spec is what is saved, never a picture).
+
+    On a slide a map is as wide as its column and its legend small, so that the legend does not hide it."""
     catalog = with_area_indicators(load_catalog())
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
             frame = run_chart(store().published(), chart, catalog)
-            st.plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
+            plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
         elif kind == "table":
             st.dataframe(draw_table(store().published(), catalog, spec, lang()), hide_index=True, key=key)
         else:
             data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
-            st_folium(render_map(data, lang()), height=460, key=key, returned_objects=[])
+            st_folium(render_map(data, lang(), compact_legend=on_slide), height=460, key=key, returned_objects=[],
+                      use_container_width=on_slide)
     except WorkbenchError as error:
         st.error(error.text(lang()))
-    except Exception as exc:  # noqa: BLE001 - a sentence for the user, the detail folded away
+    except Exception:  # noqa: BLE001 - a sentence for the user; the detail goes to the server's log
+        _log.exception("a saved %s could not be drawn", kind)
         st.error(tr("evidence.cannot_draw"))
-        with st.expander("詳細" if lang() == "ja" else "Details"):
-            st.code(f"{type(exc).__name__}: {exc}", language=None)
 
 
 def _summary(payload: dict | None, kind: str = "", item_id: str = "") -> str:

@@ -92,10 +92,7 @@ def test_data_preparation_offline(app_server, offline_page):
     page.get_by_text("公開しました").wait_for()
     assert page.external_requests == []
 
-    more = page.locator("[data-testid='stSidebarNavViewButton']")
-    if more.count():
-        more.first.click()
-    page.locator("[data-testid='stSidebarNav'] a", has_text="データ準備の手引き").first.click()
+    page.locator("[data-testid='stSidebar'] a", has_text="データ準備の手引き").first.click()
     wait_for_app(page)
     page.get_by_text("各手順が防ぐこと").wait_for()
     screenshot(page, "data-prep-guide")

@@ -1,6 +1,8 @@
 """The deck survives presentation mode: leaving it shows the same deck, and later actions keep it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import screenshot, wait_for_app
@@ -97,4 +99,73 @@ def test_typed_markdown_images_are_shown_as_text_and_fetch_nothing(fresh_app_ser
     page.get_by_text(f"**よい** {IMAGE}").first.wait_for()
     screenshot(page, "typed-markdown-as-text")
     assert page.locator("img[src*='example.com']").count() == 0
+    assert page.external_requests == []
+
+
+def _slide_number(page) -> tuple[int, int]:
+    shown = re.search(r"スライド (\d+) / (\d+)", page.locator("[data-testid='stApp']").inner_text())
+    return int(shown.group(1)), int(shown.group(2))
+
+
+def _legend_share(page) -> float | None:
+    """The share of the slide's map that its legend covers (None: no map on this slide)."""
+    for frame in page.frames[1:]:
+        try:
+            if frame.locator(".dab-legend").count():
+                return frame.evaluate("""() => {
+                    const area = (e) => { const r = e.getBoundingClientRect(); return r.width * r.height; };
+                    return area(document.querySelector('.dab-legend'))
+                         / area(document.querySelector('.leaflet-container'));
+                }""")
+        except Exception:  # noqa: BLE001 - a frame that went away while the page reran
+            continue
+    return None
+
+
+def test_a_clickers_keys_and_full_screen_drive_presentation_mode(app_server, offline_page):
+    page = offline_page
+    page.set_default_timeout(60_000)
+    page.set_viewport_size({"width": 1366, "height": 768})  # an LGWAN PC
+    page.goto(f"{app_server}/presentation")  # a visitor: the finished example's deck
+    wait_for_app(page)
+    click(page, "pres_start")
+    page.get_by_text("スライド 1 /").wait_for()
+    _, total = _slide_number(page)
+    # What a presenter's clicker sends: PageDown / PageUp, → / ←, Space; Home and End.
+    for key, expected in [("PageDown", 2), ("ArrowRight", 3), ("Space", 4), ("ArrowLeft", 3), ("PageUp", 2),
+                          ("End", total), ("Home", 1)]:
+        page.keyboard.press(key)
+        wait_for_app(page)
+        page.get_by_text(f"スライド {expected} / {total}").wait_for()
+    # After the 次へ button was clicked with the mouse, Space moves one slide, not two.
+    click(page, "pres_next")
+    page.keyboard.press("Space")
+    wait_for_app(page)
+    assert _slide_number(page) == (3, total)
+
+    # The exit button's label is shown whole, on one line (as high as 前へ's).
+    label, one_line = (page.locator(f".st-key-{key} button p").first for key in ("pres_exit", "pres_prev"))
+    assert label.evaluate("p => p.scrollWidth <= p.clientWidth + 1")
+    assert label.bounding_box()["height"] <= one_line.bounding_box()["height"] + 1
+
+    # A map on a slide: the legend covers little of it.
+    shares = []
+    for _ in range(total):
+        page.wait_for_timeout(1500)  # the map's frame loads after the run
+        share = _legend_share(page)
+        if share is not None:
+            shares.append(share)
+            screenshot(page, "presentation-map-slide")
+        page.keyboard.press("PageDown")
+        wait_for_app(page)
+    assert shares and max(shares) < 0.12, shares
+
+    page.get_by_role("button", name="全画面").click()
+    page.wait_for_function("() => document.fullscreenElement !== null")
+    page.get_by_role("button", name="全画面を終える").wait_for()
+    screenshot(page, "presentation-full-screen")
+    page.keyboard.press("Home")
+    wait_for_app(page)
+    page.get_by_text(f"スライド 1 / {total}").wait_for()
+    click(page, "pres_exit")
     assert page.external_requests == []
