@@ -70,7 +70,7 @@ class Trainee:
 
     async def __aenter__(self):
         self.socket = await connect(self.stream_url, subprotocols=["streamlit"], max_size=None,
-                                    open_timeout=60, ping_interval=None)
+                                    open_timeout=RUN_TIMEOUT_S, ping_interval=None)
         return self
 
     async def __aexit__(self, *_):
