@@ -84,7 +84,7 @@ class Trainee:
 
     async def __aenter__(self):
         self.socket = await connect(self.stream_url, subprotocols=["streamlit"], max_size=None,
-                                    open_timeout=60, ping_interval=None, additional_headers=self.headers,
+                                    open_timeout=RUN_TIMEOUT_S, ping_interval=None, additional_headers=self.headers,
                                     local_addr=(self.source_address, 0) if self.source_address else None)
         return self
 

@@ -1,11 +1,18 @@
-"""Shared fixtures: a data folder of the test session's own, with the demo built once."""
+"""Shared fixtures: a data folder of the test session's own, with the demo built once per run.
+
+The run may be split over pytest-xdist workers (pyproject's addopts): each worker is a process
+with its own data folder and environment, and the demo's published database is built once for
+all of them and copied (`demo_data`).
+"""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from tests.workspace_backends import BACKENDS, workspace_url
 
@@ -21,9 +28,51 @@ def app_test(timeout: float = 60):
     return AppTest.from_file(APP, default_timeout=timeout)
 
 
+def _run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of the whole run, shared by its xdist workers (each has one inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _build_demo_data(folder: Path) -> None:
+    from lib.data.store import Store
+
+    previous = os.environ.get("WORKBENCH_DATA_DIR")
+    os.environ["WORKBENCH_DATA_DIR"] = str(folder)  # the catalog reads published sources from the data folder
+    try:
+        store = Store(folder)
+        store.refresh_published()
+        store.close()
+    finally:
+        if previous is None:
+            os.environ.pop("WORKBENCH_DATA_DIR")
+        else:
+            os.environ["WORKBENCH_DATA_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("workbench-data")
+def demo_data(tmp_path_factory) -> Path:
+    """A data folder with the demo's published database, built once per run: copy it, never write in it."""
+    run = _run_folder(tmp_path_factory)
+    folder = run / "demo-data"
+    with FileLock(run / "demo-data.lock"):
+        if not (folder / "published.json").exists():
+            building = run / "demo-data.building"
+            shutil.rmtree(building, ignore_errors=True)
+            _build_demo_data(building)
+            building.rename(folder)
+    return folder
+
+
+def copy_demo_data(demo_data: Path, folder: Path) -> Path:
+    """`folder` with the demo's published database already built in it (a first start finds it up to date)."""
+    shutil.copytree(demo_data, folder, dirs_exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory, demo_data) -> Path:
+    path = copy_demo_data(demo_data, tmp_path_factory.mktemp("workbench-data"))
     os.environ["WORKBENCH_DATA_DIR"] = str(path)
     return path
 
@@ -67,3 +116,14 @@ def ws(backend_url, tmp_path):
     workspace = Workspace(backend_for(tmp_path, backend_url))
     yield workspace
     workspace.backend.close()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """A module's tests that share a module-scoped fixture (a server, a built folder) run in one xdist
+    worker (`--dist loadgroup`), so that fixture is set up once; every other test goes where there is room."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        if definitions and any(d.scope in ("module", "class") for defs in definitions.name2fixturedefs.values()
+                               for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_demo_data
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def export_dir(tmp_path_factory):
+def export_dir(demo_data, tmp_path_factory):
     """A data folder of these tests' own: the test session's process holds its own workspace open."""
-    return tmp_path_factory.mktemp("cli-export-data")
+    return copy_demo_data(demo_data, tmp_path_factory.mktemp("cli-export-data"))
 
 
 def _export(data_dir, *args):

@@ -16,15 +16,16 @@ from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.catalog import load_catalog
 from lib.data.dictionary_edits import dictionary_changes
+from tests.conftest import copy_demo_data
 
 
 @pytest.fixture(scope="module")
-def store(data_dir, tmp_path_factory):
+def store(data_dir, demo_data, tmp_path_factory):
     """A data folder of this module's own, so published practice data does not reach other tests."""
     from lib.data.store import get_store
 
     previous = os.environ["WORKBENCH_DATA_DIR"]
-    os.environ["WORKBENCH_DATA_DIR"] = str(tmp_path_factory.mktemp("publishing-data"))
+    os.environ["WORKBENCH_DATA_DIR"] = str(copy_demo_data(demo_data, tmp_path_factory.mktemp("publishing-data")))
     own = get_store()
     own.published().close()
     yield own

@@ -8,8 +8,8 @@ there. For a self-contained HTML file the same files are inlined instead.
 """
 from __future__ import annotations
 
+import os
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -62,15 +62,23 @@ def install_static_assets(vendor_dir: Path = VENDOR_DIR) -> Path:
     with _install_lock:
         for url, name in _ASSETS.items():
             target = vendor_dir / name
-            content = CDN_FILES[url]
-            if not target.exists() or target.read_text(encoding="utf-8") != content:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, encoding="utf-8")
-        fa_target = vendor_dir / "fontawesome"
-        if not (fa_target / "webfonts").exists():
-            shutil.copytree(FONT_AWESOME_DIR / "css", fa_target / "css", dirs_exist_ok=True)
-            shutil.copytree(FONT_AWESOME_DIR / "webfonts", fa_target / "webfonts", dirs_exist_ok=True)
+            content = CDN_FILES[url].encode("utf-8")
+            if not target.exists() or target.read_bytes() != content:
+                _replace_whole(target, content)
+        for folder in ("css", "webfonts"):
+            for source in (FONT_AWESOME_DIR / folder).iterdir():
+                target = vendor_dir / "fontawesome" / folder / source.name
+                if not target.exists():
+                    _replace_whole(target, source.read_bytes())
     return vendor_dir
+
+
+def _replace_whole(target: Path, content: bytes) -> None:
+    """Replace a file in one step: another process (a second server, a test worker) may be reading it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.write_bytes(content)
+    os.replace(partial, target)
 
 
 def _local(url: str) -> str:

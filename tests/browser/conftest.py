@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.conftest import copy_demo_data
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -31,30 +33,34 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(tmp_path_factory, extra_env: dict | None = None):
-    """`streamlit run app.py` on a free port with its own data folder; yields the base URL."""
-    port = _free_port()
-    env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path_factory.mktemp("server-data")), **(extra_env or {})}
+def _serve(tmp_path_factory, extra_env: dict | None = None, demo_data: Path | None = None):
+    """`streamlit run app.py` on a free port with its own data folder; yields the base URL.
+
+    The data folder starts as a copy of `demo_data` (the demo's published database already built)
+    when it is given, else empty: the first visit then waits for the build, as on a first start.
+    """
+    data = tmp_path_factory.mktemp("server-data")
+    if demo_data is not None:
+        copy_demo_data(demo_data, data)
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(data), **(extra_env or {})}
     log = tmp_path_factory.mktemp("server-log") / "streamlit.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
+    # Another xdist worker may take the free port before this server binds it: then start again on another.
+    for _attempt in range(3):
+        port = _free_port()
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        if _wait_until_healthy(process, port):
+            break
+        if process.poll() is None:
+            process.kill()
+            raise RuntimeError("Streamlit did not start:\n" + log.read_text(errors="replace"))
     else:
-        process.kill()
         raise RuntimeError("Streamlit did not start:\n" + log.read_text(errors="replace"))
-    yield url
+    yield f"http://127.0.0.1:{port}"
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -62,16 +68,29 @@ def _serve(tmp_path_factory, extra_env: dict | None = None):
         process.kill()
 
 
+def _wait_until_healthy(process: subprocess.Popen, port: int) -> bool:
+    """True once the server answers its health check; False if it exited (or never answered)."""
+    deadline = time.time() + 90
+    while time.time() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process.poll() is None
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
+def app_server(tmp_path_factory, demo_data):
     """The server most browser tests share (its workspace and passcode carry over between tests)."""
-    yield from _serve(tmp_path_factory)
+    yield from _serve(tmp_path_factory, demo_data=demo_data)
 
 
 @pytest.fixture(scope="module")
-def fresh_app_server(tmp_path_factory):
+def fresh_app_server(tmp_path_factory, demo_data):
     """A server of the module's own, for tests that need a first start (e.g. no passcode set yet)."""
-    yield from _serve(tmp_path_factory)
+    yield from _serve(tmp_path_factory, demo_data=demo_data)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.classroom import PAGE_MIX, Trainee, first_loads
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import _serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +50,16 @@ def test_the_benchmark_client_runs_each_page_with_the_elements_chromium_shows(ap
     assert page.external_requests == []
 
 
-def test_thirty_first_loads_within_two_seconds_of_a_fresh_start_all_work(fresh_app_server):
-    runs = _run(first_loads(fresh_app_server, 30, 2.0, PAGE_MIX))
+@pytest.fixture(scope="module")
+def first_start_server(tmp_path_factory):
+    """A server just started on an empty data folder: the crowd arrives while it builds the database."""
+    yield from _serve(tmp_path_factory)
+
+
+def test_thirty_first_loads_at_a_fresh_start_all_get_their_page(first_start_server):
+    """A room opening the app together (arrivals spread over 2 s): every first load must succeed.
+    How long they take is bench/classroom.py's figure (--first-loads 30), never a test's."""
+    runs = _run(first_loads(first_start_server, 30, 2.0, PAGE_MIX))
     assert len(runs) == 30
     assert [run.errors for run in runs if run.errors] == []
     # Each reached its page through app.py, which draws the sidebar (delta paths under root 1).
