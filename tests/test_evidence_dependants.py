@@ -1,12 +1,13 @@
 """Which saved work uses a dataset: every kind of item, in the shape the pages save it."""
 from __future__ import annotations
 
+from datetime import date
+
 from lib.charts.result_table import pivot_table_spec, sql_table_spec, survey_table_spec
 from lib.charts.spec import ChartSpec, Measure
 from lib.deck.evidence import dependants
 from lib.maps.spec import CatchmentSpec, MapSpec, MeasureSpec, PointLayerSpec
 from lib.workspace import course
-from tests.deck_fixtures import demo_workspace
 
 SAVED = {
     "グラフ": ("chart", ChartSpec("care_certification", Measure("count"), ["age_band"]).to_dict()),
@@ -20,9 +21,9 @@ SAVED = {
 }
 
 
-def test_every_kind_of_saved_item_names_the_datasets_it_draws_on(store):
-    ws = demo_workspace(store)
-    group = ws.create_group(ws.courses()[0].course_id, "依存班", "DEP-AAA")
+def test_every_kind_of_saved_item_names_the_datasets_it_draws_on(ws):
+    _info, (group, _other) = course.create_course(ws, "研修", "みどり野市", [date(2026, 6, d) for d in (5, 12, 19, 26)],
+                                                  ["依存班", "B班"], "講師")
     for title, (kind, spec) in SAVED.items():
         ws.create_item(group.group_id, kind, {"title": title, "spec": spec}, "tester")
     saved = [item for item in course.saved_evidence_of_every_group(ws) if item["group"] == "依存班"]
