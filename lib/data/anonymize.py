@@ -63,6 +63,7 @@ _MOSTLY = 0.5  # share of values that makes a column one of these kinds
 _NEARLY_UNIQUE = 0.8
 _SHORT_TEXT = 40
 _SENTENCE = re.compile(r"[。、！？!?]")
+_NUMBER = re.compile(r"[-+]?[\d,]+(\.\d+)?")
 
 
 def _text_sample(values: pd.Series) -> pd.Series:
@@ -74,10 +75,16 @@ def _normalized(sample: pd.Series) -> pd.Series:
 
 
 def _nearly_unique_short_text(values: pd.Series) -> bool:
+    """Nearly one value per record, short, not sentences; numbers written as text (amounts, counts) only
+    when they are all different or all of one width, as record numbers are."""
     present = values.dropna().astype(str)
     if len(present) < 20 or present.nunique() < _NEARLY_UNIQUE * len(present):
         return False
     sample = present.head(1000)
+    if sample.str.fullmatch(_NUMBER).mean() > _MOSTLY:
+        lengths = sample.str.len()
+        return present.nunique() == len(present) or bool((lengths == lengths.mode()[0]).mean() > 0.9 and
+                                                         lengths.mode()[0] >= 6)
     return sample.str.len().median() <= _SHORT_TEXT and sample.str.contains(_SENTENCE).mean() <= 0.1
 
 
