@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from lib import i18n
-from lib.data.importing import read_file
+from lib.data.import_worker import read_file_guarded
 from lib.data.jp_cleaning import normalize_width_text
 from lib.errors import WorkbenchError
 
@@ -63,7 +63,7 @@ def list_kind(columns) -> tuple[str, str | None]:
 def read_facility_list(path: str | Path, areas: gpd.GeoDataFrame, *, source_name: str | None = None,
                        encoding: str | None = None) -> FacilityList:
     """One facility list as points tagged with the 町丁・字 they lie in."""
-    result = read_file(path, encoding=encoding, source_name=source_name)
+    result = read_file_guarded(path, encoding=encoding, source_name=source_name)
     frame = pd.DataFrame(result.frame)
     columns = list(frame.columns)
     name, lat, lon = _first(columns, NAME_COLUMNS), _first(columns, LAT_COLUMNS), _first(columns, LON_COLUMNS)
