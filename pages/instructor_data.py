@@ -14,7 +14,7 @@ from lib.data import anonymize, column_types, generalization_presets, jp_cleanin
 from lib.data.catalog import load_catalog
 from lib.data.dictionary_edits import dictionary_changes
 from lib.data.import_result import DataImportError, ImportResult
-from lib.data.importing import read_file
+from lib.data.import_worker import read_file_guarded
 from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
 from lib.deck.evidence import dependants
 from lib.settings import REPO_ROOT
@@ -48,8 +48,8 @@ def read_into_state(path: Path, shown_name: str, encoding: str | None, sheet: st
     state["prep_read_encoding"] = encoding
     bar = st.progress(0.0, text=ui.tr("prep.reading"))
     try:
-        result = read_file(path, encoding=encoding, sheet=sheet, source_name=shown_name,
-                           progress=lambda f, _m: bar.progress(min(f, 1.0), text=ui.tr("prep.reading")))
+        result = read_file_guarded(path, encoding=encoding, sheet=sheet, source_name=shown_name,
+                                   progress=lambda f, _m: bar.progress(min(f, 1.0), text=ui.tr("prep.reading")))
     except DataImportError as error:
         state.pop("prep_result", None)
         state["prep_error"] = error

@@ -234,7 +234,7 @@ def show_unit_panel(data, clicked):
     if row is None:
         st.caption(ui.tr("map.panel.hint"))
         return
-    st.markdown(f"### {row['unit_name']}")
+    st.markdown("### " + literal(row['unit_name']))
     if row["suppressed"]:
         st.info(ui.tr("map.legend.suppressed", threshold=map_data.PUBLICATION_THRESHOLD))
         return

@@ -45,6 +45,7 @@ WORKER_NICENESS = 5  # a heavy query yields the CPU to the pages of everyone els
 GRACE_S = 3.0  # beyond the time limit, before the server kills a worker that did not stop itself
 START_TIMEOUT_S = 60.0
 NESTED_TEXT_CHARS = 200  # a list, struct or map is shown as its text, cut here
+NESTED_ELEMENTS = NESTED_TEXT_CHARS // 2 + 1  # at 2+ characters each, more than the text shows
 
 
 class WorkerFailed(Exception):
@@ -138,26 +139,35 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def to_frame(con: duckdb.DuckDBPyConnection, table: pa.Table) -> tuple[pd.DataFrame, list[str]]:
+def _capped_text(name: str, kind: pa.DataType) -> str:
+    """SQL for a nested value's text, cut: lists and maps first cut to their leading elements (cheap),
+    then cast and cut to NESTED_TEXT_CHARS + 1 characters (the extra one says it was cut)."""
+    value = _quoted(name)
+    if pa.types.is_map(kind):
+        value = f"map_from_entries(list_slice(map_entries({value}), 1, {NESTED_ELEMENTS}))"
+    elif pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        value = f"list_slice({value}, 1, {NESTED_ELEMENTS})"
+    return f"left(CAST({value} AS VARCHAR), {NESTED_TEXT_CHARS + 1}) AS {_quoted(name)}"
+
+
+def to_frame(cursor: duckdb.DuckDBPyConnection, table: pa.Table) -> tuple[pd.DataFrame, list[str]]:
     """DuckDB's .df() of the rows, with nested values as text of at most NESTED_TEXT_CHARS; the nested columns.
 
     .df() turns one map of a million entries into a million Python objects (gigabytes); its text,
     cut, is what a table on screen can show anyway.
     """
     table = table.rename_columns(unique_names(table.column_names))
-    nested = [f.name for f in table.schema if pa.types.is_nested(f.type)]
-    cursor = con.cursor()
-    try:
-        relation = cursor.from_arrow(table)
-        if nested:
-            def as_text(name: str) -> str:
-                text = f"CAST({_quoted(name)} AS VARCHAR)"
-                return (f"CASE WHEN length({text}) > {NESTED_TEXT_CHARS} THEN left({text}, {NESTED_TEXT_CHARS}) || '…' "
-                        f"ELSE {text} END AS {_quoted(name)}")
-            relation = relation.project(", ".join(as_text(n) if n in nested else _quoted(n) for n in table.column_names))
-        return relation.df(), nested
-    finally:
-        cursor.close()
+    nested = {f.name: f.type for f in table.schema if pa.types.is_nested(f.type)}
+    relation = cursor.from_arrow(table)
+    if nested:
+        relation = relation.project(", ".join(_capped_text(n, nested[n]) if n in nested else _quoted(n)
+                                              for n in table.column_names))
+    frame = relation.df()
+    for name in nested:
+        frame[name] = frame[name].map(
+            lambda text: text[:NESTED_TEXT_CHARS] + "…" if isinstance(text, str) and len(text) > NESTED_TEXT_CHARS
+            else text)
+    return frame, list(nested)
 
 
 def python_row_bytes(frame: pd.DataFrame) -> np.ndarray:
@@ -179,20 +189,26 @@ def within_python_budget(frame: pd.DataFrame, budget: int) -> tuple[pd.DataFrame
 
 def _run(con: duckdb.DuckDBPyConnection, request: dict) -> tuple[dict, bytes]:
     started = time.perf_counter()
-    cursor = con.cursor()
-    # The timer starts before DuckDB parses anything; parsing happens inside execute().
-    timer = threading.Timer(request["time_limit_s"], cursor.interrupt)
+    cursor, converter = con.cursor(), con.cursor()
+
+    def interrupt() -> None:
+        cursor.interrupt()
+        converter.interrupt()
+
+    # The timer starts before DuckDB parses anything (parsing happens inside execute()) and covers converting.
+    timer = threading.Timer(request["time_limit_s"], interrupt)
     timer.start()
     try:
         reader = cursor.execute(request["query"]).to_arrow_reader(BATCH_ROWS)
         batches, limited_by = fetch_within(reader, request["row_cap"], request["byte_budget"])
-        frame, nested = to_frame(con, pa.Table.from_batches(batches, reader.schema))
+        frame, nested = to_frame(converter, pa.Table.from_batches(batches, reader.schema))
         frame, cut = within_python_budget(frame, request["byte_budget"])
     except (duckdb.Error, MemoryError, pa.ArrowException) as exc:
         return {"ok": False, "kind": error_kind(exc), "detail": str(exc)[:2000]}, b""
     finally:
         timer.cancel()
         cursor.close()  # also ends a query whose rest was not fetched
+        converter.close()
     elapsed = time.perf_counter() - started
     limited_by = "bytes" if cut else limited_by
     if limited_by == "bytes" and frame.empty:

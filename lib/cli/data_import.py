@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from lib.data.import_result import DataImportError
-from lib.data.importing import read_file
+from lib.data.import_worker import read_file_guarded
 from lib.data.staging import check_name, store_import, suggest_name
 from lib.i18n import t
 
@@ -17,7 +17,7 @@ def import_command(args) -> int:
     """`import PATH [--name NAME] [--encoding ENC] [--dry-run]`: into staging, before anonymization."""
     path = Path(args.path)
     try:
-        result = read_file(path, encoding=args.encoding)
+        result = read_file_guarded(path, encoding=args.encoding)
         if args.dry_run:
             print(json.dumps(result.summary("ja"), ensure_ascii=False))
             return 0

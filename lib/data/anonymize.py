@@ -17,6 +17,7 @@ k / l measures; classification hints and small-cell suppression already live apa
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Callable
@@ -41,39 +42,86 @@ _QUASI_NAMES = re.compile(
 _SENSITIVE_NAMES = re.compile(
     r"(要介護|介護度|care_level|病|疾患|障害|診断|所得|収入|income|税|生活保護|宗教|犯罪|"
     r"サービス|service|支援|給付|利用額)", re.I)
-_PHONE = re.compile(r"^0\d{1,4}-?\d{1,4}-?\d{3,4}$")
+# Values are matched after NFKC (full-width digits and letters, half-width kana made ordinary).
+_PHONE = re.compile(r"^(\+81-?|0)\d{1,4}-?\d{1,4}-?\d{3,4}$")
+_PHONE_SEPARATORS = re.compile(r"[\s()‐‑–—―ー−-]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# 姓 名 with a space between, in kanji or in kana (as 氏名 and フリガナ columns are written).
-_PERSON_NAME = re.compile(r"^[一-龥々〆ヶ]{1,5}[ 　]+[一-龥々〆ヶぁ-んァ-ヶー]{1,6}$|^[ァ-ヶーｦ-ﾟ]{1,8}[ 　]+[ァ-ヶーｦ-ﾟ]{1,8}$")
-_DATE_TEXT = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^[MTSHRmtshr]\d{1,2}\.\d{1,2}\.\d{1,2}$|"
-                        r"^(明治|大正|昭和|平成|令和)[\d０-９元]{1,2}年[\d０-９]{1,2}月[\d０-９]{1,2}日$")
+# 姓 名 with a space between, in kanji or in kana (as 氏名 and フリガナ columns are written), or in romaji.
+_PERSON_NAME = re.compile(r"^[一-龥々〆ヶ]{1,5} +[一-龥々〆ヶぁ-んァ-ヶー]{1,6}$|^[ァ-ヶー]{1,8} +[ァ-ヶー]{1,8}$|"
+                          r"^[A-Z][A-Za-z]+,? +[A-Z][A-Za-z]+$")
+# Katakana names written without a space (スズキマコト): told from katakana categories (サロン, デイサービス)
+# by how many different values there are.
+_KANA_NAME = re.compile(r"^[ァ-ヶー]{3,12}$")
+_MANY_NAMES = 50
+# A place and a house number: 1番地, 2番3号, 4-5-6 after a 市・町・丁目・字…
+_ADDRESS = re.compile(r"[都道府県市区町村目字].*(?:番地|\d+番(?:\d+号?)?|\d+号|\d+-\d+)")
+_DATE_TEXT = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^\d{1,2}/\d{1,2}/\d{4}$|^[MTSHRmtshr]\d{1,2}\.\d{1,2}\.\d{1,2}$|"
+                        r"^(明治|大正|昭和|平成|令和)[\d元]{1,2}年\d{1,2}月\d{1,2}日$")
+_BORN = re.compile(r"(生まれ|生)$")
 _MOSTLY = 0.5  # share of values that makes a column one of these kinds
+# Nearly one value per record: names in any script, addresses, numbers. Free text (sentences) is not.
+_NEARLY_UNIQUE = 0.8
+_SHORT_TEXT = 40
+_SENTENCE = re.compile(r"[。、！？!?]")
+_NUMBER = re.compile(r"[-+]?[\d,]+(\.\d+)?")
 
 
 def _text_sample(values: pd.Series) -> pd.Series:
     return values.dropna().astype(str).str.strip().head(1000)
 
 
+def _normalized(sample: pd.Series) -> pd.Series:
+    return sample.map(lambda v: unicodedata.normalize("NFKC", v).strip())
+
+
+def _nearly_unique_short_text(values: pd.Series) -> bool:
+    """Nearly one value per record, short, not sentences; numbers written as text (amounts, counts) only
+    when they are all different or all of one width, as record numbers are."""
+    present = values.dropna().astype(str)
+    if len(present) < 20 or present.nunique() < _NEARLY_UNIQUE * len(present):
+        return False
+    sample = present.head(1000)
+    if sample.str.fullmatch(_NUMBER).mean() > _MOSTLY:
+        lengths = sample.str.len()
+        return present.nunique() == len(present) or bool((lengths == lengths.mode()[0]).mean() > 0.9 and
+                                                         lengths.mode()[0] >= 6)
+    return sample.str.len().median() <= _SHORT_TEXT and sample.str.contains(_SENTENCE).mean() <= 0.1
+
+
 def identifying_values(values: pd.Series, one_per_record: bool = True) -> str | None:
-    """What makes these values point at people: phone, email, person_name, unique (one per record), or None."""
-    sample = _text_sample(values)
+    """What makes these values point at people, whatever the column is called: phone, email, person_name,
+    address (with a house number), unique (nearly one value per record), or None.
+
+    `one_per_record`: the rows are records of persons (a list of places may name and locate each place).
+    """
+    sample = _normalized(_text_sample(values))
     if sample.empty:
         return None
-    for kind, pattern in (("phone", _PHONE), ("email", _EMAIL), ("person_name", _PERSON_NAME)):
-        if sample.str.match(pattern).mean() > _MOSTLY:
+    phones = sample.str.replace(_PHONE_SEPARATORS, "-", regex=True)
+    checks = [("phone", phones, _PHONE), ("email", sample, _EMAIL), ("person_name", sample, _PERSON_NAME)]
+    for kind, texts, pattern in checks:
+        if texts.str.match(pattern).mean() > _MOSTLY:
             return kind
-    present = values.dropna()
-    if one_per_record and len(present) >= 20 and present.nunique() == len(present):
+    if sample.str.match(_KANA_NAME).mean() > _MOSTLY and sample.nunique() >= max(_MANY_NAMES, len(sample) // 5):
+        return "person_name"
+    if one_per_record and sample.str.contains(_ADDRESS).mean() > _MOSTLY:
+        return "address"
+    if one_per_record and _nearly_unique_short_text(values):
         return "unique"
     return None
 
 
 def looks_like_dates(values: pd.Series) -> bool:
-    """Exact dates (西暦 or 和暦): a quasi-identifier by default, since a date and an area find a person."""
+    """Exact dates in any form (2024/4/1, 5/4/1949, 19490504, 昭和24年5月4日生, R6.4.1): a quasi-identifier
+    by default, since a date and an area find a person."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return True
-    sample = _text_sample(values)
-    return not sample.empty and sample.str.match(_DATE_TEXT).mean() > _MOSTLY
+    sample = _normalized(_text_sample(values)).str.replace(_BORN, "", regex=True)
+    if sample.empty:
+        return False
+    compact = pd.to_datetime(sample.where(sample.str.fullmatch(r"\d{8}")), format="%Y%m%d", errors="coerce")
+    compact = compact.notna() & compact.dt.year.between(1868, 2100)
+    return bool((sample.str.match(_DATE_TEXT) | compact).mean() > _MOSTLY)
 
 
 def suggest_class(name: str, values: pd.Series) -> str:

@@ -23,7 +23,8 @@ from lib import i18n, settings
 from lib.data.census_tables import CensusAges, read_census_ages
 from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list, unique_ids
 from lib.data.geo_checks import RepairedShape
-from lib.data.importing import ImportResult, read_file
+from lib.data.import_worker import read_file_guarded
+from lib.data.importing import ImportResult
 from lib.data.population_layouts import PopulationTable, band_order, read_population
 from lib.data.publishing import publish_public_statistics
 from lib.errors import WorkbenchError
@@ -391,7 +392,7 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
     city_code = str(city_code).strip()
     if not (len(city_code) == 5 and city_code.isdigit()):
         raise CitySetupError("bad_code", code=city_code)
-    result = read_file(path, source_name=source_name)
+    result = read_file_guarded(path, source_name=source_name)
     if not result.is_geo:
         raise CitySetupError("not_boundaries", name=result.source_name)
     found = edition_year(result)

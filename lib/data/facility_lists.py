@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from lib import i18n
-from lib.data.importing import read_file
+from lib.data.import_worker import read_file_guarded
 from lib.data.jp_cleaning import normalize_width_text
 from lib.errors import WorkbenchError
 
@@ -118,7 +118,7 @@ def read_facility_list(path: str | Path, areas: gpd.GeoDataFrame, *, source_name
     `columns` names the file's column for name, lat, lon, address and kind where the detector does not
     know them (「要配慮者利用施設名称」). A list none of whose points lies in the city is refused.
     """
-    result = read_file(path, encoding=encoding, source_name=source_name)
+    result = read_file_guarded(path, encoding=encoding, source_name=source_name)
     frame = pd.DataFrame(result.frame)
     found = list(frame.columns)
     chosen = dict(columns or {})

@@ -114,6 +114,8 @@ def excel_sheets(path: Path) -> list[str]:
         pass
     try:
         book = openpyxl.load_workbook(path, read_only=True)
+    except MemoryError:  # a valid file too large for the import worker's memory, not a damaged one
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise DataImportError("bad_excel", name=path.name) from exc
     try:
@@ -154,6 +156,8 @@ def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
     deadline = time.monotonic() + MAX_IMPORT_SECONDS
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise DataImportError("bad_excel", name=path.name) from exc
     rows, cells = [], 0
@@ -167,7 +171,7 @@ def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
             if len(rows) % 1000 == 0 and time.monotonic() > deadline:
                 raise DataImportError("too_slow", name=path.name, seconds=MAX_IMPORT_SECONDS)
             rows.append(row)
-    except DataImportError:
+    except (DataImportError, MemoryError):
         raise
     except Exception as exc:
         raise DataImportError("bad_excel", name=path.name) from exc
@@ -260,7 +264,11 @@ def _read_geo_file(path: Path, shown_name: str, encoding: str | None = None, lay
         if layer:
             kwargs["layer"] = layer
         frame = gpd.read_file(path, **kwargs)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError,
+    except pyogrio.errors.DataSourceError as exc:
+        # GDAL's own size limit for one GeoJSON feature: a valid file, too large, not a broken one.
+        key = "geo_feature_too_large" if "too complex/large" in str(exc) else "bad_geo"
+        raise DataImportError(key, name=shown_name) from exc
+    except (pyogrio.errors.DataLayerError, ValueError, OSError,
             UnicodeDecodeError) as exc:
         raise DataImportError("bad_geo", name=shown_name) from exc
     if frame.empty:

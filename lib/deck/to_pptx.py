@@ -9,17 +9,20 @@ anonymized; speaker notes go into the notes pane.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
 from lxml import etree
 from PIL import Image
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Pt, lazyproperty
+from xlsxwriter import Workbook
 
 from lib.charts import style
 from lib.charts.picture import chart_png
@@ -143,6 +146,24 @@ def _number_format(series: ChartSeries) -> str:
     return "#,##0.0" if values and max(abs(v) for v in values) >= 10 else "#,##0.00"
 
 
+class _TextWorkbookWriter(CategoryWorkbookWriter):
+    """The chart's embedded workbook with every text as text: XlsxWriter would store a category or
+    series name starting with "=" (=HYPERLINK(…)) as a formula that Excel runs on "Edit Data"."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class _TextChartData(CategoryChartData):
+    @lazyproperty
+    def _workbook_writer(self):
+        return _TextWorkbookWriter(self)
+
+
 def _series_colour(series: ChartSeries, index: int) -> RGBColor:
     """The colour the app draws the index-th series (or pie slice) in."""
     drawn = series.colours[index] if index < len(series.colours) else style.colour(index)
@@ -151,7 +172,7 @@ def _series_colour(series: ChartSeries, index: int) -> RGBColor:
 
 def add_native_chart(slide, series: ChartSeries, x, y, w, h):
     """An editable PowerPoint chart holding the series' values."""
-    data = CategoryChartData(number_format=_number_format(series))
+    data = _TextChartData(number_format=_number_format(series))
     horizontal = series.kind == "bar"
     # PowerPoint draws a bar chart's first category at the bottom; feed it reversed so it reads top-down.
     order = list(reversed(range(len(series.categories)))) if horizontal and series.top_first else \
