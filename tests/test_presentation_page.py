@@ -149,7 +149,9 @@ def test_instructor_exports_page_needs_the_passcode(store, ws):
 def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
     from lib.workspace import example_group
 
-    member = _member_of(ws, "A班", "発表 次郎")
+    demo = course.current_course(ws)
+    own = ws.create_group(demo.course_id, "新スライド班", course.new_join_code())  # no other module's charts
+    member = _member_of(ws, own.name, "発表 次郎")
     at = _page({"member": member})
     _button(at, "保存").click().run()
     title, note, spec = example_group.example_charts()[2]
