@@ -6,6 +6,7 @@ commit returned) through a pipe, as the page tells a member "保存しました"
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 from lib.workspace import backup
@@ -26,6 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 # forked child would inherit held. The fork server is a clean process that forks the writers.
 FORK = multiprocessing.get_context("forkserver")
 FORK.set_forkserver_preload([__name__])
+
+
+@contextlib.contextmanager
+def _no_script_as_main():
+    """An AppTest run leaves the app script as __main__, and a process started then would run app.py
+    again before the writer (multiprocessing re-imports the parent's main script in every child)."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def _writer(url: str, data_dir: Path, group_id: str, name: str, acks) -> None:
@@ -45,7 +59,8 @@ class Writer:
     def __init__(self, url: str, data_dir: Path, group_id: str, name: str):
         self.acks, child_end = FORK.Pipe(duplex=False)
         self.process = FORK.Process(target=_writer, args=(url, data_dir, group_id, name, child_end), daemon=True)
-        self.process.start()
+        with _no_script_as_main():
+            self.process.start()
         child_end.close()
         self.received: list[tuple] = []
 
