@@ -123,15 +123,6 @@ def streamlit_in_language() -> None:
         "</style>", unsafe_allow_html=True)
 
 
-def page_menu(pages: dict[str, list]) -> None:
-    """The sidebar menu: each section's name, then a link to each of its pages (st.Page objects)."""
-    with st.sidebar:
-        for section, entries in pages.items():
-            st.caption(section)
-            for page in entries:
-                st.page_link(page, label=page.title, icon=page.icon)
-
-
 def language_switch() -> None:
     """The sidebar's language choice; bound to session_state["lang"], so every page sees it at once."""
     st.session_state[RAN_THROUGH_APP] = True
