@@ -19,6 +19,7 @@ from bench import (
     anonymize,  # noqa: E402,F401
     charts,  # noqa: E402,F401
     city,  # noqa: E402,F401
+    cli,  # noqa: E402,F401
     deliverables,  # noqa: E402,F401
     disclosure,  # noqa: E402,F401
     foundation,  # noqa: E402,F401  (registers benchmarks)

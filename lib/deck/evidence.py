@@ -22,8 +22,6 @@ from lib.charts.sql import run_chart
 from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
-from lib.maps.offline import standalone_html
-from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
@@ -229,7 +227,3 @@ def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:
     """The map as a PNG drawn on the server (Japanese font from japanize-matplotlib)."""
     return map_png(evidence.map_data, lang, title=evidence.title, dpi=110)
 
-
-def map_page(evidence: Evidence, lang: str = "ja") -> str:
-    """The map as one self-contained offline HTML document."""
-    return standalone_html(render_map(evidence.map_data, lang, tiles_url=""))
