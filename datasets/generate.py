@@ -69,7 +69,7 @@ def build(seed: int = DEFAULT_SEED) -> dict:
     fac.loc[is_nursery, "capacity"] = fac.loc[is_nursery, "facility_id"].map(cap25).astype("Int64")
 
     svy = survey.make_survey(rng["survey"], pop, area_df)
-    privacy = {name: spec["privacy"] for name, spec in dictionaries(seed).items() if "privacy" in spec}
+    privacy = {name: spec["privacy"] for name, spec in dictionaries().items() if "privacy" in spec}
     care_df = publish_records("care_certification", care_df, privacy["care_certification"])
     svy = publish_records("survey", svy, privacy["survey"])
     mesh_df = mesh.make_elderly_mesh(areas.geometry.to_numpy(), pop25, g.city_ll)
@@ -100,7 +100,7 @@ def generate(out_dir: Path = DEMO_DIR, seed: int = DEFAULT_SEED) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = build(seed)
-    dicts = dictionaries(seed)
+    dicts = dictionaries()
     written: list[Path] = []
     for name, data in tables.items():
         spec = dicts[name]

@@ -5,6 +5,7 @@ instance or a server install keeps its data apart.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 from pathlib import Path
@@ -41,6 +42,10 @@ USER_SQL_WORKERS = int(os.environ.get("WORKBENCH_SQL_WORKERS", "2"))
 DUCKDB_MEMORY_LIMIT = os.environ.get("WORKBENCH_DUCKDB_MEMORY_LIMIT", "4GB")
 DUCKDB_THREADS = int(os.environ.get("WORKBENCH_DUCKDB_THREADS", "2"))
 
+# The address the trainees' PCs open (e.g. http://192.0.2.10:8501/), printed on the join sheet; empty: the
+# address the instructor's browser used, unless that is the server itself (localhost).
+SERVER_URL = os.environ.get("WORKBENCH_SERVER_URL", "").strip()
+
 # How often a session page checks whether other members saved something (seconds; 0 = never).
 LIVE_CHECK_S = float(os.environ.get("WORKBENCH_LIVE_CHECK_S", "20"))
 
@@ -58,8 +63,10 @@ def tile_pack_dir() -> Path:
 
 
 def _tile_pack() -> dict:
+    """The unpacked pack's description; its attribution (from the file) escaped, as Leaflet shows it as HTML."""
     info = tile_pack_dir() / TILE_PACK_INFO
-    return json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}
+    pack = json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}
+    return {**pack, "attribution": html.escape(str(pack["attribution"]))} if "attribution" in pack else pack
 
 
 _PACK = _tile_pack()

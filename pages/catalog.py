@@ -9,6 +9,7 @@ from lib.data.catalog import load_catalog
 from lib.data.city import current_city, is_demo_on_real_city
 from lib.maps.preview import preview_map
 from lib.ui import derived
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 st.title(ui.tr("page.catalog"))
@@ -41,10 +42,10 @@ name = st.selectbox(
 )
 ds = catalog[name]
 
-st.header(ds.title_in(lang))
+st.header(literal(ds.title_in(lang)))
 if is_demo_on_real_city(ds):
     st.warning(ui.tr("catalog.demo_on_real_city", city=current_city()["city_name"]), icon=":material/info:")
-st.write(ds.description_in(lang))
+st.markdown(literal(ds.description_in(lang)))
 metrics = st.columns(3)
 metrics[0].metric(ui.tr("catalog.rows"), f"{rows[ds.name]:,}")
 metrics[1].metric(ui.tr("catalog.columns"), len(ds.data_columns))

@@ -4,6 +4,7 @@ import streamlit as st
 from lib import ui
 from lib.analysis.user_sql import UserQueryError
 from lib.ui import session_widgets as widgets
+from lib.ui.user_text import literal
 from lib.workspace import exercises
 
 st.title(ui.tr("page.exercises"))
@@ -28,7 +29,7 @@ with left:
     st.markdown("\n".join(f"- {h}" for h in exercise.hypotheses_in(lang)))
 with right:
     st.subheader(ui.tr("ex.datasets"))
-    st.markdown("\n".join(f"- {widgets.dataset_label(d)}" for d in exercise.datasets))
+    st.markdown("\n".join(f"- {literal(widgets.dataset_label(d))}" for d in exercise.datasets))
     widgets.safe_page_link(st, "pages/catalog.py", ui.tr("page.catalog"), ":material/folder_open:")
 
 st.subheader(ui.tr("ex.questions"))

@@ -4,6 +4,7 @@ import streamlit as st
 from lib import ui
 from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
+from lib.ui.user_text import literal
 
 st.title(ui.tr("app.title"))
 st.write(ui.tr("home.lead"))
@@ -21,7 +22,7 @@ catalog = load_catalog()
 cursor = ui.store().published()
 total_rows = sum(dataset_profile.row_count(cursor, ds) for ds in catalog.values())
 st.write(ui.tr("home.datasets_count", n=len(catalog), rows=total_rows))
-st.write("、".join(ds.title_in(ui.lang()) for ds in catalog.values()))
+st.markdown(literal("、".join(ds.title_in(ui.lang()) for ds in catalog.values())))
 st.page_link("pages/catalog.py", label=ui.tr("home.open_catalog"), icon=":material/dataset:")
 
 st.subheader(ui.tr("home.how"))

@@ -4,13 +4,13 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import ui
+from lib import settings, ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
 from lib.ui.snapshot_panel import snapshot_panel
 from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, logic_tree
-from lib.workspace.join_sheet import join_sheet_html
+from lib.workspace.join_sheet import join_sheet_html, workbench_address
 
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))
@@ -76,7 +76,7 @@ with detail:
                 for s in content.sketches:
                     method, display = s.payload.get("method"), s.payload.get("display")
                     st.markdown(f"- {ui.tr(f'method.{method}')} × {ui.tr(f'display.{display}')} — "
-                                f"{widgets.dataset_label(s.payload.get('dataset', ''))}")
+                                + literal(widgets.dataset_label(s.payload.get('dataset', ''))))
             if result.step.key == "step4":
                 for e in content.evidence:
                     st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: " + literal(f"{e.payload.get('title', '')}"
@@ -102,7 +102,7 @@ with detail:
         text = st.text_area(ui.tr("inst.comment_text"), key="inst_comment_text")
         if st.form_submit_button(ui.tr("inst.comment_send")) and text.strip():
             ws.create_item(group_id, "comment", {"text": text.strip()}, ui.actor())
-            st.success(ui.tr("inst.comment_sent", group=group.name))
+            st.success(ui.tr_literal("inst.comment_sent", group=group.name))
     for comment in reversed(ws.items(group_id, "comment")):
         st.caption(literal(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: "
                            f"{comment.payload.get('text')}"))
@@ -126,8 +126,10 @@ with setup:
     st.table(pd.DataFrame([{ui.tr("inst.group"): g.name, ui.tr("inst.join_code"): g.join_code,
                             ui.tr("inst.members"): len(ws.members(g.group_id))}
                            for g in groups if not course.is_example(g)]).set_index(ui.tr("inst.group")))
+    address = st.text_input(ui.tr("inst.join_address"), key="inst_join_address", help=ui.tr("inst.join_address_help"),
+                            value=workbench_address(st.context.url, settings.SERVER_URL))
     st.download_button(ui.tr("inst.join_sheet"), join_sheet_html(info, [g for g in groups if not course.is_example(g)],
-                                                                 lang),
+                                                                 lang, address.strip()),
                        f"参加コード_{info.name}.html", "text/html", key="inst_join_sheet", icon=":material/print:")
     with st.form("inst_add_group", clear_on_submit=True):
         new_group = st.text_input(ui.tr("inst.new_group"), key="inst_new_group")
@@ -153,11 +155,13 @@ with setup:
             except course.CourseError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["inst_course"] = created.course_id
+                widgets.pick_course_next_run("inst_course", created.course_id)
                 st.rerun()
 
 with themes:
     st.write(ui.tr("inst.theme_lead"))
+    with st.expander(ui.tr("inst.theme_example")):
+        st.code(exercises.example_theme_text(), language="yaml")
     with st.form("inst_theme"):
         yaml_text = st.text_area(ui.tr("inst.theme_yaml"), height=300, key="inst_theme_yaml")
         if st.form_submit_button(ui.tr("inst.theme_add")):
@@ -168,7 +172,7 @@ with themes:
             else:
                 st.success(ui.tr("inst.theme_added", title=added.title_in(lang)))
     loaded, errors = exercises.load_exercises()
-    st.markdown("\n".join(f"- {e.theme_in(lang)}：{e.title_in(lang)}（{e.path.name}）" for e in loaded))
+    st.markdown("\n".join(f"- {e.theme_in(lang)}：{e.title_in(lang)}" for e in loaded))
     for error in errors:
         st.warning(error)
 

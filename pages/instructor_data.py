@@ -16,9 +16,11 @@ from lib.data.dictionary_edits import dictionary_changes
 from lib.data.import_result import DataImportError, ImportResult
 from lib.data.importing import read_file
 from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
+from lib.deck.evidence import dependants
 from lib.settings import REPO_ROOT
 from lib.table_export import csv_bytes
 from lib.ui.city_setup import city_setup_section
+from lib.ui.user_text import literal
 from lib.workspace import course
 
 ui.require_instructor()
@@ -316,7 +318,7 @@ def manage() -> None:
     else:
         name = st.selectbox(ui.tr("manage.dataset"), names, key="manage_dataset")
         ds = load_catalog()[name]
-        st.subheader(ds.title_in(lang))
+        st.subheader(literal(ds.title_in(lang)))
         with st.form("manage_dictionary"):
             title = st.text_input(ui.tr("prep.publish_title"), value=ds.title_in("ja"))
             description = st.text_area(ui.tr("prep.publish_description"), value=ds.description_in("ja"))
@@ -337,7 +339,7 @@ def manage() -> None:
                     st.error(error.text(lang))
         # Evidence saved only in this browser session (no group joined) counts too.
         session_saved = [dict(item, group="—") for item in st.session_state.get("saved_evidence", [])]
-        users = publishing.dependants(name, session_saved + course.saved_evidence_of_every_group(ui.workspace()))
+        users = dependants(name, session_saved + course.saved_evidence_of_every_group(ui.workspace()))
         st.subheader(ui.tr("manage.dependants", n=len(users)))
         if users:
             st.dataframe(pd.DataFrame([{ui.tr("manage.kind"): ui.tr(f"kind.{u.get('kind')}"),

@@ -8,7 +8,7 @@ st.title(ui.tr("join.title"))
 ws = ui.workspace()
 member = ui.current_member()
 if member is not None:
-    st.success(ui.tr("join.already", group=member["group_name"], name=member["name"]))
+    st.success(ui.tr_literal("join.already", group=member["group_name"], name=member["name"]))
     st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")
     if st.button(ui.tr("join.leave")):
         ui.forget_member()

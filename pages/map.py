@@ -325,7 +325,7 @@ if data is not None:
             else:
                 spec.title = title.strip()
                 ui.save_evidence("map", spec.title, note, spec.to_dict())
-                st.success(ui.tr("map.save.done", title=spec.title))
+                st.success(ui.tr_literal("map.save.done", title=spec.title))
 
 saved = ui.saved_evidence("map")
 if saved:

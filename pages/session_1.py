@@ -5,6 +5,7 @@ from lib import ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, item_editor
+from lib.ui.user_text import literal
 from lib.workspace import curriculum
 
 member = widgets.session_header(1)
@@ -44,7 +45,7 @@ def check(values: dict) -> list[str]:
 
 
 for number, hypothesis in enumerate(ws.items(group_id, "hypothesis"), start=1):
-    with st.expander(f"{ui.tr('hyp.label', n=number)}: {hypothesis.payload.get('text', '')}", expanded=False):
+    with st.expander(f"{ui.tr('hyp.label', n=number)}: {literal(hypothesis.payload.get('text', ''))}", expanded=False):
         item_editor(f"hyp:{hypothesis.item_id}", group_id, "hypothesis", hypothesis_fields(f"hyp:{hypothesis.item_id}"),
                        item_id=hypothesis.item_id, validate=check, deletable=True)
 with st.container(border=True):

@@ -28,7 +28,7 @@ for number, hypothesis in enumerate(hypotheses, start=1):
         if ds is None:
             st.warning(ui.tr("check.no_dataset"))
             continue
-        st.caption(f"{ds.title_in(ui.lang())}（{ds.name}） — {ds.record_unit_in(ui.lang())}")
+        st.caption(literal(f"{ds.title_in(ui.lang())}（{ds.name}） — {ds.record_unit_in(ui.lang())}"))
         rows = curriculum.data_check_rows(ds, p.get("columns") or [], dataset_profile.column_statistics(cursor, ds),
                                           ui.lang())
         st.dataframe(rows, hide_index=True, width="stretch")

@@ -67,7 +67,7 @@ def check_finding(values: dict) -> list[str]:
 for number, finding in enumerate(ws.items(group_id, "finding"), start=1):
     verdict = finding.payload.get("verdict")
     label = f"{ui.tr('finding.label', n=number)}【{ui.tr(f'verdict.{verdict}') if verdict else '—'}】 " \
-            f"{finding.payload.get('sentence', '')}"
+            f"{literal(finding.payload.get('sentence', ''))}"
     with st.expander(label):
         item_editor(f"finding:{finding.item_id}", group_id, "finding", finding_fields(), item_id=finding.item_id,
                        validate=check_finding, deletable=True)
@@ -97,7 +97,7 @@ def check_policy(values: dict) -> list[str]:
 
 
 for policy in ws.items(group_id, "policy"):
-    with st.expander(policy.payload.get("title", ""), icon=":material/lightbulb:"):
+    with st.expander(literal(policy.payload.get("title", "")), icon=":material/lightbulb:"):
         item_editor(f"policy:{policy.item_id}", group_id, "policy", policy_fields(), item_id=policy.item_id,
                        validate=check_policy, deletable=True)
 with st.container(border=True):

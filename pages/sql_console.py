@@ -6,11 +6,13 @@ import streamlit as st
 from lib import settings, ui
 from lib.analysis.disclosure import ResultRefused, check_query_result, suppressed_cells
 from lib.analysis.sql_samples import sample_queries, table_schema
+from lib.analysis.sql_worker import NESTED_TEXT_CHARS
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.charts.figure import quick_figure
 from lib.charts.result_table import sql_table_spec
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import download_row
+from lib.ui.user_text import literal
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -28,7 +30,7 @@ with schema_column:
     st.markdown(f"**{ui.tr('sql.schema')}**")
     for table in tables:
         ds = catalog.get(table)
-        with st.expander(f"{table}" + (f"（{ui.dataset_title(ds)}）" if ds else "")):
+        with st.expander(literal(f"{table}" + (f"（{ui.dataset_title(ds)}）" if ds else ""))):
             schema = table_schema(cursor, catalog, table, lang).rename(columns={
                 "column": ui.tr("sql.col.column"), "type": ui.tr("sql.col.type"), "label": ui.tr("sql.col.label")})
             st.dataframe(schema, hide_index=True, width="stretch")
@@ -53,7 +55,7 @@ with editor_column:
 
     if run:
         try:
-            result = run_user_sql(store.published_path, sql)
+            result = run_user_sql(store.published_path, sql, owner=ui.sql_owner())
             st.session_state[K + "result"] = replace(result, frame=check_query_result(sql, result.frame, catalog))
             st.session_state[K + "result_sql"] = sql  # what is saved is the query that made this result
             st.session_state.pop(K + "error", None)
@@ -71,6 +73,9 @@ with editor_column:
             st.warning(ui.tr("sql.truncated_size", megabytes=f"{settings.USER_SQL_RESULT_MB:g}"))
         elif result.truncated:
             st.warning(ui.tr("sql.truncated", cap=result.row_cap))
+        if result.nested_as_text:
+            st.caption(ui.tr_literal("sql.nested_as_text", columns="、".join(result.nested_as_text),
+                                     chars=NESTED_TEXT_CHARS))
         st.dataframe(frame, hide_index=True, width="stretch")
         ui.show_suppressed(suppressed_cells(frame))
         ui.save_table_form(K + "save", ui.tr("sql.saved_title"), sql_table_spec(st.session_state[K + "result_sql"]))

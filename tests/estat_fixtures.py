@@ -2,8 +2,8 @@
 
 A prefecture-wide file (two cities of 鳥取県), one polygon with a ring self-intersection (a ring that
 passes twice through one vertex, as `make_valid` repairs without changing the area), a 水面調査区
-(HCODE 8154), a 町丁・字 in two parts (飛び地, statistics on the part marked AREA_MAX_F = M), a 秘匿
-mark (KIGO_I), codes as text with leading zeros, attributes in CP932 with no .cpg, and the 2015
+(HCODE 8154), a 町丁・字 in two parts (飛び地, statistics on the part that is not the largest), an
+island (KIGO_I = 'I'), 9- and 11-digit codes, codes as text with leading zeros, attributes in CP932 with no .cpg, and the 2015
 (JGD2000, EPSG:4612, H27KAxx_) or 2020 (JGD2011, EPSG:6668, R2KAxx_) edition's columns.
 """
 from __future__ import annotations
@@ -29,17 +29,24 @@ def _pinched(lon: float, lat: float) -> shapely.Polygon:
                             (lon, lat)])
 
 
-# (city, s_area, name, hcode, jinko, setai, shape, marks)
+def _islet(lon: float, lat: float) -> shapely.Polygon:
+    """A small island off a cell (KIGO_I = 'I'): part of its 町丁・字, no statistics of its own."""
+    return shapely.box(lon, lat, lon + CELL / 4, lat + CELL / 4)
+
+
+# (city, s_area, name, hcode, jinko, setai, shape, marks); S_AREA has 6 digits for 丁目, 4 for 大字・字
 TOTTORI_ROWS = [
-    ("201", "001001", "東町１丁目", 8101, 420, 180, _cell(134.20, 35.49), {}),
-    ("201", "001002", "東町２丁目", 8101, 515, 230, _pinched(134.21, 35.49), {}),
-    ("201", "002000", "大字湖山", 8101, 1830, 760, _cell(134.22, 35.49), {"AREA_MAX_F": "M"}),
-    ("201", "002000", "大字湖山", 8101, 1830, 760, _cell(134.24, 35.49), {}),  # 飛び地 of the same code
-    ("201", "003000", "字雲山", 8101, 0, 0, _cell(134.20, 35.50), {"KIGO_I": "秘匿"}),
-    ("201", "009000", "湖山池", 8154, 0, 0, _cell(134.21, 35.50), {}),  # 水面調査区
-    ("201", "004003", "吉方町３丁目", 8101, 960, 410, _cell(134.22, 35.50), {}),
-    ("202", "001001", "米原１丁目", 8101, 700, 300, _cell(133.33, 35.42), {}),
-    ("202", "001002", "米原２丁目", 8101, 650, 280, _cell(133.34, 35.42), {}),
+    ("201", "001001", "東町１丁目", 8101, 420, 180, _cell(134.20, 35.49), {"AREA_MAX_F": "M"}),
+    ("201", "001002", "東町２丁目", 8101, 515, 230, _pinched(134.21, 35.49), {"AREA_MAX_F": "M"}),
+    # 飛び地: the statistics sit on the part that is not the largest (as in real files)
+    ("201", "0020", "大字湖山", 8101, 0, 0, _cell(134.22, 35.49), {"AREA_MAX_F": "M"}),
+    ("201", "0020", "大字湖山", 8101, 1830, 760, _islet(134.24, 35.49), {"KIGO_D": "D"}),
+    ("201", "0030", "字雲山", 8101, 140, 60, _cell(134.20, 35.50), {"AREA_MAX_F": "M"}),
+    ("201", "0030", "字雲山", 8101, 0, 0, _islet(134.195, 35.515), {"KIGO_I": "I"}),  # an island of 字雲山
+    ("201", "0090", "湖山池", 8154, 0, 0, _cell(134.21, 35.50), {"AREA_MAX_F": "M"}),  # 水面調査区
+    ("201", "004003", "吉方町３丁目", 8101, 960, 410, _cell(134.22, 35.50), {"AREA_MAX_F": "M"}),
+    ("202", "001001", "米原１丁目", 8101, 700, 300, _cell(133.33, 35.42), {"AREA_MAX_F": "M"}),
+    ("202", "001002", "米原２丁目", 8101, 650, 280, _cell(133.34, 35.42), {"AREA_MAX_F": "M"}),
 ]
 TOTTORI_CITY_NAMES = {"201": "鳥取市", "202": "米子市"}
 
@@ -53,7 +60,8 @@ def estat_frame(edition: int = 2020) -> gpd.GeoDataFrame:
             "KEY_CODE": "31" + city + s_area, "PREF": "31", "CITY": city, "S_AREA": s_area,
             "PREF_NAME": "鳥取県", "CITY_NAME": TOTTORI_CITY_NAMES[city], "S_NAME": name, "HCODE": hcode,
             "AREA": 0.0, id_column: n + 1, "KEN": "31", "KEN_NAME": "鳥取県", "GST_NAME": TOTTORI_CITY_NAMES[city],
-            "MOJI": name, "AREA_MAX_F": marks.get("AREA_MAX_F"), "KIGO_I": marks.get("KIGO_I"),
+            "MOJI": name, "AREA_MAX_F": marks.get("AREA_MAX_F"), "KIGO_D": marks.get("KIGO_D"),
+            "KIGO_I": marks.get("KIGO_I"),
             "JINKO": jinko, "SETAI": setai,
         })
     return gpd.GeoDataFrame(records, geometry=[row[6] for row in TOTTORI_ROWS],
@@ -78,8 +86,8 @@ def write_estat_zip(target: Path, edition: int = 2020) -> Path:
 REGISTER_AREAS = [
     ("東町一丁目", "31201001001", 3),      # 漢数字 丁目
     ("東町２丁目", "31201001002", 4),      # 全角 digit
-    ("湖山", "31201002000", 9),            # 大字 prefix left out
-    ("字雲山", "31201003000", 1),
+    ("湖山", "312010020", 9),              # 大字 prefix left out
+    ("字雲山", "312010030", 1),
     ("吉方町3丁目", "31201004003", 5),
     ("新町", None, 2),                     # not in the boundaries: must be listed as unmatched
 ]
@@ -139,7 +147,7 @@ FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")  # the
 # --------------------------------------------------------------------------- facility lists of 鳥取市 (generated)
 def _centre(code: str) -> tuple[float, float]:
     """(lat, lon) inside the cell of a code in TOTTORI_ROWS."""
-    shape = next(row[6] for row in TOTTORI_ROWS if "31" + row[0] + row[1] == code)
+    shape = next(row[6] for row in TOTTORI_ROWS if "31" + row[0] + row[1] == code and row[7].get("AREA_MAX_F"))
     point = shape.representative_point()
     return point.y, point.x
 
@@ -147,8 +155,8 @@ def _centre(code: str) -> tuple[float, float]:
 FACILITY_LISTS = {  # columns of the 自治体標準オープンデータセット, and the rows: (名称, code it lies in, kind)
     "aed": (["全国地方公共団体コード", "ID", "地域コード", "都道府県名", "市区町村名", "名称", "名称_カナ", "住所", "方書",
              "緯度", "経度", "設置位置", "電話番号"],
-            [("東町公民館", "31201001001", None), ("湖山小学校", "31201002000", None),
-             ("湖山地区会館", "31201002000", None), ("位置不明の診療所", None, None)]),
+            [("東町公民館", "31201001001", None), ("湖山小学校", "312010020", None),
+             ("湖山地区会館", "312010020", None), ("位置不明の診療所", None, None)]),
     "medical": (["全国地方公共団体コード", "ID", "名称", "名称_カナ", "医療機関の種類", "住所", "方書", "緯度", "経度",
                  "電話番号", "診療科目"],
                 [("東町病院", "31201001002", "病院"), ("吉方クリニック", "31201004003", "無床診療所")]),

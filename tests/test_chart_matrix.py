@@ -152,6 +152,16 @@ def test_pyramid_puts_one_sex_left_and_the_other_right(published):
 
 
 def test_palette_is_okabe_ito():
-    from lib.charts.figure import OKABE_ITO
+    from lib.charts.style import OKABE_ITO
 
     assert OKABE_ITO[:3] == ["#0072B2", "#E69F00", "#009E73"]
+
+
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_every_grouping_column_is_offered_once(name):
+    """A per-area table that carries 地区 itself does not offer the area's 地区 again (or its 地域特性 twice)."""
+    ds = CATALOG[name]
+    resolved = [resolve_column(CATALOG, ds, choice).name for choice in dimension_choices(CATALOG, ds)]
+    labels = [resolve_column(CATALOG, ds, choice).label_in("ja") for choice in dimension_choices(CATALOG, ds)]
+    assert len(resolved) == len(set(resolved)), resolved
+    assert len(labels) == len(set(labels)), labels

@@ -26,7 +26,10 @@ from tests.estat_fixtures import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_TOYAMA = ROOT / "tests" / "fixtures" / "real" / "estat_h27ka16_16201001001.geojson"
+REAL = ROOT / "tests" / "fixtures" / "real"
+REAL_TOYAMA = REAL / "estat_h27ka16_16201001001.geojson"
+REAL_TOTTORI_2015 = REAL / "estat_h27ka31_cut.zip"  # the original 2015 layout: GST_NAME + CSS_NAME, no S_AREA
+REAL_TOKYO_2020 = REAL / "estat_r2ka13_cut.zip"
 
 
 @pytest.fixture()
@@ -43,12 +46,14 @@ def test_prefecture_zip_sets_the_city_and_reports_what_changed(tmp_path, city_st
     report = setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store)
     assert (report.city_name, report.pref_name, report.year) == ("鳥取市", "鳥取県", 2020)
     assert report.areas == 5  # 7 rows of 鳥取市: the 飛び地 joined, the 水面調査区 dropped; 米子市 left out
-    assert report.water_dropped == ["31201009000"]
+    assert report.water_dropped == ["312010090"]
     [repair] = report.repairs
     assert repair.ident == "31201001002"
     assert repair.area_after_m2 == pytest.approx(repair.area_before_m2, rel=1e-9)
-    assert report.undisclosed == ["31201003000"]
-    assert report.population_total == 420 + 515 + 1830 + 960  # the 飛び地's JINKO counted once
+    assert report.island_areas == ["312010030"]
+    # every part's JINKO counted: 大字湖山's sits on its smaller part, 字雲山 keeps its island
+    assert report.population_total == 420 + 515 + 1830 + 140 + 960
+    assert report.households_total == 180 + 230 + 760 + 60 + 410
     text = "\n".join(report.lines("ja"))
     assert "修復" in text and "31201001002" in text and "Ring" not in text
     assert current_city()["city_code"] == "31201"
@@ -57,13 +62,13 @@ def test_prefecture_zip_sets_the_city_and_reports_what_changed(tmp_path, city_st
     assert "鳥取市" in catalog["areas"].title_in("ja") and catalog["areas"].origin == "published"
     cursor = city_store.published()
     codes = [r[0] for r in cursor.execute("SELECT area_code FROM areas ORDER BY 1").fetchall()]
-    assert codes[0] == "31201001001" and all(isinstance(c, str) and len(c) == 11 for c in codes)
+    assert codes == ["31201001001", "31201001002", "312010020", "312010030", "31201004003"]  # as written
     assert cursor.execute("SELECT count(*) FROM areas WHERE NOT ST_IsValid(geometry)").fetchone()[0] == 0
     assert city_name(cursor, catalog) == "鳥取市"
     data = map_data.build_map_data(cursor, catalog, MapSpec(measure=MeasureSpec(
         "population", "population", {}, "none", 1, "map.preset.population")))
     by_code = data.units.set_index("unit_id")
-    assert by_code.loc["31201002000", "value"] == 1830 and by_code.loc["31201002000", "unit_name"] == "大字湖山"
+    assert by_code.loc["312010020", "value"] == 1830 and by_code.loc["312010020", "unit_name"] == "大字湖山"
     assert by_code["ageing_rate"].isna().all()  # a census total has no ages: no ageing rate of 0 %
 
 
@@ -91,7 +96,8 @@ def test_real_estat_feature_toyama(city_store):
 
 def test_file_without_mark_columns():
     areas, info = small_areas(estat_frame(2020).drop(columns=["KIGO_I"]), "31201")
-    assert len(areas) == 5 and info["undisclosed"] == []
+    assert len(areas) == 5 and info["island_areas"] == []
+    assert areas.set_index("area_code").loc["312010030", "population"] == 140
 
 
 def test_lost_leading_zeros_are_restored():
@@ -154,7 +160,7 @@ def test_register_population_replaces_jinko_and_gives_ageing_rates(tmp_path, cit
         cursor, catalog)["indicator.ageing_rate"]))
     by_code = data.units.set_index("unit_id")
     per_age = dict((code, n) for _name, code, n in REGISTER_AREAS if code)
-    code = "31201002000"
+    code = "312010020"
     old = sum(register_persons(per_age[code], s, 65, None) for s in ("男性", "女性"))
     everyone = sum(register_persons(per_age[code], s, 0, None) for s in ("男性", "女性"))
     assert by_code.loc[code, "value"] == pytest.approx(100 * old / everyone)
@@ -186,3 +192,109 @@ def test_the_demo_citys_data_is_marked_in_the_catalog_and_its_places_left_off_th
     assert not at.exception, at.exception
     mappable = at.selectbox(key="map_custom_dataset").options
     assert mappable and not any(o.startswith("要介護") for o in mappable)
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "lib.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("order", [["setup-city", "prepare", "export"], ["prepare", "setup-city", "export"],
+                                   ["setup-city", "export"]])
+def test_setup_city_works_in_any_order_with_prepare_and_export(tmp_path, order):
+    """README order on a fresh folder: setup-city may come before the first start (the demo course is seeded then)."""
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    commands = {"setup-city": ["setup-city", "--boundaries", str(boundaries), "--city", "31201"],
+                "prepare": ["prepare"],
+                "export": ["export", "--group", "example", "--format", "html", "--out", str(tmp_path / "deck.html")]}
+    for step in order:
+        done = run_cli(tmp_path / "data", *commands[step])
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (step, done.stderr)
+    assert (tmp_path / "deck.html").read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_join_page_works_when_setup_city_came_before_the_first_start(tmp_path, city_store):
+    from streamlit.testing.v1 import AppTest
+
+    from lib.workspace import course
+    from lib.workspace.items import open_workspace
+
+    setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store)
+    city_store.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/join.py").run()  # the first page run seeds the demo course
+    assert not at.exception, at.exception
+    ws = open_workspace(city_store)
+    group = next(g for g in ws.groups(course.current_course(ws).course_id) if g.name == "A班")
+    at.selectbox(key="join_group").set_value(group.group_id)
+    at.text_input(key="join_code").input(group.join_code)
+    at.text_input(key="join_name").input("試験 太郎")
+    at.text_input(key="join_department").input("企画課")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "member" in at.session_state
+
+
+def file_sums(path: Path, city_code: str) -> tuple[int, int]:
+    """JINKO and SETAI of every polygon of the city in the file, read straight from it."""
+    frame = gpd.read_file(f"zip://{path}", encoding="cp932")
+    rows = frame[frame["KEY_CODE"].str[:5] == city_code]
+    return int(rows["JINKO"].sum()), int(rows["SETAI"].sum())
+
+
+def test_real_2015_prefecture_file_keeps_codes_names_and_totals(city_store):
+    report = setup_city(REAL_TOTTORI_2015, "31201", store=city_store)
+    text = "\n".join(report.lines("ja"))
+    assert (report.city_name, report.pref_name, report.year) == ("鳥取市", "鳥取県", 2015)
+    assert "nan" not in text.lower() and "nan" not in settings_text()
+    codes = [r[0] for r in city_store.published().execute("SELECT area_code FROM areas ORDER BY 1").fetchall()]
+    assert codes == ["31201068003", "312012130", "312012224", "312012500"]  # 9 and 11 digits, never padded
+    assert (report.population_total, report.households_total) == file_sums(REAL_TOTTORI_2015, "31201")
+    by_code = dict(city_store.published().execute("SELECT area_code, population FROM population").fetchall())
+    assert by_code["312012500"] == 1027  # 浜坂: JINKO on the part that is not AREA_MAX_F = M
+    assert by_code["312012130"] == 833  # 伏野 with its three islands (KIGO_I = 'I'): kept, not a 秘匿 mark
+    assert report.island_areas == ["312012130"]
+    assert f"{report.population_total:,}" in text and f"{report.households_total:,}" in text
+
+
+def settings_text() -> str:
+    return (Path(os.environ["WORKBENCH_DATA_DIR"]) / "city.json").read_text(encoding="utf-8").lower()
+
+
+def test_real_2015_town_of_a_gun_is_named_without_nan_and_listed_with_its_gun(city_store):
+    report = setup_city(REAL_TOTTORI_2015, "31302", store=city_store)
+    assert report.city_name == "岩美町" and "nan" not in settings_text()
+    assert (report.population_total, report.households_total) == file_sums(REAL_TOTTORI_2015, "31302")
+    with pytest.raises(CitySetupError) as caught:
+        setup_city(REAL_TOTTORI_2015, "31303", store=city_store)
+    assert "31201 鳥取市、31302 岩美郡岩美町" in caught.value.text("ja") and "nan" not in caught.value.text("ja")
+
+
+def test_real_2020_file_with_9_and_11_digit_codes_and_a_split_area(city_store):
+    report = setup_city(REAL_TOKYO_2020, "13101", store=city_store)
+    assert (report.city_name, report.pref_name, report.year) == ("千代田区", "東京都", 2020)
+    cursor = city_store.published()
+    by_code = dict(cursor.execute("SELECT area_code, households FROM areas").fetchall())
+    assert sorted(by_code) == ["13101001001", "13101002001", "131010370"]
+    assert by_code["131010370"] == 111  # 神田紺屋町: two polygons, SETAI on the smaller one
+    assert (report.population_total, report.households_total) == file_sums(REAL_TOKYO_2020, "13101")
+    minato = setup_city(REAL_TOKYO_2020, "13103", store=city_store)
+    assert minato.island_areas == ["13103030001"]  # 台場一丁目 with its island
+    assert (minato.population_total, minato.households_total) == file_sums(REAL_TOKYO_2020, "13103")
+
+
+def test_a_year_the_file_contradicts_is_reported_and_the_files_edition_kept(city_store):
+    report = setup_city(REAL_TOTTORI_2015, "31201", year=2020, store=city_store)
+    assert report.year == 2015 and json.loads(settings_text())["year"] == 2015
+    assert "2020 年が指定されましたが、このファイルは 2015 年の境界です" in "\n".join(report.lines("ja"))
+    agreeing = setup_city(REAL_TOTTORI_2015, "31201", year=2015, store=city_store)
+    assert agreeing.year_given is None and "指定されましたが" not in "\n".join(agreeing.lines("ja"))
+
+
+def test_key_codes_that_lost_the_prefectures_leading_zero_get_it_back_and_nothing_else():
+    frame = estat_frame(2020)
+    frame["PREF"] = 1
+    frame["KEY_CODE"] = ("01" + frame["CITY"] + frame["S_AREA"]).astype(int)  # 10 and 8 digits left
+    areas, _ = small_areas(frame, "01201")
+    assert sorted(areas["area_code"]) == ["01201001001", "01201001002", "012010020", "012010030", "01201004003"]

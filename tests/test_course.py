@@ -1,6 +1,7 @@
 """Courses: four dates, 2–6 groups, readable join codes, joining, the current session."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -38,11 +39,45 @@ def test_join_checks_code_name_and_department(ws):
     typed = group.join_code.lower().replace("-", " ")
     member = course.join_group(ws, group.group_id, typed, "山田 花子", "企画課")
     assert ws.members(group.group_id)[0].member_id == member.member_id
-    with pytest.raises(course.CourseError, match="参加コードが違います"):
+    with pytest.raises(course.CourseError, match="「B班」の参加コードです"):
         course.join_group(ws, group.group_id, groups[1].join_code, "佐藤", "税務課")
     with pytest.raises(course.CourseError, match="氏名と所属"):
         course.join_group(ws, group.group_id, group.join_code, "", "税務課")
     assert len(ws.members(group.group_id)) == 1
+
+
+def _full_width(code: str) -> str:
+    """The code as a Japanese keyboard in full-width mode types it: letters, digits and the hyphen."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in code)
+
+
+@pytest.mark.parametrize("typing", [
+    _full_width,                                      # Ｂ８Ｒ－ＳＭＶ
+    lambda code: _full_width(code.lower()),           # ｂ８ｒ－ｓｍｖ
+    lambda code: code.replace("-", "ー"),              # the long-vowel mark for the hyphen
+    lambda code: code.replace("-", "―").lower(),       # a dash, lower case
+    lambda code: f"　{code.replace('-', '　')} ",       # full-width spaces around and between
+])
+def test_a_code_typed_in_full_width_or_with_a_dash_joins(ws, typing):
+    _info, groups = course.create_course(ws, "研修", "みどり野市", DATES, ["A班", "B班"], "講師")
+    group = groups[0]
+    member = course.join_group(ws, group.group_id, typing(group.join_code), "山田 花子", "企画課")
+    assert member.group_id == group.group_id
+
+
+@pytest.mark.parametrize("typed, hint", [
+    ("", "参加コードを入力してください"),
+    ("ABCーあいう", "ひらがな・カタカナ・漢字"),
+    ("ABC-23", "英数字 6 文字です（例: ABC-234）。入力されたのは 5 文字"),
+    ("AB0-234", "0 は使っていません"),
+    ("ＡＢ１－２Ｏ４", "1・O は使っていません"),
+    ("XYZ-789", "参加コードが違います"),
+])
+def test_a_wrong_code_is_refused_with_a_hint_of_what_to_fix(ws, typed, hint):
+    _info, groups = course.create_course(ws, "研修", "みどり野市", DATES, ["A班", "B班"], "講師")
+    with pytest.raises(course.CourseError, match=re.escape(hint)):
+        course.join_group(ws, groups[0].group_id, typed, "山田 花子", "企画課")
+    assert ws.members(groups[0].group_id) == []
 
 
 def test_example_group_cannot_be_joined(ws):

@@ -25,7 +25,7 @@ def areas():
 def test_aed_list_points_get_their_area_and_rows_without_coordinates_are_counted(tmp_path, areas):
     aed = read_facility_list(write_facility_csv(tmp_path / "aed.csv", "aed"), areas)
     assert aed.kind == "aed" and aed.skipped == ["位置不明の診療所"]
-    assert aed.points["area_code"].tolist() == ["31201001001", "31201002000", "31201002000"]
+    assert aed.points["area_code"].tolist() == ["31201001001", "312010020", "312010020"]
     assert set(aed.points["category"]) == {"AED"} and aed.outside == 0
 
 

@@ -153,3 +153,19 @@ def test_city_tab_offers_setup_and_says_the_demo_city_is_in_use(own_data_dir):
     assert any("デモ自治体" in i.value for i in at.info)
     assert [b for b in at.button if b.key == "city_run"][0].disabled  # no file and no code yet
     assert at.text_input(key="city_code") is not None
+
+
+def test_creating_a_course_selects_it_without_an_error(own_data_dir):
+    """Issue 21 item 2: コースを作る raised StreamlitWidgetAlreadyInstantiatedError (the course was made anyway)."""
+    from lib.workspace import course
+    from lib.workspace.items import open_workspace
+
+    at = open_page("pages/instructor.py")
+    at.text_input(key="inst_course_name").input("2027年度 データアカデミー")
+    at.text_input(key="inst_municipality").input("みどり野市")
+    next(b for b in at.button if b.label == "コースを作る").click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    made = [c for c in course.courses(open_workspace()) if c.name == "2027年度 データアカデミー"]
+    assert len(made) == 1
+    assert at.selectbox(key="inst_course").value == made[0].course_id

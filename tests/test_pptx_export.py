@@ -221,3 +221,36 @@ def test_46_areas_lie_down_in_powerpoint_each_named_without_crowded_value_labels
     assert order.index(qn("c:tickLblSkip")) < order.index(qn("c:noMultiLvlLbl"))  # where the schema puts it
     assert chart.category_axis.tick_labels.font.size.pt >= 6
     assert chart.value_axis.axis_title.text_frame.text.startswith("認定者数")
+
+
+@pytest.mark.parametrize("spec", [
+    # seven care levels: the series past Okabe-Ito's fourth colour are where the copies used to differ
+    ChartSpec("care_certification", Measure("count"), ["areas.district", "care_level"], chart_type="bar",
+              options={"bar_mode": "stacked"}),
+    # a 5-point answer scale: the app's diverging colours, not the palette
+    ChartSpec("survey", Measure("count"), ["district", "sat_公共交通"], chart_type="bar",
+              options={"bar_mode": "stacked"}),
+    ChartSpec("survey", Measure("count"), ["district"], chart_type="pie"),
+], ids=["seven-series", "likert", "pie"])
+def test_native_chart_colours_are_the_apps(store, spec):
+    from lib.charts.style import hex_colour
+    from lib.deck.evidence import resolve_evidence
+    from lib.deck.model import DeckContext, PreparedDeck
+
+    cursor = store.published()
+    try:
+        evidence = resolve_evidence(cursor, load_catalog(), "chart", {"title": "色", "spec": spec.to_dict()})
+    finally:
+        cursor.close()
+    assert not evidence.error and evidence.series is not None
+    slide = {"id": "c", "section": "results", "title": "色", "bullets": [], "evidence": "c", "table": None, "notes": ""}
+    deck = PreparedDeck("テスト", [slide], DeckContext("A班", "みどり野市", "研修", []), {"c": evidence})
+    plot = _charts(Presentation(io.BytesIO(deck_pptx(deck))))[0].plots[0]
+    if spec.chart_type == "pie":
+        drawn = [hex_colour(c) for c in evidence.figure.data[0].marker.colors]
+        filled = [str(point.format.fill.fore_color.rgb) for point in plot.series[0].points]
+    else:
+        drawn = [hex_colour(trace.marker.color) for trace in evidence.figure.data]
+        filled = [str(series.format.fill.fore_color.rgb) for series in plot.series]
+    assert len(filled) == len(drawn) >= 3
+    assert filled == drawn

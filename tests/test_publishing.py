@@ -166,19 +166,6 @@ def test_geo_dataset_is_published_as_geojson(store):
         cursor.close()
 
 
-def test_dependants_of_a_dataset():
-    saved = [
-        {"kind": "chart", "title": "年齢別", "spec": {"dataset": "pub_care", "measure": "count"}},
-        {"kind": "map", "title": "地図", "spec": {"layers": [{"dataset": "areas"}, {"dataset": "pub_care"}]}},
-        {"kind": "chart", "title": "別", "spec": {"dataset": "population"}},
-        {"dataset": "survey"},
-        {"datasets": ["pub_care", "areas"]},
-    ]
-    found = publishing.dependants("pub_care", saved)
-    assert [s.get("title") for s in found] == ["年齢別", "地図", None]
-    assert publishing.dependants("survey", saved) == [{"dataset": "survey"}]
-
-
 def test_dictionary_changes_send_only_what_was_edited():
     ds = load_catalog()["care_certification"]
     first, second = ds.columns[0], ds.columns[1]

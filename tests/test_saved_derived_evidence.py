@@ -7,7 +7,7 @@ from lib.charts.spec import ChartSpec, Measure
 from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
-from lib.deck.evidence import resolve_evidence, spec_sources
+from lib.deck.evidence import resolve_evidence, source_text, spec_sources
 from tests.deck_fixtures import demo_workspace
 
 # What the statistics page saves for 単回帰 on 町丁目別の指標（派生）.
@@ -20,6 +20,15 @@ def test_the_plain_catalog_is_enough_to_redraw_a_derived_chart(published):
     assert evidence.error == ""
     assert len(evidence.frame) > 10 and evidence.figure is not None
     assert [s.dataset for s in spec_sources(load_catalog(), "chart", REGRESSION)] == ["町丁目別の指標（派生）"]
+
+
+def test_the_source_line_names_where_the_figures_come_from_and_no_file_or_seed():
+    line = source_text(spec_sources(load_catalog(), "chart", REGRESSION), "ja", short=True)
+    assert "（）" not in line and "公開データ" in line
+    demo = source_text(spec_sources(load_catalog(), "chart", {**REGRESSION, "dataset": "population",
+                                                             "measure": {"kind": "count"}}), "ja")
+    assert "架空のデモデータ" in demo
+    assert not [word for word in ("generate.py", "乱数", "datasets/") if word in line + demo]
 
 
 @pytest.mark.parametrize("fmt", ["pptx", "html", "pdf"])

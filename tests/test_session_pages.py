@@ -26,6 +26,13 @@ def _group(ws, name="A班"):
     return next(g for g in ws.groups(demo.course_id) if g.name == name)
 
 
+def _extra_group(ws, name: str):
+    """A group of the demo course beyond A–C班, for tests that need one nobody else writes in."""
+    demo = course.current_course(ws)
+    existing = [g for g in ws.groups(demo.course_id) if g.name == name]
+    return existing[0] if existing else course.add_group(ws, demo.course_id, name)
+
+
 def _joined(ws, group_name="A班", name="試験 太郎") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("pages/join.py").run()
@@ -57,6 +64,24 @@ def test_wrong_join_code_is_refused_in_japanese(store, ws):
     at.button[0].click().run()
     assert "参加コードが違います" in at.error[0].value
     assert "member" not in at.session_state
+
+
+def test_a_full_width_join_code_joins_and_a_short_one_says_what_to_fix(store, ws):
+    group = _group(ws, "B班")
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in group.join_code)  # Ｂ８Ｒ－ＳＭＶ
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("pages/join.py").run()
+    at.selectbox(key="join_group").set_value(group.group_id)
+    at.text_input(key="join_code").input(full_width[:-1])
+    at.text_input(key="join_name").input("試験 全角")
+    at.text_input(key="join_department").input("企画課")
+    at.button[0].click().run()
+    assert "6 文字" in at.error[0].value and "5 文字" in at.error[0].value
+    assert at.text_input(key="join_name").value == "試験 全角"  # what was typed survives
+    at.text_input(key="join_code").input(full_width)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["member"]["group_name"] == "B班"
 
 
 def test_a_copied_url_does_not_act_as_the_member_and_joining_again_continues(store, ws):
@@ -248,3 +273,63 @@ def test_an_empty_worksheet_is_not_saved(store, ws):
     assert not at.exception, at.exception
     assert ws.item(curriculum.worksheet_id(group.group_id, "step2")) is None
     assert any("内容を入力してください" in e.value for e in at.error)
+
+
+def test_a_save_after_another_members_save_keeps_their_fields(store, ws):
+    """Issue 21: a save writes only the fields this member changed, merged onto the newest version."""
+    group = _extra_group(ws, "E班")
+    at = _joined(ws, "E班", "試験 五郎")
+    item_id = curriculum.worksheet_id(group.group_id, "step0")
+    ws.create_item(group.group_id, "worksheet", {"goal": "目標A", "problem": "問題A", "issue": "課題A"},
+                   "試験 A（福祉課）", item_id=item_id)
+    at.switch_page("pages/session_1.py").run()
+    assert at.text_area(key="ws:step0:problem").value == "問題A"
+    ws.update_item(item_id, {"goal": "目標A", "problem": "問題C", "issue": "課題A"}, 1, "試験 C（税務課）")
+    at.text_area(key="ws:step0:goal").input("目標B")
+    at.button(key="ws:step0:save").click().run()
+    assert not at.exception, at.exception
+    assert ws.item(item_id).payload == {"goal": "目標B", "problem": "問題C", "issue": "課題A"}
+    assert "まだ保存されていません" not in " ".join(w.value for w in at.warning)  # no conflict: different fields
+    assert at.text_area(key="ws:step0:problem").value == "問題C"
+
+
+def test_a_conflict_shows_only_the_field_both_changed(store, ws):
+    group = _extra_group(ws, "D班")
+    at = _joined(ws, "D班", "試験 六郎")
+    item_id = curriculum.worksheet_id(group.group_id, "step0")
+    at.switch_page("pages/session_1.py").run()
+    current = ws.item(item_id) or ws.create_item(group.group_id, "worksheet", {"goal": "目標A", "problem": "問題A",
+                                                                              "issue": "課題A"}, "試験 A（福祉課）",
+                                                 item_id=item_id)
+    at.button(key="refresh_1").click().run()
+    ws.update_item(item_id, {**current.payload, "goal": "相手の目標"}, current.version, "試験 C（税務課）")
+    at.text_area(key="ws:step0:goal").input("自分の目標")
+    at.text_area(key="ws:step0:issue").input("自分の課題")
+    at.button(key="ws:step0:save").click().run()
+    assert "試験 C（税務課）" in " ".join(w.value for w in at.warning)
+    shown = [t.value for t in at.text]
+    assert "自分の目標" in shown and "相手の目標" in shown
+    assert current.payload["problem"] not in shown  # a field only one side changed is not asked about
+    at.button(key="ws:step0:take_theirs").click().run()
+    assert ws.item(item_id).payload == {**current.payload, "goal": "相手の目標", "issue": "自分の課題"}
+
+
+def test_unsaved_text_comes_back_after_leaving_and_after_a_reload(store, ws):
+    _extra_group(ws, "E班")
+    at = _joined(ws, "E班", "試験 七郎")
+    at.switch_page("pages/session_1.py").run()
+    at.text_area(key="ws:step1:situation").input("書きかけの現状")
+    at.run()
+    at.switch_page("pages/catalog.py").run()
+    at.switch_page("pages/session_1.py").run()
+    assert at.text_area(key="ws:step1:situation").value == "書きかけの現状"
+    again = _joined(ws, "E班", "試験 七郎")  # F5: a new browser session, joining again
+    again.switch_page("pages/session_1.py").run()
+    assert again.text_area(key="ws:step1:situation").value == "書きかけの現状"
+    assert "まだ保存していない" in " ".join(i.value for i in again.info)
+    again.button(key="ws:step1:save").click().run()
+    group = _group(ws, "E班")
+    assert ws.item(curriculum.worksheet_id(group.group_id, "step1")).payload["situation"] == "書きかけの現状"
+    later = _joined(ws, "E班", "試験 七郎")
+    later.switch_page("pages/session_1.py").run()
+    assert "まだ保存していない" not in " ".join(i.value for i in later.info)  # the saved draft is gone

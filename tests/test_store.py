@@ -153,3 +153,75 @@ def test_a_cursor_keeps_its_build_and_new_cursors_see_the_new_data(tmp_path, mon
     assert store.published().execute("SELECT count(*) FROM population").fetchone()[0] == 10
     assert before.execute("SELECT count(*) FROM population").fetchone()[0] == rows
     store.close()
+
+
+def query_until_told(data_dir: str, demo: str, stop_file: str, report_file: str) -> None:
+    """Another process on the same data folder (a second classroom worker): trainee SQL and cursors in a
+    loop, until `stop_file` names the row count of the last publish and both ways have answered it."""
+    from pathlib import Path
+
+    from lib import settings
+    from lib.analysis.user_sql import run_user_sql
+
+    settings.DEMO_DATASETS_DIR = Path(demo)
+    store = Store(Path(data_dir))
+    stop, errors, seen, answers = Path(stop_file), [], set(), 0
+    final, seen_last = None, set()
+    while final is None or seen_last != {final}:
+        final = int(stop.read_text()) if stop.exists() else None
+        seen_last = set()
+        try:
+            cursor = store.published()
+            seen_last.add(cursor.execute("SELECT count(*) FROM population").fetchone()[0])
+            cursor.close()
+            frame = run_user_sql(store.published_path, "SELECT count(*) AS n FROM population").frame
+            seen_last.add(int(frame["n"][0]))
+            answers += 1
+        except Exception as error:  # noqa: BLE001 - every failure is counted
+            errors.append(f"{type(error).__name__}: {error}")
+        seen |= seen_last
+        if len(errors) > 50:
+            break
+    store.close()
+    Path(report_file).write_text(json.dumps({"errors": errors[:10], "error_count": len(errors), "answers": answers,
+                                 "counts_seen": sorted(seen)}))
+
+
+def test_a_process_querying_while_another_publishes_20_times_sees_no_error_and_follows(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pandas as pd
+
+    demo = _small_demo(tmp_path, monkeypatch)
+    data = tmp_path / "data"
+    frame = pd.read_parquet(demo / "population.parquet")
+    publisher = Store(data)
+    publisher.published().close()
+    stop_file, report_file = tmp_path / "last-publish", tmp_path / "report.json"
+    root = Path(__file__).resolve().parent.parent
+    querier = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from tests.test_store import query_until_told; "
+                               "query_until_told(*sys.argv[1:])", str(data), str(demo), str(stop_file), str(report_file)],
+        cwd=root, env={**os.environ, "WORKBENCH_DATA_DIR": str(data)})
+    try:
+        for publish in range(20):
+            rows = 100 + publish
+            frame.head(rows).to_parquet(demo / "population.parquet")
+            assert publisher.refresh_published() is True
+        stop_file.write_text(str(rows))
+        querier.wait(timeout=600)
+    finally:
+        querier.kill()
+    report = json.loads(report_file.read_text())
+    assert report["error_count"] == 0, report["errors"]
+    # It followed the publishes (it saw more than the first build) and ended on the last one.
+    assert rows in report["counts_seen"] and len(report["counts_seen"]) > 1
+    # The querier has gone: the next publish removes every build but the latest.
+    frame.head(10).to_parquet(demo / "population.parquet")
+    assert publisher.refresh_published() is True
+    assert [p.name for p in (data / "published-builds").iterdir()] == [
+        Path(json.loads((data / "published.json").read_text())["database"]).parent.name]
+    publisher.close()

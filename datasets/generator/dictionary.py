@@ -25,9 +25,10 @@ from .constants import (
 
 FICTION_JA = "みどり野市は実在しない架空の市です。"
 FICTION_EN = "Midorino City does not exist."
+# Shown to trainees under every chart: no file names or seeds (the README says how the data is made).
 SOURCE = {
-    "ja": "架空のデモデータ（みどり野市は実在しません）。datasets/generate.py が乱数の種 {seed} から生成。",
-    "en": "Fictional demo data (Midorino City does not exist), made by datasets/generate.py from seed {seed}.",
+    "ja": "架空のデモデータ（みどり野市は実在しません）。ワークベンチに付属するプログラムで作成。",
+    "en": "Fictional demo data (Midorino City does not exist), made by a program that comes with the workbench.",
 }
 PERSONS = {"ja": "人", "en": "persons"}
 SAT_SCALE = {1: "不満", 2: "やや不満", 3: "どちらともいえない", 4: "やや満足", 5: "満足"}
@@ -80,7 +81,7 @@ def geometry_col(kind_ja, kind_en):
                t(f"{kind_ja}（経緯度、EPSG:4326）。", f"{kind_en} (longitude/latitude, EPSG:4326)."))
 
 
-def dataset(name, file, kind, geometry, title, description, themes, anonymization, record_unit, columns, seed,
+def dataset(name, file, kind, geometry, title, description, themes, anonymization, record_unit, columns,
             privacy=None):
     out = {
         "name": name,
@@ -91,7 +92,7 @@ def dataset(name, file, kind, geometry, title, description, themes, anonymizatio
         "description": {"ja": description["ja"] + "（架空のデモデータ）",
                         "en": description["en"] + " (fictional demo data)"},
         "themes": themes,
-        "source": {k: v.format(seed=seed) for k, v in SOURCE.items()},
+        "source": dict(SOURCE),
         "anonymization": anonymization,
         "record_unit": record_unit,
         "columns": columns,
@@ -101,7 +102,7 @@ def dataset(name, file, kind, geometry, title, description, themes, anonymizatio
     return out
 
 
-def dictionaries(seed: int) -> dict[str, dict]:
+def dictionaries() -> dict[str, dict]:
     d = {}
     d["areas"] = dataset(
         "areas", "areas.geojson", "geo", "Polygon",
@@ -124,7 +125,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
             col("area_km2", t("面積", "Area"), "number", "measure", t("km²", "km²"),
                 t("平面直角座標系IX系（EPSG:6677）で測った面積。", "Area measured in JGD2011 plane rectangular CS IX (EPSG:6677).")),
             geometry_col("町丁目のポリゴン", "Polygon of the area"),
-        ], seed)
+        ])
 
     d["city_boundary"] = dataset(
         "city_boundary", "city_boundary.geojson", "geo", "Polygon",
@@ -142,7 +143,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
             col("area_km2", t("面積", "Area"), "number", "measure", t("km²", "km²"),
                 t("市の面積（EPSG:6677 で計測）。", "Area of the city (measured in EPSG:6677).")),
             geometry_col("市域のポリゴン", "Polygon of the city"),
-        ], seed)
+        ])
 
     d["population"] = dataset(
         "population", "population.parquet", "table", None,
@@ -160,7 +161,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
             sex_col(),
             col("population", t("人口", "Population"), "integer", "measure", PERSONS,
                 t("その区分に住む人の数。", "Number of residents in the cell.")),
-        ], seed, privacy={"persons": "population"})
+        ], privacy={"persons": "population"})
 
     d["care_certification"] = dataset(
         "care_certification", "care_certification.parquet", "table", None,
@@ -190,7 +191,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
                 t("その年度に主に利用した介護サービス。未利用はサービスを使っていない人。",
                   "The main long-term care service used in the year; 未利用 = none used."),
                 order=SERVICES),
-        ], seed,
+        ],
         privacy={"persons": "records", "quasi_identifiers": ["year", "area_code", "age_band", "sex"],
                  "sensitive": "care_level", "k": 5, "l": 2})
 
@@ -235,7 +236,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
           "Answers whose age band, sex, district and household are shared by fewer than 5 respondents are removed (k=5); "
           "comments assumed screened for identifying details."),
         t("回答者1人", "one respondent"),
-        survey_cols, seed,
+        survey_cols,
         privacy={"persons": "records", "quasi_identifiers": ["age_band", "sex", "district", "household"], "k": 5})
 
     d["kayoi_places"] = dataset(
@@ -259,7 +260,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
                 t("1週間に参加する人数（延べではなく実人数の目安）。", "People taking part in a typical week.")),
             col("start_year", t("開始年", "Start year"), "year", "year", None, t("活動を始めた年。", "Year the activity started.")),
             geometry_col("場所の点", "Point location"),
-        ], seed)
+        ])
 
     d["elderly_mesh"] = dataset(
         "elderly_mesh", "elderly_mesh.parquet", "table", None,
@@ -279,7 +280,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
                 t("65歳以上の人口（75歳以上を含む）。", "Residents aged 65 and over (includes 75+).")),
             col("elderly_75plus", t("75歳以上人口", "Residents 75+"), "integer", "measure", PERSONS,
                 t("75歳以上の人口。", "Residents aged 75 and over.")),
-        ], seed, privacy={"persons": "population"})
+        ], privacy={"persons": "population"})
 
     d["facilities"] = dataset(
         "facilities", "facilities.geojson", "geo", "Point",
@@ -304,7 +305,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
             col("address_note", t("所在地（町丁目）", "Location note"), "text", None, None,
                 t("所在地を町丁目単位で示したもの。", "Location given to the small area only.")),
             geometry_col("施設の点", "Point location"),
-        ], seed)
+        ])
 
     d["flood_zones"] = dataset(
         "flood_zones", "flood_zones.geojson", "geo", "Polygon",
@@ -322,7 +323,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
             col("depth_rank", t("浸水深ランク", "Depth rank"), "integer", None, None,
                 t("1（0.5m未満）〜4（5m以上）。大きいほど深い。", "1 (under 0.5 m) to 4 (5 m or more); higher is deeper.")),
             geometry_col("区域のポリゴン", "Polygon of the zone"),
-        ], seed)
+        ])
 
     d["childcare"] = dataset(
         "childcare", "childcare.parquet", "table", None,
@@ -344,7 +345,7 @@ def dictionaries(seed: int) -> dict[str, dict]:
                 t("認可保育所の利用を申し込んだ子どもの数。", "Children applying for a licensed nursery place.")),
             col("waiting_children", t("待機児童数", "Waiting children"), "integer", "measure", PERSONS,
                 t("申し込んだが入所できなかった子どもの数（国の定義）。", "Children who applied but got no place (national definition).")),
-        ], seed, privacy={"persons": "children_0_5"})
+        ], privacy={"persons": "children_0_5"})
 
     d["nurseries"] = dataset(
         "nurseries", "nurseries.parquet", "table", None,
@@ -364,5 +365,5 @@ def dictionaries(seed: int) -> dict[str, dict]:
             col("waiting_list", t("入所待ち申込数", "Waiting applications"), "integer", "measure", PERSONS,
                 t("この保育所を希望して入所待ちの申込数（複数の園に申し込む人がいるため、待機児童数の合計とは一致しません）。",
                   "Applications waiting for this nursery (people apply to several, so the sum differs from the waiting-children count).")),
-        ], seed)
+        ])
     return d

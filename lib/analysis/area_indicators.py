@@ -60,6 +60,8 @@ def indicator_dataset() -> Dataset:
                   "距離は町丁目の中心から最寄りの通いの場・サロンまでの直線距離です。",
             "en": "Indicators computed per area from the published data (latest year).",
         },
+        source={"ja": "ワークベンチが公開データ（人口・要介護認定・通いの場）から計算",
+                "en": "computed by the workbench from the published population, care and places data"},
         columns=columns, origin="derived",
         extra={"derived": True, "privacy": {"persons": "care_certified_65plus"}},
         record_unit={"ja": "町丁目 1 つ = 1 行", "en": "one row per area"},

@@ -3,17 +3,20 @@
 A worker is a separate Python process with its own locked, read-only connection to the
 published database. Its address space is limited (RLIMIT_AS, where the OS has one), it
 interrupts a query at the time limit itself, and it hands back at most a byte budget of
-rows, as Arrow IPC. The server kills a worker that does not answer in time (a query stuck
+rows, converted here to the DataFrame the page shows (nested values as capped text) and cut
+again to the budget measured on the Python objects, pickled: the server only unpickles, so a
+result small as Arrow but huge as Python objects costs the server nothing. The server kills a worker that does not answer in time (a query stuck
 where an interrupt cannot reach it) or that died, and starts a fresh one when needed: a
 hostile query costs its author an error message and the other users nothing.
 
 Run as `python -m lib.analysis.sql_worker MEMORY_MB`; it reads length-prefixed JSON
-requests on stdin and writes a JSON header and an Arrow IPC payload per request on stdout.
+requests on stdin and writes a JSON header and a pickled DataFrame per request on stdout.
 """
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import struct
 import subprocess
 import sys
@@ -22,9 +25,12 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from lib import settings
+from lib.data.build_holds import BuildHold
 from lib.data.duckdb_lockdown import open_locked_read_only
 
 try:
@@ -38,10 +44,11 @@ MAX_MESSAGE_BYTES = 1 << 20  # requests and headers are small JSON
 WORKER_NICENESS = 5  # a heavy query yields the CPU to the pages of everyone else
 GRACE_S = 3.0  # beyond the time limit, before the server kills a worker that did not stop itself
 START_TIMEOUT_S = 60.0
+NESTED_TEXT_CHARS = 200  # a list, struct or map is shown as its text, cut here
 
 
 class WorkerFailed(Exception):
-    """The worker gave no answer: `kind` is timeout (killed at the deadline), busy or crashed."""
+    """No answer: `kind` is timeout (killed at the deadline), busy, own_busy or crashed."""
 
     def __init__(self, kind: str):
         super().__init__(kind)
@@ -113,6 +120,63 @@ def fetch_within(reader: pa.RecordBatchReader, row_cap: int, byte_budget: int):
     return batches, None
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique the way DuckDB names a table's: a repeated `id` becomes `id_1`, `id_2`…"""
+    seen, result = set(names), []
+    for name in names:
+        if name in result:
+            number = 1
+            while f"{name}_{number}" in seen:
+                number += 1
+            name = f"{name}_{number}"
+            seen.add(name)
+        result.append(name)
+    return result
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def to_frame(con: duckdb.DuckDBPyConnection, table: pa.Table) -> tuple[pd.DataFrame, list[str]]:
+    """DuckDB's .df() of the rows, with nested values as text of at most NESTED_TEXT_CHARS; the nested columns.
+
+    .df() turns one map of a million entries into a million Python objects (gigabytes); its text,
+    cut, is what a table on screen can show anyway.
+    """
+    table = table.rename_columns(unique_names(table.column_names))
+    nested = [f.name for f in table.schema if pa.types.is_nested(f.type)]
+    cursor = con.cursor()
+    try:
+        relation = cursor.from_arrow(table)
+        if nested:
+            def as_text(name: str) -> str:
+                text = f"CAST({_quoted(name)} AS VARCHAR)"
+                return (f"CASE WHEN length({text}) > {NESTED_TEXT_CHARS} THEN left({text}, {NESTED_TEXT_CHARS}) || '…' "
+                        f"ELSE {text} END AS {_quoted(name)}")
+            relation = relation.project(", ".join(as_text(n) if n in nested else _quoted(n) for n in table.column_names))
+        return relation.df(), nested
+    finally:
+        cursor.close()
+
+
+def python_row_bytes(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's bytes as Python holds it (object cells counted one by one)."""
+    sizes = np.zeros(len(frame), dtype=np.int64)
+    for _name, column in frame.items():
+        if getattr(column.dtype, "kind", "O") in "biufcmM":  # fixed-size numbers and times
+            sizes += column.dtype.itemsize
+        else:  # strings, decimals, bytes: one Python object per cell, plus its pointer
+            sizes += np.fromiter((sys.getsizeof(v) for v in column), dtype=np.int64, count=len(column)) + 8
+    return sizes
+
+
+def within_python_budget(frame: pd.DataFrame, budget: int) -> tuple[pd.DataFrame, bool]:
+    """The leading rows whose Python objects fit in `budget`; whether rows were cut."""
+    fits = int(np.searchsorted(np.cumsum(python_row_bytes(frame)), budget, side="right"))
+    return (frame, False) if fits >= len(frame) else (frame.iloc[:fits], True)
+
+
 def _run(con: duckdb.DuckDBPyConnection, request: dict) -> tuple[dict, bytes]:
     started = time.perf_counter()
     cursor = con.cursor()
@@ -122,19 +186,19 @@ def _run(con: duckdb.DuckDBPyConnection, request: dict) -> tuple[dict, bytes]:
     try:
         reader = cursor.execute(request["query"]).to_arrow_reader(BATCH_ROWS)
         batches, limited_by = fetch_within(reader, request["row_cap"], request["byte_budget"])
+        frame, nested = to_frame(con, pa.Table.from_batches(batches, reader.schema))
+        frame, cut = within_python_budget(frame, request["byte_budget"])
     except (duckdb.Error, MemoryError, pa.ArrowException) as exc:
         return {"ok": False, "kind": error_kind(exc), "detail": str(exc)[:2000]}, b""
     finally:
         timer.cancel()
         cursor.close()  # also ends a query whose rest was not fetched
     elapsed = time.perf_counter() - started
-    if limited_by == "bytes" and not batches:
+    limited_by = "bytes" if cut else limited_by
+    if limited_by == "bytes" and frame.empty:
         return {"ok": False, "kind": "too_large", "detail": ""}, b""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, reader.schema) as writer:
-        for batch in batches:
-            writer.write_batch(batch)
-    return {"ok": True, "limited_by": limited_by, "elapsed_s": elapsed}, sink.getvalue().to_pybytes()
+    header = {"ok": True, "limited_by": limited_by, "elapsed_s": elapsed, "nested": nested}
+    return header, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _file_stamp(path: Path) -> tuple:
@@ -151,15 +215,19 @@ def serve(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         os.nice(WORKER_NICENESS)
     _send(answers, b"{}")  # ready
-    con, opened = None, None
+    con, opened, hold = None, None, None
     while (message := _receive(requests, MAX_MESSAGE_BYTES)) is not None:
         request = json.loads(message)
         path = Path(request["database"])
         try:
-            # The published database is replaced by a rebuild: reopen when the file changed.
+            # The published database is replaced by a rebuild: reopen when the file changed, and hold
+            # the build open so that no other process removes it under this connection.
             if con is None or opened != _file_stamp(path):
                 if con is not None:
                     con.close()
+                if hold is not None:
+                    hold.release()
+                con, hold = None, BuildHold(path.parent)
                 opened = _file_stamp(path)
                 con = open_locked_read_only(path, f"{memory_mb // 2}MB", threads=1)
             header, payload = _run(con, request)
@@ -178,6 +246,7 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=settings.REPO_ROOT,
         )
         self.killed_at_deadline = False
+        self.database: str | None = None  # the build it has open
         self._exchange(lambda: _receive(self.process.stdout, MAX_MESSAGE_BYTES), START_TIMEOUT_S)
 
     def _exchange(self, talk, deadline_s: float):
@@ -214,23 +283,46 @@ class _Worker:
 
 
 class WorkerPool:
-    """At most `size` workers run queries at once; idle ones are kept for the next query."""
+    """At most `size` workers run queries at once, started as users need them; idle ones are kept.
+
+    An owner (one user's browser session) holds at most one worker: two tabs of slow queries
+    from one user cannot take every worker from the others.
+    """
 
     def __init__(self, size: int, memory_mb: int):
         self.memory_mb = memory_mb
         self._slots = threading.BoundedSemaphore(size)
         self._idle: list[_Worker] = []
+        self._owners: set[str] = set()
         self._lock = threading.Lock()
 
-    def run(self, request: dict, wait_s: float) -> tuple[dict, bytes]:
-        """Run one request: the header and payload, or WorkerFailed."""
+    def run(self, request: dict, wait_s: float, owner: str | None = None) -> tuple[dict, bytes]:
+        """Run one request: the header and payload, or WorkerFailed (own_busy: the owner's other query runs)."""
+        with self._lock:
+            if owner is not None and owner in self._owners:
+                raise WorkerFailed("own_busy")
+            if owner is not None:
+                self._owners.add(owner)
+        try:
+            return self._run(request, wait_s)
+        finally:
+            with self._lock:
+                self._owners.discard(owner)
+
+    def _run(self, request: dict, wait_s: float) -> tuple[dict, bytes]:
         if not self._slots.acquire(timeout=wait_s):
             raise WorkerFailed("busy")
         try:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
+            if worker is not None and worker.database not in (None, request["database"]):
+                # Another build was published: a fresh process opens it (under RLIMIT_AS, DuckDB
+                # aborts the process when a second database is opened after the first was closed).
+                worker.kill()
+                worker = None
             if worker is None or worker.process.poll() is not None:
                 worker = _Worker(self.memory_mb)
+            worker.database = request["database"]
             header, payload = worker.ask(
                 request, request["time_limit_s"] + GRACE_S, request["byte_budget"] * 2 + MAX_MESSAGE_BYTES)
             if header.get("kind") in {"memory", "error"}:

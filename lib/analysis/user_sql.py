@@ -8,11 +8,14 @@ Layers of protection, each enough on its own for some attacks:
    must be a SELECT (PIVOT may add the type it needs);
 3. it runs in a worker process (lib.analysis.sql_worker) with a memory limit, on a read-only
    connection with file and network access and configuration changes switched off, under a
-   time limit that covers parsing, and hands back at most a row cap and a byte budget.
+   time limit that covers parsing, and hands back at most a row cap and a byte budget, already
+   converted to a DataFrame there (this process only unpickles it, under no lock); a user
+   (`owner`) runs at most one query at a time.
 """
 from __future__ import annotations
 
 import atexit
+import pickle
 import re
 import threading
 from dataclasses import dataclass
@@ -20,7 +23,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from lib import settings
 from lib.analysis.sql_worker import WorkerFailed, WorkerPool
@@ -94,6 +96,8 @@ _MESSAGES = {
     "too_large": ("結果の 1 行が大きすぎて表示できません（{megabytes:g} MB まで）。列を絞るか、文字列を短くしてください。",
                   "One row of the result is too large to show (up to {megabytes:g} MB); select fewer or "
                   "shorter columns."),
+    "own_busy": ("前に実行した SQL がまだ終わっていません。終わるのを待ってから、もう一度実行してください。",
+                 "Your previous query is still running; wait for it to finish, then run this one."),
     "busy": ("ほかの SQL の実行が混み合っています。少し待ってから、もう一度実行してください。",
              "Too many queries are running; wait a moment and run it again."),
     "crashed": ("SQL の実行が途中で止まりました。条件を絞るか集計して、もう一度実行してください。",
@@ -114,6 +118,7 @@ class QueryResult:
     elapsed_s: float
     row_cap: int
     limited_by_size: bool = False  # cut at the byte budget rather than the row cap
+    nested_as_text: tuple[str, ...] = ()  # columns of lists, structs or maps, shown as their (cut) text
 
 
 @dataclass(frozen=True)
@@ -171,11 +176,13 @@ def check_user_sql(sql: str) -> str:
         raise _error("refused", first.upper())
     if _names_system(tokens):
         raise _error("system")
-    with _parser_lock:
-        try:
-            statements = _parser.extract_statements(text)
-        except duckdb.Error as exc:
-            raise _error("syntax", str(exc)) from exc
+    parser = _parser.cursor()  # one per call: no lock that other users' queries would wait on
+    try:
+        statements = parser.extract_statements(text)
+    except duckdb.Error as exc:
+        raise _error("syntax", str(exc)) from exc
+    finally:
+        parser.close()
     # PIVOT without an IN list becomes a CREATE TYPE for its values followed by the SELECT.
     extra_allowed = first in _PIVOT_KEYWORDS and all(s.type == duckdb.StatementType.CREATE for s in statements[:-1])
     if len(statements) != 1 and not extra_allowed:
@@ -185,14 +192,7 @@ def check_user_sql(sql: str) -> str:
     return text
 
 
-def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
-    """The same DataFrame as DuckDB's .df() of the query would have given (types, decimals, geometry)."""
-    with _parser_lock:
-        return _parser.from_arrow(table).df()
-
-
 _parser = locked_memory_connection()
-_parser_lock = threading.Lock()
 _pool: WorkerPool | None = None
 _pool_lock = threading.Lock()
 
@@ -212,8 +212,12 @@ def run_user_sql(
     time_limit_s: float | None = None,
     row_cap: int | None = None,
     byte_budget: int | None = None,
+    owner: str | None = None,
 ) -> QueryResult:
-    """Check trainee SQL, then run it in a worker on the published database file `database`."""
+    """Check trainee SQL, then run it in a worker on the published database file `database`.
+
+    `owner` (a browser session) holds at most one worker: a second query while the first runs is refused.
+    """
     time_limit_s = settings.USER_SQL_TIME_LIMIT_S if time_limit_s is None else float(time_limit_s)
     row_cap = settings.USER_SQL_ROW_CAP if row_cap is None else int(row_cap)
     byte_budget = int(settings.USER_SQL_RESULT_MB * 1024 * 1024) if byte_budget is None else int(byte_budget)
@@ -221,12 +225,12 @@ def run_user_sql(
     request = {"database": str(database), "query": query, "time_limit_s": time_limit_s,
                "row_cap": row_cap, "byte_budget": byte_budget}
     try:
-        header, payload = worker_pool().run(request, wait_s=time_limit_s)
+        header, payload = worker_pool().run(request, wait_s=time_limit_s, owner=owner)
     except WorkerFailed as failure:
         raise _error(failure.kind, seconds=time_limit_s) from failure
     if not header["ok"]:
         raise _error(header["kind"], header.get("detail", ""), seconds=time_limit_s,
                      megabytes=round(byte_budget / 1024 / 1024, 1))
-    frame = frame_from_arrow(pa.ipc.open_stream(payload).read_all())
+    frame = pickle.loads(payload)  # noqa: S301  (made by our own worker, within the byte budget)
     return QueryResult(frame, header["limited_by"] is not None, header["elapsed_s"], row_cap,
-                       header["limited_by"] == "bytes")
+                       header["limited_by"] == "bytes", tuple(header["nested"]))

@@ -2,9 +2,8 @@
 
 Figures are assembled as plain trace and layout dicts and handed to Plotly
 without its per-property validation (which costs more than the whole query
-on a million rows); the tests validate every chart type once. Colours are the
-Okabe-Ito palette, which stays distinguishable for colour-blind readers;
-labels, units and category order come from the data dictionary (lib.charts.labels).
+on a million rows); the tests validate every chart type once. Colours and font come from
+lib.charts.style (the same in pictures and PowerPoint); labels, units and category order come from the data dictionary (lib.charts.labels).
 
 One module of ~450 lines on purpose: one small drawer per chart type (ten) sharing the
 private grid, axis, series and palette helpers; split, those helpers would become API.
@@ -17,7 +16,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.colors import qualitative
 
 from lib.charts.labels import (
     chart_title,
@@ -34,26 +32,12 @@ from lib.charts.labels import (
     value_axis_title,
 )
 from lib.charts.spec import ChartSpec, resolve_column, role_of
+from lib.charts.style import FONT, OKABE_ITO, SEQUENTIAL, colour
 from lib.data.catalog import Dataset
 from lib.i18n import t
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
-# More categories than Okabe-Ito has: continue with CARTO's colour-blind-safe "Safe" palette.
-PALETTE = OKABE_ITO + [c for c in qualitative.Safe if c not in OKABE_ITO]
-SEQUENTIAL = "Cividis"
-FONT = "IPAexGothic, IPAGothic, 'Hiragino Sans', Meiryo, 'Noto Sans CJK JP', sans-serif"
 TEMPLATE = pio.templates["plotly_white"]
 FACET_COLUMNS = 3
-
-
-# A 5-point answer scale is coloured as a diverging scale: disagree | neutral grey | agree.
-LIKERT_COLOURS = ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"]
-
-
-def colour(index: int, scale_size: int = 0) -> str:
-    if scale_size == len(LIKERT_COLOURS):
-        return LIKERT_COLOURS[index]
-    return PALETTE[index % len(PALETTE)]
 
 
 def nice_ticks(peak: float, count: int = 3) -> list[float]:

@@ -23,9 +23,9 @@ from plotly.colors import unlabel_rgb
 
 from lib.charts.labels import format_number
 from lib.charts.picture_layout import VALUE_LABEL, add_legend, drop_crowded_value_labels, fit_tick_labels
+from lib.charts.style import trace_colour
 from lib.fonts import japanese_font
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 MANY_CATEGORIES = 12  # more upright bars or boxes than this, with long names, are drawn lying down
 SHORT_NAME = 5  # characters: a year or an age band ("10-14"), which reads well upright
 LABELLED_BARS = 20  # up to this many bars carry their value
@@ -37,11 +37,7 @@ def _matplotlib_colour(colour: str):
 
 
 def _colour(trace, index: int):
-    for part in ("marker", "line"):
-        colour = getattr(getattr(trace, part, None), "color", None)
-        if isinstance(colour, str):
-            return _matplotlib_colour(colour)
-    return PALETTE[index % len(PALETTE)]
+    return _matplotlib_colour(trace_colour(trace, index))
 
 
 def _style() -> dict:

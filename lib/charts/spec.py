@@ -168,13 +168,15 @@ def role_of(catalog: dict[str, Dataset], ds: Dataset, name: str) -> str | None:
 
 
 def dimension_choices(catalog: dict[str, Dataset], ds: Dataset) -> list[str]:
-    """Columns a trainee may group by: categorical columns, then the area's attributes."""
+    """Columns a trainee may group by: categorical columns, then the area's attributes that the
+    dataset does not carry itself (a per-area table has 地区 already: offered once)."""
     names = [c.name for c in ds.data_columns if c.is_categorical and c.role not in {"id", "text", "name"}]
     areas = area_dataset(catalog)
     if areas is not None and ds.columns_with_role("area") and ds.name != areas.name:
+        own = {c.name for c in ds.columns}
         names += [
             AREA_PREFIX + c.name for c in areas.data_columns
-            if c.is_categorical and c.role not in {"area", "id", "name", "text"}
+            if c.is_categorical and c.role not in {"area", "id", "name", "text"} and c.name not in own
         ]
     return names
 

@@ -15,12 +15,9 @@ import plotly.graph_objects as go
 from janome.tokenizer import Tokenizer
 
 from lib.analysis import disclosure
-from lib.charts.figure import FONT
+from lib.charts.style import FONT, LIKERT_COLOURS, OKABE_ITO
 from lib.data.catalog import Dataset
 from lib.i18n import t
-
-# Colour-blind-safe diverging colours: vermilion / orange | grey | sky blue / blue.
-LIKERT_COLOURS = ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"]
 
 # Nouns that carry no meaning in survey comments.
 STOP_WORDS = frozenset("""
@@ -167,7 +164,7 @@ def word_frequencies(texts, stop_words: frozenset = STOP_WORDS, top: int = 50,
 
 
 def word_frequency_figure(freq: pd.DataFrame, lang: str = "ja", title: str = "") -> go.Figure:
-    fig = go.Figure(go.Bar(x=freq["count"], y=freq["word"], orientation="h", marker_color="#0072B2",
+    fig = go.Figure(go.Bar(x=freq["count"], y=freq["word"], orientation="h", marker_color=OKABE_ITO[0],
                            text=freq["count"], textposition="outside"))
     fig.update_layout(template="plotly_white", font=dict(family=FONT, size=14),
                       title=dict(text=title or t("survey.words_title", lang), x=0.01),

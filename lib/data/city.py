@@ -64,8 +64,10 @@ class CityReport:
     source: str
     water_dropped: list[str] = field(default_factory=list)
     repairs: list[RepairedShape] = field(default_factory=list)
-    undisclosed: list[str] = field(default_factory=list)
+    island_areas: list[str] = field(default_factory=list)
     population_total: int | None = None
+    households_total: int | None = None
+    year_given: int | None = None  # a --year that the file's own edition contradicted
     population: PopulationTable | None = None
     facilities: list[FacilityList] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
@@ -74,6 +76,8 @@ class CityReport:
         tr = lambda key, **v: i18n.t(f"city.report.{key}", lang, **v)  # noqa: E731
         out = [tr("done", city=self.city_name, pref=self.pref_name, code=self.city_code, areas=self.areas,
                   year=self.year)]
+        if self.year_given is not None:
+            out.append(tr("year_mismatch", given=self.year_given, year=self.year))
         out.append(tr("water", count=len(self.water_dropped), codes="、".join(self.water_dropped[:5]) or "-"))
         out.append(tr("repaired", count=len(self.repairs)))
         out += [tr("repair", ident=r.ident, reason=_reason(r.reason, lang), before=r.area_before_m2,
@@ -88,8 +92,19 @@ class CityReport:
                     for r in people.unmatched.itertuples()]
             if people.not_numbers:
                 out.append(tr("not_numbers", count=people.not_numbers))
+            checked = people.checked
+            if checked is not None:
+                everyone = checked.ages + checked.unknown_age
+                out.append(tr("totals_checked", ages=everyone, unknown=checked.unknown_age,
+                              column=checked.total_column) if checked.total is not None
+                           else tr("totals_unchecked", ages=everyone))
+                if checked.unread:
+                    out.append(tr("unread_ages", columns="、".join(checked.unread)))
         elif self.population_total is not None:
             out.append(tr("population", total=self.population_total, year=self.year))
+        if self.population_total is not None:
+            out.append(tr("totals", city=self.city_name, population=self.population_total,
+                          households=self.households_total or 0))
         else:
             out.append(tr("no_population"))
         for facility_list in self.facilities:
@@ -98,8 +113,8 @@ class CityReport:
             if facility_list.skipped:
                 out.append(tr("facilities_skipped", count=len(facility_list.skipped),
                               names="、".join(facility_list.skipped[:5])))
-        if self.undisclosed:
-            out.append(tr("undisclosed", count=len(self.undisclosed), codes="、".join(self.undisclosed[:5])))
+        if self.island_areas:
+            out.append(tr("islands", count=len(self.island_areas), codes="、".join(self.island_areas[:5])))
         out.append(tr("datasets", names="、".join(self.datasets)))
         return out
 
@@ -113,9 +128,19 @@ def _reason(geos_reason: str, lang: str) -> str:
 
 # ---------------------------------------------------------------------------- reading
 def _text_codes(series: pd.Series, width: int) -> pd.Series:
-    """Codes as text with their leading zeros (a file converted by a spreadsheet may have lost them)."""
+    """Fixed-width codes (PREF 2, CITY 3) as text with their leading zeros (a spreadsheet may have lost them)."""
     text = series.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
     return text.where(~text.str.fullmatch(r"\d+", na=False), text.str.zfill(width))
+
+
+def _key_codes(series: pd.Series) -> pd.Series:
+    """KEY_CODE exactly as written: 9 digits for 町・大字, 11 for 丁目・字 (PREF 2 + CITY 3 + S_AREA 4 or 6).
+
+    Never padded to one width, or nothing from e-Stat's statistics tables would join. Only a 都道府県
+    code's lost leading zero (01–09, 8 or 10 digits left by a spreadsheet) is put back.
+    """
+    text = series.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    return text.where(~text.str.fullmatch(r"\d{8}|\d{10}", na=False), "0" + text)
 
 
 def _column(frame: pd.DataFrame, *names: str) -> pd.Series | None:
@@ -125,14 +150,26 @@ def _column(frame: pd.DataFrame, *names: str) -> pd.Series | None:
     return None
 
 
-def _marked(frame: pd.DataFrame, *columns: str) -> np.ndarray:
-    """True where any of the mark columns (KIGO_I 秘匿, KIGO_D 合算) holds a mark; absent columns mark nothing."""
-    marked = np.zeros(len(frame), dtype=bool)
-    for column in columns:
-        if column in frame.columns:
-            text = frame[column].astype("string").str.strip()
-            marked |= (text.notna() & (text != "") & (text != "-")).to_numpy()
-    return marked
+def _blank_as_empty(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A text column with missing values (NaN, None) as "" (an absent column is all "")."""
+    column = _column(frame, name)
+    if column is None:
+        return pd.Series("", index=frame.index, dtype="string")
+    return column.astype("string").fillna("").str.strip()
+
+
+def municipality_names(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each row's municipality as the file writes it, and its own name.
+
+    CITY_NAME where the file has it (2020, later 2015 files); else 郡市名 GST_NAME + 区町村名 CSS_NAME,
+    where CSS_NAME is empty outside 政令市 and 郡: 「鳥取市」, 「札幌市中央区」, 「岩美郡岩美町」. The own name
+    leaves out the 郡 (「岩美町」).
+    """
+    frame = _upper_columns(frame)
+    city_name, gst, css = (_blank_as_empty(frame, c) for c in ("CITY_NAME", "GST_NAME", "CSS_NAME"))
+    written = city_name.where(city_name != "", gst + css)
+    own = written.where(~(gst.str.endswith("郡") & (css != "") & (city_name == "")), css)
+    return written, own
 
 
 def edition_year(result: ImportResult) -> int | None:
@@ -150,68 +187,88 @@ def _upper_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def file_codes(frame: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
-    """Each row's 5-digit city code and 11-digit small-area code, as text (2015 or 2020 columns)."""
+    """Each row's 5-digit city code and its small-area code (KEY_CODE, 9 or 11 digits), as text."""
     frame = _upper_columns(frame)
     pref, city = _column(frame, "PREF", "KEN"), _column(frame, "CITY")
     s_area, key = _column(frame, "S_AREA"), _column(frame, "KEY_CODE")
     if pref is None or city is None or (s_area is None and key is None):
         raise CitySetupError("not_estat", columns="、".join(map(str, list(frame.columns)[:8])))
     cities = _text_codes(pref, 2) + _text_codes(city, 3)
-    codes = cities + _text_codes(s_area, 6) if s_area is not None else _text_codes(key, 11)
+    # S_AREA is 4 or 6 digits as written; its lost zeros cannot be told apart, so KEY_CODE comes first.
+    codes = _key_codes(key) if key is not None else cities + s_area.astype("string").str.strip()
     return cities, codes
 
 
+def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
+    column = _column(frame, name)
+    return pd.to_numeric(column, errors="coerce") if column is not None else pd.Series(np.nan, index=frame.index)
+
+
 def small_areas(frame: gpd.GeoDataFrame, city_code: str) -> tuple[gpd.GeoDataFrame, dict]:
-    """The city's 町丁・字 from an e-Stat frame (2015 or 2020 columns): one row per code, water dropped."""
+    """The city's 町丁・字 from an e-Stat frame (2015 or 2020 columns): one row per KEY_CODE.
+
+    A 町丁・字 may be several polygons (飛び地 KIGO_D, islands KIGO_I = 'I', parts split by water): they
+    are joined and their JINKO / SETAI summed, since the statistics sit on one part, not always the
+    largest. 水面調査区 (HCODE 8154) where no one lives are left out; one with residents is kept, so the
+    published totals are the file's totals for the city.
+    """
     cities, codes = file_codes(frame)
-    frame = _upper_columns(frame).assign(__city=cities, __code=codes)
+    written, own = municipality_names(frame)
+    frame = _upper_columns(frame).assign(__city=cities, __code=codes, __written=written, __own=own)
     chosen = frame[frame["__city"] == city_code]
     if chosen.empty:
-        names = _column(frame, "CITY_NAME", "GST_NAME")
-        found = frame.assign(__name=names if names is not None else "").drop_duplicates("__city")
-        listed = "、".join(f"{c} {n}" for c, n in zip(found["__city"], found["__name"].fillna(""), strict=True))
-        raise CitySetupError("city_not_found", code=city_code, found=listed[:300])
+        found = frame.drop_duplicates("__city").sort_values("__city")
+        listed = "、".join(f"{c} {n}".strip() for c, n in zip(found["__city"], found["__written"], strict=True))
+        raise CitySetupError("city_not_found", code=city_code, found=listed[:400])
+    people, households = _numbers(chosen, "JINKO"), _numbers(chosen, "SETAI")
     hcode = _column(chosen, "HCODE")
-    water = (_text_codes(hcode, 4) == WATER_HCODE).fillna(False) if hcode is not None else False
-    dropped = sorted(set(chosen.loc[water, "__code"]))
-    chosen = chosen[~water] if hcode is not None else chosen
-    if chosen.empty:
+    water = ((_text_codes(hcode, 4) == WATER_HCODE).fillna(False) if hcode is not None
+             else pd.Series(False, index=chosen.index))
+    empty_water = water & (people.fillna(0) == 0) & (households.fillna(0) == 0)
+    land = chosen[~empty_water]
+    dropped = sorted(set(chosen.loc[empty_water, "__code"]) - set(land["__code"]))
+    if land.empty:
         raise CitySetupError("only_water", code=city_code)
 
-    first = chosen.iloc[0]
-    city_name = str(first.get("CITY_NAME") or first.get("GST_NAME") or city_code)
-    if not first.get("CITY_NAME") and first.get("CSS_NAME"):  # 2015: a ward of a designated city
-        city_name += str(first["CSS_NAME"])
-    info = {"city_code": city_code, "city_name": city_name,
-            "pref_name": str(first.get("PREF_NAME") or first.get("KEN_NAME") or ""), "water_dropped": dropped}
+    first = land.iloc[0]
+    info = {"city_code": city_code, "city_name": str(first["__own"]) or city_code,
+            "pref_name": str(_blank_as_empty(land, "PREF_NAME").iloc[0] or _blank_as_empty(land, "KEN_NAME").iloc[0]),
+            "water_dropped": dropped,
+            "island_areas": sorted(set(land.loc[_blank_as_empty(land, "KIGO_I").str.upper().isin(["I", "Ｉ"]),
+                                                "__code"])),
+            "file_population": _total(people), "file_households": _total(households)}
 
-    names = _column(chosen, "S_NAME", "MOJI")
-    chosen = chosen.assign(
-        __name=names.astype("string").fillna(chosen["__code"]) if names is not None else chosen["__code"],
-        __town=_column(chosen, "MOJI", "S_NAME").astype("string").str.replace(r"[0-9０-９一二三四五六七八九十]+丁目$",
-                                                                              "", regex=True)
-        if names is not None else chosen["__code"],
-        __people=pd.to_numeric(_column(chosen, "JINKO"), errors="coerce") if "JINKO" in chosen else np.nan,
-        __households=pd.to_numeric(_column(chosen, "SETAI"), errors="coerce") if "SETAI" in chosen else np.nan,
-        __undisclosed=_marked(chosen, "KIGO_I", "KIGO_D"),
-        # Several polygons may share a code (飛び地); the statistics are on the largest (AREA_MAX_F = M).
-        __main=(_column(chosen, "AREA_MAX_F").astype("string") == "M").fillna(False).to_numpy()
-        if "AREA_MAX_F" in chosen else True,
+    names = _column(land, "S_NAME", "MOJI")
+    main = (_column(land, "AREA_MAX_F").astype("string") == "M").fillna(False) if "AREA_MAX_F" in land else True
+    land = land.assign(
+        __name=names.astype("string").str.strip().replace("", pd.NA).fillna(land["__code"])
+        if names is not None else land["__code"],
+        __people=people, __households=households, __main=main,
     )
-    chosen = chosen.sort_values(["__code", "__main"], ascending=[True, False])
-    merged = chosen.dissolve(by="__code", aggfunc="first", as_index=False)
-    undisclosed = merged["__undisclosed"].astype(bool)
+    # The name of the largest part (AREA_MAX_F = M) names the area; the statistics are the parts' sum.
+    land = land.sort_values(["__code", "__main"], ascending=[True, False])
+    merged = land.dissolve(by="__code", aggfunc={"__name": "first"}, as_index=False)
+    sums = land.groupby("__code")[["__people", "__households"]].sum(min_count=1).reindex(merged["__code"])
     metric = merged.estimate_utm_crs()
     areas = gpd.GeoDataFrame({
         "area_code": merged["__code"].astype(str),
         "area_name": merged["__name"].astype(str),
-        "district": merged["__town"].astype(str).str.strip(),
-        "households": merged["__households"].where(~undisclosed).astype("Int64"),
+        "district": merged["__name"].astype(str).str.replace(r"[0-9０-９一二三四五六七八九十]+丁目$", "", regex=True)
+        .str.strip(),
+        "households": sums["__households"].round().astype("Int64").to_numpy(),
         "area_km2": (merged.geometry.to_crs(metric).area / 1e6).round(4),
-        "population": merged["__people"].where(~undisclosed).astype("Int64"),
+        "population": sums["__people"].round().astype("Int64").to_numpy(),
     }, geometry=merged.geometry.values, crs=merged.crs)
-    info["undisclosed"] = sorted(areas.loc[undisclosed.to_numpy(), "area_code"])
+    for column, key in (("population", "file_population"), ("households", "file_households")):
+        published = _total(areas[column])
+        if published != info[key]:  # a guard: the sums above must keep every person the file counts
+            raise CitySetupError("totals_differ", code=city_code, published=published or 0, file=info[key] or 0)
     return areas, info
+
+
+def _total(values: pd.Series) -> int | None:
+    """The sum of a statistics column, None when the file has none."""
+    return int(values.sum()) if values.notna().any() else None
 
 
 # ---------------------------------------------------------------------------- dictionaries
@@ -305,7 +362,8 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
     result = read_file(path, source_name=source_name)
     if not result.is_geo:
         raise CitySetupError("not_boundaries", name=result.source_name)
-    edition = year or edition_year(result)
+    found = edition_year(result)
+    edition = found or year
     if edition is None:
         raise CitySetupError("no_year", name=result.source_name)
     areas, info = small_areas(result.frame, city_code)
@@ -326,8 +384,8 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
     report = CityReport(
         city_code=city_code, city_name=info["city_name"], pref_name=info["pref_name"], year=edition,
         areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
-        undisclosed=info["undisclosed"],
-        population_total=int(areas["population"].sum()) if areas["population"].notna().any() else None,
+        island_areas=info["island_areas"], population_total=info["file_population"],
+        households_total=info["file_households"], year_given=year if found and year and year != found else None,
         population=people, facilities=lists,
         datasets=[d["name"] for _, d in datasets])
     record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,

@@ -30,11 +30,15 @@ from lib.errors import WorkbenchError
 
 _AGE = re.compile(r"^(\d+)(?:[-~〜](\d+))?歳(以上)?$")
 _WITH_SEX = re.compile(r"^(.+?)の?(男性|女性|男|女)$")
+_SEX_BEFORE_OPEN = re.compile(r"^(\d+歳)の?(男性|女性|男|女)以上$")  # 目黒区: 「85歳の男性以上」
+_UNKNOWN_AGE = re.compile(r"^(年齢)?不詳(者)?(の?(男性|女性|男|女))?$")  # 「不詳者の男性」「年齢不詳の女性」
+_LOOKS_LIKE_AGE = re.compile(r"\d+歳")
 SEXES = {"男": "男性", "男性": "男性", "女": "女性", "女性": "女性"}
 TOTAL_SEXES = {"計", "総数", "合計", "男女計"}
 AREA_HEADERS = ("地域名", "町丁名", "町丁目名", "町丁字名", "町名", "町字名", "地区名", "町丁目", "行政区名", "住所")
 SEX_HEADERS = ("性別", "男女", "男女別")
 DATE_HEADERS = ("調査年月日", "基準日", "時点", "年月日")
+TOTAL_HEADERS = ("総人口", "人口総数", "総数", "合計", "男女計", "計")  # a column the ages must add up to
 TOTAL_ROWS = re.compile(r"^(合計|総数|計|総計|市計|全市|市全体|町計|村計)$|合計$")
 BAND_WIDTH = 5
 
@@ -61,6 +65,17 @@ class PopulationTable:
     unmatched: pd.DataFrame = field(default_factory=pd.DataFrame)  # area_name, population
     not_numbers: int = 0
     source: str = ""
+    checked: AgeTotals | None = None
+
+
+@dataclass
+class AgeTotals:
+    """The file's persons by age against its own total column: they must agree, or nothing is read."""
+    ages: int  # persons in the age columns that were read
+    unknown_age: int  # 年齢不詳: counted against the total, not put in an age band
+    total: int | None  # the 総人口 / 合計 column's sum; None when the file has none
+    total_column: str | None
+    unread: list[str] = field(default_factory=list)  # headings with an age that no rule reads
 
 
 def _clean(text) -> str:
@@ -70,6 +85,9 @@ def _clean(text) -> str:
 def parse_age_header(header: str, sex_above: str | None = None) -> AgeColumn | None:
     """「0-4歳の男性」「０～４歳」「100歳以上」「男 5歳」… → its ages and sex; None if not an age column."""
     text = _clean(header)
+    open_top = _SEX_BEFORE_OPEN.match(text)
+    if open_top:
+        text = f"{open_top.group(1)}以上の{open_top.group(2)}"
     sex = SEXES.get(sex_above or "")
     match = _WITH_SEX.match(text)
     if match and _AGE.match(match.group(1)):
@@ -162,8 +180,36 @@ def _year(table: pd.DataFrame, date_column: str | None, titles: list[str], given
     raise PopulationLayoutError("no_year")
 
 
-def to_long(grid: pd.DataFrame, year: int | None = None) -> tuple[pd.DataFrame, str, int, int]:
-    """(long frame of area_name, age_band, sex, population; layout; year; cells that were not numbers)."""
+def _sum(table: pd.DataFrame, columns: list[str]) -> int:
+    if not columns:
+        return 0
+    cells = table[columns].stack(future_stack=True)
+    return int(pd.to_numeric(numbers(cells.astype("string")).values, errors="coerce").fillna(0).sum())
+
+
+def check_age_totals(table: pd.DataFrame, ages: list[AgeColumn], sex_column: str | None = None) -> AgeTotals:
+    """Add up the age columns (and 年齢不詳) of the area rows and compare them with the file's 総人口 / 合計.
+
+    A heading no rule reads would otherwise drop its persons without a word: with a total column the
+    difference refuses the file (saying how many and which headings); without one they are listed.
+    """
+    columns = list(table.columns)
+    if sex_column:  # rows of 計 repeat the sum of 男 and 女
+        table = table[table[sex_column].map(lambda v: _clean(v) in SEXES)]
+    unknown = [c for c in columns if _UNKNOWN_AGE.match(_clean(c))]
+    unread = [c for c in columns if _LOOKS_LIKE_AGE.search(_clean(c)) and parse_age_header(c) is None]
+    total_column = _first(columns, TOTAL_HEADERS)
+    checked = AgeTotals(_sum(table, [a.column for a in ages]), _sum(table, unknown),
+                        _sum(table, [total_column]) if total_column else None, total_column, unread)
+    if checked.total is not None and checked.ages + checked.unknown_age != checked.total:
+        raise PopulationLayoutError(
+            "totals_differ", ages=checked.ages + checked.unknown_age, column=total_column, total=checked.total,
+            difference=checked.total - checked.ages - checked.unknown_age, unread="、".join(unread) or "-")
+    return checked
+
+
+def to_long(grid: pd.DataFrame, year: int | None = None) -> tuple[pd.DataFrame, str, int, int, AgeTotals]:
+    """(long frame of area_name, age_band, sex, population; layout; year; cells not numbers; the totals check)."""
     table, titles = _frame_with_header(grid)
     columns = list(table.columns)
     ages = [a for a in (parse_age_header(c) for c in columns) if a is not None]
@@ -175,6 +221,7 @@ def to_long(grid: pd.DataFrame, year: int | None = None) -> tuple[pd.DataFrame, 
     layout = "standard" if any(a.sex for a in ages) and "地域名" in columns else "wide"
     table = table[table[area].notna()]
     table = table[~table[area].map(_clean).str.match(TOTAL_ROWS)]
+    checked = check_age_totals(table, ages, sex_column)
     opens = [a.low for a in ages if a.high is None]
     top = min(opens) if opens else max(a.low for a in ages) + 1
     top = top // BAND_WIDTH * BAND_WIDTH  # 1-year ages up to 「100歳以上」 fold into a 5-year top band
@@ -195,14 +242,14 @@ def to_long(grid: pd.DataFrame, year: int | None = None) -> tuple[pd.DataFrame, 
     melted = melted.rename(columns={area: "area_name"})
     long = melted.groupby(["area_name", "age_band", "sex"], as_index=False, sort=False)["population"].sum()
     date_column = _first(columns, DATE_HEADERS)
-    return long, layout, _year(table, date_column, titles, year), not_numbers
+    return long, layout, _year(table, date_column, titles, year), not_numbers, checked
 
 
 def read_population(path: Path, areas: pd.DataFrame, *, city_name: str = "", year: int | None = None,
                     sheet: str | None = None, encoding: str | None = None) -> PopulationTable:
     """Read, reshape and match one population file to the areas (area_code, area_name)."""
     grid = read_grid(Path(path), sheet, encoding)
-    long, layout, found_year, not_numbers = to_long(grid, year)
+    long, layout, found_year, not_numbers, checked = to_long(grid, year)
     if long.empty:
         raise PopulationLayoutError("no_rows", name=Path(path).name)
     matched = match_area_names(long["area_name"], areas, city_name=city_name)
@@ -218,7 +265,7 @@ def read_population(path: Path, areas: pd.DataFrame, *, city_name: str = "", yea
     frame["population"] = frame["population"].round().astype(np.int64)
     return PopulationTable(frame[["year", "area_code", "age_band", "sex", "population"]], layout, found_year,
                            int(long["area_name"].nunique()), unmatched.reset_index(drop=True), not_numbers,
-                           Path(path).name)
+                           Path(path).name, checked)
 
 
 def band_order(bands: pd.Series) -> list[str]:

@@ -385,25 +385,3 @@ def restore(copy: Path, restored_by: str, store=None) -> dict:
     entry = _log("restore", name, restored_by, copy=str(copy))
     (store or get_store()).refresh_published()
     return entry
-
-
-def _spec_datasets(spec: dict) -> set[str]:
-    found = set()
-    if not isinstance(spec, dict):
-        return found
-    if isinstance(spec.get("dataset"), str):
-        found.add(spec["dataset"])
-    for key in ("datasets",):
-        if isinstance(spec.get(key), list):
-            found.update(str(d) for d in spec[key] if isinstance(d, str))
-    for layer in spec.get("layers") or []:
-        if isinstance(layer, dict):
-            found |= _spec_datasets(layer)
-    if isinstance(spec.get("spec"), dict):  # saved items wrap the spec
-        found |= _spec_datasets(spec["spec"])
-    return found
-
-
-def dependants(name: str, saved: list[dict]) -> list[dict]:
-    """The saved charts / maps (specs, or items holding a "spec") that use dataset `name`."""
-    return [item for item in saved if name in _spec_datasets(item)]

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import secrets
-import shutil
 import threading
 import weakref
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ import pandas as pd
 import shapely
 
 from lib import settings
-from lib.data.catalog import Dataset, load_catalog
+from lib.data.build_holds import BuildHold, remove_if_unused
+from lib.data.catalog import Dataset, load_catalog, load_dictionary
 from lib.data.duckdb_lockdown import load_spatial, open_locked_read_only
 
 # Bump when the way tables are built changes, so existing databases are rebuilt.
@@ -93,15 +93,19 @@ def build_published_database(path: Path, datasets: list[Dataset]) -> None:
     os.replace(tmp, path)
 
 
+def open_demo_database(names: list[str]) -> duckdb.DuckDBPyConnection:
+    """The demo city's own datasets `names`, in memory, whatever a real city published under those names."""
+    con = duckdb.connect(":memory:")
+    load_spatial(con)
+    for name in names:
+        _load_dataset(con, load_dictionary(settings.DEMO_DATASETS_DIR / f"{name}.yaml"))
+    return con
+
+
 def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def _remove_database_file(path: Path) -> None:
-    """Delete a build's folder; one still open elsewhere (another process, Windows) is left for later."""
-    shutil.rmtree(path.parent, ignore_errors=True)
 
 
 @dataclass(eq=False)
@@ -110,9 +114,33 @@ class _PublishedBuild:
     path: Path
     fingerprint: str
     connection: duckdb.DuckDBPyConnection
+    hold: BuildHold  # tells other processes this one has the build open
     cursors: int = 0
     retired: bool = False
     closed: bool = False
+
+    def close(self) -> None:
+        self.connection.close()
+        self.hold.release()
+        self.closed = True
+
+
+def _open_build(path: Path, fingerprint: str, hold: BuildHold | None = None) -> _PublishedBuild:
+    hold = hold or BuildHold(path.parent)
+    try:
+        connection = open_locked_read_only(path, settings.DUCKDB_MEMORY_LIMIT, settings.DUCKDB_THREADS)
+    except BaseException:
+        hold.release()
+        raise
+    return _PublishedBuild(path, fingerprint, connection, hold)
+
+
+def _file_stamp(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 class Store:
@@ -120,9 +148,12 @@ class Store:
 
     The published database is rebuilt beside the one in use: runs that started
     on the old build keep their cursors, new runs get the new build, and the old
-    connection is closed (and its file removed) when its last cursor is gone.
-    Closing a connection that another thread is querying fails that query, or
-    crashes DuckDB.
+    connection is closed when its last cursor is gone. Closing a connection that
+    another thread is querying fails that query, or crashes DuckDB.
+
+    Other processes on the same data folder (classroom workers, the CLI) follow
+    published.json: each new cursor is on the latest build, whoever built it. A
+    build's folder is removed only when no process holds it (lib.data.build_holds).
     """
 
     def __init__(self, data_dir: Path):
@@ -134,6 +165,7 @@ class Store:
         self._build_lock = threading.Lock()
         self._published: _PublishedBuild | None = None
         self._retired: set[_PublishedBuild] = set()
+        self._current_stamp: tuple | None = None  # published.json as last read
         self._staging: duckdb.DuckDBPyConnection | None = None
 
     # published -------------------------------------------------------------
@@ -161,32 +193,69 @@ class Store:
             fingerprint = sources_fingerprint(datasets)
             current = self._current_build()
             rebuilt = force or current is None or current[0] != fingerprint
+            hold = None
             if rebuilt:
                 # Its own folder: DuckDB shares one instance per path, and trainee SQL sees
                 # the database by its file name, which stays "published".
-                path = self.builds_dir / secrets.token_hex(8) / "published.duckdb"
-                build_published_database(path, datasets)
+                path, hold = self._new_build_folder()
+                try:
+                    build_published_database(path, datasets)
+                except BaseException:
+                    hold.release()
+                    raise
                 _write_atomically(self.current_build_path, json.dumps(
                     {"fingerprint": fingerprint, "database": path.relative_to(self.data_dir).as_posix()}))
             else:
-                path = current[1]
+                fingerprint, path = current
             with self._lock:
                 if self._published is not None and self._published.path == path:
                     return False
-            opened = _PublishedBuild(path, fingerprint, open_locked_read_only(path, settings.DUCKDB_MEMORY_LIMIT, settings.DUCKDB_THREADS))
-            with self._lock:
-                previous, self._published = self._published, opened
-                if previous is not None:
-                    previous.retired = True
-                    self._retired.add(previous)
-                    self._close_if_unused(previous)
+            self._switch_to(_open_build(path, fingerprint, hold))
             self._remove_unused_builds()
             return rebuilt
 
+    def _new_build_folder(self) -> tuple[Path, BuildHold]:
+        """A fresh build folder, already held so that no other process removes it half-built."""
+        while True:
+            folder = self.builds_dir / secrets.token_hex(8)
+            folder.mkdir(parents=True)
+            try:
+                return folder / "published.duckdb", BuildHold(folder)
+            except FileNotFoundError:  # another process's clean-up took the empty folder
+                continue
+
+    def _switch_to(self, opened: _PublishedBuild) -> None:
+        with self._lock:
+            previous, self._published = self._published, opened
+            if previous is not None:
+                previous.retired = True
+                self._retired.add(previous)
+                self._close_if_unused(previous)
+
+    def _follow_current_build(self) -> None:
+        """Switch new cursors to the latest build if another process published since (one stat per call)."""
+        stamp = _file_stamp(self.current_build_path)
+        if stamp == self._current_stamp:
+            return
+        # One opener at a time: DuckDB shares one instance per file in a process, and a second
+        # open of a build would try to lock an instance already locked. A build under way here
+        # switches by itself.
+        if not self._build_lock.acquire(blocking=False):
+            return
+        try:
+            current = self._current_build()
+            if current is not None and (self._published is None or self._published.path != current[1]):
+                try:
+                    self._switch_to(_open_build(current[1], current[0]))
+                except (FileNotFoundError, duckdb.IOException):
+                    return  # replaced again meanwhile: the next call reads the newer one
+            self._current_stamp = stamp
+        finally:
+            self._build_lock.release()
+
     def published(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on the locked, read-only published database (the latest build)."""
-        if self._published is None:
-            self.refresh_published()
+        self._ensure_latest()
         with self._lock:
             build = self._published
             cursor = build.connection.cursor()
@@ -197,8 +266,7 @@ class Store:
     @property
     def published_path(self) -> Path:
         """The database file new cursors read (the latest build): trainee SQL workers open it by path."""
-        if self._published is None:
-            self.refresh_published()
+        self._ensure_latest()
         return self._published.path
 
     def published_fingerprint(self) -> str:
@@ -211,6 +279,12 @@ class Store:
             self.refresh_published()
         return self._published.fingerprint
 
+    def _ensure_latest(self) -> None:
+        if self._published is None:
+            self.refresh_published()
+        else:
+            self._follow_current_build()
+
     def _release(self, build: _PublishedBuild) -> None:
         with self._lock:
             build.cursors -= 1
@@ -221,20 +295,20 @@ class Store:
         with self._lock:
             if not build.retired or build.cursors > 0 or build.closed:
                 return
-            build.connection.close()
-            build.closed = True
+            build.close()
             self._retired.discard(build)
-        _remove_database_file(build.path)
+        if build.path != (self._current_build() or (None, None))[1]:
+            remove_if_unused(build.path.parent)
 
     def _remove_unused_builds(self) -> None:
-        """Delete earlier builds (and the single-file layout of older versions) no one has open."""
+        """Delete earlier builds (and the single-file layout of older versions) no process has open."""
         current = self._current_build()
         with self._lock:
             in_use = {b.path for b in self._retired} | ({self._published.path} if self._published else set())
         in_use |= {current[1]} if current else set()
-        for path in self.builds_dir.glob("*/published.duckdb"):
-            if path not in in_use:
-                _remove_database_file(path)
+        for folder in self.builds_dir.iterdir() if self.builds_dir.is_dir() else ():
+            if folder.is_dir() and folder / "published.duckdb" not in in_use:
+                remove_if_unused(folder)
         for legacy in ("published.duckdb", "published.duckdb.wal", "published.fingerprint"):
             (self.data_dir / legacy).unlink(missing_ok=True)
 
@@ -258,12 +332,12 @@ class Store:
         with self._lock:
             for build in (self._published, *self._retired):
                 if build is not None and not build.closed:
-                    build.connection.close()
-                    build.closed = True
+                    build.close()
             if self._staging is not None:
                 self._staging.close()
             self._published = self._staging = None
             self._retired.clear()
+            self._current_stamp = None
 
 
 _stores: dict[Path, Store] = {}

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.i18n import t
+from lib.markdown_literal import literal
 from lib.table_export import keep_text_as_text
 from lib.workspace import course, curriculum
 from lib.workspace.items import Workspace
@@ -103,19 +104,23 @@ def summary_xlsx(summaries: list[GroupSummary], info: course.CourseInfo, lang: s
 
 
 def summary_markdown(summaries: list[GroupSummary], info: course.CourseInfo, lang: str = "ja") -> str:
+    """The course summary as Markdown; everything people typed is escaped (a viewer fetches nothing)."""
     L = lambda key: t(f"summary.{key}", lang)  # noqa: E731
     none = L("none")
-    lines = [f"# {t('summary.title', lang, course=info.name)}", "",
-             f"- {L('municipality')}：{info.municipality}", f"- {L('made_on')}：{date.today().isoformat()}", ""]
+    lines = [f"# {t('summary.title', lang, course=literal(info.name))}", "",
+             f"- {L('municipality')}：{literal(info.municipality)}", f"- {L('made_on')}：{date.today().isoformat()}", ""]
     for s in summaries:
-        lines += [f"## {s.name}", "", f"- {L('members')}：{'、'.join(s.members) or none}",
-                  f"- {L('theme')}：{s.theme or none}", f"- {L('goal')}：{s.goal or none}",
-                  f"- {L('problem')}：{s.problem or none}", "", f"### {L('findings')}", ""]
-        lines += [f"- {f['sentence']}（{f['strength'] or '—'}／{f['verdict'] or '—'}）" for f in s.findings] or [none]
+        lines += [f"## {literal(s.name)}", "", f"- {L('members')}：{literal('、'.join(s.members)) if s.members else none}",
+                  f"- {L('theme')}：{literal(s.theme) if s.theme else none}",
+                  f"- {L('goal')}：{literal(s.goal) if s.goal else none}",
+                  f"- {L('problem')}：{literal(s.problem) if s.problem else none}", "", f"### {L('findings')}", ""]
+        lines += [f"- {literal(f['sentence'])}（{literal(f['strength'] or '—')}／{literal(f['verdict'] or '—')}）"
+                  for f in s.findings] or [none]
         lines += ["", f"### {L('proposals')}", ""]
-        lines += [f"- **{p['title']}** {p['description']}" for p in s.proposals] or [none]
+        lines += [f"- **{literal(p['title'])}** {literal(p['description'])}" for p in s.proposals] or [none]
         lines += ["", f"### {L('kpis')}", ""]
-        lines += [f"- {k['indicator']}：{k['baseline']} → {k['target']}（{k['source']}）" for k in s.kpis] or [none]
+        lines += [f"- {literal(k['indicator'])}：{literal(k['baseline'])} → {literal(k['target'])}（{literal(k['source'])}）"
+                  for k in s.kpis] or [none]
         lines.append("")
     return "\n".join(lines)
 

@@ -19,6 +19,7 @@ from lib.charts.picture import too_many_to_stand
 from lib.charts.result_table import draw_table, table_datasets
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
+from lib.charts.style import trace_colour
 from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
@@ -38,6 +39,7 @@ class ChartSeries:
     value_title: str = ""
     category_title: str = ""
     top_first: bool = False  # horizontal bars listed from the top
+    colours: list[str] = field(default_factory=list)  # as the app draws them: one per series (per slice of a pie)
 
 
 @dataclass
@@ -69,7 +71,8 @@ class Evidence:
         cut = _first_sentence if short else (lambda text: text)
         definition = ([t("indicator.shown", lang, definition=self.indicator.definition(lang))]
                       if self.indicator else [])
-        return definition + [t("deck.source_line", lang, dataset=s.dataset, source=cut(s.source),
+        return definition + [t("deck.source_line" if s.source else "deck.source_line_no_source", lang,
+                               dataset=s.dataset, source=cut(s.source),
                                anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang))
                              for s in self.sources]
 
@@ -126,12 +129,14 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
     if chart_type == "pie":
         trace = figure.data[0]
         return ChartSeries("doughnut" if trace.hole else "pie", [str(c) for c in trace.labels],
-                           [(trace.name or "", [float(v) for v in trace.values])])
+                           [(trace.name or "", [float(v) for v in trace.values])],
+                           colours=list(trace.marker.colors or []))
     horizontal = chart_type == "ranked_bar" or getattr(figure.data[0], "orientation", None) == "h"
-    pairs = []
+    pairs, colours = [], []
     for trace in figure.data:
         cats, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
         pairs.append((trace.name or "", [str(c) for c in cats], list(values)))
+        colours.append(trace_colour(trace, len(colours)))
     axis = layout.yaxis if horizontal else layout.xaxis
     categories = _axis_order(axis) or list(dict.fromkeys(c for _, cats, _ in pairs for c in cats))
     series = []
@@ -147,23 +152,33 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
     if chart_type != "line" and not horizontal and too_many_to_stand(categories):
         horizontal = True  # 46 町丁目 under upright bars would be unreadable: they lie down, as in pictures
     kind = "line" if chart_type == "line" else ("bar" if horizontal else "column")
-    return ChartSeries(kind, categories, series, grouping, value_title, category_title, top_first=horizontal)
+    return ChartSeries(kind, categories, series, grouping, value_title, category_title, top_first=horizontal,
+                       colours=colours)
 
 
-def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
-    """The datasets a saved chart or map draws on, without running it."""
-    catalog = with_area_indicators(catalog)
+def spec_datasets(kind: str, spec: dict) -> list[str]:
+    """The datasets a saved chart, map or table draws on, without running it."""
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
-            return _sources(catalog, [chart.dataset, "population" if chart.measure.kind == "rate_per_1000" else ""],
-                            lang)
-
+            return [chart.dataset] + (["population"] if chart.measure.kind == "rate_per_1000" else [])
         if kind == "table":
-            return _sources(catalog, table_datasets(spec), lang)
-        return _sources(catalog, _map_datasets(MapSpec.from_dict(spec)), lang)
-    except Exception:  # noqa: BLE001 - an old spec: no source line rather than a broken page
+            return table_datasets(spec)
+        if kind == "map":
+            return _map_datasets(MapSpec.from_dict(spec))
+    except Exception:  # noqa: BLE001 - an old or damaged spec uses nothing we can name
         return []
+    return []
+
+
+def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
+    """The source lines of the datasets a saved chart, map or table draws on."""
+    return _sources(with_area_indicators(catalog), spec_datasets(kind, spec), lang)
+
+
+def dependants(name: str, saved: list[dict]) -> list[dict]:
+    """The saved items ({kind, spec, …}) that draw on dataset `name`."""
+    return [item for item in saved if name in spec_datasets(item.get("kind", ""), item.get("spec") or {})]
 
 
 def source_text(sources: list[Source], lang: str = "ja", short: bool = False) -> str:

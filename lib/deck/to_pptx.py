@@ -21,6 +21,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from lib.charts import style
 from lib.charts.picture import chart_png
 from lib.deck.evidence import TABLE_ROWS, ChartSeries, Evidence, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
@@ -34,7 +35,6 @@ LIGHT = RGBColor(0xE8, 0xF3, 0xEE)
 INK = RGBColor(0x22, 0x2B, 0x28)
 GREY = RGBColor(0x66, 0x6E, 0x6B)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-SERIES_COLOURS = ["0072B2", "E69F00", "009E73", "D55E00", "CC79A7", "56B4E9", "F0E442", "000000"]
 LABELLED_BARS = 20  # up to this many bars carry their value; more would overlap
 CHART_TYPES = {
     ("column", "clustered"): XL_CHART_TYPE.COLUMN_CLUSTERED, ("column", "stacked"): XL_CHART_TYPE.COLUMN_STACKED,
@@ -143,6 +143,12 @@ def _number_format(series: ChartSeries) -> str:
     return "#,##0.0" if values and max(abs(v) for v in values) >= 10 else "#,##0.00"
 
 
+def _series_colour(series: ChartSeries, index: int) -> RGBColor:
+    """The colour the app draws the index-th series (or pie slice) in."""
+    drawn = series.colours[index] if index < len(series.colours) else style.colour(index)
+    return RGBColor.from_string(style.hex_colour(drawn))
+
+
 def add_native_chart(slide, series: ChartSeries, x, y, w, h):
     """An editable PowerPoint chart holding the series' values."""
     data = CategoryChartData(number_format=_number_format(series))
@@ -168,7 +174,7 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
     if series.kind in ("pie", "doughnut"):
         for index, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
-            point.format.fill.fore_color.rgb = RGBColor.from_string(SERIES_COLOURS[index % len(SERIES_COLOURS)])
+            point.format.fill.fore_color.rgb = _series_colour(series, index)
         plot.has_data_labels = True
         labels = plot.data_labels
         labels.show_percentage, labels.show_value, labels.show_category_name = True, False, False
@@ -176,7 +182,7 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
         set_font(labels.font, 12, colour=WHITE)
         return chart
     for index, plotted in enumerate(plot.series):
-        colour = RGBColor.from_string(SERIES_COLOURS[index % len(SERIES_COLOURS)])
+        colour = _series_colour(series, index)
         if series.kind == "line":
             plotted.format.line.color.rgb = colour
             plotted.format.line.width = Pt(2.5)

@@ -21,6 +21,7 @@ from jinja2 import Template
 from offlinefolium.elements import _res as CDN_FILES
 
 from lib import settings
+from lib.i18n import t
 
 STATIC_URL = "/app/static/vendor"
 VENDOR_DIR = settings.STATIC_DIR / "vendor"
@@ -98,7 +99,8 @@ def prepare() -> None:
     patch_folium()
 
 
-def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None, **kwargs) -> folium.Map:
+def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None, lang: str = "ja",
+            **kwargs) -> folium.Map:
     """A folium map with no tiles (or the configured tile server), fitted to bounds.
 
     bounds: (minx, miny, maxx, maxy) in EPSG:4326.
@@ -122,7 +124,24 @@ def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     FitWhenShown([[miny, minx], [maxy, maxx]]).add_to(fmap)
     MetricScale().add_to(fmap)
+    AttributionPrefix(t("map.attribution_prefix", lang)).add_to(fmap)
     return fmap
+
+
+class AttributionPrefix(MacroElement):
+    """The words before the map's credits, in the user's language: Leaflet's own prefix is an English
+    link with a flag, and the link would lead off the machine."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "AttributionPrefix"
+        self.text = text
 
 
 class MetricScale(MacroElement):

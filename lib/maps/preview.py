@@ -23,7 +23,7 @@ def _tooltip_fields(ds: Dataset, gdf: gpd.GeoDataFrame, lang: str) -> tuple[list
 
 def preview_map(ds: Dataset, gdf: gpd.GeoDataFrame, lang: str = "ja") -> folium.Map:
     """Polygons outlined and filled lightly; points as small circles; a tooltip with key columns."""
-    fmap = new_map(tuple(gdf.total_bounds))
+    fmap = new_map(tuple(gdf.total_bounds), lang=lang)
     if gdf.empty:
         return fmap
     fields, aliases = _tooltip_fields(ds, gdf, lang)

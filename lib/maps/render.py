@@ -52,6 +52,9 @@ _CSS = """
 .dab-legend .dot{width:12px;height:12px;border-radius:50%;border:1px solid #fff;box-shadow:0 0 0 1px #555;flex:none}
 .dab-legend .ring{width:14px;height:14px;border-radius:50%;border:2px solid #c0392b;flex:none}
 .dab-legend .sec{margin-top:6px;border-top:1px solid #ddd;padding-top:4px}
+.dab-legend.dab-compact{font-size:10px;line-height:1.25;padding:4px 6px;max-width:170px}
+.dab-legend.dab-compact h4{font-size:11px}
+.dab-legend.dab-compact .sw{width:12px;height:9px}
 .dab-legend .hatch{background:repeating-linear-gradient(45deg,#bdbdbd 0 3px,#eee 3px 6px)}
 .dab-pin{width:22px;height:22px;border-radius:50%;border:2px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.6);
  display:flex;align-items:center;justify-content:center;color:#fff;font-size:11px}
@@ -73,13 +76,13 @@ def safe_text(value) -> str:
     return html.escape(str(value)).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
-def base_map(bounds, tiles_url: str = "") -> folium.Map:
+def base_map(bounds, tiles_url: str = "", lang: str = "ja") -> folium.Map:
     """lib.maps.offline.new_map with a maxZoom that reaches Leaflet.
 
     MarkerCluster throws "Map has no maxZoom specified" without one when there is no
     tile layer; folium drops the snake_case max_zoom, so it is set as a Leaflet option.
     """
-    fmap = new_map(bounds, tiles_url=tiles_url)
+    fmap = new_map(bounds, tiles_url=tiles_url, lang=lang)
     fmap.options["maxZoom"] = 18
     fmap.options["zoomSnap"] = 0.25  # fit the city snugly instead of jumping a whole zoom level
     fmap.get_root().header.add_child(Element(_CSS))
@@ -93,7 +96,7 @@ class HtmlControl(MacroElement):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
         {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "dab-legend");
+            var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
             div.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
@@ -103,11 +106,12 @@ class HtmlControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, html_text: str, position: str = "bottomright"):
+    def __init__(self, html_text: str, position: str = "bottomright", compact: bool = False):
         super().__init__()
         self._name = "HtmlControl"
         self.html = html_text
         self.position = position
+        self.css_class = "dab-legend dab-compact" if compact else "dab-legend"
 
 
 def _round(geometry_array):
@@ -372,12 +376,13 @@ def _layer_colours(data: MapData) -> dict[str, str]:
     return category_colours(keys)
 
 
-def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None) -> folium.Map:
-    """The whole map: choropleth, overlays, points, labels, legend."""
+def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None,
+               compact_legend: bool = False) -> folium.Map:
+    """The whole map: choropleth, overlays, points, labels, legend (`compact_legend`: small, for a slide)."""
     spec = data.spec
     if tiles_url is None:
         tiles_url = settings.TILE_URL if spec.background_tiles else ""
-    fmap = base_map(tuple(data.boundary.total_bounds), tiles_url=tiles_url)
+    fmap = base_map(tuple(data.boundary.total_bounds), tiles_url=tiles_url, lang=lang)
     add_choropleth(fmap, data, lang)
     folium.GeoJson(
         {"type": "FeatureCollection", "features": [
@@ -400,7 +405,7 @@ def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None) ->
         add_points(fmap, layer, points, label, colours if layer.category_column else {label: colours.get(label)})
     legend = legend_html(data, lang, colours)
     if legend:
-        HtmlControl(legend).add_to(fmap)
+        HtmlControl(legend, compact=compact_legend).add_to(fmap)
     return fmap
 
 
@@ -409,7 +414,7 @@ def render_compare_map(data: MapData, lang: str = "ja", tiles_url: str | None = 
     spec = data.spec
     if tiles_url is None:
         tiles_url = settings.TILE_URL if spec.background_tiles else ""
-    fmap = base_map(tuple(data.boundary.total_bounds), tiles_url=tiles_url)
+    fmap = base_map(tuple(data.boundary.total_bounds), tiles_url=tiles_url, lang=lang)
     add_choropleth(fmap, data, lang, "compare_value", data.compare_classification, data.compare_unit,
                    data.compare_label)
     if spec.labels and not spec.is_mesh:

@@ -15,6 +15,7 @@ from pathlib import Path
 from lib import settings
 from lib.errors import WorkbenchError
 
+MAX_ZOOM = 24  # finer than any raster pack a city would make; 2**24 tiles a side
 RASTER_FORMATS = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp"}
 
 
@@ -35,27 +36,39 @@ def _open(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _check_tile(path: Path, z, x, row, data) -> None:
+    """A tile's numbers become a file path: only integers in range (a TEXT `../..` would leave static/tiles)."""
+    numbers = (z, x, row)
+    if not all(type(n) is int for n in numbers) or not 0 <= z <= MAX_ZOOM \
+            or not all(0 <= n < (1 << z) for n in (x, row)) or not isinstance(data, bytes):
+        raise TilePackError("bad_tile", name=path.name, tile="/".join(str(n)[:40] for n in numbers))
+
+
 def unpack_mbtiles(path: str | Path, target: Path | None = None) -> dict:
     """Write every tile as a file under `target` (static/tiles); the pack's description."""
     path = Path(path)
     if not path.is_file():
         raise TilePackError("not_mbtiles", name=path.name)
     target = target or settings.tile_pack_dir()
+    building = target.with_name(target.name + ".building")
     con = _open(path)
     try:
         metadata = dict(con.execute("SELECT name, value FROM metadata").fetchall())
         ext = RASTER_FORMATS.get(str(metadata.get("format", "png")).lower())
         if ext is None:
             raise TilePackError("not_raster", name=path.name, format=metadata.get("format"))
-        building = target.with_name(target.name + ".building")
         shutil.rmtree(building, ignore_errors=True)
         count, zooms = 0, set()
         for z, x, row, data in con.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles"):
+            _check_tile(path, z, x, row, data)
             y = (1 << z) - 1 - row  # TMS (south-up) → XYZ (north-down)
             tile = building / str(z) / str(x) / f"{y}.{ext}"
             tile.parent.mkdir(parents=True, exist_ok=True)
             tile.write_bytes(data)
             count, zooms = count + 1, zooms | {z}
+    except TilePackError:
+        shutil.rmtree(building, ignore_errors=True)  # a refused pack leaves nothing behind
+        raise
     finally:
         con.close()
     if not count:

@@ -26,6 +26,7 @@ from lib.maps import offline as offline_map
 from lib.ui.user_text import literal
 from lib.workspace import example_group, instructor_auth, passcode_guard
 from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailable
+from lib.workspace.drafts import Drafts
 from lib.workspace.items import open_workspace
 
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
@@ -68,6 +69,11 @@ def lang() -> str:
 
 def tr(key: str, **values) -> str:
     return i18n.t(key, lang(), **values)
+
+
+def tr_literal(key: str, **values) -> str:
+    """The message `key` with each value (text someone typed) shown as typed, never as Markdown."""
+    return tr(key, **{name: literal(value) for name, value in values.items()})
 
 
 def dataset_title(ds: Dataset) -> str:
@@ -304,8 +310,32 @@ def show_save_error(error: WorkspaceError) -> None:
         st.error(str(error), icon=":material/error:")
 
 
+PAGE_RUN = "ui:page_run"  # the page whose run began last
+PAGE_ARRIVED = "ui:page_arrived"
+RESYNC = "ui:resync"
+
+
+def page_arrived() -> bool:
+    """True on a page's first run after another page's run began (or after `resync`).
+
+    The browser forgets a page's typed values when the member clicks another page, but
+    a rerun of the old page that was already on its way can still win (type, then click
+    the sidebar at once): the browser then shows the old page with empty inputs while
+    the server holds the text. Editors send their values again on such a run.
+    """
+    return bool(st.session_state.get(PAGE_ARRIVED))
+
+
+def resync() -> None:
+    """Make the next run send every editor's values to the browser again (「最新の状態に更新」)."""
+    st.session_state[RESYNC] = True
+
+
 def run_page(navigation) -> None:
     """Run the chosen page; a workspace that fails mid-page is a Japanese message, never a traceback."""
+    previous = st.session_state.get(PAGE_RUN)
+    st.session_state[PAGE_RUN] = navigation.url_path
+    st.session_state[PAGE_ARRIVED] = previous != navigation.url_path or st.session_state.pop(RESYNC, False)
     pending = st.session_state.pop(SAVE_ERROR, None)
     if pending is not None:
         show_save_error(pending)
@@ -334,6 +364,20 @@ def remember_member(member_id: str) -> dict | None:
 
 def forget_member() -> None:
     st.session_state.pop("member", None)
+
+
+def sql_owner() -> str | None:
+    """Who holds at most one SQL worker: the member (all their tabs), else this browser tab."""
+    member = st.session_state.get("member")
+    if member is not None:
+        return "member:" + member["member_id"]
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return "session:" + ctx.session_id if ctx is not None else None
+
+
+def drafts() -> Drafts:
+    """Where members' unsaved editor text is kept (lib.workspace.drafts)."""
+    return Drafts(settings.data_dir())
 
 
 def current_member() -> dict | None:

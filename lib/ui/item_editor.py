@@ -1,5 +1,12 @@
-"""An editor for one workspace item with optimistic concurrency: a save based on an
-old version is refused and both versions are shown, so no edit is lost silently."""
+"""An editor for one workspace item that never loses typed text.
+
+- A save writes only the fields the member changed, merged field by field onto the newest
+  stored version (lib.workspace.field_merge); both versions are shown only when the same
+  field was changed on both sides, and nothing is written until the member chooses.
+- What the member types is kept as a draft (lib.workspace.drafts) until it is saved, and
+  comes back after a page change, F5 (joining again) or a server restart.
+- The values are sent to the browser again whenever it may have forgotten them (ui.page_arrived).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +15,9 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from lib.ui import actor, saving, tr, workspace
+from lib.ui import actor, current_member, drafts, page_arrived, saving, tr, tr_literal, workspace
+from lib.workspace.drafts import Draft
+from lib.workspace.field_merge import FieldConflict, SaveResult, merge_fields, save_fields
 from lib.workspace.items import Conflict, SaveFailed, WorkspaceUnavailable
 
 
@@ -26,64 +35,142 @@ class Field:
     extra: dict = dataclass_field(default_factory=dict)
 
 
-def _widget_key(key: str, name: str) -> str:
-    return f"{key}:{name}"
+@dataclass(frozen=True)
+class _Editor:
+    """What the callbacks of one editor need."""
+    key: str
+    item_id: str | None
+    group_id: str
+    kind: str
+    fields: list[Field]
+    to_payload: Callable[[dict], dict]
+    from_payload: Callable[[dict], dict]
+    validate: Callable[[dict], list[str]] | None
+    new: bool
+
+    def widget_key(self, name: str) -> str:
+        return f"{self.key}:{name}"
+
+    def normalized(self, values: dict) -> dict:
+        """Values as the widgets hold them (lists for multiselects, text for text inputs)."""
+        out = {}
+        for f in self.fields:
+            value = values.get(f.name, f.default)
+            if f.widget == "multiselect":
+                value = list(value or [])
+            elif f.widget in ("text_area", "text_input"):
+                value = "" if value is None else str(value)
+            out[f.name] = value
+        return out
+
+    def stored_values(self, payload: dict) -> dict:
+        return self.normalized(self.from_payload(payload))
+
+    def typed(self) -> dict:
+        return {f.name: st.session_state.get(self.widget_key(f.name)) for f in self.fields}
+
+    def start_from(self, version: int, base_values: dict, values: dict | None = None) -> None:
+        """Show `values` (default: `base_values`), edited from `version` whose values were `base_values`."""
+        for name, value in (base_values if values is None else values).items():
+            st.session_state[self.widget_key(name)] = value
+        st.session_state[f"{self.key}:base"] = version
+        st.session_state[f"{self.key}:loaded"] = dict(base_values)
+
+    def is_dirty(self) -> bool:
+        """True when the member typed something since the values were loaded."""
+        return self.typed() != (st.session_state.get(f"{self.key}:loaded") or {})
+
+    # drafts: only a joined member has them (the instructor's comment box is not a draft)
+    def draft(self) -> Draft | None:
+        member = current_member()
+        return drafts().get(member["member_id"], self.key) if member else None
+
+    def keep_draft(self) -> None:
+        member = current_member()
+        if member is None:
+            return
+        if self.is_dirty():
+            drafts().put(member["member_id"], self.key,
+                         Draft(st.session_state.get(f"{self.key}:base", 0),
+                               st.session_state.get(f"{self.key}:loaded") or {}, self.typed()))
+        else:
+            drafts().drop(member["member_id"], self.key)
 
 
-def _load_values(key: str, fields: list[Field], values: dict) -> None:
-    for f in fields:
-        value = values.get(f.name, f.default)
-        if f.widget == "multiselect":
-            value = list(value or [])
-        elif f.widget in ("text_area", "text_input"):
-            value = "" if value is None else str(value)
-        st.session_state[_widget_key(key, f.name)] = value
-    st.session_state[f"{key}:loaded"] = {f.name: st.session_state[_widget_key(key, f.name)] for f in fields}
+def _keep_draft(editor: _Editor) -> None:
+    editor.keep_draft()
 
 
-def _is_dirty(key: str, fields: list[Field]) -> bool:
-    """True when the user typed something since the values were loaded."""
-    loaded = st.session_state.get(f"{key}:loaded") or {}
-    return any(st.session_state.get(_widget_key(key, f.name)) != loaded.get(f.name) for f in fields)
+def _apply(editor: _Editor, result: SaveResult) -> None:
+    if result.conflict is not None:
+        st.session_state[f"{editor.key}:conflict"] = result.conflict
+        return
+    editor.start_from(result.item.version, result.values)
+    editor.keep_draft()
+    st.session_state[f"{editor.key}:saved"] = True
+
+
+def _save(editor: _Editor, base_version: int, base_values: dict, mine: dict) -> SaveResult:
+    return save_fields(workspace(), item_id=editor.item_id, group_id=editor.group_id, kind=editor.kind,
+                       base_version=base_version, base_values=base_values, mine=mine, actor=actor(),
+                       to_payload=editor.to_payload, from_payload=editor.stored_values)
 
 
 @saving
-def _save_item(key: str, item_id: str | None, group_id: str, kind: str, fields: list[Field],
-               to_payload: Callable[[dict], dict], validate: Callable[[dict], list[str]] | None,
-               clear_after: bool) -> None:
-    values = {f.name: st.session_state.get(_widget_key(key, f.name)) for f in fields}
-    errors = validate(values) if validate else []
+def _save_item(editor: _Editor) -> None:
+    key = editor.key
+    values = editor.typed()
+    errors = editor.validate(values) if editor.validate else []
     if errors:
         st.session_state[f"{key}:errors"] = errors
         return
     st.session_state.pop(f"{key}:errors", None)
-    payload = to_payload(values)
-    base = st.session_state.get(f"{key}:base", 0)
-    ws = workspace()
     try:
-        if base == 0:
-            item = ws.create_item(group_id, kind, payload, actor(), item_id=item_id)
-        else:
-            item = ws.update_item(item_id, payload, base, actor())
-    except Conflict as conflict:
+        if editor.new:
+            workspace().create_item(editor.group_id, editor.kind, editor.to_payload(values), actor())
+            editor.start_from(0, editor.normalized({}))
+            editor.keep_draft()
+            st.session_state[f"{key}:saved"] = True
+            return
+        result = _save(editor, st.session_state.get(f"{key}:base", 0),
+                       st.session_state.get(f"{key}:loaded") or editor.normalized({}), values)
+    except Conflict as conflict:  # the item was deleted meanwhile
         st.session_state[f"{key}:conflict"] = conflict
         return
     except (SaveFailed, WorkspaceUnavailable):
-        # The typed values stay in the widgets; Save works again once the cause is gone.
+        # The typed values stay in the widgets (and the draft); Save works again once the cause is gone.
         st.session_state[f"{key}:errors"] = [tr("ws.save_failed")]
         return
-    st.session_state[f"{key}:saved"] = True
-    if clear_after:
-        _load_values(key, fields, {})
-    else:
-        st.session_state[f"{key}:base"] = item.version
-        st.session_state[f"{key}:loaded"] = values
+    _apply(editor, result)
 
 
 @saving
-def _resolve_conflict(key: str, fields: list[Field], from_payload: Callable[[dict], dict],
-                      keep_mine: bool) -> None:
-    conflict = st.session_state.pop(f"{key}:conflict")
+def _resolve_fields(editor: _Editor, keep_mine: bool) -> None:
+    """Settle the conflicting fields one way; every other field keeps both sides' changes."""
+    conflict: FieldConflict = st.session_state.pop(f"{editor.key}:conflict")
+    names = [f.name for f in editor.fields]
+    base_values = st.session_state.get(f"{editor.key}:loaded") or editor.normalized({})
+    values = merge_fields(base_values, conflict.mine, conflict.theirs_values, names).merged
+    if not keep_mine:
+        values.update({name: conflict.theirs_values[name] for name in conflict.conflicts})
+    if values == conflict.theirs_values:
+        editor.start_from(conflict.theirs.version, conflict.theirs_values)
+        editor.keep_draft()
+        return
+    editor.start_from(conflict.theirs.version, conflict.theirs_values, values)
+    editor.keep_draft()
+    try:
+        result = _save(editor, conflict.theirs.version, conflict.theirs_values, values)
+    except Conflict as again:
+        st.session_state[f"{editor.key}:conflict"] = again
+        return
+    _apply(editor, result)
+
+
+@saving
+def _resolve_deleted(editor: _Editor, keep_mine: bool) -> None:
+    """The item was deleted (or met a newer version while deleting): keep mine, or accept theirs."""
+    conflict: Conflict = st.session_state.pop(f"{editor.key}:conflict")
     theirs = conflict.theirs
     if keep_mine:
         try:
@@ -92,14 +179,15 @@ def _resolve_conflict(key: str, fields: list[Field], from_payload: Callable[[dic
                 return
             item = workspace().update_item(conflict.item_id, conflict.mine, theirs.version, actor())
         except Conflict as again:
-            st.session_state[f"{key}:conflict"] = again
+            st.session_state[f"{editor.key}:conflict"] = again
             return
-        st.session_state[f"{key}:base"] = item.version
-        st.session_state[f"{key}:loaded"] = {f.name: st.session_state.get(_widget_key(key, f.name)) for f in fields}
-        st.session_state[f"{key}:saved"] = True
+        editor.start_from(item.version, editor.typed())
+        editor.keep_draft()
+        st.session_state[f"{editor.key}:saved"] = True
     else:
-        _load_values(key, fields, from_payload(theirs.payload) if not theirs.deleted else {})
-        st.session_state[f"{key}:base"] = theirs.version
+        editor.start_from(theirs.version, editor.stored_values(theirs.payload) if not theirs.deleted
+                          else editor.normalized({}))
+        editor.keep_draft()
 
 
 @saving
@@ -126,31 +214,43 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
                 from_payload: Callable[[dict], dict] | None = None,
                 validate: Callable[[dict], list[str]] | None = None,
                 new: bool = False, deletable: bool = False, save_label: str | None = None) -> None:
-    """Inputs for one workspace item, saved with the version they were loaded from.
+    """Inputs for one workspace item, saved as a merge onto the version they were loaded from.
 
-    If another member saved the item in between, both versions are shown and the
-    user chooses; typed text is never thrown away without that choice.
+    If another member changed the same field in between, both texts are shown and the
+    member chooses; typed text is never thrown away without that choice.
     `new=True` makes a form that creates a new item each time and then clears.
     """
-    to_payload = to_payload or (lambda values: values)
-    from_payload = from_payload or (lambda payload: payload)
+    editor = _Editor(key, None if new else item_id, group_id, kind, fields, to_payload or (lambda values: values),
+                     from_payload or (lambda payload: payload), validate, new)
     ws = workspace()
     item = None if new else ws.item(item_id)
     version = item.version if item and not item.deleted else 0
     if item is not None and item.deleted:
         item = None
+    stored = editor.stored_values(item.payload) if item else editor.normalized({})
     conflict = st.session_state.get(f"{key}:conflict")
-    # Widget values vanish when a page is left; the stored version is then loaded again.
-    widgets_gone = any(_widget_key(key, f.name) not in st.session_state for f in fields)
+    # Streamlit drops a widget's value when its page is left: then the draft or the stored version is shown.
+    widgets_gone = any(editor.widget_key(f.name) not in st.session_state for f in fields)
     newer = not new and st.session_state.get(f"{key}:base") != version
-    if conflict is None and (widgets_gone or newer and not _is_dirty(key, fields)):
-        _load_values(key, fields, from_payload(item.payload) if item else {})
-        st.session_state[f"{key}:base"] = version
-    elif conflict is None and newer:
-        # Unsaved typing is kept; saving it will show both versions to choose from.
+    if conflict is None and widgets_gone:
+        draft = editor.draft()
+        if draft is not None and draft.values != stored:
+            editor.start_from(draft.base_version, editor.normalized(draft.base_values),
+                              editor.normalized(draft.values))
+            st.info(tr("ws.draft_restored"), icon=":material/edit_note:")
+        else:
+            editor.start_from(version, stored)
+    elif conflict is None and newer and not editor.is_dirty():
+        editor.start_from(version, stored)
+    elif page_arrived():
+        # The browser may show this page's inputs empty while the server holds their text: send it again.
+        for f in fields:
+            st.session_state[editor.widget_key(f.name)] = st.session_state[editor.widget_key(f.name)]
+    if conflict is None and newer and editor.is_dirty():
+        # Unsaved typing is kept; saving merges it with the newer version field by field.
         st.info(tr("ws.changed_meanwhile"), icon=":material/sync:")
     if item is not None:
-        st.caption(tr("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
+        st.caption(tr_literal("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
                       version=item.version))
     values: dict = {}
     rows: dict[str | None, list] = {}
@@ -162,7 +262,7 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         target = st
         if f.row is not None:
             target = dict((g.name, col) for g, col in rows[f.row])[f.name]
-        wkey = _widget_key(key, f.name)
+        wkey = editor.widget_key(f.name)
         options = f.options(values) if callable(f.options) else f.options
         if f.widget in ("selectbox", "multiselect"):
             options = list(options or [])
@@ -171,47 +271,69 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         if f.widget == "selectbox":
             if st.session_state.get(wkey) not in options:
                 st.session_state[wkey] = options[0] if options else None
-            target.selectbox(f.label, options, format_func=labels.get, key=wkey)
+            target.selectbox(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
+                             args=(editor,))
         elif f.widget == "multiselect":
             st.session_state[wkey] = [v for v in st.session_state.get(wkey) or [] if v in options]
-            target.multiselect(f.label, options, format_func=labels.get, key=wkey,
-                               placeholder=tr("ws.choose"), select_all=False)
+            target.multiselect(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
+                               args=(editor,), placeholder=tr("ws.choose"), select_all=False)
         elif f.widget == "text_input":
-            target.text_input(f.label, key=wkey, placeholder=f.placeholder)
+            target.text_input(f.label, key=wkey, placeholder=f.placeholder, on_change=_keep_draft, args=(editor,))
         else:
-            target.text_area(f.label, key=wkey, placeholder=f.placeholder, height=f.extra.get("height", 90))
+            target.text_area(f.label, key=wkey, placeholder=f.placeholder, height=f.extra.get("height", 90),
+                             on_change=_keep_draft, args=(editor,))
         values[f.name] = st.session_state.get(wkey)
     for error in st.session_state.pop(f"{key}:errors", []):
         st.error(error)
     buttons = st.columns([3, 2, 5])
-    buttons[0].button(save_label or tr("ws.save"), key=f"{key}:save", type="primary",
-                      on_click=_save_item,
-                      args=(key, None if new else item_id, group_id, kind, fields, to_payload, validate, new),
-                      disabled=conflict is not None)
+    buttons[0].button(save_label or tr("ws.save"), key=f"{key}:save", type="primary", on_click=_save_item,
+                      args=(editor,), disabled=conflict is not None)
     if deletable and item is not None:
         buttons[1].button(tr("ws.delete"), key=f"{key}:delete", on_click=_delete_item, args=(key, item_id))
     if st.session_state.pop(f"{key}:saved", False):
         st.toast(tr("ws.saved"), icon=":material/check_circle:")
-    if conflict is not None:
-        _conflict_panel(key, fields, from_payload, conflict)
+    if isinstance(conflict, FieldConflict):
+        _field_conflict_panel(editor, conflict)
+    elif conflict is not None:
+        _conflict_panel(editor, conflict)
 
 
-def _conflict_panel(key: str, fields: list[Field], from_payload, conflict) -> None:
+def _field_conflict_panel(editor: _Editor, conflict: FieldConflict) -> None:
+    """Only the fields both sides changed, each with both texts."""
+    theirs = conflict.theirs
+    by_name = {f.name: f for f in editor.fields}
+    with st.container(border=True):
+        st.warning(tr_literal("ws.conflict_fields", who=theirs.updated_by, when=theirs.updated_at.strftime("%H:%M:%S")),
+                   icon=":material/warning:")
+        mine_col, theirs_col = st.columns(2)
+        with mine_col:
+            st.markdown(f"#### {tr('ws.conflict_mine', version=st.session_state.get(f'{editor.key}:base', 0))}")
+            _show_payload([by_name[n] for n in conflict.conflicts], conflict.mine)
+            st.button(tr("ws.keep_mine_fields"), key=f"{editor.key}:keep_mine", on_click=_resolve_fields,
+                      args=(editor, True))
+        with theirs_col:
+            st.markdown(f"#### {tr_literal('ws.conflict_theirs', who=theirs.updated_by, version=theirs.version)}")
+            _show_payload([by_name[n] for n in conflict.conflicts], conflict.theirs_values)
+            st.button(tr("ws.take_theirs_fields"), key=f"{editor.key}:take_theirs", on_click=_resolve_fields,
+                      args=(editor, False))
+
+
+def _conflict_panel(editor: _Editor, conflict: Conflict) -> None:
     theirs = conflict.theirs
     with st.container(border=True):
-        st.warning(tr("ws.conflict", who=theirs.updated_by, when=theirs.updated_at.strftime("%H:%M:%S")),
+        st.warning(tr_literal("ws.conflict", who=theirs.updated_by, when=theirs.updated_at.strftime("%H:%M:%S")),
                    icon=":material/warning:")
         mine_col, theirs_col = st.columns(2)
         with mine_col:
             st.markdown(f"#### {tr('ws.conflict_mine', version=conflict.base_version)}")
-            _show_payload(fields, from_payload(conflict.mine or {}))
-            st.button(tr("ws.keep_mine"), key=f"{key}:keep_mine", on_click=_resolve_conflict,
-                      args=(key, fields, from_payload, True))
+            _show_payload(editor.fields, editor.from_payload(conflict.mine or {}))
+            st.button(tr("ws.keep_mine"), key=f"{editor.key}:keep_mine", on_click=_resolve_deleted,
+                      args=(editor, True))
         with theirs_col:
-            st.markdown(f"#### {tr('ws.conflict_theirs', who=theirs.updated_by, version=theirs.version)}")
-            _show_payload(fields, from_payload(theirs.payload) if not theirs.deleted else {})
-            st.button(tr("ws.take_theirs"), key=f"{key}:take_theirs", on_click=_resolve_conflict,
-                      args=(key, fields, from_payload, False))
+            st.markdown(f"#### {tr_literal('ws.conflict_theirs', who=theirs.updated_by, version=theirs.version)}")
+            _show_payload(editor.fields, editor.from_payload(theirs.payload) if not theirs.deleted else {})
+            st.button(tr("ws.take_theirs"), key=f"{editor.key}:take_theirs", on_click=_resolve_deleted,
+                      args=(editor, False))
 
 
 @saving

@@ -19,7 +19,7 @@ from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
-from lib.ui import actor, lang, require_group, saving, store, tr, workspace
+from lib.ui import actor, lang, require_group, resync, saving, store, tr, tr_literal, workspace
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
@@ -37,8 +37,7 @@ def session_header(session: int) -> dict:
                   current=info.current_session))
     if city := current_city():
         st.caption(tr("session.city", city=city["city_name"]))
-    if st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:"):
-        st.rerun()
+    st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:", on_click=resync)
     others_changes_notice(member["group_id"])
     return member
 
@@ -62,7 +61,7 @@ def others_changes_notice(group_id: str) -> None:
         newer = [c for c in workspace().history(group_id=group_id, after_seq=seen) if c.actor != me]
         if newer:
             who = "、".join(sorted({c.actor for c in newer}))
-            st.info(tr("ws.others_saved", n=len(newer), who=who), icon=":material/group:")
+            st.info(tr_literal("ws.others_saved", n=len(newer), who=who), icon=":material/group:")
             if st.button(tr("ws.show_latest"), key=f"others_refresh:{group_id}", icon=":material/refresh:"):
                 st.rerun(scope="app")
 
@@ -183,7 +182,7 @@ def logic_tree_editor(group_id: str) -> None:
         return
     tree = item.payload
     st.graphviz_chart(logic_tree.to_dot(tree), width="stretch")
-    st.caption(tr("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
+    st.caption(tr_literal("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
                   version=item.version) + " ・ " + tr("tree.depth", depth=logic_tree.depth(tree)))
     rows = logic_tree.outline(tree)
     ids = [node["id"] for _level, node in rows]
@@ -330,8 +329,17 @@ def course_picker(label: str, key: str):
     """The instructor's choice of course (the current one first selected); returns its Course."""
     ws = workspace()
     all_courses = course_lib.courses(ws)
-    current = course_lib.current_course(ws)
     ids = [c.course_id for c in all_courses]
-    chosen = st.selectbox(label, ids, index=ids.index(current.course_id),
-                          format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid), key=key)
+    chosen = st.session_state.pop(f"{key}:next", None)
+    if chosen in ids:
+        st.session_state[key] = chosen
+    elif st.session_state.get(key) not in ids:
+        st.session_state[key] = course_lib.current_course(ws).course_id
+    chosen = st.selectbox(label, ids, format_func=lambda cid: next(c.name for c in all_courses if c.course_id == cid),
+                          key=key)
     return next(c for c in all_courses if c.course_id == chosen)
+
+
+def pick_course_next_run(key: str, course_id: str) -> None:
+    """Select `course_id` in the course picker `key` on the next run (it cannot change once drawn)."""
+    st.session_state[f"{key}:next"] = course_id

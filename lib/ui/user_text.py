@@ -1,20 +1,11 @@
-"""Text that people typed, shown exactly as typed: never as Markdown, HTML or images.
+"""Text that people typed, in the app's Markdown (why: lib/markdown_literal.py).
 
-st.markdown, st.write, st.caption and expander labels read Markdown, in which `![x](https://…)`
-makes every viewer's browser fetch an outside URL, and `**bold**` is bold on screen while the
-PPTX / PDF / HTML exports print it as typed. Every piece of user text the app shows goes through
-`literal`, so the screen and the exports show the same plain text, and nothing is fetched.
+Pages show user text with `literal(text)`, and messages that carry user text (a member's or group's
+name, a title) with `ui.tr_literal(key, **values)`, which escapes the values and keeps the message's
+own Markdown.
 """
 from __future__ import annotations
 
-import re
+from lib.markdown_literal import literal
 
-# CommonMark lets any ASCII punctuation be escaped with a backslash; these are the ones Markdown,
-# HTML, Streamlit's :directives: and LaTeX ($) give a meaning to.
-_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&=\"'])")
-
-
-def literal(text) -> str:
-    """`text` as Markdown that shows every character as typed (line breaks kept)."""
-    lines = str(text if text is not None else "").splitlines() or [""]
-    return "  \n".join(_MARKUP.sub(r"\\\1", line) for line in lines)
+__all__ = ["literal"]

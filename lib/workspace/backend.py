@@ -72,6 +72,13 @@ class SaveFailed(WorkspaceError):
         super().__init__(t("ws.save_failed"))
 
 
+class TextRefused(WorkspaceError):
+    """Typed text with a NUL character, which no workspace database stores; nothing was changed."""
+
+    def __init__(self):
+        super().__init__(t("ws.text_refused"))
+
+
 class WorkspaceUnavailable(WorkspaceError):
     """The workspace database is missing or damaged; `reason` is "missing" or "damaged".
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,9 @@ SESSIONS = (1, 2, 3, 4)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
 MAX_NAME_LENGTH = 40
+# What people type between the two halves of a code: hyphens, dashes and the long-vowel mark of a
+# Japanese keyboard, spaces and dots.
+_CODE_SEPARATORS = set(" -_.・‐‑‒–—―−ーｰ─")
 
 
 class CourseError(ValueError):
@@ -44,8 +48,29 @@ def new_join_code() -> str:
 
 
 def normalize_join_code(text: str) -> str:
-    """What a trainee typed, compared case-insensitively and without spaces or hyphens."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    """What a trainee typed, as compared: full-width letters and digits as half-width (NFKC), upper case,
+    without spaces, hyphens or dashes (and without anything else that is not an ASCII letter or digit)."""
+    folded = unicodedata.normalize("NFKC", text or "").upper()
+    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+
+
+def join_code_hint(typed: str, other_groups: list[Group], lang: str = "ja") -> str:
+    """Why a typed code matched no code of the chosen group, as a sentence saying what to do."""
+    folded = unicodedata.normalize("NFKC", typed or "").upper().strip()
+    code = normalize_join_code(typed)
+    if not code:
+        return t("course.error.join_code_empty", lang)
+    if any(not (ch.isascii() and ch.isalnum()) and ch not in _CODE_SEPARATORS for ch in folded):
+        return t("course.error.join_code_characters", lang)
+    if len(code) != JOIN_CODE_LENGTH:
+        return t("course.error.join_code_length", lang, n=len(code), length=JOIN_CODE_LENGTH)
+    unused = sorted({ch for ch in code if ch not in JOIN_CODE_ALPHABET})
+    if unused:
+        return t("course.error.join_code_unused", lang, letters="・".join(unused))
+    other = next((g for g in other_groups if join_code_matches(g, typed)), None)
+    if other is not None:
+        return t("course.error.join_code_other_group", lang, group=other.name)
+    return t("course.error.join_code", lang)
 
 
 def join_code_matches(group: Group, typed: str) -> bool:
@@ -136,7 +161,8 @@ def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, departm
     if len(name) > MAX_NAME_LENGTH or len(department) > MAX_NAME_LENGTH:
         raise CourseError(t("course.error.too_long", lang, n=MAX_NAME_LENGTH))
     if not join_code_matches(group, typed_code):
-        raise CourseError(t("course.error.join_code", lang))
+        others = [g for g in ws.groups(group.course_id) if g.group_id != group_id and not g.payload.get("example")]
+        raise CourseError(join_code_hint(typed_code, others, lang))
     for member in ws.members(group_id):
         if member.name == name and member.department == department:
             return member

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lib.i18n import t
+from lib.markdown_literal import literal
 from lib.workspace import logic_tree
 from lib.workspace.items import Item, Workspace
 
@@ -125,7 +126,7 @@ def load_content(ws: Workspace, group_id: str) -> GroupContent:
 @dataclass(frozen=True)
 class StepProgress:
     step: Step
-    missing: tuple[str, ...]
+    missing: tuple[str, ...]  # Markdown messages: what members typed in them is escaped
 
     @property
     def done(self) -> bool:
@@ -149,13 +150,13 @@ def step_progress(content: GroupContent, st: Step, catalog: dict, lang: str = "j
             missing.append(t("progress.missing.hypotheses", lang))
         for h in content.hypotheses:
             if check_hypothesis_data(h.payload.get("dataset", ""), h.payload.get("columns") or [], catalog, lang):
-                missing.append(t("progress.missing.hypothesis_data", lang, text=h.payload.get("text", "")))
+                missing.append(t("progress.missing.hypothesis_data", lang, text=literal(h.payload.get("text", ""))))
     elif st.key == "step3":
         sketched = {s.payload.get("hypothesis_id") for s in content.sketches
                     if s.payload.get("method") and s.payload.get("display")}
         for h in content.hypotheses:
             if h.item_id not in sketched:
-                missing.append(t("progress.missing.sketch", lang, text=h.payload.get("text", "")))
+                missing.append(t("progress.missing.sketch", lang, text=literal(h.payload.get("text", ""))))
         if not content.hypotheses:
             missing.append(t("progress.missing.hypotheses", lang))
     elif st.key == "step4":
@@ -168,7 +169,7 @@ def step_progress(content: GroupContent, st: Step, catalog: dict, lang: str = "j
         judged = {f.payload.get("hypothesis_id") for f in content.findings if f.payload.get("verdict")}
         for h in content.hypotheses:
             if h.item_id not in judged:
-                missing.append(t("progress.missing.verdict", lang, text=h.payload.get("text", "")))
+                missing.append(t("progress.missing.verdict", lang, text=literal(h.payload.get("text", ""))))
     elif st.key == "step6":
         if not content.policies:
             missing.append(t("progress.missing.policies", lang))

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from lib.charts.spec import ChartSpec, Filter, Measure
-from lib.data.store import get_store
+from lib.data.catalog import load_catalog
+from lib.data.store import get_store, open_demo_database
 from lib.maps.spec import MapSpec, MeasureSpec, PointLayerSpec
 from lib.workspace import course, curriculum, logic_tree
 from lib.workspace.items import Workspace
@@ -24,6 +25,8 @@ DEMO_GROUP_NAMES = ["A班", "B班", "C班"]
 EXAMPLE_MEMBERS = [("見本 花子", "高齢福祉課"), ("見本 一郎", "企画課"), ("見本 さくら", "都市計画課")]
 ELDERLY_BANDS = ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
 HILL = "丘陵地区"
+# What the example group's numbers are computed from: the demo city's data, always.
+EXAMPLE_DATASETS = ["areas", "population", "care_certification", "survey", "kayoi_places"]
 
 
 def example_charts() -> list[tuple[str, str, dict]]:
@@ -231,7 +234,14 @@ def seed_if_empty(ws: Workspace, published=None) -> bool:
     """Seed the demo course on first start (numbers from `published`); True if it was seeded now."""
     if not ws.is_empty():
         return False
-    if published is None:
-        published = get_store().published()
-    seed_demo_course(ws, published)
+    if any(load_catalog()[name].origin != "demo" for name in EXAMPLE_DATASETS):
+        # A real city's areas and population took the demo's names (setup-city before the first start):
+        # the example is the demo city's work, so its numbers come from the demo's own files.
+        demo = open_demo_database(EXAMPLE_DATASETS)
+        try:
+            seed_demo_course(ws, demo)
+        finally:
+            demo.close()
+        return True
+    seed_demo_course(ws, published if published is not None else get_store().published())
     return True

@@ -205,6 +205,11 @@ def load_exercises() -> tuple[list[Exercise], list[str]]:
     return list(themes.values()), errors
 
 
+def example_theme_text() -> str:
+    """A built-in theme's YAML, as the example an instructor copies and rewrites."""
+    return min(settings.EXERCISES_DIR.glob("*.yaml")).read_text(encoding="utf-8")
+
+
 def add_exercise_from_text(text: str) -> Exercise:
     """Validate pasted YAML and save it as an instructor-added theme (data folder)."""
     exercise = parse_exercise(text, "貼り付けた YAML", _known_datasets())

@@ -36,6 +36,7 @@ from lib.workspace.backend import (
     TABLES,
     Backend,
     SaveFailed,
+    TextRefused,
     WorkspaceError,
     WorkspaceUnavailable,
     backend_for,
@@ -206,9 +207,17 @@ class Workspace:
 
     def _write(self, work: Callable[[Callable], object]):
         """Run `work(run)` in one write transaction, then the after-write hook (snapshots)."""
+        def refusing_nul(run):
+            # PostgreSQL refuses NUL in text; it is a typing accident, not a full disk: say so.
+            def checked(sql, params=()):
+                if any(isinstance(value, str) and "\x00" in value for value in params):
+                    raise TextRefused()
+                return run(sql, params)
+            return work(checked)
+
         with self._write_lock:
             try:
-                result = self._transaction(work, write=True)
+                result = self._transaction(refusing_nul, write=True)
             except self.backend.database_errors as exc:
                 log.exception("workspace save failed in %s", self.backend.describe())
                 raise SaveFailed() from exc

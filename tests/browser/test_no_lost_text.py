@@ -1,0 +1,72 @@
+"""Two members of one group in two browsers: saved worksheet text is never erased.
+
+Issue 21 item 1: B types in 現状 and at once clicks another page in the sidebar; B's
+fields must keep A's saved text, and B's next save must not write A's fields as empty.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import _serve, guard_offline, screenshot, wait_for_app
+from tests.browser.test_sessions_flow import _css_key, click, fill, go, join, join_code_on_instructor_page
+
+pytestmark = pytest.mark.browser
+
+A_TEXT = {
+    "goal": "高齢になっても住み慣れた地域で元気に暮らせる",
+    "problem": "要介護認定率が県平均より高い",
+    "issue": "介護予防の場に通う人を増やす",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from _serve(tmp_path_factory)
+
+
+def _text(page, key: str) -> str:
+    return page.locator(f"{_css_key(key)} textarea").first.input_value()
+
+
+def test_typing_then_leaving_at_once_erases_nothing(server, offline_page, browser, browser_context_args):
+    first = offline_page
+    first.goto(f"{server}/instructor")
+    wait_for_app(first)
+    fill(first, "auth_new", "kenshu-2026")
+    fill(first, "auth_again", "kenshu-2026")
+    first.get_by_role("button", name="パスコードを設定する").click()
+    wait_for_app(first)
+    code = join_code_on_instructor_page(first, "A班")
+    join(first, "A班", code, "試験 太郎")
+    go(first, "第1回 課題設定")
+    for name, text in A_TEXT.items():
+        fill(first, f"ws:step0:{name}", text)
+    click(first, "ws:step0:save")
+
+    second = guard_offline(browser.new_context(**browser_context_args).new_page())
+    second.goto(server)
+    wait_for_app(second)
+    join(second, "A班", code, "試験 花子")
+    go(second, "第1回 課題設定")
+    assert _text(second, "ws:step0:problem") == A_TEXT["problem"]
+    # Click into 現状, type, and at once leave through the sidebar (no wait between).
+    situation = second.locator(f"{_css_key('ws:step1:situation')} textarea").first
+    situation.click()
+    situation.type("高齢化率は 32%")
+    second.locator("[data-testid='stSidebar']").get_by_role("link", name="データカタログ").first.click()
+    wait_for_app(second)
+    if second.locator(_css_key("ws:step0:goal")).count() == 0:
+        go(second, "第1回 課題設定")
+    screenshot(second, "no-lost-text-after-leaving")
+    for name, text in A_TEXT.items():
+        assert _text(second, f"ws:step0:{name}") == text, name
+
+    # B's own change to one field goes out with A's other fields intact.
+    fill(second, "ws:step0:goal", "誰もが地域で役割を持てる")
+    click(second, "ws:step0:save")
+    click(first, "refresh_1")
+    assert _text(first, "ws:step0:goal") == "誰もが地域で役割を持てる"
+    assert _text(first, "ws:step0:problem") == A_TEXT["problem"]
+    assert _text(first, "ws:step0:issue") == A_TEXT["issue"]
+    assert first.external_requests == [] and second.external_requests == []
+    second.context.close()
