@@ -64,7 +64,7 @@ def _first(ds, role):
 
 
 def _filter_choices(cursor, spec: ChartSpec) -> list[list[Filter]]:
-    """Filter sets a trainee could add to the spec: none, one, two and three filters of every kind."""
+    """Filter sets a trainee could add to the spec: none, one, two and three filters, every kind in some."""
     ds = CATALOG[spec.dataset]
     year = _first(ds, "year")
     categories = [c.name for c in ds.data_columns if c.is_categorical and c.name != year]
@@ -85,14 +85,14 @@ def _filter_choices(cursor, spec: ChartSpec) -> list[list[Filter]]:
         low, high = value_range(cursor, CATALOG, spec.dataset, numeric[0])
         if low is not None:
             single.append(Filter(numeric[0], "between", [low, low + (high - low) / 3]))
-    sets = [[]] + [[f] for f in single]
+    sets = [[]] + [[f] for f in single[:2] + single[-1:]]  # every kind also comes in the pairs and threes
     sets += [single[i:i + 2] for i in range(0, len(single) - 1, 2)]
     sets += [single[i:i + 3] for i in range(1, len(single) - 2, 3)]
     return sets
 
 
 def _extra_specs() -> list[tuple[str, str, ChartSpec]]:
-    """Measures the matrix does not make: rates, changes, per-area indicators by area attributes."""
+    """Measures the matrix does not make: rates, changes, min / max / mean / median, area attributes."""
     care = "care_certification"
     latest, before = 2025, 2023
     return [
@@ -112,6 +112,10 @@ def _extra_specs() -> list[tuple[str, str, ChartSpec]]:
                                          options={"top_n": 8})),
         ("population", "sum_by_district", ChartSpec("population", Measure("sum", "population"),
                                                     ["areas.district", "sex"])),
+        ("population", "max_by_district", ChartSpec("population", Measure("max", "population"), ["areas.district"])),
+        ("population", "min_by_sex", ChartSpec("population", Measure("min", "population"), ["sex"])),
+        ("survey", "mean_by_district", ChartSpec("survey", Measure("mean", "sat_公共交通"), ["district"])),
+        ("survey", "median_by_district", ChartSpec("survey", Measure("median", "sat_公共交通"), ["district"])),
         ("area_indicators", "mean_by_district", ChartSpec(
             "area_indicators", Measure("mean", "care_ratio_age_adjusted"), ["areas.district"])),
     ]

@@ -180,31 +180,43 @@ def cell_counts(spec: ChartSpec, catalog: dict[str, Dataset]) -> CellCounts | No
 
 
 def _filtered(aggregate: str, condition: tuple[str, list], params: list) -> str:
+    """The aggregate over the rows meeting the condition: FILTER after it, or at each `{f}` it marks."""
     clause, values = condition
-    params.extend(values)
-    return f"{aggregate} FILTER (WHERE {clause})" if clause else aggregate
+    marks = aggregate.count("{f}")
+    params.extend(values * max(marks, 1))
+    filtered = f" FILTER (WHERE {clause})" if clause else ""
+    return aggregate.replace("{f}", filtered) if marks else aggregate + filtered
 
 
 def _aggregate_rows(spec: ChartSpec, source: _Source, dims: dict[str, str], aggregates: list[tuple[str, str]],
                     from_sql: str, params: list, extra_where: str, counts: CellCounts | None) -> str:
     """SELECT dims, aggregates (alias, expression) FROM … WHERE the spec's filters GROUP BY dims.
 
-    With `counts`, the rows scanned are those failing at most one counted filter; the aggregates keep
-    to the rows passing every filter (FILTER clauses) and the cell counts follow them."""
+    With `counts`, the aggregates keep to the rows passing every filter (FILTER clauses) and the cell
+    counts follow them, over the rows failing at most one counted filter; where it can, it reads the
+    records once into a cube (_cube) so that each filter is evaluated per group, not per record."""
     conditions = [_filter_sql(source, flt) for flt in spec.filters]
     select = [f"{expr} AS {q(n)}" for n, expr in dims.items()]
+    persons = None if counts is None else \
+        "COUNT(*)" if counts.basis == disclosure.RECORDS else f"SUM({source.column(counts.basis)})"
+    cube = _cube(spec, source, [expr for _, expr in aggregates] + [persons]) if counts else None
+    if cube is not None:  # the aggregates then read the cube's partial aggregates
+        table, combined = cube
+        from_sql = from_sql.replace(f"{q(source.ds.name)} AS {source.alias}", f"({table}) AS {source.alias}", 1)
+        aggregates = [(alias, combined[expr]) for alias, expr in aggregates]
+        persons = combined[persons]
     if counts is None:
         select += [f"{expr} AS {alias}" for alias, expr in aggregates]
         where, values = _all_of(conditions)
     else:
         every = _all_of(conditions)
         select += [f"{_filtered(expr, every, params)} AS {alias}" for alias, expr in aggregates]
-        persons = "COUNT(*)" if counts.basis == disclosure.RECORDS else f"SUM({source.column(counts.basis)})"
+        rows = _cube_count(source.alias) if cube is not None else "COUNT(*)"
 
         def obeying(indices) -> tuple[str, list]:
             return _all_of([conditions[i] for i in indices])
 
-        select.append(f"{_filtered('COUNT(*)', every, params)} AS {_ROWS}")
+        select.append(f"{_filtered(rows, every, params)} AS {_ROWS}")
         select.append(f"{_filtered(persons, obeying(counts.counted), params)} AS {_PERSONS}")
         select += [f"{_filtered(persons, obeying(j for j in counts.counted if j != i), params)} AS {_wider(i)}"
                    for i in range(len(conditions))]
@@ -216,6 +228,44 @@ def _aggregate_rows(spec: ChartSpec, source: _Source, dims: dict[str, str], aggr
     where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     group = (" GROUP BY " + ", ".join(str(i + 1) for i in range(len(dims)))) if dims else ""
     return f"SELECT {', '.join(select)} FROM {from_sql}{where_sql}{group}"
+
+
+def _cube_count(alias: str) -> str:
+    return f"CAST(COALESCE(SUM({alias}.__n){{f}}, 0) AS BIGINT)"  # COUNT(*) gives 0 over no rows, not NULL
+
+
+def _cube(spec: ChartSpec, source: _Source, aggregates: list[str]) -> tuple[str, dict[str, str]] | None:
+    """The records grouped by every column the chart's dimensions and filters read, with partial
+    aggregates: a small table on which each filter, left in or out, costs little (evaluated per group,
+    not per record). (its SQL, each aggregate over the records → the same over the cube), or None
+    when an aggregate cannot be combined (a median) or no filter needs it."""
+    if not spec.filters:
+        return None
+    a = source.alias
+    names = [n for n in spec.grouping + [f.column for f in spec.filters] if not n.startswith(AREA_PREFIX)]
+    if source.area_code is not None and (source.join_areas or len(names) < len(spec.grouping) + len(spec.filters)
+                                         or source.area_code.name in names):
+        names.append(source.area_code.name)
+        names += [c.name for c in source.ds.columns_with_role("name")]  # 町丁目 names shown for codes
+    if spec.measure.kind == "change":  # grouped by year too
+        names.append(source.ds.columns_with_role("year")[0].name)
+    keys = [f"{a}.{q(n)}" for n in dict.fromkeys(names)]
+    partials = {"__n": "COUNT(*)"}
+    combined = {"COUNT(*)": _cube_count(a)}
+    for i, column in enumerate(dict.fromkeys(c for c in (spec.measure.column, disclosure.persons_basis(source.ds))
+                                              if c and c != disclosure.RECORDS)):
+        expr = source.column(column)
+        partials.update({f"__s{i}": f"SUM({expr})", f"__c{i}": f"COUNT({expr})", f"__lo{i}": f"MIN({expr})",
+                         f"__hi{i}": f"MAX({expr})"})
+        combined.update({f"SUM({expr})": f"SUM({a}.__s{i})", f"COUNT({expr})": f"CAST(SUM({a}.__c{i}){{f}} AS BIGINT)",
+                         f"MIN({expr})": f"MIN({a}.__lo{i})", f"MAX({expr})": f"MAX({a}.__hi{i})",
+                         f"AVG({expr})": f"SUM({a}.__s{i}){{f}} / NULLIF(SUM({a}.__c{i}){{f}}, 0)"})
+    if any(expr not in combined for expr in aggregates):
+        return None
+    select = keys + [f"{expr} AS {alias}" for alias, expr in partials.items()]
+    group = ", ".join(str(i + 1) for i in range(len(keys)))
+    return (f"SELECT {', '.join(select)} FROM {q(source.ds.name)} AS {a}" + (f" GROUP BY {group}" if keys else ""),
+            combined)
 
 
 def _grouped_select(spec: ChartSpec, source: _Source, value: str, params: list, extra_where: str = "",

@@ -23,8 +23,6 @@ from lib.charts.style import trace_colour
 from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
-from lib.maps.offline import standalone_html
-from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
@@ -244,7 +242,3 @@ def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:
     """The map as a PNG drawn on the server (Japanese font from japanize-matplotlib)."""
     return map_png(evidence.map_data, lang, title=evidence.title, dpi=110)
 
-
-def map_page(evidence: Evidence, lang: str = "ja") -> str:
-    """The map as one self-contained offline HTML document."""
-    return standalone_html(render_map(evidence.map_data, lang, tiles_url=""))

@@ -5,25 +5,25 @@ this module is the one entry that picks a renderer, so the model never imports t
 """
 from __future__ import annotations
 
+import importlib
+
 from lib.deck.model import DeckError, PreparedDeck, prepare_deck
-from lib.deck.to_html import deck_html
-from lib.deck.to_pdf import deck_pdf
-from lib.deck.to_pptx import deck_pptx
 from lib.workspace import course
 from lib.workspace.items import Group, Workspace
 
 FORMATS = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
            "html": "text/html", "pdf": "application/pdf"}
-RENDERERS = {"pptx": deck_pptx, "html": deck_html, "pdf": deck_pdf}
+# Each renderer's module is imported when its format is asked for (PDF alone loads reportlab).
+RENDERERS = {"pptx": "to_pptx:deck_pptx", "html": "to_html:deck_html", "pdf": "to_pdf:deck_pdf"}
 EXAMPLE_ALIAS = "example"
 
 
 def export_deck(prepared: PreparedDeck, fmt: str) -> bytes:
     """The deck as .pptx, offline .html or .pdf bytes."""
-    render = RENDERERS.get(fmt)
-    if render is None:
+    if fmt not in RENDERERS:
         raise DeckError("deck.error.format", fmt=fmt)
-    return render(prepared)
+    module, function = RENDERERS[fmt].split(":")
+    return getattr(importlib.import_module(f"lib.deck.{module}"), function)(prepared)
 
 
 def file_name(group_name: str, fmt: str) -> str:

@@ -10,9 +10,17 @@ import html
 
 import plotly.io as pio
 
-from lib.deck.evidence import Evidence, map_page, table_cells
+from lib.deck.evidence import Evidence, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.i18n import t
+from lib.maps.offline import standalone_html
+from lib.maps.render import render_map
+
+
+def map_page(evidence: Evidence, lang: str = "ja") -> str:
+    """The map as one self-contained offline HTML document."""
+    return standalone_html(render_map(evidence.map_data, lang, tiles_url=""))
+
 
 STYLE = """
 :root { --green: #0b6e4f; --light: #e8f3ee; --ink: #222b28; --grey: #66706b; }

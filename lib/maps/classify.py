@@ -5,7 +5,6 @@ import math
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
@@ -15,11 +14,7 @@ from lib.i18n import t
 SUPPRESSED_COLOUR = "#bdbdbd"
 NO_DATA_COLOUR = "#ffffff"
 
-_CLASSIFIERS = {
-    "quantiles": mapclassify.Quantiles,
-    "equal_interval": mapclassify.EqualInterval,
-    "natural_breaks": mapclassify.FisherJenks,
-}
+_CLASSIFIERS = {"quantiles": "Quantiles", "equal_interval": "EqualInterval", "natural_breaks": "FisherJenks"}
 
 
 @dataclass
@@ -80,9 +75,13 @@ def classify_values(values, method: str = "quantiles", k: int = 5, breaks: list[
         if len(distinct) <= k:  # one class per value: nothing to estimate
             bins = [float(v) for v in distinct]
         else:
+            # mapclassify loads scipy.stats and scikit-learn (1.6 s): at the first classification, not
+            # at every start of the app or the command line.
+            import mapclassify  # noqa: PLC0415
+
             with warnings.catch_warnings():  # "Numba not installed": only slower, same breaks
                 warnings.simplefilter("ignore", UserWarning)
-                bins = [float(b) for b in _CLASSIFIERS[method](data, k=k).bins]
+                bins = [float(b) for b in getattr(mapclassify, _CLASSIFIERS[method])(data, k=k).bins]
     bins = list(dict.fromkeys(bins))  # mapclassify may repeat a bound when values tie
     decimals = decimals_for(data)
     colours = ramp(palette, len(bins))
