@@ -34,7 +34,6 @@ from lib.workspace.items import open_workspace
 
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
 RAN_THROUGH_APP = "ui:ran_through_app"  # a session key; app.py's sidebar sets it on every run
-_pages_folder_mode_seen = False
 
 
 def _leave_pages_folder_mode() -> None:
@@ -48,15 +47,13 @@ def _leave_pages_folder_mode() -> None:
     The rerun is requested, not raised: raising inside this module's import made
     concurrent first imports fail with "cannot import name 'ui' from 'lib'".
     """
-    global _pages_folder_mode_seen
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        _pages_folder_mode_seen = True
+    PagesManager.uses_pages_directory = False
     ctx = get_script_run_ctx(suppress_warning=True)
-    if not _pages_folder_mode_seen or ctx is None or ctx.script_requests is None:
+    if ctx is None or ctx.script_requests is None:
         return
-    # Only a session's runs before its first one through app.py can be such runs;
-    # app.py itself, before its st.navigation, is not one.
+    # Only a session's runs before its first one through app.py can be such runs (app.py may have
+    # switched the mode off already: its st.navigation comes first); app.py itself is not one, and
+    # such a run is known by Streamlit's legacy page list, which holds app.py.
     if RAN_THROUGH_APP in st.session_state or ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash:
         return
     if any(page["script_path"] == APP_SCRIPT for page in ctx.pages_manager.get_pages().values()):
