@@ -12,6 +12,16 @@ from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, logic_tree
 from lib.workspace.join_sheet import join_sheet_html, workbench_address
 
+
+def _add_group(ws, course_id: str, lang: str) -> None:
+    """Add the typed group; the box is emptied only when it was added (a refusal keeps the name)."""
+    try:
+        course.add_group(ws, course_id, st.session_state.get("inst_new_group", ""), lang)
+        st.session_state["inst_new_group"] = ""
+    except course.CourseError as exc:
+        st.session_state["inst_add_group_refused"] = str(exc)
+
+
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))
 problem = ui.workspace_problem()
@@ -127,14 +137,11 @@ with setup:
     st.download_button(ui.tr("inst.join_sheet"), join_sheet_html(info, [g for g in groups if not course.is_example(g)],
                                                                  lang, address.strip()),
                        f"参加コード_{info.name}.html", "text/html", key="inst_join_sheet", icon=":material/print:")
-    with st.form("inst_add_group", clear_on_submit=True):
-        new_group = st.text_input(ui.tr("inst.new_group"), key="inst_new_group")
-        if st.form_submit_button(ui.tr("inst.add_group")):
-            try:
-                course.add_group(ws, course_id, new_group, lang)
-                st.rerun()
-            except course.CourseError as exc:
-                st.error(str(exc))
+    with st.form("inst_add_group"):
+        st.text_input(ui.tr("inst.new_group"), key="inst_new_group")
+        st.form_submit_button(ui.tr("inst.add_group"), on_click=_add_group, args=(ws, course_id, lang))
+    if (refused := st.session_state.pop("inst_add_group_refused", None)) is not None:
+        st.error(refused)  # the typed name stays in the box
     st.subheader(ui.tr("inst.new_course"))
     with st.form("inst_new_course"):
         name = st.text_input(ui.tr("inst.course_name"), key="inst_course_name")

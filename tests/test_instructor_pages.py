@@ -181,3 +181,22 @@ def test_creating_a_course_selects_it_without_an_error(own_data_dir):
     made = [c for c in course.courses(open_workspace()) if c.name == "2027年度 データアカデミー"]
     assert len(made) == 1
     assert at.selectbox(key="inst_course").value == made[0].course_id
+
+
+def test_a_refused_group_keeps_its_typed_name_and_an_added_one_clears_the_box(own_data_dir):
+    """The add-group form used clear_on_submit: a refused name (a seventh group) was emptied with the error."""
+    from lib.workspace import course
+    from lib.workspace.items import open_workspace
+
+    at = open_page("pages/instructor.py")
+    current = course.current_course(open_workspace())
+    room = course.MAX_GROUPS - len(open_workspace().groups(current.course_id))
+    for n in range(room + 1):
+        at.text_input(key="inst_new_group").input(f"追加{n}班")
+        next(b for b in at.button if b.label == "グループを追加").click().run()
+        assert not at.exception, at.exception
+        if n < room:
+            assert at.text_input(key="inst_new_group").value == ""
+    assert at.text_input(key="inst_new_group").value == f"追加{room}班"  # refused: still there to change
+    assert any("2〜6" in e.value for e in at.error)
+    assert len(open_workspace().groups(current.course_id)) == course.MAX_GROUPS
