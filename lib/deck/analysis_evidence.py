@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 # method name -> module under lib.deck.analyses
-METHODS: dict[str, str] = {}
+METHODS: dict[str, str] = {
+    "weighted_survey": "weighted_survey",
+}
 
 
 @dataclass

@@ -20,6 +20,7 @@ from lib.charts.spec import Filter
 from lib.charts.sql import fetch_columns
 from lib.data import profile
 from lib.data.catalog import load_catalog
+from lib.deck.analyses import weighted_survey
 from lib.maps import data as map_data
 from lib.maps.spec import MapSpec
 from lib.ui import store
@@ -57,6 +58,19 @@ def _likert_shares(dataset: str, items: tuple[str, ...], levels: tuple[int, ...]
 def likert_shares(dataset: str, items: list[str], levels: list[int], filters: list[Filter]) -> tuple[pd.DataFrame, int]:
     """Likert shares of `items` over the filtered respondents, and how many respondents there are."""
     return _likert_shares(dataset, tuple(items), tuple(levels), _filters_key(filters), _fingerprint())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _weighted_survey(spec_json: str, lang: str, fingerprint: str):
+    spec, catalog = json.loads(spec_json), load_catalog()
+    weighting, shares = weighted_survey.compute(store().published(), catalog, spec)
+    return weighting, weighted_survey.present(weighting, shares, catalog, spec, lang)
+
+
+def weighted_survey_result(spec: dict, lang: str):
+    """The weights and the weighted-survey analysis of a spec (lib.deck.analyses.weighted_survey), shared
+    by sessions: do not change them. Raises WeightingError when the survey cannot be weighted."""
+    return _weighted_survey(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
 
 
 # --- catalog -------------------------------------------------------------------------
