@@ -12,8 +12,9 @@ Rules, stated on the page:
   be weighted and is left out of both the weighted and the unweighted figures;
 - a margin category with people but no respondent is refused (no collapsing): its people cannot
   be represented by anyone;
-- weights above CAP × the mean are cut to it and the raking repeated, until none is above it
-  (Kish's trimming; at most TRIM_ROUNDS rounds, then the last raking stands and it is said);
+- weights above CAP × the mean are cut to it and held there while the other weights are raked
+  again, until no other weight goes above it (at most TRIM_ROUNDS rounds); when the margins cannot
+  be met under the cap, the untrimmed weights stand and the page says so;
 - intervals: p ± 1.96·√(p(1−p)/n_eff), n_eff = n / deff, deff = n·Σw²/(Σw)² (Kish 1965), the
   unweighted one with n itself; both cut to 0–100 %.
 
@@ -102,15 +103,17 @@ def _cell_label(columns: list[str], key) -> str:
     return "・".join(str(v) for v in values)
 
 
-def rake(counts: pd.DataFrame, margins: list[list[str]], targets: list[pd.Series], *, start=None,
+def rake(counts: pd.DataFrame, margins: list[list[str]], targets: list[pd.Series], *, start=None, fixed=None,
          tol: float = 1e-12, max_iter: int = 1000) -> np.ndarray:
     """Weight per cell (`counts`: one row per cell, its dimension columns and `n` respondents) such that
     Σ n·w over each margin's categories equals that margin's target (a Series indexed by the
     category; a MultiIndex for a joint margin). Iterative proportional fitting (Deming & Stephan 1940):
     each pass scales the weights of every category of one margin by target / current. `start`: the
-    weights to begin from (1 for every cell by default)."""
+    weights to begin from (1 for every cell by default); `fixed`: cells whose weight stays as it starts
+    (the others make up the rest of each target)."""
     n = counts["n"].to_numpy(float)
     weights = np.ones(len(counts)) if start is None else np.asarray(start, dtype=float)
+    free = np.ones(len(counts), dtype=bool) if fixed is None else ~np.asarray(fixed, dtype=bool)
     codes, wanted = [], []
     for columns, target in zip(margins, targets):
         keys = counts[columns].apply(tuple, axis=1) if len(columns) > 1 else counts[columns[0]]
@@ -128,8 +131,9 @@ def rake(counts: pd.DataFrame, margins: list[list[str]], targets: list[pd.Series
         worst = 0.0
         for code, goal in zip(codes, wanted):
             current = np.bincount(code, weights=n * weights, minlength=len(goal))
-            factor = np.divide(goal, current, out=np.ones_like(goal), where=current > 0)
-            weights = weights * factor[code]
+            movable = np.bincount(code, weights=n * weights * free, minlength=len(goal))
+            factor = np.divide(goal - (current - movable), movable, out=np.ones_like(goal), where=movable > 0)
+            weights = np.where(free, weights * factor[code], weights)
             worst = max(worst, float(np.max(np.abs(current - goal) / np.maximum(goal, 1e-300))))
         if worst < tol:
             break
@@ -179,23 +183,32 @@ def weight_survey(respondents: pd.DataFrame, population: pd.DataFrame, links: pd
                for m in MARGINS]
     weights = rake(counts, MARGINS, targets)
     n = counts["n"].to_numpy(float)
-    ever_trimmed = np.zeros(len(counts), dtype=bool)
-    capped_fully = True
+    # Targets add up to the respondents, so the mean weight is 1 and the cap is `cap` itself: cells above it
+    # are held at the cap while the others are raked again, until no other cell goes above it.
+    trimmed = np.zeros(len(counts), dtype=bool)
+    capped = weights
     for _ in range(TRIM_ROUNDS):
-        limit = cap * np.sum(n * weights) / n.sum()
-        over = weights > limit * (1 + 1e-9)
+        over = capped > cap * (1 + 1e-9)
         if not over.any():
             break
-        ever_trimmed |= over
-        weights = rake(counts, MARGINS, targets, start=np.minimum(weights, limit))
-    else:
-        capped_fully = not (weights > cap * np.sum(n * weights) / n.sum() * (1 + 1e-9)).any()
+        trimmed |= over
+        capped = rake(counts, MARGINS, targets, start=np.where(trimmed, cap, capped), fixed=trimmed)
+    capped_fully = not (capped > cap * (1 + 1e-9)).any() and _largest_miss(counts, capped, targets) < 1e-9
+    weights = capped if capped_fully else weights
     weights = weights / (np.sum(n * weights) / n.sum())
     cells = counts.assign(weight=weights)
     per_person = np.repeat(cells["weight"].to_numpy(), counts["n"].to_numpy())
     return Weighting(cells, _margin_table(cells, targets, len(sample)), links,
-                     excluded=int(len(respondents) - len(sample)), trimmed=int(n[ever_trimmed].sum()), cap=cap,
-                     capped_fully=capped_fully, deff=kish_deff(per_person), respondents=int(len(sample)))
+                     excluded=int(len(respondents) - len(sample)), trimmed=int(n[trimmed].sum()) if capped_fully else 0,
+                     cap=cap, capped_fully=capped_fully, deff=kish_deff(per_person), respondents=int(len(sample)))
+
+
+def _largest_miss(counts: pd.DataFrame, weights: np.ndarray, targets: list[pd.Series]) -> float:
+    """The largest relative gap between a weighted margin and its target."""
+    weighted = counts.assign(w=counts["n"] * weights)
+    return max(float(np.max(np.abs(weighted.groupby(m, observed=True)["w"].sum().reindex(target.index).fillna(0)
+                                   - target) / target.clip(lower=1e-300)))
+               for m, target in zip(MARGINS, targets))
 
 
 def _margin_table(cells: pd.DataFrame, targets: list[pd.Series], respondents: int) -> pd.DataFrame:
