@@ -100,3 +100,15 @@ def test_a_saved_weighted_survey_reaches_every_export(store, fmt):
         assert "Plotly.newPlot" in text and "補正後（人口構成に合わせた）" in text and "なぜ答えたか" in text
     else:
         assert data.startswith(b"%PDF") and len(data) > 10_000
+
+
+def test_a_warm_rerun_of_the_weighted_section_does_not_rake_again(store, monkeypatch):
+    from lib.analysis import survey_weighting
+
+    at = _weighted_page(["imp_防災"])
+    raked: list = []
+    original = survey_weighting.rake
+    monkeypatch.setattr(survey_weighting, "rake", lambda *a, **k: raked.append(a) or original(*a, **k))
+    at.run()
+    assert not at.exception, at.exception
+    assert at.success and raked == []
