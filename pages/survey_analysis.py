@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import ui
-from lib.analysis.disclosure import MIN_CELL, is_small
+from lib.analysis.disclosure import MIN_CELL, is_small, suppressed_cells
 from lib.analysis.survey_weighting import WeightingError
 from lib.charts import survey
 from lib.charts.result_table import survey_table_spec
@@ -77,7 +77,7 @@ with likert_tab:
                     st.error(exc.text(lang))
                 else:
                     show_analysis(result, K + "weighted")
-                    ui.show_suppressed(int(result.table.iloc[:, 2].isna().sum()))
+                    ui.show_suppressed(suppressed_cells(result.table))
                     for line in weighted_survey.summary(weighting, spec, lang):
                         st.caption(line)
                     with st.expander(ui.tr("weighting.margins")):

@@ -80,7 +80,7 @@ def age_band_links(survey_bands, population_bands) -> pd.DataFrame:
 
 
 def links_text(links: pd.DataFrame, lang: str = "ja") -> str:
-    """The mapping in words: 「18-29 ← 15-19 × 2/5 + 20-24 + 25-29」."""
+    """The mapping in words: 「18-29 ← 15-19 の 40% + 20-24 + 25-29　…」."""
     parts = []
     for band, group in links.groupby("survey_band", sort=False):
         terms = [row.population_band if row.fraction == 1 else
@@ -98,7 +98,7 @@ def population_targets(population: pd.DataFrame, links: pd.DataFrame) -> pd.Data
 
 
 # ---------------------------------------------------------------------------- raking
-def _cell_label(columns: list[str], key) -> str:
+def _cell_label(key) -> str:
     values = key if isinstance(key, tuple) else (key,)
     return "・".join(str(v) for v in values)
 
@@ -120,11 +120,11 @@ def rake(counts: pd.DataFrame, margins: list[list[str]], targets: list[pd.Series
         index = pd.Index(target.index)
         code = index.get_indexer(keys)
         if (code < 0).any():
-            raise WeightingError("no_population", cell=_cell_label(columns, keys[code < 0].iloc[0]))
+            raise WeightingError("no_population", cell=_cell_label(keys[code < 0].iloc[0]))
         present = np.bincount(code, weights=n, minlength=len(index))
         empty = (present == 0) & (target.to_numpy(float) > 0)
         if empty.any():
-            raise WeightingError("empty_cell", cell=_cell_label(columns, index[np.argmax(empty)]))
+            raise WeightingError("empty_cell", cell=_cell_label(index[np.argmax(empty)]))
         codes.append(code)
         wanted.append(target.to_numpy(float))
     for _ in range(max_iter):
@@ -218,7 +218,7 @@ def _margin_table(cells: pd.DataFrame, targets: list[pd.Series], respondents: in
         frame = grouped[["n", "weighted"]].sum().reindex(target.index).fillna(0)
         parts.append(pd.DataFrame({
             "margin": "×".join(columns),
-            "category": [_cell_label(columns, key) for key in frame.index],
+            "category": [_cell_label(key) for key in frame.index],
             "n": frame["n"].astype(int).to_numpy(),
             "sample_share": 100 * frame["n"].to_numpy() / respondents,
             "population_share": 100 * target.to_numpy() / respondents,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib.analysis import disclosure
 from lib.analysis import survey_weighting as sw
+from lib.analysis.age_groups import band_lower_age
 from lib.charts import survey
 from lib.charts.spec import Filter
 from lib.charts.sql import fetch_columns
@@ -73,7 +74,8 @@ def compute(cursor, catalog: dict[str, Dataset], spec: dict) -> tuple[sw.Weighti
     everyone = fetch_columns(cursor, catalog, ds.name, list(columns.values())).rename(columns=rename)
     population = _population(cursor, catalog, spec)
     survey_bands = ds.column(columns["age_band"]).order or sorted(everyone["age_band"].dropna().unique())
-    links = sw.age_band_links(survey_bands, sorted(population["age_band"].unique(), key=sw.band_lower_age))
+    population_bands = sorted(population["age_band"].unique(), key=lambda band: band_lower_age(band) or 0)
+    links = sw.age_band_links(survey_bands, population_bands)
     weighting = sw.weight_survey(everyone, population, links, spec.get("cap", sw.CAP))
 
     items = list(spec["items"])
@@ -105,8 +107,9 @@ def shares_table(shares: pd.DataFrame, item_labels: dict[str, str], scales: dict
     table["item"] = table["item"].map(item_labels)
     table["matters"] = [t("weighting.yes", lang) if pd.notna(v) and bool(v) else "" for v in table["matters"]]
     table = table.round({c: 1 for c in ("share", "low", "high", "w_share", "w_low", "w_high", "diff")})
-    table = table.round({"deff": 2, "n_eff": 0})
-    return table.rename(columns={c: t(f"weighting.col.{c}", lang) for c in columns})
+    table = table.round({"deff": 2, "n_eff": 0}).rename(columns={c: t(f"weighting.col.{c}", lang) for c in columns})
+    table.attrs["suppressed_cells"] = int(shares["count"].isna().sum())  # rows hidden by the small-cell rule
+    return table
 
 
 def margin_table(weighting: sw.Weighting, lang: str) -> pd.DataFrame:
