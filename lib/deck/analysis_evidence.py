@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 # method name -> module under lib.deck.analyses
-METHODS: dict[str, str] = {}
+METHODS: dict[str, str] = {
+    "multiple_regression": "multiple_regression",
+    "hot_spots": "hot_spots",
+    "similar_areas": "similar_areas",
+}
 
 
 @dataclass
