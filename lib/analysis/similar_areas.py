@@ -2,7 +2,8 @@
 
 Each indicator is standardized first (mean 0, standard deviation 1), so that one in large units
 (population) does not outweigh one in small units (a rate). The number of groups is suggested by the
-silhouette (how much closer each area is to its own group than to the next one; the highest wins),
+silhouette (how much closer each area is to its own group than to the next one; the highest wins among
+the groupings with no group of fewer than MIN_GROUP areas),
 and each group is described by the indicators in which it stands out from the city's average.
 k-means starts from fixed random centres (random_state, n_init), so the same data gives the same groups.
 scikit-learn is imported when the groups are computed.
@@ -20,6 +21,7 @@ from lib.i18n import t
 SEED = 20181
 N_INIT = 20
 MAX_K = 8
+MIN_GROUP = 3  # a suggested grouping has no group smaller than this (one odd area is not a "kind of area")
 STANDS_OUT = 0.5  # standard deviations from the city's average that make an indicator worth naming
 METHODS = ("kmeans", "ward")
 
@@ -64,7 +66,8 @@ def similar_areas(frame: pd.DataFrame, k: int | None = None, method: str = "kmea
     matrix = standardize(data).to_numpy()
     labels_of = {n: _labels(matrix, n, method) for n in range(2, top + 1)}
     silhouettes = {n: float(silhouette_score(matrix, labels)) for n, labels in labels_of.items()}
-    suggested = max(silhouettes, key=silhouettes.get)
+    whole = {n: v for n, v in silhouettes.items() if np.bincount(labels_of[n]).min() >= MIN_GROUP} or silhouettes
+    suggested = max(whole, key=whole.get)
     chosen = suggested if k is None else max(2, min(int(k), top))
     raw = pd.Series(labels_of[chosen], index=data.index)
     # Number the groups by size (1 = the largest), so that a group keeps its number between runs.

@@ -36,3 +36,11 @@ def diverging_classes(values: pd.Series, bounds: list[float], colours: list[str]
     low = min(float(finite.min()), bounds[0]) if len(finite) else bounds[0]
     high = max(float(finite.max()), bounds[-1]) if len(finite) else bounds[-1]
     return Classification(lower=low, bins=[*bounds, high], colours=colours, labels=labels)
+
+
+def unit_classes(data: MapData) -> pd.DataFrame:
+    """Each shown area and the class it is in (a categorical map's list under the map), by class."""
+    units = data.units[data.units["value"].notna()]
+    labels = data.classification.labels
+    return pd.DataFrame({"area": units["unit_name"].to_numpy(), "class": [labels[int(v)] for v in units["value"]],
+                         "order": units["value"].to_numpy()}).sort_values("order", kind="stable")[["area", "class"]]

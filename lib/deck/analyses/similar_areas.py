@@ -33,11 +33,3 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     return AnalysisResult(sa.profile_table(result, labels, lang), reading=sa.similar_reading(result, labels, lang),
                           caution=caution, map_data=map_data, datasets=datasets(spec))
 
-
-def area_groups(map_data, lang: str) -> pd.DataFrame:
-    """Which group each area is in (for the page's list under the map)."""
-    units = map_data.units[map_data.units["value"].notna()]
-    labels = map_data.classification.labels
-    return pd.DataFrame({t("mreg.col.area", lang): units["unit_name"].to_numpy(),
-                         t("similar.col.group", lang): [labels[int(v)] for v in units["value"]]}) \
-        .sort_values(t("similar.col.group", lang), kind="stable").reset_index(drop=True)
