@@ -19,6 +19,9 @@ import pandas as pd
 # method name -> module under lib.deck.analyses
 METHODS: dict[str, str] = {
     "weighted_survey": "weighted_survey",
+    "multiple_regression": "multiple_regression",
+    "hot_spots": "hot_spots",
+    "similar_areas": "similar_areas",
 }
 
 

@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
 from lib.charts.spec import Filter
@@ -21,6 +22,7 @@ from lib.charts.sql import fetch_columns
 from lib.data import profile
 from lib.data.catalog import load_catalog
 from lib.deck.analyses import weighted_survey
+from lib.deck.analysis_evidence import run_analysis
 from lib.maps import data as map_data
 from lib.maps.spec import MapSpec
 from lib.ui import store
@@ -131,3 +133,16 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
     with its words in `lang`."""
     spec_json = json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True)
     return map_data.describe_map_data(_map_figures(spec_json, _fingerprint()), load_catalog(), lang)
+
+
+# --- saved analyses (regression, hot spots, similar areas) ------------------------------
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _analysis(spec_json: str, lang: str, fingerprint: str):
+    return run_analysis(store().published(), with_area_indicators(load_catalog()), json.loads(spec_json), lang)
+
+
+def analysis_result(spec: dict, lang: str):
+    """An analysis's result for a spec (shared by sessions: do not change it). Raises what the method raises
+    (StatInputError for data it cannot answer); errors are not cached."""
+    return _analysis(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
