@@ -88,7 +88,7 @@ def evidence_label(item_id: str) -> str:
     item = evidence.get(item_id)
     if item is None:
         return ui.tr("pres.evidence_deleted")
-    return f"{ {'chart': '📊', 'map': '🗺️'}.get(item.kind, '📋')} {item.payload.get('title', '')}"
+    return f"{ {'chart': '📊', 'map': '🗺️', 'analysis': '🔎'}.get(item.kind, '📋')} {item.payload.get('title', '')}"
 
 
 def draw_slide(slide: dict, key: str, large: bool = False) -> None:

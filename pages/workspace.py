@@ -29,7 +29,8 @@ if section == "evidence":
     if not evidence:
         st.info(ui.tr("evidence.none"))
     for item in evidence:
-        icon = {"chart": ":material/bar_chart:", "map": ":material/map:"}.get(item.kind, ":material/table:")
+        icon = {"chart": ":material/bar_chart:", "map": ":material/map:",
+                "analysis": ":material/query_stats:"}.get(item.kind, ":material/table:")
         with st.expander(literal(f"{item.payload.get('title', '')} — {item.created_by}"
                                  f"（{item.created_at.strftime('%m/%d %H:%M')}）"), icon=icon):
             if item.payload.get("note"):

@@ -59,6 +59,11 @@ def _panels(figure) -> list[list]:
     return list(panels.values())
 
 
+def _values(values) -> list:
+    """A trace's x as a list: plotly keeps a numpy array as it was given, which `or []` cannot test."""
+    return [] if values is None else list(values)
+
+
 def _axis(figure, trace, letter: str):
     """The layout axis a trace is drawn on: ("x2", "x") → layout.xaxis2."""
     ref = getattr(trace, f"{letter}axis", None) or letter
@@ -79,7 +84,7 @@ def _lies_down(figure) -> bool:
     if traces[0].type == "box":  # one box per category, on every facet
         names = {str(t.name) for t in traces}
     else:
-        names = {c for t in traces for c in _category_order(_axis(figure, t, "x"), t.x or [])}
+        names = {c for t in traces for c in _category_order(_axis(figure, t, "x"), _values(t.x))}
     return too_many_to_stand(names)
 
 
@@ -132,7 +137,7 @@ def _draw_bars(ax, figure, traces, lying: bool) -> None:
 
 
 def _draw_scatter(ax, figure, traces) -> None:
-    categorical = any(isinstance(v, str) for t in traces for v in (t.x or [])[:1])
+    categorical = any(isinstance(v, str) for t in traces for v in _values(t.x)[:1])
     order = _category_order(_axis(figure, traces[0], "x"), [v for t in traces for v in t.x]) if categorical else None
     for index, trace in enumerate(traces):
         xs = [order.index(str(v)) for v in trace.x] if order else list(trace.x)

@@ -1,4 +1,5 @@
-"""A saved chart or map, drawn from its spec for a presentation: data, figure, series, sources.
+"""A saved chart, map, table or analysis, drawn from its spec for a presentation: data, figure, series,
+sources.
 
 Every export draws evidence the same way: the chart's DataFrame comes from
 lib.charts.sql.run_chart and its Plotly figure from lib.charts.figure.build_figure;
@@ -20,6 +21,7 @@ from lib.charts.result_table import draw_table, table_datasets
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.charts.style import trace_colour
+from lib.deck.analysis_evidence import analysis_datasets, run_analysis
 from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
@@ -51,7 +53,7 @@ class Source:
 
 @dataclass
 class Evidence:
-    kind: str  # "chart" or "map"
+    kind: str  # "chart", "map", "table" or "analysis"
     title: str
     note: str
     spec: dict
@@ -64,6 +66,15 @@ class Evidence:
     # kind "table" (a pivot, survey or SQL result): `table` holds it
     error: str = ""  # a sentence when the spec cannot be drawn any more
     indicator: Indicator | None = None  # the named indicator it shows, defined in the footnote
+    caution: str = ""  # an analysis's warning against a common misreading, printed above the sources
+
+    @property
+    def drawing(self) -> str:
+        """What a page or a slide draws: "chart" (the figure), "map" or "table". An analysis draws its
+        figure if it has one, else its map, else its table."""
+        if self.kind != "analysis":
+            return self.kind
+        return "chart" if self.figure is not None else "map" if self.map_data is not None else "table"
 
     def source_lines(self, lang: str = "ja", short: bool = False) -> list[str]:
         """The indicator's definition, then 出典 and 匿名化 of each dataset used; `short` keeps the first
@@ -71,7 +82,8 @@ class Evidence:
         cut = _first_sentence if short else (lambda text: text)
         definition = ([t("indicator.shown", lang, definition=self.indicator.definition(lang))]
                       if self.indicator else [])
-        return definition + [t("deck.source_line" if s.source else "deck.source_line_no_source", lang,
+        caution = [t("deck.caution_line", lang, caution=self.caution)] if self.caution else []
+        return caution + definition + [t("deck.source_line" if s.source else "deck.source_line_no_source", lang,
                                dataset=s.dataset, source=cut(s.source),
                                anonymization=cut(s.anonymization) or t("deck.no_anonymization", lang))
                              for s in self.sources]
@@ -157,7 +169,7 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
 
 
 def spec_datasets(kind: str, spec: dict) -> list[str]:
-    """The datasets a saved chart, map or table draws on, without running it."""
+    """The datasets a saved chart, map, table or analysis draws on, without running it."""
     try:
         if kind == "chart":
             chart = ChartSpec.from_dict(spec)
@@ -166,6 +178,8 @@ def spec_datasets(kind: str, spec: dict) -> list[str]:
             return table_datasets(spec)
         if kind == "map":
             return _map_datasets(MapSpec.from_dict(spec))
+        if kind == "analysis":
+            return analysis_datasets(spec)
     except Exception:  # noqa: BLE001 - an old or damaged spec uses nothing we can name
         return []
     return []
@@ -186,7 +200,7 @@ def source_text(sources: list[Source], lang: str = "ja", short: bool = False) ->
 
 
 def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "ja") -> Evidence:
-    """Draw one saved chart or map from its spec; on failure, an Evidence with `error` set."""
+    """Draw one saved chart, map, table or analysis from its spec; on failure, an Evidence with `error` set."""
     catalog = with_area_indicators(catalog)  # charts saved from the statistics page use the derived table
     spec = payload.get("spec") or {}
     evidence = Evidence(kind=kind, title=str(payload.get("title") or ""), note=str(payload.get("note") or ""),
@@ -197,6 +211,8 @@ def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str 
         elif kind == "table":
             evidence.sources = spec_sources(catalog, "table", spec, lang)
             evidence.table = draw_table(cursor, catalog, spec, lang)
+        elif kind == "analysis":
+            _resolve_analysis(evidence, cursor, catalog, lang)
         else:
             _resolve_map(evidence, cursor, catalog, lang)
     except Exception:  # noqa: BLE001 - a data change may break an old spec; the deck still exports
@@ -213,6 +229,15 @@ def _resolve_chart(evidence: Evidence, cursor, catalog: dict, lang: str) -> None
     evidence.title = evidence.title or chart_title(chart, catalog, lang)
     evidence.series = chart_series(evidence.figure, chart.chart_type, chart.options, bool(chart.facet))
     evidence.indicator = of_chart(evidence.spec, catalog)
+
+
+def _resolve_analysis(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
+    result = run_analysis(cursor, catalog, evidence.spec, lang)
+    evidence.sources = _sources(catalog, result.datasets or analysis_datasets(evidence.spec), lang)
+    evidence.table, evidence.figure, evidence.map_data = result.table, result.figure, result.map_data
+    evidence.caution = result.caution
+    if evidence.map_data is not None:
+        evidence.title = evidence.title or evidence.map_data.value_label
 
 
 def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:

@@ -82,19 +82,19 @@ def _evidence(evidence: Evidence, index: int, plotly: _PlotlyOnce, lang: str) ->
     if evidence.error:
         return f'<p class="error">{_e(evidence.error)}</p>'
     parts = []
-    if evidence.kind == "chart":
-        parts.append(plotly.chart(evidence.figure, f"chart-{index}"))
-        if evidence.table is not None:
-            parts.append(f"<details><summary>{_e(t('deck.data_table', lang))}</summary>"
-                         f"{_table(*table_cells(evidence.table))}</details>")
-    elif evidence.kind == "table":
+    if evidence.drawing == "table":
         parts.append(_table(*table_cells(evidence.table)))
+    elif evidence.drawing == "chart":
+        parts.append(plotly.chart(evidence.figure, f"chart-{index}"))
     else:
         # Scripts run in the map, but in an opaque origin: they cannot reach the report around it.
         parts.append(f'<iframe class="map" sandbox="allow-scripts" title="{_e(evidence.title)}" '
                      f'srcdoc="{_e(map_page(evidence, lang))}"></iframe>')
         for note in evidence.map_data.notes:
             parts.append(f'<p class="source">{_e(note)}</p>')
+    if evidence.drawing != "table" and evidence.table is not None:
+        parts.append(f"<details><summary>{_e(t('deck.data_table', lang))}</summary>"
+                     f"{_table(*table_cells(evidence.table))}</details>")
     parts.append('<p class="source">' + "<br>".join(_e(line) for line in evidence.source_lines(lang)) + "</p>")
     return "".join(parts)
 

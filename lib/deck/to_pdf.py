@@ -119,9 +119,9 @@ def _evidence_flowables(evidence: Evidence, bullets: list[str], styles: dict, la
     picture_h = BODY_H - 22 * mm
     if evidence.error:
         figure = _p(evidence.error, styles["base"])
-    elif evidence.kind == "chart":
+    elif evidence.drawing == "chart":
         figure = _image(chart_png(evidence.figure, picture_w / 72, picture_h / 72, dpi=150), picture_w, picture_h)
-    elif evidence.kind == "table":
+    elif evidence.drawing == "table":
         figure = _table(*table_cells(evidence.table, TABLE_ROWS, lang), styles, picture_w)
     else:
         figure = _image(map_picture(evidence, lang), picture_w, picture_h)

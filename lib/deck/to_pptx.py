@@ -295,12 +295,12 @@ def _evidence_slide(slide, slide_data: dict, evidence: Evidence, lang: str) -> N
     height = BODY_BOTTOM - BODY_TOP - Inches(0.2 + 0.16 * max(1, len(evidence.sources)))
     if evidence.error:
         _text_box(slide, MARGIN, BODY_TOP, figure_w, height, [evidence.error], 16, GREY)
-    elif evidence.kind == "chart" and evidence.series is not None:
+    elif evidence.drawing == "chart" and evidence.series is not None:
         add_native_chart(slide, evidence.series, MARGIN, BODY_TOP, figure_w, height)
-    elif evidence.kind == "chart":
+    elif evidence.drawing == "chart":
         _picture(slide, chart_png(evidence.figure, figure_w / 914400, height / 914400), MARGIN, BODY_TOP,
                  figure_w, height)
-    elif evidence.kind == "table":
+    elif evidence.drawing == "table":
         add_table(slide, *table_cells(evidence.table, TABLE_ROWS, lang), MARGIN, BODY_TOP, figure_w, height)
     else:
         _picture(slide, map_picture(evidence, lang), MARGIN, BODY_TOP, figure_w, height)

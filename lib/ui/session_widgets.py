@@ -6,7 +6,6 @@ from typing import Callable
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
-from streamlit_folium import st_folium
 
 from lib import settings
 from lib.analysis.area_indicators import with_area_indicators
@@ -16,9 +15,9 @@ from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
 from lib.data.city import current_city
+from lib.deck.analysis_evidence import run_analysis
 from lib.errors import WorkbenchError
 from lib.maps.data import build_map_data
-from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
 from lib.ui import (
     actor,
@@ -33,6 +32,7 @@ from lib.ui import (
     tr_literal,
     workspace,
 )
+from lib.ui.analysis_view import show_analysis, show_map
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
@@ -269,9 +269,7 @@ def logic_model_dot(model: dict) -> str:
 
 
 def show_evidence(kind: str, spec: dict, key: str, on_slide: bool = False) -> None:
-    """Draw a saved chart, map or table from its spec (the spec is what is saved, never a picture).
-
-    On a slide a map is as wide as its column and its legend small, so that the legend does not hide it."""
+    """Draw a saved chart, map, table or analysis from its spec (the spec is what is saved, never a picture)."""
     catalog = with_area_indicators(load_catalog())
     try:
         if kind == "chart":
@@ -280,10 +278,10 @@ def show_evidence(kind: str, spec: dict, key: str, on_slide: bool = False) -> No
             plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
         elif kind == "table":
             st.dataframe(draw_table(store().published(), catalog, spec, lang()), hide_index=True, key=key)
+        elif kind == "analysis":
+            show_analysis(run_analysis(store().published(), catalog, spec, lang()), key, on_slide, reading=False)
         else:
-            data = build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang())
-            st_folium(render_map(data, lang(), compact_legend=on_slide), height=460, key=key, returned_objects=[],
-                      use_container_width=on_slide)
+            show_map(build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang()), key, on_slide)
     except WorkbenchError as error:
         st.error(error.text(lang()))
     except Exception:  # noqa: BLE001 - a sentence for the user; the detail goes to the server's log

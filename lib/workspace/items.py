@@ -45,10 +45,10 @@ from lib.workspace.backend import (
 log = logging.getLogger(__name__)
 
 ITEM_KINDS = (
-    "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "table", "finding", "policy",
+    "worksheet", "logic_tree", "hypothesis", "sketch", "chart", "map", "table", "analysis", "finding", "policy",
     "logic_model", "note", "homework", "comment", "exercise_answer", "deck",
 )
-EVIDENCE_KINDS = ("chart", "map", "table")  # what a group saves as evidence, and places in its deck
+EVIDENCE_KINDS = ("chart", "map", "table", "analysis")  # what a group saves as evidence, and places in its deck
 
 @dataclass(frozen=True)
 class Item:

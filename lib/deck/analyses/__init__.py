@@ -1,0 +1,1 @@
+"""One module per saved-analysis method (see lib.deck.analysis_evidence)."""

@@ -1,0 +1,49 @@
+"""A saved analysis (a projection, a regression, hot spots, …) drawn again from its spec.
+
+Like a chart or a map, an analysis is saved as the spec that makes it, never its numbers:
+
+    {"method": "<name in METHODS>", ...the method's own plain JSON parameters}
+
+Each method is a module under lib.deck.analyses with
+    run(cursor, catalog, spec, lang) -> AnalysisResult
+    datasets(spec) -> list[str]
+imported only when an analysis of that method is drawn (some need heavy libraries).
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# method name -> module under lib.deck.analyses
+METHODS: dict[str, str] = {}
+
+
+@dataclass
+class AnalysisResult:
+    table: pd.DataFrame  # the result with readable headers
+    reading: str = ""  # the one-line plain-language reading
+    caution: str = ""  # where results like this are often misread
+    figure: object | None = None  # a plotly Figure, or
+    map_data: object | None = None  # a lib.maps.data.MapData; the figure is drawn if both are set
+    datasets: list[str] = field(default_factory=list)  # published datasets read (for the source line)
+
+
+class UnknownAnalysis(ValueError):
+    """A spec whose method this version does not know (a damaged or newer item)."""
+
+
+def _method(spec: dict):
+    name = spec.get("method") if isinstance(spec, dict) else None
+    if name not in METHODS:
+        raise UnknownAnalysis(f"unknown analysis method: {name!r}")
+    return importlib.import_module(f"lib.deck.analyses.{METHODS[name]}")
+
+
+def run_analysis(cursor, catalog: dict, spec: dict, lang: str = "ja") -> AnalysisResult:
+    return _method(spec).run(cursor, catalog, spec, lang)
+
+
+def analysis_datasets(spec: dict) -> list[str]:
+    return list(_method(spec).datasets(spec))

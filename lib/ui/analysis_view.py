@@ -1,0 +1,33 @@
+"""How a saved analysis (lib.deck.analysis_evidence) is shown on a page: its figure or map, its reading,
+its caution and its table — the same on the analysis page, in the workspace and in presentation mode."""
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lib.deck.analysis_evidence import AnalysisResult
+from lib.maps.render import render_map
+from lib.ui import lang, plotly_chart, tr
+
+
+def show_map(map_data, key: str, on_slide: bool = False) -> None:
+    """A map; on a slide as wide as its column with a small legend, so that the legend does not hide it."""
+    st_folium(render_map(map_data, lang(), compact_legend=on_slide), height=460, key=key, returned_objects=[],
+              use_container_width=on_slide)
+
+
+def show_analysis(result: AnalysisResult, key: str, on_slide: bool = False, reading: bool = True) -> None:
+    """`reading` off where the member's own note (which starts as the reading) is shown beside it."""
+    if reading and result.reading:
+        st.success(result.reading, icon=":material/lightbulb:")
+    if result.figure is not None:
+        plotly_chart(result.figure, key=key + ":figure")
+    elif result.map_data is not None:
+        show_map(result.map_data, key + ":map", on_slide)
+    if result.caution:
+        st.warning(tr("analysis.caution", caution=result.caution), icon=":material/warning:")
+    if result.figure is None and result.map_data is None:
+        st.dataframe(result.table, hide_index=True, key=key + ":table")
+    else:
+        with st.expander(tr("deck.data_table")):
+            st.dataframe(result.table, hide_index=True, key=key + ":table")
