@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 # method name -> module under lib.deck.analyses
-METHODS: dict[str, str] = {}
+METHODS: dict[str, str] = {
+    "cohort_projection": "cohort_projection",
+    "demand_projection": "demand_projection",
+}
 
 
 @dataclass
