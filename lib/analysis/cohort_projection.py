@@ -85,22 +85,24 @@ def _ratio_parts(earlier: np.ndarray, later: np.ndarray, mothers: slice, female:
     return num, base
 
 
-def _ratios(num: np.ndarray, base: np.ndarray, groups: np.ndarray, min_base: float) -> tuple[np.ndarray, np.ndarray]:
-    """Ratios with small bases replaced by the 地区's, then the city's; and where each came from
-    (0 area, 1 地区, 2 city)."""
-    city = num.sum(axis=0) / np.where(base.sum(axis=0) > 0, base.sum(axis=0), np.nan)
-    ratio = np.divide(num, base, out=np.full_like(num, np.nan), where=base >= max(min_base, 1e-9))
-    source = np.where(np.isnan(ratio), 1, 0)
-    for group in np.unique(groups):
+def _ratios(num: np.ndarray, base: np.ndarray, groups: np.ndarray | None, min_base: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ratios with small bases replaced by the 地区's (groups: one 地区 per area), then the city's; and
+    where each came from (0 area, 1 地区, 2 city)."""
+    floor = max(min_base, 1e-9)
+
+    def ratio_of(n: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.divide(n, b, out=np.full_like(n, np.nan), where=b >= floor)
+
+    city = np.divide(num.sum(axis=0), base.sum(axis=0), out=np.zeros_like(num[0]), where=base.sum(axis=0) > 0)
+    ratio = ratio_of(num, base)
+    source = np.where(np.isnan(ratio), 2, 0)
+    for group in np.unique(groups) if groups is not None else []:
         rows = groups == group
-        g_num, g_base = num[rows].sum(axis=0), base[rows].sum(axis=0)
-        g_ratio = np.where(g_base >= max(min_base, 1e-9), g_num / np.where(g_base > 0, g_base, 1), np.nan)
-        use_city = np.isnan(g_ratio)
-        fill = np.where(use_city, city, g_ratio)
-        missing = np.isnan(ratio[rows])
-        ratio[rows] = np.where(missing, fill[None], ratio[rows])
-        source[rows] = np.where(missing & use_city[None], 2, source[rows])
-    return np.nan_to_num(ratio), source
+        g_ratio = ratio_of(num[rows].sum(axis=0), base[rows].sum(axis=0))
+        use_group = np.isnan(ratio[rows]) & ~np.isnan(g_ratio)[None]
+        ratio[rows] = np.where(use_group, g_ratio[None], ratio[rows])
+        source[rows] = np.where(use_group, 1, source[rows])
+    return np.where(np.isnan(ratio), city[None], ratio), source
 
 
 def project_population(earlier: pd.DataFrame, later: pd.DataFrame, steps: int = 5,
@@ -123,8 +125,7 @@ def project_population(earlier: pd.DataFrame, later: pd.DataFrame, steps: int = 
     old, now = _cube(earlier, areas, bands, sexes), _cube(later, areas, bands, sexes)
     lows = [band_lower_age(b) for b in bands]
     mothers = slice(lows.index(MOTHERS[0]), lows.index(MOTHERS[1] - STEP_YEARS + 1) + 1)
-    group_of = (groups.reindex(areas).fillna("").astype(str).to_numpy() if groups is not None
-                else np.array([""] * len(areas)))
+    group_of = groups.reindex(areas).fillna("").astype(str).to_numpy() if groups is not None else None
     ratio, source = _ratios(*_ratio_parts(old, now, mothers, female), group_of, min_base)
 
     cubes = [now]

@@ -117,3 +117,34 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
     with its words in `lang`."""
     spec_json = json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True)
     return map_data.describe_map_data(_map_figures(spec_json, _fingerprint()), load_catalog(), lang)
+
+
+# --- saved analyses (projections, …) ---------------------------------------------------
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _analysis(spec_json: str, lang: str, fingerprint: str):
+    from lib.deck.analysis_evidence import run_analysis
+
+    return run_analysis(store().published(), load_catalog(), json.loads(spec_json), lang)
+
+
+def analysis_result(spec: dict, lang: str):
+    """A saved analysis's result (lib.deck.analysis_evidence), run once per spec, language and published
+    data (shared: do not change it). Raises what the method raises (a WorkbenchError for bad input)."""
+    return _analysis(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _projection_choices(fingerprint: str) -> tuple[tuple[int, int] | None, list[str], list[str]]:
+    from lib.analysis import projection_data
+
+    cursor, catalog = store().published(), load_catalog()
+    points = projection_data.projection_points(projection_data.population_years(cursor, catalog))
+    districts = sorted(d for d in projection_data.area_table(cursor, catalog)["district"].unique() if d)
+    return points, districts, projection_data.demand_datasets(catalog)
+
+
+def projection_choices() -> tuple[tuple[int, int] | None, list[str], list[str]]:
+    """(earlier, base) population years five apart (None when there are none), the 地区, and the record
+    tables a demand can be counted from."""
+    return _projection_choices(_fingerprint())
