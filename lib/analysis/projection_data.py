@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.analysis.disclosure import RECORDS, persons_basis
 from lib.analysis.cohort_projection import STEP_YEARS, ProjectionInputError
+from lib.analysis.disclosure import RECORDS, persons_basis
 from lib.data.catalog import Dataset
 from lib.data.store import quote_identifier as q
 

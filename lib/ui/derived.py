@@ -14,12 +14,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from lib.analysis import projection_data
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
 from lib.charts.spec import Filter
 from lib.charts.sql import fetch_columns
 from lib.data import profile
 from lib.data.catalog import load_catalog
+from lib.deck.analysis_evidence import run_analysis
 from lib.maps import data as map_data
 from lib.maps.spec import MapSpec
 from lib.ui import store
@@ -123,8 +125,6 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
 
 @st.cache_resource(max_entries=48, show_spinner=False)
 def _analysis(spec_json: str, lang: str, fingerprint: str):
-    from lib.deck.analysis_evidence import run_analysis
-
     return run_analysis(store().published(), load_catalog(), json.loads(spec_json), lang)
 
 
@@ -136,8 +136,6 @@ def analysis_result(spec: dict, lang: str):
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _projection_choices(fingerprint: str) -> tuple[tuple[int, int] | None, list[str], list[str]]:
-    from lib.analysis import projection_data
-
     cursor, catalog = store().published(), load_catalog()
     points = projection_data.projection_points(projection_data.population_years(cursor, catalog))
     districts = sorted(d for d in projection_data.area_table(cursor, catalog)["district"].unique() if d)
