@@ -12,11 +12,10 @@ from lib.i18n import t
 LIGHT = {0: "#9ECAE9", 1: "#F5C97A"}  # the base year: lighter shades of the two sexes' colours
 
 
-def population_pyramid(cells: pd.DataFrame, bands: list[str], base: int, target: int, place: str,
-                       lang: str = "ja") -> go.Figure:
-    """cells: year, sex, age_band, population (missing = hidden). The first sex to the left; each
+def population_pyramid(cells: pd.DataFrame, bands: list[str], sexes: list[str], base: int, target: int,
+                       place: str, lang: str = "ja") -> go.Figure:
+    """cells: year, sex, age_band, population (missing = hidden). The first of `sexes` to the left; each
     band has the base year's bar (light) beside the target year's (dark)."""
-    sexes = list(pd.unique(cells["sex"]))[:2]
     traces = []
     for i, sex in enumerate(sexes):
         sign = -1 if i == 0 else 1

@@ -108,5 +108,8 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
         hidden = suppression_mask(cells.assign(cell=cells["sex"] + cells["age_band"]), ["year", "cell"],
                                   cells["population"])
         cells.loc[hidden.to_numpy(), "population"] = np.nan
-        result.figure = population_pyramid(cells, bands, base, target, district or t("projection.city", lang), lang)
+        sex = catalog["population"].columns_with_role("sex")[0]
+        sexes = [s for s in (sex.order or ()) if s in set(cells["sex"])] or sorted(cells["sex"].unique())
+        result.figure = population_pyramid(cells, bands, sexes[:2], base, target,
+                                           district or t("projection.city", lang), lang)
     return result
