@@ -4,12 +4,14 @@ from __future__ import annotations
 import io
 import json
 
+import pandas as pd
 import pytest
 from pptx import Presentation
 
 from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
+from lib.deck.analyses.projection_common import hidden_areas, hide_small, pyramid_cells
 from lib.deck.analysis_evidence import run_analysis
 from lib.maps.data import MapData
 from tests.conftest import app_test
@@ -69,13 +71,27 @@ SPECS = {
 }
 
 
-def test_small_cells_are_hidden_on_the_maps(published):
+def test_the_map_of_75_plus_is_a_map_of_every_area(published):
     result = run_analysis(published, load_catalog(), SPECS["map"], "ja")
     assert isinstance(result.map_data, MapData)
     units = result.map_data.units
-    shown = units.loc[~units["suppressed"], "value"].dropna()
-    assert not ((shown.round(0) > 0) & (shown.round(0) < 10)).any()  # 75+ counts: never 1 … 9 persons
-    assert units["suppressed"].sum() != 1  # one hidden area alone would follow from the city's total
+    assert len(units) == published.execute("SELECT COUNT(*) FROM areas").fetchone()[0]
+    assert units["value"].notna().all() and result.map_data.value_label == "2040年の75歳以上の人数（推計）"
+
+
+def test_small_counts_of_persons_are_hidden_with_a_partner():
+    # 地区 table: 南 has 4 projected persons in 2035 → hidden, and the next smallest (北, 30) with it,
+    # as the city's total row would give a single hidden one back.
+    long = pd.DataFrame({"district": ["北", "南", "東"], "y2025": [30.0, 12.0, 500.0], "y2035": [28.0, 4.2, 510.0]})
+    shown = hide_small(long, ["district"], ["y2025", "y2035"])
+    assert shown["y2035"].isna().tolist() == [True, True, False] and shown.attrs["suppressed_cells"] == 2
+    # map: the second area has 3 persons aged 75+ → hidden, with the next smallest area (80 residents)
+    assert hidden_areas(pd.Series([100.0, 50.0, 80.0]), pd.Series([20.0, 3.0, 40.0])).tolist() == [False, True, True]
+    # pyramid: 男性 90+ of 2035 is 7 persons → blank, with one more bar of 2035 and that band in 2025
+    frame = pd.DataFrame({"year": [2025] * 4 + [2035] * 4, "sex": ["男性", "男性", "女性", "女性"] * 2,
+                          "age_band": ["85-89", "90+"] * 4, "population": [50, 20, 60, 30, 40, 7, 55, 35]})
+    cells = pyramid_cells(frame, [2025, 2035]).set_index(["year", "sex", "age_band"])["population"]
+    assert cells.isna().sum() == 3 and pd.isna(cells[(2035, "男性", "90+")]) and pd.isna(cells[(2025, "男性", "90+")])
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,16 @@ spec = {"method": "cohort_projection", "base_year": 2025, "target_year": 2035,
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from lib.analysis.cohort_projection import ProjectionInputError
-from lib.analysis.disclosure import is_small, suppression_mask
 from lib.charts.projection import population_pyramid
 from lib.deck.analyses.projection_common import (
     age_group_sums,
+    hidden_areas,
     hide_small,
     project_published,
+    pyramid_cells,
     rounded_persons,
     target_year,
 )
@@ -64,11 +64,9 @@ def _map(cursor, catalog, frame, areas, bands, base, target, measure, lang):
         value, shown_count = 100 * (then["total"] / now["total"].where(now["total"] > 0) - 1), then["total"]
     else:
         value, shown_count = 100 * then["p75"] / then["total"].where(then["total"] > 0), then["p75"]
-    small = is_small(now["total"].round(0)) | is_small(shown_count.round(0))
-    persons = now["total"].where(~small, 1)  # the small ones are hidden first; one more if it would show them
     frame_out = pd.DataFrame({"area": now.index, "value": value.round(2).to_numpy(),
                               "population": now["total"].round(0).to_numpy(), "elderly_65plus": now["p65"].round(0).to_numpy()})
-    frame_out["suppressed"] = suppression_mask(frame_out, [], persons.reset_index(drop=True)).to_numpy()
+    frame_out["suppressed"] = hidden_areas(now["total"], now["total"], shown_count)
     label = t(f"projection.map.{measure}", lang, year=target, base=base)
     unit = t("projection.unit.persons", lang) if measure == "p75" else "%"
     data = area_value_map(cursor, catalog, frame_out, label, unit, lang, title=label)
@@ -101,13 +99,7 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
         part = frame if not district else frame[frame["area"].map(areas["district"]) == district]
         if part.empty:
             raise ProjectionInputError("projection.error.district", district=district)
-        cells = part[part["year"].isin([base, target])].groupby(["year", "sex", "age_band"], as_index=False)[
-            "population"].sum()
-        cells["population"] = cells["population"].round(0)
-        # A bar of 1 … 9 persons is not drawn, nor one more of the same year (the table shows the total).
-        hidden = suppression_mask(cells.assign(cell=cells["sex"] + cells["age_band"]), ["year", "cell"],
-                                  cells["population"])
-        cells.loc[hidden.to_numpy(), "population"] = np.nan
+        cells = pyramid_cells(part, [base, target])
         sex = catalog["population"].columns_with_role("sex")[0]
         sexes = [s for s in (sex.order or ()) if s in set(cells["sex"])] or sorted(cells["sex"].unique())
         result.figure = population_pyramid(cells, bands, sexes[:2], base, target,

@@ -10,11 +10,11 @@ import pandas as pd
 
 from lib.analysis.cohort_projection import ProjectionInputError
 from lib.analysis.demand_projection import current_rates, project_demand
-from lib.analysis.disclosure import is_small, suppression_mask
 from lib.analysis.projection_data import demand_datasets, population_year, record_years, records_of_year
 from lib.charts.projection import projected_lines
 from lib.deck.analyses.projection_common import (
     age_group_sums,
+    hidden_areas,
     hide_small,
     project_published,
     rounded_persons,
@@ -77,15 +77,12 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
         per_area = demand[demand["year"].isin([base, target])].pivot(index="area", columns="year", values="demand")
         people = age_group_sums(projection.frame[projection.frame["year"] == base], projection.bands,
                                 ["area"]).set_index("area").reindex(per_area.index)
-        small = is_small(per_area[base].round(0)) | is_small(per_area[target].round(0)) | is_small(
-            people["total"].round(0))
         values = pd.DataFrame({"area": per_area.index,
                                "value": (100 * (per_area[target] / per_area[base].where(per_area[base] > 0) - 1))
                                .round(1).to_numpy(),
                                "population": people["total"].round(0).to_numpy(),
                                "elderly_65plus": people["p65"].round(0).to_numpy()})
-        persons = per_area[base].where(~small, 1).reset_index(drop=True)
-        values["suppressed"] = suppression_mask(values, [], persons).to_numpy()
+        values["suppressed"] = hidden_areas(per_area[base], per_area[base], per_area[target], people["total"])
         map_label = t("demand.map_label", lang, label=label, base=base, target=target)
         result.map_data = area_value_map(cursor, catalog, values, map_label, "%", lang, title=map_label)
     else:

@@ -66,5 +66,26 @@ def hide_small(long: pd.DataFrame, dims: list[str], count_columns: list[str]) ->
     return out
 
 
+def hidden_areas(persons: pd.Series, *counts: pd.Series) -> np.ndarray:
+    """Which areas of a map to hide: those where any of `counts` (rounded) is 1 … MIN_CELL-1 persons, and one
+    more when only one would be hidden (the city's total is known)."""
+    small = np.zeros(len(persons), dtype=bool)
+    for count in counts:
+        small |= disclosure.is_small(pd.Series(count).round(0))
+    basis = pd.Series(persons).reset_index(drop=True).where(~small, 1)
+    return disclosure.suppression_mask(pd.DataFrame(index=basis.index), [], basis).to_numpy()
+
+
+def pyramid_cells(frame: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """year, sex, age_band, population of the years (rounded); a bar of 1 … MIN_CELL-1 persons is blank,
+    and so is one more of the same year and of the same band in the other year (a total is shown)."""
+    cells = frame[frame["year"].isin(years)].groupby(["year", "sex", "age_band"], as_index=False)["population"].sum()
+    cells["population"] = cells["population"].round(0)
+    hidden = disclosure.suppression_mask(cells.assign(cell=cells["sex"] + cells["age_band"]), ["year", "cell"],
+                                         cells["population"])
+    cells.loc[hidden.to_numpy(), "population"] = np.nan
+    return cells
+
+
 def rounded_persons(value: float) -> str:
     return f"{round(value):,}"
