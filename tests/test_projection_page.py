@@ -38,6 +38,10 @@ def test_the_page_projects_shows_and_saves_both_analyses(store):
     pyramid = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [trace["name"] for trace in pyramid["data"]] == ["男性 2025", "男性 2035", "女性 2025", "女性 2035"]
     assert any("市全体の人口は 2025 年の" in s.value for s in at.success)
+    at.radio(key="projection:show").set_value("map").run()
+    assert not at.exception, at.exception
+    assert any("いちばん高いのは" in s.value for s in at.success)
+    at.radio(key="projection:show").set_value("pyramid").run()
     at.selectbox(key="projection:place").set_value("丘陵地区").run()
     assert not at.exception, at.exception
     at.text_input(key="projection:population:save:title").input("丘陵地区の2035年")
