@@ -500,6 +500,18 @@ def measure_hill_comments_mention_bus_and_slopes(data) -> dict:
     return {"ratio": float(hit[hill].mean() / hit[~hill].mean())}
 
 
+def measure_hillside_young_leave_new_town_grows(data) -> dict:
+    pop = data["population"].merge(data["areas"][["area_code", "area_character"]])
+
+    def cohort_ratio(character: str) -> float:
+        part = pop[pop["area_character"] == character]
+        before = part[(part["year"] == 2020) & part["age_band"].isin(["20-24", "25-29", "30-34"])]["population"].sum()
+        after = part[(part["year"] == 2025) & part["age_band"].isin(["25-29", "30-34", "35-39"])]["population"].sum()
+        return after / before
+
+    return {"hill_ratio": cohort_ratio("丘陵住宅団地"), "new_town_ratio": cohort_ratio("ニュータウン")}
+
+
 MEASURES = {name[len("measure_"):]: fn for name, fn in globals().items() if name.startswith("measure_")}
 
 
