@@ -71,7 +71,7 @@ def _map(cursor, catalog, frame, areas, bands, base, target, measure, lang):
     unit = t("projection.unit.persons", lang) if measure == "p75" else "%"
     data = area_value_map(cursor, catalog, frame_out, label, unit, lang, title=label)
     top = frame_out[~frame_out["suppressed"]].dropna(subset=["value"]).sort_values("value", ascending=False)
-    return data, top, frame_out
+    return data, top
 
 
 def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
@@ -90,7 +90,7 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     district = str(spec.get("district") or "")
     if spec.get("show") == "map":
         measure = spec.get("measure") if spec.get("measure") in MEASURES else "p75_share"
-        result.map_data, top, _ = _map(cursor, catalog, frame, areas, bands, base, target, measure, lang)
+        result.map_data, top = _map(cursor, catalog, frame, areas, bands, base, target, measure, lang)
         if len(top):
             result.reading += t("projection.reading_map", lang, area=areas.loc[top["area"].iloc[0], "name"],
                                 label=result.map_data.value_label,
