@@ -44,7 +44,9 @@ def test_map_page_builds_its_html_download_only_when_clicked(store, monkeypatch)
 
 def test_projection_page_projects_only_on_its_first_run(store, monkeypatch):
     from lib.deck.analyses import projection_common
+    from lib.ui import derived
 
+    derived._analysis.clear()  # results other tests of this process left in the shared cache
     at = app_test().run()
     at.switch_page("pages/projection.py").run()
     assert not at.exception, at.exception
