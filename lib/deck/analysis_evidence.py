@@ -22,6 +22,8 @@ METHODS: dict[str, str] = {
     "multiple_regression": "multiple_regression",
     "hot_spots": "hot_spots",
     "similar_areas": "similar_areas",
+    "cohort_projection": "cohort_projection",
+    "demand_projection": "demand_projection",
 }
 
 

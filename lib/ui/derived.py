@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from lib.analysis import projection_data
 from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
@@ -135,9 +136,9 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
     return map_data.describe_map_data(_map_figures(spec_json, _fingerprint()), load_catalog(), lang)
 
 
-# --- saved analyses (regression, hot spots, similar areas) ------------------------------
+# --- saved analyses (projections, regression, hot spots, …) -------------------------
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=48, show_spinner=False)
 def _analysis(spec_json: str, lang: str, fingerprint: str):
     return run_analysis(store().published(), with_area_indicators(load_catalog()), json.loads(spec_json), lang)
 
@@ -146,3 +147,17 @@ def analysis_result(spec: dict, lang: str):
     """An analysis's result for a spec (shared by sessions: do not change it). Raises what the method raises
     (StatInputError for data it cannot answer); errors are not cached."""
     return _analysis(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _projection_choices(fingerprint: str) -> tuple[tuple[int, int] | None, list[str], list[str]]:
+    cursor, catalog = store().published(), load_catalog()
+    points = projection_data.projection_points(projection_data.population_years(cursor, catalog))
+    districts = sorted(d for d in projection_data.area_table(cursor, catalog)["district"].unique() if d)
+    return points, districts, projection_data.demand_datasets(catalog)
+
+
+def projection_choices() -> tuple[tuple[int, int] | None, list[str], list[str]]:
+    """(earlier, base) population years five apart (None when there are none), the 地区, and the record
+    tables a demand can be counted from."""
+    return _projection_choices(_fingerprint())
