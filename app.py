@@ -33,6 +33,8 @@ pages = {
         st.Page("pages/chart_builder.py", title=_title("page.charts"), icon=":material/bar_chart:", url_path="chart_builder"),
         st.Page("pages/pivot_table.py", title=_title("page.pivot"), icon=":material/table_chart:", url_path="pivot_table"),
         st.Page("pages/statistics.py", title=_title("page.statistics"), icon=":material/functions:", url_path="statistics"),
+        st.Page("pages/area_patterns.py", title=_title("page.area_patterns"), icon=":material/hub:", url_path="area_patterns"),
+        st.Page("pages/projection.py", title=_title("page.projection"), icon=":material/trending_up:", url_path="projection"),
         st.Page("pages/survey_analysis.py", title=_title("page.survey"), icon=":material/forum:", url_path="survey_analysis"),
         st.Page("pages/sql_console.py", title=_title("page.sql"), icon=":material/terminal:", url_path="sql_console"),
     ],

@@ -35,7 +35,8 @@ from datasets.generator.publication import publish_records  # noqa: E402
 from datasets.generator.writers import write_geojson, write_parquet, write_yaml  # noqa: E402
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-STREAMS = ["geography", "population", "kayoi", "facilities", "care", "childcare", "survey"]
+# New streams go at the end: spawned seeds depend on their position, and the others must not change.
+STREAMS = ["geography", "population", "kayoi", "facilities", "care", "childcare", "survey", "population_2020"]
 
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
@@ -82,7 +83,8 @@ def build(seed: int = DEFAULT_SEED) -> dict:
     return {
         "areas": areas[["area_code", "area_name", "district", "area_character", "area_km2", "geometry"]],
         "city_boundary": city,
-        "population": pop,
+        "population": pd.concat([population.backcast_year(rng["population_2020"], pop, area_df), pop],
+                                ignore_index=True),
         "care_certification": care_df,
         "survey": svy,
         "kayoi_places": kayoi[["place_id", "name", "place_type", "area_code", "weekly_participants",

@@ -1,4 +1,4 @@
-"""統計で確かめる (Step 5 評価): chi-square, correlation, comparison of means, regression."""
+"""統計で確かめる (Step 5 評価): chi-square, correlation, comparison of means, regression, multiple regression."""
 import duckdb
 import streamlit as st
 
@@ -17,6 +17,8 @@ from lib.charts.spec import (
 from lib.charts.sql import fetch_columns, run_chart
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import column_labeller, dataset_picker
+from lib.ui.analysis_view import show_analysis
+from lib.ui.derived import analysis_result
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 
@@ -24,7 +26,7 @@ lang = ui.lang()
 catalog = with_area_indicators(load_catalog())
 cursor = ui.store().published()
 K = "stat:"
-TESTS = ["corr", "means", "chi", "reg"]
+TESTS = ["corr", "means", "chi", "reg", "mreg"]
 
 st.title(ui.tr("page.statistics"))
 st.caption(ui.tr("stat.lead"))
@@ -44,7 +46,13 @@ with settings_column:
     categorical = sorted(dimension_choices(catalog, ds),
                          key=lambda c: (resolve_column(catalog, ds, c).role == "area" and ds.name == "area_indicators"))
     ordered = [c for c in categorical if (resolve_column(catalog, ds, c).order or resolve_column(catalog, ds, c).scale)]
-    if test in {"corr", "reg"}:
+    if test == "mreg":
+        y = st.selectbox(ui.tr("mreg.y"), numeric, key=K + "mreg_y", format_func=label_of)
+        x = st.multiselect(ui.tr("mreg.x"), [c for c in numeric if c != y], key=K + "mreg_x",
+                           format_func=label_of, select_all=False)
+        view = st.radio(ui.tr("mreg.view"), ["effects", "residual_map"], key=K + "mreg_view", horizontal=True,
+                        format_func=lambda v: ui.tr(f"mreg.view.{v}")) if dataset == "area_indicators" else "effects"
+    elif test in {"corr", "reg"}:
         x_options = numeric + ([c for c in ordered if c not in numeric] if test == "corr" else [])
         x = st.selectbox(ui.tr("stat.x"), x_options, key=K + "x", format_func=label_of)
         y = st.selectbox(ui.tr("stat.y"), [c for c in numeric if c != x] or numeric, key=K + "y",
@@ -71,6 +79,27 @@ with settings_column:
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
 
 with result_column:
+    if test == "mreg":
+        if not x:
+            st.info(ui.tr("mreg.pick_columns"))
+            st.stop()
+        spec = {"method": "multiple_regression", "dataset": dataset, "y": y, "x": x,
+                "filters": [f.__dict__ for f in filters], "view": view}
+        try:
+            result = analysis_result(spec, lang)
+        except stat_tests.StatInputError as problem:
+            st.warning(problem.text(lang), icon=":material/edit:")
+            st.stop()
+        except duckdb.Error:
+            st.error(ui.tr("chart.run_failed"))
+            st.stop()
+        st.subheader(ui.tr("mreg.title"))
+        show_analysis(result, K + "mreg")
+        evidence_form(K + "save", "analysis", lambda _title: spec,
+                      default_title=ui.tr("mreg.title") + ui.tr("chart.colon") + label_of(y),
+                      note_value=result.reading, button=ui.tr("stat.save_button"),
+                      done=lambda _title: ui.tr("chart.saved_elsewhere"))
+        st.stop()
     if not x or not y or x == y:
         st.info(ui.tr("stat.pick_columns"))
         st.stop()

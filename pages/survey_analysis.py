@@ -3,14 +3,17 @@
 import streamlit as st
 
 from lib import ui
-from lib.analysis.disclosure import MIN_CELL, is_small
+from lib.analysis.disclosure import MIN_CELL, is_small, suppressed_cells
+from lib.analysis.survey_weighting import WeightingError
 from lib.charts import survey
 from lib.charts.result_table import survey_table_spec
 from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
+from lib.deck.analyses import weighted_survey
 from lib.ui import derived
 from lib.ui.analysis_controls import dataset_picker, download_row
-from lib.ui.evidence_form import save_table_form
+from lib.ui.analysis_view import show_analysis
+from lib.ui.evidence_form import evidence_form, save_table_form
 from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
 
@@ -62,6 +65,27 @@ with likert_tab:
                 download_row(table, "likert", K + "likert_")
             save_table_form(K + "save", ui.tr("survey.saved_title", dataset=ds.title_in(lang)),
                                survey_table_spec(dataset, chosen, filters))
+            st.subheader(ui.tr("weighting.section"))
+            st.caption(ui.tr("weighting.lead"))
+            if not weighted_survey.available(catalog, dataset):
+                st.info(ui.tr("weighting.unavailable"))
+            elif st.toggle(ui.tr("weighting.show"), key=K + "weighted"):
+                spec = weighted_survey.spec_for(cursor, catalog, dataset, chosen, filters)
+                try:
+                    weighting, result = derived.weighted_survey_result(spec, lang)
+                except WeightingError as exc:
+                    st.error(exc.text(lang))
+                else:
+                    show_analysis(result, K + "weighted")
+                    ui.show_suppressed(suppressed_cells(result.table))
+                    for line in weighted_survey.summary(weighting, spec, lang):
+                        st.caption(line)
+                    with st.expander(ui.tr("weighting.margins")):
+                        st.dataframe(weighted_survey.margin_table(weighting, lang), hide_index=True, width="stretch")
+                    evidence_form(K + "save_weighted", "analysis", lambda _title: spec,
+                                  default_title=ui.tr("weighting.saved_title", dataset=ds.title_in(lang)),
+                                  note_value=result.reading, button=ui.tr("weighting.save_button"),
+                                  done=lambda _title: ui.tr("chart.saved_elsewhere"))
         else:
             st.info(ui.tr("survey.pick_items"))
 

@@ -40,3 +40,19 @@ def test_map_page_builds_its_html_download_only_when_clicked(store, monkeypatch)
     assert not at.exception, at.exception
     assert "地図（HTML）" in [b.label for b in at.get("download_button")]
     assert rendered == []
+
+
+def test_projection_page_projects_only_on_its_first_run(store, monkeypatch):
+    from lib.deck.analyses import projection_common
+    from lib.ui import derived
+
+    derived._analysis.clear()  # results other tests of this process left in the shared cache
+    at = app_test().run()
+    at.switch_page("pages/projection.py").run()
+    assert not at.exception, at.exception
+    projected = _counting(monkeypatch, projection_common, "project_population")
+    at.run()
+    at.radio(key="projection:show").set_value("map").run()
+    at.radio(key="projection:show").set_value("pyramid").run()
+    assert not at.exception, at.exception
+    assert len(projected) == 1  # the map's first run; the pyramid and the demand come from the cache

@@ -29,6 +29,7 @@ COORD_DECIMALS = 6
 GRID = 1e-6
 
 YEARS = [2021, 2022, 2023, 2024, 2025]
+BACKCAST_YEAR = 2020  # population only: five years before the last (see population.backcast_year)
 SURVEY_YEAR = 2025
 
 AGE_BANDS = [

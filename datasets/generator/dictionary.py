@@ -148,8 +148,8 @@ def dictionaries() -> dict[str, dict]:
     d["population"] = dataset(
         "population", "population.parquet", "table", None,
         t("町丁目別・年齢別人口", "Population by area, age and sex"),
-        t(f"{FICTION_JA}住民基本台帳人口（各年10月1日）を町丁目・5歳階級・男女別に集計した形の架空データ（2021〜2025年）。",
-          f"{FICTION_EN} Resident-register population on 1 October of 2021–2025 by small area, five-year age band and sex."),
+        t(f"{FICTION_JA}住民基本台帳人口（各年10月1日）を町丁目・5歳階級・男女別に集計した形の架空データ（2020〜2025年）。",
+          f"{FICTION_EN} Resident-register population on 1 October of 2020–2025 by small area, five-year age band and sex."),
         ["population"],
         t("町丁目・年齢5歳階級・男女別の集計値のみ（個人の記録は含みません）。",
           "Aggregated counts by area, five-year age band and sex only; no individual records."),

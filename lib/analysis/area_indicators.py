@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from lib.analysis.disclosure import MIN_CELL, is_small
 from lib.analysis.geo_analysis import nearest_distance
 from lib.analysis.indicators import ELDERLY_AGE, bands_from
 from lib.data.catalog import Column, Dataset, load_catalog
@@ -66,6 +67,21 @@ def indicator_dataset() -> Dataset:
         extra={"derived": True, "privacy": {"persons": "care_certified_65plus"}},
         record_unit={"ja": "町丁目 1 つ = 1 行", "en": "one row per area"},
     )
+
+
+# The figures that describe certified persons (the rest describe residents): an area is left out of a
+# model using one of them when its certified persons number 1 … MIN_CELL-1.
+CARE_FIGURES = ("care_rate_65plus", "care_ratio_age_adjusted", "care_certified_65plus")
+
+
+def few_persons(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Areas whose figures describe too few persons to be shown (lib.analysis.disclosure's rule, as maps
+    apply it): fewer than MIN_CELL residents, or 1 … MIN_CELL-1 certified persons when a care figure is used.
+    Models on areas leave them out and maps grey them; no figure of theirs is shown."""
+    few = pd.to_numeric(frame["population"], errors="coerce").fillna(0) < MIN_CELL
+    if set(columns) & set(CARE_FIGURES):
+        few |= is_small(frame["care_certified_65plus"])
+    return few
 
 
 def with_area_indicators(catalog: dict[str, Dataset]) -> dict[str, Dataset]:

@@ -34,7 +34,7 @@ class TestResult:
     extra: dict = field(default_factory=dict)
 
 
-def _p_text(p: float) -> str:
+def p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
@@ -78,7 +78,7 @@ def crosstab_chi_square(rows, columns, lang: str = "ja", row_name: str = "", col
     cramers_v = float(np.sqrt(chi2 / (n * (min(table.shape) - 1))))
     low_expected = float((expected < 5).mean())
     reading = t("stat.chi.reading_yes" if p < SIGNIFICANCE else "stat.chi.reading_no", lang,
-                row=row_name, column=column_name, p=_p_text(p), v=f"{cramers_v:.2f}")
+                row=row_name, column=column_name, p=p_text(p), v=f"{cramers_v:.2f}")
     warning = t("stat.chi.warning_small", lang) if low_expected > 0.2 else ""
     hidden = 0
     if about_persons:
@@ -104,7 +104,7 @@ def correlation(x, y, lang: str = "ja", method: str = "pearson", x_name: str = "
     key = "stat.corr.reading_yes" if p < SIGNIFICANCE else "stat.corr.reading_no"
     hint = t("stat.corr.hint_positive" if r > 0 else "stat.corr.hint_negative", lang, x=x_name, y=y_name)
     reading = t(key, lang, x=x_name, y=y_name, strength=strength_of_r(r, lang), direction=direction,
-                hint=hint, r=f"{r:.2f}", p=_p_text(p), n=len(xs))
+                hint=hint, r=f"{r:.2f}", p=p_text(p), n=len(xs))
     return TestResult("stat.test.corr", {"stat.n": len(xs), "stat.r": r, "stat.p": p},
                       reading, t("stat.corr.causation", lang), extra={"method": method})
 
@@ -143,7 +143,7 @@ def compare_means(values, groups, lang: str = "ja", value_name: str = "", group_
     bottom = summary.loc[summary["mean"].idxmin()]
     key = "stat.means.reading_yes" if p < SIGNIFICANCE else "stat.means.reading_no"
     reading = t(key, lang, value=value_name, group=group_name, high=top["group"], high_mean=f"{top['mean']:.2f}",
-                low=bottom["group"], low_mean=f"{bottom['mean']:.2f}", p=_p_text(float(p)))
+                low=bottom["group"], low_mean=f"{bottom['mean']:.2f}", p=p_text(float(p)))
     return TestResult(name, {"stat.n": int(summary["n"].sum()), "stat.statistic": float(stat), "stat.p": float(p)},
                       reading, t("stat.means.note", lang), summary)
 
@@ -160,7 +160,7 @@ def linear_regression(x, y, lang: str = "ja", x_name: str = "", y_name: str = ""
     r2 = float(fit.rvalue ** 2)
     key = "stat.reg.reading_yes" if fit.pvalue < SIGNIFICANCE else "stat.reg.reading_no"
     reading = t(key, lang, x=x_name, y=y_name, slope=f"{fit.slope:.3g}", r2=f"{r2:.2f}",
-                pct=f"{100 * r2:.0f}", p=_p_text(float(fit.pvalue)))
+                pct=f"{100 * r2:.0f}", p=p_text(float(fit.pvalue)))
     return TestResult("stat.test.reg", {"stat.n": len(xs), "stat.slope": float(fit.slope),
                                         "stat.intercept": float(fit.intercept), "stat.r2": r2,
                                         "stat.p": float(fit.pvalue)},

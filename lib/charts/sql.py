@@ -506,13 +506,15 @@ def protect_chart_data(spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.D
 
 
 def fetch_columns(cursor, catalog: dict[str, Dataset], dataset: str, columns: list[str],
-                  filters: list[Filter] | None = None) -> pd.DataFrame:
-    """Rows of some columns (area attributes allowed), filtered: the input of a statistical test."""
+                  filters: list[Filter] | None = None, area_codes: bool = False) -> pd.DataFrame:
+    """Rows of some columns (area attributes allowed), filtered: the input of a statistical test.
+    町丁目 codes come back as names, unless `area_codes` (to join the rows to the areas' shapes)."""
     ds = catalog[dataset]
     filters = filters or []
     source = _Source(catalog, ds, "t", columns)
     params: list = []
-    select = ", ".join(f"{source.dimension(c)} AS {q(c)}" for c in dict.fromkeys(columns))
+    expression = source.column if area_codes else source.dimension
+    select = ", ".join(f"{expression(c)} AS {q(c)}" for c in dict.fromkeys(columns))
     where = _where(source, filters, params)
     _prepare(cursor, ds)
     sql = f"SELECT {select} FROM {source.from_clause()}{where} LIMIT {STAT_ROW_LIMIT}"

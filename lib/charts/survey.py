@@ -172,3 +172,29 @@ def word_frequency_figure(freq: pd.DataFrame, lang: str = "ja", title: str = "")
     fig.update_yaxes(autorange="reversed", type="category", automargin=True, title_text=t("survey.word_axis", lang))
     fig.update_xaxes(title_text=t("survey.word_count", lang))
     return fig
+
+
+def weighted_shares_figure(shares: pd.DataFrame, item_labels: dict[str, str], scales: dict[str, dict[int, str]],
+                           lang: str = "ja") -> go.Figure:
+    """Each answer's share before and after weighting (lib.analysis.survey_weighting.weighted_shares,
+    hidden rows dropped), as two dots with their 95 % intervals, one row per question and answer."""
+    shown = shares.dropna(subset=["share", "w_share"])
+    labels = [f"{item_labels.get(i, i)}：{scales.get(i, {}).get(lv, lv)}" for i, lv in zip(shown["item"], shown["level"])]
+    fig = go.Figure()
+    for key, (share, low, high), colour, symbol in (
+            ("unweighted", ("share", "low", "high"), OKABE_ITO[1], "circle-open"),
+            ("weighted", ("w_share", "w_low", "w_high"), OKABE_ITO[0], "diamond")):
+        name = t(f"weighting.trace.{key}", lang)
+        fig.add_trace(go.Scatter(
+            x=shown[share], y=labels, mode="markers", name=name, marker=dict(color=colour, size=10, symbol=symbol),
+            error_x=dict(type="data", array=shown[high] - shown[share], arrayminus=shown[share] - shown[low],
+                         color=colour, thickness=1.5, width=4),
+            hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>"))
+    fig.update_layout(template="plotly_white", font=dict(family=FONT, size=14),
+                      title=dict(text=t("weighting.figure_title", lang), x=0.01),
+                      legend=dict(orientation="h", y=-0.12), height=max(360, 26 * len(shown) + 180),
+                      margin=dict(l=60, r=30, t=70, b=80))
+    fig.update_xaxes(rangemode="tozero", title_text=t("weighting.share_axis", lang))
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True,
+                     title_text=t("weighting.answer_axis", lang))
+    return fig

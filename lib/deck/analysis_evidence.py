@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 # method name -> module under lib.deck.analyses
-METHODS: dict[str, str] = {}
+METHODS: dict[str, str] = {
+    "weighted_survey": "weighted_survey",
+    "multiple_regression": "multiple_regression",
+    "hot_spots": "hot_spots",
+    "similar_areas": "similar_areas",
+    "cohort_projection": "cohort_projection",
+    "demand_projection": "demand_projection",
+}
 
 
 @dataclass

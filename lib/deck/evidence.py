@@ -261,7 +261,7 @@ def table_cells(frame: pd.DataFrame, max_rows: int | None = None, lang: str = "j
     shown = frame.copy()
     for name in shown.columns:
         if shown[name].dtype.kind in "fi":
-            shown[name] = shown[name].map(lambda v: "" if v != v else f"{v:,.4g}" if isinstance(v, float)
+            shown[name] = shown[name].map(lambda v: "" if pd.isna(v) else f"{v:,.4g}" if isinstance(v, float)
                                           and not float(v).is_integer() else f"{v:,.0f}")
     rows = shown.astype(str).values.tolist()
     if max_rows is not None and len(rows) > max_rows:

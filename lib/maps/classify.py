@@ -24,6 +24,12 @@ class Classification:
     bins: list[float]
     colours: list[str]
     labels: list[str]
+    categorical: bool = False  # values are class numbers 0 … k-1 (a cluster map): a unit's text is its label
+
+    def text_of(self, value: float) -> str | None:
+        """A categorical unit's label (None for numbers, which are shown as numbers)."""
+        i = self.class_of(value) if self.categorical else None
+        return None if i is None else self.labels[i]
 
     def class_of(self, value: float) -> int | None:
         """Index of the class holding value (None for a missing value)."""

@@ -152,7 +152,8 @@ def _choropleth_features(data: MapData, value_column: str, classification: Class
         if row.suppressed:
             fill, text = SUPPRESSED_COLOUR, t("map.legend.suppressed", lang, threshold=PUBLICATION_THRESHOLD)
         elif classification is not None and classification.bins:
-            fill, text = classification.colour_of(value), _value_text(value, unit, decimals)
+            fill = classification.colour_of(value)
+            text = classification.text_of(value) or _value_text(value, unit, decimals)
         else:
             fill, text = "#9ecae1", ""
         features.append({

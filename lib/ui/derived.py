@@ -14,12 +14,16 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from lib.analysis import projection_data
+from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
 from lib.charts.spec import Filter
 from lib.charts.sql import fetch_columns
 from lib.data import profile
 from lib.data.catalog import load_catalog
+from lib.deck.analyses import weighted_survey
+from lib.deck.analysis_evidence import run_analysis
 from lib.maps import data as map_data
 from lib.maps.spec import MapSpec
 from lib.ui import store
@@ -57,6 +61,19 @@ def _likert_shares(dataset: str, items: tuple[str, ...], levels: tuple[int, ...]
 def likert_shares(dataset: str, items: list[str], levels: list[int], filters: list[Filter]) -> tuple[pd.DataFrame, int]:
     """Likert shares of `items` over the filtered respondents, and how many respondents there are."""
     return _likert_shares(dataset, tuple(items), tuple(levels), _filters_key(filters), _fingerprint())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _weighted_survey(spec_json: str, lang: str, fingerprint: str):
+    spec, catalog = json.loads(spec_json), load_catalog()
+    weighting, shares = weighted_survey.compute(store().published(), catalog, spec)
+    return weighting, weighted_survey.present(weighting, shares, catalog, spec, lang)
+
+
+def weighted_survey_result(spec: dict, lang: str):
+    """The weights and the weighted-survey analysis of a spec (lib.deck.analyses.weighted_survey), shared
+    by sessions: do not change them. Raises WeightingError when the survey cannot be weighted."""
+    return _weighted_survey(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
 
 
 # --- catalog -------------------------------------------------------------------------
@@ -117,3 +134,30 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
     with its words in `lang`."""
     spec_json = json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True)
     return map_data.describe_map_data(_map_figures(spec_json, _fingerprint()), load_catalog(), lang)
+
+
+# --- saved analyses (projections, regression, hot spots, …) -------------------------
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _analysis(spec_json: str, lang: str, fingerprint: str):
+    return run_analysis(store().published(), with_area_indicators(load_catalog()), json.loads(spec_json), lang)
+
+
+def analysis_result(spec: dict, lang: str):
+    """An analysis's result for a spec (shared by sessions: do not change it). Raises what the method raises
+    (StatInputError for data it cannot answer); errors are not cached."""
+    return _analysis(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _projection_choices(fingerprint: str) -> tuple[tuple[int, int] | None, list[str], list[str]]:
+    cursor, catalog = store().published(), load_catalog()
+    points = projection_data.projection_points(projection_data.population_years(cursor, catalog))
+    districts = sorted(d for d in projection_data.area_table(cursor, catalog)["district"].unique() if d)
+    return points, districts, projection_data.demand_datasets(catalog)
+
+
+def projection_choices() -> tuple[tuple[int, int] | None, list[str], list[str]]:
+    """(earlier, base) population years five apart (None when there are none), the 地区, and the record
+    tables a demand can be counted from."""
+    return _projection_choices(_fingerprint())

@@ -121,6 +121,7 @@ def guard_offline(page):
             route.abort()
 
     page.context.route("**/*", guard)
+    page.context.add_init_script(COUNT_RUNS)
     page.external_requests = external
     page.set_default_timeout(30_000)
     return page
@@ -139,15 +140,47 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# Counts the script runs the page sees start (its stApp element's data-test-script-state turning to
+# "running"), so that waiting can end as soon as the run an action asked for is over.
+COUNT_RUNS = """
+window.__wbRuns = 0;
+window.__wbSeen = 0;
+new MutationObserver(changes => {
+  for (const change of changes) {
+    if (change.target.getAttribute('data-test-script-state') === 'running' && change.oldValue !== 'running') {
+      window.__wbRuns += 1;
+    }
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+RUN_STARTED = """(limit) => new Promise(done => {
+  const start = Date.now();
+  const look = () => (window.__wbRuns > window.__wbSeen || Date.now() - start > limit) ? done() : setTimeout(look, 20);
+  look();
+})"""
+SCRIPT_IDLE = ("() => ['notRunning', 'compilationError'].includes("
+               "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'))")
+
+
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (and any rerun the last action asked for)."""
+    """Wait until Streamlit has finished running the script (and any rerun the last action asked for).
+
+    A rerun that the last click or keystroke asks for starts within 300 ms; the wait ends as soon as it
+    has started and finished (and no other run followed within 100 ms), not after fixed pauses."""
     page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_timeout(300)  # a rerun that the last click or keystroke triggers starts within this
-    page.wait_for_function(
-        "() => ['notRunning', 'compilationError'].includes("
-        "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'))",
-        timeout=120_000,
-    )
-    page.wait_for_timeout(300)
+    counted = page.evaluate("() => window.__wbRuns !== undefined")
+    if counted:
+        page.evaluate(RUN_STARTED, 300)
+    else:
+        page.wait_for_timeout(300)
+    while True:
+        page.wait_for_function(SCRIPT_IDLE, timeout=120_000)
+        runs = page.evaluate("() => window.__wbRuns")
+        page.wait_for_timeout(100 if counted else 300)
+        if not counted or (page.evaluate("() => window.__wbRuns") == runs and page.evaluate(SCRIPT_IDLE)):
+            break
+    if counted:
+        page.evaluate("() => { window.__wbSeen = window.__wbRuns; }")
     # Streamlit's modal for an unknown URL: a page must never be reached that way.
     assert page.get_by_text("Page not found").count() == 0, "Streamlit showed 'Page not found'"

@@ -45,8 +45,10 @@ def test_the_benchmark_client_runs_each_page_with_the_elements_chromium_shows(ap
         wait_for_app(page)
         counts = run.element_counts()
         for kind, test_id in ELEMENTS_IN_PAGE.items():
-            # Some elements' code loads after the run has finished: expect() waits for them.
-            expect(page.locator(f"[data-testid='stMain'] [data-testid='{test_id}']")).to_have_count(counts[kind])
+            # Some elements' code loads after the run has finished (Plotly's, lazily): expect() waits for them,
+            # long enough for a machine loaded by the parallel suite.
+            expect(page.locator(f"[data-testid='stMain'] [data-testid='{test_id}']")).to_have_count(
+                counts[kind], timeout=30_000)
     assert page.external_requests == []
 
 

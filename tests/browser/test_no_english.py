@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 PAGE_KEYS = ["page.home", "page.join", "page.session_1", "page.session_2", "page.session_3", "page.session_4",
              "page.workspace", "page.presentation", "page.exercises", "page.catalog", "page.charts",
-             "page.pivot", "page.statistics", "page.survey", "page.sql", "page.map", "page.instructor",
+             "page.pivot", "page.statistics", "page.projection", "page.survey", "page.sql", "page.map", "page.instructor",
              "page.instructor_data", "page.instructor_exports", "page.privacy_checklist", "page.instructor_guide"]
 # Seen by trainees before: Streamlit's own English, untranslated values and names of columns.
 ENGLISH = ["Select all", "Upload", "MB per file", "Drag and drop", "Browse files", "None", "NaN", "1 mi",

@@ -1,0 +1,86 @@
+"""将来人口と需要の見通し (Step 4 分析): cohort change-ratio projection by 町丁目 and the demand it implies."""
+import streamlit as st
+
+from lib import ui
+from lib.analysis.cohort_projection import MIN_BASE, STEP_YEARS
+from lib.analysis.disclosure import MIN_CELL, suppressed_cells
+from lib.analysis.indicators import population_bands
+from lib.data.catalog import load_catalog
+from lib.errors import WorkbenchError
+from lib.ui.analysis_view import show_analysis
+from lib.ui.derived import analysis_result, projection_choices
+from lib.ui.evidence_form import evidence_form
+
+K = "projection:"
+catalog = load_catalog()
+st.title(ui.tr("page.projection"))
+st.caption(ui.tr("projection.lead"))
+
+points, districts, record_tables = projection_choices()
+if points is None:
+    st.warning(ui.tr("projection.error.no_pair", years="-"), icon=":material/edit:")
+    st.stop()
+earlier, base = points
+targets = [base + STEP_YEARS * i for i in range(1, 6)]
+st.caption(ui.tr("projection.points", earlier=earlier, base=base))
+
+
+def show(spec: dict, key: str, title: str) -> None:
+    try:
+        result = analysis_result(spec, ui.lang())
+    except WorkbenchError as problem:
+        st.warning(problem.text(ui.lang()), icon=":material/edit:")
+        return
+    show_analysis(result, key)
+    ui.show_suppressed(suppressed_cells(result.table) + (result.map_data.suppressed_count if result.map_data else 0))
+    evidence_form(key + "save", "analysis", lambda _title, saved=dict(spec): saved, default_title=title,
+                  note_value=result.reading, button=ui.tr("projection.save_button"),
+                  done=lambda _title: ui.tr("chart.saved_elsewhere"))
+
+
+population_tab, demand_tab, method_tab = st.tabs(
+    [ui.tr("projection.tab.population"), ui.tr("projection.tab.demand"), ui.tr("projection.tab.method")])
+
+with population_tab:
+    left, right = st.columns([1, 3], gap="large")
+    with left:
+        target = st.selectbox(ui.tr("projection.target_year"), targets, index=1, key=K + "target")
+        view = st.radio(ui.tr("projection.show"), ["pyramid", "map"], key=K + "show",
+                        format_func=lambda v: ui.tr(f"projection.show.{v}"))
+        spec = {"method": "cohort_projection", "base_year": base, "target_year": target, "show": view}
+        if view == "pyramid":
+            spec["district"] = st.selectbox(ui.tr("projection.place"), ["", *districts], key=K + "place",
+                                            format_func=lambda d: d or ui.tr("projection.city"))
+        else:
+            spec["measure"] = st.radio(ui.tr("projection.measure"), ["p75_share", "p75", "total_change"],
+                                       key=K + "measure",
+                                       format_func=lambda m: ui.tr(f"projection.map.{m}", year=target, base=base))
+    with right:
+        place = spec.get("district") or ui.tr("projection.city")
+        show(spec, K + "population:", ui.tr("projection.pyramid_title", place=place, base=base, target=target)
+             if view == "pyramid" else ui.tr(f"projection.map.{spec['measure']}", year=target, base=base))
+
+with demand_tab:
+    if not record_tables:
+        st.info(ui.tr("projection.error.dataset", dataset="-"))
+    else:
+        left, right = st.columns([1, 3], gap="large")
+        with left:
+            dataset = st.selectbox(ui.tr("projection.dataset"), record_tables, key=K + "dataset",
+                                   format_func=lambda n: catalog[n].title_in(ui.lang()))
+            demand_target = st.selectbox(ui.tr("projection.target_year"), targets, index=1, key=K + "demand_target")
+            rates_by = st.radio(ui.tr("projection.rates_by"), ["city", "district"], key=K + "rates_by",
+                                format_func=lambda r: ui.tr(f"demand.rates_by.{r}"))
+            demand_view = st.radio(ui.tr("projection.show"), ["chart", "map"], key=K + "demand_show",
+                                   format_func=lambda v: ui.tr(f"projection.show.{v}"))
+        with right:
+            label = catalog[dataset].title_in(ui.lang())
+            show({"method": "demand_projection", "dataset": dataset, "base_year": base, "target_year": demand_target,
+                  "rates_by": rates_by, "show": demand_view}, K + "demand:",
+                 ui.tr("demand.chart_title", label=label) if demand_view == "chart"
+                 else ui.tr("demand.map_label", label=label, base=base, target=demand_target))
+
+with method_tab:
+    bands = population_bands(catalog) or ["85-89", "90+"]
+    st.markdown(ui.tr("projection.method_text", earlier=earlier, base=base, top=bands[-1], below=bands[-2],
+                      min_base=MIN_BASE, threshold=MIN_CELL))
