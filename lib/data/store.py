@@ -30,7 +30,7 @@ import shapely
 from lib import settings
 from lib.data.build_holds import BuildHold, remove_if_unused
 from lib.data.catalog import Dataset, load_catalog, load_dictionary
-from lib.data.duckdb_lockdown import load_spatial, open_locked_read_only
+from lib.data.duckdb_lockdown import connect_with_spatial, open_locked_read_only
 
 # Bump when the way tables are built changes, so existing databases are rebuilt.
 BUILD_VERSION = "1"
@@ -82,9 +82,8 @@ def build_published_database(path: Path, datasets: list[Dataset]) -> None:
     tmp = path.with_name(path.name + ".building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp), config={"threads": settings.DUCKDB_THREADS})
+    con = connect_with_spatial(str(tmp), threads=settings.DUCKDB_THREADS)
     try:
-        load_spatial(con)
         for ds in datasets:
             _load_dataset(con, ds)
         con.execute("CHECKPOINT")
@@ -95,8 +94,7 @@ def build_published_database(path: Path, datasets: list[Dataset]) -> None:
 
 def open_demo_database(names: list[str]) -> duckdb.DuckDBPyConnection:
     """The demo city's own datasets `names`, in memory, whatever a real city published under those names."""
-    con = duckdb.connect(":memory:")
-    load_spatial(con)
+    con = connect_with_spatial(":memory:")
     for name in names:
         _load_dataset(con, load_dictionary(settings.DEMO_DATASETS_DIR / f"{name}.yaml"))
     return con
@@ -323,8 +321,7 @@ class Store:
         with self._lock:
             if self._staging is None:
                 self.data_dir.mkdir(parents=True, exist_ok=True)
-                self._staging = duckdb.connect(str(self.staging_path))
-                load_spatial(self._staging)
+                self._staging = connect_with_spatial(str(self.staging_path))
             return self._staging.cursor()
 
     def close(self) -> None:
