@@ -58,6 +58,7 @@ pages = {
 navigation = st.navigation(pages, expanded=True)  # every page listed: no English 「View 11 more」
 
 from lib import ui  # noqa: E402  (after the menu, as said above)
+from lib.ui.font_size import font_size_choice  # noqa: E402
 from lib.ui.leave_guard import warn_before_leaving_typed_text  # noqa: E402
 
 ui.store()  # builds the demo database on first start, and map assets
@@ -66,6 +67,7 @@ with st.sidebar:
     st.caption(_title("app.title"))
     ui.language_switch()
     ui.who_am_i()
+    font_size_choice()
     st.caption(_title("sidebar.offline"))
 warn_before_leaving_typed_text()
 ui.streamlit_in_language()

@@ -10,7 +10,7 @@ from lib.ui import session_widgets as widgets
 from lib.ui.output_review_panel import review_panel
 from lib.ui.snapshot_panel import snapshot_panel
 from lib.ui.user_text import literal
-from lib.workspace import course, curriculum, exercises, logic_tree
+from lib.workspace import course, curriculum, exercises, group_pc, logic_tree
 from lib.workspace.join_sheet import join_sheet_html, workbench_address
 
 
@@ -57,6 +57,9 @@ with overview:
         changes = ws.history(group_id=g.group_id, limit=1)
         row[ui.tr("inst.last_change")] = (f"{changes[0].actor} {changes[0].at.strftime('%m/%d %H:%M')}"
                                           if changes else "—")
+        at_pc = group_pc.last_at(ws, g)
+        row[ui.tr("inst.shared_pc")] = (ui.tr("inst.shared_pc_at", names="・".join(at_pc[0]),
+                                              time=at_pc[1].strftime("%m/%d %H:%M")) if at_pc else "—")
         rows.append(row)
     # st.table: a few rows, readable as text (and by the browser test).
     st.table(pd.DataFrame(rows).set_index(ui.tr("inst.group")))

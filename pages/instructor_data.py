@@ -120,8 +120,9 @@ def step_import() -> None:
                          key="prep_staging_name")
     if st.button(ui.tr("prep.store"), key="prep_store", type="primary"):
         try:
-            staging.store_import(result, name, types=types, imported_by="instructor")
-            frame, stored_types = staging.load_staged(name)
+            with st.spinner(ui.tr("wait.import")):
+                staging.store_import(result, name, types=types, imported_by="instructor")
+                frame, stored_types = staging.load_staged(name)
         except DataImportError as error:
             st.error(error.text(lang))
         else:
@@ -231,8 +232,9 @@ def step_report(frame: pd.DataFrame, plan: anonymize.Plan) -> None:
     st.header(ui.tr("prep.step.report"))
     if st.button(ui.tr("prep.run"), key="prep_run", type="primary"):
         try:
-            result, report = anonymize.anonymize(frame, plan, reference=state.get("prep_reference_date"),
-                                                 areas=area_table())
+            with st.spinner(ui.tr("wait.anonymize")):
+                result, report = anonymize.anonymize(frame, plan, reference=state.get("prep_reference_date"),
+                                                     areas=area_table())
         except (ValueError, KeyError):
             st.error(ui.tr("prep.run_failed"))
             return
@@ -305,7 +307,9 @@ def step_publish(result: pd.DataFrame, report: anonymize.Report, plan: anonymize
             record_unit={"ja": record_unit.strip(), "en": record_unit.strip()},
             anonymization=publishing.anonymization_summary(plan, report.to_dict(), japanese))
         try:
-            publishing.publish(result, dictionary, plan, published_by=who, report=report.to_dict(), replace=replace)
+            with st.spinner(ui.tr("wait.publish")):
+                publishing.publish(result, dictionary, plan, published_by=who, report=report.to_dict(),
+                                   replace=replace)
         except publishing.PublishError as error:
             st.error(error.text(lang))
         else:
@@ -355,7 +359,8 @@ def manage() -> None:
         st.subheader(ui.tr("manage.withdraw"))
         confirm = st.checkbox(ui.tr("manage.withdraw_confirm", name=name), key="manage_withdraw_confirm")
         if st.button(ui.tr("manage.withdraw"), key="manage_withdraw", disabled=not confirm):
-            publishing.withdraw(name, ui.tr("prep.instructor"))
+            with st.spinner(ui.tr("wait.withdraw")):
+                publishing.withdraw(name, ui.tr("prep.instructor"))
             st.success(ui.tr("manage.withdrawn", name=name))
             st.rerun()
     st.subheader(ui.tr("manage.log"))
@@ -371,7 +376,8 @@ def manage() -> None:
         st.subheader(ui.tr("manage.copies"))
         pick = st.selectbox(ui.tr("manage.copy"), [c.name for c in copies], key="manage_copy")
         if st.button(ui.tr("manage.restore"), key="manage_restore"):
-            publishing.restore(next(c for c in copies if c.name == pick), ui.tr("prep.instructor"))
+            with st.spinner(ui.tr("wait.restore")):
+                publishing.restore(next(c for c in copies if c.name == pick), ui.tr("prep.instructor"))
             st.success(ui.tr("manage.restored"))
             st.rerun()
 

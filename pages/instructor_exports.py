@@ -30,8 +30,15 @@ with st.expander(ui.tr("inst_exports.summary"), expanded=True):
 st.subheader(ui.tr("inst_exports.zip"))
 zip_key = f"exports_zip:{course_id}"
 if st.button(ui.tr("inst_exports.make_zip"), icon=":material/inventory_2:", type="primary", key="exports_make_zip"):
-    with st.spinner(ui.tr("inst_exports.making_zip")):
-        st.session_state[zip_key] = course_summary.deliverables_zip(ws, ui.store(), catalog, course_id, lang)
+    with st.status(ui.tr("inst_exports.making_zip"), expanded=True) as status:
+        bar = st.progress(0.0, text=ui.tr("wait.zip_summary"))
+
+        def on_group(number: int, total: int, name: str) -> None:
+            bar.progress(number / total, text=ui.tr("wait.zip_group", group=name, n=number + 1, total=total))
+
+        st.session_state[zip_key] = course_summary.deliverables_zip(ws, ui.store(), catalog, course_id, lang,
+                                                                    on_group=on_group)
+        status.update(label=ui.tr("wait.zip_done"), state="complete", expanded=False)
 if st.session_state.get(zip_key):
     data = st.session_state[zip_key]
     st.success(ui.tr("inst_exports.zip_ready", groups=len(summaries), size=f"{len(data) / 1e6:.1f} MB"))

@@ -1,15 +1,24 @@
-"""参加する: choose your group, type its join code, and your name and department."""
+"""参加する: choose your group, type its join code, and your name and department; or join as the group's
+shared PC, naming the members at it (lib.ui.group_pc_join)."""
 import streamlit as st
 
 from lib import ui
+from lib.ui import group_pc_join
 from lib.workspace import course
 
 st.title(ui.tr("join.title"))
 ws = ui.workspace()
 member = ui.current_member()
-if member is not None:
+pc = ui.shared_pc()
+if pc is not None:
+    st.success(ui.tr_literal("join.shared.already", group=pc.group.name, names="・".join(m.name for m in pc.present),
+                             actor=pc.actor(ui.lang())))
+    st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")
+    group_pc_join.change_present(pc)
+elif member is not None:
     st.success(ui.tr_literal("join.already", group=member["group_name"], name=member["name"]))
     st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")
+if member is not None:
     if st.button(ui.tr("join.leave")):
         ui.forget_member()
         st.rerun()
@@ -19,8 +28,12 @@ current = course.current_course(ws)
 if current is None:
     st.info(ui.tr("join.no_course"))
     st.stop()
-st.write(ui.tr("join.lead", course=current.name))
 groups = [g for g in ws.groups(current.course_id) if not course.is_example(g)]
+if st.radio(ui.tr("join.way"), ["own", "shared"], format_func=lambda way: ui.tr(f"join.way.{way}"),
+            horizontal=True, key="join_way") == "shared":
+    group_pc_join.join_form(groups)
+    st.stop()
+st.write(ui.tr("join.lead", course=current.name))
 with st.form("join"):
     group_id = st.selectbox(ui.tr("join.group"), [g.group_id for g in groups],
                             format_func=lambda gid: next(g.name for g in groups if g.group_id == gid),

@@ -268,13 +268,16 @@ with download_tab:
         made = st.session_state.get(f"{STATE}:file:{fmt}")
         if column.button(ui.tr("pres.make_files") + f"（{fmt.upper()}）", key=f"{STATE}:make:{fmt}",
                          width="stretch"):
-            with st.spinner(ui.tr("pres.making")):
+            with column.status(ui.tr("pres.making"), expanded=True) as status:
+                st.write(ui.tr("wait.deck_evidence"))
                 cursor = ui.store().published()
                 try:
                     prepared = deck_model.prepare_deck(ws, cursor, catalog, group, lang, deck=draft["deck"])
+                    st.write(ui.tr("wait.deck_file", fmt=fmt.upper()))
                     made = deck_export.export_deck(prepared, fmt)
                 finally:
                     cursor.close()
+                status.update(label=ui.tr("wait.deck_done", fmt=fmt.upper()), state="complete", expanded=False)
             st.session_state[f"{STATE}:file:{fmt}"] = made
         if made:
             column.download_button(ui.tr(f"pres.download_{fmt}"), made, deck_export.file_name(group.name, fmt),

@@ -57,7 +57,8 @@ with editor_column:
 
     if run:
         try:
-            result = run_user_sql(store.published_path, sql, owner=ui.sql_owner())
+            with st.spinner(ui.tr("wait.sql")):
+                result = run_user_sql(store.published_path, sql, owner=ui.sql_owner())
             st.session_state[K + "result"] = replace(result, frame=check_query_result(sql, result.frame, catalog))
             st.session_state[K + "result_sql"] = sql  # what is saved is the query that made this result
             st.session_state.pop(K + "error", None)

@@ -130,6 +130,7 @@ def test_instructor_downloads_summary_and_every_groups_deliverables(store, ws):
     assert "## 見本グループ（完成例）" in summary and first_policy in summary
     _button(at, "ZIP ファイルを作る").click().run()
     assert not at.exception, at.exception
+    assert "全グループの資料ができました。" in [s.label for s in at.status]  # the steps were shown (issue 21)
     data = at.session_state[f"exports_zip:{demo.course_id}"]
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "研修のまとめ.xlsx" in names and "研修のまとめ.md" in names

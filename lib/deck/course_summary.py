@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -126,8 +127,11 @@ def summary_markdown(summaries: list[GroupSummary], info: course.CourseInfo, lan
 
 
 def deliverables_zip(ws: Workspace, store, catalog: dict, course_id: str, lang: str = "ja",
-                     formats: tuple[str, ...] = ("pptx", "html", "pdf")) -> bytes:
-    """Every group's deck in every format, one folder per group, with the course summary at the top."""
+                     formats: tuple[str, ...] = ("pptx", "html", "pdf"),
+                     on_group: Callable[[int, int, str], None] | None = None) -> bytes:
+    """Every group's deck in every format, one folder per group, with the course summary at the top.
+
+    `on_group(n, total, name)` is called before the n-th group (from 0), for a progress bar."""
     info = course.course_info(ws.course(course_id))
     summaries = course_summaries(ws, course_id, catalog, lang)
     buffer = io.BytesIO()
@@ -136,7 +140,10 @@ def deliverables_zip(ws: Workspace, store, catalog: dict, course_id: str, lang: 
         archive.writestr("研修のまとめ.md", summary_markdown(summaries, info, lang).encode("utf-8"))
         cursor = store.published()
         try:
-            for group in ws.groups(course_id):
+            groups = ws.groups(course_id)
+            for number, group in enumerate(groups):
+                if on_group is not None:
+                    on_group(number, len(groups), group.name)
                 prepared = deck_model.prepare_deck(ws, cursor, catalog, group, lang)
                 folder = deck_export.file_name(group.name, "x").removeprefix("発表資料_").removesuffix(".x")
                 for fmt in formats:

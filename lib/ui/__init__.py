@@ -26,7 +26,7 @@ from lib.data.import_guards import MAX_IMPORT_BYTES
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
 from lib.ui.user_text import literal
-from lib.workspace import example_group, instructor_auth, passcode_guard
+from lib.workspace import example_group, group_pc, instructor_auth, passcode_guard
 from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailable
 from lib.workspace.client_address import real_address
 from lib.workspace.drafts import Drafts
@@ -390,6 +390,33 @@ def forget_member() -> None:
     st.session_state.pop("member", None)
 
 
+SHARED_FONT_SIZE = "ui:shared_pc_font_size"  # the font size the shared PC chose before, for the sidebar's next run
+
+
+def remember_shared_pc(pc: group_pc.SharedPC) -> dict:
+    """Make this browser the group's shared PC with `pc.present` at it (lib.workspace.group_pc).
+
+    It acts as one more member of the group (its id is the group's), whose saves the history
+    writes as 「グループ PC（A・B・C）」; it gets back the font size the shared PC chose before."""
+    group = pc.group
+    st.session_state["member"] = {
+        "group_id": group.group_id, "group_name": group.name, "course_id": group.course_id,
+        "member_id": pc.pc_id, "name": pc.actor(lang()), "department": "",
+        "shared_pc": [m.member_id for m in pc.present], "present": [m.name for m in pc.present],
+    }
+    if group_pc.font_size(group):
+        st.session_state[SHARED_FONT_SIZE] = group_pc.font_size(group)
+    return st.session_state["member"]
+
+
+def shared_pc() -> group_pc.SharedPC | None:
+    """The shared PC this browser is (None for a member on their own PC or nobody)."""
+    member = current_member()
+    if member is None or "shared_pc" not in member:
+        return None
+    return group_pc.resume(workspace(), member["group_id"], member["shared_pc"])
+
+
 def sql_owner() -> str | None:
     """Who holds at most one SQL worker: the member (all their tabs), else this browser tab."""
     member = st.session_state.get("member")
@@ -424,6 +451,8 @@ def is_instructor() -> bool:
 def actor() -> str:
     """Who is changing things, as written in the history."""
     member = current_member()
+    if member is not None and "shared_pc" in member:
+        return group_pc.actor_text(member["present"], lang())
     if member is not None:
         return f"{member['name']}（{member['department']}）"
     return tr("who.instructor") if is_instructor() else tr("who.guest")
@@ -432,7 +461,10 @@ def actor() -> str:
 def who_am_i() -> None:
     """Sidebar: the group and member (or instructor) of this browser."""
     member = current_member()
-    if member is not None:
+    if member is not None and "shared_pc" in member:
+        st.sidebar.markdown(tr("who.group_pc", group=literal(member["group_name"]),
+                               names=literal("・".join(member["present"]))))
+    elif member is not None:
         st.sidebar.markdown(tr("who.member", group=literal(member["group_name"]), name=literal(member["name"]),
                                department=literal(member["department"])))
     elif is_instructor():

@@ -24,6 +24,7 @@ from lib.data import profile
 from lib.data.catalog import load_catalog
 from lib.deck.analyses import weighted_survey
 from lib.deck.analysis_evidence import run_analysis
+from lib.i18n import t
 from lib.maps import data as map_data
 from lib.maps.spec import MapSpec
 from lib.ui import store
@@ -133,7 +134,9 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
     """The map's figures for one spec (shared by sessions in every language, read-only once built),
     with its words in `lang`."""
     spec_json = json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True)
-    return map_data.describe_map_data(_map_figures(spec_json, _fingerprint()), load_catalog(), lang)
+    with st.spinner(t("wait.map", lang)):  # drawn only if it takes over half a second: a cold cache
+        figures = _map_figures(spec_json, _fingerprint())
+    return map_data.describe_map_data(figures, load_catalog(), lang)
 
 
 # --- saved analyses (projections, regression, hot spots, …) -------------------------
@@ -146,7 +149,8 @@ def _analysis(spec_json: str, lang: str, fingerprint: str):
 def analysis_result(spec: dict, lang: str):
     """An analysis's result for a spec (shared by sessions: do not change it). Raises what the method raises
     (StatInputError for data it cannot answer); errors are not cached."""
-    return _analysis(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
+    with st.spinner(t("wait.analysis", lang)):  # drawn only if it takes over half a second: a cold cache
+        return _analysis(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -143,30 +143,41 @@ def move_to_session(ws: Workspace, course_id: str, session: int, actor: str, lan
     return course_info(ws.update_course(course_id, payload, course.version, actor))
 
 
-def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, department: str,
-               lang: str = "ja") -> Member:
-    """Add a member after checking the join code; raise CourseError saying what to fix.
-
-    Joining again with the same name and department (after a reload, on another PC) returns
-    the member who joined before: the join code, not a number in the URL, is what lets a
-    browser act as a member."""
+def joinable_group(ws: Workspace, group_id: str, typed_code: str, lang: str = "ja") -> Group:
+    """The group `group_id` if it may be joined with `typed_code`; else CourseError saying what to fix."""
     group = ws.group(group_id)
     if group is None:
         raise CourseError(t("course.error.no_group", lang))
     if group.payload.get("example"):
         raise CourseError(t("course.error.example_group", lang))
+    if not join_code_matches(group, typed_code):
+        others = [g for g in ws.groups(group.course_id) if g.group_id != group_id and not g.payload.get("example")]
+        raise CourseError(join_code_hint(typed_code, others, lang))
+    return group
+
+
+def member_named(ws: Workspace, group_id: str, name: str, department: str, lang: str = "ja") -> Member:
+    """The group's member with this name and department, added if there is none yet.
+
+    Joining again with the same name and department (after a reload, on another PC, or named
+    at the group's shared PC) is the member who joined before."""
     name, department = (name or "").strip(), (department or "").strip()
     if not name or not department:
         raise CourseError(t("course.error.member_required", lang))
     if len(name) > MAX_NAME_LENGTH or len(department) > MAX_NAME_LENGTH:
         raise CourseError(t("course.error.too_long", lang, n=MAX_NAME_LENGTH))
-    if not join_code_matches(group, typed_code):
-        others = [g for g in ws.groups(group.course_id) if g.group_id != group_id and not g.payload.get("example")]
-        raise CourseError(join_code_hint(typed_code, others, lang))
     for member in ws.members(group_id):
         if member.name == name and member.department == department:
             return member
     return ws.add_member(group_id, name, department)
+
+
+def join_group(ws: Workspace, group_id: str, typed_code: str, name: str, department: str,
+               lang: str = "ja") -> Member:
+    """Add a member after checking the join code; raise CourseError saying what to fix.
+
+    The join code, not a number in the URL, is what lets a browser act as a member."""
+    return member_named(ws, joinable_group(ws, group_id, typed_code, lang).group_id, name, department, lang)
 
 
 def current_municipality(ws: Workspace) -> str:

@@ -289,6 +289,12 @@ class Workspace:
                           "WHERE course_id = ? ORDER BY created_at, name", [course_id])
         return [Group(*r[:4], _load(r[4])) for r in rows]
 
+    def update_group_payload(self, group_id: str, payload: dict) -> Group:
+        """Replace a group's payload (settings such as its shared PC; last write wins)."""
+        self._write(lambda run: run("UPDATE groups SET payload = ? WHERE group_id = ?",
+                                    [_dump(payload), group_id]))
+        return self.group(group_id)
+
     def add_member(self, group_id: str, name: str, department: str) -> Member:
         member_id = uuid.uuid4().hex[:12]
         self._write(lambda run: run(
