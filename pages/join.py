@@ -1,7 +1,7 @@
 """参加する: choose your group, type its join code, and your name and department."""
 import streamlit as st
 
-from lib import ui
+from lib import settings, ui
 from lib.workspace import course
 
 st.title(ui.tr("join.title"))
@@ -10,8 +10,8 @@ member = ui.current_member()
 if member is not None:
     st.success(ui.tr_literal("join.already", group=member["group_name"], name=member["name"]))
     st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")
-    if st.button(ui.tr("join.leave")):
-        ui.forget_member()
+    if st.button(ui.tr("join.leave"), key="join_leave"):
+        ui.sign_out_member()
         st.rerun()
     st.stop()
 
@@ -29,6 +29,7 @@ with st.form("join"):
     name = st.text_input(ui.tr("join.name"), key="join_name")
     department = st.text_input(ui.tr("join.department"), placeholder=ui.tr("join.department_example"),
                                key="join_department")
+    keep = st.checkbox(ui.tr("join.keep"), value=True, key="join_keep", help=ui.tr("join.keep_help", days=f"{settings.SIGN_IN_DAYS:g}"))
     st.caption(ui.tr("join.no_email"))
     submitted = st.form_submit_button(ui.tr("join.submit"), type="primary")
 if submitted:
@@ -37,5 +38,5 @@ if submitted:
     except course.CourseError as exc:
         st.error(str(exc))
     else:
-        ui.remember_member(joined.member_id)
+        ui.sign_in_member(joined.member_id, keep)
         st.rerun()

@@ -77,19 +77,27 @@ def look_up(ws, token: str | None, now: datetime | None = None) -> SignIn | None
     if not token or not _TOKEN.match(token):
         return None
     now = now or datetime.now()
-    digest = token_hash(token)
-    rows = ws.read(
-        "SELECT role, member_id, keep, expires_at FROM sign_ins s WHERE token_hash = ? AND expires_at > ? "
-        "AND (role = ? OR EXISTS (SELECT 1 FROM members m WHERE m.member_id = s.member_id))",
-        [digest, _iso(now), INSTRUCTOR])
+    rows = _find(ws, token, now)
     if not rows:
         return None
     role, member_id, keep, expires_at = rows[0][0], rows[0][1], bool(rows[0][2]), datetime.fromisoformat(rows[0][3])
     if role == MEMBER:
         expires_at = now + lifetime(role, keep)
     ws.write(lambda run: run("UPDATE sign_ins SET last_used_at = ?, expires_at = ? WHERE token_hash = ?",
-                             [_iso(now), _iso(expires_at), digest]))
+                             [_iso(now), _iso(expires_at), token_hash(token)]))
     return SignIn(role, member_id, keep, expires_at)
+
+
+def is_active(ws, token: str | None, now: datetime | None = None) -> bool:
+    """Whether `token` still signs someone in (a read only: checked on every run of a signed-in session)."""
+    return bool(token and _TOKEN.match(token) and _find(ws, token, now or datetime.now()))
+
+
+def _find(ws, token: str, now: datetime) -> list[tuple]:
+    return ws.read(
+        "SELECT role, member_id, keep, expires_at FROM sign_ins s WHERE token_hash = ? AND expires_at > ? "
+        "AND (role = ? OR EXISTS (SELECT 1 FROM members m WHERE m.member_id = s.member_id))",
+        [token_hash(token), _iso(now), INSTRUCTOR])
 
 
 def revoke(ws, token: str) -> int:
