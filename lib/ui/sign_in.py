@@ -5,7 +5,7 @@ cannot set one, so a small script does, in the next run (st.html with JavaScript
 fetched). The cookie has Path=/, SameSite=Strict (a link from another site never carries it),
 Secure over HTTPS, and a Max-Age of the sign-in's lifetime, or none (the browser forgets it when
 it closes) on a shared PC. A script's cookie cannot be HttpOnly. The token is never put in the
-URL nor shown; the page holds it only inside that script, for the one run that sets the cookie.
+URL nor shown; the page holds it only inside that script, which removes itself once it has run.
 """
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ def _set_cookie(role: str, token: str | None, max_age_s: int | None) -> None:
         parts.append("Max-Age=0")
     elif max_age_s is not None:
         parts.append(f"Max-Age={int(max_age_s)}")
+    # The script takes itself out of the page once it has run: the token stays in no element.
     script = (f"<script>document.cookie = {json.dumps('; '.join(parts))}"
-              " + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+              " + (location.protocol === 'https:' ? '; Secure' : '');"
+              " document.currentScript && document.currentScript.remove();</script>")
     st.session_state.setdefault(_PENDING, {})[role] = script
 
 
