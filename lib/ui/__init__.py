@@ -449,10 +449,10 @@ def drafts() -> Drafts:
 def current_member() -> dict | None:
     """The member this browser session joined as: group_id, group_name, member_id, name, department.
 
-    Only this session knows it: nothing in the URL says who the member is (a link on a projector
-    or in a screenshot must not let anyone act as them). After a reload, joining again with the
-    group's code, the same name and department continues as the same member. An old link with
-    ?member=… is ignored and the id is taken out of the address.
+    Nothing in the URL says who the member is (a link on a projector or in a screenshot must not
+    let anyone act as them): a new session (a reload, a restart) gets the member back from the
+    browser's sign-in cookie (restore_sign_in), or by joining again with the group's code, the same
+    name and department. An old link with ?member=… is ignored and the id is taken out of the address.
     """
     if "member" in st.query_params:
         del st.query_params["member"]
