@@ -168,3 +168,14 @@ def test_the_instructor_stays_signed_in_only_when_they_choose_it(data_folder, mo
     again.button(key="inst_logout").click().run()
     assert not again.session_state.get("instructor")
     assert sign_ins.look_up(open_workspace_in(data_folder), token) is None
+
+
+def test_a_new_passcode_ends_the_instructor_sign_ins_made_before_it(data_folder, monkeypatch):
+    instructor_auth.set_passcode("kenshu-2026")
+    token = sign_ins.issue(open_workspace_in(data_folder), sign_ins.INSTRUCTOR, None, keep=True)
+    assert _new_session(monkeypatch, {"workbench_instructor": token}).session_state["instructor"]
+    instructor_auth.set_passcode("atarashii-2026")  # python -m lib.cli set-passcode
+    again = _new_session(monkeypatch, {"workbench_instructor": token})
+    assert not again.session_state.get("instructor")
+    assert ("workbench_instructor", "", "; Path=/; SameSite=Strict; Max-Age=0") in _cookies_set(again)
+    assert sign_ins.look_up(open_workspace_in(data_folder), token) is None

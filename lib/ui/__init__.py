@@ -427,8 +427,12 @@ def restore_sign_in() -> None:
         if is_instructor():
             if not sign_in.still_active(ws, INSTRUCTOR):
                 st.session_state.pop("instructor")
-        elif sign_in.restored(ws, INSTRUCTOR) is not None and instructor_auth.passcode_is_set():
-            st.session_state["instructor"] = True
+        elif (found := sign_in.restored(ws, INSTRUCTOR)) is not None:
+            set_at = instructor_auth.passcode_set_at()
+            if set_at is not None and found.created_at > set_at:
+                st.session_state["instructor"] = True
+            else:  # a new passcode (python -m lib.cli set-passcode) ends every instructor sign-in made before it
+                sign_in.end(ws, INSTRUCTOR)
     sign_in.write_cookies()
 
 

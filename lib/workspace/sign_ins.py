@@ -35,6 +35,7 @@ class SignIn:
     role: str
     member_id: str | None
     keep: bool  # the browser keeps the token after it closes (a persistent cookie)
+    created_at: datetime
     expires_at: datetime
 
     def max_age_s(self, now: datetime | None = None) -> int | None:
@@ -80,12 +81,13 @@ def look_up(ws, token: str | None, now: datetime | None = None) -> SignIn | None
     rows = _find(ws, token, now)
     if not rows:
         return None
-    role, member_id, keep, expires_at = rows[0][0], rows[0][1], bool(rows[0][2]), datetime.fromisoformat(rows[0][3])
+    role, member_id, keep = rows[0][0], rows[0][1], bool(rows[0][2])
+    created_at, expires_at = datetime.fromisoformat(rows[0][3]), datetime.fromisoformat(rows[0][4])
     if role == MEMBER:
         expires_at = now + lifetime(role, keep)
     ws.write(lambda run: run("UPDATE sign_ins SET last_used_at = ?, expires_at = ? WHERE token_hash = ?",
                              [_iso(now), _iso(expires_at), token_hash(token)]))
-    return SignIn(role, member_id, keep, expires_at)
+    return SignIn(role, member_id, keep, created_at, expires_at)
 
 
 def is_active(ws, token: str | None, now: datetime | None = None) -> bool:
@@ -95,7 +97,7 @@ def is_active(ws, token: str | None, now: datetime | None = None) -> bool:
 
 def _find(ws, token: str, now: datetime) -> list[tuple]:
     return ws.read(
-        "SELECT role, member_id, keep, expires_at FROM sign_ins s WHERE token_hash = ? AND expires_at > ? "
+        "SELECT role, member_id, keep, created_at, expires_at FROM sign_ins s WHERE token_hash = ? AND expires_at > ? "
         "AND (role = ? OR EXISTS (SELECT 1 FROM members m WHERE m.member_id = s.member_id))",
         [token_hash(token), _iso(now), INSTRUCTOR])
 
