@@ -7,6 +7,7 @@ import streamlit as st
 from lib import settings, ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
+from lib.ui.output_review_panel import review_panel
 from lib.ui.snapshot_panel import snapshot_panel
 from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, logic_tree, sign_ins
@@ -46,9 +47,9 @@ if st.button(ui.tr("ws.refresh"), icon=":material/refresh:"):
     st.rerun()
 ui.passcode_lockouts()
 
-overview, detail, running, setup, themes, backups = st.tabs([
-    ui.tr("inst.overview"), ui.tr("inst.detail"), ui.tr("inst.running"), ui.tr("inst.setup"), ui.tr("inst.themes"),
-    ui.tr("snap.title")])
+overview, detail, output_check, running, setup, themes, backups = st.tabs([
+    ui.tr("inst.overview"), ui.tr("inst.detail"), ui.tr("output_check.tab"), ui.tr("inst.running"), ui.tr("inst.setup"),
+    ui.tr("inst.themes"), ui.tr("snap.title")])
 
 with overview:
     rows = []
@@ -97,7 +98,7 @@ with detail:
                     st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: " + literal(f"{e.payload.get('title', '')}"
                                                                           f"（{e.created_by}）"))
                     if st.toggle(ui.tr("wspage.show"), key=f"inst_show:{e.item_id}"):
-                        widgets.show_evidence(e.kind, e.payload.get("spec") or {}, f"inst_ev:{e.item_id}")
+                        widgets.show_evidence(e.kind, e.payload, f"inst_ev:{e.item_id}")
             if result.step.key == "step5":
                 st.dataframe(widgets.verdict_rows(content.findings, content.hypotheses), hide_index=True, width="stretch")
                 for f in content.findings:
@@ -139,6 +140,9 @@ with detail:
                            f"{comment.payload.get('text')}"))
     with st.expander(ui.tr("wspage.history")):
         widgets.history_view(group_id, limit=50)
+
+with output_check:
+    review_panel(ws, course_id)
 
 with running:
     st.metric(ui.tr("inst.current_session"), ui.tr(f"page.session_{info.current_session}"))

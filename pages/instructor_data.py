@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import ui
+from lib import settings, ui
 from lib.data import anonymize, column_types, generalization_presets, jp_cleaning, publishing, small_cells, staging
 from lib.data.catalog import load_catalog
 from lib.data.dictionary_edits import dictionary_changes
@@ -203,7 +203,8 @@ def step_classify(frame: pd.DataFrame) -> dict[str, str]:
 def step_settings(frame: pd.DataFrame, classification: dict[str, str]) -> anonymize.Plan:
     st.header(ui.tr("prep.step.settings"))
     left, middle, right = st.columns(3)
-    k = left.number_input(ui.tr("prep.k"), min_value=2, max_value=50, value=5, key="prep_k")
+    k = left.number_input(ui.tr("prep.k"), min_value=2, max_value=50, value=settings.MIN_CELL, key="prep_k",
+                           help=ui.tr("prep.k_one_number", threshold=settings.MIN_CELL))
     method = middle.radio(ui.tr("prep.method"), ["generalize", "suppress"], key="prep_method",
                           format_func=lambda m: ui.tr(f"prep.method.{m}"))
     max_suppression = right.slider(ui.tr("prep.max_suppression"), 0.0, 0.2, 0.05, 0.01, key="prep_max_supp")

@@ -100,7 +100,7 @@ def draw_slide(slide: dict, key: str, large: bool = False) -> None:
     if item is not None:
         left, right = st.columns([2, 1]) if bullets else (st.container(), None)
         with left:
-            widgets.show_evidence(item.kind, item.payload.get("spec") or {}, key, on_slide=True)
+            widgets.show_evidence(item.kind, item.payload, key, on_slide=True)
         if right is not None:
             right.markdown(bullets)
         st.caption(source_text(spec_sources(catalog, item.kind, item.payload.get("spec") or {}, lang), lang,

@@ -11,6 +11,7 @@ ui.require_instructor()
 lang = ui.lang()
 st.title(ui.tr("checklist.title"))
 st.write(ui.tr("checklist.intro"))
+st.info(checklist.who_sees_what(lang), icon=":material/policy:")
 catalog = load_catalog()
 PENDING = "\0pending"
 pending = st.session_state.get("prep_anonymized")  # set by the data preparation page

@@ -14,6 +14,7 @@ from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import download_row
 from lib.ui.evidence_form import save_table_form
 from lib.ui.user_text import literal
+from lib.workspace import output_review
 
 lang = ui.lang()
 catalog = load_catalog()
@@ -79,7 +80,11 @@ with editor_column:
                                      chars=NESTED_TEXT_CHARS))
         st.dataframe(frame, hide_index=True, width="stretch")
         ui.show_suppressed(suppressed_cells(frame))
-        save_table_form(K + "save", ui.tr("sql.saved_title"), sql_table_spec(st.session_state[K + "result_sql"]))
+        saved_sql = st.session_state[K + "result_sql"]
+        # Saved WITH the checked result shown here; the instructor reviews it before it can be exported.
+        save_table_form(K + "save", ui.tr("sql.saved_title"), sql_table_spec(saved_sql),
+                        extra=lambda: output_review.checked_result(cursor, catalog, saved_sql, frame))
+        st.caption(ui.tr("output_check.save_note"))
         download_row(frame, "query", K)
         if st.toggle(ui.tr("sql.chart"), key=K + "chart"):
             figure = quick_figure(frame, lang)

@@ -36,7 +36,7 @@ if section == "evidence":
             if item.payload.get("note"):
                 st.markdown(literal(item.payload["note"]))
             if st.toggle(ui.tr("wspage.show"), key=f"show:{item.item_id}"):
-                widgets.show_evidence(item.kind, item.payload.get("spec") or {}, f"ev:{item.item_id}")
+                widgets.show_evidence(item.kind, item.payload, f"ev:{item.item_id}")
             st.button(ui.tr("ws.delete"), key=f"del:{item.item_id}", on_click=delete_plain_item,
                       args=(item.item_id, item.version))
 

@@ -156,10 +156,13 @@ def test_trainee_sql_hides_the_cell(store, small_cell):
         with pytest.raises(ResultRefused) as caught:
             check_query_result(refused, run_user_sql(database, refused).frame, CATALOG)
         assert "COUNT(*)" in caught.value.text("ja")
-    # Records listed with a LIMIT, and tables of places, are shown as they are.
-    assert len(check_query_result("SELECT * FROM care_certification LIMIT 3",
-                                  run_user_sql(database, "SELECT * FROM care_certification LIMIT 3").frame,
-                                  CATALOG)) == 3
+    # Records listed with a LIMIT of at least MIN_CELL, and tables of places, are shown as they are; a smaller
+    # LIMIT is refused whatever comes back (LIMIT 5 shown / LIMIT 6 refused would tell a 5).
+    preview = f"SELECT * FROM care_certification LIMIT {MIN_CELL}"
+    assert len(check_query_result(preview, run_user_sql(database, preview).frame, CATALOG)) == MIN_CELL
+    with pytest.raises(ResultRefused, match="small_limit"):
+        check_query_result("SELECT * FROM care_certification LIMIT 3",
+                           run_user_sql(database, "SELECT * FROM care_certification LIMIT 3").frame, CATALOG)
     places = "SELECT district, COUNT(*) AS n FROM areas GROUP BY 1"
     assert check_query_result(places, run_user_sql(database, places).frame, CATALOG)["n"].notna().all()
 

@@ -75,3 +75,15 @@ def test_the_page_needs_the_instructor_and_offers_the_record(store):
     assert not at.exception, at.exception
     assert "必要 5 / 達成 5" in at.table[0].value.to_string()
     assert len(at.get("download_button")) == 2
+
+
+def test_the_checklist_states_who_sees_what_and_whether_the_records_meet_the_one_threshold(published):
+    """Issue 25 item 3: one number for k and for hidden figures; the demo care table (k = 5) is below 10."""
+    assert an.Plan({}).k == settings.MIN_CELL  # the anonymizer's default k is the small-cell threshold
+    values = _values(checklist.for_dataset(published, load_catalog()["care_certification"]))
+    assert values[f"小さな値の基準（k ≥ {settings.MIN_CELL}）"].startswith(f"満たしていない（k = 5 < {settings.MIN_CELL}）")
+    statement = values["だれが何を見られるか"]
+    assert "1 件ずつ" in statement and "出力チェック" in statement and "承認" in statement
+    assert statement == checklist.who_sees_what("ja")
+    english = dict(checklist.for_dataset(published, load_catalog()["care_certification"], "en").rows)
+    assert "record by record" in english["Who may see what"]

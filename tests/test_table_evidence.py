@@ -6,12 +6,14 @@ import io
 import pytest
 from pptx import Presentation
 
+from lib.analysis.disclosure import check_query_result
+from lib.analysis.user_sql import run_user_sql
 from lib.charts.result_table import draw_table, pivot_table_spec, sql_table_spec, survey_table_spec
 from lib.charts.spec import ChartSpec, Filter, Measure
 from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
-from lib.workspace import course
+from lib.workspace import course, output_review
 from tests.conftest import app_test
 from tests.deck_fixtures import demo_workspace
 
@@ -29,8 +31,8 @@ def test_each_table_is_computed_again_from_the_data(published):
     assert pivot.iloc[:-1, 1:-1].sum(axis=1).round(0).eq(100).all()  # row percentages
     shares = draw_table(published, catalog, SPECS["survey"])
     assert len(shares) == 2 * 5 and shares.groupby(shares.columns[0])[shares.columns[3]].sum().round(0).eq(100).all()
-    sql = draw_table(published, catalog, SPECS["sql"])
-    assert sql["n"].sum() == published.execute("SELECT COUNT(*) FROM survey").fetchone()[0]
+    with pytest.raises(ValueError):  # a SQL table is never run again to be drawn: its saved result is used
+        draw_table(published, catalog, SPECS["sql"])
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,17 @@ def group_with_tables(store):
     ws = demo_workspace(store)
     group = ws.create_group(ws.courses()[0].course_id, "表班", "TBL-EEE")
     items = {name: ws.create_item(group.group_id, "table", {"title": f"表：{name}", "spec": spec}, "tester")
-             for name, spec in SPECS.items()}
+             for name, spec in SPECS.items() if name != "sql"}
+    # A SQL table is saved with its checked result, and exported once the instructor approved it.
+    frame = check_query_result(SPECS["sql"]["sql"], run_user_sql(store.published_path, SPECS["sql"]["sql"]).frame,
+                               load_catalog())
+    cursor = store.published()
+    try:
+        saved = output_review.checked_result(cursor, load_catalog(), SPECS["sql"]["sql"], frame)
+    finally:
+        cursor.close()
+    sql = ws.create_item(group.group_id, "table", {"title": "表：sql", "spec": SPECS["sql"], **saved}, "tester")
+    items["sql"] = output_review.approve(ws, sql, "講師")
     return ws, group, items
 
 

@@ -22,6 +22,8 @@ A dataset an instructor published without saying is treated as one person per re
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import duckdb
@@ -184,10 +186,17 @@ def _aggregate_names() -> frozenset[str]:
     return frozenset(r[0].lower() for r in rows) | {"count_star"}
 
 
+# Rows a query can add to a group without reading person data (UNION ALL, range(), VALUES): padding a
+# small group up to the threshold, then subtracting the padding, would reveal it.
+_PADDING = frozenset({"SET_OPERATION_NODE", "TABLE_FUNCTION", "EXPRESSION_LIST"})
+
+
 def _walk(node, found: dict) -> None:
     if isinstance(node, dict):
         if node.get("type") == "BASE_TABLE" and node.get("table_name"):
             found["tables"].add(str(node["table_name"]).lower())
+        if isinstance(node.get("type"), str) and node["type"] in _PADDING:
+            found["padding"] = True
         if node.get("class") == "WINDOW" or (
                 node.get("class") == "FUNCTION" and str(node.get("function_name", "")).lower() in _aggregate_names()):
             found["aggregates"] = True
@@ -206,6 +215,30 @@ def _parse(query: str) -> dict | None:
     return None if tree.get("error") else tree["statements"][0]["node"]
 
 
+@dataclass(frozen=True)
+class QueryShape:
+    """What a trainee query reads and does, as far as its syntax tree tells."""
+    node: dict | None  # None: DuckDB cannot serialize it (PIVOT, UNPIVOT, …)
+    tables: frozenset[str]
+    aggregates: bool
+    padding: bool  # UNION / range() / VALUES somewhere in the query
+
+
+def query_shape(query: str, catalog: dict[str, Dataset]) -> QueryShape:
+    node = _parse(query)
+    if node is None:
+        # The tree cannot be read: the tables it names are the words of its text.
+        words = set(re.findall(r"[\w]+", query.lower()))
+        return QueryShape(None, frozenset(n.lower() for n in catalog if n.lower() in words), True, False)
+    found = {"tables": set(), "aggregates": False, "padding": False}
+    _walk(node, found)
+    return QueryShape(node, frozenset(found["tables"]), found["aggregates"], found["padding"])
+
+
+def reads_persons(shape: QueryShape, catalog: dict[str, Dataset]) -> bool:
+    return bool(shape.tables & {name.lower() for name, ds in catalog.items() if persons_basis(ds)})
+
+
 def _limit(node: dict) -> int | None:
     for modifier in node.get("modifiers") or []:
         limit = modifier.get("limit") or {}
@@ -215,7 +248,7 @@ def _limit(node: dict) -> int | None:
 
 
 def _contains_aggregate(node) -> bool:
-    found = {"tables": set(), "aggregates": False}
+    found = {"tables": set(), "aggregates": False, "padding": False}
     _walk(node, found)
     return found["aggregates"]
 
@@ -235,28 +268,64 @@ def _top_columns(node: dict, columns: list[str]) -> dict[str, str] | None:
     return kinds
 
 
+def whole_numbers(column: pd.Series) -> pd.Series:
+    """The column's values that are whole numbers, whatever their type (9, 9.0, "9"); others NaN.
+
+    A count stays a count when it is multiplied by 1.0 or cast to text (`sum(…)*1.0`, `count(*)::VARCHAR`).
+    """
+    if pd.api.types.is_bool_dtype(column):
+        return pd.Series(np.nan, index=column.index)
+    values = pd.to_numeric(column if pd.api.types.is_numeric_dtype(column) else column.astype("string").str.strip(),
+                           errors="coerce").astype("float64")
+    return values.where(np.isfinite(values) & (values == np.round(values)))
+
+
+def _blank(out: pd.DataFrame, column: str, hidden: pd.Series) -> int:
+    """Blank the hidden rows of one column (a whole-number column becomes Int64, text stays text)."""
+    mask = hidden.to_numpy(dtype=bool)
+    if not mask.any():
+        return 0
+    kind = out[column].dtype
+    out[column] = out[column].astype("Int64" if pd.api.types.is_integer_dtype(kind) else
+                                      "float64" if pd.api.types.is_numeric_dtype(kind) else object)
+    out.loc[mask, column] = pd.NA if pd.api.types.is_integer_dtype(out[column].dtype) else np.nan
+    return int(mask.sum())
+
+
 def check_query_result(query: str, frame: pd.DataFrame, catalog: dict[str, Dataset],
                        threshold: int | None = None) -> pd.DataFrame:
     """Trainee SQL's result as it may be shown.
 
     Rows of a published record-level table are shown as they are (publishing made them
-    k-anonymous), unless fewer than MIN_CELL come back without a LIMIT: their number would be
-    a small count. An aggregate over person data must show its COUNT at the top of the query:
+    k-anonymous), unless fewer than MIN_CELL come back, or a LIMIT under MIN_CELL asks for
+    fewer: how many rows come back would be a small count (LIMIT 5 shown / LIMIT 6 refused
+    tells a 5). An aggregate over person data must show its COUNT at the top of the query:
     rows counting 1 … MIN_CELL-1 persons are blanked (with secondary suppression down that
-    column), and so is any other small whole-number figure (e.g. a COUNT in an expression).
-    An aggregate whose counts cannot be told (no COUNT column, SELECT *, UNION) is refused.
+    column), and so is every other small whole number in any column, whatever its type (a
+    COUNT in an expression, `sum(CASE …)*1.0`, `count(*)::VARCHAR`), with a partner down
+    its column. Refused: an aggregate whose counts cannot be told (no COUNT column,
+    SELECT *, a top-level UNION), one that adds rows of its own (UNION ALL, range(), VALUES:
+    padding a small group up past the threshold), and one DuckDB cannot serialize (PIVOT).
+    Arithmetic can still disguise a count (count(*) * 7 + 3): that is what output checking
+    (lib.analysis.output_check) and the instructor's review are for.
     """
-    node = _parse(query)
-    found = {"tables": set(), "aggregates": False}
-    _walk(node, found)
-    person_tables = {name.lower() for name, ds in catalog.items() if persons_basis(ds)}
-    if not (found["tables"] & person_tables):
+    limit_value = MIN_CELL if threshold is None else threshold
+    shape = query_shape(query, catalog)
+    if not reads_persons(shape, catalog):
         return frame
-    if not found["aggregates"]:
-        # Listing records: how many rows came back is itself a count, unless a LIMIT cut it short.
-        if is_small([len(frame)], threshold)[0] and len(frame) != _limit(node):
+    if shape.node is None:
+        raise ResultRefused("disclosure.sql.unreadable")
+    node = shape.node
+    if not shape.aggregates:
+        # Listing records: how many rows came back is itself a count.
+        limit = _limit(node)
+        if limit is not None and limit < limit_value:
+            raise ResultRefused("disclosure.sql.small_limit")
+        if is_small([len(frame)], threshold)[0]:
             raise ResultRefused("disclosure.sql.few_records")
         return frame
+    if shape.padding:
+        raise ResultRefused("disclosure.sql.padding")
     kinds = _top_columns(node, list(frame.columns))
     counts = [c for c, kind in (kinds or {}).items() if kind == "count"]
     if not counts:
@@ -266,10 +335,10 @@ def check_query_result(query: str, frame: pd.DataFrame, catalog: dict[str, Datas
     out = hide(frame, hidden, keys)
     small_figures = 0
     for column in (c for c, kind in kinds.items() if kind == "figure"):
-        if not pd.api.types.is_integer_dtype(frame[column]):
+        numbers = whole_numbers(out[column])
+        if not numbers.notna().any():
             continue
-        small = pd.Series(is_small(out[column], threshold), index=out.index)
-        out.loc[small, column] = np.nan
-        small_figures += int(small.sum())
+        figure_hidden = suppression_mask(out, [], numbers.fillna(0), threshold=threshold)
+        small_figures += _blank(out, column, figure_hidden)
     out.attrs["suppressed_cells"] = suppressed_cells(out) + small_figures
     return out

@@ -4,7 +4,8 @@ Part (ア) of the 2018 call: how far personal data must be processed before othe
 (and trainees) may use it. For one dataset — being prepared, already published, or a demo
 table — the checklist states the identifiers removed, the quasi-identifiers and how they were
 generalized, the sensitive column, k and l required and achieved, records and values suppressed,
-the small-cell rule on every output, and who may see the data; the instructor adds who decided,
+the small-cell rule on every output, whether the records meet it (k ≥ the same threshold), who may
+see what (published data, SQL, output checking of what leaves the room) and who may see the data; the instructor adds who decided,
 when, and what they confirmed. It prints as an HTML page and downloads as CSV.
 """
 from __future__ import annotations
@@ -51,8 +52,22 @@ def _generalization_text(plan: dict, report: dict | None, lang: str) -> str:
     return _join(parts, lang)
 
 
+def who_sees_what(lang: str = "ja") -> str:
+    """The one statement of who may see what (also in README): published data, SQL, what leaves the room."""
+    return t("checklist.who_sees", lang, threshold=MIN_CELL)
+
+
+def _threshold_row(k_done, lang: str) -> list[tuple[str, str]]:
+    """Whether the records meet the small-cell threshold on their quasi-identifiers (k ≥ MIN_CELL)."""
+    if k_done in (None, "", "-"):
+        return []
+    key = "checklist.k_meets" if int(k_done) >= MIN_CELL else "checklist.k_below"
+    return [(t("checklist.item.k_threshold", lang, threshold=MIN_CELL), t(key, lang, k=k_done, threshold=MIN_CELL))]
+
+
 def _common_rows(lang: str, audience: str) -> list[tuple[str, str]]:
     return [(t("checklist.item.small_cells", lang), t("checklist.small_cells", lang, threshold=MIN_CELL)),
+            (t("checklist.item.who_sees", lang), who_sees_what(lang)),
             (t("checklist.item.audience", lang), audience or t("checklist.audience_default", lang))]
 
 
@@ -77,7 +92,7 @@ def from_anonymization(name: str, title: str, plan: dict, report: dict | None, l
         (t("checklist.item.l", lang), t("checklist.required_achieved", lang, required=plan.get("l"), achieved=l_done)
          if plan.get("l") else t("checklist.none", lang)),
         (t("checklist.item.suppressed", lang), f"{report.get('records_suppressed', 0):,}"),
-    ] + _common_rows(lang, audience)
+    ] + _threshold_row(k_done, lang) + _common_rows(lang, audience)
     if published:
         rows.append((t("checklist.item.published", lang),
                      t("checklist.published", lang, by=published.get("by", ""), at=published.get("at", ""))))
@@ -99,7 +114,7 @@ def from_dataset(cursor, ds: Dataset, lang: str = "ja", audience: str = "") -> C
          if rule.get("k") else t("checklist.none", lang)),
         (t("checklist.item.l", lang), t("checklist.required_achieved", lang, required=rule["l"], achieved=l_done)
          if rule.get("l") else t("checklist.none", lang)),
-    ]
+    ] + _threshold_row(k_done, lang)
     if persons_basis(ds) is None:
         rows.append((t("checklist.item.small_cells", lang), t("checklist.not_persons", lang)))
         rows.append((t("checklist.item.audience", lang), audience or t("checklist.audience_default", lang)))

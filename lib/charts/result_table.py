@@ -1,24 +1,24 @@
-"""A saved table — a pivot table, a survey's answer shares or a SQL result — drawn again from its spec.
+"""A saved table — a pivot table, a survey's answer shares or a SQL result.
 
-Like a chart or a map, a table is saved as the spec that makes it (never its numbers), so the
-workspace, the deck and its exports show what the data says now:
+Like a chart or a map, a pivot or survey table is saved as the spec that makes it (never its
+numbers), so the workspace, the deck and its exports show what the data says now:
 
     {"source": "pivot",  "chart": ChartSpec dict, "percent_by": "none" | "row" | "column" | "total"}
     {"source": "survey", "dataset": str, "items": [column], "filters": [Filter dict]}
-    {"source": "sql",    "sql": str}   (run as trainee SQL: read-only, time and row limits)
+    {"source": "sql",    "sql": str}
+
+A SQL table is the exception: it is saved with its checked result and reviewed by the instructor
+before export (lib.workspace.output_review), and nothing draws it by running its query again.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from lib.analysis.disclosure import check_query_result
-from lib.analysis.user_sql import run_user_sql
 from lib.charts import survey
 from lib.charts.pivot import build_pivot, percentages
 from lib.charts.spec import ChartSpec, Filter
 from lib.charts.sql import fetch_columns
 from lib.data.catalog import Dataset
-from lib.data.store import get_store
 from lib.i18n import t
 
 
@@ -58,7 +58,8 @@ def likert_table(cursor, catalog: dict[str, Dataset], dataset: str, items: list[
 
 
 def draw_table(cursor, catalog: dict[str, Dataset], spec: dict, lang: str = "ja") -> pd.DataFrame:
-    """The saved table computed again from the published data, with readable headers."""
+    """A saved pivot or survey table computed again from the published data, with readable headers (a SQL
+    table is never run again here: its saved result is in the item, see lib.workspace.output_review)."""
     source = spec.get("source")
     if source == "pivot":
         chart = ChartSpec.from_dict(spec["chart"])
@@ -72,7 +73,4 @@ def draw_table(cursor, catalog: dict[str, Dataset], spec: dict, lang: str = "ja"
     if source == "survey":
         filters = [Filter.from_dict(f) for f in spec.get("filters") or []]
         return likert_table(cursor, catalog, spec["dataset"], list(spec["items"]), filters, lang)
-    if source == "sql":
-        frame = run_user_sql(get_store().published_path, spec["sql"]).frame
-        return check_query_result(spec["sql"], frame, catalog)
     raise ValueError(f"unknown table source: {source}")

@@ -376,6 +376,11 @@ def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, par
         year = q(pop_year[0].name)
         latest = f"p.{year} = (SELECT MAX({year}) FROM {q(pop.name)})"
         where = (where + " AND " if where else " WHERE ") + latest
+    elif pop_year and (record_year := _population_year_of(catalog, ds)) is not None:
+        # Population years the records do not cover (e.g. the earlier year a projection needs) are not
+        # counted: the rate over several years is records over the same years' population.
+        covered = f"p.{q(pop_year[0].name)} IN (SELECT DISTINCT {q(record_year)} FROM {q(ds.name)})"
+        where = (where + " AND " if where else " WHERE ") + covered
     group = (" GROUP BY " + ", ".join(str(i + 1) for i in range(len(pop_dims)))) if pop_dims else ""
     denominator = f"SELECT {', '.join(select)} FROM {pop_source.from_clause()}{where}{group}"
     keys = ", ".join(q(n) for n in spec.grouping)
@@ -383,6 +388,11 @@ def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, par
     return (f"WITH num AS ({numerator}), den AS ({denominator}) "
             f"SELECT num.*, den.denominator, "
             f"1000.0 * num.numerator / NULLIF(den.denominator, 0) AS value FROM num {join}")
+
+
+def _population_year_of(catalog, ds) -> str | None:
+    """The records' column that matches the population's year, if any."""
+    return next((c.name for c in ds.columns_with_role("year") if population_key(catalog, ds, c.name)), None)
 
 
 def _change_sql(spec: ChartSpec, source: _Source, params: list, counts: CellCounts | None) -> str:

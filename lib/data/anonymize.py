@@ -26,6 +26,7 @@ import jismesh.utils as ju
 import numpy as np
 import pandas as pd
 
+from lib import settings
 from lib.data.jp_cleaning import match_area_names, wareki_dates, wareki_to_date
 from lib.i18n import t
 
@@ -313,7 +314,7 @@ def _l_per_record_fast(frame: pd.DataFrame, quasi: list[str], sensitive: str) ->
 class Plan:
     """The instructor's choices; JSON-serializable so that publishing can log them."""
     classification: dict[str, str]
-    k: int = 5
+    k: int = settings.MIN_CELL  # one number: k of the records = the small-cell threshold of every figure
     l: int | None = None
     sensitive: str | None = None
     method: str = "generalize"  # or "suppress"

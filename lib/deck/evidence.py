@@ -26,6 +26,7 @@ from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
 from lib.maps.spec import MapSpec
+from lib.workspace import output_review
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
 TABLE_ROWS = 14  # rows of a saved table that fit on a slide or a PDF page; the rest are counted
@@ -208,6 +209,12 @@ def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str 
     try:
         if kind == "chart":
             _resolve_chart(evidence, cursor, catalog, lang)
+        elif output_review.needs_review(kind, payload):
+            # SQL-derived: its saved (checked) result once the instructor approved it; the query is never run here.
+            if output_review.exportable(kind, payload):
+                evidence.table = output_review.result_frame(payload)
+            else:
+                evidence.error = output_review.placeholder(lang)
         elif kind == "table":
             evidence.sources = spec_sources(catalog, "table", spec, lang)
             evidence.table = draw_table(cursor, catalog, spec, lang)

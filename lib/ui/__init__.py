@@ -158,18 +158,19 @@ def show_suppressed(count: int) -> None:
         st.info(disclosure.notice(count, lang()), icon=":material/visibility_off:")
 
 
-def save_evidence(kind: str, title: str, note: str, spec: dict) -> bool:
-    """Save a chart, map or table, as its spec, in the group's workspace (True).
+def save_evidence(kind: str, title: str, note: str, spec: dict, extra: dict | None = None) -> bool:
+    """Save a chart, map or table, as its spec, in the group's workspace (True); `extra` adds payload fields
+    (a SQL table's saved result and review).
 
     Without a group joined, it stays in this browser session only (False): say so.
     """
     member = current_member()
     if member is not None:
-        workspace().create_item(member["group_id"], kind, {"title": title, "note": note, "spec": spec},
+        workspace().create_item(member["group_id"], kind, {"title": title, "note": note, "spec": spec, **(extra or {})},
                                 actor())
         return True
     st.session_state.setdefault("saved_evidence", []).append({
-        "kind": kind, "title": title, "note": note, "spec": spec,
+        **(extra or {}), "kind": kind, "title": title, "note": note, "spec": spec,
         "saved_at": datetime.now().isoformat(timespec="seconds"),
     })
     return False
@@ -341,6 +342,8 @@ def show_save_error(error: WorkspaceError) -> None:
         unavailable_notice(error)
     elif isinstance(error, SaveFailed):
         st.error(tr("ws.save_failed"), icon=":material/error:")
+    elif hasattr(error, "text"):
+        st.error(error.text(lang()), icon=":material/error:")
     else:
         st.error(str(error), icon=":material/error:")
 

@@ -14,7 +14,7 @@ from lib.workspace.backend import WorkspaceError
 
 
 def _save(key: str, kind: str, spec: Callable[[str], dict], default_title: str, title_required: bool,
-          done: Callable[[str], str], fresh: dict) -> None:
+          done: Callable[[str], str], fresh: dict, extra: Callable[[], dict] | None = None) -> None:
     title = (st.session_state.get(f"{key}:title") or "").strip()
     note = (st.session_state.get(f"{key}:note") or "").strip()
     if title_required and not title:
@@ -22,7 +22,7 @@ def _save(key: str, kind: str, spec: Callable[[str], dict], default_title: str, 
         return
     title = title or default_title
     try:
-        kept_in_group = save_evidence(kind, title, note, spec(title))
+        kept_in_group = save_evidence(kind, title, note, spec(title), extra() if extra else None)
     except WorkspaceError as exc:
         st.session_state[f"{key}:failed"] = exc  # said beside the form, which keeps the text
         return
@@ -35,8 +35,10 @@ def evidence_form(key: str, kind: str, spec: Callable[[str], dict], *, default_t
                   button: str, done: Callable[[str], str], heading: str | None = None,
                   title_label: str | None = None, note_label: str | None = None,
                   title_value: str = "", note_value: str = "", note_placeholder: str = "",
-                  title_required: bool = False, missing_title: str = "") -> None:
-    """A title, a note and a save button; `spec(title)` gives the spec to save under that title."""
+                  title_required: bool = False, missing_title: str = "",
+                  extra: Callable[[], dict] | None = None) -> None:
+    """A title, a note and a save button; `spec(title)` gives the spec to save under that title, `extra()` more
+    payload fields (computed when the button is pressed)."""
     fresh = {"title": title_value, "note": note_value}
     shown_fresh = st.session_state.get(f"{key}:fresh") or {}
     for part, value in fresh.items():
@@ -50,7 +52,7 @@ def evidence_form(key: str, kind: str, spec: Callable[[str], dict], *, default_t
         st.text_input(title_label or tr("chart.save_title"), key=f"{key}:title", placeholder=default_title)
         st.text_area(note_label or tr("chart.save_note"), key=f"{key}:note", placeholder=note_placeholder)
         st.form_submit_button(button, type="primary", icon=":material/save:", on_click=_save,
-                              args=(key, kind, spec, default_title, title_required, done, fresh))
+                              args=(key, kind, spec, default_title, title_required, done, fresh, extra))
     if (failure := st.session_state.pop(f"{key}:failed", None)) is not None:
         show_save_error(failure)
     if st.session_state.pop(f"{key}:missing_title", False):
@@ -62,7 +64,8 @@ def evidence_form(key: str, kind: str, spec: Callable[[str], dict], *, default_t
             st.info(tr("evidence.session_only"), icon=":material/info:")
 
 
-def save_table_form(key: str, default_title: str, spec: dict) -> None:
-    """A title, a note and a button that save a table (pivot, survey or SQL result) as evidence."""
+def save_table_form(key: str, default_title: str, spec: dict, extra: Callable[[], dict] | None = None) -> None:
+    """A title, a note and a button that save a table (pivot, survey or SQL result) as evidence; a SQL result
+    passes `extra` (its checked result and review, lib.workspace.output_review.checked_result)."""
     evidence_form(key, "table", lambda _title: spec, default_title=default_title, button=tr("table.save_button"),
-                  done=lambda _title: tr("chart.saved_elsewhere"))
+                  done=lambda _title: tr("chart.saved_elsewhere"), extra=extra)

@@ -36,7 +36,7 @@ from lib.ui.analysis_view import show_analysis, show_map
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
 from lib.workspace import course as course_lib
-from lib.workspace import curriculum, logic_model, logic_tree
+from lib.workspace import curriculum, logic_model, logic_tree, output_review
 from lib.workspace.items import Conflict, WorkspaceError
 
 _log = logging.getLogger(__name__)
@@ -268,8 +268,27 @@ def logic_model_dot(model: dict) -> str:
     return logic_model.to_dot(model, {part: tr(f"model.{part}") for part in ("activities", "outputs", "outcomes")})
 
 
-def show_evidence(kind: str, spec: dict, key: str, on_slide: bool = False) -> None:
-    """Draw a saved chart, map, table or analysis from its spec (the spec is what is saved, never a picture)."""
+def show_sql_table(payload: dict, key: str, on_slide: bool = False) -> None:
+    """A SQL table from its saved result (never run again); on a slide only once the instructor approved it."""
+    if on_slide and not output_review.exportable("table", payload):
+        st.info(output_review.placeholder(lang()), icon=":material/hourglass_top:")
+        return
+    frame = output_review.result_frame(payload)
+    if frame is None:
+        st.info(tr("output_check.no_result"), icon=":material/hourglass_top:")
+    else:
+        st.dataframe(frame, hide_index=True, key=key)
+    if not on_slide:
+        st.caption(literal(output_review.status_text(payload, lang())))
+
+
+def show_evidence(kind: str, payload: dict, key: str, on_slide: bool = False) -> None:
+    """Draw a saved chart, map, table or analysis from its spec (the spec is what is saved, never a picture);
+    a SQL table from its saved result."""
+    if output_review.needs_review(kind, payload):
+        show_sql_table(payload, key, on_slide)
+        return
+    spec = payload.get("spec") or {}
     catalog = with_area_indicators(load_catalog())
     try:
         if kind == "chart":
