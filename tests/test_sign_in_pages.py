@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lib import ui
 from lib.ui import sign_in
 from lib.workspace import course, example_group, instructor_auth, sign_ins
+from lib.workspace.backend import SqliteBackend
 from lib.workspace.items import forget_workspace, open_workspace_in
 from tests.test_workspace_pages import APP
 
@@ -179,3 +181,15 @@ def test_a_new_passcode_ends_the_instructor_sign_ins_made_before_it(data_folder,
     assert not again.session_state.get("instructor")
     assert ("workbench_instructor", "", "; Path=/; SameSite=Strict; Max-Age=0") in _cookies_set(again)
     assert sign_ins.look_up(open_workspace_in(data_folder), token) is None
+
+
+def test_a_workspace_that_cannot_write_leaves_the_page_working(data_folder, monkeypatch):
+    [(_, token, _)] = _cookies_set(_join(data_folder))
+
+    def disk_full(self, con):
+        raise sqlite3.OperationalError("database or disk is full")
+    monkeypatch.setattr(SqliteBackend, "begin_write", disk_full)  # marking the sign-in used fails
+    at = _new_session(monkeypatch, {"workbench_member": token})
+    assert not at.exception and not at.error
+    assert "member" not in at.session_state  # not restored this time; the cookie is kept for the next visit
+    assert _cookies_set(at) == []

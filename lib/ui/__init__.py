@@ -6,6 +6,7 @@ is, saving evidence, the instructor check); lib/ui/ modules hold larger widgets.
 from __future__ import annotations
 
 import functools
+import logging
 from datetime import datetime
 from typing import Callable
 
@@ -34,6 +35,7 @@ from lib.workspace.drafts import Drafts
 from lib.workspace.items import open_workspace
 from lib.workspace.sign_ins import INSTRUCTOR, MEMBER
 
+log = logging.getLogger(__name__)
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
 RAN_THROUGH_APP = "ui:ran_through_app"  # a session key; app.py's sidebar sets it on every run
 
@@ -419,24 +421,32 @@ def sign_out_instructor() -> None:
 
 def restore_sign_in() -> None:
     """Before any page runs (app.py): who this browser signed in as, from its cookie, in a new session
-    (F5, a new tab, a server restart); a session whose sign-in was revoked meanwhile is signed out."""
+    (F5, a new tab, a server restart); a session whose sign-in was revoked meanwhile is signed out.
+    A workspace that cannot answer now (missing, locked, full) changes nothing: the page says why."""
     ws = _workspace_or_none()
-    if ws is not None:
-        if "member" in st.session_state:
-            if not sign_in.still_active(ws, MEMBER):
-                st.session_state.pop("member")
-        elif (found := sign_in.restored(ws, MEMBER)) is not None:
-            remember_member(found.member_id)
-        if is_instructor():
-            if not sign_in.still_active(ws, INSTRUCTOR):
-                st.session_state.pop("instructor")
-        elif (found := sign_in.restored(ws, INSTRUCTOR)) is not None:
-            set_at = instructor_auth.passcode_set_at()
-            if set_at is not None and found.created_at > set_at:
-                st.session_state["instructor"] = True
-            else:  # a new passcode (python -m lib.cli set-passcode) ends every instructor sign-in made before it
-                sign_in.end(ws, INSTRUCTOR)
+    try:
+        if ws is not None:
+            _restore_sign_in(ws)
+    except WorkspaceError:
+        log.warning("sign-in not checked: the workspace did not answer", exc_info=True)
     sign_in.write_cookies()
+
+
+def _restore_sign_in(ws) -> None:
+    if "member" in st.session_state:
+        if not sign_in.still_active(ws, MEMBER):
+            st.session_state.pop("member")
+    elif (found := sign_in.restored(ws, MEMBER)) is not None:
+        remember_member(found.member_id)
+    if is_instructor():
+        if not sign_in.still_active(ws, INSTRUCTOR):
+            st.session_state.pop("instructor")
+    elif (found := sign_in.restored(ws, INSTRUCTOR)) is not None:
+        set_at = instructor_auth.passcode_set_at()
+        if set_at is not None and found.created_at > set_at:
+            st.session_state["instructor"] = True
+        else:  # a new passcode (python -m lib.cli set-passcode) ends every instructor sign-in made before it
+            sign_in.end(ws, INSTRUCTOR)
 
 
 def sql_owner() -> str | None:
