@@ -62,6 +62,7 @@ from lib.ui.font_size import font_size_choice  # noqa: E402
 from lib.ui.leave_guard import warn_before_leaving_typed_text  # noqa: E402
 
 ui.store()  # builds the demo database on first start, and map assets
+ui.restore_sign_in()  # F5, a new tab, a server restart: still the member (or instructor) of before
 
 with st.sidebar:
     st.caption(_title("app.title"))

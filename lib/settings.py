@@ -86,3 +86,7 @@ TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("WORKBENCH_TRUSTED_
 # activity; the newest SNAPSHOT_KEEP are kept.
 SNAPSHOT_EVERY_S = float(os.environ.get("WORKBENCH_SNAPSHOT_EVERY_S", "3600"))
 SNAPSHOT_KEEP = int(os.environ.get("WORKBENCH_SNAPSHOT_KEEP", "48"))
+# Staying signed in (lib.workspace.sign_ins): a member's sign-in lasts this many days after its last use
+# (each visit in a new browser session renews it); an instructor's, when chosen, this many hours from sign-in.
+SIGN_IN_DAYS = float(os.environ.get("WORKBENCH_SIGN_IN_DAYS", "30"))
+INSTRUCTOR_SIGN_IN_HOURS = float(os.environ.get("WORKBENCH_INSTRUCTOR_SIGN_IN_HOURS", "8"))

@@ -10,7 +10,7 @@ from lib.ui import session_widgets as widgets
 from lib.ui.output_review_panel import review_panel
 from lib.ui.snapshot_panel import snapshot_panel
 from lib.ui.user_text import literal
-from lib.workspace import course, curriculum, exercises, group_pc, logic_tree
+from lib.workspace import course, curriculum, exercises, group_pc, logic_tree, sign_ins
 from lib.workspace.join_sheet import join_sheet_html, workbench_address
 
 
@@ -21,6 +21,11 @@ def _add_group(ws, course_id: str, lang: str) -> None:
         st.session_state["inst_new_group"] = ""
     except course.CourseError as exc:
         st.session_state["inst_add_group_refused"] = str(exc)
+
+
+def _revoke(revoke, ws, key: str) -> None:
+    """End sign-ins (one member's, a group's, a course's) before the page is drawn, which then lists the rest."""
+    st.session_state["inst_revoked"] = revoke(ws, key)
 
 
 ui.require_instructor()
@@ -111,6 +116,26 @@ with detail:
                               for kpi in content.logic_model.get("kpis") or []], hide_index=True, width="stretch")
             for missing in result.missing:
                 st.caption(widgets.PENDING_MARK + " " + missing)
+    revoked = st.session_state.pop("inst_revoked", None)
+    with st.expander(ui.tr("inst.sign_ins"), expanded=revoked is not None):
+        st.caption(ui.tr("inst.sign_ins_lead"))
+        if revoked is not None:
+            st.success(ui.tr("inst.revoked", n=revoked))
+        signed_in = sign_ins.signed_in_members(ws, group_id)
+        for m in ws.members(group_id):
+            if m.member_id in signed_in:
+                left, right = st.columns([3, 2])
+                left.markdown(ui.tr_literal("inst.sign_ins_member", name=m.name, department=m.department,
+                                            n=str(signed_in[m.member_id])))
+                right.button(ui.tr("inst.revoke_member"), key=f"inst_revoke:{m.member_id}", on_click=_revoke,
+                             args=(sign_ins.revoke_member, ws, m.member_id))
+        if signed_in:
+            st.button(ui.tr("inst.revoke_group"), key="inst_revoke_group", on_click=_revoke,
+                      args=(sign_ins.revoke_group, ws, group_id))
+        else:
+            st.caption(ui.tr("inst.no_sign_ins"))
+        st.button(ui.tr("inst.revoke_course"), key="inst_revoke_course", on_click=_revoke,
+                  args=(sign_ins.revoke_course, ws, course_id))
     st.subheader(ui.tr("inst.comment"))
     widgets.comment_form(group)
     for comment in reversed(ws.items(group_id, "comment")):
@@ -190,5 +215,5 @@ with backups:
     snapshot_panel()
 
 if st.sidebar.button(ui.tr("inst.logout"), key="inst_logout"):
-    st.session_state.pop("instructor", None)
+    ui.sign_out_instructor()
     st.rerun()

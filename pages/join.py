@@ -2,7 +2,7 @@
 shared PC, naming the members at it (lib.ui.group_pc_join)."""
 import streamlit as st
 
-from lib import ui
+from lib import settings, ui
 from lib.ui import group_pc_join
 from lib.workspace import course
 
@@ -19,8 +19,8 @@ elif member is not None:
     st.success(ui.tr_literal("join.already", group=member["group_name"], name=member["name"]))
     st.page_link("pages/session_1.py", label=ui.tr("page.session_1"), icon=":material/looks_one:")
 if member is not None:
-    if st.button(ui.tr("join.leave")):
-        ui.forget_member()
+    if st.button(ui.tr("join.leave"), key="join_leave"):
+        ui.sign_out_member()
         st.rerun()
     st.stop()
 
@@ -42,6 +42,7 @@ with st.form("join"):
     name = st.text_input(ui.tr("join.name"), key="join_name")
     department = st.text_input(ui.tr("join.department"), placeholder=ui.tr("join.department_example"),
                                key="join_department")
+    keep = st.checkbox(ui.tr("join.keep"), value=True, key="join_keep", help=ui.tr("join.keep_help", days=f"{settings.SIGN_IN_DAYS:g}"))
     st.caption(ui.tr("join.no_email"))
     submitted = st.form_submit_button(ui.tr("join.submit"), type="primary")
 if submitted:
@@ -50,5 +51,5 @@ if submitted:
     except course.CourseError as exc:
         st.error(str(exc))
     else:
-        ui.remember_member(joined.member_id)
+        ui.sign_in_member(joined.member_id, keep)
         st.rerun()

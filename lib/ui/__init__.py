@@ -6,6 +6,7 @@ is, saving evidence, the instructor check); lib/ui/ modules hold larger widgets.
 from __future__ import annotations
 
 import functools
+import logging
 from datetime import datetime
 from typing import Callable
 
@@ -25,13 +26,16 @@ from lib.data.city import is_demo_on_real_city
 from lib.data.import_guards import MAX_IMPORT_BYTES
 from lib.data.store import Store, get_store
 from lib.maps import offline as offline_map
+from lib.ui import sign_in
 from lib.ui.user_text import literal
 from lib.workspace import example_group, group_pc, instructor_auth, passcode_guard
 from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailable
 from lib.workspace.client_address import real_address
 from lib.workspace.drafts import Drafts
 from lib.workspace.items import open_workspace
+from lib.workspace.sign_ins import INSTRUCTOR, MEMBER
 
+log = logging.getLogger(__name__)
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
 RAN_THROUGH_APP = "ui:ran_through_app"  # a session key; app.py's sidebar sets it on every run
 
@@ -214,6 +218,8 @@ def require_instructor() -> None:
         st.stop()
     with st.form("instructor_login"):
         typed = st.text_input(tr("auth.passcode"), type="password", key="auth_passcode")
+        # Off unless chosen: a PC the instructor shares must never stay signed in as the instructor.
+        keep = st.checkbox(tr("auth.keep", hours=f"{settings.INSTRUCTOR_SIGN_IN_HOURS:g}"), key="auth_keep")
         if st.form_submit_button(tr("auth.login")):
             address = client_address()
             ctx = get_script_run_ctx()
@@ -222,6 +228,8 @@ def require_instructor() -> None:
                                                    console=instructor_auth.is_loopback(address))
             if verdict.outcome == "ok":
                 st.session_state["instructor"] = True
+                if keep and (ws := _workspace_or_none()) is not None:
+                    sign_in.start(ws, INSTRUCTOR, None, keep=True)
                 st.rerun()
             st.error(tr(f"auth.{verdict.outcome}", seconds=int(verdict.wait_s) + 1,
                         minutes=int(verdict.wait_s // 60) + 1))
@@ -281,6 +289,14 @@ def workspace():
     except WorkspaceUnavailable as exc:
         unavailable_notice(exc)
         st.stop()
+
+
+def _workspace_or_none():
+    """The workspace, or None while it is missing or damaged (the caller goes on without it)."""
+    try:
+        return _workspace(str(settings.data_dir().resolve()))
+    except WorkspaceUnavailable:
+        return None
 
 
 def workspace_problem() -> WorkspaceUnavailable | None:
@@ -370,12 +386,9 @@ def run_page(navigation) -> None:
 
 
 def remember_member(member_id: str) -> dict | None:
-    """Make this browser the member `member_id` (None if no such member, or no workspace to ask now)."""
-    try:
-        ws = _workspace(str(settings.data_dir().resolve()))
-    except WorkspaceUnavailable:
-        return None
-    member = ws.member(member_id)
+    """Make this browser session the member `member_id` (None if no such member, or no workspace to ask now)."""
+    ws = _workspace_or_none()
+    member = ws.member(member_id) if ws else None
     group = ws.group(member.group_id) if member else None
     if group is None:
         return None
@@ -386,7 +399,17 @@ def remember_member(member_id: str) -> dict | None:
     return st.session_state["member"]
 
 
-def forget_member() -> None:
+def sign_in_member(member_id: str, keep: bool) -> None:
+    """Join as `member_id`, in this session and in this browser after F5 and restarts (lib.ui.sign_in):
+    until the browser closes, or for the sign-in's days when `keep` (「この PC で次回も続ける」)."""
+    if remember_member(member_id) is not None:
+        sign_in.start(_workspace_or_none(), MEMBER, member_id, keep)
+
+
+def sign_out_member() -> None:
+    """「退出する」: this browser's sign-in ends on the server, its cookie is cleared, the session forgets."""
+    if (ws := _workspace_or_none()) is not None:
+        sign_in.end(ws, MEMBER)
     st.session_state.pop("member", None)
 
 
@@ -417,6 +440,42 @@ def shared_pc() -> group_pc.SharedPC | None:
     return group_pc.resume(workspace(), member["group_id"], member["shared_pc"])
 
 
+def sign_out_instructor() -> None:
+    if (ws := _workspace_or_none()) is not None:
+        sign_in.end(ws, INSTRUCTOR)
+    st.session_state.pop("instructor", None)
+
+
+def restore_sign_in() -> None:
+    """Before any page runs (app.py): who this browser signed in as, from its cookie, in a new session
+    (F5, a new tab, a server restart); a session whose sign-in was revoked meanwhile is signed out.
+    A workspace that cannot answer now (missing, locked, full) changes nothing: the page says why."""
+    ws = _workspace_or_none()
+    try:
+        if ws is not None:
+            _restore_sign_in(ws)
+    except WorkspaceError:
+        log.warning("sign-in not checked: the workspace did not answer", exc_info=True)
+    sign_in.write_cookies()
+
+
+def _restore_sign_in(ws) -> None:
+    if "member" in st.session_state:
+        if not sign_in.still_active(ws, MEMBER):
+            st.session_state.pop("member")
+    elif (found := sign_in.restored(ws, MEMBER)) is not None:
+        remember_member(found.member_id)
+    if is_instructor():
+        if not sign_in.still_active(ws, INSTRUCTOR):
+            st.session_state.pop("instructor")
+    elif (found := sign_in.restored(ws, INSTRUCTOR)) is not None:
+        set_at = instructor_auth.passcode_set_at()
+        if set_at is not None and found.created_at > set_at:
+            st.session_state["instructor"] = True
+        else:  # a new passcode (python -m lib.cli set-passcode) ends every instructor sign-in made before it
+            sign_in.end(ws, INSTRUCTOR)
+
+
 def sql_owner() -> str | None:
     """Who holds at most one SQL worker: the member (all their tabs), else this browser tab."""
     member = st.session_state.get("member")
@@ -434,10 +493,10 @@ def drafts() -> Drafts:
 def current_member() -> dict | None:
     """The member this browser session joined as: group_id, group_name, member_id, name, department.
 
-    Only this session knows it: nothing in the URL says who the member is (a link on a projector
-    or in a screenshot must not let anyone act as them). After a reload, joining again with the
-    group's code, the same name and department continues as the same member. An old link with
-    ?member=… is ignored and the id is taken out of the address.
+    Nothing in the URL says who the member is (a link on a projector or in a screenshot must not
+    let anyone act as them): a new session (a reload, a restart) gets the member back from the
+    browser's sign-in cookie (restore_sign_in), or by joining again with the group's code, the same
+    name and department. An old link with ?member=… is ignored and the id is taken out of the address.
     """
     if "member" in st.query_params:
         del st.query_params["member"]

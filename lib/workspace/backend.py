@@ -55,6 +55,12 @@ SCHEMA = (
         kind TEXT NOT NULL, version INTEGER NOT NULL, action TEXT NOT NULL,
         actor TEXT NOT NULL, changed_at TEXT NOT NULL,
         before_payload TEXT, after_payload TEXT)""",
+    # lib.workspace.sign_ins: only a token's hash. Not in TABLES: backups leave it out, so a restore never
+    # brings back a sign-in revoked since; no foreign key, so a restore can replace the members.
+    """CREATE TABLE IF NOT EXISTS sign_ins (
+        token_hash TEXT PRIMARY KEY, role TEXT NOT NULL, member_id TEXT, keep INTEGER NOT NULL,
+        created_at TEXT NOT NULL, last_used_at TEXT NOT NULL, expires_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS sign_ins_by_member ON sign_ins (member_id)",
     "CREATE INDEX IF NOT EXISTS items_by_group ON items (group_id, kind)",
     "CREATE INDEX IF NOT EXISTS history_by_group ON item_history (group_id, seq)",
     "CREATE INDEX IF NOT EXISTS history_by_item ON item_history (item_id, version)",

@@ -13,6 +13,7 @@ import ipaddress
 import json
 import os
 import secrets
+from datetime import datetime
 
 from lib import settings
 
@@ -60,6 +61,14 @@ def set_passcode(passcode: str) -> None:
 
 def passcode_is_set() -> bool:
     return passcode_path().exists()
+
+
+def passcode_set_at() -> datetime | None:
+    """When the passcode was last set (a sign-in from before then no longer counts), or None."""
+    try:
+        return datetime.fromtimestamp(passcode_path().stat().st_mtime)
+    except FileNotFoundError:
+        return None
 
 
 def verify_passcode(passcode: str) -> bool:

@@ -225,6 +225,10 @@ class Workspace:
             self.after_write(self)
         return result
 
+    # Sibling modules with a table of their own (lib.workspace.sign_ins) read and write the same way.
+    read = _read
+    write = _write
+
     @staticmethod
     def _record(run, item_id, group_id, kind, version, action, actor, at, before, after) -> None:
         run("INSERT INTO item_history (item_id, group_id, kind, version, action, actor, changed_at, "

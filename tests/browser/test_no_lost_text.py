@@ -77,8 +77,9 @@ def test_typing_then_leaving_at_once_erases_nothing(server, offline_page, browse
 
 
 def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, browser, browser_context_args):
-    """Issue 21 item 3: unsaved text comes back after F5 (joining again) and after the server restarts;
-    while text is typed but not yet sent, the browser asks before reloading."""
+    """Issue 21 item 3: unsaved text comes back after F5 and after the server restarts, and the member stays
+    signed in across both (no joining again); while text is typed but not yet sent, the browser asks before
+    reloading."""
     data_dir = tmp_path_factory.mktemp("draft-data")
     server = _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(data_dir)})
     base = next(server)
@@ -104,8 +105,7 @@ def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, browse
     wait_for_app(page)
     assert dialogs == ["beforeunload"]
 
-    join(page, "B班", code, "下書き 太郎")  # F5 signed the member out: joining again continues
-    go(page, "第1回 課題設定")
+    assert "下書き 太郎" in page.locator("[data-testid='stSidebar']").inner_text()  # still signed in, on 第1回
     assert _text(page, "ws:step1:situation") == "高齢化率は 32%、北部で高い"
     page.get_by_text("まだ保存していない内容を戻しました").first.wait_for()
 
@@ -114,7 +114,7 @@ def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, browse
     base = next(server)  # ... and starts again on the same data folder
     page.goto(base)
     wait_for_app(page)
-    join(page, "B班", code, "下書き 太郎")
+    assert "下書き 太郎" in page.locator("[data-testid='stSidebar']").inner_text()  # still signed in
     go(page, "第1回 課題設定")
     screenshot(page, "draft-after-restart")
     assert _text(page, "ws:step1:situation") == "高齢化率は 32%、北部で高い"

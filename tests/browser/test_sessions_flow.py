@@ -86,9 +86,8 @@ def test_a_group_walks_the_four_sessions_and_the_instructor_sees_it(fresh_app_se
     page.get_by_text("「A班」に 試験 太郎 さんとして参加しています。").wait_for()
     assert "A班" in page.locator("[data-testid='stSidebar']").inner_text()
     assert "member" not in page.url  # nothing on screen says who the trainee is
-    page.reload()  # a reload starts a new browser session: the trainee joins again and continues
+    page.reload()  # a reload starts a new browser session: the trainee stays signed in (a cookie, not the URL)
     wait_for_app(page)
-    join(page, "A班", code)
     page.get_by_text("「A班」に 試験 太郎 さんとして参加しています。").wait_for()
 
     # Session 1: frame, tree of three levels, a hypothesis tied to data.
