@@ -133,6 +133,18 @@ def offline_page(page):
     yield guard_offline(page)
 
 
+def wait_until_drawn(page) -> None:
+    """Wait until what a finished run only starts drawing is there: Plotly charts (their code loads lazily)
+    and the documents of frames (maps)."""
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+        .every(chart => chart.querySelector('.main-svg'))""", timeout=30_000)
+    for frame in page.frames[1:]:
+        try:
+            frame.wait_for_load_state("load", timeout=30_000)
+        except Exception:  # noqa: BLE001 - a frame that went away while the page reran
+            continue
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
