@@ -230,3 +230,57 @@ def write_census_age_csv(target: Path) -> Path:
                               "312010020" if not persons else "", ""] + marks))
     target.write_bytes(("\r\n".join([",".join(codes), *rows]) + "\r\n").encode("cp932"))
     return target
+
+
+# --------------------------------------------------------------------------- a whole city of 666 町丁・字 (generated)
+WHOLE_CITY_AREAS = 666  # the 町丁・字 of the real city measured in issue 20 (a 2015 prefecture file's city)
+
+
+def whole_city_frame(areas: int = WHOLE_CITY_AREAS, seed: int = 2015) -> gpd.GeoDataFrame:
+    """A city of `areas` 町丁・字 as dense as real e-Stat boundaries: a Voronoi of random points clipped to
+    an irregular outline (about 20 × 14 km), every shared edge drawn once with a vertex every ~8 m and
+    wiggled by one smooth field (as real streets and rivers wander), then polygonized, so neighbours share
+    exactly the same vertices, as in the real files. No real whole-city file is in the repository."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    outline = shapely.Polygon([(133.20, 35.40), (133.35, 35.38), (133.42, 35.45), (133.40, 35.52),
+                               (133.28, 35.54), (133.19, 35.49)])
+    minx, miny, maxx, maxy = outline.bounds
+    seeds = []
+    while len(seeds) < areas:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if outline.contains(shapely.Point(x, y)):
+            seeds.append((x, y))
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=outline.buffer(0.05))
+    clipped = [cell.intersection(outline) for cell in cells.geoms]
+    edges = shapely.union_all(shapely.boundary(clipped))  # each shared edge once, noded
+    dense = shapely.segmentize(edges, 8e-5)
+
+    def wiggle(xy):
+        x, y = xy[:, 0], xy[:, 1]
+        dx = 1e-4 * np.sin(x * 2100 + y * 900) + 1.5e-5 * np.sin(y * 12000)  # gentle: no line folds over
+        dy = 1e-4 * np.cos(y * 1900 - x * 700) + 1.5e-5 * np.cos(x * 11000)
+        return np.round(np.column_stack([x + dx, y + dy]), 7)
+
+    polygons = list(shapely.polygonize(list(shapely.transform(dense, wiggle).geoms)).geoms)
+    order = sorted(range(len(polygons)), key=lambda i: (round(polygons[i].centroid.y, 3), polygons[i].centroid.x))
+    records = []
+    for n, i in enumerate(order):
+        s_area = f"{n // 9 + 1:03d}{n % 9 + 1:03d}" if n % 3 else f"{n + 1:04d}"  # 丁目 (11 digits) and 大字 (9)
+        records.append({"KEY_CODE": "31205" + s_area, "PREF": "31", "CITY": "205", "S_AREA": s_area,
+                        "PREF_NAME": "鳥取県", "CITY_NAME": "生成市", "S_NAME": f"生成町{n + 1}", "HCODE": 8101,
+                        "R2KAxx_": n + 1, "JINKO": 50 + (n * 37) % 900, "SETAI": 20 + (n * 17) % 400})
+    return gpd.GeoDataFrame(records, geometry=[polygons[i] for i in order], crs=6668)
+
+
+def write_whole_city_zip(target: Path, areas: int = WHOLE_CITY_AREAS) -> Path:
+    """whole_city_frame as e-Stat ships it (a zipped Shapefile, CP932, no .cpg)."""
+    folder = target.parent / (target.stem + "_shp")
+    folder.mkdir(parents=True, exist_ok=True)
+    whole_city_frame(areas).to_file(folder / "r2ka31.shp", encoding="cp932", engine="pyogrio")
+    (folder / "r2ka31.cpg").unlink(missing_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, path.name)
+    return target
