@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import (
     anonymize,  # noqa: E402,F401
     chart_protection,  # noqa: E402,F401
-    city_map,  # noqa: E402,F401
     charts,  # noqa: E402,F401
     city,  # noqa: E402,F401
+    city_map,  # noqa: E402,F401
     cli,  # noqa: E402,F401
     deliverables,  # noqa: E402,F401
     disclosure,  # noqa: E402,F401

@@ -30,6 +30,7 @@ from lib.data.store import read_geo
 from lib.i18n import t
 from lib.maps.base_layers import load_base_layers
 from lib.maps.classify import Classification, classify_values
+from lib.maps.display import geojson_geometries
 from lib.maps.measures import (
     as_defined,
     measure_label,
@@ -80,6 +81,16 @@ class MapData:
     # What the notes and warnings say, as message keys and values (the words come later).
     note_keys: list[tuple[str, dict]] = field(default_factory=list)
     warning_keys: list[tuple[str, dict]] = field(default_factory=list)
+    # GeoJSON geometries to draw, by "units" / "boundary": filled once, shared with the copies describe_map_data
+    # makes, so a cached map simplifies its shapes once and not on every page run.
+    display_cache: dict[str, list[dict]] = field(default_factory=dict, repr=False, compare=False)
+
+    def display_shapes(self, which: str) -> list[dict]:
+        """The units' (or the boundary's) shapes for drawing: simplified at city zoom (lib.maps.display)."""
+        if which not in self.display_cache:
+            frame = self.units if which == "units" else self.boundary
+            self.display_cache[which] = geojson_geometries(frame.geometry.values)
+        return self.display_cache[which]
 
     @property
     def suppressed_count(self) -> int:

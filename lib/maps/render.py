@@ -1,7 +1,7 @@
 """MapData → a folium map that works offline (lib.maps.offline), with a Japanese legend.
 
-Payloads are kept small: polygons simplified by a few metres, coordinates rounded
-to 5 decimals (about 1 m), and only the properties the map shows. Points are drawn
+Payloads are kept small: shapes simplified for city zoom and rounded to about 1 m (lib.maps.display,
+once per map data), and only the properties the map shows. Points are drawn
 as DivIcon pins (Leaflet's default marker images are not available offline);
 many points are clustered, very many are sent as a compact array to
 FastMarkerCluster.
@@ -17,7 +17,6 @@ import math
 import folium
 import geopandas as gpd
 import numpy as np
-import shapely
 from branca.element import Element, MacroElement, Template
 from folium import plugins
 
@@ -26,11 +25,10 @@ from lib.i18n import t
 from lib.maps.base_layers import STYLES as BASE_STYLES
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR, Classification, format_number
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData
+from lib.maps.display import COORD_DECIMALS, display_geometries, geojson_geometries
 from lib.maps.offline import new_map
 from lib.maps.spec import PointLayerSpec
 
-COORD_DECIMALS = 5
-SIMPLIFY_DEGREES = 2e-5  # about 2 m: invisible at city scale, halves the vertices
 CLUSTER_AUTO_OVER = 60  # "auto" clusters a layer with more points than this (pins crowd at city scale)
 FAST_CLUSTER_OVER = 2000  # beyond this, points travel as a plain array
 CATEGORY_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195", "#000000"]
@@ -114,16 +112,6 @@ class HtmlControl(MacroElement):
         self.css_class = "dab-legend dab-compact" if compact else "dab-legend"
 
 
-def _round(geometry_array):
-    return shapely.transform(geometry_array, lambda xy: np.round(xy, COORD_DECIMALS))
-
-
-def slim_geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Simplified, rounded geometries (topology kept, so neighbours still meet)."""
-    simple = shapely.simplify(gdf.geometry.values, SIMPLIFY_DEGREES, preserve_topology=True)
-    return _round(simple)
-
-
 def category_colours(values) -> dict[str, str]:
     return {v: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, v in enumerate(dict.fromkeys(values))}
 
@@ -142,11 +130,12 @@ def _decimals(classification: Classification | None) -> int:
 
 
 def _choropleth_features(data: MapData, value_column: str, classification: Classification | None,
-                         unit: str, lang: str) -> dict:
+                         unit: str, lang: str) -> tuple[dict, dict[str, dict]]:
+    """The units as GeoJSON (what the browser needs: id, name, value text, shape) and each unit's style."""
     units = data.units
     decimals = _decimals(classification)
-    geoms = slim_geometries(units)
-    features = []
+    shapes = data.display_shapes("units")
+    features, styles = [], {}
     for i, row in enumerate(units.itertuples(index=False)):
         value = getattr(row, value_column, None) if value_column in units.columns else None
         if row.suppressed:
@@ -156,20 +145,16 @@ def _choropleth_features(data: MapData, value_column: str, classification: Class
             text = classification.text_of(value) or _value_text(value, unit, decimals)
         else:
             fill, text = "#9ecae1", ""
-        features.append({
-            "type": "Feature", "id": str(row.unit_id),
-            "properties": {"unit_id": str(row.unit_id), "name": safe_text(row.unit_name), "value": safe_text(text),
-                           "fill": fill, "suppressed": bool(row.suppressed)},
-            "geometry": shapely.geometry.mapping(geoms[i]),
-        })
-    return {"type": "FeatureCollection", "features": features}
+        unit_id = str(row.unit_id)
+        styles[unit_id] = _style(fill, bool(row.suppressed))
+        features.append({"type": "Feature", "geometry": shapes[i],
+                         "properties": {"unit_id": unit_id, "name": safe_text(row.unit_name), "value": safe_text(text)}})
+    return {"type": "FeatureCollection", "features": features}, styles
 
 
-def _style(feature: dict) -> dict:
-    props = feature["properties"]
-    return {"fillColor": props["fill"], "color": "#555555", "weight": 0.7, "className": "dab-unit",
-            "fillOpacity": 0.55 if props["suppressed"] else 0.75,
-            "dashArray": "3 3" if props["suppressed"] else None}
+def _style(fill: str, suppressed: bool) -> dict:
+    return {"fillColor": fill, "color": "#555555", "weight": 0.7, "className": "dab-unit",
+            "fillOpacity": 0.55 if suppressed else 0.75, "dashArray": "3 3" if suppressed else None}
 
 
 def add_choropleth(fmap, data: MapData, lang: str, value_column: str = "value",
@@ -178,14 +163,14 @@ def add_choropleth(fmap, data: MapData, lang: str, value_column: str = "value",
     classification = data.classification if classification is None else classification
     unit = data.value_unit if unit is None else unit
     label = data.value_label if label is None else label
-    collection = _choropleth_features(data, value_column, classification, unit, lang)
+    collection, styles = _choropleth_features(data, value_column, classification, unit, lang)
     fields, aliases = ["name"], [safe_text(t("map.table.unit_name", lang))]
     if classification is not None:
         fields.append("value")
         aliases.append(safe_text(label))
     layer = folium.GeoJson(
         collection, name=label or t("map.unit." + data.spec.base_unit, lang),
-        style_function=_style,
+        style_function=lambda feature: styles[feature["properties"]["unit_id"]],
         highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
         zoom_on_click=False,
@@ -212,8 +197,8 @@ def add_base_layers(fmap, data: MapData) -> None:
         else:
             style = dict(BASE_STYLES[kind])
             marker = folium.CircleMarker(**style) if kind == "station" else None
-            features = [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
-                        for g in slim_geometries(shapes)]
+            features = [{"type": "Feature", "properties": {}, "geometry": g}
+                        for g in geojson_geometries(shapes.geometry.values)]
             folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=marker,
                            style_function=lambda _f, style=style: style, interactive=False, control=False,
                            pane=BASE_PANE).add_to(group)
@@ -319,7 +304,7 @@ def add_catchment(fmap, data: MapData) -> None:
 
 def add_flood(fmap, data: MapData) -> None:
     zones = data.flood_zones.copy()
-    zones["geometry"] = slim_geometries(zones)
+    zones["geometry"] = display_geometries(zones.geometry.values)
     keep = [c for c in ("depth_class", "depth_rank") if c in zones.columns] + ["geometry"]
     folium.GeoJson(
         zones[keep].to_json(), name=t("map.legend.flood", "ja"),
@@ -387,8 +372,7 @@ def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None,
     add_choropleth(fmap, data, lang)
     folium.GeoJson(
         {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
-            for g in slim_geometries(data.boundary)]},
+            {"type": "Feature", "properties": {}, "geometry": g} for g in data.display_shapes("boundary")]},
         name="boundary", style_function=lambda _f: {"fill": False, "color": "#333333", "weight": 2},
         interactive=False, control=False,
     ).add_to(fmap)

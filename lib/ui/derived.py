@@ -26,6 +26,7 @@ from lib.deck.analyses import weighted_survey
 from lib.deck.analysis_evidence import run_analysis
 from lib.i18n import t
 from lib.maps import data as map_data
+from lib.maps.display import display_frame
 from lib.maps.spec import MapSpec
 from lib.ui import store
 
@@ -114,11 +115,12 @@ def dataset_profile(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _geo_frame(name: str, fingerprint: str) -> gpd.GeoDataFrame:
-    return profile.geo_frame(store().published(), load_catalog()[name])
+    return display_frame(profile.geo_frame(store().published(), load_catalog()[name]))
 
 
 def geo_frame(name: str) -> gpd.GeoDataFrame:
-    """A geographic dataset's features for the catalog's preview map (shared: do not change it)."""
+    """A geographic dataset's features for the catalog's preview map, shapes simplified for drawing (shared:
+    do not change it)."""
     return _geo_frame(name, _fingerprint())
 
 
