@@ -56,3 +56,16 @@ def test_projection_page_projects_only_on_its_first_run(store, monkeypatch):
     at.radio(key="projection:show").set_value("pyramid").run()
     assert not at.exception, at.exception
     assert len(projected) == 1  # the map's first run; the pyramid and the demand come from the cache
+
+
+def test_area_patterns_page_renders_its_map_only_on_its_first_run(store, monkeypatch):
+    from lib.ui import analysis_view
+
+    at = app_test().run()
+    at.switch_page("pages/area_patterns.py").run()
+    assert not at.exception, at.exception
+    rendered = _counting(monkeypatch, analysis_view, "render_map")
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert rendered == []  # the map's parts come from the cached result's memo (lib.ui.folium_view)

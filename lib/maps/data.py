@@ -81,16 +81,17 @@ class MapData:
     # What the notes and warnings say, as message keys and values (the words come later).
     note_keys: list[tuple[str, dict]] = field(default_factory=list)
     warning_keys: list[tuple[str, dict]] = field(default_factory=list)
-    # GeoJSON geometries to draw, by "units" / "boundary": filled once, shared with the copies describe_map_data
-    # makes, so a cached map simplifies its shapes once and not on every page run.
-    display_cache: dict[str, list[dict]] = field(default_factory=dict, repr=False, compare=False)
+    # What drawing this data takes, made once and shared with the copies describe_map_data makes, so a cached
+    # map does not redo it on every page run: the shapes by "units" / "boundary", a page's rendered map
+    # (lib.ui.folium_view) by its own key.
+    drawing_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def display_shapes(self, which: str) -> list[dict]:
         """The units' (or the boundary's) shapes for drawing: simplified at city zoom (lib.maps.display)."""
-        if which not in self.display_cache:
+        if which not in self.drawing_cache:
             frame = self.units if which == "units" else self.boundary
-            self.display_cache[which] = geojson_geometries(frame.geometry.values)
-        return self.display_cache[which]
+            self.drawing_cache[which] = geojson_geometries(frame.geometry.values)
+        return self.drawing_cache[which]
 
     @property
     def suppressed_count(self) -> int:

@@ -3,17 +3,19 @@ its caution and its table — the same on the analysis page, in the workspace an
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.maps.render import render_map
 from lib.ui import lang, plotly_chart, tr
+from lib.ui.folium_view import show_static_map
 
 
 def show_map(map_data, key: str, on_slide: bool = False) -> None:
-    """A map; on a slide as wide as its column with a small legend, so that the legend does not hide it."""
-    st_folium(render_map(map_data, lang(), compact_legend=on_slide), height=460, key=key, returned_objects=[],
-              use_container_width=on_slide)
+    """A map; on a slide as wide as its column with a small legend, so that the legend does not hide it.
+    Rendered once per map data (a cached result) and language, not on every run."""
+    language = lang()
+    show_static_map(lambda: render_map(map_data, language, compact_legend=on_slide), map_data.drawing_cache,
+                    ("page_map", language, on_slide), key=key, height=460, use_container_width=on_slide)
 
 
 def show_analysis(result: AnalysisResult, key: str, on_slide: bool = False, reading: bool = True) -> None:
