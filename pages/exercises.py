@@ -9,9 +9,14 @@ from lib.workspace import exercises
 
 st.title(ui.tr("page.exercises"))
 st.write(ui.tr("ex.lead"))
-themes, errors = exercises.load_exercises()
-for error in errors:
-    st.warning(error)
+themes, errors, on_demo = exercises.exercises_for_city()
+if errors and ui.is_instructor():  # which file is wrong, and how: for the one who can fix it
+    for error in errors:
+        st.warning(error)
+elif errors:
+    st.warning(ui.tr("ex.some_broken", n=len(errors)))
+if on_demo:
+    st.caption(ui.tr("ex.demo_hidden", n=on_demo))
 if not themes:
     st.info(ui.tr("ex.none"))
     st.stop()

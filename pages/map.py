@@ -165,7 +165,11 @@ with tabs[2]:
     counts_box = st.container()
 with tabs[3]:
     st.caption(ui.tr("map.analysis.flood.help"))
-    use_flood = st.checkbox(ui.tr("map.analysis.on"), key="map_flood_on", disabled="flood_zones" not in catalog)
+    demo_flood = "flood_zones" in catalog and is_demo_on_real_city(catalog["flood_zones"])
+    if demo_flood:
+        st.info(ui.tr("map.error.flood_demo_only"))
+    use_flood = st.checkbox(ui.tr("map.analysis.on"), key="map_flood_on",
+                            disabled="flood_zones" not in catalog or demo_flood)
     flood_box = st.container()
 with tabs[4]:
     st.caption(ui.tr("map.analysis.compare.help"))

@@ -353,3 +353,28 @@ def test_census_table_turns_into_ageing_and_old_old_rates_on_the_citys_map(tmp_p
     assert old_old.units.set_index("unit_id").loc["312010020", "value"] == pytest.approx(100 * 2 * old / everyone)
     total = cursor.execute("SELECT sum(population) FROM population").fetchone()[0]
     assert total == sum(2 * (15 * p + o) for p, o in filter(None, CENSUS_AREAS.values()))  # no 町 total twice
+
+
+def test_no_demo_content_on_a_real_city_unless_marked(tmp_path, city_store):
+    """Issue 20, item 6: the chart builder opens on the city's own data, the demo city's flood zones are not
+    overlaid on the real city, and exercises on the demo city's data are hidden (no raw error)."""
+    from streamlit.testing.v1 import AppTest
+
+    from lib.maps.queries import MapDataError
+
+    setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store)
+    with pytest.raises(MapDataError) as refused:
+        map_data.build_map_data(city_store.published(), load_catalog(), MapSpec(flood_overlay=True))
+    assert "浸水想定区域" in refused.value.text("ja")
+    city_store.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/chart_builder.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="chart:dataset").value == "population"  # 鳥取市's own, not the demo's care data
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    assert [c for c in at.checkbox if c.key == "map_flood_on"][0].disabled
+    at.switch_page("pages/exercises.py").run()
+    assert not at.exception, at.exception
+    assert any("この市では表示しません" in c.value for c in at.caption)
+    assert not at.warning and not at.error, [w.value for w in at.warning]

@@ -25,6 +25,7 @@ import pandas as pd
 
 from lib.analysis import disclosure, geo_analysis
 from lib.analysis import indicators as named
+from lib.data.city import is_demo_on_real_city
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
 from lib.i18n import t
@@ -41,7 +42,7 @@ from lib.maps.measures import (
     measure_year,
 )
 from lib.maps.points import load_points, point_counts_sql, point_layer_label
-from lib.maps.queries import FLOOD
+from lib.maps.queries import FLOOD, MapDataError
 from lib.maps.spec import MESH_LEVELS, MapSpec, PointLayerSpec, check_map_spec, is_raw_count
 from lib.maps.units import area_units, city_boundary, mesh_cells, unit_people
 
@@ -195,8 +196,11 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
             data.catchment = geo_analysis.catchment(units, points, spec.catchment.radius_m)
             units["catchment_share"] = data.catchment.per_unit["covered_share"].to_numpy()
     if spec.flood_overlay:
+        if is_demo_on_real_city(catalog[FLOOD]):  # the made-up city's zones lie elsewhere
+            raise MapDataError("map.error.flood_demo_only")
         data.flood_zones = read_geo(cursor, f"SELECT * FROM {q(FLOOD)}")
-        facilities = load_points(cursor, catalog, PointLayerSpec("facilities")) if "facilities" in catalog else None
+        own_places = "facilities" in catalog and not is_demo_on_real_city(catalog["facilities"])
+        facilities = load_points(cursor, catalog, PointLayerSpec("facilities")) if own_places else None
         data.flood = geo_analysis.flood_overlay(units, data.flood_zones, facilities)
         units["flood_share"] = data.flood.per_unit["covered_share"].to_numpy()
 

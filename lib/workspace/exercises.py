@@ -21,6 +21,7 @@ from lib import settings
 from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
+from lib.data.city import is_demo_on_real_city
 from lib.yaml_text import load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
@@ -187,14 +188,40 @@ def _known_datasets() -> set[str]:
 
 def load_exercises() -> tuple[list[Exercise], list[str]]:
     """Every valid theme (built-in first, then instructor-added) and the errors of the others."""
+    themes, errors, _hidden = _load(set())
+    return themes, errors
+
+
+def exercises_for_city() -> tuple[list[Exercise], list[str], int]:
+    """load_exercises for the city the workbench is on, and how many themes were left out: those on the made-up
+    demo city's data once it is turned to a real city (their stories and answers are みどり野市's; their
+    questions may not even fit the real city's tables, which is no error anyone needs to fix)."""
+    return _load({name for name, ds in load_catalog().items() if is_demo_on_real_city(ds)})
+
+
+def _datasets_named(text: str) -> set[str]:
+    try:
+        raw = load_yaml(text)
+    except yaml.YAMLError:
+        return set()
+    names = raw.get("datasets") if isinstance(raw, dict) else None
+    return {str(n) for n in names} if isinstance(names, list) else set()
+
+
+def _load(left_out: set[str]) -> tuple[list[Exercise], list[str], int]:
     known = _known_datasets()
     themes: dict[str, Exercise] = {}
     errors: list[str] = []
+    hidden = 0
     sources = [(p, False) for p in sorted(settings.EXERCISES_DIR.glob("*.yaml"))]
     sources += [(p, True) for p in sorted(instructor_exercises_dir().glob("*.yaml"))]
     for path, by_instructor in sources:
         try:
-            exercise = parse_exercise(path.read_text(encoding="utf-8"), path.name, known, path, by_instructor)
+            text = path.read_text(encoding="utf-8")
+            if left_out and _datasets_named(text) & left_out:
+                hidden += 1
+                continue
+            exercise = parse_exercise(text, path.name, known, path, by_instructor)
         except (ExerciseError, OSError, UnicodeDecodeError) as exc:
             errors.append(str(exc) if isinstance(exc, ExerciseError) else f"{path.name}: 読めません（{exc}）。")
             continue
@@ -202,7 +229,7 @@ def load_exercises() -> tuple[list[Exercise], list[str]]:
             errors.append(f"{path.name}: id「{exercise.id}」はすでにあります（{themes[exercise.id].path.name}）。")
             continue
         themes[exercise.id] = exercise
-    return list(themes.values()), errors
+    return list(themes.values()), errors, hidden
 
 
 def example_theme_text() -> str:
