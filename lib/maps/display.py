@@ -9,11 +9,13 @@ distances) keep the full geometry; only drawing uses these.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import shapely
 
 COORD_DECIMALS = 5
-CITY_VIEW_PIXELS = 800  # a coverage is simplified by one pixel of a map this wide showing all of it
+CITY_VIEW_PIXELS = 560  # a coverage is simplified by about one pixel of a map this high (the map page's) fitted to it
 SHAPE_TOLERANCE_DEGREES = 2e-5  # about 2 m, for shapes that are not a coverage
 
 
@@ -29,10 +31,11 @@ def is_coverage(geometries: np.ndarray) -> bool:
 
 
 def city_tolerance(geometries: np.ndarray) -> float:
-    """One pixel, in degrees, when all the shapes fill a map CITY_VIEW_PIXELS wide (a 20-km city: ~25 m;
-    a 5-km ward: ~6 m, as it is seen closer)."""
+    """About one pixel, in degrees of longitude, of a CITY_VIEW_PIXELS map fitted to all the shapes (north-south
+    extents are stretched by 1/cos(latitude) on a web map): a 20-km city ~35 m, a 5-km ward ~9 m (seen closer)."""
     minx, miny, maxx, maxy = shapely.total_bounds(geometries)
-    return max(maxx - minx, maxy - miny) / CITY_VIEW_PIXELS
+    stretch = 1 / math.cos(math.radians((miny + maxy) / 2))
+    return max(maxx - minx, (maxy - miny) * stretch) / CITY_VIEW_PIXELS
 
 
 def display_geometries(geometries, tolerance: float | None = None) -> np.ndarray:

@@ -1,0 +1,105 @@
+"""A whole real-size city's map in a browser: seconds until all 666 町丁・字 are drawn, cold and warm.
+
+Sets up the generated 666-area city (tests/estat_fixtures.whole_city_frame) through setup-city in a data
+folder of its own, starts `streamlit run app.py` on it (from --app, default this checkout) and opens the
+map page in headless Chromium (offline: every request not to this machine is aborted). Cold: the first
+visit of a fresh server (the map's figures computed); warm: a new page on the same server (cached). The
+time runs from the navigation to the moment the map frame holds every area's path.
+
+    python bench/city_map_browser.py [--app DIR] [--runs 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _setup(data: Path) -> None:
+    from tests.estat_fixtures import write_whole_city_zip
+
+    zipped = write_whole_city_zip(data.parent / "r2ka31.zip")
+    subprocess.run([sys.executable, "-m", "lib.cli", "setup-city", "--boundaries", str(zipped), "--city", "31205"],
+                   cwd=ROOT, env={**os.environ, "WORKBENCH_DATA_DIR": str(data)}, check=True, capture_output=True)
+
+
+def _serve(app: Path, data: Path, port: int) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=app, env={**os.environ, "WORKBENCH_DATA_DIR": str(data)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(180):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def _settle_seconds(browser, url: str, areas: int) -> tuple[float, int]:
+    """Seconds from navigation until the map shows `areas` paths, and the bytes the websocket received."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        ("http://127.0.0.1", "data:", "blob:")) else route.abort())
+    page = context.new_page()
+    received = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(
+        """([sel, n]) => { const f = document.querySelector(sel); const d = f && f.contentDocument;
+                           return d && d.querySelectorAll('path.dab-unit').length >= n; }""",
+        arg=[FRAME, areas], timeout=180_000, polling=50)
+    seconds = time.perf_counter() - started
+    context.close()
+    return seconds, sum(received)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from tests.estat_fixtures import WHOLE_CITY_AREAS
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app.py is served")
+    parser.add_argument("--runs", type=int, default=3, help="warm visits")
+    parser.add_argument("--port", type=int, default=8791)
+    args = parser.parse_args(argv)
+    data = Path(tempfile.mkdtemp(prefix="bench-city-browser-")) / "data"
+    _setup(data)
+    load_before = os.getloadavg()
+    server = _serve(args.app, data, args.port)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            url = f"http://127.0.0.1:{args.port}/map"
+            cold, cold_bytes = _settle_seconds(browser, url, WHOLE_CITY_AREAS)
+            warm = [_settle_seconds(browser, url, WHOLE_CITY_AREAS) for _ in range(args.runs)]
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"app {args.app}; {WHOLE_CITY_AREAS} areas (generated); load average {load_before[0]:.2f} before, "
+          f"{os.getloadavg()[0]:.2f} after")
+    print(f"cold: {cold:.2f} s to settle, websocket {cold_bytes / 1e3:.0f} KB received")
+    print(f"warm: median {statistics.median(s for s, _ in warm):.2f} s (all {[round(s, 2) for s, _ in warm]}), "
+          f"websocket {statistics.median(b for _, b in warm) / 1e3:.0f} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
