@@ -174,7 +174,8 @@ def step_clean(frame: pd.DataFrame) -> None:
                                    ui.tr("prep.rows"): list(preview.reasons.values())}), hide_index=True)
     if preview.unmatched is not None and not preview.unmatched.empty:
         st.warning(ui.tr("prep.unmatched", n=len(preview.unmatched)))
-        st.dataframe(preview.unmatched.rename(columns={"value": ui.tr("prep.value"), "rows": ui.tr("prep.rows")}),
+        st.dataframe(preview.unmatched.rename(columns={"value": ui.tr("prep.value"), "rows": ui.tr("prep.rows"),
+                                                       "reason": ui.tr("prep.reason")}),
                      hide_index=True)
     if st.button(ui.tr("prep.apply"), key="prep_clean_apply"):
         state["prep_frame"] = jp_cleaning.apply_cleaning(frame, column, helper, target=target or None, **options)
