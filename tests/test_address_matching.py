@@ -99,32 +99,31 @@ def care_export_addresses(areas: pd.DataFrame, pref: str, city: str, gun: str, r
 
     prefixes = [f"{pref}{gun}{city}", f"{gun}{city}", city, "", f"{pref} {gun}{city} ", f"{city}　"]
     lots = ["{n}番地", "{n}番地の{m}", "{N}番地", "{n}-{m}", "{n}番{m}号", "{w}－{m}", "{n}", "{n}ー{m}"]
+    forms = [town_forms(name) for name in areas["area_name"]]
+    # every random draw made at once (one call per row would cost seconds at 11,000 rows)
+    roll, pick_form = rng.random(rows), rng.random(rows)
+    area = rng.choice(len(areas), size=rows, p=weights / weights.sum())
+    numbers, branches = rng.integers(1, 3000, rows), rng.integers(1, 30, rows)
+    pick_lot, pick_prefix = rng.integers(len(lots), size=rows), rng.integers(len(prefixes), size=rows)
+    codes_of = areas["area_code"].astype(str).to_list()
     addresses, codes = [], []
-    for _ in range(rows):
-        roll = rng.random()
-        if roll < 0.01:
-            addresses.append("米子市米原二丁目5-3")
+    for row in range(rows):
+        if roll[row] < 0.02:  # another city's address, or a blank
+            addresses.append("米子市米原二丁目5-3" if roll[row] < 0.01 else "")
             codes.append(None)
             continue
-        if roll < 0.02:
-            addresses.append("")
-            codes.append(None)
-            continue
-        i = rng.choice(len(areas), p=weights / weights.sum())
-        forms = town_forms(areas["area_name"].iloc[i])
-        town = forms[rng.integers(len(forms))]
-        n, m = int(rng.integers(1, 3000)), int(rng.integers(1, 30))
-        lot = lots[rng.integers(len(lots))]
-        if town.endswith(("-", "－")):  # 「３－」 is followed by the 番 directly
-            lot = "{n}-{m}"
+        town_choices = forms[area[row]]
+        town = town_choices[int(pick_form[row] * len(town_choices))]
+        n, m = int(numbers[row]), int(branches[row])
+        lot = "{n}-{m}" if town.endswith(("-", "－")) else lots[pick_lot[row]]  # 「３－」 is followed by the 番
         number = lot.format(n=n, m=m, N=_kanji_count(n), w=str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")))
-        address = prefixes[rng.integers(len(prefixes))] + town + number
-        if roll < 0.03:  # a misspelt town: the first character of the name replaced
-            address = address.replace(town, "■" + town[1:], 1)
+        address = prefixes[pick_prefix[row]] + town + number
+        if roll[row] < 0.03:  # a misspelt town: the first character of the name replaced
+            addresses.append(address.replace(town, "■" + town[1:], 1))
             codes.append(None)
         else:
-            codes.append(str(areas["area_code"].iloc[i]))
-        addresses.append(address)
+            addresses.append(address)
+            codes.append(codes_of[area[row]])
     return pd.Series(addresses, name="住所"), pd.Series(codes, dtype=object)
 
 
