@@ -117,6 +117,26 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     assert "年齢" in ds.anonymization_in("ja") and "age_band" not in ds.anonymization_in("ja")
 
 
+def test_zones_built_from_adjacent_areas_are_mapped_and_used_by_anonymization(own_data_dir):
+    at = open_page(PAGE)
+    at.button(key="prep_use_sample").click().run()
+    at.text_input(key="prep_staging_name").set_value("kaigo_zones").run()
+    at.button(key="prep_store").click().run()
+    at.radio(key="prep_zone_choice").set_value("build").run()
+    assert not at.exception, at.exception
+    summary = next(c.value for c in at.caption if "の地区（1 地区" in c.value)
+    zones = int(summary.split("から ")[1].split(" の地区")[0])
+    assert zones >= 5
+    table = at.session_state["prep_zone_table"]
+    assert table["zone_code"].nunique() == zones
+    at.button(key="prep_run").click().run()
+    assert not at.exception, at.exception
+    result, report, _plan = at.session_state["prep_anonymized"]
+    assert report.passed and report.renamed.get("area_code") == "zone"
+    assert set(result["zone"].dropna()) <= set(table["zone_name"])
+    assert any("地区（ゾーン）にまとめる" in c.value for c in at.caption)
+
+
 def test_two_dictionary_edits_in_a_row_are_both_saved(own_data_dir):
     """Issue 25: every second save in a row was dropped (inputs re-created from the stored value)."""
     at = open_page(PAGE)

@@ -15,7 +15,7 @@ from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.address_matching import match_addresses
 from lib.data.generalization_presets import preset_spec
-from lib.data.zones import build_zones, default_min_people
+from lib.data.zones import build_zones, default_min_people, with_zones
 from lib.maps.render import render_map
 from lib.maps.zone_map import zone_rate_map, zones_map
 from tests.conftest import copy_demo_data
@@ -93,8 +93,7 @@ def test_raw_care_export_to_a_published_choropleth_of_care_rates_by_zone(store, 
     assert len(zones.shapes) >= 10
     assert len(zones_map(zones.shapes).units) == len(zones.shapes)  # the map shown before use
 
-    zone_areas = pd.DataFrame(areas.drop(columns="geometry")).merge(
-        zones.table.rename(columns={"zone_name": "zone"}), on="area_code")
+    zone_areas = with_zones(pd.DataFrame(areas.drop(columns="geometry")), zones.table)
     plan = an.Plan({"氏名": "direct", "住所": "direct", "生年月日": "quasi", "性別": "quasi", "要介護度": "sensitive"},
                    k=K, generalize={"住所": preset_spec("area", "鳥取市"), "生年月日": preset_spec("birth5")})
     result, report = an.anonymize(raw, plan, reference=date(2025, 4, 1), areas=zone_areas)

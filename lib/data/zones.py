@@ -45,6 +45,14 @@ class Zones:
         return dict(zip(self.table["area_code"], self.table["zone_name"], strict=True))
 
 
+def with_zones(areas: pd.DataFrame, table: pd.DataFrame | None) -> pd.DataFrame:
+    """The 町丁・字 table with a `zone` column (the zone's name), which anonymization generalizes to."""
+    if table is None:
+        return areas
+    zone = areas["area_code"].astype(str).map(dict(zip(table["area_code"], table["zone_name"], strict=True)))
+    return areas.assign(zone=zone)
+
+
 def default_min_people(k: int = settings.MIN_CELL) -> int:
     return ZONE_FACTOR * k
 
