@@ -127,7 +127,7 @@ def test_zones_built_from_adjacent_areas_are_mapped_and_used_by_anonymization(ow
     summary = next(c.value for c in at.caption if "の地区（1 地区" in c.value)
     zones = int(summary.split("から ")[1].split(" の地区")[0])
     assert zones >= 5
-    table = at.session_state["prep_zone_table"]
+    table = at.session_state["prep_zones"].table
     assert table["zone_code"].nunique() == zones
     at.button(key="prep_run").click().run()
     assert not at.exception, at.exception
@@ -135,6 +135,14 @@ def test_zones_built_from_adjacent_areas_are_mapped_and_used_by_anonymization(ow
     assert report.passed and report.renamed.get("area_code") == "zone"
     assert set(result["zone"].dropna()) <= set(table["zone_name"])
     assert any("地区（ゾーン）にまとめる" in c.value for c in at.caption)
+    # published with its zones: the zone column and the zones' shapes the map draws
+    at.text_input(key="prep_pub_name").set_value("kaigo_zones").run()
+    at.text_input(key="prep_pub_record_unit").set_value("認定者1人").run()
+    at.button(key="prep_publish").click().run()
+    assert not at.exception, at.exception
+    catalog = load_catalog()
+    assert "zone" in {c.name for c in catalog["kaigo_zones"].columns}
+    assert catalog["kaigo_zones_zones"].kind == "geo"
 
 
 def test_two_dictionary_edits_in_a_row_are_both_saved(own_data_dir):

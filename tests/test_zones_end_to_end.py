@@ -15,7 +15,8 @@ from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.address_matching import match_addresses
 from lib.data.generalization_presets import preset_spec
-from lib.data.zones import build_zones, default_min_people, with_zones
+from lib.data.store import read_geo
+from lib.data.zones import build_zones, default_min_people, with_zones, zone_layer
 from lib.maps.render import render_map
 from lib.maps.zone_map import zone_rate_map, zones_map
 from tests.conftest import copy_demo_data
@@ -93,7 +94,7 @@ def test_raw_care_export_to_a_published_choropleth_of_care_rates_by_zone(store, 
     assert len(zones.shapes) >= 10
     assert len(zones_map(zones.shapes).units) == len(zones.shapes)  # the map shown before use
 
-    zone_areas = with_zones(pd.DataFrame(areas.drop(columns="geometry")), zones.table)
+    zone_areas = with_zones(pd.DataFrame(areas.drop(columns="geometry")), zones)
     plan = an.Plan({"氏名": "direct", "住所": "direct", "生年月日": "quasi", "性別": "quasi", "要介護度": "sensitive"},
                    k=K, generalize={"住所": preset_spec("area", "鳥取市"), "生年月日": preset_spec("birth5")})
     result, report = an.anonymize(raw, plan, reference=date(2025, 4, 1), areas=zone_areas)
@@ -109,8 +110,12 @@ def test_raw_care_export_to_a_published_choropleth_of_care_rates_by_zone(store, 
     publishing.publish(result, dictionary, applied, published_by="test", store=store)
     published = store.published().execute(f'SELECT zone, count(*) AS n FROM "care_zones_{n}" GROUP BY zone').df()
 
+    # the zones published beside the data, and drawn from what was published
+    publishing.publish_public_statistics([zone_layer(zones, f"care_zones_{n}")], published_by="test", source="test")
+    shapes = read_geo(store.published(), f'SELECT zone_code, zone_name, geometry FROM "care_zones_{n}_zones"')
+    assert set(published["zone"].dropna()) <= set(shapes["zone_name"])
     population = zone_areas.groupby("zone")["population"].sum()
-    data = zone_rate_map(zones.shapes, published.set_index("zone")["n"], population, "認定率")
+    data = zone_rate_map(shapes, published.set_index("zone")["n"], population, "認定率")
     drawn = data.units["value"].notna()
     assert drawn.sum() >= 10
     # 認定率 of each drawn zone, computed again from the published rows and the areas' population

@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from lib import settings
+from lib.data.publishing import build_dictionary
 from lib.errors import WorkbenchError
 
 ZONE_FACTOR = 10  # a zone holds at least this many × k records by default
@@ -45,12 +46,9 @@ class Zones:
         return dict(zip(self.table["area_code"], self.table["zone_name"], strict=True))
 
 
-def with_zones(areas: pd.DataFrame, table: pd.DataFrame | None) -> pd.DataFrame:
+def with_zones(areas: pd.DataFrame, zones: Zones | None) -> pd.DataFrame:
     """The 町丁・字 table with a `zone` column (the zone's name), which anonymization generalizes to."""
-    if table is None:
-        return areas
-    zone = areas["area_code"].astype(str).map(dict(zip(table["area_code"], table["zone_name"], strict=True)))
-    return areas.assign(zone=zone)
+    return areas if zones is None else areas.assign(zone=areas["area_code"].astype(str).map(zones.zone_of()))
 
 
 def default_min_people(k: int = settings.MIN_CELL) -> int:
@@ -116,6 +114,23 @@ def build_zones(areas: gpd.GeoDataFrame, people: pd.Series, min_people: int) -> 
         rows += [(a, f"Z{number:02d}", name) for a in inside]
     table = pd.DataFrame(rows, columns=["area_code", "zone_code", "zone_name"])
     return Zones(table, _shapes(areas, table, people))
+
+
+def zone_layer(zones: Zones, dataset: str) -> tuple[gpd.GeoDataFrame, dict]:
+    """The zones of a published dataset as a geo dataset `<dataset>_zones` (no counts of persons): its
+    zone_name is the values of the dataset's `zone` column, so a map can draw the dataset by zone."""
+    layer = zones.shapes[["zone_code", "zone_name", "areas", "geometry"]].to_crs(4326)
+    name = f"{dataset}_zones"
+    dictionary = build_dictionary(
+        layer, name, {"ja": f"{dataset} の地区", "en": f"Zones of {dataset}"},
+        {"ja": f"{dataset} の zone 列の地区の形（となり合う町丁・字をまとめたもの）。",
+         "en": f"The shapes of the zones in the zone column of {dataset} (adjacent small areas merged)."},
+        roles={"zone_name": "district"},
+        labels={"zone_code": {"ja": "地区コード", "en": "Zone code"}, "zone_name": {"ja": "地区", "en": "Zone"},
+                "areas": {"ja": "町丁・字の数", "en": "Small areas"}},
+        source={"ja": "e-Stat 境界データ 小地域（町丁・字等）を講師がまとめたもの", "en": "e-Stat small-area boundaries, merged"},
+        anonymization={"ja": "該当なし（境界の形）。", "en": "Not applicable: boundaries."})
+    return layer, dictionary
 
 
 def zones_from_table(frame: pd.DataFrame, areas: gpd.GeoDataFrame, people: pd.Series | None = None) -> Zones:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.data.address_matching import match_addresses
 from lib.data.catalog import load_catalog
-from lib.data.zones import ZoneTableError, build_zones, default_min_people, zones_from_table
+from lib.data.zones import Zones, ZoneTableError, build_zones, default_min_people, zones_from_table
 from lib.maps.units import area_units
 from lib.maps.zone_map import zones_map
 from lib.ui import lang, store, tr
@@ -39,8 +39,8 @@ def _read_table(upload) -> pd.DataFrame:
     raise ZoneTableError("columns", columns="?")
 
 
-def zones_section(frame: pd.DataFrame, address_column: str, k: int, city_name: str) -> pd.DataFrame | None:
-    """The zone table chosen (area_code, zone_code, zone_name), or None (anonymize on 町丁・字 as before)."""
+def zones_section(frame: pd.DataFrame, address_column: str, k: int, city_name: str) -> Zones | None:
+    """The zones chosen, or None (anonymize on 町丁・字 as before)."""
     st.subheader(tr("zones.title"))
     st.caption(tr("zones.help"))
     choice = st.radio(tr("zones.choice"), CHOICES, key="prep_zone_choice", horizontal=True,
@@ -66,4 +66,4 @@ def zones_section(frame: pd.DataFrame, address_column: str, k: int, city_name: s
     st.caption(tr("zones.summary", zones=len(zones.shapes), areas=len(areas), low=int(people.min()),
                   high=int(people.max())))
     show_map(zones_map(zones.shapes, lang()), key="prep_zones_map")
-    return zones.table
+    return zones
