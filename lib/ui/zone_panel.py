@@ -29,8 +29,7 @@ def _area_shapes(_fingerprint: str) -> gpd.GeoDataFrame:
     return units.rename(columns={"unit_id": "area_code", "unit_name": "area_name"})[["area_code", "area_name", "geometry"]]
 
 
-def _read_table(upload) -> pd.DataFrame:
-    raw = upload.getvalue()
+def _read_table(raw: bytes) -> pd.DataFrame:
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return pd.read_csv(io.BytesIO(raw), dtype=str, encoding=encoding)
@@ -47,18 +46,28 @@ def zones_section(frame: pd.DataFrame, address_column: str, k: int, city_name: s
                       format_func=lambda c: tr(f"zones.choice.{c}"))
     if choice == "none":
         return None
-    areas = _area_shapes(store().published_fingerprint())
-    records = match_addresses(frame[address_column], areas, city_name).values.dropna().value_counts()
+    fingerprint = store().published_fingerprint()
+    areas = _area_shapes(fingerprint)
     try:
         if choice == "build":
             minimum = st.number_input(tr("zones.min_people"), min_value=int(k), value=default_min_people(int(k)),
                                       key="prep_zone_min", help=tr("zones.min_help", k=int(k)))
-            zones = build_zones(areas, records, int(minimum))
+            source = None
         else:
             upload = st.file_uploader(tr("zones.upload"), type=["csv"], key="prep_zone_upload")
             if upload is None:
                 return None
-            zones = zones_from_table(_read_table(upload), areas, records)
+            minimum, source = None, upload.getvalue()
+        # built once per input, not on every rerun of the page (matching and merging take ~1 s on 11,000 rows)
+        key = (fingerprint, address_column, city_name, minimum, source,
+               int(pd.util.hash_pandas_object(frame[address_column], index=False).sum()))
+        cached = st.session_state.get("prep_zone_cache")
+        if cached is None or cached[0] != key:
+            records = match_addresses(frame[address_column], areas, city_name).values.dropna().value_counts()
+            zones = (build_zones(areas, records, int(minimum)) if source is None
+                     else zones_from_table(_read_table(source), areas, records))
+            st.session_state["prep_zone_cache"] = cached = (key, zones)
+        zones = cached[1]
     except ZoneTableError as error:
         st.error(error.text(lang()))
         return None
