@@ -125,6 +125,17 @@ class Backend(ABC):
     def check_integrity(self) -> None:
         """Raise WorkspaceUnavailable("damaged") unless the database reads back whole."""
 
+    def probe(self) -> None:
+        """Raise WorkspaceUnavailable unless the database still answers now: gone ("missing", SQLite's
+        file check on checkout) or unreadable ("damaged"). Cheap enough for a page run (no page scan)."""
+        try:
+            with self.connection() as con:
+                for table in TABLES:
+                    con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+        except self.database_errors as exc:
+            log.error("workspace %s no longer answers: %s", self.describe(), exc)
+            raise WorkspaceUnavailable("damaged") from exc
+
     def begin_write(self, con) -> None:
         con.execute("BEGIN")
 
