@@ -143,6 +143,10 @@ class Backend(ABC):
         """A transaction that reads every table as of one moment (for backups)."""
         con.execute("BEGIN")
 
+    def hold_writers(self, run) -> None:
+        """In a write transaction: keep every other writer waiting until it ends (SQLite: BEGIN IMMEDIATE
+        already holds the one write lock)."""
+
     def after_copy_in(self, run) -> None:
         """After rows with their own numbers were copied in (a restore), before the commit."""
 
@@ -290,6 +294,10 @@ class PostgresBackend(Backend):
 
     def begin_read(self, con) -> None:
         con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def hold_writers(self, run) -> None:
+        # EXCLUSIVE: reads go on; writers of every server wait, then save into the restored workspace.
+        run(f"LOCK TABLE {', '.join(TABLES)} IN EXCLUSIVE MODE")
 
     def after_copy_in(self, run) -> None:
         # New history rows are numbered after the copied ones.
