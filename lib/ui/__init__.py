@@ -328,7 +328,8 @@ def workspace_restored() -> None:
 def unavailable_notice(exc: WorkspaceUnavailable) -> None:
     if is_instructor():
         st.error(tr(f"ws.unavailable.{exc.reason}"), icon=":material/error:")
-        st.page_link("pages/instructor.py", label=tr("ws.unavailable.go_restore"), icon=":material/restore:")
+        if exc.reason != "read_only":  # a restore cannot help a folder that cannot be written
+            st.page_link("pages/instructor.py", label=tr("ws.unavailable.go_restore"), icon=":material/restore:")
     else:
         st.info(tr("ws.unavailable.member"), icon=":material/hourglass_empty:")
 

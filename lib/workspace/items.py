@@ -178,7 +178,7 @@ class Workspace:
             backend.create_schema()
         except backend.database_errors as exc:
             log.exception("workspace database %s cannot be opened", backend.describe())
-            raise WorkspaceUnavailable("damaged") from exc
+            raise backend.unavailable(exc) from exc
 
     # plumbing ----------------------------------------------------------------
     def _read(self, sql: str, params=()) -> list[tuple]:
