@@ -15,8 +15,9 @@ import time
 
 from bench.harness import Figure, benchmark
 
-# The classroom mix (bench/classroom.py clicks through the same pages).
-PAGES = ["home", "catalog", "chart_builder", "pivot_table", "statistics", "survey_analysis", "map"]
+# The classroom mix (bench/classroom.py clicks through the same pages), then the analyses of issue 24.
+PAGES = ["home", "catalog", "chart_builder", "pivot_table", "statistics", "survey_analysis", "map",
+         "area_patterns", "projection"]
 
 
 def warm_page_cpu(page: str, runs: int) -> list[float]:

@@ -193,3 +193,29 @@ def test_a_workspace_that_cannot_write_leaves_the_page_working(data_folder, monk
     assert not at.exception and not at.error
     assert "member" not in at.session_state  # not restored this time; the cookie is kept for the next visit
     assert _cookies_set(at) == []
+
+
+def test_a_groups_shared_pc_comes_back_after_f5_with_the_members_at_it(data_folder, monkeypatch):
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    ws = open_workspace_in(data_folder)
+    example_group.seed_if_empty(ws)
+    group = _group(ws)
+    at.switch_page("pages/join.py").run()
+    at.radio(key="join_way").set_value("shared").run()
+    at.selectbox(key="join_pc_group").set_value(group.group_id)
+    at.text_input(key="join_pc_code").input(group.join_code)
+    at.button[0].click().run()
+    at.text_area(key="join_pc_present:newcomers").input("試験 一郎（企画課）\n試験 二郎（福祉課）")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    [(name, token, attributes)] = _cookies_set(at)
+    assert name == "workbench_member" and "Max-Age" not in attributes  # a shared PC: until the browser closes
+    assert sign_ins.look_up(ws, token).role == sign_ins.GROUP_PC
+
+    again = _new_session(monkeypatch, {"workbench_member": token})
+    assert again.session_state["member"]["present"] == ["試験 一郎", "試験 二郎"]
+    assert again.session_state["member"]["member_id"] == group.group_id
+    assert "グループ PC（試験 一郎・試験 二郎）" in _shown_text(again)
+
+    sign_ins.revoke_group(ws, group.group_id)  # the instructor ends the group's sign-ins, the PC's with them
+    assert "member" not in _new_session(monkeypatch, {"workbench_member": token}).session_state

@@ -33,7 +33,7 @@ from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailab
 from lib.workspace.client_address import real_address
 from lib.workspace.drafts import Drafts
 from lib.workspace.items import forget_workspace, open_workspace
-from lib.workspace.sign_ins import INSTRUCTOR, MEMBER
+from lib.workspace.sign_ins import GROUP_PC, INSTRUCTOR, MEMBER
 
 log = logging.getLogger(__name__)
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
@@ -446,6 +446,14 @@ def remember_shared_pc(pc: group_pc.SharedPC) -> dict:
     return st.session_state["member"]
 
 
+def sign_in_shared_pc(pc: group_pc.SharedPC) -> None:
+    """Make this browser the group's shared PC, also after F5 and restarts until the browser closes (a shared
+    PC never keeps a sign-in beyond that); naming who is at it again keeps the sign-in it has."""
+    remember_shared_pc(pc)
+    if not sign_in.holds_token(MEMBER) and (ws := _workspace_or_none()) is not None:
+        sign_in.start(ws, MEMBER, pc.pc_id, keep=False, signs_in_as=GROUP_PC)
+
+
 def shared_pc() -> group_pc.SharedPC | None:
     """The shared PC this browser is (None for a member on their own PC or nobody)."""
     member = current_member()
@@ -478,7 +486,11 @@ def _restore_sign_in(ws) -> None:
         if not sign_in.still_active(ws, MEMBER):
             st.session_state.pop("member")
     elif (found := sign_in.restored(ws, MEMBER)) is not None:
-        remember_member(found.member_id)
+        if found.role == GROUP_PC:
+            if (pc := group_pc.last_named(ws, found.member_id)) is not None:
+                remember_shared_pc(pc)
+        else:
+            remember_member(found.member_id)
     if is_instructor():
         if not sign_in.still_active(ws, INSTRUCTOR):
             st.session_state.pop("instructor")

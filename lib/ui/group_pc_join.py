@@ -35,7 +35,7 @@ def _present_form(group_id: str, ticked: list[str], submit_label: str, key: str)
         except course.CourseError as exc:
             st.error(str(exc))
         else:
-            ui.remember_shared_pc(pc)
+            ui.sign_in_shared_pc(pc)
             st.session_state.pop(VERIFIED, None)
             st.session_state.pop(f"{key}:newcomers", None)
             st.rerun()

@@ -54,11 +54,17 @@ def browser_cookie(role: str) -> str | None:
     return value if isinstance(value, str) else None  # AppTest's stand-in client holds no real cookies
 
 
-def start(ws, role: str, member_id: str | None, keep: bool) -> None:
-    """Sign this browser in as `role` beyond this session: a new token, into the cookie."""
-    token = sign_ins.issue(ws, role, member_id, keep)
+def start(ws, role: str, member_id: str | None, keep: bool, signs_in_as: str | None = None) -> None:
+    """Sign this browser in as `role` beyond this session: a new token, into the cookie. A group's shared PC
+    takes the member's cookie and `signs_in_as` GROUP_PC (its member_id is the group's)."""
+    token = sign_ins.issue(ws, signs_in_as or role, member_id, keep)
     st.session_state[_token_key(role)] = token
     _set_cookie(role, token, int(sign_ins.lifetime(role, keep).total_seconds()) if keep else None)
+
+
+def holds_token(role: str) -> bool:
+    """Whether this session signed in beyond itself (a token in the browser's cookie)."""
+    return bool(st.session_state.get(_token_key(role)))
 
 
 def end(ws, role: str) -> None:
@@ -82,7 +88,7 @@ def restored(ws, role: str) -> SignIn | None:
         _set_cookie(role, None, None)
         return None
     st.session_state[_token_key(role)] = token
-    if role == MEMBER:
+    if role == MEMBER:  # a member's or a shared PC's
         _set_cookie(role, token, found.max_age_s())
     return found
 

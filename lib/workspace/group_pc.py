@@ -87,6 +87,12 @@ def resume(ws: Workspace, group_id: str, member_ids: list[str]) -> SharedPC | No
     return SharedPC(group, people) if people else None
 
 
+def last_named(ws: Workspace, group_id: str) -> SharedPC | None:
+    """The group's shared PC with the members last named at it (a signed-in PC coming back after F5)."""
+    group = ws.group(group_id)
+    return resume(ws, group_id, (group.payload.get(KEY) or {}).get("present") or []) if group else None
+
+
 def last_at(ws: Workspace, group: Group) -> tuple[list[str], datetime] | None:
     """Who was last named at the group's shared PC, and since when (None if it never joined)."""
     stored = group.payload.get(KEY) or {}

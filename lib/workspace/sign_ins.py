@@ -24,6 +24,9 @@ from datetime import datetime, timedelta
 from lib import settings
 
 MEMBER, INSTRUCTOR = "member", "instructor"
+# A group's shared PC (lib.workspace.group_pc) signs in as the group: its member_id column holds the
+# group's id, and it comes back with the members last named at it.
+GROUP_PC = "group_pc"
 # A member who chose not to stay signed in on this PC (a shared one): the browser forgets the token
 # when it closes, and the server after this long without a new visit.
 BROWSER_SESSION = timedelta(hours=12)
@@ -59,8 +62,8 @@ def _iso(moment: datetime) -> str:
 
 def issue(ws, role: str, member_id: str | None, keep: bool, now: datetime | None = None) -> str:
     """A new sign-in; returns the token (shown to no one: it goes into the browser's cookie only)."""
-    if role not in (MEMBER, INSTRUCTOR) or (role == MEMBER) != bool(member_id):
-        raise ValueError("a member sign-in names the member; an instructor sign-in names none")
+    if role not in (MEMBER, GROUP_PC, INSTRUCTOR) or (role != INSTRUCTOR) != bool(member_id):
+        raise ValueError("a member (group PC) sign-in names the member (group); an instructor sign-in names none")
     now = now or datetime.now()
     token = secrets.token_urlsafe(32)
 
@@ -83,7 +86,7 @@ def look_up(ws, token: str | None, now: datetime | None = None) -> SignIn | None
         return None
     role, member_id, keep = rows[0][0], rows[0][1], bool(rows[0][2])
     created_at, expires_at = datetime.fromisoformat(rows[0][3]), datetime.fromisoformat(rows[0][4])
-    if role == MEMBER:
+    if role != INSTRUCTOR:
         expires_at = now + lifetime(role, keep)
     ws.write(lambda run: run("UPDATE sign_ins SET last_used_at = ?, expires_at = ? WHERE token_hash = ?",
                              [_iso(now), _iso(expires_at), token_hash(token)]))
@@ -98,8 +101,9 @@ def is_active(ws, token: str | None, now: datetime | None = None) -> bool:
 def _find(ws, token: str, now: datetime) -> list[tuple]:
     return ws.read(
         "SELECT role, member_id, keep, created_at, expires_at FROM sign_ins s WHERE token_hash = ? AND expires_at > ? "
-        "AND (role = ? OR EXISTS (SELECT 1 FROM members m WHERE m.member_id = s.member_id))",
-        [token_hash(token), _iso(now), INSTRUCTOR])
+        "AND (role = ? OR EXISTS (SELECT 1 FROM members m WHERE m.member_id = s.member_id) "
+        "OR (role = ? AND EXISTS (SELECT 1 FROM groups g WHERE g.group_id = s.member_id)))",
+        [token_hash(token), _iso(now), INSTRUCTOR, GROUP_PC])
 
 
 def revoke(ws, token: str) -> int:
@@ -112,12 +116,15 @@ def revoke_member(ws, member_id: str) -> int:
 
 
 def revoke_group(ws, group_id: str) -> int:
-    return _delete(ws, "member_id IN (SELECT member_id FROM members WHERE group_id = ?)", [group_id])
+    """Every sign-in of the group's members and of its shared PC."""
+    return _delete(ws, "member_id IN (SELECT member_id FROM members WHERE group_id = ?) OR member_id = ?",
+                   [group_id, group_id])
 
 
 def revoke_course(ws, course_id: str) -> int:
     return _delete(ws, "member_id IN (SELECT m.member_id FROM members m JOIN groups g ON g.group_id = m.group_id "
-                       "WHERE g.course_id = ?)", [course_id])
+                       "WHERE g.course_id = ?) OR member_id IN (SELECT group_id FROM groups WHERE course_id = ?)",
+                   [course_id, course_id])
 
 
 def revoke_instructors(ws) -> int:
