@@ -31,9 +31,10 @@ def _revoke(revoke, ws, key: str) -> None:
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))
 problem = ui.workspace_problem()
-if problem is not None:  # missing or damaged: say so, and offer the snapshots
+if problem is not None:  # missing or damaged: say so, and offer the snapshots (a read-only folder: no restore)
     st.error(ui.tr(f"ws.unavailable.{problem.reason}"), icon=":material/error:")
-    snapshot_panel(workspace_ok=False)
+    if problem.reason != "read_only":
+        snapshot_panel(workspace_ok=False)
     st.stop()
 ws = ui.workspace()
 lang = ui.lang()
