@@ -228,3 +228,17 @@ def test_a_refused_group_keeps_its_typed_name_and_an_added_one_clears_the_box(ow
     assert at.text_input(key="inst_new_group").value == f"追加{room}班"  # refused: still there to change
     assert any("2〜6" in e.value for e in at.error)
     assert len(open_workspace().groups(current.course_id)) == course.MAX_GROUPS
+
+
+def test_a_course_without_groups_is_shown_with_a_sentence_not_an_error(own_data_dir):
+    """A course whose groups are gone (an older snapshot restored, a course made by hand) crashed the page
+    with KeyError: 'グループ' (an empty table indexed by its group column)."""
+    from lib.workspace.items import open_workspace
+
+    ws = open_workspace()
+    empty = ws.create_course({"name": "空のコース", "municipality": "みどり野市",
+                              "session_dates": ["2027-01-10", "2027-01-24", "2027-02-07", "2027-02-21"]}, "講師")
+    at = open_page("pages/instructor.py")
+    at.selectbox(key="inst_course").set_value(empty.course_id).run()
+    assert not at.exception, at.exception
+    assert sum("まだグループがありません" in i.value for i in at.info) == 3  # overview, group detail, join codes
