@@ -88,7 +88,7 @@ def strip_city(key: str, city_name: str = "") -> tuple[list[str], bool, bool]:
         if key.startswith(form):
             key, named = key[len(form):], True
             break
-    ward = re.sub(r"^[^\d\-]{1,4}?区(?!\d)", "", key) if forms[-1].endswith(("市", "区")) else key
+    ward = re.sub(r"^[^\d\-]{1,4}?区(?!\d)", "", key) if any(f.endswith(("市", "区")) for f in forms) else key
     return list(dict.fromkeys([ward, key])), pref_named, named
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 class Cleaned:
     values: pd.Series
     reasons: pd.Series  # "" where nothing to say
-    unmatched: pd.DataFrame | None = None  # for name matching: value, rows
+    unmatched: pd.DataFrame | None = None  # for name matching: value, rows, reason
 
 
 def map_distinct(series: pd.Series, fn: Callable[[str], tuple[object, str]]) -> Cleaned:
