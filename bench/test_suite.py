@@ -5,9 +5,10 @@ interpreter, and prints both medians with the load average seen before each pair
 (other work on the machine changes the answer). The files are a fixed, representative
 slice of the suite: library tests on the demo database and AppTest page runs.
 
-Measured here (2 cores, load average 19–26 from other work): serial 59.7 s, `-n 2` 84.6 s
-(median of 5): each worker builds its own demo database, so the project does not use
-pytest-xdist. This benchmark needs it installed (`pip install pytest-xdist==3.8.0`).
+An earlier measurement (load average 19–26 from other work: serial 59.7 s, `-n 2` 84.6 s) came
+from each worker building its own demo database; since tests/conftest.py builds it once per run
+and shares copies, the suite runs with `-n auto` (pyproject.toml). Needs pytest-xdist
+(requirements.txt).
 """
 from __future__ import annotations
 

@@ -41,7 +41,8 @@ with settings_column:
     else:
         options = [c for c in numeric if c not in NOT_FOR_GROUPING]
         columns = st.multiselect(ui.tr("area.indicators"), options, key=K + "columns", format_func=label_of,
-                                 default=[c for c in SIMILAR_DEFAULT if c in options], select_all=False)
+                                 default=[c for c in SIMILAR_DEFAULT if c in options], select_all=False,
+                                 placeholder=ui.tr("ws.choose"))
         algorithm = st.radio(ui.tr("area.algorithm"), ["kmeans", "ward"], key=K + "algorithm", horizontal=True,
                              format_func=lambda a: ui.tr(f"area.algorithm.{a}"))
         k = st.selectbox(ui.tr("area.k"), [0, 2, 3, 4, 5, 6, 7, 8], key=K + "k",

@@ -31,9 +31,10 @@ def _revoke(revoke, ws, key: str) -> None:
 ui.require_instructor()
 st.title(ui.tr("page.instructor"))
 problem = ui.workspace_problem()
-if problem is not None:  # missing or damaged: say so, and offer the snapshots
+if problem is not None:  # missing or damaged: say so, and offer the snapshots (a read-only folder: no restore)
     st.error(ui.tr(f"ws.unavailable.{problem.reason}"), icon=":material/error:")
-    snapshot_panel(workspace_ok=False)
+    if problem.reason != "read_only":
+        snapshot_panel(workspace_ok=False)
     st.stop()
 ws = ui.workspace()
 lang = ui.lang()
@@ -67,82 +68,88 @@ with overview:
                                               time=at_pc[1].strftime("%m/%d %H:%M")) if at_pc else "—")
         rows.append(row)
     # st.table: a few rows, readable as text (and by the browser test).
-    st.table(pd.DataFrame(rows).set_index(ui.tr("inst.group")))
+    if rows:
+        st.table(pd.DataFrame(rows).set_index(ui.tr("inst.group")))
+    else:
+        st.info(ui.tr("inst.no_groups"))
     st.caption(" ／ ".join(s.title(lang) for s in curriculum.STEPS))
 
 with detail:
-    group_ids = [g.group_id for g in groups]
-    group_id = st.selectbox(ui.tr("inst.group"), group_ids, key="inst_group",
-                            format_func=lambda gid: next(g.name for g in groups if g.group_id == gid))
-    group = ws.group(group_id)
-    content = curriculum.load_content(ws, group_id)
-    st.markdown(ui.tr("wspage.members") + " " + literal("、".join(f"{m.name}（{m.department}）"
-                                                                  for m in ws.members(group_id)) or "—"))
-    for result in curriculum.progress(content, catalog, lang):
-        with st.expander(f"{widgets.DONE_MARK if result.done else widgets.PENDING_MARK} {result.step.title(lang)}"):
-            sheet = content.worksheets.get(result.step.key) or {}
-            for name in result.step.fields:
-                st.markdown(f"**{curriculum.field_label(result.step.key, name, lang)}**")
-                st.markdown(literal(sheet.get(name) or "—"))
-            if result.step.key == "step1":
-                if content.tree:
-                    st.graphviz_chart(logic_tree.to_dot(content.tree), width="stretch")
-                for h in content.hypotheses:
-                    st.markdown("- " + literal(f"{h.payload.get('text', '')} — "
-                                               f"{widgets.dataset_label(h.payload.get('dataset', ''))}"
-                                               f"：{'、'.join(h.payload.get('columns') or [])}"))
-            if result.step.key == "step3":
-                for s in content.sketches:
-                    method, display = s.payload.get("method"), s.payload.get("display")
-                    st.markdown(f"- {ui.tr(f'method.{method}')} × {ui.tr(f'display.{display}')} — "
-                                + literal(widgets.dataset_label(s.payload.get('dataset', ''))))
-            if result.step.key == "step4":
-                for e in content.evidence:
-                    st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: " + literal(f"{e.payload.get('title', '')}"
-                                                                          f"（{e.created_by}）"))
-                    if st.toggle(ui.tr("wspage.show"), key=f"inst_show:{e.item_id}"):
-                        widgets.show_evidence(e.kind, e.payload, f"inst_ev:{e.item_id}")
-            if result.step.key == "step5":
-                st.dataframe(widgets.verdict_rows(content.findings, content.hypotheses), hide_index=True, width="stretch")
-                for f in content.findings:
-                    strength = f.payload.get("strength")
-                    st.markdown(f"- {literal(f.payload.get('sentence', ''))}（{ui.tr(f'strength.{strength}')}）")
-            if result.step.key == "step6":
-                for p in content.policies:
-                    st.markdown(f"- **{literal(p.payload.get('title', ''))}** {literal(p.payload.get('description', ''))}")
-            if result.step.key == "step7" and content.logic_model:
-                st.graphviz_chart(widgets.logic_model_dot(content.logic_model), width="stretch")
-                st.dataframe([{ui.tr(f"kpi.{part}"): kpi.get(part, "") for part in curriculum.KPI_PARTS}
-                              for kpi in content.logic_model.get("kpis") or []], hide_index=True, width="stretch")
-            for missing in result.missing:
-                st.caption(widgets.PENDING_MARK + " " + missing)
-    revoked = st.session_state.pop("inst_revoked", None)
-    with st.expander(ui.tr("inst.sign_ins"), expanded=revoked is not None):
-        st.caption(ui.tr("inst.sign_ins_lead"))
-        if revoked is not None:
-            st.success(ui.tr("inst.revoked", n=revoked))
-        signed_in = sign_ins.signed_in_members(ws, group_id)
-        for m in ws.members(group_id):
-            if m.member_id in signed_in:
-                left, right = st.columns([3, 2])
-                left.markdown(ui.tr_literal("inst.sign_ins_member", name=m.name, department=m.department,
-                                            n=str(signed_in[m.member_id])))
-                right.button(ui.tr("inst.revoke_member"), key=f"inst_revoke:{m.member_id}", on_click=_revoke,
-                             args=(sign_ins.revoke_member, ws, m.member_id))
-        if signed_in:
-            st.button(ui.tr("inst.revoke_group"), key="inst_revoke_group", on_click=_revoke,
-                      args=(sign_ins.revoke_group, ws, group_id))
-        else:
-            st.caption(ui.tr("inst.no_sign_ins"))
-        st.button(ui.tr("inst.revoke_course"), key="inst_revoke_course", on_click=_revoke,
-                  args=(sign_ins.revoke_course, ws, course_id))
-    st.subheader(ui.tr("inst.comment"))
-    widgets.comment_form(group)
-    for comment in reversed(ws.items(group_id, "comment")):
-        st.caption(literal(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: "
-                           f"{comment.payload.get('text')}"))
-    with st.expander(ui.tr("wspage.history")):
-        widgets.history_view(group_id, limit=50)
+    if not groups:
+        st.info(ui.tr("inst.no_groups"))
+    else:
+        group_ids = [g.group_id for g in groups]
+        group_id = st.selectbox(ui.tr("inst.group"), group_ids, key="inst_group",
+                                format_func=lambda gid: next(g.name for g in groups if g.group_id == gid))
+        group = ws.group(group_id)
+        content = curriculum.load_content(ws, group_id)
+        st.markdown(ui.tr("wspage.members") + " " + literal("、".join(f"{m.name}（{m.department}）"
+                                                                      for m in ws.members(group_id)) or "—"))
+        for result in curriculum.progress(content, catalog, lang):
+            with st.expander(f"{widgets.DONE_MARK if result.done else widgets.PENDING_MARK} {result.step.title(lang)}"):
+                sheet = content.worksheets.get(result.step.key) or {}
+                for name in result.step.fields:
+                    st.markdown(f"**{curriculum.field_label(result.step.key, name, lang)}**")
+                    st.markdown(literal(sheet.get(name) or "—"))
+                if result.step.key == "step1":
+                    if content.tree:
+                        st.graphviz_chart(logic_tree.to_dot(content.tree), width="stretch")
+                    for h in content.hypotheses:
+                        st.markdown("- " + literal(f"{h.payload.get('text', '')} — "
+                                                   f"{widgets.dataset_label(h.payload.get('dataset', ''))}"
+                                                   f"：{'、'.join(h.payload.get('columns') or [])}"))
+                if result.step.key == "step3":
+                    for s in content.sketches:
+                        method, display = s.payload.get("method"), s.payload.get("display")
+                        st.markdown(f"- {ui.tr(f'method.{method}')} × {ui.tr(f'display.{display}')} — "
+                                    + literal(widgets.dataset_label(s.payload.get('dataset', ''))))
+                if result.step.key == "step4":
+                    for e in content.evidence:
+                        st.markdown(f"- {ui.tr(f'kind.{e.kind}')}: " + literal(f"{e.payload.get('title', '')}"
+                                                                              f"（{e.created_by}）"))
+                        if st.toggle(ui.tr("wspage.show"), key=f"inst_show:{e.item_id}"):
+                            widgets.show_evidence(e.kind, e.payload, f"inst_ev:{e.item_id}")
+                if result.step.key == "step5":
+                    st.dataframe(widgets.verdict_rows(content.findings, content.hypotheses), hide_index=True, width="stretch")
+                    for f in content.findings:
+                        strength = f.payload.get("strength")
+                        st.markdown(f"- {literal(f.payload.get('sentence', ''))}（{ui.tr(f'strength.{strength}')}）")
+                if result.step.key == "step6":
+                    for p in content.policies:
+                        st.markdown(f"- **{literal(p.payload.get('title', ''))}** {literal(p.payload.get('description', ''))}")
+                if result.step.key == "step7" and content.logic_model:
+                    st.graphviz_chart(widgets.logic_model_dot(content.logic_model), width="stretch")
+                    st.dataframe([{ui.tr(f"kpi.{part}"): kpi.get(part, "") for part in curriculum.KPI_PARTS}
+                                  for kpi in content.logic_model.get("kpis") or []], hide_index=True, width="stretch")
+                for missing in result.missing:
+                    st.caption(widgets.PENDING_MARK + " " + missing)
+        revoked = st.session_state.pop("inst_revoked", None)
+        with st.expander(ui.tr("inst.sign_ins"), expanded=revoked is not None):
+            st.caption(ui.tr("inst.sign_ins_lead"))
+            if revoked is not None:
+                st.success(ui.tr("inst.revoked", n=revoked))
+            signed_in = sign_ins.signed_in_members(ws, group_id)
+            for m in ws.members(group_id):
+                if m.member_id in signed_in:
+                    left, right = st.columns([3, 2])
+                    left.markdown(ui.tr_literal("inst.sign_ins_member", name=m.name, department=m.department,
+                                                n=str(signed_in[m.member_id])))
+                    right.button(ui.tr("inst.revoke_member"), key=f"inst_revoke:{m.member_id}", on_click=_revoke,
+                                 args=(sign_ins.revoke_member, ws, m.member_id))
+            if signed_in:
+                st.button(ui.tr("inst.revoke_group"), key="inst_revoke_group", on_click=_revoke,
+                          args=(sign_ins.revoke_group, ws, group_id))
+            else:
+                st.caption(ui.tr("inst.no_sign_ins"))
+            st.button(ui.tr("inst.revoke_course"), key="inst_revoke_course", on_click=_revoke,
+                      args=(sign_ins.revoke_course, ws, course_id))
+        st.subheader(ui.tr("inst.comment"))
+        widgets.comment_form(group)
+        for comment in reversed(ws.items(group_id, "comment")):
+            st.caption(literal(f"{comment.created_at.strftime('%m/%d %H:%M')} {comment.created_by}: "
+                               f"{comment.payload.get('text')}"))
+        with st.expander(ui.tr("wspage.history")):
+            widgets.history_view(group_id, limit=50)
 
 with output_check:
     review_panel(ws, course_id)
@@ -161,9 +168,12 @@ with running:
 
 with setup:
     st.subheader(ui.tr("inst.join_codes"))
-    st.table(pd.DataFrame([{ui.tr("inst.group"): g.name, ui.tr("inst.join_code"): g.join_code,
-                            ui.tr("inst.members"): len(ws.members(g.group_id))}
-                           for g in groups if not course.is_example(g)]).set_index(ui.tr("inst.group")))
+    codes = [{ui.tr("inst.group"): g.name, ui.tr("inst.join_code"): g.join_code,
+              ui.tr("inst.members"): len(ws.members(g.group_id))} for g in groups if not course.is_example(g)]
+    if codes:
+        st.table(pd.DataFrame(codes).set_index(ui.tr("inst.group")))
+    else:
+        st.info(ui.tr("inst.no_groups"))
     address = st.text_input(ui.tr("inst.join_address"), key="inst_join_address", help=ui.tr("inst.join_address_help"),
                             value=workbench_address(st.context.url, settings.SERVER_URL))
     st.download_button(ui.tr("inst.join_sheet"), join_sheet_html(info, [g for g in groups if not course.is_example(g)],

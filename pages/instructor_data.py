@@ -16,11 +16,13 @@ from lib.data.dictionary_edits import dictionary_changes
 from lib.data.import_result import DataImportError, ImportResult
 from lib.data.import_worker import read_file_guarded
 from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
+from lib.data.zones import with_zones, zone_layer
 from lib.deck.evidence import dependants
 from lib.settings import REPO_ROOT
 from lib.table_export import csv_bytes
 from lib.ui.city_setup import city_setup_section
 from lib.ui.user_text import literal
+from lib.ui.zone_panel import zones_section
 from lib.workspace import course
 
 ui.require_instructor()
@@ -174,7 +176,8 @@ def step_clean(frame: pd.DataFrame) -> None:
                                    ui.tr("prep.rows"): list(preview.reasons.values())}), hide_index=True)
     if preview.unmatched is not None and not preview.unmatched.empty:
         st.warning(ui.tr("prep.unmatched", n=len(preview.unmatched)))
-        st.dataframe(preview.unmatched.rename(columns={"value": ui.tr("prep.value"), "rows": ui.tr("prep.rows")}),
+        st.dataframe(preview.unmatched.rename(columns={"value": ui.tr("prep.value"), "rows": ui.tr("prep.rows"),
+                                                       "reason": ui.tr("prep.reason")}),
                      hide_index=True)
     if st.button(ui.tr("prep.apply"), key="prep_clean_apply"):
         state["prep_frame"] = jp_cleaning.apply_cleaning(frame, column, helper, target=target or None, **options)
@@ -223,6 +226,8 @@ def step_settings(frame: pd.DataFrame, classification: dict[str, str]) -> anonym
     l_value = right.number_input(ui.tr("prep.l"), min_value=0, max_value=10, value=0, key="prep_l")
     reference = st.date_input(ui.tr("prep.reference_date"), value=date(2025, 4, 1), key="prep_reference")
     state["prep_reference_date"] = reference
+    address = next((c for c, spec in generalize.items() if spec["kind"] == "area_code"), None)
+    state["prep_zones"] = zones_section(frame, address, int(k), city_name) if address else None
     return anonymize.Plan(classification=classification, k=int(k), l=int(l_value) or None,
                           sensitive=None if sensitive == "—" else sensitive, method=method,
                           max_suppression=float(max_suppression), generalize=generalize)
@@ -234,7 +239,7 @@ def step_report(frame: pd.DataFrame, plan: anonymize.Plan) -> None:
         try:
             with st.spinner(ui.tr("wait.anonymize")):
                 result, report = anonymize.anonymize(frame, plan, reference=state.get("prep_reference_date"),
-                                                     areas=area_table())
+                                                     areas=with_zones(area_table(), state.get("prep_zones")))
         except (ValueError, KeyError):
             st.error(ui.tr("prep.run_failed"))
             return
@@ -310,6 +315,9 @@ def step_publish(result: pd.DataFrame, report: anonymize.Report, plan: anonymize
             with st.spinner(ui.tr("wait.publish")):
                 publishing.publish(result, dictionary, plan, published_by=who, report=report.to_dict(),
                                    replace=replace)
+            if anonymize.ZONE_COLUMN in result.columns and state.get("prep_zones") is not None:  # the shapes the map draws
+                publishing.publish_public_statistics([zone_layer(state["prep_zones"], name)], published_by=who,
+                                                     source=name)
         except publishing.PublishError as error:
             st.error(error.text(lang))
         else:

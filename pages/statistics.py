@@ -49,7 +49,7 @@ with settings_column:
     if test == "mreg":
         y = st.selectbox(ui.tr("mreg.y"), numeric, key=K + "mreg_y", format_func=label_of)
         x = st.multiselect(ui.tr("mreg.x"), [c for c in numeric if c != y], key=K + "mreg_x",
-                           format_func=label_of, select_all=False)
+                           format_func=label_of, select_all=False, placeholder=ui.tr("ws.choose"))
         view = st.radio(ui.tr("mreg.view"), ["effects", "residual_map"], key=K + "mreg_view", horizontal=True,
                         format_func=lambda v: ui.tr(f"mreg.view.{v}")) if dataset == "area_indicators" else "effects"
     elif test in {"corr", "reg"}:

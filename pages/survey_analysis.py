@@ -44,7 +44,8 @@ with likert_tab:
         prefixes = sorted({name.split("_", 1)[0] for name in items})
         default = [i for i in items if i.startswith(prefixes[-1] + "_")] if len(prefixes) > 1 else items
         chosen = st.multiselect(ui.tr("survey.items"), items, default=default, key=K + "items",
-                                format_func=lambda n: ds.column(n).label_in(lang), select_all=False)
+                                format_func=lambda n: ds.column(n).label_in(lang), select_all=False,
+                                placeholder=ui.tr("ws.choose"))
         if chosen:
             scale = ds.column(chosen[0]).scale or {i: str(i) for i in range(1, 6)}
             shares, respondents = derived.likert_shares(dataset, chosen, sorted(scale), filters)

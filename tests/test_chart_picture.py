@@ -172,3 +172,20 @@ def test_a_legend_of_more_series_than_fit_says_how_many_it_left_out():
     entries = [text.get_text() for text in fig.legends[0].get_texts()]
     shown = len(entries) - 1
     assert entries[-1] == f"… +{len(names) - shown}" and shown > 20
+
+
+def test_error_bars_of_a_models_effects_and_a_weighted_share_reach_the_picture():
+    """The multiple-regression effect bars and the weighted survey's dots carry 95 % intervals: the slide's
+    picture draws them as whiskers, each around its own bar or dot."""
+    import plotly.graph_objects as go
+
+    from lib.charts.model_figures import effect_figure
+
+    effects = effect_figure(["距離", "高齢化率"], [0.5, -0.2], [0.3, -0.5], [0.7, 0.1], "効果")
+    dots = go.Figure(go.Scatter(x=[20.0, 20.0, 40.0], y=["A", "B", "C"], mode="markers",
+                                error_x={"type": "data", "array": [1.0, 2.0, 3.0], "arrayminus": [1.0, 2.0, 3.0]}))
+    for figure, spans in ((effects, [(0.3, 0.7), (-0.5, 0.1)]), (dots, [(19, 21), (18, 22), (37, 43)])):
+        ax = draw_chart(figure).axes[0]
+        drawn = sorted(tuple(round(float(x), 6) for x in segment[:, 0])
+                       for collection in ax.collections for segment in collection.get_segments())
+        assert drawn == sorted(spans)

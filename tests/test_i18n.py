@@ -24,16 +24,18 @@ def test_every_text_has_both_languages():
     assert not incomplete, incomplete
 
 
-def test_no_multiselect_offers_streamlits_english_select_all():
-    """Streamlit's multiselect lists an English 「Select all」 entry that has no translation hook:
-    every multiselect turns it off (age groups have their own Japanese presets)."""
+def test_no_multiselect_offers_streamlits_english_select_all_or_placeholder():
+    """Streamlit's multiselect lists an English 「Select all」 entry that has no translation hook, and
+    says 「Choose options」 when nothing is chosen: every multiselect turns the first off (age groups
+    have their own Japanese presets) and gives its own placeholder."""
     root = Path(__file__).resolve().parent.parent
     offenders = []
     for path in [*root.glob("pages/*.py"), *root.glob("lib/**/*.py"), root / "app.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "multiselect"
-                    and not any(k.arg == "select_all" and ast.literal_eval(k.value) is False for k in node.keywords)):
+                    and not (any(k.arg == "select_all" and ast.literal_eval(k.value) is False for k in node.keywords)
+                             and any(k.arg == "placeholder" for k in node.keywords))):
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []
 

@@ -117,6 +117,34 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     assert "年齢" in ds.anonymization_in("ja") and "age_band" not in ds.anonymization_in("ja")
 
 
+def test_zones_built_from_adjacent_areas_are_mapped_and_used_by_anonymization(own_data_dir):
+    at = open_page(PAGE)
+    at.button(key="prep_use_sample").click().run()
+    at.text_input(key="prep_staging_name").set_value("kaigo_zones").run()
+    at.button(key="prep_store").click().run()
+    at.radio(key="prep_zone_choice").set_value("build").run()
+    assert not at.exception, at.exception
+    summary = next(c.value for c in at.caption if "の地区（1 地区" in c.value)
+    zones = int(summary.split("から ")[1].split(" の地区")[0])
+    assert zones >= 5
+    table = at.session_state["prep_zones"].table
+    assert table["zone_code"].nunique() == zones
+    at.button(key="prep_run").click().run()
+    assert not at.exception, at.exception
+    result, report, _plan = at.session_state["prep_anonymized"]
+    assert report.passed and report.renamed.get("area_code") == "zone"
+    assert set(result["zone"].dropna()) <= set(table["zone_name"])
+    assert any("地区（ゾーン）にまとめる" in c.value for c in at.caption)
+    # published with its zones: the zone column and the zones' shapes the map draws
+    at.text_input(key="prep_pub_name").set_value("kaigo_zones").run()
+    at.text_input(key="prep_pub_record_unit").set_value("認定者1人").run()
+    at.button(key="prep_publish").click().run()
+    assert not at.exception, at.exception
+    catalog = load_catalog()
+    assert "zone" in {c.name for c in catalog["kaigo_zones"].columns}
+    assert catalog["kaigo_zones_zones"].kind == "geo"
+
+
 def test_two_dictionary_edits_in_a_row_are_both_saved(own_data_dir):
     """Issue 25: every second save in a row was dropped (inputs re-created from the stored value)."""
     at = open_page(PAGE)
@@ -200,3 +228,17 @@ def test_a_refused_group_keeps_its_typed_name_and_an_added_one_clears_the_box(ow
     assert at.text_input(key="inst_new_group").value == f"追加{room}班"  # refused: still there to change
     assert any("2〜6" in e.value for e in at.error)
     assert len(open_workspace().groups(current.course_id)) == course.MAX_GROUPS
+
+
+def test_a_course_without_groups_is_shown_with_a_sentence_not_an_error(own_data_dir):
+    """A course whose groups are gone (an older snapshot restored, a course made by hand) crashed the page
+    with KeyError: 'グループ' (an empty table indexed by its group column)."""
+    from lib.workspace.items import open_workspace
+
+    ws = open_workspace()
+    empty = ws.create_course({"name": "空のコース", "municipality": "みどり野市",
+                              "session_dates": ["2027-01-10", "2027-01-24", "2027-02-07", "2027-02-21"]}, "講師")
+    at = open_page("pages/instructor.py")
+    at.selectbox(key="inst_course").set_value(empty.course_id).run()
+    assert not at.exception, at.exception
+    assert sum("まだグループがありません" in i.value for i in at.info) == 3  # overview, group detail, join codes

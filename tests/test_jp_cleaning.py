@@ -92,7 +92,7 @@ def test_area_names_match_demo_codes_in_every_notation():
     cleaned = jc.match_area_names(pd.Series(variants + ["となり町本町1-2-3"]), areas, city_name="みどり野市")
     assert cleaned.values.tolist()[:-1] == [chome["area_code"]] * len(variants)
     assert pd.isna(cleaned.values.iloc[-1]) and cleaned.reasons.iloc[-1] == "no_area"
-    assert cleaned.unmatched.to_dict("records") == [{"value": "となり町本町1-2-3", "rows": 1}]
+    assert cleaned.unmatched.to_dict("records") == [{"value": "となり町本町1-2-3", "rows": 1, "reason": "no_area"}]
 
 
 def test_chome_numbers_do_not_collide():

@@ -56,9 +56,9 @@ def _writer(url: str, data_dir: Path, group_id: str, name: str, acks) -> None:
 
 
 class Writer:
-    def __init__(self, url: str, data_dir: Path, group_id: str, name: str):
+    def __init__(self, url: str, data_dir: Path, group_id: str, name: str, target=None):
         self.acks, child_end = FORK.Pipe(duplex=False)
-        self.process = FORK.Process(target=_writer, args=(url, data_dir, group_id, name, child_end), daemon=True)
+        self.process = FORK.Process(target=target or _writer, args=(url, data_dir, group_id, name, child_end), daemon=True)
         with _no_script_as_main():
             self.process.start()
         child_end.close()
@@ -165,3 +165,56 @@ def test_cli_backup_while_five_members_save_holds_every_save_acknowledged_before
     assert during > 0  # the members kept saving while the backup ran
     copied = backup.read_backup(out)  # opens (and, for SQLite, passes the integrity check)
     assert before <= _saves(copied) and len(before) >= 5
+
+
+def _saver(url: str, data_dir: Path, group_id: str, name: str, acks) -> None:
+    """Like _writer, but a save refused because a restore replaced the item (gone, or another version) is
+    skipped: only what the workspace acknowledged counts. A failed save (SaveFailed) ends the saver."""
+    from lib.workspace.backend import SaveFailed, WorkspaceError
+    from lib.workspace.items import Conflict
+
+    ws = Workspace(backend_for(data_dir, url), create=False)
+    for n in range(10**9):
+        text = f"{name}:{n}"
+        try:
+            item = ws.create_item(group_id, "note", {"text": text}, name)
+            acks.send((item.item_id, 1, text))
+            ws.update_item(item.item_id, {"text": text + "+"}, 1, name)
+            acks.send((item.item_id, 2, text + "+"))
+        except SaveFailed:
+            raise
+        except (Conflict, WorkspaceError):
+            continue
+
+
+def test_restores_while_five_members_save_lose_no_acknowledged_save(backend_url, tmp_path, monkeypatch):
+    """Every acknowledged save is in the snapshot a restore keeps of the state before it, or in the workspace
+    restored (made after it); on PostgreSQL the saves after a restore get free history numbers."""
+    from lib import settings
+    from lib.workspace import recovery, snapshots
+
+    monkeypatch.setattr(settings, "WORKSPACE_URL", backend_url)
+    group_id = _group(backend_url, tmp_path)
+    source = snapshots.take_snapshot(Workspace(backend_for(tmp_path, backend_url)), tmp_path)
+    writers = [Writer(backend_url, tmp_path, group_id, f"m{i}", target=_saver) for i in range(5)]
+    kept = []
+    try:
+        for writer in writers:
+            writer.drain(wait_for_one=True)
+        for _ in range(3):
+            time.sleep(0.3)
+            kept.append(recovery.restore(tmp_path, source.path).kept_snapshot)
+        time.sleep(0.3)
+        after_last = [len(w.drain()) for w in writers]
+        for writer in writers:  # every member goes on saving after the restores (PostgreSQL: no UniqueViolation)
+            with contextlib.suppress(EOFError):  # a saver ended by a failed save
+                writer.drain(wait_for_one=True)
+        assert all(len(w.received) > n and w.process.is_alive() for w, n in zip(writers, after_last))
+    finally:
+        for writer in writers:
+            writer.kill()
+    acknowledged = {save for writer in writers for save in writer.drain()}
+    final = Workspace(backend_for(tmp_path, backend_url), create=False)
+    found = _saves(final.rows()).union(*(_saves(backup.read_backup(k.path)) for k in kept))
+    final.backend.close()
+    assert acknowledged - found == set()

@@ -97,3 +97,44 @@ def test_a_lost_workspace_is_a_calm_notice_for_members_and_a_restore_for_the_ins
     at.run()  # the member works again
     assert not at.exception and not any("講師が復旧しています" in i.value for i in at.info)
     assert at.text_area(key="ws:step0:goal")
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbage"])
+def test_a_workspace_lost_while_the_app_runs_shows_the_restore_panel_and_the_typed_text_comes_back(
+        own_data_dir, damage):
+    """No cache is cleared by hand: the running app itself finds the loss on the next run."""
+    at = _member_page(own_data_dir)
+    instructor = AppTest.from_file(APP, default_timeout=90)
+    instructor.session_state["instructor"] = True
+    instructor.run()
+    instructor.switch_page("pages/instructor.py").run()
+    assert not instructor.exception and not instructor.error  # the workspace is fine and cached
+    expected = open_workspace_in(own_data_dir).rows()
+    taken = snapshots.take_snapshot(open_workspace_in(own_data_dir), own_data_dir)
+    at.text_area(key="ws:step0:goal").input("消えても残る目標").run()  # typed, kept as a draft, not saved
+
+    path = own_data_dir / "workspace.sqlite3"
+    for suffix in ("-wal", "-shm", ""):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if damage == "garbage":  # replaced by a file that is not a database
+        path.write_bytes(b"not a database".ljust(8192, b"!"))
+
+    at.button(key="ws:step0:save").click().run()
+    assert not at.exception, at.exception
+    assert any("講師が復旧しています" in i.value for i in at.info)
+    instructor.run()
+    assert not instructor.exception, instructor.exception
+    assert str(own_data_dir) not in instructor.error[0].value
+    assert ("見つかりません" if damage == "deleted" else "壊れている") in instructor.error[0].value
+    if damage == "deleted":  # nothing was made in its place
+        assert not path.exists()
+    instructor.selectbox(key="snap:choice").set_value(taken.name)
+    instructor.checkbox(key="snap:confirm").check().run()
+    instructor.button(key="snap:restore").click().run()
+    assert not instructor.exception, instructor.exception
+    assert any("復元しました" in s.value for s in instructor.success)
+    assert open_workspace_in(own_data_dir).rows() == expected
+
+    at.run()  # the member works again, and what they typed is back
+    assert not at.exception and not any("講師が復旧しています" in i.value for i in at.info)
+    assert at.text_area(key="ws:step0:goal").value == "消えても残る目標"

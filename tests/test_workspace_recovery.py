@@ -266,3 +266,25 @@ def test_cli_migrate_backup_and_restore(tmp_path):
 def test_a_bad_workspace_url_is_a_japanese_sentence(tmp_path):
     with pytest.raises(ValueError, match="WORKBENCH_WORKSPACE_URL"):
         backend_for(tmp_path, "mysql://x")
+
+
+def test_a_read_only_data_folder_is_named_as_such_not_as_damage(sqlite_dir, tmp_path):
+    """A read-only bind mount of the data folder (tests run as root, where chmod does not stop writes)."""
+    ws = open_workspace_in(sqlite_dir)
+    _fill(ws)
+    snapshots.take_snapshot(ws, sqlite_dir)
+    forget_workspace(sqlite_dir)
+    read_only = tmp_path.parent / f"{tmp_path.name}-ro"
+    read_only.mkdir()
+    if subprocess.run(["mount", "--bind", "-o", "ro", str(sqlite_dir), str(read_only)], capture_output=True).returncode:
+        pytest.skip("a read-only bind mount needs the right to mount")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(read_only)], check=True)
+        with pytest.raises(WorkspaceUnavailable) as caught:
+            open_workspace_in(read_only)
+        assert caught.value.reason == "read_only"
+        assert "読み取り専用" in str(caught.value) and "管理者" in str(caught.value)
+        assert str(read_only) not in str(caught.value)
+    finally:
+        forget_workspace(read_only)
+        subprocess.run(["umount", "--lazy", str(read_only)], check=True)  # lazy: a closed handle may linger

@@ -96,6 +96,16 @@ def too_many_to_stand(names) -> bool:
 
 # ---------------------------------------------------------------- one panel's traces
 
+def _whiskers(error, count: int) -> np.ndarray | None:
+    """A trace's error bars (Plotly's error_x / error_y of type "data") as matplotlib's [minus, plus] rows, one
+    column a point; None when it has none (a model's 95 % intervals, a weighted share's margin)."""
+    if error is None or error.visible is False or error.array is None:
+        return None
+    plus = _values(error.array)
+    minus = _values(error.arrayminus) if error.symmetric is False and error.arrayminus is not None else plus
+    return np.nan_to_num(np.array([minus[:count], plus[:count]], dtype=float))
+
+
 def _draw_bars(ax, figure, traces, lying: bool) -> None:
     horizontal = traces[0].orientation == "h"
     cats_of = [list(map(str, t.y if horizontal else t.x)) for t in traces]
@@ -121,6 +131,12 @@ def _draw_bars(ax, figure, traces, lying: bool) -> None:
         base = np.where(heights >= 0, above, below) if stacked else np.zeros(len(categories))
         draw = ax.barh if sideways else ax.bar
         kwargs = {"left": base} if sideways else {"bottom": base}
+        whiskers = None if stacked else _whiskers(trace.error_x if horizontal else trace.error_y, len(cats_of[index]))
+        if whiskers is not None:  # in the drawn order of the categories
+            column = {c: i for i, c in enumerate(cats_of[index])}
+            kwargs["xerr" if sideways else "yerr"] = np.array(
+                [[row[column[c]] if c in column else 0.0 for c in categories] for row in whiskers])
+            kwargs["error_kw"] = {"ecolor": "#333333", "capsize": 3, "elinewidth": 1}
         bars = draw(positions + offset, heights, width, color=_colour(trace, index),
                     label=trace.name if trace.showlegend is not False and len(traces) > 1 else None, **kwargs)
         if len(traces) == 1 and len(categories) <= LABELLED_BARS:
@@ -145,6 +161,10 @@ def _draw_scatter(ax, figure, traces) -> None:
         style = "-o" if "lines" in mode and "markers" in mode else ("-" if "lines" in mode else "o")
         ax.plot(xs, list(trace.y), style, color=_colour(trace, index), label=trace.name if trace.showlegend else None,
                 linewidth=2.2, markersize=5 if "lines" in mode else 3, alpha=1 if "lines" in mode else 0.6)
+        across, up = _whiskers(trace.error_x, len(xs)), _whiskers(trace.error_y, len(xs))
+        if across is not None or up is not None:
+            ax.errorbar(xs, list(trace.y), xerr=across, yerr=up, fmt="none", ecolor=_colour(trace, index),
+                        elinewidth=1, capsize=3)
     if order:
         ax.set_xticks(range(len(order)), order)
 

@@ -248,9 +248,22 @@ def _date_to(length: int) -> Callable[[pd.Series], pd.Series]:
     return cut
 
 
+def zone_of_codes(areas: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
+    """A step mapping 町丁・字 codes to the zone (lib.data.zones) they lie in."""
+    by_code = dict(zip(areas["area_code"].astype(str), areas["zone"].astype(str), strict=True))
+
+    def to_zone(codes: pd.Series) -> pd.Series:
+        text = codes.astype("string")
+        return text.map(by_code).fillna(text)
+
+    return to_zone
+
+
 Ladder = list[tuple[str, Callable[[pd.Series], pd.Series]]]
-# A step that turns codes into 地区 names; the column is then renamed (its values are no codes any more).
+# Steps that turn codes into 地区 or zone names; the column is then renamed (its values are no codes any more).
 DISTRICT_STEP, DISTRICT_COLUMN = "district", "district"
+ZONE_STEP, ZONE_COLUMN = "zone", "zone"
+RENAMED_BY_STEP = {DISTRICT_STEP: DISTRICT_COLUMN, ZONE_STEP: ZONE_COLUMN}
 
 
 def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None) -> Ladder:
@@ -264,6 +277,10 @@ def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None)
     if looks_like_dates(text):
         return [("month", _date_to(7)), ("year", _date_to(4))] + by_share
     if len(text) and text.str.match(r"^\d{8,11}$").all():
+        if areas is not None and "zone" in areas.columns:
+            # The city's zones hold at least 10 × k records each (lib.data.zones): the area stops there and
+            # the other columns widen, so the published data keeps a column the map can draw.
+            return [(ZONE_STEP, zone_of_codes(areas))]
         steps = [("coarser_code", coarser_area_code)]
         if areas is not None and "district" in areas.columns and text.str.len().eq(11).all():
             steps.append((DISTRICT_STEP, district_of_codes(areas)))
@@ -469,8 +486,8 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
     result = work[keep.to_numpy()].reset_index(drop=True)
     for column in quasi:  # stays categorical: compact, and Parquet keeps it as a dictionary
         result[column] = result[column].cat.remove_unused_categories()
-    renamed = {column: DISTRICT_COLUMN for column, kind in steps
-               if kind == DISTRICT_STEP and DISTRICT_COLUMN not in result.columns}
+    renamed = {column: RENAMED_BY_STEP[kind] for column, kind in steps
+               if kind in RENAMED_BY_STEP and RENAMED_BY_STEP[kind] not in result.columns}
     result = result.rename(columns=renamed)
 
     def new_names(values: dict) -> dict:

@@ -19,13 +19,8 @@ from typing import Callable
 import pandas as pd
 
 from lib import i18n
-
-
-@dataclass
-class Cleaned:
-    values: pd.Series
-    reasons: pd.Series  # "" where nothing to say
-    unmatched: pd.DataFrame | None = None  # for name matching: value, rows
+from lib.data.address_matching import match_addresses
+from lib.data.cleaned import Cleaned, map_distinct
 
 
 @dataclass
@@ -38,17 +33,6 @@ class CleaningPreview:
     total: int
     unmatched: pd.DataFrame | None = None
     reasons: dict = field(default_factory=dict)  # reason -> count
-
-
-def _map_distinct(series: pd.Series, fn: Callable[[str], tuple[object, str]]) -> Cleaned:
-    """Apply fn(text) -> (value, reason) to each distinct non-missing value, then map back."""
-    present = series.dropna()
-    distinct = pd.unique(present.astype(str))
-    results = {v: fn(v) for v in distinct}
-    text = series.astype("string")
-    values = text.map(lambda v: results[v][0] if v is not pd.NA and v in results else None)
-    reasons = text.map(lambda v: results[v][1] if v is not pd.NA and v in results else "")
-    return Cleaned(values, reasons.astype(str))
 
 
 # ---------------------------------------------------------------------------- width
@@ -74,7 +58,7 @@ def normalize_width_text(text: str, symbols: bool = True) -> str:
 
 
 def normalize_width(series: pd.Series, symbols: bool = True) -> Cleaned:
-    return _map_distinct(series, lambda v: (normalize_width_text(v, symbols), ""))
+    return map_distinct(series, lambda v: (normalize_width_text(v, symbols), ""))
 
 
 # ---------------------------------------------------------------------------- 和暦
@@ -125,7 +109,7 @@ def wareki_dates(series: pd.Series) -> Cleaned:
     def one(v: str):
         value, reason = wareki_to_date(v)
         return (value.isoformat() if value else None), reason
-    return _map_distinct(series, one)
+    return map_distinct(series, one)
 
 
 # ---------------------------------------------------------------------------- numbers
@@ -162,7 +146,7 @@ def parse_number(text: str) -> tuple[float | None, str]:
 
 def numbers(series: pd.Series) -> Cleaned:
     """'1,234', '▲500', '△3.5', and '-', '…', 'x', 'χ' (→ missing, with the reason)."""
-    cleaned = _map_distinct(series, parse_number)
+    cleaned = map_distinct(series, parse_number)
     values = pd.to_numeric(cleaned.values, errors="coerce")
     if values.notna().any() and (values.dropna() == values.dropna().round()).all():
         values = values.astype("Int64")
@@ -172,64 +156,11 @@ def numbers(series: pd.Series) -> Cleaned:
 
 
 # ---------------------------------------------------------------------------- 町丁目
-_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CHOME = re.compile(r"([〇一二三四五六七八九十]+|\d+)丁目")
-_BLOCK = re.compile(r"^(\D*?)(\d+)(?:[-ー－の番]|$)")
-
-
-def kanji_to_int(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (_KANJI_DIGITS.get(ones, 0) if ones else 0)
-    value = 0
-    for ch in text:
-        value = value * 10 + _KANJI_DIGITS[ch]
-    return value
-
-
-def area_key(name: str, city_name: str = "") -> str:
-    """A comparison key for a 町丁目 name: width, spaces, 丁目 numerals, 大字/字 prefixes and ヶ/ケ/が unified."""
-    key = normalize_width_text(unicodedata.normalize("NFKC", str(name)))
-    key = re.sub(r"\s+", "", key)
-    if city_name and key.startswith(city_name):
-        key = key[len(city_name):]
-    key = re.sub(r"^(大字|字)(?=.)", "", key)  # 「大字湖山」 in one list is 「湖山」 in another
-    key = re.sub(r"[ヶケヵがガ]", "ケ", key)
-    key = re.sub(r"[のノ之]", "の", key)
-    return _CHOME.sub(lambda m: f"{kanji_to_int(m.group(1))}丁目", key)
-
-
-def _address_candidates(key: str) -> list[str]:
-    """The key itself, and '町名N丁目' read from '町名N-3-4' or '町名N番地' style addresses."""
-    out = [key]
-    m = _BLOCK.match(key)
-    if m and m.group(1):
-        out.append(f"{m.group(1)}{int(m.group(2))}丁目")
-    return out
-
-
 def match_area_names(series: pd.Series, areas: pd.DataFrame, code: str = "area_code",
                      name: str = "area_name", city_name: str = "") -> Cleaned:
-    """町丁目 names (or addresses starting with one) → boundary codes; unmatched listed."""
-    keys = {area_key(n, city_name): c for n, c in zip(areas[name], areas[code])}
-    by_length = sorted(keys, key=len, reverse=True)
-
-    def one(v: str):
-        key = area_key(v, city_name)
-        for candidate in _address_candidates(key):
-            if candidate in keys:
-                return keys[candidate], ""
-        for known in by_length:  # longest 町丁目 name the address starts with
-            if key.startswith(known):
-                return keys[known], ""
-        return None, "no_area"
-
-    cleaned = _map_distinct(series, one)
-    missed = series[cleaned.values.isna() & series.notna()].astype(str)
-    unmatched = missed.value_counts().rename_axis("value").reset_index(name="rows")
-    return Cleaned(cleaned.values, cleaned.reasons, unmatched)
+    """町丁目 names (or addresses starting with one) → boundary codes; unmatched listed with a reason
+    (lib.data.address_matching)."""
+    return match_addresses(series, areas, city_name, code, name)
 
 
 # ---------------------------------------------------------------------------- 団体コード
@@ -252,7 +183,7 @@ def check_lg_code(text: str) -> tuple[str | None, str]:
 
 def lg_codes(series: pd.Series) -> Cleaned:
     """5-digit codes get their check digit; 6-digit codes are verified."""
-    return _map_distinct(series, check_lg_code)
+    return map_distinct(series, check_lg_code)
 
 
 # ---------------------------------------------------------------------------- preview / apply
@@ -291,8 +222,11 @@ def preview_cleaning(frame: pd.DataFrame, column: str, helper: str, sample: int 
         "reason": [reason_text(cleaned.reasons.loc[r], lang) for r in rows],
     })
     counts = cleaned.reasons[cleaned.reasons != ""].value_counts()
+    unmatched = cleaned.unmatched
+    if unmatched is not None and "reason" in unmatched:
+        unmatched = unmatched.assign(reason=unmatched["reason"].map(lambda r: reason_text(r, lang)))
     return CleaningPreview(column, helper, table, int(changed.sum()), int(missing.sum()), len(frame),
-                           cleaned.unmatched, {reason_text(k, lang): int(v) for k, v in counts.items()})
+                           unmatched, {reason_text(k, lang): int(v) for k, v in counts.items()})
 
 
 def apply_cleaning(frame: pd.DataFrame, column: str, helper: str, target: str | None = None,

@@ -118,7 +118,7 @@ def suggest_roles(frame: pd.DataFrame) -> dict[str, str]:
             roles[column] = "area"
         elif values.str.fullmatch(r"\d+-\d+|\d+\+").all():
             roles[column] = "age_band"
-        elif name in {"district", "地区"}:
+        elif name in {"district", "地区", "zone"}:
             roles[column] = "district"
         elif name in {"sex", "gender", "性別"}:
             roles[column] = "sex"
@@ -129,6 +129,7 @@ def suggest_roles(frame: pd.DataFrame) -> dict[str, str]:
 
 # Labels of the column names the workbench itself writes (anonymization targets, e-Stat keys).
 KNOWN_LABELS = {"area_code": {"ja": "町丁目コード", "en": "Area code"}, "district": {"ja": "地区", "en": "District"},
+                "zone": {"ja": "地区（町丁・字をまとめた区域）", "en": "Zone (merged small areas)"},
                 "age_band": {"ja": "年齢階級", "en": "Age band"}, "sex": {"ja": "性別", "en": "Sex"},
                 "year": {"ja": "年度", "en": "Year"}, "mesh_code": {"ja": "メッシュコード", "en": "Mesh code"}}
 

@@ -15,7 +15,6 @@ import pandas as pd
 
 from lib import i18n
 from lib.data.catalog import Dataset
-from lib.data.import_worker import read_file_guarded
 from lib.data.publishing import publish_public_statistics
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
@@ -44,6 +43,9 @@ def prepare_base_layer(path: str | Path, kind: str, city: gpd.GeoDataFrame) -> g
     """The file's shapes near the city, each with a name (may be empty)."""
     if kind not in KINDS:
         raise BaseLayerError("kind", kind=kind, kinds="、".join(KINDS))
+    # The import worker's readers (openpyxl, …) only when a layer is imported, not when maps are drawn.
+    from lib.data.import_worker import read_file_guarded  # noqa: PLC0415
+
     result = read_file_guarded(path)
     if not result.is_geo:
         raise BaseLayerError("not_geo", name=result.source_name)

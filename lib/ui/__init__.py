@@ -32,7 +32,7 @@ from lib.workspace import example_group, group_pc, instructor_auth, passcode_gua
 from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailable
 from lib.workspace.client_address import real_address
 from lib.workspace.drafts import Drafts
-from lib.workspace.items import open_workspace
+from lib.workspace.items import forget_workspace, open_workspace
 from lib.workspace.sign_ins import GROUP_PC, INSTRUCTOR, MEMBER
 
 log = logging.getLogger(__name__)
@@ -300,12 +300,24 @@ def _workspace_or_none():
 
 
 def workspace_problem() -> WorkspaceUnavailable | None:
-    """Why the workspace cannot be opened (for the instructor's recovery panel), or None."""
+    """Why the workspace cannot be used (for the instructor's recovery panel), or None.
+
+    The open workspace is cached: this asks the database itself, so one deleted or damaged
+    while the app runs is found on the next run (and dropped from the cache, see workspace_lost).
+    """
     try:
-        _workspace(str(settings.data_dir().resolve()))
+        _workspace(str(settings.data_dir().resolve())).backend.probe()
     except WorkspaceUnavailable as exc:
+        workspace_lost()
         return exc
     return None
+
+
+def workspace_lost() -> None:
+    """The workspace vanished or broke while the app ran: drop the cached one, so that every next open
+    checks it again (and refuses to make a new, empty one while snapshots show there was one)."""
+    _workspace.clear()
+    forget_workspace(settings.data_dir())
 
 
 def workspace_restored() -> None:
@@ -316,7 +328,8 @@ def workspace_restored() -> None:
 def unavailable_notice(exc: WorkspaceUnavailable) -> None:
     if is_instructor():
         st.error(tr(f"ws.unavailable.{exc.reason}"), icon=":material/error:")
-        st.page_link("pages/instructor.py", label=tr("ws.unavailable.go_restore"), icon=":material/restore:")
+        if exc.reason != "read_only":  # a restore cannot help a folder that cannot be written
+            st.page_link("pages/instructor.py", label=tr("ws.unavailable.go_restore"), icon=":material/restore:")
     else:
         st.info(tr("ws.unavailable.member"), icon=":material/hourglass_empty:")
 
@@ -341,6 +354,7 @@ def saving(callback: Callable) -> Callable:
 
 def show_save_error(error: WorkspaceError) -> None:
     if isinstance(error, WorkspaceUnavailable):
+        workspace_lost()
         unavailable_notice(error)
     elif isinstance(error, SaveFailed):
         st.error(tr("ws.save_failed"), icon=":material/error:")

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from lib.ui import actor, current_member, drafts, page_arrived, saving, tr, tr_literal, workspace
+from lib.ui import actor, current_member, drafts, page_arrived, saving, tr, tr_literal, workspace, workspace_lost
 from lib.workspace.drafts import Draft
 from lib.workspace.field_merge import FieldConflict, SaveResult, merge_fields, save_fields
 from lib.workspace.items import Conflict, SaveFailed, WorkspaceUnavailable
@@ -144,9 +144,13 @@ def _save_item(editor: _Editor) -> None:
     except Conflict as conflict:  # the item was deleted meanwhile
         st.session_state[f"{key}:conflict"] = conflict
         return
-    except (SaveFailed, WorkspaceUnavailable):
+    except SaveFailed:
         # The typed values stay in the widgets (and the draft); Save works again once the cause is gone.
         st.session_state[f"{key}:errors"] = [tr("ws.save_failed")]
+        return
+    except WorkspaceUnavailable:
+        # Gone or damaged: this run stops with the notice until the instructor restores; the draft keeps the text.
+        workspace_lost()
         return
     _apply(editor, result)
 

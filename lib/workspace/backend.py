@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import tempfile
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -125,12 +126,31 @@ class Backend(ABC):
     def check_integrity(self) -> None:
         """Raise WorkspaceUnavailable("damaged") unless the database reads back whole."""
 
+    def unavailable(self, exc: BaseException) -> WorkspaceUnavailable:
+        """What a database error at open or check means for the instructor (SQLite: maybe a read-only folder)."""
+        return WorkspaceUnavailable("damaged")
+
+    def probe(self) -> None:
+        """Raise WorkspaceUnavailable unless the database still answers now: gone ("missing", SQLite's
+        file check on checkout) or unreadable ("damaged"). Cheap enough for a page run (no page scan)."""
+        try:
+            with self.connection() as con:
+                for table in TABLES:
+                    con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+        except self.database_errors as exc:
+            log.error("workspace %s no longer answers: %s", self.describe(), exc)
+            raise self.unavailable(exc) from exc
+
     def begin_write(self, con) -> None:
         con.execute("BEGIN")
 
     def begin_read(self, con) -> None:
         """A transaction that reads every table as of one moment (for backups)."""
         con.execute("BEGIN")
+
+    def hold_writers(self, run) -> None:
+        """In a write transaction: keep every other writer waiting until it ends (SQLite: BEGIN IMMEDIATE
+        already holds the one write lock)."""
 
     def after_copy_in(self, run) -> None:
         """After rows with their own numbers were copied in (a restore), before the commit."""
@@ -238,10 +258,22 @@ class SqliteBackend(Backend):
                     con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
         except sqlite3.Error as exc:
             log.error("workspace %s fails its integrity check: %s", self.path, exc)
-            raise WorkspaceUnavailable("damaged") from exc
+            raise self.unavailable(exc) from exc
         if problems != ["ok"]:
             log.error("workspace %s fails its integrity check: %s", self.path, problems[:5])
             raise WorkspaceUnavailable("damaged")
+
+    def unavailable(self, exc: BaseException) -> WorkspaceUnavailable:
+        # SQLite in WAL mode must write beside the file even to read: a read-only folder is not damage, and
+        # restoring cannot help (it would write there too).
+        try:
+            handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".write-check-")
+        except OSError:
+            log.error("workspace folder %s cannot be written: %s", self.path.parent, exc)
+            return WorkspaceUnavailable("read_only")
+        os.close(handle)
+        os.unlink(name)
+        return WorkspaceUnavailable("damaged")
 
     def describe(self) -> str:
         return str(self.path)
@@ -279,6 +311,10 @@ class PostgresBackend(Backend):
 
     def begin_read(self, con) -> None:
         con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def hold_writers(self, run) -> None:
+        # EXCLUSIVE: reads go on; writers of every server wait, then save into the restored workspace.
+        run(f"LOCK TABLE {', '.join(TABLES)} IN EXCLUSIVE MODE")
 
     def after_copy_in(self, run) -> None:
         # New history rows are numbered after the copied ones.

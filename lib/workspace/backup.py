@@ -35,24 +35,36 @@ def suffix_for(ws) -> str:
 
 def write_backup(ws, out: Path) -> Path:
     """A consistent copy of the workspace in `out` (written beside it, then moved in place)."""
+    if not isinstance(ws.backend, SqliteBackend):
+        return write_rows(ws.rows(), out)
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
-    if isinstance(ws.backend, SqliteBackend):
-        with ws.backend.connection() as source:
-            target = sqlite3.connect(partial)
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
-            finally:
-                target.close()
-    else:
-        text = json.dumps({"format": JSON_FORMAT, "version": 1, "tables": ws.rows()}, ensure_ascii=False)
-        partial.write_text(text, encoding="utf-8")
+    with ws.backend.connection() as source:
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+        finally:
+            target.close()
+    _move_in(partial, out)
+    return out
+
+
+def write_rows(tables: dict[str, list[dict]], out: Path) -> Path:
+    """Rows already read (every table) as a JSON backup in `out`, which either backend restores."""
+    out = Path(out)
+    partial = out.with_name(out.name + ".partial")
+    text = json.dumps({"format": JSON_FORMAT, "version": 1, "tables": tables}, ensure_ascii=False)
+    partial.write_text(text, encoding="utf-8")
+    _move_in(partial, out)
+    return out
+
+
+def _move_in(partial: Path, out: Path) -> None:
     with open(partial, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, out)
-    return out
 
 
 def read_backup(path: Path) -> dict[str, list[dict]]:

@@ -178,7 +178,7 @@ class Workspace:
             backend.create_schema()
         except backend.database_errors as exc:
             log.exception("workspace database %s cannot be opened", backend.describe())
-            raise WorkspaceUnavailable("damaged") from exc
+            raise backend.unavailable(exc) from exc
 
     # plumbing ----------------------------------------------------------------
     def _read(self, sql: str, params=()) -> list[tuple]:
@@ -438,9 +438,26 @@ class Workspace:
             raise WorkspaceUnavailable("damaged") from exc
         return tables
 
-    def replace_all(self, tables: dict[str, list[dict]]) -> None:
-        """Make the workspace hold exactly `tables` (from a backup), in one transaction."""
+    def replace_all(self, tables: dict[str, list[dict]], keep_current: Callable[[dict], object] | None = None):
+        """Make the workspace hold exactly `tables` (from a backup), in one transaction.
+
+        With `keep_current`, the rows as they are are read in the same transaction, with every other
+        writer held back (SQLite: the write lock; PostgreSQL: the tables locked), and handed to it before
+        they are replaced: a save is in either what it keeps or the restored workspace, never lost between.
+        Its result (None for an empty workspace) is returned.
+        """
+        kept = None
+
         def work(run):
+            nonlocal kept
+            if keep_current is not None:
+                self.backend.hold_writers(run)
+                current = {}
+                for table in TABLES:
+                    cursor = run(f"SELECT * FROM {table} ORDER BY 1")
+                    names = [d[0] for d in cursor.description]
+                    current[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+                kept = keep_current(current) if current["courses"] else None
             for table in reversed(TABLES):
                 run(f"DELETE FROM {table}")
             for table in TABLES:
@@ -450,6 +467,7 @@ class Workspace:
                         [row[n] for n in names])
             self.backend.after_copy_in(run)
         self._write(work)
+        return kept
 
 
 _workspaces: dict[Path, Workspace] = {}

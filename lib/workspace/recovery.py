@@ -1,9 +1,9 @@
 """Getting a workspace back: restoring a backup or snapshot.
 
-A restore first reads the whole backup (a bad file changes nothing), then keeps a
-snapshot of the current workspace if it can still be read (nothing newly lost), sets a
-damaged SQLite file aside (renamed, never deleted) and makes the workspace hold exactly
-the backup's rows.
+A restore first reads the whole backup (a bad file changes nothing), sets a damaged SQLite
+file aside (renamed, never deleted), then, in ONE transaction that holds every other writer
+back, keeps a snapshot of the current workspace (nothing newly lost) and makes the workspace
+hold exactly the backup's rows. Saves made meanwhile wait and land in the restored workspace.
 """
 from __future__ import annotations
 
@@ -42,18 +42,17 @@ def restore(data_dir: Path, source: Path) -> Restored:
     tables = backup.read_backup(source)
     items.forget_workspace(data_dir)
     backend = backend_for(data_dir)
-    kept, moved = None, []
+    moved = []
     try:
         ws = items.Workspace(backend, create=True)
-        if not ws.is_empty():
-            kept = snapshots.take_snapshot(ws, data_dir, keep=len(snapshots.list_snapshots(data_dir)) + 1)
     except WorkspaceUnavailable:
         if not isinstance(backend, SqliteBackend):
             raise
         backend.close()
         moved = _set_aside(backend)
         ws = items.Workspace(backend, create=True)
-    ws.replace_all(tables)
+    # The snapshot of the state before is read in the restore's own transaction (no save falls between).
+    kept = ws.replace_all(tables, keep_current=lambda current: snapshots.keep_rows(current, data_dir))
     backend.close()
     items.forget_workspace(data_dir)
     log.warning("workspace restored from %s (set aside: %s)", source, moved)

@@ -61,11 +61,21 @@ def list_snapshots(data_dir: Path) -> list[Snapshot]:
 
 def take_snapshot(ws, data_dir: Path, keep: int | None = None) -> Snapshot:
     """A snapshot now (its name says when and by which process), then prune to the newest `keep`."""
+    return _snapshot(data_dir, backup.suffix_for(ws), lambda path: backup.write_backup(ws, path), keep)
+
+
+def keep_rows(tables: dict[str, list[dict]], data_dir: Path) -> Snapshot:
+    """Rows already read (a restore's "before", read in its own transaction) kept as a snapshot; none pruned."""
+    return _snapshot(data_dir, ".json", lambda path: backup.write_rows(tables, path),
+                     len(list_snapshots(data_dir)) + 1)
+
+
+def _snapshot(data_dir: Path, suffix: str, write: Callable[[Path], object], keep: int | None) -> Snapshot:
     folder = snapshot_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now()
-    path = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S}-{os.getpid()}-{now:%f}{backup.suffix_for(ws)}"
-    backup.write_backup(ws, path)
+    path = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S}-{os.getpid()}-{now:%f}{suffix}"
+    write(path)
     for old in list_snapshots(data_dir)[settings.SNAPSHOT_KEEP if keep is None else keep:]:
         old.path.unlink(missing_ok=True)
     return Snapshot(path, now.replace(microsecond=0), path.stat().st_size)

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    yield from _serve(tmp_path_factory, {"WORKBENCH_LIVE_CHECK_S": "2"})
+def live_server(tmp_path_factory, demo_data):
+    yield from _serve(tmp_path_factory, {"WORKBENCH_LIVE_CHECK_S": "2"}, demo_data=demo_data)
 
 
 def _join(page, base: str, code: str, name: str) -> None:

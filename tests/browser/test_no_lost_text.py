@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser.conftest import _serve, guard_offline, screenshot, wait_for_app
 from tests.browser.test_sessions_flow import _css_key, click, fill, go, join, join_code_on_instructor_page
+from tests.conftest import copy_demo_data
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +21,8 @@ A_TEXT = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    yield from _serve(tmp_path_factory)
+def server(tmp_path_factory, demo_data):
+    yield from _serve(tmp_path_factory, demo_data=demo_data)
 
 
 def _text(page, key: str) -> str:
@@ -76,11 +77,12 @@ def test_typing_then_leaving_at_once_erases_nothing(server, offline_page, browse
     second.context.close()
 
 
-def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, browser, browser_context_args):
+def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, demo_data, browser, browser_context_args):
     """Issue 21 item 3: unsaved text comes back after F5 and after the server restarts, and the member stays
     signed in across both (no joining again); while text is typed but not yet sent, the browser asks before
     reloading."""
     data_dir = tmp_path_factory.mktemp("draft-data")
+    copy_demo_data(demo_data, data_dir)  # the published database already built: this test is about drafts
     server = _serve(tmp_path_factory, {"WORKBENCH_DATA_DIR": str(data_dir)})
     base = next(server)
     page = guard_offline(browser.new_context(**browser_context_args).new_page())

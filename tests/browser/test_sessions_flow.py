@@ -212,8 +212,7 @@ def _enter_as_instructor(page, app_server) -> None:
     wait_for_app(page)
 
 
-def test_instructor_shows_the_finished_example_with_its_chart_and_map(fresh_app_server, offline_page):
-    app_server = fresh_app_server
+def test_instructor_shows_the_finished_example_with_its_chart_and_map(app_server, offline_page):
     page = offline_page
     page.set_default_timeout(60_000)
     _enter_as_instructor(page, app_server)
