@@ -40,3 +40,5 @@ def test_parts_are_what_st_folium_sends_and_are_made_once(published, monkeypatch
             assert _sent(monkeypatch, lambda: show_static_map(build, memo, "k", key="m", height=460,
                                                               use_container_width=wide)) == expected
         assert len(built) == 1
+        links = memo["k"]["css_links"] + memo["k"]["js_links"]
+        assert links and all(link.startswith("/app/static/") for link in links)  # served by the app itself

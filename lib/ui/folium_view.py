@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, MutableMapping
 
-import branca
 import folium
 import streamlit as st
 import streamlit_folium as sf
@@ -23,9 +22,9 @@ def _assets(fmap: folium.Map) -> tuple[list[str], list[str]]:
     """The CSS and JS files the map's elements need, in st_folium's order."""
     css, js = [], []
 
+    # st_folium also puts d3 from two CDNs first when a branca ColorMap is on the map; our maps draw their
+    # legends themselves and never add one, so nothing here names an address outside the machine.
     def walk(element):
-        if isinstance(element, branca.colormap.ColorMap):
-            js[:0] = ["https://d3js.org/d3.v4.min.js", "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
         css.extend(href for _, href in getattr(element, "default_css", []))
         js.extend(src for _, src in getattr(element, "default_js", []))
         for child in getattr(element, "_children", {}).values():
