@@ -153,10 +153,14 @@ def screenshot(page, name: str) -> Path:
 
 
 # Counts the script runs the page sees start (its stApp element's data-test-script-state turning to
-# "running"), so that waiting can end as soon as the run an action asked for is over.
+# "running"), and the reruns it asks the server for (a BackMsg whose first field is rerun_script, tag 90),
+# so that waiting can end as soon as the run an action asked for is over, however late the server starts it.
 COUNT_RUNS = """
 window.__wbRuns = 0;
 window.__wbSeen = 0;
+window.__wbAsked = 0;
+window.__wbAskedSeen = 0;
+window.__wbRunsWhenAsked = 0;
 new MutationObserver(changes => {
   for (const change of changes) {
     if (change.target.getAttribute('data-test-script-state') === 'running' && change.oldValue !== 'running') {
@@ -165,12 +169,24 @@ new MutationObserver(changes => {
   }
 }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ['data-test-script-state']});
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  const first = data instanceof ArrayBuffer ? new Uint8Array(data)[0]
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, 1)[0] : undefined;
+  if (first === 90) {
+    window.__wbAsked += 1;
+    window.__wbRunsWhenAsked = window.__wbRuns;
+  }
+  return send.call(this, data);
+};
 """
 RUN_STARTED = """(limit) => new Promise(done => {
   const start = Date.now();
-  const look = () => (window.__wbRuns > window.__wbSeen || Date.now() - start > limit) ? done() : setTimeout(look, 20);
+  const look = () => (window.__wbRuns > window.__wbSeen || window.__wbAsked > window.__wbAskedSeen
+                      || Date.now() - start > limit) ? done() : setTimeout(look, 20);
   look();
 })"""
+ASKED_RUN_STARTED = "() => window.__wbAsked === window.__wbAskedSeen || window.__wbRuns > window.__wbRunsWhenAsked"
 SCRIPT_IDLE = ("() => ['notRunning', 'compilationError'].includes("
                "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'))")
 
@@ -178,8 +194,9 @@ SCRIPT_IDLE = ("() => ['notRunning', 'compilationError'].includes("
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script (and any rerun the last action asked for).
 
-    A rerun that the last click or keystroke asks for starts within 300 ms; the wait ends as soon as it
-    has started and finished (and no other run followed within 100 ms), not after fixed pauses."""
+    The browser asks for the rerun within 300 ms of a click or keystroke; the wait ends as soon as every
+    rerun asked for has started and finished (and no other run followed within 100 ms), not after fixed
+    pauses."""
     page.wait_for_selector("[data-testid='stApp']")
     counted = page.evaluate("() => window.__wbRuns !== undefined")
     if counted:
@@ -187,12 +204,14 @@ def wait_for_app(page) -> None:
     else:
         page.wait_for_timeout(300)
     while True:
+        if counted:  # a rerun asked for has started (a loaded server can start it seconds later)
+            page.wait_for_function(ASKED_RUN_STARTED, timeout=120_000)
         page.wait_for_function(SCRIPT_IDLE, timeout=120_000)
         runs = page.evaluate("() => window.__wbRuns")
         page.wait_for_timeout(100 if counted else 300)
         if not counted or (page.evaluate("() => window.__wbRuns") == runs and page.evaluate(SCRIPT_IDLE)):
             break
     if counted:
-        page.evaluate("() => { window.__wbSeen = window.__wbRuns; }")
+        page.evaluate("() => { window.__wbSeen = window.__wbRuns; window.__wbAskedSeen = window.__wbAsked; }")
     # Streamlit's modal for an unknown URL: a page must never be reached that way.
     assert page.get_by_text("Page not found").count() == 0, "Streamlit showed 'Page not found'"
