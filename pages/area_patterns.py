@@ -63,4 +63,4 @@ with result_column:
                 columns={"area": ui.tr("mreg.col.area"), "class": ui.tr("similar.col.group")})
             st.dataframe(members, hide_index=True)
     evidence_form(K + "save", "analysis", lambda _title: spec, default_title=title, note_value=result.reading,
-                  button=ui.tr("stat.save_button"), done=lambda _title: ui.tr("chart.saved_elsewhere"))
+                  button=ui.tr("stat.save_button"))

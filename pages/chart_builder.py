@@ -152,7 +152,7 @@ with chart_column:
         evidence_form(K + "save", "chart", lambda _title, saved=spec.to_dict(): saved,
                       heading=ui.tr("chart.save"),
                       default_title=chart_title(spec, catalog, lang), note_placeholder=ui.tr("chart.note_hint"),
-                      button=ui.tr("chart.save_button"), done=lambda _title: ui.tr("chart.saved"))
+                      button=ui.tr("chart.save_button"), listed_here=ui.tr("chart.saved_list"))
 
 st.divider()
 st.subheader(ui.tr("chart.saved_list"))

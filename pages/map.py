@@ -325,7 +325,7 @@ if data is not None:
                   default_title="", title_label=ui.tr("map.save.title"),
                   note_label=ui.tr("map.save.note"), title_value=data.value_label,
                   note_placeholder=ui.tr("map.save.note_hint"), button=ui.tr("map.save.button"),
-                  done=lambda title: ui.tr_literal("map.save.done", title=title), title_required=True,
+                  listed_here=ui.tr("map.saved.list"), name_title=True, title_required=True,
                   missing_title=ui.tr("map.save.need_title"))
 
 saved = ui.saved_evidence("map")

@@ -34,8 +34,7 @@ def show(spec: dict, key: str, title: str) -> None:
     show_analysis(result, key)
     ui.show_suppressed(suppressed_cells(result.table) + (result.map_data.suppressed_count if result.map_data else 0))
     evidence_form(key + "save", "analysis", lambda _title, saved=dict(spec): saved, default_title=title,
-                  note_value=result.reading, button=ui.tr("projection.save_button"),
-                  done=lambda _title: ui.tr("chart.saved_elsewhere"))
+                  note_value=result.reading, button=ui.tr("projection.save_button"))
 
 
 population_tab, demand_tab, method_tab = st.tabs(

@@ -97,8 +97,7 @@ with result_column:
         show_analysis(result, K + "mreg")
         evidence_form(K + "save", "analysis", lambda _title: spec,
                       default_title=ui.tr("mreg.title") + ui.tr("chart.colon") + label_of(y),
-                      note_value=result.reading, button=ui.tr("stat.save_button"),
-                      done=lambda _title: ui.tr("chart.saved_elsewhere"))
+                      note_value=result.reading, button=ui.tr("stat.save_button"))
         st.stop()
     if not x or not y or x == y:
         st.info(ui.tr("stat.pick_columns"))
@@ -156,5 +155,4 @@ with result_column:
             ui.show_suppressed(result.extra.get("hidden_cells", 0))
     evidence_form(K + "save", "chart", lambda _title, saved=spec.to_dict(): saved,
                   default_title=ui.tr(result.test) + ui.tr("chart.colon") + f"{x_label} × {y_label}",
-                  note_value=result.reading, button=ui.tr("stat.save_button"),
-                  done=lambda _title: ui.tr("chart.saved_elsewhere"))
+                  note_value=result.reading, button=ui.tr("stat.save_button"))

@@ -6,14 +6,12 @@ from lib import ui
 from lib.analysis.disclosure import MIN_CELL, is_small, suppressed_cells
 from lib.analysis.survey_weighting import WeightingError
 from lib.charts import survey
-from lib.charts.result_table import survey_table_spec
-from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
-from lib.deck.analyses import weighted_survey
+from lib.deck.analyses import survey_likert, survey_words, weighted_survey
 from lib.ui import derived
 from lib.ui.analysis_controls import dataset_picker, download_row
 from lib.ui.analysis_view import show_analysis
-from lib.ui.evidence_form import evidence_form, save_table_form
+from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
 
@@ -47,7 +45,7 @@ with likert_tab:
                                 format_func=lambda n: ds.column(n).label_in(lang), select_all=False,
                                 placeholder=ui.tr("ws.choose"))
         if chosen:
-            scale = ds.column(chosen[0]).scale or {i: str(i) for i in range(1, 6)}
+            scale = survey_likert.scale_of(ds, chosen)
             shares, respondents = derived.likert_shares(dataset, chosen, sorted(scale), filters)
             labels = {n: ds.column(n).label_in(lang) for n in chosen}
             ui.plotly_chart(survey.diverging_likert_figure(shares, labels, scale, lang), key=K + "likert",
@@ -55,17 +53,13 @@ with likert_tab:
             st.caption(ui.tr("survey.respondents", n=respondents) if not is_small([respondents])[0]
                        else ui.tr("survey.respondents_few", threshold=MIN_CELL))
             ui.show_suppressed(int(shares["count"].isna().sum()))
-            table = shares.assign(item=shares["item"].map(labels), level=shares["level"].map(scale))
-            table = table.rename(columns={
-                "item": ui.tr("survey.col.item"), "level": ui.tr("survey.col.level"),
-                "count": ui.tr("survey.col.count"), "share": ui.tr("survey.col.share"),
-                "answered": ui.tr("survey.col.answered"), "no_answer": ui.tr("survey.col.no_answer"),
-            })
+            table = survey_likert.likert_table(shares, labels, scale, lang)
             with st.expander(ui.tr("chart.table")):
-                st.dataframe(table.round(1), hide_index=True, width="stretch")
+                st.dataframe(table, hide_index=True, width="stretch")
                 download_row(table, "likert", K + "likert_")
-            save_table_form(K + "save", ui.tr("survey.saved_title", dataset=ds.title_in(lang)),
-                               survey_table_spec(dataset, chosen, filters))
+            evidence_form(K + "save", "analysis", lambda _title: survey_likert.spec_for(dataset, chosen, filters),
+                          default_title=ui.tr("survey.saved_title", dataset=ds.title_in(lang)),
+                          button=ui.tr("survey.save_chart_button"))
             st.subheader(ui.tr("weighting.section"))
             st.caption(ui.tr("weighting.lead"))
             if not weighted_survey.available(catalog, dataset):
@@ -85,8 +79,7 @@ with likert_tab:
                         st.dataframe(weighted_survey.margin_table(weighting, lang), hide_index=True, width="stretch")
                     evidence_form(K + "save_weighted", "analysis", lambda _title: spec,
                                   default_title=ui.tr("weighting.saved_title", dataset=ds.title_in(lang)),
-                                  note_value=result.reading, button=ui.tr("weighting.save_button"),
-                                  done=lambda _title: ui.tr("chart.saved_elsewhere"))
+                                  note_value=result.reading, button=ui.tr("weighting.save_button"))
         else:
             st.info(ui.tr("survey.pick_items"))
 
@@ -98,8 +91,7 @@ with text_tab:
         text_column = st.selectbox(ui.tr("survey.text_column"), text_columns, key=K + "text_column",
                                    format_func=lambda n: ds.column(n).label_in(lang))
         top = st.slider(ui.tr("survey.top"), 10, 50, 20, key=K + "top")
-        texts = fetch_columns(cursor, catalog, dataset, [text_column], filters)[text_column].dropna()
-        texts = texts[texts.str.strip() != ""]
+        texts = survey_words.answers(cursor, catalog, dataset, text_column, filters)
         st.caption(ui.tr("survey.answers", n=len(texts)))
         freq = survey.word_frequencies(texts, top=top, nouns_of=derived.answer_nouns(dataset, text_column))
         if freq.empty:
@@ -110,7 +102,10 @@ with text_tab:
             examples = texts[texts.str.contains(word, regex=False)].head(20)
             for text in examples:
                 st.markdown(f"> {literal(text)}")
-            table = freq.rename(columns={"rank": ui.tr("survey.col.rank"), "word": ui.tr("survey.col.word"),
-                                         "count": ui.tr("survey.word_count"),
-                                         "answers": ui.tr("survey.col.answers")})
-            download_row(table, "words", K + "words_")
+            download_row(survey_words.word_table(freq, lang), "words", K + "words_")
+            column_label = ds.column(text_column).label_in(lang)
+            evidence_form(K + "save_words", "analysis",
+                          lambda _title: survey_words.spec_for(dataset, text_column, filters, top),
+                          default_title=ui.tr("survey.words_saved_title", dataset=ds.title_in(lang),
+                                              column=column_label),
+                          button=ui.tr("survey.save_chart_button"))

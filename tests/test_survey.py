@@ -25,7 +25,7 @@ def test_likert_shares_exclude_no_answer():
 
 def test_diverging_bars_centre_the_neutral_answer():
     frame = pd.DataFrame({"good": [5, 5, 4, 3], "bad": [1, 1, 2, 3]})
-    shares = survey.likert_shares(frame, ["good", "bad"], list(SCALE))
+    shares = survey.likert_shares(frame, ["good", "bad"], list(SCALE), threshold=1)  # four answers, none hidden
     figure = survey.diverging_likert_figure(shares, {"good": "良い設問", "bad": "悪い設問"}, SCALE)
     assert list(figure.data[0].y) == ["良い設問", "悪い設問"]  # best rated first (top)
     neutral = [t for t in figure.data if t.name == "どちらともいえない"]

@@ -332,6 +332,10 @@ def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int 
         if with_title and figure.layout.title.text:
             fig.suptitle(_plain(figure.layout.title.text), x=0.01, ha="left", fontsize=12)
         handles, labels = _legend_entries(fig)
+        ranks = {trace.name: trace.legendrank for trace in figure.data if trace.legendrank is not None}
+        if ranks:  # the legend in the figure's order (an answer scale), not in drawing order
+            pairs = sorted(zip(handles, labels), key=lambda pair: ranks.get(pair[1], 1000))
+            handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
         if labels:
             legend_title = figure.layout.legend.title.text if figure.layout.legend.title else None
             add_legend(fig, handles, labels, _plain(legend_title), japanese_font().get_name())

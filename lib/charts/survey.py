@@ -75,17 +75,22 @@ def net_agreement(shares: pd.DataFrame, levels: list[int]) -> pd.Series:
     return signed.groupby("item", sort=False)["signed"].sum()
 
 
+def likert_order(shares: pd.DataFrame, levels: list[int]) -> list[str]:
+    """The items best-rated first (by net agreement): the order of the bars in every drawing."""
+    return net_agreement(shares, levels).sort_values(ascending=False, kind="stable").index.tolist()
+
+
 def diverging_likert_figure(shares: pd.DataFrame, item_labels: dict[str, str], scale: dict[int, str],
                             lang: str = "ja", title: str = "") -> go.Figure:
-    """Several Likert items at once, centred on the neutral answer, best-rated item at the top."""
+    """Several Likert items at once, centred on the neutral answer, best-rated item at the top.
+    A share hidden by the small-cell rule is no bar (not a bar of 0 %)."""
     levels = sorted(scale)
-    order = net_agreement(shares, levels).sort_values(ascending=False).index.tolist()
+    order = likert_order(shares, levels)
     middle_index = (len(levels) - 1) / 2
     fig = go.Figure()
     labels = [item_labels.get(i, i) for i in order]
     colours = LIKERT_COLOURS if len(levels) == 5 else None
-    by_level = {lv: shares[shares["level"] == lv].set_index("item")["share"].reindex(order).fillna(0)
-                for lv in levels}
+    by_level = {lv: shares[shares["level"] == lv].set_index("item")["share"].reindex(order) for lv in levels}
     # Negative side is drawn from the centre outwards: neutral half first, then 2, then 1.
     negative = [lv for i, lv in enumerate(levels) if i <= middle_index][::-1]
     positive = [lv for i, lv in enumerate(levels) if i >= middle_index]

@@ -24,6 +24,8 @@ METHODS: dict[str, str] = {
     "similar_areas": "similar_areas",
     "cohort_projection": "cohort_projection",
     "demand_projection": "demand_projection",
+    "survey_likert": "survey_likert",
+    "survey_words": "survey_words",
 }
 
 
@@ -33,6 +35,7 @@ class AnalysisResult:
     reading: str = ""  # the one-line plain-language reading
     caution: str = ""  # where results like this are often misread
     figure: object | None = None  # a plotly Figure, or
+    series: object | None = None  # with the figure: a lib.deck.native_chart.ChartSeries for an editable PPTX chart
     map_data: object | None = None  # a lib.maps.data.MapData; the figure is drawn if both are set
     datasets: list[str] = field(default_factory=list)  # published datasets read (for the source line)
 

@@ -22,6 +22,7 @@ from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.charts.style import trace_colour
 from lib.deck.analysis_evidence import analysis_datasets, run_analysis
+from lib.deck.native_chart import ChartSeries
 from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
@@ -30,19 +31,6 @@ from lib.workspace import output_review
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
 TABLE_ROWS = 14  # rows of a saved table that fit on a slide or a PDF page; the rest are counted
-
-
-@dataclass
-class ChartSeries:
-    """What a native (editable) chart needs: categories and one list of values per series."""
-    kind: str  # "column", "bar" (horizontal), "line", "pie", "doughnut"
-    categories: list[str]
-    series: list[tuple[str, list[float | None]]]
-    grouping: str = "clustered"  # clustered / stacked / percent
-    value_title: str = ""
-    category_title: str = ""
-    top_first: bool = False  # horizontal bars listed from the top
-    colours: list[str] = field(default_factory=list)  # as the app draws them: one per series (per slice of a pie)
 
 
 @dataclass
@@ -242,6 +230,7 @@ def _resolve_analysis(evidence: Evidence, cursor, catalog: dict, lang: str) -> N
     result = run_analysis(cursor, catalog, evidence.spec, lang)
     evidence.sources = _sources(catalog, result.datasets or analysis_datasets(evidence.spec), lang)
     evidence.table, evidence.figure, evidence.map_data = result.table, result.figure, result.map_data
+    evidence.series = result.series if result.figure is not None else None
     evidence.caution = result.caution
     if evidence.map_data is not None:
         evidence.title = evidence.title or evidence.map_data.value_label

@@ -17,7 +17,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -26,8 +26,9 @@ from xlsxwriter import Workbook
 
 from lib.charts import style
 from lib.charts.picture import chart_png
-from lib.deck.evidence import TABLE_ROWS, ChartSeries, Evidence, map_picture, table_cells
+from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
+from lib.deck.native_chart import ChartSeries
 from lib.i18n import t
 
 FONT = "Meiryo"  # Windows' Japanese UI font; PowerPoint substitutes (e.g. IPAexGothic) where it is missing
@@ -236,7 +237,42 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
             axis.has_title = True
             axis.axis_title.text_frame.text = text
             set_font(axis.axis_title.text_frame.paragraphs[0].runs[0].font, 11, bold=False, colour=GREY)
+    if series.diverging_centre is not None:
+        _diverging(chart, series)
     return chart
+
+
+DIVERGING_LABEL_FORMAT = '[<3]"";0'  # each share as a whole percent; slivers under 3 % unlabelled
+
+
+def _diverging(chart, series: ChartSeries) -> None:
+    """A diverging answer scale (ChartSeries.diverging_centre): the spacer unseen and out of the legend,
+    each answer labelled with its share, the value axis fixed so that its middle line is the centre."""
+    plot = chart.plots[0]
+    spacer, answers = plot.series[0], list(plot.series)[1:]
+    spacer.format.fill.background()
+    spacer.format.line.fill.background()
+    for index, plotted in enumerate(answers, start=1):
+        labels = plotted.data_labels
+        labels.number_format, labels.number_format_is_linked = DIVERGING_LABEL_FORMAT, False
+        labels.position = XL_LABEL_POSITION.CENTER
+        labels.show_value = True
+        set_font(labels.font, 10, colour=WHITE if _is_dark(_series_colour(series, index)) else INK)
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale = 0, 2 * series.diverging_centre
+    axis.major_unit = series.diverging_centre  # gridlines at both ends and at the centre
+    axis.major_gridlines.format.line.color.rgb = GREY
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE  # positions on a spacer's axis are no shares
+    legend = chart.legend._element
+    entry = legend.makeelement(qn("c:legendEntry"), {})
+    entry.append(entry.makeelement(qn("c:idx"), {"val": "0"}))
+    entry.append(entry.makeelement(qn("c:delete"), {"val": "1"}))
+    legend.find(qn("c:legendPos")).addnext(entry)
+
+
+def _is_dark(colour: RGBColor) -> bool:
+    red, green, blue = colour
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 140
 
 
 def _name_every_category(axis) -> None:

@@ -2,6 +2,9 @@
 
 The title and note are emptied only after the save succeeded: a failed save (full
 disk, busy database) leaves what the member typed in the form, as the message says.
+The message after a save says where the saved thing is now listed, and only places that list it:
+the page's own list (charts, maps), the group workspace's 「グラフ・地図」 and the presentation's
+evidence picker (every kind, for a member of a group); a save without a group is listed nowhere else.
 """
 from __future__ import annotations
 
@@ -9,12 +12,22 @@ from typing import Callable
 
 import streamlit as st
 
-from lib.ui import save_evidence, show_save_error, tr
+from lib.ui import save_evidence, show_save_error, tr, tr_literal
 from lib.workspace.backend import WorkspaceError
 
 
+def saved_message(kept_in_group: bool, listed_here: str = "", title: str = "") -> str:
+    """What a save says: saved, and where it is listed (`listed_here`: the name of this page's own list)."""
+    said = tr_literal("evidence.saved_titled", title=title) if title else tr("evidence.saved")
+    if kept_in_group:
+        where = tr("evidence.where.group_and_page", place=listed_here) if listed_here else tr("evidence.where.group")
+    else:
+        where = tr("evidence.where.page", place=listed_here) if listed_here else tr("evidence.where.nowhere")
+    return f"{said}{where}"
+
+
 def _save(key: str, kind: str, spec: Callable[[str], dict], default_title: str, title_required: bool,
-          done: Callable[[str], str], fresh: dict, extra: Callable[[], dict] | None = None) -> None:
+          listed_here: str, name_title: bool, fresh: dict, extra: Callable[[], dict] | None = None) -> None:
     title = (st.session_state.get(f"{key}:title") or "").strip()
     note = (st.session_state.get(f"{key}:note") or "").strip()
     if title_required and not title:
@@ -28,17 +41,19 @@ def _save(key: str, kind: str, spec: Callable[[str], dict], default_title: str, 
         return
     st.session_state[f"{key}:title"] = fresh["title"]
     st.session_state[f"{key}:note"] = fresh["note"]
-    st.session_state[f"{key}:done"] = (done(title), kept_in_group)
+    st.session_state[f"{key}:done"] = (saved_message(kept_in_group, listed_here, title if name_title else ""),
+                                       kept_in_group)
 
 
 def evidence_form(key: str, kind: str, spec: Callable[[str], dict], *, default_title: str,
-                  button: str, done: Callable[[str], str], heading: str | None = None,
+                  button: str, listed_here: str = "", name_title: bool = False, heading: str | None = None,
                   title_label: str | None = None, note_label: str | None = None,
                   title_value: str = "", note_value: str = "", note_placeholder: str = "",
                   title_required: bool = False, missing_title: str = "",
                   extra: Callable[[], dict] | None = None) -> None:
     """A title, a note and a save button; `spec(title)` gives the spec to save under that title, `extra()` more
-    payload fields (computed when the button is pressed)."""
+    payload fields (computed when the button is pressed). `listed_here` names the list of saved things on this
+    page (the message points to it); `name_title` repeats the title in the message."""
     fresh = {"title": title_value, "note": note_value}
     shown_fresh = st.session_state.get(f"{key}:fresh") or {}
     for part, value in fresh.items():
@@ -52,7 +67,7 @@ def evidence_form(key: str, kind: str, spec: Callable[[str], dict], *, default_t
         st.text_input(title_label or tr("chart.save_title"), key=f"{key}:title", placeholder=default_title)
         st.text_area(note_label or tr("chart.save_note"), key=f"{key}:note", placeholder=note_placeholder)
         st.form_submit_button(button, type="primary", icon=":material/save:", on_click=_save,
-                              args=(key, kind, spec, default_title, title_required, done, fresh, extra))
+                              args=(key, kind, spec, default_title, title_required, listed_here, name_title, fresh, extra))
     if (failure := st.session_state.pop(f"{key}:failed", None)) is not None:
         show_save_error(failure)
     if st.session_state.pop(f"{key}:missing_title", False):
@@ -68,4 +83,4 @@ def save_table_form(key: str, default_title: str, spec: dict, extra: Callable[[]
     """A title, a note and a button that save a table (pivot, survey or SQL result) as evidence; a SQL result
     passes `extra` (its checked result and review, lib.workspace.output_review.checked_result)."""
     evidence_form(key, "table", lambda _title: spec, default_title=default_title, button=tr("table.save_button"),
-                  done=lambda _title: tr("chart.saved_elsewhere"), extra=extra)
+                  extra=extra)
