@@ -62,6 +62,8 @@ for number, question in enumerate(exercise.questions, start=1):
                 continue
             if result.correct:
                 st.success(ui.tr("ex.correct", expected=f"{result.expected:,.6g}"))
+            elif result.mistakes:  # the likely cause, from the answer query's own parts
+                st.error(ui.tr("ex.wrong_because", reasons=" ".join(m.explain(lang) for m in result.mistakes[:2])))
             else:
                 st.error(ui.tr("ex.wrong"))
             if member is not None:

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -22,6 +23,9 @@ from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
 from lib.data.city import is_demo_on_real_city
+from lib.data.store import quote_identifier as q
+from lib.workspace import exercise_mistakes
+from lib.workspace.exercise_mistakes import Mistake
 from lib.yaml_text import load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
@@ -254,6 +258,7 @@ class AnswerCheck:
     correct: bool
     expected: float
     given: float | None
+    mistakes: tuple[Mistake, ...] = ()  # a wrong answer's likely causes (lib.workspace.exercise_mistakes)
 
 
 def parse_number(text: str) -> float | None:
@@ -278,8 +283,42 @@ def expected_answer(question: Question, database: Path) -> float:
     return number
 
 
+def _first_number(database: Path, sql: str) -> float | None:
+    try:
+        frame = run_user_sql(database, sql).frame
+        number = float(frame.iat[0, 0]) if not frame.empty else None
+    except (UserQueryError, TypeError, ValueError):
+        return None
+    return None if number is None or math.isnan(number) else number
+
+
+@lru_cache(maxsize=64)
+def _mistake_results(sql: str, database: Path) -> tuple[tuple[Mistake, float | None], ...]:
+    """Each typical mistake of the query and its result on this published database (a new build is a new file)."""
+    catalog = load_catalog()
+    tables = [name for name in exercise_mistakes.tables_read(sql) if name in catalog]
+    year_tables = {c.name: [n for n in tables if any(x.name == c.name and x.role == "year" for x in catalog[n].columns)]
+                   for n in tables for c in catalog[n].columns if c.role == "year"}
+
+    def years_of(column: str) -> list[int]:
+        union = " UNION ".join(f"SELECT DISTINCT {q(column)} AS y FROM {q(table)}" for table in year_tables[column])
+        try:
+            frame = run_user_sql(database, f"SELECT y FROM ({union}) WHERE y IS NOT NULL ORDER BY y").frame
+        except UserQueryError:
+            return []
+        return [int(v) for v in frame["y"]]
+
+    mistakes = exercise_mistakes.typical_mistakes(sql, set(year_tables), years_of)
+    return tuple((mistake, _first_number(database, mistake.sql)) for mistake in mistakes)
+
+
 def check_answer(question: Question, answer: str, database: Path) -> AnswerCheck:
+    """The answer checked; a wrong number is compared with the results of the query's typical mistakes."""
     expected = expected_answer(question, database)
     given = parse_number(answer)
     correct = given is not None and abs(given - expected) <= question.tolerance + 1e-9
-    return AnswerCheck(correct, expected, given)
+    mistakes = ()
+    if given is not None and not correct:
+        mistakes = tuple(exercise_mistakes.matching(list(_mistake_results(question.sql, Path(database))), given,
+                                                    expected, question.tolerance))
+    return AnswerCheck(correct, expected, given, mistakes)
