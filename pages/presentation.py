@@ -1,4 +1,6 @@
 """発表資料: the group's deck (storyline, slides, charts and maps, notes), presentation mode, exports."""
+import copy
+
 import pandas as pd
 import streamlit as st
 
@@ -7,11 +9,11 @@ from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.access import deck_access
+from lib.deck.deck_merge import DELETED, ORDER, TITLE
 from lib.deck.evidence import source_text, spec_sources
 from lib.ui import session_widgets as widgets
 from lib.ui import slide_keys
 from lib.ui.user_text import literal
-from lib.workspace.items import Conflict
 
 ws = ui.workspace()
 lang = ui.lang()
@@ -33,12 +35,18 @@ STATE = f"pres:{group_id}"
 MODE = "pres_mode"
 
 
-def load_draft() -> None:
-    """The stored deck (or a pre-filled draft) into this browser's editing state."""
-    deck, version = deck_model.current_deck(ws, group_id, catalog, lang)
+def forget_widgets() -> None:
+    """The builder's widgets (and messages) start again from the draft on the next run."""
     for key in [k for k in st.session_state if str(k).startswith(f"{STATE}:")]:
         del st.session_state[key]
-    st.session_state[STATE] = {"deck": deck, "version": version, "dirty": False}
+
+
+def load_draft() -> None:
+    """The stored deck (or a pre-filled draft) into this browser's editing state; `base` is what the member
+    starts from, against which a save merges another member's changes slide by slide."""
+    deck, version = deck_model.current_deck(ws, group_id, catalog, lang)
+    forget_widgets()
+    st.session_state[STATE] = {"deck": deck, "base": copy.deepcopy(deck), "version": version, "dirty": False}
 
 
 if STATE not in st.session_state:
@@ -62,14 +70,24 @@ def set_title() -> None:
 
 
 @ui.saving
-def save() -> None:
-    try:
-        item = deck_model.save_deck(ws, group_id, draft["deck"], draft["version"], ui.actor())
-    except Conflict:
-        st.session_state[f"{STATE}:conflict"] = True
+def save(choices: dict[str, str] | None = None) -> None:
+    shown = st.session_state.get(f"{STATE}:conflict")
+    result = deck_model.save_deck(ws, group_id, draft["deck"], draft["version"], ui.actor(), base=draft.get("base"),
+                                  choices=choices, choices_version=shown.theirs.version if shown and choices else None)
+    if result.conflicts:
+        st.session_state[f"{STATE}:conflict"] = result  # only the slides both changed; nothing written yet
         return
-    draft["version"], draft["dirty"] = item.version, False
-    st.session_state[f"{STATE}:saved"] = item.version
+    merged_in = result.deck != deck_model.normalize_deck(draft["deck"])
+    if merged_in:
+        forget_widgets()  # the editors show the other members' changes too
+    st.session_state.pop(f"{STATE}:conflict", None)
+    draft.update(deck=result.deck, base=copy.deepcopy(result.deck), version=result.item.version, dirty=False)
+    st.session_state[f"{STATE}:saved"] = (result.item.version, merged_in)
+
+
+def save_choices() -> None:
+    conflict = st.session_state[f"{STATE}:conflict"]
+    save({c.key: st.session_state.get(f"{STATE}:choice:{c.key}", "mine") for c in conflict.conflicts})
 
 
 def rebuild() -> None:
@@ -161,30 +179,44 @@ if not editable:
     st.info(ui.tr("pres.pick_group_first"), icon=":material/group:")
     widgets.safe_page_link(st, "pages/join.py", ui.tr("page.join"), "👥")
 st.markdown(f"**{literal(group.name)}**")
-theirs = deck_model.load_deck(ws, group_id) if st.session_state.get(f"{STATE}:conflict") else None
-if theirs is not None:
-    # Someone saved first: both versions side by side; the member keeps theirs or takes the stored one.
-    st.error(ui.tr("pres.conflict"))
-    mine_column, theirs_column = st.columns(2)
-    mine_column.markdown(f"**{ui.tr('pres.conflict_mine')}**")
-    mine_column.markdown("\n".join(f"- {literal(line)}" for line in deck_model.outline(draft["deck"], lang)))
-    theirs_column.markdown(f"**{ui.tr('pres.conflict_theirs', who=literal(theirs.updated_by), version=theirs.version)}**")
-    theirs_column.markdown("\n".join(f"- {literal(line)}" for line in deck_model.outline(theirs.payload, lang)))
+conflict = st.session_state.get(f"{STATE}:conflict")
+if conflict is not None:
+    # Another member saved first and changed some of the same slides: only those are shown, side by side;
+    # the member chooses per slide, and everything else (theirs and mine) is saved with the choices.
+    theirs_deck = deck_model.normalize_deck(conflict.theirs.payload)
+    titles = {s["id"]: s["title"] for s in theirs_deck["slides"] + draft["deck"]["slides"]}
 
-    def keep_mine() -> None:
-        draft["version"] = deck_model.load_deck(ws, group_id).version
-        st.session_state.pop(f"{STATE}:conflict", None)
-        save()
+    def side_text(found, key: str) -> str:
+        if key == TITLE:
+            return literal(found["title"])
+        if key == ORDER:
+            return "\n".join(f"{n}. {literal(titles.get(i, ''))}" for n, i in enumerate(found["ids"], start=2))
+        return literal(deck_model.slide_line(found, lang)) if found is not None else ui.tr("pres.conflict_deleted")
 
-    def take_theirs() -> None:
-        st.session_state.pop(f"{STATE}:conflict", None)
-        load_draft()
-
-    mine_column.button(ui.tr("pres.keep_mine"), on_click=keep_mine, key=f"{STATE}:keep_mine", type="primary")
-    theirs_column.button(ui.tr("pres.reload"), on_click=take_theirs, key=f"{STATE}:reload_conflict")
+    st.error(ui.tr("pres.conflict", who=literal(conflict.theirs.updated_by), version=conflict.theirs.version,
+                   n=len(conflict.conflicts)))
+    for found in conflict.conflicts:
+        with st.container(border=True):
+            heading = (ui.tr("pres.deck_title") if found.key == TITLE else ui.tr("pres.conflict_order")
+                       if found.key == ORDER else literal(titles.get(found.key, "")))
+            if DELETED in found.fields:
+                heading += ui.tr("pres.conflict_deleted_note")
+            st.markdown(f"**{heading}**")
+            mine_column, theirs_column = st.columns(2)
+            mine_column.caption(ui.tr("pres.conflict_mine"))
+            mine_column.markdown(side_text(found.mine, found.key))
+            theirs_column.caption(ui.tr("pres.conflict_theirs", who=literal(conflict.theirs.updated_by),
+                                        version=conflict.theirs.version))
+            theirs_column.markdown(side_text(found.theirs, found.key))
+            st.radio(ui.tr("pres.conflict_keep"), ["mine", "theirs"], key=f"{STATE}:choice:{found.key}",
+                     horizontal=True, format_func=lambda side: ui.tr(f"pres.conflict_choice.{side}"))
+    choose = st.columns(2)
+    choose[0].button(ui.tr("pres.save_choices"), on_click=save_choices, key=f"{STATE}:save_choices", type="primary")
+    choose[1].button(ui.tr("pres.reload"), on_click=load_draft, key=f"{STATE}:reload_conflict",
+                     help=ui.tr("pres.reload_drops"))
 saved = st.session_state.pop(f"{STATE}:saved", None)
 if saved is not None:
-    st.success(ui.tr("pres.saved", version=saved))
+    st.success(ui.tr("pres.saved_merged" if saved[1] else "pres.saved", version=saved[0]))
 if draft["version"] is None:
     st.info(ui.tr("pres.draft_info"), icon=":material/edit_note:")
 elif draft["dirty"]:

@@ -12,7 +12,6 @@ from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.access import deck_access
 from lib.workspace import curriculum
-from lib.workspace.items import Conflict
 from tests.deck_fixtures import demo_workspace, example
 
 
@@ -64,13 +63,13 @@ def test_move_remove_add_slides():
 def test_deck_is_stored_as_its_own_kind_with_history_and_conflicts(ws):
     group = _new_group(ws, "保存のグループ")
     deck, version = deck_model.current_deck(ws, group.group_id, load_catalog())
-    first = deck_model.save_deck(ws, group.group_id, deck, version, "花子（企画課）")
+    first = deck_model.save_deck(ws, group.group_id, deck, version, "花子（企画課）").item
     assert first.kind == "deck" and first.version == 1
     mine = deck_model.update_slide(deck, 0, notes="私のメモ")
     theirs = deck_model.update_slide(deck, 0, notes="別のメモ")
     deck_model.save_deck(ws, group.group_id, theirs, first.version, "一郎（企画課）")
-    with pytest.raises(Conflict):
-        deck_model.save_deck(ws, group.group_id, mine, first.version, "花子（企画課）")
+    refused = deck_model.save_deck(ws, group.group_id, mine, first.version, "花子（企画課）")
+    assert refused.item is None and [c.fields for c in refused.conflicts] == [("notes",)]
     stored, stored_version = deck_model.current_deck(ws, group.group_id, load_catalog())
     assert stored["slides"][0]["notes"] == "別のメモ" and stored_version == 2
     assert [c.action for c in ws.history(item_id=deck_model.deck_id(group.group_id))] == ["update", "create"]

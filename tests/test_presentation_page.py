@@ -77,16 +77,37 @@ def test_someone_elses_save_is_not_overwritten(store, ws):
     other = deck_model.update_slide(item.payload, 0, notes="ほかのメンバーのメモ")
     deck_model.save_deck(ws, member["group_id"], other, item.version, "別の人（企画課）")
     first_id = item.payload["slides"][0]["id"]
+    second_id = item.payload["slides"][1]["id"]
     at.text_area(key=f"pres:{member['group_id']}:{first_id}:notes").input("私のメモ").run()
+    at.text_area(key=f"pres:{member['group_id']}:{second_id}:notes").input("2 枚目のメモ").run()
     _button(at, "保存").click().run()
-    assert any("ほかのメンバーが先に資料を保存しました" in e.value for e in at.error)
+    assert any("ほかのメンバー（別の人（企画課） さん、版 2）が先に資料を保存していて" in e.value for e in at.error)
     assert deck_model.load_deck(ws, member["group_id"]).payload["slides"][0]["notes"] == "ほかのメンバーのメモ"
-    # Both versions are shown side by side, as for worksheets; the member chooses.
+    # Only the slide both changed is shown, both versions side by side; the member chooses for it.
     shown = " ".join(m.value for m in at.markdown)
-    assert "私のメモ" in shown and "ほかのメンバーのメモ" in shown and "別の人（企画課）" in shown
-    _button(at, "自分の版で保存する").click().run()
+    assert "私のメモ" in shown and "ほかのメンバーのメモ" in shown and "2 枚目のメモ" not in shown
+    assert [r.key for r in at.radio] == [f"pres:{member['group_id']}:choice:{first_id}"]
+    _button(at, "選んだ版で保存する").click().run()
     stored = deck_model.load_deck(ws, member["group_id"])
-    assert stored.version == 3 and stored.payload["slides"][0]["notes"] == "私のメモ"
+    assert stored.version == 3 and [s["notes"] for s in stored.payload["slides"][:2]] == ["私のメモ", "2 枚目のメモ"]
+
+
+def test_two_members_editing_different_slides_both_keep_their_work(store, ws):
+    ws.create_group(course.current_course(ws).course_id, "合わせ班", "MRG-PRS")  # a deck nobody else saves
+    member = _member_of(ws, "合わせ班", "発表 次郎")
+    at = _page({"member": member})
+    _button(at, "保存").click().run()
+    item = deck_model.load_deck(ws, member["group_id"])
+    first_id, second_id = item.payload["slides"][0]["id"], item.payload["slides"][1]["id"]
+    other = deck_model.update_slide(item.payload, 0, notes="ほかのメンバーのメモ")
+    deck_model.save_deck(ws, member["group_id"], other, item.version, "別の人（企画課）")
+    at.text_area(key=f"pres:{member['group_id']}:{second_id}:notes").input("私のメモ").run()
+    _button(at, "保存").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("ほかのメンバーが先に保存した変更も合わせてあります" in s.value for s in at.success)
+    stored = deck_model.load_deck(ws, member["group_id"]).payload["slides"]
+    assert [s["notes"] for s in stored[:2]] == ["ほかのメンバーのメモ", "私のメモ"]
+    assert at.text_area(key=f"pres:{member['group_id']}:{first_id}:notes").value == "ほかのメンバーのメモ"
 
 
 def test_presentation_mode_one_slide_at_a_time(store, ws):
@@ -171,7 +192,8 @@ def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
 
 
 def test_a_slide_with_too_many_bullets_says_so_and_presents_on_continuation_slides(store, ws):
-    member = _member_of(ws, "B班", "発表 次郎")
+    ws.create_group(course.current_course(ws).course_id, "合わせ班", "MRG-PRS")  # a deck nobody else saves
+    member = _member_of(ws, "合わせ班", "発表 次郎")
     deck, version = deck_model.current_deck(ws, member["group_id"], load_catalog())
     bullets = [f"論点{n:02d}" for n in range(14)]
     deck_model.save_deck(ws, member["group_id"], deck_model.update_slide(deck, 0, bullets=bullets), version, "tester")

@@ -1,7 +1,8 @@
 """The group's presentation ("deck"): its storyline, slides, chosen evidence and speaker notes.
 
 A deck is plain JSON stored in the group's workspace as one item of kind "deck"
-(so every member sees the same deck, and history and conflict checks apply):
+(so every member sees the same deck, and history applies; two members' saves are merged slide by
+slide, lib.deck.deck_merge):
 
     {"title": str, "slides": [{"id", "section", "title", "bullets": [str], "evidence": item_id | "",
                                "table": {"columns": [str], "rows": [[str]]} | None, "notes": str}]}
@@ -17,17 +18,19 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from lib.deck.deck_merge import SlideConflict, merge_decks
 from lib.deck.evidence import resolve_evidence
 from lib.errors import WorkbenchError
 from lib.i18n import t
 from lib.workspace import course, curriculum, logic_tree
-from lib.workspace.items import EVIDENCE_KINDS, Group, Item, Workspace
+from lib.workspace.items import EVIDENCE_KINDS, Conflict, Group, Item, Workspace
 
 DECK_KIND = "deck"
 
 SECTIONS = ("background", "issue", "hypotheses", "results", "evaluation", "proposal", "impact")
 MAX_BULLETS = 12
 EDITED_FIELDS = ("title", "section", "bullets", "evidence", "notes")  # a slide's fields edited in the builder
+_ATTEMPTS = 5  # a racing save can move the deck on between our read and our write; merge again this often
 
 
 class DeckError(WorkbenchError):
@@ -44,8 +47,8 @@ def deck_id(group_id: str) -> str:
 
 
 def _slide(section: str, title: str, bullets: list[str] | None = None, evidence: str = "",
-           table: dict | None = None, notes: str = "") -> dict:
-    return {"id": uuid.uuid4().hex[:10], "section": section, "title": title,
+           table: dict | None = None, notes: str = "", slide_id: str = "") -> dict:
+    return {"id": slide_id or uuid.uuid4().hex[:10], "section": section, "title": title,
             "bullets": [b for b in (bullets or []) if str(b).strip()],
             "evidence": evidence, "table": table, "notes": notes}
 
@@ -65,12 +68,13 @@ def _dataset_title(catalog: dict, name: str, lang: str) -> str:
 
 def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "ja",
                  group_name: str = "") -> dict:
-    """A first deck from the group's worksheets, along the storyline."""
+    """A first deck from the group's worksheets, along the storyline. Its slides' ids are fixed (the step, or
+    the chart shown), so that two members' drafts of it merge slide by slide (lib.deck.deck_merge)."""
     sheets = content.worksheets
     step0, step1, step7 = sheets.get("step0") or {}, sheets.get("step1") or {}, sheets.get("step7") or {}
     slides = [_slide("background", section_label("background", lang), [
         _labelled(t("deck.prefill.goal", lang), step0.get("goal", "")), *_lines(step1.get("situation", ""))],
-        notes=t("deck.prefill.notes.background", lang))]
+        notes=t("deck.prefill.notes.background", lang), slide_id="background")]
 
     causes = []
     if content.tree:
@@ -78,19 +82,19 @@ def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "j
         causes = [t("deck.prefill.cause", lang, cause=node["label"]) for node in top]
     slides.append(_slide("issue", section_label("issue", lang), [
         _labelled(t("deck.prefill.problem", lang), step0.get("problem", "")),
-        _labelled(t("deck.prefill.issue", lang), step0.get("issue", "")), *causes]))
+        _labelled(t("deck.prefill.issue", lang), step0.get("issue", "")), *causes], slide_id="issue"))
 
     hypotheses = [f"{h.payload.get('text', '')}（{t('deck.prefill.data', lang)}："
                   f"{_dataset_title(catalog, h.payload.get('dataset', ''), lang)}）"
                   for h in content.hypotheses if h.payload.get("text")]
-    slides.append(_slide("hypotheses", section_label("hypotheses", lang), hypotheses))
+    slides.append(_slide("hypotheses", section_label("hypotheses", lang), hypotheses, slide_id="hypotheses"))
 
     for evidence in content.evidence:
         sentences = [f.payload.get("sentence", "") for f in content.findings
                      if f.payload.get("evidence_id") == evidence.item_id]
         slides.append(_slide("results", evidence.payload.get("title") or section_label("results", lang),
                              sentences or [evidence.payload.get("note", "")], evidence=evidence.item_id,
-                             notes=evidence.payload.get("note", "")))
+                             notes=evidence.payload.get("note", ""), slide_id=f"results-{evidence.item_id}"))
 
     rows = []
     for h in content.hypotheses:
@@ -102,12 +106,12 @@ def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "j
                      " ".join(f.payload.get("sentence", "") for f in judged) or "—"])
     table = {"columns": [t(f"deck.table.{c}", lang) for c in ("hypothesis", "verdict", "strength", "finding")],
              "rows": rows} if rows else None
-    slides.append(_slide("evaluation", section_label("evaluation", lang), table=table))
+    slides.append(_slide("evaluation", section_label("evaluation", lang), table=table, slide_id="evaluation"))
 
     policies = [_labelled(p.payload.get("title", ""), p.payload.get("description", "")) or p.payload.get("title", "")
                 for p in content.policies]
     slides.append(_slide("proposal", section_label("proposal", lang), policies,
-                         notes=step7.get("presentation", "")))
+                         notes=step7.get("presentation", ""), slide_id="proposal"))
 
     model = content.logic_model or {}
     chain = [_labelled(t(f"model.{part}", lang), "、".join(model.get(part) or []))
@@ -115,7 +119,7 @@ def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "j
     kpis = curriculum.complete_kpis(model)
     kpi_table = {"columns": [t(f"kpi.{p}", lang) for p in ("indicator", "baseline", "target", "source")],
                  "rows": [[k[p] for p in ("indicator", "baseline", "target", "source")] for k in kpis]} if kpis else None
-    slides.append(_slide("impact", section_label("impact", lang), chain, table=kpi_table))
+    slides.append(_slide("impact", section_label("impact", lang), chain, table=kpi_table, slide_id="impact"))
 
     title = str(step0.get("issue") or "").strip() or t("deck.default_title", lang, group=group_name)
     return {"title": title, "slides": slides}
@@ -189,17 +193,14 @@ def update_slide(deck: dict, index: int, **changes) -> dict:
     return {**deck, "slides": slides}
 
 
-def outline(deck: dict, lang: str = "ja") -> list[str]:
-    """The deck in a few lines (title, then each slide with its bullets and notes), to compare two versions."""
-    lines = [deck.get("title") or "—"]
-    for number, slide in enumerate(normalize_deck(deck)["slides"], start=2):
-        text = f"{number}. 【{section_label(slide['section'], lang)}】{slide['title']}"
-        if slide["bullets"]:
-            text += "：" + "／".join(slide["bullets"])
-        if slide["notes"]:
-            text += f"（{t('deck.notes_heading', lang)}：{slide['notes']}）"
-        lines.append(text)
-    return lines
+def slide_line(slide: dict, lang: str = "ja") -> str:
+    """One slide in a line: its step, title, bullets and notes."""
+    text = f"【{section_label(slide['section'], lang)}】{slide['title']}"
+    if slide["bullets"]:
+        text += "：" + "／".join(slide["bullets"])
+    if slide["notes"]:
+        text += f"（{t('deck.notes_heading', lang)}：{slide['notes']}）"
+    return text
 
 
 # --- storage -------------------------------------------------------------------
@@ -209,12 +210,48 @@ def load_deck(ws: Workspace, group_id: str) -> Item | None:
     return None if item is None or item.deleted else item
 
 
-def save_deck(ws: Workspace, group_id: str, deck: dict, base_version: int | None, actor: str) -> Item:
-    """Store the deck; `base_version` None creates it. Raises workspace.Conflict if someone saved first."""
-    deck = normalize_deck(deck)
-    if base_version is None:
-        return ws.create_item(group_id, DECK_KIND, deck, actor, item_id=deck_id(group_id))
-    return ws.update_item(deck_id(group_id), deck, base_version, actor)
+@dataclass(frozen=True)
+class DeckSave:
+    """`item` (saved: `deck`, with the other members' changes merged in) or `conflicts` (nothing written)."""
+    item: Item | None = None
+    deck: dict | None = None
+    conflicts: tuple[SlideConflict, ...] = ()
+    theirs: Item | None = None  # the stored deck the conflicts are with
+
+
+def _stored_version(ws: Workspace, group_id: str, version: int) -> dict | None:
+    return next((c.after for c in ws.history(item_id=deck_id(group_id)) if c.version == version), None)
+
+
+def save_deck(ws: Workspace, group_id: str, deck: dict, base_version: int | None, actor: str,
+              base: dict | None = None, choices: dict[str, str] | None = None,
+              choices_version: int | None = None) -> DeckSave:
+    """Store the deck on top of the newest stored one. `base_version` is the stored version the member started
+    from (None: a pre-filled draft, and `base` that draft as first shown). When another member saved in between,
+    the decks are merged slide by slide (lib.deck.deck_merge); if both changed a slide differently, nothing is
+    written and the conflicts come back. `choices` (conflict key -> "mine" / "theirs") settle the conflicts shown
+    against stored version `choices_version`; if the deck moved on since, the conflicts are shown anew."""
+    mine = normalize_deck(deck)
+    for _ in range(_ATTEMPTS):
+        current = load_deck(ws, group_id)
+        if current is None or current.version == base_version:
+            merged, theirs_version = mine, None if current is None else current.version
+        else:
+            started = base if base_version is None else _stored_version(ws, group_id, base_version)
+            decided = choices if choices_version == current.version else None
+            merge = merge_decks(normalize_deck(started or {}), mine, normalize_deck(current.payload), decided)
+            if merge.conflicts:
+                return DeckSave(conflicts=merge.conflicts, theirs=current)
+            merged, theirs_version = merge.merged, current.version
+        try:
+            if theirs_version is None:
+                item = ws.create_item(group_id, DECK_KIND, merged, actor, item_id=deck_id(group_id))
+            else:
+                item = ws.update_item(deck_id(group_id), merged, theirs_version, actor)
+        except Conflict:
+            continue  # someone saved between our read and our write: merge again with theirs
+        return DeckSave(item=item, deck=merged)
+    raise Conflict(deck_id(group_id), mine, base_version or 0, load_deck(ws, group_id))
 
 
 def current_deck(ws: Workspace, group_id: str, catalog: dict, lang: str = "ja") -> tuple[dict, int | None]:
