@@ -94,7 +94,7 @@ def test_someone_elses_save_is_not_overwritten(store, ws):
 
 def test_two_members_editing_different_slides_both_keep_their_work(store, ws):
     ws.create_group(course.current_course(ws).course_id, "合わせ班", "MRG-PRS")  # a deck nobody else saves
-    member = _member_of(ws, "合わせ班", "発表 次郎")
+    member = _member_of(ws, "合わせ班", "発表 三郎")
     at = _page({"member": member})
     _button(at, "保存").click().run()
     item = deck_model.load_deck(ws, member["group_id"])
@@ -192,8 +192,7 @@ def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
 
 
 def test_a_slide_with_too_many_bullets_says_so_and_presents_on_continuation_slides(store, ws):
-    ws.create_group(course.current_course(ws).course_id, "合わせ班", "MRG-PRS")  # a deck nobody else saves
-    member = _member_of(ws, "合わせ班", "発表 次郎")
+    member = _member_of(ws, "B班", "発表 次郎")
     deck, version = deck_model.current_deck(ws, member["group_id"], load_catalog())
     bullets = [f"論点{n:02d}" for n in range(14)]
     deck_model.save_deck(ws, member["group_id"], deck_model.update_slide(deck, 0, bullets=bullets), version, "tester")
