@@ -1,12 +1,17 @@
 """Files in the layouts IPSS publishes 「日本の地域別将来推計人口」 (令和5年推計), built small for tests.
 
-No IPSS file could be found in the stored public repositories (the national suikei_kekka.xlsx is 7 MB and
-the prefecture files are downloaded, not committed, by the projects that read them), so the layouts
-are rebuilt from what three independent readers of the real files say (see tests/fixtures/real/README.md,
-「社人研」): the prefecture workbook (`Municipalities/NN.xlsx`: a sheet per municipality named
-「1100_札幌市」, code and name in row 2, 「男女計」「男」「女」 blocks side by side with 「2020年」…, rows
-「総数」「0～4歳」…「95歳～」 then 「（再掲）」) and the national file (`suikei_kekka.xlsx`: two heading rows,
-then code, 市などの別, 都道府県, 市区町村, 「2020年」, and 総数 + 20 bands for 男女計, 男, 女).
+No IPSS file could be found in the stored public repositories (the national suikei_kekka.xlsx, 7 MB, is
+beyond what a repository snapshot here holds, and the projects that read the prefecture files download them
+without committing them), so no real file is in tests/fixtures/real. The layouts are rebuilt from what
+independent readers of the real files state: aiseed-dev/ecitizen `citizenlib/ipss.py` (the prefecture
+workbook `3kekka/Municipalities/NN.xlsx`: a sheet per municipality named 「{code}_{name}」, the prefecture's
+total first; columns 0-7 男女計 (label + 2020…2050年), 8 a gap, 9-16 男, 17 a gap, 18-25 女; rows 「総数」
+「0～4歳」…「90～94歳」「95歳～」, then 「（再掲）」 rows), and readers of the national file
+`3kekka/suikei_kekka.xlsx` (one sheet, headings in rows 4-5, data from row 6: コード, 市などの別 (a
+都道府県, 0 区, 1 政令市, 2 市, 3 町村), 都道府県, 市区町村, 「2020年」, then 総数 + 20 bands for 男女計, 男
+and 女 in blocks 22 columns apart, then index, 再掲 and share columns). IPSS's terms of use allow copying
+and adapting its content with the source named and the adaptation stated
+(https://www.ipss.go.jp/site-ad/link/anlink.html); the numbers here are made up.
 """
 from __future__ import annotations
 

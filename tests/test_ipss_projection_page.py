@@ -7,11 +7,14 @@ import os
 
 import pytest
 
+from lib.analysis.cohort_projection import project_with_reference
+from lib.analysis.projection_data import population_year, reference_projection
 from lib.cli import main as cli_main
 from lib.data.catalog import load_catalog
 from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
+from lib.deck.analyses.projection_common import reference_caution
 from lib.deck.analysis_evidence import run_analysis
 from tests.conftest import app_test, copy_demo_data
 from tests.deck_fixtures import demo_workspace
@@ -76,6 +79,20 @@ def test_saved_ipss_projections_are_drawn_again_with_their_source(ipss_store):
     # the same 2025 population, other ratios: the 75+ of 2040 differ from the two-year projection's
     assert not own.map_data.units["value"].equals(ipss.map_data.units["value"])
     assert "社人研の推計（みどり野市、2020〜2050 年）" in ipss.caution
+
+    cursor = store.published()
+    try:
+        # a base year between the projection's years takes the nearest periods, and says so
+        off = run_analysis(cursor, catalog, {**SPEC, "base_year": 2024, "target_year": 2044}, "ja")
+        assert "2024 年は社人研の推計の 5 年おきの年と合わない" in off.caution
+        # past the projection's last year its last period goes on, and says so
+        later = population_year(cursor, catalog, 2025).assign(year=2045)
+        beyond = project_with_reference(later, reference_projection(cursor, catalog))
+        assert beyond.periods[-1] == (2045, 2050)
+        assert "2050 年より先は、社人研の推計の最後の期間（2045〜2050 年）の率が続く" in reference_caution(
+            cursor, catalog, beyond, 2060, "ja")
+    finally:
+        cursor.close()
 
     ws = demo_workspace(store)
     group = ws.create_group(ws.courses()[0].course_id, "社人研班", "IPS-SSS")

@@ -49,6 +49,7 @@ _YEAR = re.compile(r"^(\d{4})年")
 _CODE = re.compile(r"^\d{4,5}$")
 _SHEET_CODE = re.compile(r"^(\d{4,5})[_＿\s]*(.*)$")
 _STOP = ("(再掲", "割合", "指数", "構成比")
+_PREFECTURE = re.compile(r"^(北海道|東京都|大阪府|京都府|\S{2,3}県)(計|全体)?$")
 HEADING_ROWS = 300  # 「男女計」「男」「女」 headings sit in a sheet's first rows (stacked blocks: ~90)
 
 
@@ -353,7 +354,8 @@ def read_ipss_projection(path: str | Path, city_code: str | None = None,
             layout = "rows"
             for code, found in national.items():
                 tables.setdefault(code, found)
-    places = {code: t for code, t in tables.items() if not code.endswith("000")}  # prefecture totals left aside
+    # a prefecture's own total (code PP000, or a sheet named after the prefecture) is no municipality
+    places = {code: t for code, t in tables.items() if not code.endswith("000") and not _PREFECTURE.match(t.name)}
     if not places:
         raise IpssProjectionError("not_a_table", name=source)
     if wanted and wanted in places:
