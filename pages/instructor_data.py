@@ -20,7 +20,7 @@ from lib.data.zones import with_zones, zone_layer
 from lib.deck.evidence import dependants
 from lib.settings import REPO_ROOT
 from lib.table_export import csv_bytes
-from lib.ui.city_setup import city_setup_section
+from lib.ui.city_setup import city_setup_section, ipss_section
 from lib.ui.user_text import literal
 from lib.ui.zone_panel import zones_section
 from lib.workspace import course
@@ -406,3 +406,5 @@ with manage_tab:
     manage()
 with city_tab:
     city_setup_section()
+    st.divider()
+    ipss_section()

@@ -193,6 +193,9 @@ def test_city_tab_offers_setup_and_says_the_demo_city_is_in_use(own_data_dir):
     assert any("デモ自治体" in i.value for i in at.info)
     assert [b for b in at.button if b.key == "city_run"][0].disabled  # no file and no code yet
     assert at.text_input(key="city_code") is not None
+    # the city's IPSS projection is published from the same tab (no file yet; the demo city has no real code)
+    assert [b for b in at.button if b.key == "ipss_run"][0].disabled
+    assert at.text_input(key="ipss_code").value == ""
 
 
 def test_creating_a_course_selects_it_without_an_error(own_data_dir):

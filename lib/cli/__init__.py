@@ -8,6 +8,7 @@
     python -m lib.cli tile-pack FILE.mbtiles
     python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE] [--facilities FILE ...]
                                  [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
+    python -m lib.cli ipss-projection FILE [--city CODE]  # the city's IPSS 地域別将来推計人口, for the projection page
     python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
     python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
     python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
@@ -66,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="施設の一覧の列の対応（自動で見つからないとき）。例：name=要配慮者利用施設名称,lat=緯度,lon=経度"
                            "（name 名称 / lat 緯度 / lon 経度 / address 住所 / kind 種類）")
     city.set_defaults(run="city:setup_city_command")
+
+    ipss = commands.add_parser("ipss-projection",
+                                help="社人研「日本の地域別将来推計人口」の自分の市区町村の推計を公開する（将来人口の画面で使う）")
+    ipss.add_argument("path", help="社人研のサイトからダウンロードしたままの Excel（都道府県別のファイルか全国の "
+                                   "suikei_kekka.xlsx）か、それを保存した CSV")
+    ipss.add_argument("--city", help="全国地方公共団体コード 5 桁（省略時は setup-city で設定した市区町村）")
+    ipss.set_defaults(run="city:ipss_projection_command")
 
     base = commands.add_parser("base-layer", help="地図の背景（川・鉄道・駅・道路・地名）を取り込む")
     base.add_argument("path", help="国土数値情報などのシェープファイル（ZIP）・GeoJSON・GeoPackage")
