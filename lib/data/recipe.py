@@ -29,7 +29,7 @@ from lib.i18n import t
 FORMAT = "データ準備の手順/1"
 AUTO = "自動"  # the encoding detected from the file
 METHODS = ("generalize", "suppress")
-ZONINGS = ("none", "build", "upload")  # as the page's zones step offers them
+ZONINGS = ("none", "build", "upload")  # no zones / zones of adjacent areas built / the city's own table
 TYPES = (*EDITABLE_TYPES, "geometry")
 MAX_BYTES = 1024 * 1024
 MAX_TEXT = 2000
@@ -123,9 +123,9 @@ class Recipe:
             data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506  (a SafeLoader that also refuses duplicates)
         except yaml.YAMLError as exc:
             raise RecipeError("bad_yaml", line=_line_of(exc)) from exc
-        top = _mapping(data, "", {"形式", "市区町村", "取り込み", "列の型", "整形", "列の分類", "匿名化", "公開"})
-        if top.get("形式") != FORMAT:
+        if isinstance(data, dict) and data.get("形式") != FORMAT:
             raise RecipeError("not_recipe", format=FORMAT)
+        top = _mapping(data, "", {"形式", "市区町村", "取り込み", "列の型", "整形", "列の分類", "匿名化", "公開"})
         recipe = cls(city_name=_text(top["市区町村"], "市区町村", empty=True))
         _read_import(recipe, _mapping(top["取り込み"], "取り込み", {"元のファイル", "文字コード", "シート", "データ名", "列"}))
         recipe.types = _column_map(top["列の型"], "列の型", TYPES)
@@ -145,6 +145,8 @@ def read_recipe(path: str | Path) -> Recipe:
         raw = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
         raise RecipeError("missing", name=path.name) from exc
+    except OSError as exc:  # no permission, a device …
+        raise RecipeError("unreadable", name=path.name) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -177,7 +179,7 @@ def _line_of(exc: yaml.YAMLError) -> int:
 
 def _refuse_yaml_features(text: str) -> None:
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise RecipeError("too_large", name="", limit_kb=MAX_BYTES // 1024)
+        raise RecipeError("too_large", name="—", limit_kb=MAX_BYTES // 1024)
     refused = (yaml.TagToken, yaml.AnchorToken, yaml.AliasToken, yaml.DirectiveToken)
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):

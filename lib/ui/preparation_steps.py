@@ -167,4 +167,4 @@ def recipe_download(prep: Preparation) -> None:
     """「手順を保存」: the recipe of what was just published, to re-run on next year's file."""
     st.download_button(tr("prep.recipe_download"), prep.recipe_text().encode("utf-8"),
                        file_name=f"{prep.recipe.name}_recipe.yaml", mime="application/yaml",
-                       key="prep_recipe_download", help=tr("prep.recipe_help"))
+                       key="prep_recipe_download", help=tr("prep.recipe_help"), on_click="ignore")

@@ -6,19 +6,18 @@ import streamlit as st
 
 from lib.data.city_areas import CityAreas
 from lib.data.preparation import Preparation
+from lib.data.recipe import ZONINGS
 from lib.data.zones import ZoneTableError, default_min_people, read_zone_table
 from lib.maps.zone_map import zones_map
 from lib.ui import lang, tr
 from lib.ui.analysis_view import show_map
-
-CHOICES = ("none", "build", "upload")
 
 
 def zones_section(prep: Preparation, areas: CityAreas) -> None:
     """The zones chosen go to the preparation (none: anonymize on 町丁・字 as before)."""
     st.subheader(tr("zones.title"))
     st.caption(tr("zones.help"))
-    choice = st.radio(tr("zones.choice"), CHOICES, key="prep_zone_choice", horizontal=True,
+    choice = st.radio(tr("zones.choice"), ZONINGS, key="prep_zone_choice", horizontal=True,
                       format_func=lambda c: tr(f"zones.choice.{c}"))
     k = prep.recipe.k
     try:
