@@ -3,6 +3,7 @@
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
     python -m lib.cli unlock                       # lift passcode lock-outs (in every running worker)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
+    python -m lib.cli prep RECIPE --input FILE [--dry-run] [--reference-date YYYY-MM-DD]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
@@ -45,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--encoding", help="文字コードを指定する（省略時は自動判定）")
     importer.add_argument("--dry-run", action="store_true", help="保存せず、判定結果を JSON で表示する")
     importer.set_defaults(run="data_import:import_command")
+
+    prep = commands.add_parser("prep", help="データ準備の手順（画面で保存したもの）を次の年のファイルにくり返す")
+    prep.add_argument("recipe", help="データ準備の画面の「手順を保存」で保存した YAML ファイル")
+    prep.add_argument("--input", required=True, help="手順を当てはめるファイル（前回と同じ形で書き出したもの）")
+    prep.add_argument("--dry-run", action="store_true", help="公開せず、公開されるもの（行・列・k・削除の割合）を表示する")
+    prep.add_argument("--reference-date", metavar="YYYY-MM-DD", help="年齢を数える基準日（省略時は手順の基準日）")
+    prep.set_defaults(run="preparation:prep_command")
 
     export = commands.add_parser("export", help="グループの発表資料を書き出す")
     export.add_argument("--group", required=True, help="グループ名（example でデモの完成例）")
