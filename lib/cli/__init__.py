@@ -7,7 +7,8 @@
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE] [--facilities FILE ...]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE]
+                                 [--households FILE] [--facilities FILE ...]
                                  [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
     python -m lib.cli ipss-projection FILE [--city CODE]  # the city's IPSS 地域別将来推計人口, for the projection page
     python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
@@ -68,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
     city.add_argument("--census", help="e-Stat 国勢調査 小地域集計の年齢（5歳階級）男女別人口の CSV（ダウンロードしたまま）。"
                                        "住民基本台帳の人口の代わりに使う")
+    city.add_argument("--households", help="e-Stat 国勢調査 小地域集計の「世帯の家族類型別一般世帯数」の CSV（ダウンロードしたまま）。"
+                                           "町丁・字別の一般世帯数・65歳以上世帯員のいる世帯など")
     city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
     city.add_argument("--facilities", nargs="+", metavar="FILE",
                       help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")

@@ -23,7 +23,8 @@ def setup_city_command(args) -> int:
     try:
         report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
                             population_year=args.population_year, facilities=args.facilities or [], set_by="cli",
-                            facility_columns=parse_column_mapping(args.facility_columns or ""), census=args.census)
+                            facility_columns=parse_column_mapping(args.facility_columns or ""), census=args.census,
+                            households=args.households)
     except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2

@@ -30,6 +30,7 @@ def city_setup_section() -> None:
     population = st.file_uploader(ui.tr("city.section.population"), type=["csv", "tsv", "txt", "xlsx"],
                                   key="city_population")
     census = st.file_uploader(ui.tr("city.section.census"), type=["csv", "txt"], key="city_census")
+    households = st.file_uploader(ui.tr("city.section.households"), type=["csv", "txt"], key="city_households")
     facilities = st.file_uploader(ui.tr("city.section.facilities"), type=["csv", "tsv", "txt", "xlsx"],
                                   accept_multiple_files=True, key="city_facilities")
     with st.expander(ui.tr("city.section.columns"), expanded=False):
@@ -59,7 +60,9 @@ def city_setup_section() -> None:
                 population=saved(population, 1) if population else None,
                 population_name=population.name if population else None,
                 census=saved(census, 2) if census else None, census_name=census.name if census else None,
-                facilities=[saved(f, i + 3) for i, f in enumerate(facilities or [])],
+                households=saved(households, 3) if households else None,
+                households_name=households.name if households else None,
+                facilities=[saved(f, i + 4) for i, f in enumerate(facilities or [])],
                 facility_names=[f.name for f in facilities or []],
                 facility_columns={field: column for field, column in facility_columns.items() if column})
     except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:
