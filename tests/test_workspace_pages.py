@@ -138,3 +138,30 @@ def test_a_workspace_lost_while_the_app_runs_shows_the_restore_panel_and_the_typ
     at.run()  # the member works again, and what they typed is back
     assert not at.exception and not any("講師が復旧しています" in i.value for i in at.info)
     assert at.text_area(key="ws:step0:goal").value == "消えても残る目標"
+
+
+def test_saves_found_missing_on_open_are_told_to_the_instructor_with_the_restore_panel(own_data_dir):
+    """The instructor page says how many acknowledged saves are gone and since when, offers the snapshots,
+    and the notice stays until dismissed (the loss itself, from a damaged WAL, is in test_workspace_faults)."""
+    from lib.workspace import save_counter
+
+    ws = open_workspace_in(own_data_dir)
+    example_group.seed_if_empty(ws)
+    snapshots.take_snapshot(ws, own_data_dir)
+    path = own_data_dir / "workspace.sqlite3"
+    kept = save_counter.acknowledged(path)
+    save_counter.acknowledge(path, save_counter.Count(kept.saves + 7, kept.at))  # 7 acknowledged, then lost
+    forget_workspace(own_data_dir)
+    ui._workspace.clear()
+
+    instructor = AppTest.from_file(APP, default_timeout=90)
+    instructor.session_state["instructor"] = True
+    instructor.run()
+    instructor.switch_page("pages/instructor.py").run()
+    assert not instructor.exception, instructor.exception
+    notice = " ".join(w.value for w in instructor.warning)
+    assert "7 件の保存がありません" in notice and str(own_data_dir) not in notice
+    assert instructor.selectbox(key="snap:choice") and instructor.button(key="snap:restore")
+    instructor.button(key="lost_saves:dismiss").click().run()
+    assert not instructor.exception and not any("保存がありません" in w.value for w in instructor.warning)
+    assert save_counter.reports(path) == []

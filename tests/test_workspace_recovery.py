@@ -131,6 +131,7 @@ def test_damage_is_a_japanese_message_and_the_latest_snapshot_restores_everythin
     latest = snapshots.list_snapshots(data_dir)[0]
     restored = recovery.restore(data_dir, latest.path)
     assert open_workspace_in(data_dir).rows() == expected
+    assert open_workspace_in(data_dir).backend.lost_saves() == []  # a restored workspace is not a silent loss
     if damage is not Path.unlink:  # the damaged file is kept aside, never deleted
         assert restored.set_aside and all(p.name.startswith("workspace.sqlite3.damaged-") for p in restored.set_aside)
 

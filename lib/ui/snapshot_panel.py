@@ -1,14 +1,18 @@
-"""The instructor's backups panel: the automatic snapshots, one taken now, and a restore after confirming."""
+"""The instructor's backups panel: the automatic snapshots, one taken now, and a restore after confirming;
+and the notice of acknowledged saves found missing (lib.workspace.save_counter), which offers it."""
 from __future__ import annotations
+
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from lib import settings
-from lib.ui import tr, workspace, workspace_restored
+from lib.ui import lang, tr, workspace, workspace_restored
 from lib.workspace import recovery, snapshots
 from lib.workspace.backend import WorkspaceError
 from lib.workspace.backup import BackupError
+from lib.workspace.save_counter import LostSaves
 
 DONE = "snap:done"
 
@@ -58,3 +62,16 @@ def snapshot_panel(workspace_ok: bool = True) -> None:
         st.button(tr("snap.restore"), key="snap:restore", type="primary", disabled=not confirmed,
                   icon=":material/restore:", on_click=_restore, args=(chosen,))
     st.caption(tr("snap.cli_hint"))
+
+
+def lost_saves_notice(ws, lost: list[LostSaves]) -> None:
+    """What was found missing, in Japanese, with the snapshots that may still hold it and the restore panel."""
+    for report in lost:
+        st.warning(report.text(lang()), icon=":material/warning:")
+    since = [datetime.fromisoformat(r.last_kept_at) for r in lost if r.last_kept_at]
+    newer = [s for s in snapshots.list_snapshots(settings.data_dir()) if not since or s.taken_at >= min(since)]
+    st.caption(tr("lost_saves.newer_snapshots", n=len(newer)))
+    if st.button(tr("lost_saves.dismiss"), key="lost_saves:dismiss", icon=":material/done:"):
+        ws.backend.dismiss_lost_saves()
+        st.rerun()
+    snapshot_panel()
