@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib import settings
 from lib.data.catalog import load_catalog
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -79,7 +80,13 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     at.selectbox(key="prep_clean_helper").set_value("area").run()
     assert any("照合できなかった" in w.value for w in at.warning)
 
-    # classification is suggested; anonymize with the defaults (k = 5) and l = 2 on 要介護度
+    # classification is suggested; a k below the small-cell threshold is said not to be publishable;
+    # anonymize with the defaults (k = the threshold) and l = 2 on 要介護度
+    assert at.number_input(key="prep_k").value == settings.MIN_CELL
+    at.number_input(key="prep_k").set_value(settings.MIN_CELL - 1).run()
+    assert any("公開できません" in w.value for w in at.warning)
+    at.number_input(key="prep_k").set_value(settings.MIN_CELL).run()
+    assert not any("公開できません" in w.value for w in at.warning)
     assert at.session_state["prep_class"]["氏名"] == "direct"
     assert at.session_state["prep_class"]["要介護度"] == "sensitive"
     at.selectbox(key="prep_sensitive").set_value("要介護度").run()
