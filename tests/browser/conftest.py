@@ -154,15 +154,18 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-# Counts the script runs the page sees start (its stApp element's data-test-script-state turning to
-# "running"), and the reruns it asks the server for (a BackMsg whose first field is rerun_script, tag 90),
-# so that waiting can end as soon as the run an action asked for is over, however late the server starts it.
+# Counts the script runs the page sees start (its stApp element's data-test-script-state turning to "running"),
+# the reruns it asks the server for (a BackMsg whose first field is rerun_script, tag 90: clicks, keystrokes and
+# the live-changes fragment's timer) and the runs the server reports finished (a ForwardMsg script_finished,
+# field 6, other than "finished early for a rerun"), so that waiting can end as soon as the run an action asked
+# for is over, however late a loaded server starts it.
 COUNT_RUNS = """
 window.__wbRuns = 0;
 window.__wbSeen = 0;
 window.__wbAsked = 0;
 window.__wbAskedSeen = 0;
-window.__wbRunsWhenAsked = 0;
+window.__wbFinished = 0;
+window.__wbFinishedWhenAsked = 0;
 new MutationObserver(changes => {
   for (const change of changes) {
     if (change.target.getAttribute('data-test-script-state') === 'running' && change.oldValue !== 'running') {
@@ -171,13 +174,36 @@ new MutationObserver(changes => {
   }
 }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ['data-test-script-state']});
+const scriptFinished = bytes => {  // the status of a ForwardMsg's script_finished field, or undefined
+  let at = 0;
+  const varint = () => { let value = 0, shift = 0, byte; do { byte = bytes[at++]; value += (byte & 127) * 2 ** shift;
+                                                              shift += 7; } while (byte & 128); return value; };
+  while (at < bytes.length) {
+    const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+    if (wire === 0) { const value = varint(); if (field === 6) return value; }
+    else if (wire === 2) { const length = varint(); at += length; }
+    else if (wire === 1) { at += 8; }
+    else if (wire === 5) { at += 4; }
+    else return undefined;
+  }
+  return undefined;
+};
+const heard = new WeakSet();
 const send = WebSocket.prototype.send;
 WebSocket.prototype.send = function (data) {
+  if (!heard.has(this)) {
+    heard.add(this);
+    this.addEventListener('message', event => {
+      if (!(event.data instanceof ArrayBuffer)) return;
+      const status = scriptFinished(new Uint8Array(event.data));
+      if (status !== undefined && status !== 2) window.__wbFinished += 1;
+    });
+  }
   const first = data instanceof ArrayBuffer ? new Uint8Array(data)[0]
     : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, 1)[0] : undefined;
   if (first === 90) {
     window.__wbAsked += 1;
-    window.__wbRunsWhenAsked = window.__wbRuns;
+    window.__wbFinishedWhenAsked = window.__wbFinished;
   }
   return send.call(this, data);
 };
@@ -188,7 +214,9 @@ RUN_STARTED = """(limit) => new Promise(done => {
                       || Date.now() - start > limit) ? done() : setTimeout(look, 20);
   look();
 })"""
-ASKED_RUN_STARTED = "() => window.__wbAsked === window.__wbAskedSeen || window.__wbRuns > window.__wbRunsWhenAsked"
+# The server has reported a run finished since the last rerun the page asked for.
+ASKED_RUN_FINISHED = ("() => window.__wbAsked === window.__wbAskedSeen"
+                      " || window.__wbFinished > window.__wbFinishedWhenAsked")
 SCRIPT_IDLE = ("() => ['notRunning', 'compilationError'].includes("
                "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'))")
 
@@ -206,8 +234,8 @@ def wait_for_app(page) -> None:
     else:
         page.wait_for_timeout(300)
     while True:
-        if counted:  # a rerun asked for has started (a loaded server can start it seconds later)
-            page.wait_for_function(ASKED_RUN_STARTED, timeout=120_000)
+        if counted:  # a loaded server can start the rerun asked for seconds later
+            page.wait_for_function(ASKED_RUN_FINISHED, timeout=120_000)
         page.wait_for_function(SCRIPT_IDLE, timeout=120_000)
         runs = page.evaluate("() => window.__wbRuns")
         page.wait_for_timeout(100 if counted else 300)
