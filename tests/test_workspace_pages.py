@@ -165,3 +165,51 @@ def test_saves_found_missing_on_open_are_told_to_the_instructor_with_the_restore
     instructor.button(key="lost_saves:dismiss").click().run()
     assert not instructor.exception and not any("保存がありません" in w.value for w in instructor.warning)
     assert save_counter.reports(path) == []
+
+
+def _instructor(data_dir: Path) -> AppTest:
+    ws = open_workspace_in(data_dir)
+    example_group.seed_if_empty(ws)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["instructor"] = True
+    at.run()
+    at.switch_page("pages/instructor.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_snapshot_that_cannot_be_written_is_a_japanese_message(own_data_dir):
+    """The red team's full disk / read-only folder: 「今すぐ取る」 answered Streamlit's English error box."""
+    at = _instructor(own_data_dir)
+    shutil.rmtree(own_data_dir / "snapshots", ignore_errors=True)
+    (own_data_dir / "snapshots").write_text("not a folder")  # nothing can be written where snapshots go
+    at.button(key="snap:take").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "スナップショット" in shown and "書き込めません" in shown and str(own_data_dir) not in shown
+
+
+def test_a_restore_that_cannot_keep_the_state_before_changes_nothing_and_says_so(own_data_dir, monkeypatch):
+    """Restoring on a full disk: the snapshot of the state before cannot be written, so nothing is restored."""
+    import errno
+
+    from lib.workspace import backup
+
+    at = _instructor(own_data_dir)
+    ws = open_workspace_in(own_data_dir)
+    taken = snapshots.take_snapshot(ws, own_data_dir)
+    group = next(g for g in ws.groups(course.current_course(ws).course_id) if g.name == "A班")
+    ws.create_item(group.group_id, "note", {"text": "スナップショットの後"}, "山田")
+    before = ws.rows()
+    at.run()
+
+    def disk_full(tables, out):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out))
+    monkeypatch.setattr(backup, "write_rows", disk_full)
+    at.selectbox(key="snap:choice").set_value(taken.name)
+    at.checkbox(key="snap:confirm").check().run()
+    at.button(key="snap:restore").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "復元していません" in shown and str(own_data_dir) not in shown
+    assert open_workspace_in(own_data_dir).rows() == before

@@ -286,6 +286,10 @@ def test_a_read_only_data_folder_is_named_as_such_not_as_damage(sqlite_dir, tmp_
         assert caught.value.reason == "read_only"
         assert "読み取り専用" in str(caught.value) and "管理者" in str(caught.value)
         assert str(read_only) not in str(caught.value)
+        # Restoring, as a damaged workspace would be, is refused with the same sentence (no OSError).
+        with pytest.raises(WorkspaceUnavailable) as caught:
+            recovery.restore(read_only, snapshots.list_snapshots(read_only)[0].path)
+        assert caught.value.reason == "read_only"
     finally:
         forget_workspace(read_only)
         subprocess.run(["umount", "--lazy", str(read_only)], check=True)  # lazy: a closed handle may linger

@@ -25,7 +25,8 @@ def _restore(name: str) -> None:
             raise BackupError("backup.error.missing")
         restored = recovery.restore(data_dir, chosen.path)
     except WorkspaceError as exc:
-        st.session_state[DONE] = ("error", tr(exc.key) if isinstance(exc, BackupError) else str(exc))
+        st.session_state[DONE] = ("error", tr(exc.key) if isinstance(exc, (BackupError, snapshots.SnapshotFailed))
+                                  else str(exc))
         return
     workspace_restored()
     lines = [tr("backup.restored", **restored.counts)]
@@ -46,8 +47,12 @@ def snapshot_panel(workspace_ok: bool = True) -> None:
     if outcome is not None:
         (st.success if outcome[0] == "success" else st.error)(outcome[1])
     if workspace_ok and st.button(tr("snap.take_now"), key="snap:take", icon=":material/photo_camera:"):
-        taken = snapshots.take_snapshot(workspace(), data_dir)
-        st.success(tr("snap.taken", name=taken.name))
+        try:
+            taken = snapshots.take_snapshot(workspace(), data_dir)
+        except snapshots.SnapshotFailed as exc:
+            st.error(tr(exc.key), icon=":material/error:")
+        else:
+            st.success(tr("snap.taken", name=taken.name))
     found = snapshots.list_snapshots(data_dir)
     if not found:
         st.info(tr("snap.none"))
