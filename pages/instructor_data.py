@@ -140,7 +140,11 @@ def start_working(name: str, frame: pd.DataFrame, types: dict) -> None:
 
 
 def step_pick_staged() -> None:
-    staged = staging.staged_imports()
+    try:
+        staged = staging.staged_imports()
+    except DataImportError as error:  # another worker is importing this moment
+        st.warning(error.text(lang))
+        return
     if staged.empty:
         return
     names = staged["name"].tolist()
@@ -150,8 +154,12 @@ def step_pick_staged() -> None:
             "imported_at": ui.tr("prep.imported_at")}), hide_index=True)
         choice = st.selectbox(ui.tr("prep.staged_pick"), names, key="prep_staged_pick")
         if st.button(ui.tr("prep.staged_open"), key="prep_staged_open"):
-            frame, types = staging.load_staged(choice)
-            start_working(choice, frame, types)
+            try:
+                frame, types = staging.load_staged(choice)
+            except DataImportError as error:
+                st.warning(error.text(lang))
+            else:
+                start_working(choice, frame, types)
 
 
 def step_clean(frame: pd.DataFrame) -> None:
