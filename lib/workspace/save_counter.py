@@ -72,8 +72,14 @@ def report_path(db_path: Path) -> Path:
 
 @contextlib.contextmanager
 def _locked(db_path: Path):
-    """The counter file, open and held by this process alone (created if missing)."""
-    fd = os.open(counter_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+    """The counter file (created if missing), held by this process alone; None when it cannot be opened
+    (logged: the counter never keeps a save or an open from happening)."""
+    try:
+        fd = os.open(counter_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        log.exception("save counter beside %s cannot be opened", db_path)
+        yield None
+        return
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -106,7 +112,7 @@ def acknowledged(db_path: Path) -> Count | None:
     if not counter_path(db_path).exists():
         return None
     with _locked(db_path) as fd:
-        return _read(fd)
+        return None if fd is None else _read(fd)
 
 
 def acknowledge(db_path: Path, count: Count) -> None:
@@ -115,13 +121,15 @@ def acknowledge(db_path: Path, count: Count) -> None:
     Called after the commit and before the user is told: a failure here is logged, never turned into
     "not saved" (the save is in the database).
     """
-    try:
-        with _locked(db_path) as fd:
-            kept = _read(fd)
-            if kept is None or count.saves > kept.saves:
+    with _locked(db_path) as fd:
+        if fd is None:
+            return
+        kept = _read(fd)
+        if kept is None or count.saves > kept.saves:
+            try:
                 _write(fd, count)
-    except OSError:
-        log.exception("save counter beside %s not written", db_path)
+            except OSError:
+                log.exception("save counter beside %s not written", db_path)
 
 
 def compare(db_path: Path, database_count, rebase) -> LostSaves | None:
@@ -135,6 +143,8 @@ def compare(db_path: Path, database_count, rebase) -> LostSaves | None:
     if not counter_path(db_path).exists():
         return None
     with _locked(db_path) as fd:
+        if fd is None:
+            return None
         kept = _read(fd)
         current = database_count()
         if kept is None or current is None or current.saves >= kept.saves:
