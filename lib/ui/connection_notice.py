@@ -8,7 +8,7 @@ on its root element) is down and a short one when it is back. The page itself st
 widgets' values to the new server session; the text a member typed is also kept as a draft on the
 server (lib.workspace.drafts), and their sign-in comes back from its cookie. Only typing not yet sent
 (a box sends its value when it loses focus) would be drawn over by the new session: the script keeps
-it and types it back once the first run after reconnecting is over. Nothing is fetched.
+it and types it back once the new session's first runs are over. Nothing is fetched.
 """
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ _SCRIPT = """<script>
   };
   // Typing not yet sent (a box keeps it until it loses focus) would be drawn over by the new server
   // session's value on reconnecting: it is remembered per widget and typed back, then sent, once the
-  // first run after the reconnection is over.
+  // script has been idle for a moment after the reconnection.
   const unsent = new Map();
   let typeBack = false, lastRun = null, quietTimer = null;
   const isText = (el) => el && (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text"));
