@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,7 +83,13 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     at.selectbox(key="prep_clean_helper").set_value("area").run()
     assert any("照合できなかった" in w.value for w in at.warning)
 
-    # classification is suggested; anonymize with the defaults (k = 5) and l = 2 on 要介護度
+    # classification is suggested; a k below the small-cell threshold is said not to be publishable;
+    # anonymize with the defaults (k = the threshold) and l = 2 on 要介護度
+    assert at.number_input(key="prep_k").value == settings.MIN_CELL
+    at.number_input(key="prep_k").set_value(settings.MIN_CELL - 1).run()
+    assert any("公開できません" in w.value for w in at.warning)
+    at.number_input(key="prep_k").set_value(settings.MIN_CELL).run()
+    assert not any("公開できません" in w.value for w in at.warning)
     assert at.session_state["prep"].classification["氏名"] == "direct"
     assert at.session_state["prep"].classification["要介護度"] == "sensitive"
     at.selectbox(key="prep_sensitive").set_value("要介護度").run()
@@ -255,3 +263,31 @@ def test_a_course_without_groups_is_shown_with_a_sentence_not_an_error(own_data_
     at.selectbox(key="inst_course").set_value(empty.course_id).run()
     assert not at.exception, at.exception
     assert sum("まだグループがありません" in i.value for i in at.info) == 3  # overview, group detail, join codes
+
+
+HOLD_STAGING = "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
+
+
+def test_the_data_page_shares_the_staging_database_with_the_other_processes(own_data_dir, monkeypatch):
+    """Issue 25: the data page of a second classroom worker met staging.duckdb held for good by the first one's
+    connection (Streamlit's English error box). Now each use opens and closes it: a page that meets it in use
+    waits a moment, then says so in Japanese; and this process leaves it free for the next."""
+    from lib.data import store as store_module
+
+    path = settings.data_dir() / "staging.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_STAGING, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # another worker, in the middle of an import
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setattr(store_module, "STAGING_WAIT_S", 0.5)
+        at = open_page(PAGE)
+        shown = " ".join(w.value for w in at.warning)
+        assert "取り込み前のデータベース" in shown and str(path) not in shown
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+    at = open_page(PAGE)
+    assert not at.warning
+    other = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(path)],
+                           capture_output=True, timeout=60)
+    assert other.returncode == 0, other.stderr.decode()  # this process does not keep it open

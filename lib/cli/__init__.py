@@ -15,6 +15,7 @@
     python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
     python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
     python -m lib.cli prepare                         # build the data and open the workspace (before workers)
+    python -m lib.cli check-workspace                 # integrity, and acknowledged saves found missing
 
 This module only parses arguments: each command's body sits in a module of this package
 ("module:function" below), imported when that command runs, as pip finds its commands, so
@@ -109,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
 
     prepare_parser = commands.add_parser("prepare", help="データとワークスペースを準備する（複数ワーカーの起動前）")
     prepare_parser.set_defaults(run="workspace_admin:prepare_command")
+
+    check_parser = commands.add_parser("check-workspace",
+                                       help="ワークスペースを確かめる（壊れていないか、保存したと伝えた保存がすべてあるか）")
+    check_parser.set_defaults(run="workspace_admin:check_workspace_command")
     return parser
 
 

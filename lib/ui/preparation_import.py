@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.data import column_types, staging
+from lib.data.import_result import DataImportError
 from lib.data.preparation import Preparation
 from lib.data.text_encoding import ENCODING_LABELS, ENCODINGS
 from lib.settings import REPO_ROOT
@@ -87,7 +88,11 @@ def _types_editor(result, summary: dict) -> dict[str, str]:
 
 def staged_widgets(prep: Preparation) -> None:
     """Imports staged before: a list, and one opened to work on."""
-    staged = staging.staged_imports()
+    try:
+        staged = staging.staged_imports()
+    except DataImportError as error:  # another worker is importing this moment
+        st.warning(error.text(lang()))
+        return
     if staged.empty:
         return
     names = staged["name"].tolist()
@@ -97,4 +102,7 @@ def staged_widgets(prep: Preparation) -> None:
             "imported_at": tr("prep.imported_at")}), hide_index=True)
         choice = st.selectbox(tr("prep.staged_pick"), names, key="prep_staged_pick")
         if st.button(tr("prep.staged_open"), key="prep_staged_open"):
-            prep.open_staged(choice)
+            try:
+                prep.open_staged(choice)
+            except DataImportError as error:
+                st.warning(error.text(lang()))

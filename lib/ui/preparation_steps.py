@@ -83,6 +83,8 @@ def plan_widgets(prep: Preparation, areas: CityAreas) -> None:
     left, middle, right = st.columns(3)
     k = left.number_input(tr("prep.k"), min_value=2, max_value=50, value=settings.MIN_CELL, key="prep_k",
                           help=tr("prep.k_one_number", threshold=settings.MIN_CELL))
+    if k < settings.MIN_CELL:
+        left.warning(tr("prep.k_below_threshold", threshold=settings.MIN_CELL))
     method = middle.radio(tr("prep.method"), ["generalize", "suppress"], key="prep_method",
                           format_func=lambda m: tr(f"prep.method.{m}"))
     max_suppression = right.slider(tr("prep.max_suppression"), 0.0, 0.2, 0.05, 0.01, key="prep_max_supp")
@@ -128,7 +130,8 @@ def _aggregate_table(result: pd.DataFrame) -> None:
         left, middle, right = st.columns(3)
         rows = left.selectbox(tr("prep.aggregate_rows"), columns, key="prep_agg_rows")
         cols = middle.selectbox(tr("prep.aggregate_columns"), [c for c in columns if c != rows], key="prep_agg_cols")
-        threshold = right.number_input(tr("prep.aggregate_threshold"), 2, 20, 3, key="prep_agg_threshold")
+        threshold = right.number_input(tr("prep.aggregate_threshold"), 2, 50, settings.MIN_CELL,
+                                       key="prep_agg_threshold")
         table = small_cells.suppress_small_cells(small_cells.cross_table(result, rows, cols), int(threshold),
                                                  total_label=tr("prep.total"))
         st.caption(tr("prep.aggregate_counts", primary=int(table.primary.to_numpy().sum()),
