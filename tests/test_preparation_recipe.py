@@ -46,7 +46,7 @@ def published(data_dir, demo_data, tmp_path_factory):
     prep.store_import("kaigo_raw", dict(prep.imported.types))
     prep.clean("生年月日", "wareki")
     prep.classify(prep.suggested)
-    prep.choose_plan(k=5, l=2, sensitive="要介護度", method="generalize", max_suppression=0.05,
+    prep.choose_plan(k=settings.MIN_CELL, l=2, sensitive="要介護度", method="generalize", max_suppression=0.2,
                      presets={c: default_preset(c) for c in columns_to_generalize(prep.classification)},
                      reference=date(2025, 4, 1))
     prep.choose_zones("none", areas)
@@ -147,7 +147,7 @@ FAILURES = {
     "column_missing": (lambda f: f.drop(columns="要介護度"), {}, "足りない列：要介護度"),
     "column_added": (lambda f: f.assign(備考="なし"), {}, "増えた列：備考"),
     "type_mismatch": (_unreadable_number, {"recipe": ("被保険者番号: code", "被保険者番号: integer")}, "「不明」"),
-    "k_not_reached": (None, {"n": 3}, "k=5 を満たすには 3 件のうち 3 件"),
+    "k_not_reached": (None, {"n": 3}, f"k={settings.MIN_CELL} を満たすには 3 件のうち 3 件"),
     "bad_encoding": (None, {"encoding": "utf-8", "recipe": ("文字コード: 自動", "文字コード: cp932")}, "UTF-8"),
     "identifier_detected": (_phones, {}, "電話番号"),
     "published_columns_change": (None, {"recipe": (ZONES_NONE, ZONES_BUILT)}, "なくなる列：district。新しい列：zone"),
