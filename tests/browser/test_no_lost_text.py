@@ -6,6 +6,7 @@ fields must keep A's saved text, and B's next save must not write A's fields as 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import _serve, guard_offline, screenshot, wait_for_app
 from tests.browser.test_sessions_flow import _css_key, click, fill, go, join, join_code_on_instructor_page
@@ -27,6 +28,11 @@ def server(tmp_path_factory, demo_data):
 
 def _text(page, key: str) -> str:
     return page.locator(f"{_css_key(key)} textarea").first.input_value()
+
+
+def _shows(page, key: str, text: str) -> None:
+    """The box shows `text` (a restored draft can arrive in the session's second run, so this waits for it)."""
+    expect(page.locator(f"{_css_key(key)} textarea").first).to_have_value(text, timeout=30_000)
 
 
 @pytest.mark.xfail(strict=False, reason=(
@@ -110,7 +116,7 @@ def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, demo_d
     assert dialogs == ["beforeunload"]
 
     assert "下書き 太郎" in page.locator("[data-testid='stSidebar']").inner_text()  # still signed in, on 第1回
-    assert _text(page, "ws:step1:situation") == "高齢化率は 32%、北部で高い"
+    _shows(page, "ws:step1:situation", "高齢化率は 32%、北部で高い")
     page.get_by_text("まだ保存していない内容を戻しました").first.wait_for()
 
     box = page.locator(f"{_css_key('ws:step0:goal')} textarea").first
@@ -132,7 +138,7 @@ def test_a_draft_survives_a_reload_and_a_server_restart(tmp_path_factory, demo_d
     screenshot(page, "draft-after-restart")
     assert "下書き 太郎" in page.locator("[data-testid='stSidebar']").inner_text()  # still signed in
     assert page.locator("[data-testid='stDialog']").count() == 0
-    assert _text(page, "ws:step1:situation") == "高齢化率は 32%、北部で高い"
+    _shows(page, "ws:step1:situation", "高齢化率は 32%、北部で高い")
     # The typing not yet sent is typed back once the new session's first runs are over, and sent.
     page.wait_for_function("(css) => document.querySelector(css)?.value.endsWith('、接続が切れても残る')",
                            arg=f"{_css_key('ws:step0:goal')} textarea")
