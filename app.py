@@ -58,6 +58,7 @@ pages = {
 navigation = st.navigation(pages, expanded=True)  # every page listed: no English 「View 11 more」
 
 from lib import ui  # noqa: E402  (after the menu, as said above)
+from lib.ui.connection_notice import tell_when_the_connection_drops  # noqa: E402
 from lib.ui.font_size import font_size_choice  # noqa: E402
 from lib.ui.leave_guard import warn_before_leaving_typed_text  # noqa: E402
 
@@ -71,6 +72,7 @@ with st.sidebar:
     font_size_choice()
     st.caption(_title("sidebar.offline"))
 warn_before_leaving_typed_text()
+tell_when_the_connection_drops()
 ui.streamlit_in_language()
 
 ui.run_page(navigation)

@@ -27,6 +27,7 @@ from bench import (
     foundation,  # noqa: E402,F401  (registers benchmarks)
     maps,  # noqa: E402,F401
     page_cpu,  # noqa: E402,F401
+    recipe,  # noqa: E402,F401
     survey_evidence,  # noqa: E402,F401
     test_suite,  # noqa: E402,F401
     user_sql,  # noqa: E402,F401

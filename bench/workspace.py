@@ -1,4 +1,5 @@
-"""The group workspace under load: 5 members × 200 edits to one shared item, on SQLite and PostgreSQL.
+"""The group workspace under load: 5 members × 200 edits to one shared item, on SQLite and PostgreSQL;
+and what one save costs on SQLite with its count kept beside the database (lib.workspace.save_counter).
 
 Each member is its own process (as with several app workers, the hardest case for
 locking); a refused edit (Conflict) is re-applied on the newer version, as "keep mine"
@@ -7,6 +8,7 @@ local one), in a schema of the run's own; it is left out, and said so, if unreac
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -125,6 +127,49 @@ def _measure(backend: str, runs: int) -> list[Figure]:
     ]
 
 
+SAVES = 300
+
+
+def _save_ms(counted: bool) -> float:
+    """Median milliseconds of one save (an edit of one item) by one process, in a fresh SQLite workspace;
+    without counting (`counted=False`) as before the save counter: no count in the database, none beside it."""
+    from unittest import mock
+
+    from lib.workspace.backend import SqliteBackend
+    from lib.workspace.items import Workspace
+
+    root = Path(tempfile.mkdtemp(prefix="bench-save-"))
+    try:
+        with contextlib.ExitStack() as patches:
+            if not counted:
+                patches.enter_context(mock.patch.object(SqliteBackend, "count_save", lambda self, run: None))
+            ws = Workspace(SqliteBackend(root / "workspace.sqlite3"))
+            course = ws.create_course({"name": "bench"}, "bench")
+            group = ws.create_group(course.course_id, "A", "AAA-AAA")
+            item = ws.create_item(group.group_id, "note", {"text": ""}, "bench")
+            times = []
+            for n in range(SAVES):
+                started = time.perf_counter()
+                item = ws.update_item(item.item_id, {"text": f"edit {n}"}, item.version, "bench")
+                times.append(time.perf_counter() - started)
+            ws.backend.close()
+        return statistics.median(times) * 1000
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _save_cost(runs: int) -> Figure:
+    counted, plain = [], []
+    for _ in range(runs):  # interleaved, so both see the same load
+        counted.append(_save_ms(True))
+        plain.append(_save_ms(False))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return Figure("workspace_save_ms", f"{SAVES} saves by one process (sqlite, synchronous=FULL)", "ms",
+                  statistics.median(counted), runs, baseline_median=statistics.median(plain),
+                  note=f"median per save with the acknowledged count written beside the database (fdatasync); "
+                       f"baseline: no count; load average {load}")
+
+
 @benchmark("workspace")
 def workspace(runs: int) -> list[Figure]:
-    return _measure("sqlite", runs) + _measure("postgresql", runs)
+    return [_save_cost(runs)] + _measure("sqlite", runs) + _measure("postgresql", runs)

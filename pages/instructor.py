@@ -8,7 +8,7 @@ from lib import settings, ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
 from lib.ui.output_review_panel import review_panel
-from lib.ui.snapshot_panel import snapshot_panel
+from lib.ui.snapshot_panel import lost_saves_notice, snapshot_panel
 from lib.ui.user_text import literal
 from lib.workspace import course, curriculum, exercises, group_pc, logic_tree, sign_ins
 from lib.workspace.join_sheet import join_sheet_html, workbench_address
@@ -38,6 +38,9 @@ if problem is not None:  # missing or damaged: say so, and offer the snapshots (
     st.stop()
 ws = ui.workspace()
 lang = ui.lang()
+lost_saves = ws.backend.lost_saves()
+if lost_saves:  # acknowledged saves missing since an unclean stop: say so, and offer the snapshots
+    lost_saves_notice(ws, lost_saves)
 catalog = load_catalog()
 info = widgets.course_picker(ui.tr("inst.course"), "inst_course")
 course_id = info.course_id
@@ -222,7 +225,10 @@ with themes:
         st.warning(error)
 
 with backups:
-    snapshot_panel()
+    if lost_saves:
+        st.caption(ui.tr("lost_saves.panel_above"))
+    else:
+        snapshot_panel()
 
 if st.sidebar.button(ui.tr("inst.logout"), key="inst_logout"):
     ui.sign_out_instructor()

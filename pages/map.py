@@ -308,9 +308,9 @@ if data is not None:
         st.dataframe(table, hide_index=True, width="stretch")
     download_row(table, "map", "map_dl_", title=data.value_label or None)
     x1, x4 = st.columns(2)
-    # Built when clicked: rendering the map again for the HTML was the page's largest cost.
+    # Built when clicked (without running the page again): rendering the map for the HTML was the page's largest cost.
     x1.download_button(ui.tr("map.export.html"), lambda: map_export.map_html(render_map(data, lang)),
-                       "map.html", "text/html", key="map_dl_html")
+                       "map.html", "text/html", key="map_dl_html", on_click="ignore")
     png_key = "map_png_" + json.dumps(spec.to_dict(), sort_keys=True, ensure_ascii=False)
     if x4.button(ui.tr("map.export.png_make"), key="map_png_make"):
         with st.spinner(ui.tr("map.export.png_wait")):

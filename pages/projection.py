@@ -6,6 +6,7 @@ from lib.analysis.cohort_projection import MIN_BASE, STEP_YEARS
 from lib.analysis.disclosure import MIN_CELL, suppressed_cells
 from lib.analysis.indicators import population_bands
 from lib.data.catalog import load_catalog
+from lib.deck.analyses.projection_common import RATIOS
 from lib.errors import WorkbenchError
 from lib.ui.analysis_view import show_analysis
 from lib.ui.derived import analysis_result, projection_choices
@@ -16,13 +17,23 @@ catalog = load_catalog()
 st.title(ui.tr("page.projection"))
 st.caption(ui.tr("projection.lead"))
 
-points, districts, record_tables = projection_choices()
-if points is None:
+choices = projection_choices()
+routes = [r for r in RATIOS if (choices.points if r == "own" else choices.reference and choices.latest)]
+if not routes:
     st.warning(ui.tr("projection.error.no_pair", years="-"), icon=":material/edit:")
     st.stop()
-earlier, base = points
+ratios = st.radio(ui.tr("projection.route"), routes, key=K + "route", horizontal=True,
+                  format_func=lambda r: ui.tr(f"projection.route.{r}"))
+if ratios == "own":
+    earlier, base = choices.points
+    st.caption(ui.tr("projection.points", earlier=earlier, base=base))
+else:
+    earlier, base = None, choices.latest
+    city, first, last = choices.reference
+    st.caption(ui.tr("projection.points_reference", base=base, city=city, first=first, last=last))
+if not choices.reference:
+    st.caption(ui.tr("projection.route.no_reference"))
 targets = [base + STEP_YEARS * i for i in range(1, 6)]
-st.caption(ui.tr("projection.points", earlier=earlier, base=base))
 
 
 def show(spec: dict, key: str, title: str) -> None:
@@ -47,8 +58,10 @@ with population_tab:
         view = st.radio(ui.tr("projection.show"), ["pyramid", "map"], key=K + "show",
                         format_func=lambda v: ui.tr(f"projection.show.{v}"))
         spec = {"method": "cohort_projection", "base_year": base, "target_year": target, "show": view}
+        if ratios != "own":  # a spec saved before the choice existed stays as it was
+            spec["ratios"] = ratios
         if view == "pyramid":
-            spec["district"] = st.selectbox(ui.tr("projection.place"), ["", *districts], key=K + "place",
+            spec["district"] = st.selectbox(ui.tr("projection.place"), ["", *choices.districts], key=K + "place",
                                             format_func=lambda d: d or ui.tr("projection.city"))
         else:
             spec["measure"] = st.radio(ui.tr("projection.measure"), ["p75_share", "p75", "total_change"],
@@ -60,12 +73,12 @@ with population_tab:
              if view == "pyramid" else ui.tr(f"projection.map.{spec['measure']}", year=target, base=base))
 
 with demand_tab:
-    if not record_tables:
+    if not choices.record_tables:
         st.info(ui.tr("projection.error.dataset", dataset="-"))
     else:
         left, right = st.columns([1, 3], gap="large")
         with left:
-            dataset = st.selectbox(ui.tr("projection.dataset"), record_tables, key=K + "dataset",
+            dataset = st.selectbox(ui.tr("projection.dataset"), choices.record_tables, key=K + "dataset",
                                    format_func=lambda n: catalog[n].title_in(ui.lang()))
             demand_target = st.selectbox(ui.tr("projection.target_year"), targets, index=1, key=K + "demand_target")
             rates_by = st.radio(ui.tr("projection.rates_by"), ["city", "district"], key=K + "rates_by",
@@ -74,12 +87,20 @@ with demand_tab:
                                    format_func=lambda v: ui.tr(f"projection.show.{v}"))
         with right:
             label = catalog[dataset].title_in(ui.lang())
-            show({"method": "demand_projection", "dataset": dataset, "base_year": base, "target_year": demand_target,
-                  "rates_by": rates_by, "show": demand_view}, K + "demand:",
+            demand_spec = {"method": "demand_projection", "dataset": dataset, "base_year": base,
+                           "target_year": demand_target, "rates_by": rates_by, "show": demand_view}
+            if ratios != "own":
+                demand_spec["ratios"] = ratios
+            show(demand_spec, K + "demand:",
                  ui.tr("demand.chart_title", label=label) if demand_view == "chart"
                  else ui.tr("demand.map_label", label=label, base=base, target=demand_target))
 
 with method_tab:
     bands = population_bands(catalog) or ["85-89", "90+"]
-    st.markdown(ui.tr("projection.method_text", earlier=earlier, base=base, top=bands[-1], below=bands[-2],
-                      min_base=MIN_BASE, threshold=MIN_CELL))
+    if ratios == "own":
+        st.markdown(ui.tr("projection.method_text", earlier=earlier, base=base, top=bands[-1], below=bands[-2],
+                          min_base=MIN_BASE, threshold=MIN_CELL))
+    else:
+        st.markdown(ui.tr("projection.method_text_reference", city=city, first=first, last=last, base=base,
+                          a=base, b=base + STEP_YEARS, top=bands[-1], below=bands[-2], threshold=MIN_CELL))
+    st.markdown(ui.tr("projection.method_demand", base=base))

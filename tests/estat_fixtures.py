@@ -232,6 +232,45 @@ def write_census_age_csv(target: Path) -> Path:
     return target
 
 
+# --------------------------------------------------------------------------- census 世帯の家族類型 of 鳥取市 (generated)
+FAMILY_TYPES = ["一般世帯総数", "親族のみの世帯", "核家族世帯", "うち夫婦のみの世帯", "うち夫婦と子供から成る世帯",
+                "核家族以外の世帯", "６歳未満世帯員のいる一般世帯総数", "１８歳未満世帯員のいる一般世帯総数",
+                "６５歳以上世帯員のいる一般世帯総数"]  # the real table's names (tests/fixtures/real, tblT001084C11)
+# code → (一般世帯総数, 65歳以上世帯員のいる一般世帯総数, 高齢単身世帯, 高齢夫婦世帯); 字雲山 is secret (X),
+# its households counted in 大字湖山 (HTKSAKI 0020, the S_AREA as real files write it)
+HOUSEHOLD_AREAS = {"31201001001": (100, 40, 12, 9), "31201001002": (150, 60, 20, 15), "312010020": (400, 180, 50, 40),
+                   "312010030": None, "31201004003": (200, 90, 30, 0)}
+
+
+def write_census_households_csv(target: Path, elderly_columns: bool = True, year: int = 2020) -> Path:
+    """tblT001084C31 (2015: tblT000851C31, names after a 全角 space) as e-Stat ships it: codes and names rows,
+    CP932, 「-」 and 「X」, the city's row and a 町's total over its 丁目 beside the areas. `elderly_columns`
+    adds 高齢単身世帯 and 高齢夫婦世帯, which e-Stat's table does not have, as a city's own tabulation in the
+    same layout would."""
+    prefix = "T001084" if year == 2020 else "T000851"
+    names = FAMILY_TYPES + (["高齢単身世帯", "高齢夫婦世帯"] if elderly_columns else [])
+    codes = ["KEY_CODE", "HYOSYO", "CITYNAME", "NAME", "HTKSYORI", "HTKSAKI", "GASSAN"] + [
+        f"{prefix}{n:03d}" for n in range(1, len(names) + 1)]
+
+    def cells(general: int, older: int, single: int, couple: int) -> list[str]:
+        relatives = general - single - 10
+        values = [general, relatives, relatives - 5, couple + 10, relatives - 30, 5, 3, 20, older, single, couple]
+        return [str(v) if v else "-" for v in values[:len(names)]]
+
+    parts = [v for v in HOUSEHOLD_AREAS.values() if v]
+    rows = [",,,,,,," + ",".join(("\u3000" if year == 2015 else "") + n for n in names),
+            ",".join(["31201", "1", "鳥取市", "", "0", "", ""] + cells(*(sum(p[i] for p in parts) for i in range(4)))),
+            ",".join(["312010010", "3", "鳥取市", "東町", "0", "", ""] + cells(250, 100, 32, 24))]  # a 町's total
+    for code, figures in HOUSEHOLD_AREAS.items():
+        secret = figures is None
+        name = next(r[2] for r in TOTTORI_ROWS if "31" + r[0] + r[1] == code)
+        rows.append(",".join([code, "4" if len(code) == 11 else "2", "鳥取市", name, "2" if secret else (
+            "1" if code == "312010020" else "0"), "0020" if secret else "", "0030" if code == "312010020" else ""]
+            + (["X"] * len(names) if secret else cells(*figures))))
+    target.write_bytes(("\r\n".join([",".join(codes), *rows]) + "\r\n").encode("cp932"))
+    return target
+
+
 # --------------------------------------------------------------------------- a whole city of 666 町丁・字 (generated)
 WHOLE_CITY_AREAS = 666  # the 町丁・字 of the real city measured in issue 20 (a 2015 prefecture file's city)
 

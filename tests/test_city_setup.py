@@ -22,6 +22,7 @@ from tests.estat_fixtures import (
     REGISTER_AREAS,
     estat_frame,
     register_persons,
+    write_census_households_csv,
     write_estat_zip,
     write_wide_population_xlsx,
 )
@@ -362,7 +363,8 @@ def test_no_demo_content_on_a_real_city_unless_marked(tmp_path, city_store):
 
     from lib.maps.queries import MapDataError
 
-    setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store)
+    setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store,
+               households=write_census_households_csv(tmp_path / "tblT001084C31.csv"))
     with pytest.raises(MapDataError) as refused:
         map_data.build_map_data(city_store.published(), load_catalog(), MapSpec(flood_overlay=True))
     assert "浸水想定区域" in refused.value.text("ja")
@@ -374,6 +376,7 @@ def test_no_demo_content_on_a_real_city_unless_marked(tmp_path, city_store):
     at.switch_page("pages/map.py").run()
     assert not at.exception, at.exception
     assert [c for c in at.checkbox if c.key == "map_flood_on"][0].disabled
+    assert "高齢単身世帯率（一般世帯に占める割合）" in at.selectbox(key="map_measure").options  # the census households
     at.switch_page("pages/exercises.py").run()
     assert not at.exception, at.exception
     assert any("この市では表示しません" in c.value for c in at.caption)

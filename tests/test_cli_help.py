@@ -14,7 +14,7 @@ def test_help_lists_every_command_without_loading_their_libraries():
              f"print('loaded:', [m for m in {HEAVY!r} if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    for command in ("set-passcode", "import", "export", "setup-city", "base-layer", "tile-pack", "backup",
+    for command in ("set-passcode", "import", "prep", "export", "setup-city", "base-layer", "tile-pack", "backup",
                     "restore", "migrate-workspace", "prepare"):
         assert command in done.stdout
     assert "loaded: []" in done.stdout

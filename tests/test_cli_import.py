@@ -95,18 +95,28 @@ def test_missing_file_and_bad_name(tmp_path):
     assert staged_tables(tmp_path) <= {"_imports"}
 
 
-def test_import_while_the_app_holds_the_staging_database_is_a_japanese_sentence(tmp_path):
-    from lib.data.store import Store
+def test_import_while_another_process_holds_the_staging_database_is_a_japanese_sentence(tmp_path, monkeypatch,
+                                                                                         capsys):
+    """The app keeps the staging database open only while it uses it; an import that meets it in use (another
+    worker importing this moment) waits a little, then says so in Japanese: exit 2, nothing stored."""
+    from lib.cli import main
+    from lib.data import store as store_module
+    from tests.test_instructor_pages import HOLD_STAGING
 
     data_dir = tmp_path / "data"
-    held = Store(data_dir)
-    held.staging()  # as the running app's data page does
+    data_dir.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_STAGING, str(data_dir / "staging.duckdb")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     source = tmp_path / "x.csv"
     source.write_text("a,b\n1,2\n", encoding="utf-8")
-    env = {**os.environ, "WORKBENCH_DATA_DIR": str(data_dir)}
-    result = subprocess.run([sys.executable, "-m", "lib.cli", "import", str(source), "--name", "x"], cwd=ROOT,
-                            env=env, capture_output=True, timeout=300)
-    held.close()
-    message = result.stderr.decode()
-    assert result.returncode == 2 and "アプリを止めてから" in message
-    assert "Traceback" not in message and str(data_dir) not in message
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(store_module, "STAGING_WAIT_S", 0.5)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        assert main(["import", str(source), "--name", "x"]) == 2
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+    message = capsys.readouterr().err
+    assert "ほかのプロセス" in message and "Traceback" not in message and str(data_dir) not in message
+    assert staged_tables(data_dir) <= {"_imports"}

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib import settings
 from lib.data.catalog import load_catalog
+from lib.data.recipe import Recipe
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGE = "pages/instructor_data.py"
@@ -64,7 +68,7 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     at.button(key="prep_store").click().run()
     assert not at.exception, at.exception
     assert any("kaigo_practice" in s.value for s in at.success)
-    assert at.session_state["prep_name"] == "kaigo_practice"
+    assert at.session_state["prep"].name == "kaigo_practice"
 
     # cleaning: preview, then apply the 和暦 conversion
     at.selectbox(key="prep_clean_column").set_value("生年月日").run()
@@ -72,16 +76,22 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     assert any("変わる値" in c.value for c in at.caption)
     at.button(key="prep_clean_apply").click().run()
     assert not at.exception, at.exception
-    assert str(at.session_state["prep_frame"]["生年月日"].iloc[0]).startswith(("19", "20"))
+    assert str(at.session_state["prep"].frame["生年月日"].iloc[0]).startswith(("19", "20"))
 
     # 町丁目 matching lists what did not match
     at.selectbox(key="prep_clean_column").set_value("住所").run()
     at.selectbox(key="prep_clean_helper").set_value("area").run()
     assert any("照合できなかった" in w.value for w in at.warning)
 
-    # classification is suggested; anonymize with the defaults (k = 5) and l = 2 on 要介護度
-    assert at.session_state["prep_class"]["氏名"] == "direct"
-    assert at.session_state["prep_class"]["要介護度"] == "sensitive"
+    # classification is suggested; a k below the small-cell threshold is said not to be publishable;
+    # anonymize with the defaults (k = the threshold) and l = 2 on 要介護度
+    assert at.number_input(key="prep_k").value == settings.MIN_CELL
+    at.number_input(key="prep_k").set_value(settings.MIN_CELL - 1).run()
+    assert any("公開できません" in w.value for w in at.warning)
+    at.number_input(key="prep_k").set_value(settings.MIN_CELL).run()
+    assert not any("公開できません" in w.value for w in at.warning)
+    assert at.session_state["prep"].classification["氏名"] == "direct"
+    assert at.session_state["prep"].classification["要介護度"] == "sensitive"
     at.selectbox(key="prep_sensitive").set_value("要介護度").run()
     at.number_input(key="prep_l").set_value(2).run()
     at.button(key="prep_run").click().run()
@@ -92,7 +102,7 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     at.selectbox(key="prep_agg_rows").set_value("age_band").run()
     at.selectbox(key="prep_agg_cols").set_value("要介護度").run()
     assert any("秘匿したセル" in c.value for c in at.caption)
-    result = at.session_state["prep_anonymized"][0]
+    result = at.session_state["prep"].anonymized[0]
     assert {"氏名", "フリガナ", "電話番号", "被保険者番号", "住所", "生年月日"}.isdisjoint(result.columns)
     # Addresses became 町丁目 codes, then 地区 names to reach k: the column is renamed to say so.
     assert {"age_band", "district"} <= set(result.columns) and "area_code" not in result.columns
@@ -115,6 +125,12 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     assert labels["age_band"].startswith("年齢") and labels["性別"] == "性別"
     assert not any(label.isascii() for label in labels.values())  # no raw column names left as labels
     assert "年齢" in ds.anonymization_in("ja") and "age_band" not in ds.anonymization_in("ja")
+    # 「手順を保存」: the recipe of what was done, also kept beside the publication log, to re-run next year
+    assert "手順を保存" in [b.label for b in at.get("download_button")]
+    recipe = Recipe.from_text((settings.data_dir() / "recipes" / "kaigo_practice.yaml").read_text(encoding="utf-8"))
+    assert [(s.column, s.helper) for s in recipe.cleaning] == [("生年月日", "wareki")]
+    assert recipe.sensitive == "要介護度" and recipe.l == 2 and recipe.presets["住所"] == "area"
+    assert list(recipe.labels) == [c.name for c in ds.columns] and recipe.record_unit == "認定者1人"
 
 
 def test_zones_built_from_adjacent_areas_are_mapped_and_used_by_anonymization(own_data_dir):
@@ -127,11 +143,11 @@ def test_zones_built_from_adjacent_areas_are_mapped_and_used_by_anonymization(ow
     summary = next(c.value for c in at.caption if "の地区（1 地区" in c.value)
     zones = int(summary.split("から ")[1].split(" の地区")[0])
     assert zones >= 5
-    table = at.session_state["prep_zones"].table
+    table = at.session_state["prep"].zones.table
     assert table["zone_code"].nunique() == zones
     at.button(key="prep_run").click().run()
     assert not at.exception, at.exception
-    result, report, _plan = at.session_state["prep_anonymized"]
+    result, report, _plan = at.session_state["prep"].anonymized
     assert report.passed and report.renamed.get("area_code") == "zone"
     assert set(result["zone"].dropna()) <= set(table["zone_name"])
     assert any("地区（ゾーン）にまとめる" in c.value for c in at.caption)
@@ -143,6 +159,8 @@ def test_zones_built_from_adjacent_areas_are_mapped_and_used_by_anonymization(ow
     catalog = load_catalog()
     assert "zone" in {c.name for c in catalog["kaigo_zones"].columns}
     assert catalog["kaigo_zones_zones"].kind == "geo"
+    recipe = Recipe.from_text((settings.data_dir() / "recipes" / "kaigo_zones.yaml").read_text(encoding="utf-8"))
+    assert recipe.zoning.kind == "build" and recipe.zoning.min_people == 10 * recipe.k
 
 
 def test_two_dictionary_edits_in_a_row_are_both_saved(own_data_dir):
@@ -193,6 +211,9 @@ def test_city_tab_offers_setup_and_says_the_demo_city_is_in_use(own_data_dir):
     assert any("デモ自治体" in i.value for i in at.info)
     assert [b for b in at.button if b.key == "city_run"][0].disabled  # no file and no code yet
     assert at.text_input(key="city_code") is not None
+    # the city's IPSS projection is published from the same tab (no file yet; the demo city has no real code)
+    assert [b for b in at.button if b.key == "ipss_run"][0].disabled
+    assert at.text_input(key="ipss_code").value == ""
 
 
 def test_creating_a_course_selects_it_without_an_error(own_data_dir):
@@ -242,3 +263,31 @@ def test_a_course_without_groups_is_shown_with_a_sentence_not_an_error(own_data_
     at.selectbox(key="inst_course").set_value(empty.course_id).run()
     assert not at.exception, at.exception
     assert sum("まだグループがありません" in i.value for i in at.info) == 3  # overview, group detail, join codes
+
+
+HOLD_STAGING = "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
+
+
+def test_the_data_page_shares_the_staging_database_with_the_other_processes(own_data_dir, monkeypatch):
+    """Issue 25: the data page of a second classroom worker met staging.duckdb held for good by the first one's
+    connection (Streamlit's English error box). Now each use opens and closes it: a page that meets it in use
+    waits a moment, then says so in Japanese; and this process leaves it free for the next."""
+    from lib.data import store as store_module
+
+    path = settings.data_dir() / "staging.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_STAGING, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # another worker, in the middle of an import
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setattr(store_module, "STAGING_WAIT_S", 0.5)
+        at = open_page(PAGE)
+        shown = " ".join(w.value for w in at.warning)
+        assert "取り込み前のデータベース" in shown and str(path) not in shown
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+    at = open_page(PAGE)
+    assert not at.warning
+    other = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(path)],
+                           capture_output=True, timeout=60)
+    assert other.returncode == 0, other.stderr.decode()  # this process does not keep it open

@@ -35,6 +35,9 @@ def test_the_page_projects_shows_and_saves_both_analyses(store):
     assert [w.value[:7] for w in at.warning] == ["読むときの注意"] * 2
     assert "予言ではありません" in at.warning[0].value
     assert any("2020 年と 2025 年" in c.value for c in at.caption)
+    # no IPSS projection published: the one route, and a word on how to get the other
+    assert at.radio(key="projection:route").options == ["5 年離れた 2 つの年の人口"]
+    assert any("社人研の「日本の地域別将来推計人口」のファイルを公開すると" in c.value for c in at.caption)
     pyramid = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [trace["name"] for trace in pyramid["data"]] == ["男性 2025", "男性 2035", "女性 2025", "女性 2035"]
     assert any("市全体の人口は 2025 年の" in s.value for s in at.success)

@@ -37,7 +37,7 @@ def catalog_with_instructor_data(data_dir, tmp_path_factory):
     store = get_store()
     raw = read_file(SAMPLE).frame
     areas = gpd.read_file(settings.DEMO_DATASETS_DIR / "areas.geojson")
-    plan = an.Plan(an.suggest_classification(raw), k=5, l=2, sensitive="要介護度",
+    plan = an.Plan(an.suggest_classification(raw), k=settings.MIN_CELL, l=2, sensitive="要介護度",
                    generalize={"生年月日": {"kind": "birth_date_band", "target": "age_band"},
                                "住所": {"kind": "area_code", "target": "area_code", "city_name": "みどり野市"}})
     frame, report = an.anonymize(raw, plan, reference=date(2025, 4, 1), areas=areas)

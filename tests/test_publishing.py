@@ -43,11 +43,12 @@ def records(n: int = 400, seed: int = 3) -> pd.DataFrame:
     })
 
 
+K = settings.MIN_CELL  # k of the records = the small-cell threshold (one number)
 CLASSES = {"氏名": "direct", "age_band": "quasi", "sex": "quasi", "care_level": "sensitive"}
 
 
 def anonymized(n: int = 400, seed: int = 3):
-    plan = an.Plan(CLASSES, k=5, l=2, sensitive="care_level")
+    plan = an.Plan(CLASSES, k=K, l=2, sensitive="care_level")
     frame, report = an.anonymize(records(n, seed), plan)
     return frame, report, plan
 
@@ -67,7 +68,7 @@ def test_publish_appears_in_catalog_and_published_duckdb(store):
     assert (folder / "pub_care.parquet").exists() and (folder / "pub_care.yaml").exists()
     ds = load_catalog()["pub_care"]
     assert ds.origin == "published" and ds.title_in("ja") == "練習用 要介護認定"
-    assert ds.column("age_band").role == "age_band" and "k=5" in ds.anonymization_in("ja")
+    assert ds.column("age_band").role == "age_band" and f"k={K}" in ds.anonymization_in("ja")
     cursor = store.published()
     try:
         count = cursor.execute('SELECT count(*) FROM "pub_care"').fetchone()[0]
@@ -77,13 +78,13 @@ def test_publish_appears_in_catalog_and_published_duckdb(store):
     assert count == len(frame) and "氏名" not in columns
     log = publishing.publication_log("pub_care")
     assert log[-1]["action"] == "publish" and log[-1]["by"] == "講師 見本"
-    assert log[-1]["plan"]["k"] == 5 and log[-1]["k_achieved"] >= 5 and entry["rows"] == len(frame)
+    assert log[-1]["plan"]["k"] == K and log[-1]["k_achieved"] >= K and entry["rows"] == len(frame)
     assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", publishing.log_time_text(log[-1]["at"]))  # not ISO
 
 
 def test_a_dataset_failing_the_rule_is_refused(store):
     raw = records()
-    plan = an.Plan(CLASSES, k=5)
+    plan = an.Plan(CLASSES, k=K)
     before = store.published_tables()
     with pytest.raises(publishing.PublishError) as caught:  # the name column is still there
         publishing.publish(raw, publishing.build_dictionary(raw, "pub_raw", {"ja": "生", "en": "raw"}), plan,
@@ -97,7 +98,7 @@ def test_a_dataset_failing_the_rule_is_refused(store):
     low_l = raw.drop(columns="氏名").assign(care_level="要介護5")
     with pytest.raises(publishing.PublishError) as caught:
         publishing.publish(low_l, publishing.build_dictionary(low_l, "pub_raw", {"ja": "生", "en": "raw"}),
-                           an.Plan(CLASSES, k=5, l=2, sensitive="care_level"), published_by="講師")
+                           an.Plan(CLASSES, k=K, l=2, sensitive="care_level"), published_by="講師")
     assert "l 多様性が 1" in caught.value.text("ja")
     assert not (settings.published_sources_dir() / "pub_raw").exists()
     assert store.published_tables() == before
@@ -157,7 +158,7 @@ def test_geo_dataset_is_published_as_geojson(store):
     n = 60
     frame = gpd.GeoDataFrame({"kind": rng.choice(["公民館", "集会所"], n)},
                              geometry=[shapely.box(139.30, 35.40, 139.31, 35.41)] * n, crs=4326)
-    plan = an.Plan({"kind": "quasi"}, k=5)
+    plan = an.Plan({"kind": "quasi"}, k=K)
     publishing.publish(frame, publishing.build_dictionary(frame, "pub_geo", {"ja": "場所", "en": "places"}), plan,
                        published_by="講師", store=store)
     assert (settings.published_sources_dir() / "pub_geo" / "pub_geo.geojson").exists()
@@ -205,7 +206,7 @@ PEOPLE = [f"{family} {given}" for family in ("山田", "佐藤", "鈴木", "高�
 ])
 def test_identifying_values_marked_other_are_refused_at_publish_time(column, values, key):
     frame = _care_records_with({column: values})
-    plan = an.Plan({**CLASSES, column: "other"}, k=5, l=2, sensitive="care_level")
+    plan = an.Plan({**CLASSES, column: "other"}, k=K, l=2, sensitive="care_level")
     check = publishing.check_rule(frame, plan)
     assert not check.passed
     assert key in [problem for problem, _values in check.problems]
@@ -217,14 +218,14 @@ def test_exact_dates_count_as_quasi_identifiers_unless_cut():
     rng = np.random.default_rng(5)
     days = pd.Series(pd.date_range("2024-04-01", periods=550)).dt.strftime("%Y/%m/%d").to_numpy()
     frame = _care_records_with({"認定日": rng.choice(days, 800)})
-    plan = an.Plan({**CLASSES, "認定日": "other"}, k=5, l=2, sensitive="care_level")
+    plan = an.Plan({**CLASSES, "認定日": "other"}, k=K, l=2, sensitive="care_level")
     check = publishing.check_rule(frame, plan)
     assert not check.passed and check.k_achieved < 5
     assert "日付の列（認定日）" in " ".join(check.messages("ja"))
     # As suggested (a quasi-identifier), anonymizing cuts the dates until k holds.
     assert an.suggest_class("認定日", frame["認定日"]) == "quasi"
     raw = records(800).assign(認定日=rng.choice(days, 800))
-    plan = an.Plan({**CLASSES, "認定日": "quasi"}, k=5)
+    plan = an.Plan({**CLASSES, "認定日": "quasi"}, k=K)
     safe, report = an.anonymize(raw, plan)
     assert report.passed and report.steps == [["認定日", "month"], ["認定日", "year"]]
     assert safe["認定日"].astype(str).str.fullmatch(r"\d{4}(-\d{2})?|その他").all()
@@ -234,7 +235,7 @@ def test_exact_dates_count_as_quasi_identifiers_unless_cut():
 def test_a_list_of_places_may_name_each_place():
     frame = gpd.GeoDataFrame({"name": [f"第{i}集会所" for i in range(40)], "kind": ["集会所"] * 40},
                              geometry=[shapely.Point(139.3 + i / 1000, 35.4) for i in range(40)], crs=4326)
-    assert publishing.check_rule(frame, an.Plan({"name": "other", "kind": "quasi"}, k=5)).passed
+    assert publishing.check_rule(frame, an.Plan({"name": "other", "kind": "quasi"}, k=K)).passed
 
 
 def test_the_dictionary_names_the_workbench_columns_in_japanese_and_says_what_a_row_is():
@@ -249,3 +250,20 @@ def test_the_dictionary_names_the_workbench_columns_in_japanese_and_says_what_a_
     assert columns["age_band"]["label"]["ja"] == "年齢（5歳階級）" and columns["age_band"]["role"] == "age_band"
     assert columns["性別"]["label"]["ja"] == "性別" and columns["月額利用額"]["unit"]["ja"] == "円"
     assert dictionary["record_unit"] == {"ja": "認定者1人", "en": "one person"}
+
+
+def test_records_are_published_only_at_a_k_of_at_least_the_small_cell_threshold(store, monkeypatch):
+    """One number for k and for hidden figures (issue 25 item 3): a plan asking less than WORKBENCH_MIN_CELL is
+    refused, in Japanese, whatever the data achieves; at the threshold it passes."""
+    frame, report, _ = anonymized()
+    assert report.k_achieved >= settings.MIN_CELL  # the data itself is fine: only the plan's k is too low
+    low = an.Plan(CLASSES, k=settings.MIN_CELL - 1, l=2, sensitive="care_level")
+    check = publishing.check_rule(frame, low)
+    assert not check.passed
+    assert any(f"{settings.MIN_CELL}" in m and "集計値を隠す基準" in m for m in check.messages("ja"))
+    with pytest.raises(publishing.PublishError):
+        publishing.publish(frame, dictionary_for(frame, "pub_low_k", low, report), low, published_by="講師")
+    assert "pub_low_k" not in load_catalog()
+    assert publishing.check_rule(frame, an.Plan(CLASSES, k=settings.MIN_CELL, l=2, sensitive="care_level")).passed
+    monkeypatch.setattr(settings, "MIN_CELL", 5)  # a course that set WORKBENCH_MIN_CELL=5
+    assert publishing.check_rule(frame, an.Plan(CLASSES, k=K, l=2, sensitive="care_level")).passed

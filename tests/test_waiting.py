@@ -20,7 +20,8 @@ SLOW_CALLS = {
     "lib/ui/derived.py": {"_map_figures", "_analysis"},  # every map and every analysis page, on a cold cache
     "pages/presentation.py": {"prepare_deck", "export_deck"},
     "pages/instructor_exports.py": {"deliverables_zip"},
-    "pages/instructor_data.py": {"store_import", "anonymize", "publish", "withdraw", "restore"},
+    "pages/instructor_data.py": {"store_import", "anonymize", "publish"},
+    "lib/ui/publication_manager.py": {"withdraw", "restore"},
 }
 WAITING = {"spinner", "status"}
 

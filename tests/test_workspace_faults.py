@@ -19,9 +19,12 @@ import time
 import types
 from pathlib import Path
 
+import pytest
+
+from lib.cli import main
 from lib.workspace import backup
 from lib.workspace.backend import SqliteBackend, backend_for
-from lib.workspace.items import Workspace
+from lib.workspace.items import Workspace, forget_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 # Not a plain fork: this test process may have threads (AppTest, DuckDB) whose locks a
@@ -107,6 +110,7 @@ def test_kill_9_at_twenty_random_moments_loses_no_acknowledged_save(backend_url,
     stored = _saves(check.rows())
     lost = [save for save in acknowledged if save not in stored]
     assert len(acknowledged) >= 40 and lost == []
+    assert check.backend.lost_saves() == []  # a kill alone loses nothing, and nothing is reported lost
 
 
 def test_crash_images_taken_during_writes_open_and_hold_every_acknowledged_save(tmp_path):
@@ -129,7 +133,7 @@ def test_crash_images_taken_during_writes_open_and_hold_every_acknowledged_save(
                 before_copy = set(writer.drain())
                 image = tmp_path / f"image{n}"
                 image.mkdir()
-                for suffix in ("", "-wal"):
+                for suffix in ("", "-wal", ".saves"):  # with the acknowledged count beside them
                     source = tmp_path / f"workspace.sqlite3{suffix}"
                     if source.exists():
                         shutil.copyfile(source, image / source.name)
@@ -141,6 +145,7 @@ def test_crash_images_taken_during_writes_open_and_hold_every_acknowledged_save(
     for image, before_copy in images:
         opened = Workspace(SqliteBackend(image / "workspace.sqlite3"), create=False)  # integrity check passes
         assert before_copy <= _saves(opened.rows()), image.name
+        assert opened.backend.lost_saves() == [], image.name  # no false alarm after a power cut
         opened.backend.close()
     assert sum(len(b) for _, b in images) > 0
 
@@ -218,3 +223,63 @@ def test_restores_while_five_members_save_lose_no_acknowledged_save(backend_url,
     found = _saves(final.rows()).union(*(_saves(backup.read_backup(k.path)) for k in kept))
     final.backend.close()
     assert acknowledged - found == set()
+
+
+def _cut(wal: Path, at: int) -> None:
+    """The WAL ends at `at`: the frames after it are gone (a file cut short by an unclean stop)."""
+    os.truncate(wal, at)
+
+
+def _garbage(wal: Path, at: int) -> None:
+    """4 KB of garbage over the frames at `at` (a torn or misdirected write): their checksums fail."""
+    with open(wal, "r+b") as handle:
+        handle.seek(at)
+        handle.write(os.urandom(4096))
+
+
+@pytest.mark.parametrize("damage", [_cut, _garbage], ids=["cut", "garbage"])
+def test_acknowledged_saves_a_damaged_wal_lost_after_kill_9_are_reported(tmp_path, damage, monkeypatch, capsys):
+    """SQLite drops every WAL frame from the first damaged one on, silently: the counter of acknowledged
+    saves kept beside the database tells how many are gone and since when (CLI and instructor page)."""
+    from lib.workspace import save_counter
+
+    path = tmp_path / "workspace.sqlite3"
+    url = f"sqlite:///{path}"
+    group_id = _group(url, tmp_path)  # closed cleanly: the WAL starts empty
+    writer = Writer(url, tmp_path, group_id, "w")
+    while len(writer.drain(wait_for_one=True)) < 40:
+        pass
+    writer.kill()
+    acknowledged = writer.drain()
+    wal = Path(f"{path}-wal")
+    page_size = 4096
+    frames = (wal.stat().st_size - 32) // (24 + page_size)
+    assert 0 < frames < 1000  # under SQLite's automatic checkpoint: every save since the start is in the WAL
+    damage(wal, 32 + (24 + page_size) * (frames // 2))
+
+    opened = Workspace(SqliteBackend(path), create=False)  # opens and passes the integrity check, as SQLite does
+    stored = _saves(opened.rows())
+    lost = [save for save in acknowledged if save not in stored]
+    reports = save_counter.reports(path)
+    assert lost and len(reports) == 1
+    report = reports[0]
+    assert len(lost) <= report.missing <= len(lost) + 1  # + the one its writer was killed before telling
+    assert report.last_kept_at < report.last_acknowledged_at
+    text = report.text("ja")
+    assert f"{report.missing} 件" in text and str(tmp_path) not in text
+
+    # Reported once: the workspace counts on from the acknowledged number, and the report stays until dismissed.
+    opened.create_item(group_id, "note", {"text": "その後の保存"}, "講師")
+    opened.backend.close()
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path))  # the default workspace file of this data folder
+    try:
+        assert main(["check-workspace"]) == 2
+    finally:
+        forget_workspace(tmp_path)
+    assert save_counter.reports(path) == reports and report.text("ja") in capsys.readouterr().err
+    save_counter.dismiss(path)
+    try:
+        assert main(["check-workspace"]) == 0
+    finally:
+        forget_workspace(tmp_path)
+    assert "すべてデータベースにあります" in capsys.readouterr().out

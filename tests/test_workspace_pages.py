@@ -138,3 +138,78 @@ def test_a_workspace_lost_while_the_app_runs_shows_the_restore_panel_and_the_typ
     at.run()  # the member works again, and what they typed is back
     assert not at.exception and not any("講師が復旧しています" in i.value for i in at.info)
     assert at.text_area(key="ws:step0:goal").value == "消えても残る目標"
+
+
+def test_saves_found_missing_on_open_are_told_to_the_instructor_with_the_restore_panel(own_data_dir):
+    """The instructor page says how many acknowledged saves are gone and since when, offers the snapshots,
+    and the notice stays until dismissed (the loss itself, from a damaged WAL, is in test_workspace_faults)."""
+    from lib.workspace import save_counter
+
+    ws = open_workspace_in(own_data_dir)
+    example_group.seed_if_empty(ws)
+    snapshots.take_snapshot(ws, own_data_dir)
+    path = own_data_dir / "workspace.sqlite3"
+    kept = save_counter.acknowledged(path)
+    save_counter.acknowledge(path, save_counter.Count(kept.saves + 7, kept.at))  # 7 acknowledged, then lost
+    forget_workspace(own_data_dir)
+    ui._workspace.clear()
+
+    instructor = AppTest.from_file(APP, default_timeout=90)
+    instructor.session_state["instructor"] = True
+    instructor.run()
+    instructor.switch_page("pages/instructor.py").run()
+    assert not instructor.exception, instructor.exception
+    notice = " ".join(w.value for w in instructor.warning)
+    assert "7 件の保存がありません" in notice and str(own_data_dir) not in notice
+    assert instructor.selectbox(key="snap:choice") and instructor.button(key="snap:restore")
+    instructor.button(key="lost_saves:dismiss").click().run()
+    assert not instructor.exception and not any("保存がありません" in w.value for w in instructor.warning)
+    assert save_counter.reports(path) == []
+
+
+def _instructor(data_dir: Path) -> AppTest:
+    ws = open_workspace_in(data_dir)
+    example_group.seed_if_empty(ws)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["instructor"] = True
+    at.run()
+    at.switch_page("pages/instructor.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_snapshot_that_cannot_be_written_is_a_japanese_message(own_data_dir):
+    """The red team's full disk / read-only folder: 「今すぐ取る」 answered Streamlit's English error box."""
+    at = _instructor(own_data_dir)
+    shutil.rmtree(own_data_dir / "snapshots", ignore_errors=True)
+    (own_data_dir / "snapshots").write_text("not a folder")  # nothing can be written where snapshots go
+    at.button(key="snap:take").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "スナップショット" in shown and "書き込めません" in shown and str(own_data_dir) not in shown
+
+
+def test_a_restore_that_cannot_keep_the_state_before_changes_nothing_and_says_so(own_data_dir, monkeypatch):
+    """Restoring on a full disk: the snapshot of the state before cannot be written, so nothing is restored."""
+    import errno
+
+    from lib.workspace import backup
+
+    at = _instructor(own_data_dir)
+    ws = open_workspace_in(own_data_dir)
+    taken = snapshots.take_snapshot(ws, own_data_dir)
+    group = next(g for g in ws.groups(course.current_course(ws).course_id) if g.name == "A班")
+    ws.create_item(group.group_id, "note", {"text": "スナップショットの後"}, "山田")
+    before = ws.rows()
+    at.run()
+
+    def disk_full(tables, out):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out))
+    monkeypatch.setattr(backup, "write_rows", disk_full)
+    at.selectbox(key="snap:choice").set_value(taken.name)
+    at.checkbox(key="snap:confirm").check().run()
+    at.button(key="snap:restore").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "復元していません" in shown and str(own_data_dir) not in shown
+    assert open_workspace_in(own_data_dir).rows() == before

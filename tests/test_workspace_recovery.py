@@ -131,6 +131,7 @@ def test_damage_is_a_japanese_message_and_the_latest_snapshot_restores_everythin
     latest = snapshots.list_snapshots(data_dir)[0]
     restored = recovery.restore(data_dir, latest.path)
     assert open_workspace_in(data_dir).rows() == expected
+    assert open_workspace_in(data_dir).backend.lost_saves() == []  # a restored workspace is not a silent loss
     if damage is not Path.unlink:  # the damaged file is kept aside, never deleted
         assert restored.set_aside and all(p.name.startswith("workspace.sqlite3.damaged-") for p in restored.set_aside)
 
@@ -285,6 +286,10 @@ def test_a_read_only_data_folder_is_named_as_such_not_as_damage(sqlite_dir, tmp_
         assert caught.value.reason == "read_only"
         assert "読み取り専用" in str(caught.value) and "管理者" in str(caught.value)
         assert str(read_only) not in str(caught.value)
+        # Restoring, as a damaged workspace would be, is refused with the same sentence (no OSError).
+        with pytest.raises(WorkspaceUnavailable) as caught:
+            recovery.restore(read_only, snapshots.list_snapshots(read_only)[0].path)
+        assert caught.value.reason == "read_only"
     finally:
         forget_workspace(read_only)
         subprocess.run(["umount", "--lazy", str(read_only)], check=True)  # lazy: a closed handle may linger

@@ -1,4 +1,4 @@
-"""A raw care export of a city with many 町丁・字 → address matching → zones → anonymize k=5 → publish →
+"""A raw care export of a city with many 町丁・字 → address matching → zones → anonymize (k = the small-cell threshold) → publish →
 a choropleth of 認定率 by zone (issue 20, item 4 acceptance)."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from lib import settings
 from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.address_matching import match_addresses
@@ -24,7 +25,7 @@ from tests.conftest import copy_demo_data
 from tests.test_address_matching import care_export_addresses
 
 CELL = 0.01
-K = 5
+K = settings.MIN_CELL  # k of the records = the small-cell threshold (one number)
 
 
 @pytest.fixture(scope="module")

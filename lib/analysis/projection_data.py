@@ -1,4 +1,5 @@
-"""The published tables a projection reads: population points, areas and their 地区, records of a year.
+"""The published tables a projection reads: population points, areas and their 地区, records of a year,
+and the municipality's own projection (the national institute's, published from its file).
 
 Columns are found by their role in the data dictionary (area, year, age_band, sex, measure, district,
 name), so that a real city's published tables work as the demo's do. Values are bound, identifiers quoted.
@@ -10,6 +11,7 @@ import pandas as pd
 from lib.analysis.cohort_projection import STEP_YEARS, ProjectionInputError
 from lib.analysis.disclosure import RECORDS, persons_basis
 from lib.data.catalog import Dataset
+from lib.data.ipss_projection import NAME as REFERENCE
 from lib.data.store import quote_identifier as q
 
 POPULATION, AREAS = "population", "areas"
@@ -87,3 +89,25 @@ def records_of_year(cursor, catalog: dict[str, Dataset], dataset: str, year: int
     return cursor.execute(
         f"SELECT {q(c['area'])} AS area, {q(c['age_band'])} AS age_band, {q(c['sex'])} AS sex "
         f"FROM {q(ds.name)} WHERE {q(c['year'])} = ?", [int(year)]).df()
+
+
+def reference_projection(cursor, catalog: dict[str, Dataset]) -> pd.DataFrame | None:
+    """year, age_band, sex, population of the municipality's published projection; None when there is none."""
+    ds = catalog.get(REFERENCE)
+    if ds is None:
+        return None
+    c = _roles(ds, ["year", "age_band", "sex", "measure"])
+    return cursor.execute(
+        f"SELECT {q(c['year'])} AS year, {q(c['age_band'])} AS age_band, {q(c['sex'])} AS sex, "
+        f"SUM({q(c['measure'])}) AS population FROM {q(ds.name)} GROUP BY ALL ORDER BY 1").df()
+
+
+def reference_summary(cursor, catalog: dict[str, Dataset]) -> tuple[str, int, int] | None:
+    """(municipality, first year, last year) of the published projection; None when there is none."""
+    ds = catalog.get(REFERENCE)
+    if ds is None:
+        return None
+    year, name = _column(ds, "year"), _column(ds, "name")
+    row = cursor.execute(f"SELECT {f'any_value({q(name)})' if name else 'NULL'}, min({q(year)}), max({q(year)}) "
+                         f"FROM {q(ds.name)}").fetchone()
+    return (str(row[0] or ds.title_in("ja")), int(row[1]), int(row[2])) if row and row[1] is not None else None

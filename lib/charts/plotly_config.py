@@ -7,6 +7,8 @@ plotly.js's own.
 """
 from __future__ import annotations
 
+from functools import cache
+
 from lib.i18n import STRINGS
 
 _PREFIX = "plotly."
@@ -22,8 +24,9 @@ _JA_FORMAT = {
 }
 
 
+@cache  # the texts are loaded once per process; every chart of every run asked for this again
 def japanese_dictionary() -> dict[str, str]:
-    """plotly.js's English words → Japanese."""
+    """plotly.js's English words → Japanese (shared: do not change it)."""
     return {entry["en"]: entry["ja"] for key, entry in STRINGS.items() if key.startswith(_PREFIX)}
 
 

@@ -3,15 +3,19 @@
     python -m lib.cli set-passcode                 # instructor passcode (asked twice, stored hashed)
     python -m lib.cli unlock                       # lift passcode lock-outs (in every running worker)
     python -m lib.cli import PATH [--name NAME] [--dry-run]
+    python -m lib.cli prep RECIPE --input FILE [--dry-run] [--reference-date YYYY-MM-DD]
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE] [--facilities FILE ...]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE]
+                                 [--households FILE] [--facilities FILE ...]
                                  [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
+    python -m lib.cli ipss-projection FILE [--city CODE]  # the city's IPSS 地域別将来推計人口, for the projection page
     python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
     python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
     python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
     python -m lib.cli prepare                         # build the data and open the workspace (before workers)
+    python -m lib.cli check-workspace                 # integrity, and acknowledged saves found missing
 
 This module only parses arguments: each command's body sits in a module of this package
 ("module:function" below), imported when that command runs, as pip finds its commands, so
@@ -45,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--dry-run", action="store_true", help="保存せず、判定結果を JSON で表示する")
     importer.set_defaults(run="data_import:import_command")
 
+    prep = commands.add_parser("prep", help="データ準備の手順（画面で保存したもの）を次の年のファイルにくり返す")
+    prep.add_argument("recipe", help="データ準備の画面の「手順を保存」で保存した YAML ファイル")
+    prep.add_argument("--input", required=True, help="手順を当てはめるファイル（前回と同じ形で書き出したもの）")
+    prep.add_argument("--dry-run", action="store_true", help="公開せず、公開されるもの（行・列・k・削除の割合）を表示する")
+    prep.add_argument("--reference-date", metavar="YYYY-MM-DD", help="年齢を数える基準日（省略時は手順の基準日）")
+    prep.set_defaults(run="preparation:prep_command")
+
     export = commands.add_parser("export", help="グループの発表資料を書き出す")
     export.add_argument("--group", required=True, help="グループ名（example でデモの完成例）")
     export.add_argument("--format", required=True, choices=["pptx", "html", "pdf"])
@@ -59,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
     city.add_argument("--census", help="e-Stat 国勢調査 小地域集計の年齢（5歳階級）男女別人口の CSV（ダウンロードしたまま）。"
                                        "住民基本台帳の人口の代わりに使う")
+    city.add_argument("--households", help="e-Stat 国勢調査 小地域集計の「世帯の家族類型別一般世帯数」の CSV（ダウンロードしたまま）。"
+                                           "町丁・字別の一般世帯数・65歳以上世帯員のいる世帯など")
     city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
     city.add_argument("--facilities", nargs="+", metavar="FILE",
                       help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
@@ -66,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="施設の一覧の列の対応（自動で見つからないとき）。例：name=要配慮者利用施設名称,lat=緯度,lon=経度"
                            "（name 名称 / lat 緯度 / lon 経度 / address 住所 / kind 種類）")
     city.set_defaults(run="city:setup_city_command")
+
+    ipss = commands.add_parser("ipss-projection",
+                                help="社人研「日本の地域別将来推計人口」の自分の市区町村の推計を公開する（将来人口の画面で使う）")
+    ipss.add_argument("path", help="社人研のサイトからダウンロードしたままの Excel（都道府県別のファイルか全国の "
+                                   "suikei_kekka.xlsx）か、それを保存した CSV")
+    ipss.add_argument("--city", help="全国地方公共団体コード 5 桁（省略時は setup-city で設定した市区町村）")
+    ipss.set_defaults(run="city:ipss_projection_command")
 
     base = commands.add_parser("base-layer", help="地図の背景（川・鉄道・駅・道路・地名）を取り込む")
     base.add_argument("path", help="国土数値情報などのシェープファイル（ZIP）・GeoJSON・GeoPackage")
@@ -90,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
 
     prepare_parser = commands.add_parser("prepare", help="データとワークスペースを準備する（複数ワーカーの起動前）")
     prepare_parser.set_defaults(run="workspace_admin:prepare_command")
+
+    check_parser = commands.add_parser("check-workspace",
+                                       help="ワークスペースを確かめる（壊れていないか、保存したと伝えた保存がすべてあるか）")
+    check_parser.set_defaults(run="workspace_admin:check_workspace_command")
     return parser
 
 

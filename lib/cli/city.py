@@ -1,13 +1,15 @@
-"""`setup-city`, `base-layer`, `tile-pack`: the workbench turned to a real city and its map's background."""
+"""`setup-city`, `ipss-projection`, `base-layer`, `tile-pack`: the workbench turned to a real city, the city's
+projection by the national institute, and its map's background."""
 from __future__ import annotations
 
 import sys
 
 from lib.data.catalog import load_catalog
 from lib.data.census_tables import CensusTableError
-from lib.data.city import CitySetupError, setup_city
+from lib.data.city import CitySetupError, current_city, setup_city
 from lib.data.facility_lists import FacilityListError, parse_column_mapping
 from lib.data.import_result import DataImportError
+from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection
 from lib.data.population_layouts import PopulationLayoutError
 from lib.data.store import get_store
 from lib.i18n import t
@@ -21,8 +23,22 @@ def setup_city_command(args) -> int:
     try:
         report = setup_city(args.boundaries, args.city, year=args.year, population=args.population,
                             population_year=args.population_year, facilities=args.facilities or [], set_by="cli",
-                            facility_columns=parse_column_mapping(args.facility_columns or ""), census=args.census)
+                            facility_columns=parse_column_mapping(args.facility_columns or ""), census=args.census,
+                            households=args.households)
     except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:
+        print(error.text("ja"), file=sys.stderr)
+        return 2
+    print("\n".join(report.lines("ja")))
+    return 0
+
+
+def ipss_projection_command(args) -> int:
+    """`ipss-projection FILE [--city CODE]`: the city's IPSS projection, published for the projection page."""
+    city = current_city()
+    code = args.city or (city["city_code"] if city else None)
+    try:
+        report = publish_ipss_projection(args.path, code, published_by="cli", store=get_store())
+    except (IpssProjectionError, DataImportError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2
     print("\n".join(report.lines("ja")))

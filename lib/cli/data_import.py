@@ -5,8 +5,6 @@ import json
 import sys
 from pathlib import Path
 
-import duckdb
-
 from lib.data.import_result import DataImportError
 from lib.data.import_worker import read_file_guarded
 from lib.data.staging import check_name, store_import, suggest_name
@@ -23,11 +21,8 @@ def import_command(args) -> int:
             return 0
         name = check_name(args.name) if args.name else suggest_name(path.name)
         store_import(result, name, imported_by="cli")
-    except DataImportError as error:
+    except DataImportError as error:  # a refused file, or the staging database in use (StagingBusy)
         print(error.text("ja"), file=sys.stderr)
-        return 2
-    except duckdb.IOException:  # the running app's data page holds the staging database open
-        print(t("cli.staging_locked", "ja"), file=sys.stderr)
         return 2
     print(t("import.cli.stored", "ja", name=name, rows=len(result.frame),
             columns=len(result.summary()["columns"])))

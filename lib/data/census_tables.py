@@ -41,14 +41,41 @@ class CensusAges:
     unknown_age: int  # persons of unknown age in the matched areas (in 総数, not in a band)
 
 
-def _cells(path: Path, source: str) -> pd.DataFrame:
+@dataclass
+class CensusTable:
+    """A 小地域集計 CSV as downloaded: its code row, its name row and its data rows (text, stripped)."""
+    codes: list[str]
+    names: list[str]
+    rows: pd.DataFrame  # the data rows, columns named by the code row
+    source: str
+
+
+def read_census_table(path: str | Path, source: str) -> CensusTable:
+    """The file's two header rows and its rows; refused unless the first row is the e-Stat code row."""
+    path = Path(path)
     check_size(path)
     text = decode_text(path.read_bytes(), None, source)[0]
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     if len(rows) < 3:
         raise CensusTableError("not_census", name=source, columns="-")
     width = max(len(r) for r in rows)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="string").apply(lambda c: c.str.strip())
+    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="string").apply(lambda c: c.str.strip())
+    codes, names = list(cells.iloc[0].fillna("")), list(cells.iloc[1].fillna(""))
+    if codes[:1] != ["KEY_CODE"] or not set(CODE_COLUMNS) <= set(codes):
+        raise CensusTableError("not_census", name=source, columns="、".join(c for c in codes[:8] if c))
+    return CensusTable(codes, names, cells.iloc[2:].set_axis(codes, axis=1), source)
+
+
+def counts(cells: pd.DataFrame, source: str, *, secret_missing: bool = False) -> pd.DataFrame:
+    """Numbers from cells as e-Stat writes them: 「-」「…」 and blank are 0; 「X」 (秘匿: counted in another
+    area) is 0, or missing when `secret_missing`."""
+    values = cells.replace({NONE: "0", NOT_APPLICABLE: "0", "": "0"})
+    secret = values == SECRET
+    try:
+        numbers = values.mask(secret, "0").apply(lambda c: pd.to_numeric(c.str.replace(",", ""), errors="raise"))
+        return numbers.astype("Int64").mask(secret) if secret_missing else numbers
+    except (ValueError, TypeError) as exc:
+        raise CensusTableError("not_numbers", name=source) from exc
 
 
 def _age_columns(codes: list[str], names: list[str]) -> dict[str, tuple[str, int, int | None]]:
@@ -70,29 +97,17 @@ def _unknown_columns(codes: list[str], names: list[str]) -> list[str]:
 
 def read_census_ages(path: str | Path, area_codes: pd.Series, source_name: str | None = None) -> CensusAges:
     """The table's 5-year bands by sex for the boundary areas (`area_codes`), joined on KEY_CODE."""
-    path = Path(path)
-    source = source_name or path.name
-    cells = _cells(path, source)
-    codes, names = list(cells.iloc[0]), list(cells.iloc[1].fillna(""))
-    if codes[:1] != ["KEY_CODE"] or not set(CODE_COLUMNS) <= set(codes):
-        raise CensusTableError("not_census", name=source, columns="、".join(c for c in codes[:8] if c))
+    source = source_name or Path(path).name
+    census = read_census_table(path, source)
+    codes, names = census.codes, census.names
     ages = _age_columns(codes, names)
     if not ages:
         raise CensusTableError("no_ages", name=source)
-    table = cells.iloc[2:].set_axis(codes, axis=1)
-    table = table[table["KEY_CODE"].isin(set(area_codes.astype(str)))]
+    table = census.rows[census.rows["KEY_CODE"].isin(set(area_codes.astype(str)))]
     if table.empty:
-        raise CensusTableError("nothing_matched", name=source, examples="、".join(cells.iloc[2:7, 0].dropna()))
+        raise CensusTableError("nothing_matched", name=source, examples="、".join(census.rows["KEY_CODE"].head(5)))
     secret = sorted(table.loc[(table[list(ages)] == SECRET).any(axis=1), "KEY_CODE"])
-
-    def persons(columns: list[str]) -> pd.DataFrame:
-        values = table[columns].replace({NONE: "0", SECRET: "0", NOT_APPLICABLE: "0", "": "0"})
-        return values.apply(lambda c: pd.to_numeric(c.str.replace(",", ""), errors="raise"))
-
-    try:
-        banded, totals = persons(list(ages)), persons(_unknown_columns(codes, names))
-    except (ValueError, TypeError) as exc:
-        raise CensusTableError("not_numbers", name=source) from exc
+    banded, totals = counts(table[list(ages)], source), counts(table[_unknown_columns(codes, names)], source)
     top = next(low for _sex, low, high in ages.values() if high is None) if any(
         a[2] is None for a in ages.values()) else None
     long = banded.assign(area_code=table["KEY_CODE"].to_numpy()).melt(

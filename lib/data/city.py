@@ -20,6 +20,12 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n, settings
+from lib.data.census_households import (
+    CensusHouseholds,
+    households_dataset,
+    households_of_areas,
+    read_family_type_table,
+)
 from lib.data.census_tables import CensusAges, read_census_ages
 from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list, unique_ids
 from lib.data.geo_checks import RepairedShape
@@ -72,6 +78,7 @@ class CityReport:
     year_given: int | None = None  # a --year that the file's own edition contradicted
     population: PopulationTable | None = None
     census: CensusAges | None = None
+    households: CensusHouseholds | None = None
     facilities: list[FacilityList] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
 
@@ -115,6 +122,8 @@ class CityReport:
                           households=self.households_total or 0))
         else:
             out.append(tr("no_population"))
+        if self.households is not None:
+            out += _household_lines(self.households, self.areas, tr)
         for facility_list in self.facilities:
             kind = (facility_list.label if facility_list.kind == "other"
                     else i18n.t(f"facilities.kind.{facility_list.kind}", lang))
@@ -127,6 +136,28 @@ class CityReport:
             out.append(tr("islands", count=len(self.island_areas), codes="、".join(self.island_areas[:5])))
         out.append(tr("datasets", names="、".join(self.datasets)))
         return out
+
+
+def _household_lines(found: CensusHouseholds, areas: int, tr) -> list[str]:
+    """What the family-type table gave, its total against its own city row, its secret and unread columns."""
+    out = [tr("households", name=found.source, matched=found.matched, areas=areas, total=found.total)]
+    if found.city_total is None:
+        out.append(tr("households_unchecked", total=found.total))
+    elif found.city_total == found.total:
+        out.append(tr("households_checked", total=found.total, city_total=found.city_total))
+    else:
+        out.append(tr("households_differ", total=found.total, city_total=found.city_total,
+                      difference=abs(found.city_total - found.total), count=len(found.unmatched),
+                      areas="、".join(f"{name}（{code}）{n:,}" for code, name, n in found.unmatched[:5]) or "-"))
+    if found.secret:
+        out.append(tr("households_secret", count=len(found.secret), pairs="、".join(
+            f"{name}（{code}）→ {dest_name}（{dest}）" if dest else f"{name}（{code}）→ ?"
+            for code, name, dest, dest_name in found.secret[:5])))
+    if "elderly_single" not in found.columns:
+        out.append(tr("households_no_single"))
+    if found.unread:
+        out.append(tr("households_unread", columns="、".join(found.unread[:8])))
+    return out
 
 
 def _reason(geos_reason: str, lang: str) -> str:
@@ -306,13 +337,13 @@ def _dictionary(name: str, kind: str, title: dict, description: dict, source: st
 
 def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
                   population: PopulationTable | None = None,
-                  census: CensusAges | None = None) -> list[tuple[pd.DataFrame, dict]]:
-    """The frames and dictionaries that turn the workbench to the city: areas, outline, population.
+                  census: CensusAges | None = None,
+                  households: CensusHouseholds | None = None) -> list[tuple[pd.DataFrame, dict]]:
+    """The frames and dictionaries that turn the workbench to the city: areas, outline, population, and
+    the census households by family type when that table is given.
 
     The population is the 住民基本台帳 file when one is given, else the census 小地域集計 table by age
     and sex, else the census JINKO of the boundaries.
-
-    The population is the 住民基本台帳 file when one is given, else the census JINKO of the boundaries.
     """
     city = info["city_name"]
     out = [(areas.drop(columns=["population"]), _dictionary(
@@ -361,6 +392,8 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
             {"ja": f"{year}年国勢調査の町丁・字別人口（境界データの JINKO）。年齢・男女別の人口を取り込むと置き換わります。",
              "en": f"{year} census population by small area (JINKO of the boundary file). Replaced when population by age and sex is imported."},
             source, ["year", "area_code", "age_band", "sex", "population"])))
+    if households is not None:
+        out.append(households_dataset(households, city, year))
     return out
 
 
@@ -383,15 +416,18 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
                population_year: int | None = None, facilities: list[str | Path] = (), set_by: str = "",
                source_name: str | None = None, population_name: str | None = None,
                facility_names: list[str] | None = None, facility_columns: dict[str, str] | None = None,
-               census: str | Path | None = None, census_name: str | None = None, store=None) -> CityReport:
+               census: str | Path | None = None, census_name: str | None = None,
+               households: str | Path | None = None, households_name: str | None = None, store=None) -> CityReport:
     """Read the boundary file (and population, facility lists), keep the city, publish, record the setting.
 
     `facility_columns` names the facility lists' columns the detector does not know (name, lat, lon, address, kind).
-    `census` is an e-Stat 小地域集計 table of population by age and sex (instead of a 住基 file).
+    `census` is an e-Stat 小地域集計 table of population by age and sex (instead of a 住基 file);
+    `households` its table of households by family type.
     """
     city_code = str(city_code).strip()
     if not (len(city_code) == 5 and city_code.isdigit()):
         raise CitySetupError("bad_code", code=city_code)
+    family_table = read_family_type_table(households, households_name) if households is not None else None
     result = read_file_guarded(path, source_name=source_name)
     if not result.is_geo:
         raise CitySetupError("not_boundaries", name=result.source_name)
@@ -406,6 +442,7 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
         raise CitySetupError("two_populations")
     people = None
     ages = read_census_ages(census, areas["area_code"], census_name) if census is not None else None
+    family_types = households_of_areas(family_table, areas["area_code"]) if family_table is not None else None
     if population is not None:
         people = read_population(Path(population), areas[["area_code", "area_name"]],
                                  city_name=info["city_name"], year=population_year)
@@ -413,7 +450,7 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
     names = facility_names or [None] * len(facilities)
     lists = [read_facility_list(path, areas, source_name=name, columns=facility_columns)
              for path, name in zip(facilities, names, strict=True)]
-    datasets = city_datasets(areas, info, edition, result.source_name, people, ages)
+    datasets = city_datasets(areas, info, edition, result.source_name, people, ages, family_types)
     if lists:
         points = gpd.GeoDataFrame(pd.concat([f.points for f in lists], ignore_index=True), crs=4326)
         points["facility_id"] = unique_ids(points["facility_id"])  # two lists of one kind may share ids
@@ -424,7 +461,7 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
         areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
         island_areas=info["island_areas"], population_total=info["file_population"],
         households_total=info["file_households"], year_given=year if found and year and year != found else None,
-        population=people, census=ages, facilities=lists,
+        population=people, census=ages, households=family_types, facilities=lists,
         datasets=[d["name"] for _, d in datasets])
     record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,
               "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds")}

@@ -52,8 +52,14 @@ def withdrawn_dir() -> Path:
 
 
 def check_rule(frame: pd.DataFrame, plan: Plan) -> RuleCheck:
-    """Does the data meet the chosen rule (no direct identifiers, k, l)? Measured on the data itself."""
+    """Does the data meet the chosen rule (no direct identifiers, k, l)? Measured on the data itself.
+
+    Records about persons are what trainees explore one by one, so the rule's own k may not be less
+    than the small-cell threshold of every figure (settings.MIN_CELL): one number for both.
+    """
     problems: list[tuple[str, dict]] = []
+    if plan.quasi and plan.k < settings.MIN_CELL:
+        problems.append(("k_below_threshold", {"k": plan.k, "threshold": settings.MIN_CELL}))
     direct = [c for c, role in plan.classification.items() if role == "direct" and c in frame.columns]
     if direct:
         problems.append(("direct_left", {"columns": "、".join(direct)}))

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import secrets
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +33,17 @@ from lib import settings
 from lib.data.build_holds import BuildHold, remove_if_unused
 from lib.data.catalog import Dataset, load_catalog, load_dictionary
 from lib.data.duckdb_lockdown import connect_with_spatial, open_locked_read_only
+from lib.data.import_result import DataImportError
+
+log = logging.getLogger(__name__)
 
 # Bump when the way tables are built changes, so existing databases are rebuilt.
 BUILD_VERSION = "1"
+STAGING_WAIT_S = 10  # how long a use of the staging database waits while another process has it
+
+
+class StagingBusy(DataImportError):
+    """Another process (a classroom worker, the CLI) has the staging database for longer than a use waits."""
 
 def quote_identifier(name: str) -> str:
     """A DuckDB identifier, quoted so that any name (Japanese, spaces, quotes) is safe."""
@@ -164,7 +174,6 @@ class Store:
         self._published: _PublishedBuild | None = None
         self._retired: set[_PublishedBuild] = set()
         self._current_stamp: tuple | None = None  # published.json as last read
-        self._staging: duckdb.DuckDBPyConnection | None = None
 
     # published -------------------------------------------------------------
     def _current_build(self) -> tuple[str, Path] | None:
@@ -317,21 +326,30 @@ class Store:
 
     # staging (the workspace lives in lib.workspace) -------------------------------------
     def staging(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor on the instructor's staging database (raw imports)."""
-        with self._lock:
-            if self._staging is None:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
-                self._staging = connect_with_spatial(str(self.staging_path))
-            return self._staging.cursor()
+        """A new connection to the instructor's staging database (raw imports); close it when done.
+
+        DuckDB lets one process at a time open a database file for writing, and several processes share
+        this one (classroom workers, the CLI): each use opens and closes it (10–20 ms once spatial is
+        loaded), so none keeps it from the others. One that finds it in use waits up to STAGING_WAIT_S,
+        then StagingBusy says so in Japanese.
+        """
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + STAGING_WAIT_S
+        while True:
+            try:
+                return connect_with_spatial(str(self.staging_path))
+            except duckdb.IOException as exc:
+                if time.monotonic() >= deadline:
+                    log.warning("staging database %s in use by another process: %s", self.staging_path, exc)
+                    raise StagingBusy("staging_busy") from exc
+                time.sleep(0.2)
 
     def close(self) -> None:
         with self._lock:
             for build in (self._published, *self._retired):
                 if build is not None and not build.closed:
                     build.close()
-            if self._staging is not None:
-                self._staging.close()
-            self._published = self._staging = None
+            self._published = None
             self._retired.clear()
             self._current_stamp = None
 

@@ -18,6 +18,7 @@ Same input, same zones. Every zone is contiguous unless an island joined it; eac
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -131,6 +132,18 @@ def zone_layer(zones: Zones, dataset: str) -> tuple[gpd.GeoDataFrame, dict]:
         source={"ja": "e-Stat 境界データ 小地域（町丁・字等）を講師がまとめたもの", "en": "e-Stat small-area boundaries, merged"},
         anonymization={"ja": "該当なし（境界の形）。", "en": "Not applicable: boundaries."})
     return layer, dictionary
+
+
+def read_zone_table(raw: bytes) -> pd.DataFrame:
+    """An uploaded 町丁・字 → 地区 CSV (UTF-8 or CP932), every value as text."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return pd.read_csv(io.BytesIO(raw), dtype=str, encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            raise ZoneTableError("columns", columns="?") from exc
+    raise ZoneTableError("columns", columns="?")
 
 
 def zones_from_table(frame: pd.DataFrame, areas: gpd.GeoDataFrame, people: pd.Series | None = None) -> Zones:

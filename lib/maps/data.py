@@ -44,7 +44,7 @@ from lib.maps.measures import (
 from lib.maps.points import load_points, point_counts_sql, point_layer_label
 from lib.maps.queries import FLOOD, MapDataError
 from lib.maps.spec import MESH_LEVELS, MapSpec, PointLayerSpec, check_map_spec, is_raw_count
-from lib.maps.units import area_units, city_boundary, mesh_cells, unit_people
+from lib.maps.units import area_units, city_boundary, mesh_cells, unit_households, unit_people
 
 PUBLICATION_THRESHOLD = disclosure.MIN_CELL
 FAR_FROM_NEAREST_M = 1000  # "far" in the nearest-distance summary (map.result.nearest_far)
@@ -147,6 +147,8 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     units["ageing_rate"] = np.where(units["population"] > 0,
                                     100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0), np.nan)
     units["suppressed"] = units["population"].fillna(0) < PUBLICATION_THRESHOLD
+    if any(m is not None and m.normalize == "households" for m in (spec.measure, spec.compare and spec.compare.measure)):
+        units["general_households"] = unit_households(cursor, catalog, units, spec, year, areas).to_numpy()
     data = MapData(spec=spec, units=units, boundary=boundary, base_layers=load_base_layers(cursor, catalog))
     if note:
         data.note_keys.append((note, {}))
@@ -160,6 +162,8 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
             data.warning_keys.append(("map.warning.raw_count", {}))
         if spec.measure.normalize in ("population", "elderly"):
             data.note_keys.append(("map.note.rate_denominator", {}))
+        elif spec.measure.normalize == "households":
+            data.note_keys.append(("map.note.household_denominator", {}))
     if spec.compare is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.compare.measure, units, spec, areas)
         units["compare_value"] = measure_values(numerator, units, spec.compare.measure, denominators).to_numpy()

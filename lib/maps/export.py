@@ -22,12 +22,13 @@ from lib.fonts import FONT_FILE, japanese_font  # noqa: E402
 from lib.i18n import t  # noqa: E402
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR  # noqa: E402
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData  # noqa: E402
-from lib.maps.offline import standalone_html  # noqa: E402
-from lib.maps.render import FLOOD_COLOURS, _layer_colours  # noqa: E402
+from lib.maps.layer_colours import FLOOD_COLOURS, layer_colours  # noqa: E402
 
 
 def map_html(fmap) -> bytes:
     """The map as one self-contained HTML file (opens offline, nothing fetched)."""
+    from lib.maps.offline import standalone_html  # noqa: PLC0415  (folium: only for HTML, not pictures)
+
     return standalone_html(fmap).encode("utf-8")
 
 
@@ -60,7 +61,7 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
                 ax.scatter(centres.x, centres.y, s=sizes, facecolor="#cc79a7", edgecolor="#7a1f5c", alpha=0.5)
                 handles.append(Patch(facecolor="#cc79a7", alpha=0.5,
                                      label=t("map.legend.compare", lang, label=data.compare_label)))
-        colours = _layer_colours(data)
+        colours = layer_colours(data)
         for layer, points, label in data.points:
             if points.empty:
                 continue

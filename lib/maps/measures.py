@@ -28,8 +28,10 @@ from lib.maps.queries import (
     snapshot_year_column,
     where_clause,
 )
-from lib.maps.spec import MESH_LEVELS, MapSpec, MeasureSpec
+from lib.maps.spec import HOUSEHOLDS, MESH_LEVELS, MapSpec, MeasureSpec
 from lib.maps.units import area_population, sum_mesh_table
+
+HOUSEHOLD_SHARES = ("elderly_single", "elderly_couple", "with_65plus")
 
 
 def resolved_filters(cursor, ds: Dataset, measure: MeasureSpec) -> list[Filter]:
@@ -148,6 +150,8 @@ def measure_values(numerator: pd.Series, units: gpd.GeoDataFrame, measure: Measu
         return numerator
     if measure.normalize == "area_km2":
         denominator = units.to_crs(geo_analysis.METRIC_CRS).geometry.area.to_numpy() / 1e6
+    elif measure.normalize == "households":  # like by like on mesh cells too: both apportioned from 町丁・字
+        denominator = units["general_households"].fillna(0).to_numpy(dtype=float)
     else:
         column = "population" if measure.normalize == "population" else "elderly_65plus"
         people = denominators if denominators is not None else units
@@ -217,6 +221,11 @@ def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
         presets["map.preset.density"] = MeasureSpec(POPULATION, value, [], "area_km2", 1, "map.preset.density")
     if care_rate is not None:
         presets[care_rate.label] = care_rate
+    if HOUSEHOLDS in catalog:  # shares of the census's general households, per 町丁・字
+        for column in HOUSEHOLD_SHARES:
+            if catalog[HOUSEHOLDS].has_column(column):
+                key = f"map.preset.{column}_rate"
+                presets[key] = MeasureSpec(HOUSEHOLDS, column, [], "households", 100, key)
     if "kayoi_places" in catalog:
         presets["map.preset.kayoi_rate"] = MeasureSpec(
             "kayoi_places", None, [], "elderly", 1000, "map.preset.kayoi_rate")

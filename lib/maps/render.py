@@ -26,19 +26,18 @@ from lib.maps.base_layers import STYLES as BASE_STYLES
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR, Classification, format_number
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData
 from lib.maps.display import COORD_DECIMALS, display_geometries, geojson_geometries
+from lib.maps.layer_colours import CATEGORY_COLOURS, FLOOD_COLOURS, layer_colours
 from lib.maps.offline import new_map
 from lib.maps.spec import PointLayerSpec
 
 CLUSTER_AUTO_OVER = 60  # "auto" clusters a layer with more points than this (pins crowd at city scale)
 FAST_CLUSTER_OVER = 2000  # beyond this, points travel as a plain array
-CATEGORY_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195", "#000000"]
 CATEGORY_ICONS = {
     "避難所": "fa-person-shelter", "地域包括支援センター": "fa-hand-holding-heart", "公民館": "fa-people-roof",
     "小学校": "fa-school", "中学校": "fa-school", "保育所": "fa-baby", "病院": "fa-hospital",
     "診療所": "fa-stethoscope",
 }
 DEFAULT_ICON = "fa-location-dot"
-FLOOD_COLOURS = {1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
 
 _CSS = """
 <style>
@@ -110,10 +109,6 @@ class HtmlControl(MacroElement):
         self.html = html_text
         self.position = position
         self.css_class = "dab-legend dab-compact" if compact else "dab-legend"
-
-
-def category_colours(values) -> dict[str, str]:
-    return {v: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, v in enumerate(dict.fromkeys(values))}
 
 
 def _value_text(value, unit: str, decimals: int) -> str:
@@ -350,18 +345,6 @@ def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
     return "".join(parts)
 
 
-def _layer_colours(data: MapData) -> dict[str, str]:
-    """Colour per category (or per layer when a layer has no categories)."""
-    keys = []
-    for layer, points, label in data.points:
-        if layer.category_column and layer.category_column in points.columns:
-            present = set(points[layer.category_column])
-            keys += layer.categories or sorted(present)
-        else:
-            keys.append(label)
-    return category_colours(keys)
-
-
 def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None,
                compact_legend: bool = False) -> folium.Map:
     """The whole map: choropleth, overlays, points, labels, legend (`compact_legend`: small, for a slide)."""
@@ -385,7 +368,7 @@ def render_map(data: MapData, lang: str = "ja", tiles_url: str | None = None,
         add_compare_symbols(fmap, data)
     if spec.labels and not spec.is_mesh:  # mesh codes as labels would only bury the map
         add_labels(fmap, data)
-    colours = _layer_colours(data)
+    colours = layer_colours(data)
     for layer, points, label in data.points:
         add_points(fmap, layer, points, label, colours if layer.category_column else {label: colours.get(label)})
     legend = legend_html(data, lang, colours)

@@ -18,7 +18,8 @@ BASE_UNITS = ("area", "mesh1km", "mesh500m", "mesh250m")
 # JIS X 0410 levels as jismesh numbers them: 3 = 1 km (8 digits), 4 = 500 m, 5 = 250 m.
 MESH_LEVELS = {"mesh1km": 3, "mesh500m": 4, "mesh250m": 5}
 CLASSIFY_METHODS = ("quantiles", "equal_interval", "natural_breaks", "user")
-NORMALIZATIONS = ("none", "population", "elderly", "area_km2")
+NORMALIZATIONS = ("none", "population", "elderly", "area_km2", "households")
+HOUSEHOLDS = "households"  # the census table (lib.data.census_households) whose 一般世帯 "households" divides by
 PALETTES = ("YlGnBu", "viridis", "OrRd", "PuBu")
 COMPARE_MODES = ("symbols", "side_by_side")
 MIN_CLASSES, MAX_CLASSES = 2, 9
@@ -204,6 +205,8 @@ def _check_measure(measure: MeasureSpec, catalog: dict, problems: list[Problem])
         problems.append(Problem("map.spec.no_place", {"dataset": ds.title_in()}))
     if measure.normalize not in NORMALIZATIONS:
         problems.append(Problem("map.spec.bad_normalize", {"value": measure.normalize}))
+    elif measure.normalize == "households" and HOUSEHOLDS not in catalog:
+        problems.append(Problem("map.spec.no_households", {}))
     if measure.per not in (1, 100, 1000, 10000):
         problems.append(Problem("map.spec.bad_per", {"value": measure.per}))
 

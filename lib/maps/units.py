@@ -1,7 +1,8 @@
 """The map's base units (町丁目 or JIS X 0410 mesh cells over the city) and their people.
 
 Population, 65+ and 75+ per unit: per 町丁目 from the population table; per mesh cell from a
-mesh population table when one is fine enough, else apportioned from 町丁目 by area.
+mesh population table when one is fine enough, else apportioned from 町丁目 by area. General
+households (一般世帯), the denominator of household shares, from the census households table.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from lib.analysis import geo_analysis
 from lib.analysis.age_groups import band_lower_age
 from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
+from lib.data.census_households import GENERAL
+from lib.data.city import is_demo_on_real_city
 from lib.data.store import quote_identifier as q
 from lib.data.store import read_geo
 from lib.maps.queries import (
@@ -27,7 +30,7 @@ from lib.maps.queries import (
     first_column,
     where_clause,
 )
-from lib.maps.spec import MESH_LEVELS, MapSpec
+from lib.maps.spec import HOUSEHOLDS, MESH_LEVELS, MapSpec
 
 
 def area_units(cursor, catalog: dict) -> gpd.GeoDataFrame:
@@ -126,7 +129,8 @@ def unit_people(cursor, catalog: dict, units: gpd.GeoDataFrame, spec: MapSpec,
     if not spec.is_mesh:
         return area_population(cursor, catalog, year), None
     level = MESH_LEVELS[spec.base_unit]
-    if MESH_POPULATION in catalog:
+    # The made-up demo city's mesh table lies elsewhere: on a real city every cell would count 0 people.
+    if MESH_POPULATION in catalog and not is_demo_on_real_city(catalog[MESH_POPULATION]):
         ds = catalog[MESH_POPULATION]
         if MESH_DIGITS.get(mesh_source_level(cursor, ds), 0) >= MESH_DIGITS[level]:
             cols = {c: q(c) for c in ("population", "elderly_65plus", "elderly_75plus") if ds.has_column(c)}
@@ -135,3 +139,21 @@ def unit_people(cursor, catalog: dict, units: gpd.GeoDataFrame, spec: MapSpec,
     source = areas.merge(people, on="unit_id", how="left")
     cols = ["population", "elderly_65plus", "elderly_75plus"]
     return geo_analysis.areal_interpolate(source, units, cols), "map.note.mesh_apportioned"
+
+
+def unit_households(cursor, catalog: dict, units: gpd.GeoDataFrame, spec: MapSpec, year: int | None,
+                    areas: gpd.GeoDataFrame | None) -> pd.Series:
+    """General households per unit in a census year (latest when None or absent): per 町丁・字 as the census
+    table gives them (none for a secret area), apportioned by area onto mesh cells (a secret area as 0 there:
+    its households are in the area that counts them)."""
+    ds = catalog[HOUSEHOLDS]
+    area, year_col = first_column(ds, "area"), first_column(ds, "year")
+    where, params = "", []
+    if year_col:
+        years = set(distinct_values(cursor, catalog, ds.name, year_col))
+        where, params = f" WHERE {q(year_col)} = ?", [year if year in years else max(years)]
+    frame = cursor.execute(f"SELECT {q(area)} AS unit_id, SUM({q(GENERAL)}) AS households "
+                           f"FROM {q(ds.name)}{where} GROUP BY 1", params).df()
+    if spec.is_mesh:
+        frame = geo_analysis.areal_interpolate(areas.merge(frame, on="unit_id", how="left"), units, ["households"])
+    return frame.set_index("unit_id")["households"].astype(float).reindex(units["unit_id"].to_numpy())

@@ -64,11 +64,12 @@ def measure_picker(cursor, catalog: dict[str, Dataset], ds: Dataset, kinds: list
 
 def download_row(table, file_stem: str, key: str, title: str | None = None) -> None:
     """Excel, CSV (UTF-8 with BOM, for Excel) and Shift_JIS CSV of a table, side by side; files are
-    made only when clicked."""
+    made only when clicked, and a click does not run the page again."""
     excel, csv, sjis = st.columns(3)
     excel.download_button(tr("chart.download_xlsx"), partial(xlsx_bytes, table, title=title),
-                          file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, key=key + "xlsx")
+                          file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, key=key + "xlsx", on_click="ignore")
     csv.download_button(tr("chart.download_csv"), partial(csv_bytes, table), file_name=f"{file_stem}.csv",
-                        mime="text/csv", key=key + "csv")
+                        mime="text/csv", key=key + "csv", on_click="ignore")
     sjis.download_button(tr("chart.download_csv_sjis"), partial(csv_bytes, table, "cp932"),
-                         file_name=f"{file_stem}_sjis.csv", mime="text/csv", key=key + "csv_sjis")
+                         file_name=f"{file_stem}_sjis.csv", mime="text/csv", key=key + "csv_sjis",
+                         on_click="ignore")

@@ -1,4 +1,5 @@
-"""The instructor's section that turns the workbench to the trainees' own city (setup-city in the browser)."""
+"""The instructor's sections that turn the workbench to the trainees' own city (setup-city in the browser)
+and publish the city's projection by the national institute (ipss-projection in the browser)."""
 from __future__ import annotations
 
 import shutil
@@ -12,6 +13,7 @@ from lib.data.census_tables import CensusTableError
 from lib.data.city import CitySetupError, current_city, setup_city
 from lib.data.facility_lists import MAPPED_FIELDS, FacilityListError
 from lib.data.importing import DataImportError
+from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection
 from lib.data.population_layouts import PopulationLayoutError
 
 YEAR_CHOICES = [None, 2020, 2015]
@@ -28,6 +30,7 @@ def city_setup_section() -> None:
     population = st.file_uploader(ui.tr("city.section.population"), type=["csv", "tsv", "txt", "xlsx"],
                                   key="city_population")
     census = st.file_uploader(ui.tr("city.section.census"), type=["csv", "txt"], key="city_census")
+    households = st.file_uploader(ui.tr("city.section.households"), type=["csv", "txt"], key="city_households")
     facilities = st.file_uploader(ui.tr("city.section.facilities"), type=["csv", "tsv", "txt", "xlsx"],
                                   accept_multiple_files=True, key="city_facilities")
     with st.expander(ui.tr("city.section.columns"), expanded=False):
@@ -57,10 +60,40 @@ def city_setup_section() -> None:
                 population=saved(population, 1) if population else None,
                 population_name=population.name if population else None,
                 census=saved(census, 2) if census else None, census_name=census.name if census else None,
-                facilities=[saved(f, i + 3) for i, f in enumerate(facilities or [])],
+                households=saved(households, 3) if households else None,
+                households_name=households.name if households else None,
+                facilities=[saved(f, i + 4) for i, f in enumerate(facilities or [])],
                 facility_names=[f.name for f in facilities or []],
                 facility_columns={field: column for field, column in facility_columns.items() if column})
     except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:
+        st.error(error.text(ui.lang()))
+        return
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    st.success("\n\n".join(report.lines(ui.lang())))
+
+
+def ipss_section() -> None:
+    """Upload IPSS's 「日本の地域別将来推計人口」 file as published, and publish the city's projection.
+
+    Here, not on the projection page: it is the same public statistic for every group, read once, and
+    published data is what saved evidence, exports and every PC of the room can draw again."""
+    st.header(ui.tr("ipss.section.title"))
+    st.caption(ui.tr("ipss.section.lead"))
+    city = current_city()
+    uploaded = st.file_uploader(ui.tr("ipss.section.file"), type=["xlsx", "csv"], key="ipss_file")
+    code = st.text_input(ui.tr("ipss.section.code"), value=city["city_code"] if city else "", max_chars=5,
+                         key="ipss_code", placeholder="31201")
+    if not st.button(ui.tr("ipss.section.run"), type="primary", disabled=uploaded is None, key="ipss_run"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="workbench-ipss-"))
+    path = folder / Path(uploaded.name).name
+    path.write_bytes(uploaded.getvalue())
+    try:
+        with st.spinner(ui.tr("ipss.section.running")):
+            report = publish_ipss_projection(path, code.strip() or None, published_by=ui.actor(),
+                                             source_name=uploaded.name, store=ui.store())
+    except (IpssProjectionError, DataImportError) as error:
         st.error(error.text(ui.lang()))
         return
     finally:

@@ -9,6 +9,7 @@ must not change them; cache_data results are copies.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -155,15 +156,25 @@ def analysis_result(spec: dict, lang: str):
         return _analysis(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
 
 
+@dataclass(frozen=True)
+class ProjectionChoices:
+    points: tuple[int, int] | None  # (earlier, base) population years five apart; None when there are none
+    latest: int | None  # the latest population year (the base of a projection with the municipality's)
+    reference: tuple[str, int, int] | None  # the published municipal projection: (city, first, last year)
+    districts: list[str]
+    record_tables: list[str]  # the record tables a demand can be counted from
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
-def _projection_choices(fingerprint: str) -> tuple[tuple[int, int] | None, list[str], list[str]]:
+def _projection_choices(fingerprint: str) -> ProjectionChoices:
     cursor, catalog = store().published(), load_catalog()
-    points = projection_data.projection_points(projection_data.population_years(cursor, catalog))
+    years = projection_data.population_years(cursor, catalog)
     districts = sorted(d for d in projection_data.area_table(cursor, catalog)["district"].unique() if d)
-    return points, districts, projection_data.demand_datasets(catalog)
+    return ProjectionChoices(projection_data.projection_points(years), years[-1] if years else None,
+                             projection_data.reference_summary(cursor, catalog), districts,
+                             projection_data.demand_datasets(catalog))
 
 
-def projection_choices() -> tuple[tuple[int, int] | None, list[str], list[str]]:
-    """(earlier, base) population years five apart (None when there are none), the 地区, and the record
-    tables a demand can be counted from."""
+def projection_choices() -> ProjectionChoices:
+    """What the projection page can offer on the published data."""
     return _projection_choices(_fingerprint())

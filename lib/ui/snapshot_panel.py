@@ -1,14 +1,18 @@
-"""The instructor's backups panel: the automatic snapshots, one taken now, and a restore after confirming."""
+"""The instructor's backups panel: the automatic snapshots, one taken now, and a restore after confirming;
+and the notice of acknowledged saves found missing (lib.workspace.save_counter), which offers it."""
 from __future__ import annotations
+
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from lib import settings
-from lib.ui import tr, workspace, workspace_restored
+from lib.ui import lang, tr, workspace, workspace_restored
 from lib.workspace import recovery, snapshots
 from lib.workspace.backend import WorkspaceError
 from lib.workspace.backup import BackupError
+from lib.workspace.save_counter import LostSaves
 
 DONE = "snap:done"
 
@@ -21,7 +25,8 @@ def _restore(name: str) -> None:
             raise BackupError("backup.error.missing")
         restored = recovery.restore(data_dir, chosen.path)
     except WorkspaceError as exc:
-        st.session_state[DONE] = ("error", tr(exc.key) if isinstance(exc, BackupError) else str(exc))
+        st.session_state[DONE] = ("error", tr(exc.key) if isinstance(exc, (BackupError, snapshots.SnapshotFailed))
+                                  else str(exc))
         return
     workspace_restored()
     lines = [tr("backup.restored", **restored.counts)]
@@ -42,8 +47,12 @@ def snapshot_panel(workspace_ok: bool = True) -> None:
     if outcome is not None:
         (st.success if outcome[0] == "success" else st.error)(outcome[1])
     if workspace_ok and st.button(tr("snap.take_now"), key="snap:take", icon=":material/photo_camera:"):
-        taken = snapshots.take_snapshot(workspace(), data_dir)
-        st.success(tr("snap.taken", name=taken.name))
+        try:
+            taken = snapshots.take_snapshot(workspace(), data_dir)
+        except snapshots.SnapshotFailed as exc:
+            st.error(tr(exc.key), icon=":material/error:")
+        else:
+            st.success(tr("snap.taken", name=taken.name))
     found = snapshots.list_snapshots(data_dir)
     if not found:
         st.info(tr("snap.none"))
@@ -58,3 +67,16 @@ def snapshot_panel(workspace_ok: bool = True) -> None:
         st.button(tr("snap.restore"), key="snap:restore", type="primary", disabled=not confirmed,
                   icon=":material/restore:", on_click=_restore, args=(chosen,))
     st.caption(tr("snap.cli_hint"))
+
+
+def lost_saves_notice(ws, lost: list[LostSaves]) -> None:
+    """What was found missing, in Japanese, with the snapshots that may still hold it and the restore panel."""
+    for report in lost:
+        st.warning(report.text(lang()), icon=":material/warning:")
+    since = [datetime.fromisoformat(r.last_kept_at) for r in lost if r.last_kept_at]
+    newer = [s for s in snapshots.list_snapshots(settings.data_dir()) if not since or s.taken_at >= min(since)]
+    st.caption(tr("lost_saves.newer_snapshots", n=len(newer)))
+    if st.button(tr("lost_saves.dismiss"), key="lost_saves:dismiss", icon=":material/done:"):
+        ws.backend.dismiss_lost_saves()
+        st.rerun()
+    snapshot_panel()

@@ -19,6 +19,7 @@ import sqlite3
 import tempfile
 import threading
 from abc import ABC, abstractmethod
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -26,6 +27,7 @@ import psycopg
 
 from lib import settings
 from lib.i18n import t
+from lib.workspace import save_counter
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +157,23 @@ class Backend(ABC):
     def after_copy_in(self, run) -> None:
         """After rows with their own numbers were copied in (a restore), before the commit."""
 
+    def count_save(self, run) -> save_counter.Count | None:
+        """In a write transaction, after its changes: count it (SQLite; None where nothing is counted)."""
+        return None
+
+    def acknowledge(self, count: save_counter.Count | None) -> None:
+        """After the commit of a counted save, before the user is told: keep its count beside the database."""
+
+    def check_saves(self) -> None:
+        """On open: report acknowledged saves the database no longer holds (SQLite's damaged WAL)."""
+
+    def lost_saves(self) -> list[save_counter.LostSaves]:
+        """Acknowledged saves found missing on an open, until the instructor dismisses the report."""
+        return []
+
+    def dismiss_lost_saves(self) -> None:
+        """The instructor has read the lost-saves report."""
+
     @contextlib.contextmanager
     def connection(self):
         """A pooled connection; one that met a database error is closed instead of reused."""
@@ -239,6 +258,44 @@ class SqliteBackend(Backend):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         sqlite3.connect(self.path).close()
         super().create_schema()
+        with self.connection() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS save_counter ("
+                        "id INTEGER PRIMARY KEY CHECK (id = 1), saves INTEGER NOT NULL, last_save_at TEXT)")
+            if con.execute("SELECT 1 FROM save_counter").fetchone() is None:
+                # A new database (after a restore set a damaged one aside, or from before the counter) starts
+                # at the count acknowledged so far: it has lost nothing that was not already known.
+                kept = save_counter.acknowledged(self.path)
+                con.execute("INSERT OR IGNORE INTO save_counter (id, saves, last_save_at) VALUES (1, ?, ?)",
+                            [kept.saves if kept else 0, kept.at if kept else None])
+
+    def count_save(self, run) -> save_counter.Count:
+        at = datetime.now().isoformat(timespec="microseconds")
+        saves = run("UPDATE save_counter SET saves = saves + 1, last_save_at = ? WHERE id = 1 RETURNING saves",
+                    [at]).fetchall()[0][0]
+        return save_counter.Count(saves, at)
+
+    def acknowledge(self, count: save_counter.Count | None) -> None:
+        if count is not None:
+            save_counter.acknowledge(self.path, count)
+
+    def check_saves(self) -> None:
+        def database_count() -> save_counter.Count | None:
+            with self.connection() as con:
+                row = con.execute("SELECT saves, last_save_at FROM save_counter WHERE id = 1").fetchone()
+            return save_counter.Count(row[0], row[1]) if row else None
+
+        def rebase(saves: int) -> None:
+            with self.connection() as con:
+                con.execute("BEGIN IMMEDIATE")
+                con.execute("UPDATE save_counter SET saves = ? WHERE id = 1 AND saves < ?", [saves, saves])
+                con.execute("COMMIT")
+        save_counter.compare(self.path, database_count, rebase)
+
+    def lost_saves(self) -> list[save_counter.LostSaves]:
+        return save_counter.reports(self.path)
+
+    def dismiss_lost_saves(self) -> None:
+        save_counter.dismiss(self.path)
 
     def begin_write(self, con) -> None:
         # IMMEDIATE takes the write lock now, so the version read next is the one updated.

@@ -176,6 +176,7 @@ class Workspace:
             elif not create:
                 raise WorkspaceUnavailable("missing")
             backend.create_schema()
+            backend.check_saves()
         except backend.database_errors as exc:
             log.exception("workspace database %s cannot be opened", backend.describe())
             raise backend.unavailable(exc) from exc
@@ -213,14 +214,15 @@ class Workspace:
                 if any(isinstance(value, str) and "\x00" in value for value in params):
                     raise TextRefused()
                 return run(sql, params)
-            return work(checked)
+            return work(checked), self.backend.count_save(run)
 
         with self._write_lock:
             try:
-                result = self._transaction(refusing_nul, write=True)
+                result, count = self._transaction(refusing_nul, write=True)
             except self.backend.database_errors as exc:
                 log.exception("workspace save failed in %s", self.backend.describe())
                 raise SaveFailed() from exc
+            self.backend.acknowledge(count)  # before the caller tells anyone it is saved
         if self.after_write is not None:
             self.after_write(self)
         return result

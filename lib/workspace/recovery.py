@@ -45,14 +45,19 @@ def restore(data_dir: Path, source: Path) -> Restored:
     moved = []
     try:
         ws = items.Workspace(backend, create=True)
-    except WorkspaceUnavailable:
-        if not isinstance(backend, SqliteBackend):
+    except WorkspaceUnavailable as exc:
+        if not isinstance(backend, SqliteBackend) or exc.reason == "read_only":  # no damage to set aside
             raise
         backend.close()
         moved = _set_aside(backend)
         ws = items.Workspace(backend, create=True)
-    # The snapshot of the state before is read in the restore's own transaction (no save falls between).
-    kept = ws.replace_all(tables, keep_current=lambda current: snapshots.keep_rows(current, data_dir))
+    # The snapshot of the state before is read in the restore's own transaction (no save falls between);
+    # if it cannot be written, nothing is restored (nothing may be newly lost).
+    try:
+        kept = ws.replace_all(tables, keep_current=lambda current: snapshots.keep_rows(current, data_dir))
+    except snapshots.SnapshotFailed as exc:
+        backend.close()
+        raise snapshots.SnapshotFailed("snap.error.restore_not_kept") from exc
     backend.close()
     items.forget_workspace(data_dir)
     log.warning("workspace restored from %s (set aside: %s)", source, moved)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,11 +16,22 @@ from pathlib import Path
 from typing import Callable
 
 from lib import settings
+from lib.i18n import t
 from lib.workspace import backup
+from lib.workspace.backend import WorkspaceError
 
 log = logging.getLogger(__name__)
 
 PREFIX = "workspace-"
+
+
+class SnapshotFailed(WorkspaceError):
+    """A snapshot could not be written (a full disk, a folder that cannot be written); `key` says what it
+    meant for the action that needed it. The workspace itself was not changed."""
+
+    def __init__(self, key: str = "snap.error.not_taken"):
+        super().__init__(t(key))
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -72,10 +84,16 @@ def keep_rows(tables: dict[str, list[dict]], data_dir: Path) -> Snapshot:
 
 def _snapshot(data_dir: Path, suffix: str, write: Callable[[Path], object], keep: int | None) -> Snapshot:
     folder = snapshot_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now()
     path = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S}-{os.getpid()}-{now:%f}{suffix}"
-    write(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a read-only folder: said in words, details logged
+        log.error("snapshot %s not written: %s", path, exc)
+        if folder.is_dir():
+            path.with_name(path.name + ".partial").unlink(missing_ok=True)
+        raise SnapshotFailed() from exc
     for old in list_snapshots(data_dir)[settings.SNAPSHOT_KEEP if keep is None else keep:]:
         old.path.unlink(missing_ok=True)
     return Snapshot(path, now.replace(microsecond=0), path.stat().st_size)

@@ -33,8 +33,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(tmp_path_factory, extra_env: dict | None = None, demo_data: Path | None = None):
-    """`streamlit run app.py` on a free port with its own data folder; yields the base URL.
+def _serve(tmp_path_factory, extra_env: dict | None = None, demo_data: Path | None = None, port: int | None = None):
+    """`streamlit run app.py` on a free port (or `port`) with its own data folder; yields the base URL.
 
     The data folder starts as a copy of `demo_data` (the demo's published database already built)
     when it is given, else empty: the first visit then waits for the build, as on a first start.
@@ -45,8 +45,9 @@ def _serve(tmp_path_factory, extra_env: dict | None = None, demo_data: Path | No
     env = {**os.environ, "WORKBENCH_DATA_DIR": str(data), **(extra_env or {})}
     log = tmp_path_factory.mktemp("server-log") / "streamlit.log"
     # Another xdist worker may take the free port before this server binds it: then start again on another.
+    wanted = port
     for _attempt in range(3):
-        port = _free_port()
+        port = wanted or _free_port()
         with open(log, "wb") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -58,6 +59,7 @@ def _serve(tmp_path_factory, extra_env: dict | None = None, demo_data: Path | No
         if process.poll() is None:
             process.kill()
             raise RuntimeError("Streamlit did not start:\n" + log.read_text(errors="replace"))
+        time.sleep(3)  # a port just given up by the server before takes a moment to free
     else:
         raise RuntimeError("Streamlit did not start:\n" + log.read_text(errors="replace"))
     yield f"http://127.0.0.1:{port}"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -96,4 +97,13 @@ def test_data_preparation_offline(app_server, offline_page):
     wait_for_app(page)
     page.get_by_text("各手順が防ぐこと").wait_for()
     screenshot(page, "data-prep-guide")
+    assert page.external_requests == []
+
+    # Back on the data page, what was published can still be saved as a recipe to re-run next year. Last in
+    # the walk: a sidebar link clicked after a download started a run the waits did not see.
+    page.locator("[data-testid='stSidebar'] a", has_text=re.compile(r"データ準備$")).first.click()
+    wait_for_app(page)
+    with page.expect_download() as saved:
+        page.locator(f"{_css_key('prep_recipe_download')} button").first.click()
+    assert "形式: データ準備の手順/1" in Path(saved.value.path()).read_text(encoding="utf-8")
     assert page.external_requests == []

@@ -16,6 +16,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from lib import settings
 from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.catalog import load_catalog
@@ -51,7 +52,7 @@ def prepared(tmp_path_factory):
     store = Store(data_dir)
     try:
         frame = _hostile_places()
-        plan = an.Plan({"name": "other", COLUMN: "quasi"}, k=5)
+        plan = an.Plan({"name": "other", COLUMN: "quasi"}, k=settings.MIN_CELL)
         publishing.publish(frame, publishing.build_dictionary(frame, DATASET, {"ja": "検査用の場所", "en": "Probe"}),
                            plan, published_by="講師", store=store)
         ws = open_workspace_in(data_dir)

@@ -1,6 +1,6 @@
 """Red team, item 4: direct identifiers are found in the values, whatever the instructor called the column.
 
-Each hostile column is published as その他 (other) beside a table that otherwise meets k=5, l=2: the
+Each hostile column is published as その他 (other) beside a table that otherwise meets k (the small-cell threshold), l=2: the
 check must refuse it and say why in Japanese. The demo's own columns must not be taken for identifiers.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.catalog import load_catalog
-from tests.test_publishing import CLASSES, anonymized
+from tests.test_publishing import CLASSES, K, anonymized
 
 FAMILY = ["鈴木", "佐藤", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木",
           "山口", "松本", "井上", "木村", "林", "斎藤", "清水", "山崎", "森", "池田", "橋本", "阿部", "石川"]
@@ -68,7 +68,7 @@ def test_identifying_values_labelled_other_are_refused_and_the_message_says_why(
     frame, _report, _plan = anonymized()
     column = "備考"  # a harmless-sounding header: only the values tell
     frame = frame.assign(**{column: _people(len(frame))[case][: len(frame)]})
-    check = publishing.check_rule(frame, an.Plan({**CLASSES, column: "other"}, k=5, l=2, sensitive="care_level"))
+    check = publishing.check_rule(frame, an.Plan({**CLASSES, column: "other"}, k=K, l=2, sensitive="care_level"))
     key, words = CASES[case]
     assert not check.passed
     assert key in [problem for problem, _values in check.problems]

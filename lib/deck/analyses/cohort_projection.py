@@ -2,7 +2,8 @@
 
 spec = {"method": "cohort_projection", "base_year": 2025, "target_year": 2035,
         "show": "pyramid" | "map", "district": "" (the pyramid's 地区; "" = the whole city),
-        "measure": "p75_share" | "p75" | "total_change" (the map's value), "min_base": 20}
+        "measure": "p75_share" | "p75" | "total_change" (the map's value), "min_base": 20,
+        "ratios": "own" | "ipss" (lib.deck.analyses.projection_common)}
 """
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ from lib.deck.analyses.projection_common import (
     hidden_areas,
     hide_small,
     project_published,
+    projection_datasets,
     pyramid_cells,
+    reference_caution,
     rounded_persons,
     target_year,
+    uses_reference,
 )
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.i18n import t
@@ -27,7 +31,7 @@ MEASURES = ("p75_share", "p75", "total_change")
 
 
 def datasets(spec: dict) -> list[str]:
-    return ["population", "areas"]
+    return projection_datasets(spec)
 
 
 def _district_table(frame: pd.DataFrame, areas: pd.DataFrame, bands: list[str], base: int, target: int,
@@ -84,8 +88,11 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
                 n1=rounded_persons(city.loc[target, "total"]),
                 pct=f"{100 * (city.loc[target, 'total'] / city.loc[base, 'total'] - 1):+.1f}",
                 a0=rounded_persons(city.loc[base, "p75"]), a1=rounded_persons(city.loc[target, "p75"]))
-    caution = t("projection.caution", lang, earlier=projection.earlier_year, base=base,
-                borrowed=f"{100 * projection.borrowed_share():.0f}")
+    if uses_reference(spec):
+        caution = reference_caution(cursor, catalog, projection, target, lang)
+    else:
+        caution = t("projection.caution", lang, earlier=projection.earlier_year, base=base,
+                    borrowed=f"{100 * projection.borrowed_share():.0f}")
     result = AnalysisResult(table, reading=reading, caution=caution, datasets=datasets(spec))
     district = str(spec.get("district") or "")
     if spec.get("show") == "map":

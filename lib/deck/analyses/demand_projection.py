@@ -2,7 +2,8 @@
 projected population × today's rate by age band × sex (and 地区).
 
 spec = {"method": "demand_projection", "dataset": "care_certification", "base_year": 2025,
-        "target_year": 2035, "rates_by": "city" | "district", "show": "chart" | "map", "min_base": 20}
+        "target_year": 2035, "rates_by": "city" | "district", "show": "chart" | "map", "min_base": 20,
+        "ratios": "own" | "ipss" (lib.deck.analyses.projection_common)}
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from lib.deck.analyses.projection_common import (
     hidden_areas,
     hide_small,
     project_published,
+    projection_datasets,
     rounded_persons,
     target_year,
+    uses_reference,
 )
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.i18n import t
@@ -26,7 +29,7 @@ from lib.maps.value_map import area_value_map
 
 
 def datasets(spec: dict) -> list[str]:
-    return [str(spec.get("dataset") or "care_certification"), "population", "areas"]
+    return [str(spec.get("dataset") or "care_certification"), *projection_datasets(spec)]
 
 
 def _district_table(demand: pd.DataFrame, areas: pd.DataFrame, years: list[int], target: int, lang: str):
@@ -72,6 +75,8 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
         reading += t("demand.reading_top", lang, district=shown.loc[top, "district"], pct=f"{100 * change[top]:+.0f}")
     caution = t("demand.caution", lang, base=base, scale=f"{rates.scale:.2f}",
                 rates=t(f"demand.rates_by.{'district' if by_district else 'city'}", lang))
+    if uses_reference(spec):
+        caution += t("demand.caution_reference", lang)
     result = AnalysisResult(table, reading=reading, caution=caution, datasets=datasets(spec))
     if spec.get("show") == "map":
         per_area = demand[demand["year"].isin([base, target])].pivot(index="area", columns="year", values="demand")

@@ -1,5 +1,9 @@
 """What the two projection analyses share: the published points, the projection, age-group sums and
-the small-cell rule on tables of projected persons."""
+the small-cell rule on tables of projected persons.
+
+spec["ratios"] says where the ratios come from: "own" (default: the population's own two years five
+apart) or "ipss" (the municipality's published projection, applied to one year of the population).
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -7,20 +11,42 @@ import pandas as pd
 
 from lib.analysis import disclosure
 from lib.analysis.age_groups import bands_in_group
-from lib.analysis.cohort_projection import MIN_BASE, Projection, ProjectionInputError, project_population
+from lib.analysis.cohort_projection import (
+    MIN_BASE,
+    STEP_YEARS,
+    Projection,
+    ProjectionInputError,
+    project_population,
+    project_with_reference,
+)
 from lib.analysis.projection_data import (
+    REFERENCE,
     area_table,
     population_year,
     population_years,
     projection_points,
+    reference_projection,
+    reference_summary,
 )
+from lib.i18n import t
 
 STEPS = 5
+RATIOS = ("own", "ipss")
+
+
+def uses_reference(spec: dict) -> bool:
+    return spec.get("ratios") == "ipss"
+
+
+def projection_datasets(spec: dict) -> list[str]:
+    return ["population", "areas", *([REFERENCE] if uses_reference(spec) else [])]
 
 
 def project_published(cursor, catalog: dict, spec: dict) -> tuple[Projection, pd.DataFrame]:
-    """The projection from the spec's base year (or the latest with a point five years before), and the
-    areas table (name, 地区)."""
+    """The projection from the spec's base year (or the latest with a point five years before, or with the
+    municipality's projection the latest), and the areas table (name, 地区)."""
+    if uses_reference(spec):
+        return _project_with_reference(cursor, catalog, spec)
     years = population_years(cursor, catalog)
     points = projection_points(years)
     if points is None:
@@ -34,6 +60,31 @@ def project_published(cursor, catalog: dict, spec: dict) -> tuple[Projection, pd
                                     population_year(cursor, catalog, base_year), STEPS, groups,
                                     float(spec.get("min_base", MIN_BASE)))
     return projection, areas
+
+
+def _project_with_reference(cursor, catalog: dict, spec: dict) -> tuple[Projection, pd.DataFrame]:
+    reference = reference_projection(cursor, catalog)
+    if reference is None:
+        raise ProjectionInputError("projection.error.no_reference")
+    years = population_years(cursor, catalog)
+    base_year = int(spec.get("base_year") or (years[-1] if years else 0))
+    if base_year not in years:
+        raise ProjectionInputError("projection.error.base_year", year=base_year, years="、".join(map(str, years)) or "-")
+    projection = project_with_reference(population_year(cursor, catalog, base_year), reference, STEPS)
+    return projection, area_table(cursor, catalog)
+
+
+def reference_caution(cursor, catalog: dict, projection: Projection, target: int, lang: str) -> str:
+    """What a reader of a projection made with the municipality's projection must keep in mind: every
+    area changes as the city does, and where the periods did not fit the years."""
+    city, first, last = reference_summary(cursor, catalog) or ("-", 0, 0)
+    text = t("projection.caution_reference", lang, city=city, first=first, last=last, base=projection.base_year)
+    if (projection.base_year - first) % STEP_YEARS:
+        text += t("projection.reference_offset", lang, base=projection.base_year)
+    if target > last:
+        a, b = projection.periods[-1]
+        text += t("projection.reference_beyond", lang, last=last, a=a, b=b)
+    return text
 
 
 def target_year(projection: Projection, spec: dict) -> int:
