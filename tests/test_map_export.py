@@ -65,3 +65,30 @@ def test_map_table_downloads_open_in_japanese_excel_and_round_trip(mesh_data):
     back = pd.read_excel(io.BytesIO(xlsx_bytes(table)), dtype={"コード": str})
     assert list(back.columns) == list(table.columns)
     assert list(back["コード"]) == list(table["コード"])
+
+
+@pytest.mark.parametrize(("width_m", "metres"), [(12_000, 2_000), (3_000, 500), (400, 50), (30, 50), (600_000, 100_000)])
+def test_the_scale_bar_is_a_round_length_up_to_a_fifth_of_the_map(width_m, metres):
+    assert map_export.scale_bar_metres(width_m) == metres
+
+
+def test_png_has_a_north_arrow_a_scale_bar_and_the_citys_source(mesh_data, monkeypatch):
+    drawn = []
+    subplots = map_export.plt.subplots
+
+    def keep(*args, **kwargs):
+        drawn.append(subplots(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(map_export.plt, "subplots", keep)
+    map_export.map_png(mesh_data)
+    fig, ax = drawn[0]
+    texts = [text.get_text() for text in ax.texts]
+    assert "北" in texts
+    [scale] = [text for text in texts if re.fullmatch(r"\d+ (k?m)", text)]
+    metres = int(scale.split()[0]) * (1000 if scale.endswith("km") else 1)
+    assert metres == map_export.scale_bar_metres(ax.get_xlim()[1] - ax.get_xlim()[0])
+    assert "みどり野市" in " ".join(text.get_text() for text in fig.texts)  # the demo city
+
+    monkeypatch.setattr(map_export, "current_city", lambda: {"city_name": "鳥取市"})
+    assert "鳥取市" in map_export.source_line("ja") and "みどり野市" not in map_export.source_line("ja")

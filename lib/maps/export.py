@@ -18,8 +18,10 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from lib.data.city import current_city  # noqa: E402
 from lib.fonts import FONT_FILE, japanese_font  # noqa: E402
 from lib.i18n import t  # noqa: E402
+from lib.maps.base_layers import STYLES as BASE_STYLES  # noqa: E402
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR  # noqa: E402
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData  # noqa: E402
 from lib.maps.layer_colours import FLOOD_COLOURS, layer_colours  # noqa: E402
@@ -72,22 +74,62 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
                        edgecolor="white", linewidth=0.4, zorder=5)
         for key, colour in colours.items():
             handles.append(plt.Line2D([], [], marker="o", linestyle="", color=colour, label=str(key)))
+        _draw_base_layers(ax, data)
         data.boundary.to_crs(6677).boundary.plot(ax=ax, color="#333333", linewidth=1.2)
         if data.spec.labels and len(units) <= 200:
             for name, point in zip(units["unit_name"], units.geometry.representative_point()):
                 ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5, fontproperties=font)
         ax.set_axis_off()
+        _draw_north_arrow_and_scale(ax, font, lang)
         ax.set_title(title or data.value_label or t("map.export.title", lang), fontproperties=font, fontsize=13)
         if handles:
             small = font_manager.FontProperties(fname=str(FONT_FILE), size=8)
             legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), prop=small,
                                framealpha=0.9, title=data.value_label or None)
             legend.get_title().set_fontproperties(font_manager.FontProperties(fname=str(FONT_FILE), size=9))
-        fig.text(0.01, 0.01, t("map.export.source", lang), fontsize=6, fontproperties=font, color="#555555")
+        fig.text(0.01, 0.01, source_line(lang), fontsize=6, fontproperties=font, color="#555555")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight")
         plt.close(fig)
     return buffer.getvalue()
+
+
+def source_line(lang: str) -> str:
+    """The picture's source line: the city the workbench is set up for, or the made-up demo city."""
+    city = current_city()
+    return t("map.export.source_city", lang, city=city["city_name"]) if city else t("map.export.source", lang)
+
+
+# Rivers, railways and roads as a quiet background over the fills (stations and place names would crowd a slide).
+BASE_LINE_KINDS = ("river", "railway", "road")
+
+
+def _draw_base_layers(ax, data: MapData) -> None:
+    for kind, shapes in data.base_layers:
+        if kind in BASE_LINE_KINDS and not shapes.empty:
+            style = BASE_STYLES[kind]
+            shapes.to_crs(6677).boundary.plot(ax=ax, color=style["color"], linewidth=0.6, alpha=0.6,
+                                              linestyle="--" if "dashArray" in style else "-", zorder=3)
+
+
+def scale_bar_metres(width_m: float) -> int:
+    """The longest round length up to a fifth of the map's width."""
+    lengths = [50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+    return max([n for n in lengths if n <= width_m / 5] or [lengths[0]])
+
+
+def _draw_north_arrow_and_scale(ax, font, lang: str) -> None:
+    """A north arrow top right and a scale bar bottom left (the picture is in metres, JGD2011 plane IX)."""
+    ax.annotate(t("map.export.north", lang), xy=(0.97, 0.97), xytext=(0.97, 0.88), xycoords="axes fraction",
+                ha="center", va="top", fontproperties=font, fontsize=11,
+                arrowprops={"arrowstyle": "-|>", "color": "#222222", "linewidth": 1.4})
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    length = scale_bar_metres(x1 - x0)
+    left, bottom = x0 + 0.03 * (x1 - x0), y0 + 0.04 * (y1 - y0)
+    ax.plot([left, left + length], [bottom, bottom], color="#222222", linewidth=2.5, solid_capstyle="butt", zorder=6)
+    label = f"{length // 1000:g} km" if length >= 1000 else f"{length} m"
+    ax.text(left + length / 2, bottom + 0.012 * (y1 - y0), label, ha="center", va="bottom", fontsize=8,
+            fontproperties=font, zorder=6)
 
 
 def _unit_fills(data: MapData) -> list[str]:
