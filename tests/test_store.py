@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import duckdb
 import pytest
@@ -155,9 +156,10 @@ def test_a_cursor_keeps_its_build_and_new_cursors_see_the_new_data(tmp_path, mon
     store.close()
 
 
-def query_until_told(data_dir: str, demo: str, stop_file: str, report_file: str) -> None:
+def query_until_told(data_dir: str, demo: str, stop_file: str, report_file: str, ready_file: str) -> None:
     """Another process on the same data folder (a second classroom worker): trainee SQL and cursors in a
-    loop, until `stop_file` names the row count of the last publish and both ways have answered it."""
+    loop, until `stop_file` names the row count of the last publish and both ways have answered it.
+    `ready_file` is written once the first answers are in, so the publishes start while it queries."""
     from pathlib import Path
 
     from lib import settings
@@ -177,6 +179,8 @@ def query_until_told(data_dir: str, demo: str, stop_file: str, report_file: str)
             frame = run_user_sql(store.published_path, "SELECT count(*) AS n FROM population").frame
             seen_last.add(int(frame["n"][0]))
             answers += 1
+            if answers == 1:
+                Path(ready_file).write_text("ready")
         except Exception as error:  # noqa: BLE001 - every failure is counted
             errors.append(f"{type(error).__name__}: {error}")
         seen |= seen_last
@@ -200,13 +204,17 @@ def test_a_process_querying_while_another_publishes_20_times_sees_no_error_and_f
     frame = pd.read_parquet(demo / "population.parquet")
     publisher = Store(data)
     publisher.published().close()
-    stop_file, report_file = tmp_path / "last-publish", tmp_path / "report.json"
+    stop_file, report_file, ready_file = tmp_path / "last-publish", tmp_path / "report.json", tmp_path / "ready"
     root = Path(__file__).resolve().parent.parent
     querier = subprocess.Popen(
         [sys.executable, "-c", "import sys; from tests.test_store import query_until_told; "
-                               "query_until_told(*sys.argv[1:])", str(data), str(demo), str(stop_file), str(report_file)],
-        cwd=root, env={**os.environ, "WORKBENCH_DATA_DIR": str(data)})
+                               "query_until_told(*sys.argv[1:])", str(data), str(demo), str(stop_file), str(report_file),
+         str(ready_file)], cwd=root, env={**os.environ, "WORKBENCH_DATA_DIR": str(data)})
     try:
+        for _ in range(600):  # a loaded machine can take seconds to start a Python process
+            if ready_file.exists() or querier.poll() is not None:
+                break
+            time.sleep(0.1)
         for publish in range(20):
             rows = 100 + publish
             frame.head(rows).to_parquet(demo / "population.parquet")
