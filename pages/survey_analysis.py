@@ -48,7 +48,7 @@ with likert_tab:
             scale = survey_likert.scale_of(ds, chosen)
             shares, respondents = derived.likert_shares(dataset, chosen, sorted(scale), filters)
             labels = {n: ds.column(n).label_in(lang) for n in chosen}
-            ui.plotly_chart(survey.diverging_likert_figure(shares, labels, scale, lang), key=K + "likert",
+            ui.plotly_chart(derived.likert_figure(dataset, chosen, filters, labels, scale, lang), key=K + "likert",
                             width="stretch")
             st.caption(ui.tr("survey.respondents", n=respondents) if not is_small([respondents])[0]
                        else ui.tr("survey.respondents_few", threshold=MIN_CELL))
@@ -91,13 +91,12 @@ with text_tab:
         text_column = st.selectbox(ui.tr("survey.text_column"), text_columns, key=K + "text_column",
                                    format_func=lambda n: ds.column(n).label_in(lang))
         top = st.slider(ui.tr("survey.top"), 10, 50, 20, key=K + "top")
-        texts = survey_words.answers(cursor, catalog, dataset, text_column, filters)
+        texts, freq, words_figure = derived.word_ranking(dataset, text_column, filters, top, lang)
         st.caption(ui.tr("survey.answers", n=len(texts)))
-        freq = survey.word_frequencies(texts, top=top, nouns_of=derived.answer_nouns(dataset, text_column))
-        if freq.empty:
+        if words_figure is None:
             st.info(ui.tr("survey.no_words"))
         else:
-            ui.plotly_chart(survey.word_frequency_figure(freq, lang), key=K + "words", width="stretch")
+            ui.plotly_chart(words_figure, key=K + "words", width="stretch")
             word = st.selectbox(ui.tr("survey.show_comments"), freq["word"].tolist(), key=K + "word")
             examples = texts[texts.str.contains(word, regex=False)].head(20)
             for text in examples:

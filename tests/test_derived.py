@@ -24,6 +24,11 @@ def test_cached_results_change_when_the_published_data_changes(tmp_path, monkeyp
     likert_before, respondents_before = derived.likert_shares("survey", items, [1, 2, 3, 4, 5], [])
     preview_before, _ = derived.dataset_profile("survey")
     assert derived.answer_nouns("survey", "comment") is nouns_before  # computed once, then shared
+    scale = {level: str(level) for level in range(1, 6)}
+    figure_before = derived.likert_figure("survey", items, [], {items[0]: "設問"}, scale, "ja")
+    assert derived.likert_figure("survey", items, [], {items[0]: "設問"}, scale, "ja") is figure_before
+    ranking_before = derived.word_ranking("survey", "comment", [], 20, "ja")
+    assert derived.word_ranking("survey", "comment", [], 20, "ja") is ranking_before
 
     answers = pd.read_parquet(demo / "survey.parquet").head(40)
     answers["comment"] = "図書館の駐車場が狭い"
@@ -38,5 +43,10 @@ def test_cached_results_change_when_the_published_data_changes(tmp_path, monkeyp
     assert respondents_before > 40 and respondents_after == 40
     assert likert_after.set_index("level")["share"][5] == 100.0 != likert_before.set_index("level")["share"][5]
     assert derived.dataset_profile("survey")[0]["comment"].tolist() == ["図書館の駐車場が狭い"] * 20
+    _texts, freq, figure = derived.word_ranking("survey", "comment", [], 20, "ja")
+    assert freq["word"].iloc[0] == "図書館" and figure is not None and figure is not ranking_before[2]
+    figure_after = derived.likert_figure("survey", items, [], {items[0]: "設問"}, scale, "ja")
+    assert figure_after is not figure_before and max(figure_after.data[-1].x) == 100.0
+
     assert preview_before["comment"].tolist() != ["図書館の駐車場が狭い"] * 20
     store().close()

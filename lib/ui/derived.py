@@ -23,7 +23,7 @@ from lib.charts.spec import Filter
 from lib.charts.sql import fetch_columns
 from lib.data import profile
 from lib.data.catalog import load_catalog
-from lib.deck.analyses import weighted_survey
+from lib.deck.analyses import survey_words, weighted_survey
 from lib.deck.analysis_evidence import run_analysis
 from lib.i18n import t
 from lib.maps import data as map_data
@@ -64,6 +64,36 @@ def _likert_shares(dataset: str, items: tuple[str, ...], levels: tuple[int, ...]
 def likert_shares(dataset: str, items: list[str], levels: list[int], filters: list[Filter]) -> tuple[pd.DataFrame, int]:
     """Likert shares of `items` over the filtered respondents, and how many respondents there are."""
     return _likert_shares(dataset, tuple(items), tuple(levels), _filters_key(filters), _fingerprint())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _likert_figure(dataset: str, items: tuple[str, ...], levels: tuple[int, ...], filters_key: str,
+                   labels: tuple[tuple[str, str], ...], scale: tuple[tuple[int, str], ...], lang: str,
+                   fingerprint: str):
+    shares, _respondents = _likert_shares(dataset, items, levels, filters_key, fingerprint)
+    return survey.diverging_likert_figure(shares, dict(labels), dict(scale), lang)
+
+
+def likert_figure(dataset: str, items: list[str], filters: list[Filter], labels: dict[str, str],
+                  scale: dict[int, str], lang: str):
+    """The diverging Likert chart of likert_shares (built once: a Plotly figure costs more than the shares;
+    shared, do not change it)."""
+    return _likert_figure(dataset, tuple(items), tuple(sorted(scale)), _filters_key(filters),
+                          tuple(labels.items()), tuple(scale.items()), lang, _fingerprint())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _word_ranking(dataset: str, column: str, filters_key: str, top: int, lang: str, fingerprint: str):
+    filters = [Filter.from_dict(f) for f in json.loads(filters_key)]
+    texts = survey_words.answers(store().published(), load_catalog(), dataset, column, filters)
+    freq = survey.word_frequencies(texts, top=top, nouns_of=_answer_nouns(dataset, column, fingerprint))
+    return texts, freq, (survey.word_frequency_figure(freq, lang) if not freq.empty else None)
+
+
+def word_ranking(dataset: str, column: str, filters: list[Filter], top: int, lang: str):
+    """The answers of a free-text column, its word ranking and the ranking's chart (None when no word),
+    built once per published data (shared: do not change them)."""
+    return _word_ranking(dataset, column, _filters_key(filters), top, lang, _fingerprint())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
