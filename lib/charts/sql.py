@@ -20,6 +20,7 @@ import pandas as pd
 
 from lib.analysis import disclosure
 from lib.analysis.area_indicators import register_derived
+from lib.charts import cubes
 from lib.charts.spec import (
     AREA_PREFIX,
     ChartSpec,
@@ -42,8 +43,10 @@ _AGGREGATES = {"sum": "SUM({c})", "mean": "AVG({c})", "median": "MEDIAN({c})", "
 class _Source:
     """FROM clause of one dataset, with the area table joined when an area attribute is used."""
 
-    def __init__(self, catalog: dict[str, Dataset], ds: Dataset, alias: str, names: list[str]):
+    def __init__(self, catalog: dict[str, Dataset], ds: Dataset, alias: str, names: list[str],
+                 cubes: dict[str, str] | None = None):
         self.catalog, self.ds, self.alias = catalog, ds, alias
+        self.cubes = cubes  # when given, cubes are named here (name → SQL) and read by name (lib.charts.cubes)
         self.areas = area_dataset(catalog)
         area_cols = ds.columns_with_role("area")
         self.area_code = area_cols[0] if area_cols else None
@@ -59,6 +62,14 @@ class _Source:
             sql += (f" LEFT JOIN {q(self.areas.name)} AS {self.area_alias}"
                     f" ON {self.area_alias}.{q(area_key)} = {self.alias}.{q(self.area_code.name)}")
         return sql
+
+    def cube_relation(self, sql: str) -> str:
+        """Where the query reads a cube from: its SQL inline, or its name when cubes are kept."""
+        if self.cubes is None:
+            return f"({sql})"
+        name = f"__cube_{len(self.cubes)}"
+        self.cubes[name] = sql
+        return q(name)
 
     def column(self, name: str) -> str:
         """The SQL expression of a column (spec name)."""
@@ -202,7 +213,8 @@ def _aggregate_rows(spec: ChartSpec, source: _Source, dims: dict[str, str], aggr
     cube = _cube(spec, source, [expr for _, expr in aggregates] + [persons]) if counts else None
     if cube is not None:  # the aggregates then read the cube's partial aggregates
         table, combined = cube
-        from_sql = from_sql.replace(f"{q(source.ds.name)} AS {source.alias}", f"({table}) AS {source.alias}", 1)
+        from_sql = from_sql.replace(f"{q(source.ds.name)} AS {source.alias}",
+                                    f"{source.cube_relation(table)} AS {source.alias}", 1)
         aggregates = [(alias, combined[expr]) for alias, expr in aggregates]
         persons = combined[persons]
     if counts is None:
@@ -425,12 +437,14 @@ def _change_sql(spec: ChartSpec, source: _Source, params: list, counts: CellCoun
     return f"SELECT *, {value} AS value FROM ({pivoted}) AS changed"
 
 
-def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_counts: bool = False) -> tuple[str, list]:
+def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_counts: bool = False,
+                    cubes: dict[str, str] | None = None) -> tuple[str, list]:
     """The SQL and bound parameters that compute the spec's data (ChartSpecError if invalid); with
-    `with_cell_counts`, the small-cell rule's counts come out of the same scan (see CellCounts)."""
+    `with_cell_counts`, the small-cell rule's counts come out of the same scan (see CellCounts).
+    With `cubes`, the records' cube is not inline: it is added there by name (see lib.charts.cubes)."""
     check_spec(spec, catalog)
     ds = catalog[spec.dataset]
-    source = _Source(catalog, ds, "t", _names_used(spec))
+    source = _Source(catalog, ds, "t", _names_used(spec), cubes)
     params: list = []
     if spec.is_raw:
         return _raw_sql(spec, source, params), params
@@ -470,9 +484,17 @@ def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[
     """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure); for a
     mean or rate by one category, frame.attrs["overall"] holds the same measure over all the records
     (the same filters), computed by the database."""
-    sql, params = build_chart_sql(spec, catalog, with_cell_counts=True)
     _prepare(cursor, catalog[spec.dataset])
-    frame = protect_chart_data(spec, catalog, cursor.execute(sql, params).df())
+    database = cubes.cache_key(cursor)
+    named: dict[str, str] | None = {} if database else None
+    sql, params = build_chart_sql(spec, catalog, with_cell_counts=True, cubes=named)
+    if named:
+        cubes.register(cursor, database, named)
+    try:
+        frame = protect_chart_data(spec, catalog, cursor.execute(sql, params).df())
+    finally:
+        if named:
+            cubes.unregister(cursor, named)
     if shows_overall(spec):
         whole_sql, whole_params = build_chart_sql(replace(spec, dimensions=[], chart_type="kpi", options={}), catalog)
         whole = cursor.execute(whole_sql, whole_params).df()
