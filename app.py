@@ -62,7 +62,7 @@ from lib.ui.connection_notice import tell_when_the_connection_drops  # noqa: E40
 from lib.ui.font_size import font_size_choice  # noqa: E402
 from lib.ui.leave_guard import warn_before_leaving_typed_text  # noqa: E402
 
-ui.store()  # builds the demo database on first start, and map assets
+ui.start_store()  # builds the demo database on first start, while the page draws
 ui.restore_sign_in()  # F5, a new tab, a server restart: still the member (or instructor) of before
 
 with st.sidebar:

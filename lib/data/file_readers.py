@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
-import openpyxl
 import pandas as pd
 import pyogrio
 
@@ -113,6 +112,8 @@ def excel_sheets(path: Path) -> list[str]:
     with open_zip(path, "bad_excel"):
         pass
     try:
+        import openpyxl  # noqa: PLC0415  (0.25 s: only when an Excel file is read, not at app start)
+
         book = openpyxl.load_workbook(path, read_only=True)
     except MemoryError:  # a valid file too large for the import worker's memory, not a damaged one
         raise
@@ -155,6 +156,8 @@ def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
     """The sheet's rows as values, read row by row under the column, cell and time limits."""
     deadline = time.monotonic() + MAX_IMPORT_SECONDS
     try:
+        import openpyxl  # noqa: PLC0415  (as above)
+
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except MemoryError:
         raise

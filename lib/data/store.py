@@ -358,9 +358,9 @@ _stores: dict[Path, Store] = {}
 _stores_lock = threading.Lock()
 
 
-def get_store() -> Store:
-    """The process-wide store of the configured data folder."""
-    path = settings.data_dir().resolve()
+def get_store(data_dir: Path | None = None) -> Store:
+    """The process-wide store of a data folder (the configured one by default)."""
+    path = (data_dir or settings.data_dir()).resolve()
     with _stores_lock:
         if path not in _stores:
             _stores[path] = Store(path)

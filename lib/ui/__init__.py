@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
 import streamlit as st
@@ -25,7 +28,6 @@ from lib.data.catalog import Dataset
 from lib.data.city import is_demo_on_real_city
 from lib.data.import_guards import MAX_IMPORT_BYTES
 from lib.data.store import Store, get_store
-from lib.maps import offline as offline_map
 from lib.ui import sign_in
 from lib.ui.user_text import literal
 from lib.workspace import example_group, group_pc, instructor_auth, passcode_guard
@@ -38,6 +40,7 @@ from lib.workspace.sign_ins import GROUP_PC, INSTRUCTOR, MEMBER
 log = logging.getLogger(__name__)
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
 RAN_THROUGH_APP = "ui:ran_through_app"  # a session key; app.py's sidebar sets it on every run
+_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="published-build")
 
 
 def _leave_pages_folder_mode() -> None:
@@ -86,17 +89,44 @@ def dataset_title(ds: Dataset) -> str:
     return tr("catalog.demo_title", title=title) if is_demo_on_real_city(ds) else title
 
 
-@st.cache_resource(show_spinner="データベースを準備しています…（初回のみ時間がかかります）")
-def _prepared_store(data_dir: str) -> Store:
-    store = get_store()
+_builds: dict[str, Future] = {}  # data folder → its published database being built (first start)
+_builds_lock = threading.Lock()
+
+
+def _build(data_dir: str) -> Store:
+    store = get_store(Path(data_dir))
     store.refresh_published()
     store.published().close()
-    offline_map.prepare()
     return store
 
 
+def _building(data_dir: str) -> Future:
+    with _builds_lock:
+        if data_dir not in _builds:
+            _builds[data_dir] = _builder.submit(_build, data_dir)
+        return _builds[data_dir]
+
+
+def start_store() -> None:
+    """Start building the published database (first start) without waiting for it: the page draws
+    at once and waits (with a spinner) only where it first reads data (app.py calls it)."""
+    _building(str(settings.data_dir().resolve()))
+
+
+@st.cache_resource(show_spinner="データベースを準備しています…（初回のみ時間がかかります）")
+def _prepared_store(data_dir: str) -> Store:
+    build = _building(data_dir)
+    try:
+        return build.result()
+    except Exception:
+        with _builds_lock:  # not kept: the next run tries again
+            if _builds.get(data_dir) is build:
+                del _builds[data_dir]
+        raise
+
+
 def store() -> Store:
-    """The store, with the published database built (first start) and map assets in place."""
+    """The store, with the published database built (first start)."""
     return _prepared_store(str(settings.data_dir().resolve()))
 
 
@@ -472,6 +502,9 @@ def restore_sign_in() -> None:
     """Before any page runs (app.py): who this browser signed in as, from its cookie, in a new session
     (F5, a new tab, a server restart); a session whose sign-in was revoked meanwhile is signed out.
     A workspace that cannot answer now (missing, locked, full) changes nothing: the page says why."""
+    if sign_in.nothing_to_restore():  # no workspace read for a browser that never signed in
+        sign_in.write_cookies()
+        return
     ws = _workspace_or_none()
     try:
         if ws is not None:

@@ -54,6 +54,12 @@ def browser_cookie(role: str) -> str | None:
     return value if isinstance(value, str) else None  # AppTest's stand-in client holds no real cookies
 
 
+def nothing_to_restore() -> bool:
+    """True while this session holds no sign-in and its browser sent no sign-in cookie."""
+    return not any(browser_cookie(role) or st.session_state.get(_token_key(role)) for role in COOKIES) \
+        and "member" not in st.session_state and not st.session_state.get("instructor")
+
+
 def start(ws, role: str, member_id: str | None, keep: bool, signs_in_as: str | None = None) -> None:
     """Sign this browser in as `role` beyond this session: a new token, into the cookie. A group's shared PC
     takes the member's cookie and `signs_in_as` GROUP_PC (its member_id is the group's)."""
