@@ -11,6 +11,7 @@ from lib import ui
 from lib.data.import_result import DataImportError
 from lib.data.publishing import PublishError
 from lib.ui import preparation_steps as steps
+from lib.ui.base_layer_upload import base_layer_section
 from lib.ui.city_setup import city_setup_section, ipss_section
 from lib.ui.preparation_import import import_widgets, staged_widgets
 from lib.ui.publication_manager import manage_section
@@ -84,3 +85,5 @@ with city_tab:
     city_setup_section()
     st.divider()
     ipss_section()
+    st.divider()
+    base_layer_section()

@@ -88,4 +88,17 @@ def test_instructor_sets_the_city_with_a_facility_list_named_by_its_column_mappi
     page.get_by_text("「要配慮者利用施設一覧.csv」（要配慮者利用施設一覧）：1 件").wait_for()
     assert "Traceback" not in page.locator("body").inner_text() and "nan" not in page.locator("body").inner_text()
     screenshot(page, "city_setup_page_column_mapping")
+    # The map's background from the same page, as `base-layer` does: a far river is refused, a near one added.
+    far = tmp_path / "far.geojson"  # a river of another prefecture
+    far.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"W05_004": "遠い川"},
+        "geometry": {"type": "LineString", "coordinates": [[139.7, 35.6], [139.8, 35.7]]}}]}), encoding="utf-8")
+    for upload, said in ((far, "ファイル「far.geojson」には対象の市区町村の周りの地物がありません"),
+                         (write_river_geojson(tmp_path / "W05.geojson"), "地図の背景「川」を取り込みました：市の周辺の 1 件")):
+        page.locator(f"{_css_key('base_layer_file')} input[type='file']").set_input_files(str(upload))
+        wait_for_app(page)
+        page.locator(f"{_css_key('base_layer_run')} button").click()
+        page.get_by_text(said).wait_for()
+    page.get_by_text("取り込み済み：背景：川").wait_for()
+    screenshot(page, "city_setup_page_base_layer")
     assert page.external_requests == []
