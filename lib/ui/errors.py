@@ -18,7 +18,7 @@ from lib.ui.runtime import begin_page_run
 from lib.ui.startup import unavailable_notice, workspace_lost
 from lib.ui.text import lang, tr
 from lib.ui.user_text import literal
-from lib.workspace.backend import SaveFailed, WorkspaceError, WorkspaceUnavailable
+from lib.workspace.backend import WorkspaceError, WorkspaceUnavailable
 
 SAVE_ERROR = "ws:save_error"
 
@@ -44,15 +44,12 @@ def saving(callback: Callable) -> Callable:
 
 
 def show_save_error(error: WorkspaceError) -> None:
+    """A save the workspace refused or could not take; a vanished workspace is dropped and explained."""
     if isinstance(error, WorkspaceUnavailable):
         workspace_lost()
         unavailable_notice(error)
-    elif isinstance(error, SaveFailed):
-        st.error(tr("ws.save_failed"), icon=":material/error:")
-    elif hasattr(error, "text"):
-        st.error(error.text(lang()), icon=":material/error:")
     else:
-        st.error(str(error), icon=":material/error:")
+        show_error(error, icon=":material/error:")
 
 
 def show_query_error(error: UserQueryError) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib import settings
 from lib.ui import sign_in
+from lib.ui.errors import show_error
 from lib.ui.runtime import client_address, session_id
 from lib.ui.startup import workspace_or_none
 from lib.ui.text import tr
@@ -56,7 +57,7 @@ def _first_passcode() -> None:
                 try:
                     instructor_auth.set_passcode(first)
                 except instructor_auth.PasscodeError as exc:
-                    st.error(str(exc))
+                    show_error(exc)
                 else:
                     st.session_state["instructor"] = True
                     st.rerun()

@@ -40,11 +40,7 @@ class ResultTooLarge(WorkspaceError):
 
     def __init__(self, size: int):
         self.size = size
-        super().__init__(self.text("ja"))
-
-    def text(self, lang: str = "ja") -> str:
-        return t("output_check.too_large", lang, kb=f"{self.size / 1000:,.0f}",
-                 limit=f"{RESULT_MAX_BYTES / 1000:,.0f}")
+        super().__init__("output_check.too_large", kb=f"{size / 1000:,.0f}", limit=f"{RESULT_MAX_BYTES / 1000:,.0f}")
 
 
 def needs_review(payload: dict | None) -> bool:
