@@ -1,10 +1,17 @@
-"""WorkbenchError: the one base class of the errors a user is shown.
+"""WorkbenchError: the one base class of the errors a user is shown, and the one convention for them.
 
-`text(lang)` is a sentence in Japanese (or English) that says what was wrong and what to
-do; `str(error)` is the Japanese sentence, so a log line reads like the screen. Pages and
-the CLI show `text(lang)`, never a traceback. By default the sentence is the message
-`key_prefix + key` of lib/locale with `values` filled in; an error whose sentences come
-from elsewhere overrides `text`.
+The convention (tests/test_error_convention.py keeps it):
+
+- An error a user may see is a WorkbenchError (or a subclass) made from a message key of lib/locale and
+  its values: `raise PasscodeError("too_short", n=8)`. It is never made from a sentence — neither
+  Japanese text written at the raise nor text translated there (`t(...)`): the user's language is known
+  only where the error is shown.
+- Where it is shown, `text(lang)` makes the sentence (what was wrong, and what to do): pages through
+  lib.ui.errors (one place: `show_error`), the CLI prints `str(error)`, which is the Japanese sentence,
+  so a log line reads like the screen. By default the sentence is the message `key_prefix + key` with
+  `values` filled in; an error whose sentences come from elsewhere overrides `text`.
+- A plain ValueError / RuntimeError is a programmer's error (a bug, a damaged file or spec): its English
+  text is for the log; a page shows a general sentence instead, never that text nor a traceback.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.access import deck_access
 from lib.deck.deck_merge import DELETED, ORDER, TITLE
-from lib.deck.evidence import source_text, spec_sources
+from lib.deck.evidence import kind_mark, source_text, spec_sources
 from lib.ui import session_widgets as widgets
 from lib.ui import slide_keys
 from lib.ui.user_text import literal
@@ -106,7 +106,7 @@ def evidence_label(item_id: str) -> str:
     item = evidence.get(item_id)
     if item is None:
         return ui.tr("pres.evidence_deleted")
-    return f"{ {'chart': '📊', 'map': '🗺️', 'analysis': '🔎'}.get(item.kind, '📋')} {item.payload.get('title', '')}"
+    return f"{kind_mark(item.kind)} {item.payload.get('title', '')}"
 
 
 def draw_slide(slide: dict, key: str, large: bool = False) -> None:

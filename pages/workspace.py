@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import ui
+from lib.deck.evidence import kind_icon
 from lib.ui import session_widgets as widgets
 from lib.ui.item_editor import Field, delete_plain_item, item_editor
 from lib.ui.user_text import literal
@@ -29,10 +30,8 @@ if section == "evidence":
     if not evidence:
         st.info(ui.tr("evidence.none"))
     for item in evidence:
-        icon = {"chart": ":material/bar_chart:", "map": ":material/map:",
-                "analysis": ":material/query_stats:"}.get(item.kind, ":material/table:")
         with st.expander(literal(f"{item.payload.get('title', '')} — {item.created_by}"
-                                 f"（{item.created_at.strftime('%m/%d %H:%M')}）"), icon=icon):
+                                 f"（{item.created_at.strftime('%m/%d %H:%M')}）"), icon=kind_icon(item.kind)):
             if item.payload.get("note"):
                 st.markdown(literal(item.payload["note"]))
             if st.toggle(ui.tr("wspage.show"), key=f"show:{item.item_id}"):

@@ -25,7 +25,7 @@ def test_the_words_and_marks_the_script_looks_for_are_those_of_the_installed_str
 def test_the_script_says_it_in_the_users_language_and_fetches_nothing(monkeypatch):
     from lib import ui
 
-    monkeypatch.setattr(ui, "lang", lambda: "ja")
+    monkeypatch.setattr(ui.text, "lang", lambda: "ja")
     script = connection_notice.script()
     assert "サーバーとの接続が切れました" in script and "インターネットは使いません" in script
     for fetching in ("http", "src=", "fetch(", "XMLHttpRequest", "import("):

@@ -81,11 +81,11 @@ def _export(store, ws, group, item_id: str, fmt: str) -> tuple[str, bytes]:
 
 def test_a_saved_sql_table_keeps_its_checked_result_and_is_pending(store):
     payload = _saved_payload(store)
-    assert review.needs_review("table", payload) and review.status(payload) == review.PENDING
+    assert review.needs_review(payload) and review.status(payload) == review.PENDING
     frame = review.result_frame(payload)
     assert list(frame.columns) == ["district", "n"] and frame["n"].sum() == \
         store.published().execute("SELECT COUNT(*) FROM survey").fetchone()[0]
-    assert not review.exportable("table", payload)
+    assert not review.exportable(payload)
     # An item saved before results were kept is pending, whatever its review says.
     assert review.status({"spec": sql_table_spec(SQL), "review": {"status": "approved"}}) == review.PENDING
 

@@ -28,7 +28,7 @@ def data_folder(store, tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path))
     yield tmp_path
     forget_workspace(tmp_path)
-    ui._workspace.clear()
+    ui.workspace_restored()
 
 
 COOKIE = re.compile(r'document\.cookie = "(workbench_\w+)=([^;"]*)((?:; [^"]*)*)"')

@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from lib import ui
-from lib.ui import sign_in
+from lib.ui import membership, sign_in
+from lib.ui import startup as ui_startup
 
 
 @pytest.fixture()
@@ -25,12 +26,12 @@ def slow_build(monkeypatch, tmp_path):
             raise OSError("disk full")
         return built
 
-    monkeypatch.setattr(ui, "_build", build)
-    monkeypatch.setattr(ui, "_builds", {})
-    ui._prepared_store.clear()
+    monkeypatch.setattr(ui_startup, "_build", build)
+    monkeypatch.setattr(ui_startup, "_builds", {})
+    ui_startup._prepared_store.clear()
     yield release, started, built, calls
     release.set()
-    ui._prepared_store.clear()
+    ui_startup._prepared_store.clear()
 
 
 def test_starting_the_build_does_not_wait_for_it(slow_build, tmp_path, monkeypatch):
@@ -56,11 +57,11 @@ def test_a_failed_build_is_tried_again(slow_build, tmp_path, monkeypatch):
 
 def test_a_browser_that_never_signed_in_does_not_open_the_workspace(monkeypatch):
     monkeypatch.setattr(sign_in, "browser_cookie", lambda role: None)
-    monkeypatch.setattr(ui.st, "session_state", {})
-    monkeypatch.setattr(ui, "_workspace_or_none", lambda: pytest.fail("the workspace was opened"))
+    monkeypatch.setattr(membership.st, "session_state", {})
+    monkeypatch.setattr(membership, "workspace_or_none", lambda: pytest.fail("the workspace was opened"))
     ui.restore_sign_in()
     monkeypatch.setattr(sign_in, "browser_cookie", lambda role: "a-token" if role == "member" else None)
     opened = []
-    monkeypatch.setattr(ui, "_workspace_or_none", lambda: opened.append(1))
+    monkeypatch.setattr(membership, "workspace_or_none", lambda: opened.append(1))
     ui.restore_sign_in()
     assert opened == [1]

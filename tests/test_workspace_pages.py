@@ -26,7 +26,7 @@ def own_data_dir(store, tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path))
     yield tmp_path
     forget_workspace(tmp_path)
-    ui._workspace.clear()
+    ui.workspace_restored()
 
 
 def _member_page(data_dir: Path, page: str = "pages/session_1.py") -> AppTest:
@@ -74,7 +74,7 @@ def test_a_lost_workspace_is_a_calm_notice_for_members_and_a_restore_for_the_ins
     forget_workspace(own_data_dir)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{own_data_dir / 'workspace.sqlite3'}{suffix}").unlink(missing_ok=True)
-    ui._workspace.clear()
+    ui.workspace_restored()
 
     at.run()  # the member's page, after the loss
     assert not at.exception, at.exception
@@ -152,7 +152,7 @@ def test_saves_found_missing_on_open_are_told_to_the_instructor_with_the_restore
     kept = save_counter.acknowledged(path)
     save_counter.acknowledge(path, save_counter.Count(kept.saves + 7, kept.at))  # 7 acknowledged, then lost
     forget_workspace(own_data_dir)
-    ui._workspace.clear()
+    ui.workspace_restored()
 
     instructor = AppTest.from_file(APP, default_timeout=90)
     instructor.session_state["instructor"] = True

@@ -126,6 +126,10 @@ class ChartSpec:
     def is_raw(self) -> bool:
         return self.chart_type in RAW_CHART_TYPES
 
+    def datasets(self) -> list[str]:
+        """The datasets the chart reads: its own, and the population a rate per 1,000 divides by."""
+        return [self.dataset] + (["population"] if self.measure.kind == "rate_per_1000" else [])
+
 
 # ---------------------------------------------------------------- dictionary look-ups
 

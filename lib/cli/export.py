@@ -9,9 +9,8 @@ from lib.data.store import get_store
 from lib.deck.export import export_group, find_group
 from lib.deck.model import DeckError
 from lib.i18n import t
-from lib.workspace import example_group
 from lib.workspace.backend import WorkspaceUnavailable
-from lib.workspace.items import open_workspace
+from lib.workspace.startup import open_seeded_workspace
 
 
 def export_command(args) -> int:
@@ -22,11 +21,10 @@ def export_command(args) -> int:
         return 2
     store = get_store()
     try:
-        ws = open_workspace(store)
+        ws = open_seeded_workspace(store)
     except WorkspaceUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    example_group.seed_if_empty(ws)
     try:
         group = find_group(ws, args.group)
     except DeckError as exc:

@@ -17,7 +17,7 @@ def set_passcode_command(args) -> int:
             passcode = getpass.getpass("新しい講師用パスコード: ")
             again = getpass.getpass("もう一度入力してください: ")
             if passcode != again:
-                raise PasscodeError("2 回の入力が一致しません。もう一度やり直してください。")
+                raise PasscodeError("mismatch")
         set_passcode(passcode)
     except PasscodeError as exc:
         print(str(exc), file=sys.stderr)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from lib.data.store import get_store
 from lib.i18n import t
-from lib.workspace import backup, example_group, migration, recovery
+from lib.workspace import backup, migration, recovery
 from lib.workspace.backend import SqliteBackend, WorkspaceError, WorkspaceUnavailable, backend_for
 from lib.workspace.items import Workspace, open_workspace
+from lib.workspace.startup import open_seeded_workspace, prepare_store
 
 
 def backup_command(args) -> int:
@@ -68,14 +69,11 @@ def migrate_workspace_command(args) -> int:
 
 def prepare_command(args) -> int:
     """`prepare`: what a first start does (published data, workspace, demo course), before several workers start."""
-    store = get_store()
-    store.refresh_published()
     try:
-        ws = open_workspace(store)
+        ws = open_seeded_workspace(prepare_store())
     except WorkspaceUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    example_group.seed_if_empty(ws, store.published())
     _print_lost_saves(ws)  # the workers start anyway: the workspace is sound, the instructor page says the same
     print(t("prepare.done", "ja"))
     return 0

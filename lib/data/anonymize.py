@@ -414,7 +414,7 @@ def apply_generalization(frame: pd.DataFrame, column: str, spec: dict, reference
         out[target] = age_bands(ages, spec.get("width", 5), spec.get("top", 90))
     elif kind == "area_code":
         if areas is None:
-            raise ValueError("area_code generalization needs the 町丁目 table")
+            raise ValueError("area_code generalization needs the areas table")
         out[target] = match_area_names(out[column], areas, city_name=spec.get("city_name", "")).values
     elif kind == "mesh":
         out[target] = lonlat_to_mesh(out[spec["lat"]], out[spec["lon"]], spec.get("level", 4))

@@ -83,7 +83,7 @@ def _load_dataset(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
             f"CREATE TABLE {table} AS SELECT {select} FROM read_csv(?, header=true)", [str(ds.file)]
         )
     else:
-        raise ValueError(f"{ds.file.name}: 読み込めない形式です。")
+        raise ValueError(f"{ds.file.name}: not a file format the store loads (.parquet, .csv, .tsv, or a geo file)")
 
 
 def build_published_database(path: Path, datasets: list[Dataset]) -> None:

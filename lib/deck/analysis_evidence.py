@@ -51,6 +51,26 @@ def _method(spec: dict):
     return importlib.import_module(f"lib.deck.analyses.{METHODS[name]}")
 
 
+@dataclass
+class AnalysisSpec:
+    """A saved analysis's spec: the method's plain JSON parameters, as stored."""
+    parameters: dict
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "AnalysisSpec":
+        _method(data)  # a method this version does not know is refused here, as a bad chart spec is
+        return cls(dict(data))
+
+    def to_dict(self) -> dict:
+        return dict(self.parameters)
+
+    def datasets(self) -> list[str]:
+        return analysis_datasets(self.parameters)
+
+    def run(self, cursor, catalog: dict, lang: str = "ja") -> AnalysisResult:
+        return run_analysis(cursor, catalog, self.parameters, lang)
+
+
 def run_analysis(cursor, catalog: dict, spec: dict, lang: str = "ja") -> AnalysisResult:
     return _method(spec).run(cursor, catalog, spec, lang)
 

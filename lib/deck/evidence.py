@@ -1,14 +1,20 @@
-"""A saved chart, map, table or analysis, drawn from its spec for a presentation: data, figure, series,
-sources.
+"""Evidence: the one owner of a saved chart, map, table or analysis — what its spec is, which data it
+reads, and how it is drawn. No other module switches on an item's kind.
 
-Every export draws evidence the same way: the chart's DataFrame comes from
-lib.charts.sql.run_chart and its Plotly figure from lib.charts.figure.build_figure;
-the series a native PowerPoint chart needs are read off that figure, so the slide
-shows exactly the numbers (and the order) the analysis page shows.
+A saved item ({kind, title, note, spec, …}) holds a spec, never a picture: a ChartSpec, MapSpec,
+TableSpec or AnalysisSpec (`from_item`), each of which names the datasets it reads (`datasets()`).
+`draw_evidence` draws it into an `Evidence` (data, figure, table, map data, source lines), and
+`Evidence.draw(drawer)` hands it to the drawer's `chart`, `map`, `table` or `error` method: the page,
+PowerPoint, HTML and PDF each bring a drawer, and none of them asks what kind of item it has.
+
+The chart's DataFrame comes from lib.charts.sql.run_chart and its Plotly figure from
+lib.charts.figure.build_figure; the series a native PowerPoint chart needs are read off that figure,
+so the slide shows exactly the numbers (and the order) the analysis page shows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 
@@ -17,11 +23,11 @@ from lib.analysis.indicators import Indicator, by_label, of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, labelled_table
 from lib.charts.picture import too_many_to_stand
-from lib.charts.result_table import draw_table, table_datasets
+from lib.charts.result_table import TableSpec
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
 from lib.charts.style import trace_colour
-from lib.deck.analysis_evidence import analysis_datasets, run_analysis
+from lib.deck.analysis_evidence import AnalysisResult, AnalysisSpec
 from lib.deck.native_chart import ChartSeries
 from lib.i18n import t
 from lib.maps.data import build_map_data
@@ -29,6 +35,11 @@ from lib.maps.export import map_png
 from lib.maps.spec import MapSpec
 from lib.workspace import output_review
 
+# item kind -> the spec it saves (lib.workspace.items.EVIDENCE_KINDS)
+SPEC_TYPES = {"chart": ChartSpec, "map": MapSpec, "table": TableSpec, "analysis": AnalysisSpec}
+KIND_ICONS = {"chart": ":material/bar_chart:", "map": ":material/map:", "table": ":material/table:",
+              "analysis": ":material/query_stats:"}  # Streamlit's own icon font: shows on any PC
+KIND_MARKS = {"chart": "📊", "map": "🗺️", "table": "📋", "analysis": "🔎"}  # where icons cannot show (choices)
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
 TABLE_ROWS = 14  # rows of a saved table that fit on a slide or a PDF page; the rest are counted
 
@@ -56,6 +67,7 @@ class Evidence:
     error: str = ""  # a sentence when the spec cannot be drawn any more
     indicator: Indicator | None = None  # the named indicator it shows, defined in the footnote
     caution: str = ""  # an analysis's warning against a common misreading, printed above the sources
+    result_table: bool = False  # `table` is an analysis's result, shown on a page under its figure or map
 
     @property
     def drawing(self) -> str:
@@ -64,6 +76,10 @@ class Evidence:
         if self.kind != "analysis":
             return self.kind
         return "chart" if self.figure is not None else "map" if self.map_data is not None else "table"
+
+    def draw(self, drawer):
+        """Hand this evidence to the drawer's `error`, `chart`, `map` or `table` method (what it shows)."""
+        return getattr(drawer, "error" if self.error else self.drawing)(self)
 
     def source_lines(self, lang: str = "ja", short: bool = False) -> list[str]:
         """The indicator's definition, then 出典 and 匿名化 of each dataset used; `short` keeps the first
@@ -96,24 +112,6 @@ def _sources(catalog: dict, names: list[str], lang: str) -> list[Source]:
         if ds is not None:
             found.append(Source(ds.title_in(lang), ds.source_in(lang), ds.anonymization_in(lang)))
     return found
-
-
-def _map_datasets(spec) -> list[str]:
-    names = []
-    if spec.measure is not None:
-        names.append(spec.measure.dataset)
-        if spec.measure.normalize in ("population", "elderly"):
-            names.append("population")
-    if spec.compare is not None:
-        names.append(spec.compare.measure.dataset)
-    names += [layer.dataset for layer in spec.points]
-    for analysis in (spec.point_counts, spec.nearest and spec.nearest.points,
-                     spec.catchment and spec.catchment.points):
-        if analysis is not None:
-            names.append(analysis.dataset)
-    if spec.flood_overlay:
-        names.append("flood_zones")
-    return names
 
 
 def _axis_order(layout_axis) -> list | None:
@@ -157,21 +155,29 @@ def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> Cha
                        colours=colours)
 
 
+def from_item(kind: str, payload: dict):
+    """The spec of a saved item of `kind` ({title, note, spec, …}): a ChartSpec, MapSpec, TableSpec or
+    AnalysisSpec. Raises ValueError (or the spec's own error) for another kind or a damaged spec."""
+    spec_type = SPEC_TYPES.get(kind)
+    if spec_type is None:
+        raise ValueError(f"not a kind of evidence: {kind!r}")
+    return spec_type.from_dict((payload or {}).get("spec") or {})
+
+
+def kind_icon(kind: str) -> str:
+    return KIND_ICONS.get(kind, KIND_ICONS["table"])
+
+
+def kind_mark(kind: str) -> str:
+    return KIND_MARKS.get(kind, KIND_MARKS["table"])
+
+
 def spec_datasets(kind: str, spec: dict) -> list[str]:
     """The datasets a saved chart, map, table or analysis draws on, without running it."""
     try:
-        if kind == "chart":
-            chart = ChartSpec.from_dict(spec)
-            return [chart.dataset] + (["population"] if chart.measure.kind == "rate_per_1000" else [])
-        if kind == "table":
-            return table_datasets(spec)
-        if kind == "map":
-            return _map_datasets(MapSpec.from_dict(spec))
-        if kind == "analysis":
-            return analysis_datasets(spec)
+        return from_item(kind, {"spec": spec}).datasets()
     except Exception:  # noqa: BLE001 - an old or damaged spec uses nothing we can name
         return []
-    return []
 
 
 def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
@@ -188,37 +194,42 @@ def source_text(sources: list[Source], lang: str = "ja", short: bool = False) ->
     return Evidence("chart", "", "", {}, sources=sources).source_line(lang, short)
 
 
-def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "ja") -> Evidence:
-    """Draw one saved chart, map, table or analysis from its spec; on failure, an Evidence with `error` set."""
+@dataclass
+class _Drawing:
+    cursor: object
+    catalog: dict
+    lang: str
+    payload: dict
+    analyse: Callable[[AnalysisSpec], AnalysisResult] | None
+
+
+def draw_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "ja",
+                  analyse: Callable[[AnalysisSpec], AnalysisResult] | None = None) -> Evidence:
+    """Draw one saved chart, map, table or analysis from its spec; raises what drawing it raises.
+    `analyse` runs an analysis (a page passes its cached runner); a SQL table shows its saved result,
+    once approved (its query is never run here)."""
     catalog = with_area_indicators(catalog)  # charts saved from the statistics page use the derived table
-    spec = payload.get("spec") or {}
     evidence = Evidence(kind=kind, title=str(payload.get("title") or ""), note=str(payload.get("note") or ""),
-                        spec=spec)
-    try:
-        if kind == "chart":
-            _resolve_chart(evidence, cursor, catalog, lang)
-        elif output_review.needs_review(kind, payload):
-            # SQL-derived: its saved (checked) result once the instructor approved it; the query is never run here.
-            if output_review.exportable(kind, payload):
-                evidence.table = output_review.result_frame(payload)
-            else:
-                evidence.error = output_review.placeholder(lang)
-        elif kind == "table":
-            evidence.sources = spec_sources(catalog, "table", spec, lang)
-            evidence.table = draw_table(cursor, catalog, spec, lang)
-        elif kind == "analysis":
-            _resolve_analysis(evidence, cursor, catalog, lang)
-        else:
-            _resolve_map(evidence, cursor, catalog, lang)
-    except Exception:  # noqa: BLE001 - a data change may break an old spec; the deck still exports
-        evidence.error = t("deck.evidence_failed", lang, title=evidence.title)
+                        spec=payload.get("spec") or {})
+    spec = from_item(kind, payload)
+    _DRAW[type(spec)](evidence, spec, _Drawing(cursor, catalog, lang, payload, analyse))
     return evidence
 
 
-def _resolve_chart(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
-    chart = ChartSpec.from_dict(evidence.spec)
-    evidence.sources = spec_sources(catalog, "chart", evidence.spec, lang)
-    evidence.frame = run_chart(cursor, chart, catalog)
+def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "ja") -> Evidence:
+    """Draw one saved item for an export; on failure, an Evidence with `error` set (the deck still exports)."""
+    try:
+        return draw_evidence(cursor, catalog, kind, payload, lang)
+    except Exception:  # noqa: BLE001 - a data change may break an old spec; the deck still exports
+        title = str(payload.get("title") or "")
+        return Evidence(kind=kind, title=title, note=str(payload.get("note") or ""), spec=payload.get("spec") or {},
+                        error=t("deck.evidence_failed", lang, title=title))
+
+
+def _draw_chart(evidence: Evidence, chart: ChartSpec, at: _Drawing) -> None:
+    catalog, lang = at.catalog, at.lang
+    evidence.sources = _sources(catalog, chart.datasets(), lang)
+    evidence.frame = run_chart(at.cursor, chart, catalog)
     evidence.table = labelled_table(evidence.frame, chart, catalog, lang)
     evidence.figure = build_figure(evidence.frame, chart, catalog, lang)
     evidence.title = evidence.title or chart_title(chart, catalog, lang)
@@ -226,22 +237,35 @@ def _resolve_chart(evidence: Evidence, cursor, catalog: dict, lang: str) -> None
     evidence.indicator = of_chart(evidence.spec, catalog)
 
 
-def _resolve_analysis(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
-    result = run_analysis(cursor, catalog, evidence.spec, lang)
-    evidence.sources = _sources(catalog, result.datasets or analysis_datasets(evidence.spec), lang)
+def _draw_table(evidence: Evidence, table: TableSpec, at: _Drawing) -> None:
+    if table.from_sql:  # its saved (checked) result once the instructor approved it
+        if output_review.exportable(at.payload):
+            evidence.table = output_review.result_frame(at.payload)
+        else:
+            evidence.error = output_review.placeholder(at.lang)
+        return
+    evidence.sources = _sources(at.catalog, table.datasets(), at.lang)
+    evidence.table = table.draw(at.cursor, at.catalog, at.lang)
+
+
+def _draw_analysis(evidence: Evidence, analysis: AnalysisSpec, at: _Drawing) -> None:
+    result = at.analyse(analysis) if at.analyse else analysis.run(at.cursor, at.catalog, at.lang)
+    evidence.sources = _sources(at.catalog, result.datasets or analysis.datasets(), at.lang)
     evidence.table, evidence.figure, evidence.map_data = result.table, result.figure, result.map_data
     evidence.series = result.series if result.figure is not None else None
-    evidence.caution = result.caution
+    evidence.caution, evidence.result_table = result.caution, True
     if evidence.map_data is not None:
         evidence.title = evidence.title or evidence.map_data.value_label
 
 
-def _resolve_map(evidence: Evidence, cursor, catalog: dict, lang: str) -> None:
-    spec = MapSpec.from_dict(evidence.spec)
-    evidence.sources = spec_sources(catalog, "map", evidence.spec, lang)
-    evidence.map_data = build_map_data(cursor, catalog, spec, lang)
+def _draw_map(evidence: Evidence, spec: MapSpec, at: _Drawing) -> None:
+    evidence.sources = _sources(at.catalog, spec.datasets(), at.lang)
+    evidence.map_data = build_map_data(at.cursor, at.catalog, spec, at.lang)
     evidence.title = evidence.title or spec.title or evidence.map_data.value_label
     evidence.indicator = by_label(spec.measure.label) if spec.measure is not None else None
+
+
+_DRAW = {ChartSpec: _draw_chart, MapSpec: _draw_map, TableSpec: _draw_table, AnalysisSpec: _draw_analysis}
 
 
 def table_cells(frame: pd.DataFrame, max_rows: int | None = None, lang: str = "ja") -> tuple[list[str], list[list[str]]]:

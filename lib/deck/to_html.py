@@ -78,25 +78,35 @@ class _PlotlyOnce:
         return f'<div class="chart">{markup}</div>'
 
 
-def _evidence(evidence: Evidence, index: int, plotly: _PlotlyOnce, lang: str) -> str:
-    if evidence.error:
+class _HtmlFigure:
+    """The markup of one evidence in the report (see Evidence.draw); a chart or map has its data below it."""
+
+    def __init__(self, index: int, plotly: _PlotlyOnce, lang: str):
+        self.index, self.plotly, self.lang = index, plotly, lang
+
+    def error(self, evidence: Evidence) -> str:
         return f'<p class="error">{_e(evidence.error)}</p>'
-    parts = []
-    if evidence.drawing == "table":
-        parts.append(_table(*table_cells(evidence.table)))
-    elif evidence.drawing == "chart":
-        parts.append(plotly.chart(evidence.figure, f"chart-{index}"))
-    else:
+
+    def table(self, evidence: Evidence) -> str:
+        return _table(*table_cells(evidence.table)) + self._sources(evidence)
+
+    def chart(self, evidence: Evidence) -> str:
+        return self.plotly.chart(evidence.figure, f"chart-{self.index}") + self._data(evidence)
+
+    def map(self, evidence: Evidence) -> str:
         # Scripts run in the map, but in an opaque origin: they cannot reach the report around it.
-        parts.append(f'<iframe class="map" sandbox="allow-scripts" title="{_e(evidence.title)}" '
-                     f'srcdoc="{_e(map_page(evidence, lang))}"></iframe>')
-        for note in evidence.map_data.notes:
-            parts.append(f'<p class="source">{_e(note)}</p>')
-    if evidence.drawing != "table" and evidence.table is not None:
-        parts.append(f"<details><summary>{_e(t('deck.data_table', lang))}</summary>"
-                     f"{_table(*table_cells(evidence.table))}</details>")
-    parts.append('<p class="source">' + "<br>".join(_e(line) for line in evidence.source_lines(lang)) + "</p>")
-    return "".join(parts)
+        frame = (f'<iframe class="map" sandbox="allow-scripts" title="{_e(evidence.title)}" '
+                 f'srcdoc="{_e(map_page(evidence, self.lang))}"></iframe>')
+        notes = "".join(f'<p class="source">{_e(note)}</p>' for note in evidence.map_data.notes)
+        return frame + notes + self._data(evidence)
+
+    def _data(self, evidence: Evidence) -> str:
+        table = "" if evidence.table is None else (f"<details><summary>{_e(t('deck.data_table', self.lang))}</summary>"
+                                                   f"{_table(*table_cells(evidence.table))}</details>")
+        return table + self._sources(evidence)
+
+    def _sources(self, evidence: Evidence) -> str:
+        return '<p class="source">' + "<br>".join(_e(line) for line in evidence.source_lines(self.lang)) + "</p>"
 
 
 def deck_html(deck: PreparedDeck) -> bytes:
@@ -111,7 +121,7 @@ def deck_html(deck: PreparedDeck) -> bytes:
             body.append("<ul>" + "".join(f"<li>{_e(b)}</li>" for b in slide["bullets"]) + "</ul>")
         evidence = deck.evidence.get(slide["evidence"])
         if evidence is not None:
-            body.append(_evidence(evidence, index, plotly, lang))
+            body.append(evidence.draw(_HtmlFigure(index, plotly, lang)))
         if slide["table"]:
             body.append(_table(slide["table"]["columns"], slide["table"]["rows"]))
         if slide["notes"]:

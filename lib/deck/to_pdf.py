@@ -114,17 +114,29 @@ def _image(png: bytes, max_w: float, max_h: float) -> Image:
     return Image(io.BytesIO(png), width=width * scale, height=height * scale)
 
 
+class _PageFigure:
+    """The flowable of one evidence on a page (see Evidence.draw)."""
+
+    def __init__(self, width: float, height: float, styles: dict, lang: str):
+        self.width, self.height, self.styles, self.lang = width, height, styles, lang
+
+    def error(self, evidence: Evidence):
+        return _p(evidence.error, self.styles["base"])
+
+    def chart(self, evidence: Evidence):
+        return _image(chart_png(evidence.figure, self.width / 72, self.height / 72, dpi=150), self.width, self.height)
+
+    def table(self, evidence: Evidence):
+        return _table(*table_cells(evidence.table, TABLE_ROWS, self.lang), self.styles, self.width)
+
+    def map(self, evidence: Evidence):
+        return _image(map_picture(evidence, self.lang), self.width, self.height)
+
+
 def _evidence_flowables(evidence: Evidence, bullets: list[str], styles: dict, lang: str) -> list:
     picture_w = BODY_W * (0.64 if bullets else 1.0)
     picture_h = BODY_H - 22 * mm
-    if evidence.error:
-        figure = _p(evidence.error, styles["base"])
-    elif evidence.drawing == "chart":
-        figure = _image(chart_png(evidence.figure, picture_w / 72, picture_h / 72, dpi=150), picture_w, picture_h)
-    elif evidence.drawing == "table":
-        figure = _table(*table_cells(evidence.table, TABLE_ROWS, lang), styles, picture_w)
-    else:
-        figure = _image(map_picture(evidence, lang), picture_w, picture_h)
+    figure = evidence.draw(_PageFigure(picture_w, picture_h, styles, lang))
     if bullets:
         body = Table([[figure, _bullets(bullets, styles["bullet"])]],
                      colWidths=[picture_w, BODY_W - picture_w])

@@ -324,22 +324,38 @@ BODY_TOP = Inches(1.8)
 BODY_BOTTOM = SLIDE_H - Inches(0.95)
 
 
+class _SlideFigure:
+    """Draws one evidence on a slide, in the box left of the bullets (see Evidence.draw)."""
+
+    def __init__(self, slide, width: int, height: int, lang: str):
+        self.slide, self.width, self.height, self.lang = slide, width, height, lang
+
+    def error(self, evidence: Evidence) -> None:
+        _text_box(self.slide, MARGIN, BODY_TOP, self.width, self.height, [evidence.error], 16, GREY)
+
+    def chart(self, evidence: Evidence) -> None:
+        if evidence.series is not None:
+            add_native_chart(self.slide, evidence.series, MARGIN, BODY_TOP, self.width, self.height)
+        else:
+            self._picture(chart_png(evidence.figure, self.width / 914400, self.height / 914400))
+
+    def table(self, evidence: Evidence) -> None:
+        add_table(self.slide, *table_cells(evidence.table, TABLE_ROWS, self.lang), MARGIN, BODY_TOP, self.width,
+                  self.height)
+
+    def map(self, evidence: Evidence) -> None:
+        self._picture(map_picture(evidence, self.lang))
+
+    def _picture(self, png: bytes) -> None:
+        _picture(self.slide, png, MARGIN, BODY_TOP, self.width, self.height)
+
+
 def _evidence_slide(slide, slide_data: dict, evidence: Evidence, lang: str) -> None:
     bullets = slide_data["bullets"]
     width = SLIDE_W - 2 * MARGIN
     figure_w = int(width * 0.64) if bullets else width
     height = BODY_BOTTOM - BODY_TOP - Inches(0.2 + 0.16 * max(1, len(evidence.sources)))
-    if evidence.error:
-        _text_box(slide, MARGIN, BODY_TOP, figure_w, height, [evidence.error], 16, GREY)
-    elif evidence.drawing == "chart" and evidence.series is not None:
-        add_native_chart(slide, evidence.series, MARGIN, BODY_TOP, figure_w, height)
-    elif evidence.drawing == "chart":
-        _picture(slide, chart_png(evidence.figure, figure_w / 914400, height / 914400), MARGIN, BODY_TOP,
-                 figure_w, height)
-    elif evidence.drawing == "table":
-        add_table(slide, *table_cells(evidence.table, TABLE_ROWS, lang), MARGIN, BODY_TOP, figure_w, height)
-    else:
-        _picture(slide, map_picture(evidence, lang), MARGIN, BODY_TOP, figure_w, height)
+    evidence.draw(_SlideFigure(slide, figure_w, height, lang))
     if bullets:
         x = MARGIN + figure_w + Inches(0.3)
         text_w = width - figure_w - Inches(0.3)

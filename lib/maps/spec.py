@@ -106,6 +106,25 @@ class MapSpec:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def datasets(self) -> list[str]:
+        """The datasets the map reads: measures (and the population they are divided by), point layers,
+        the points of its analyses and the flood zones."""
+        names = []
+        if self.measure is not None:
+            names.append(self.measure.dataset)
+            if self.measure.normalize in ("population", "elderly"):
+                names.append("population")
+        if self.compare is not None:
+            names.append(self.compare.measure.dataset)
+        names += [layer.dataset for layer in self.points]
+        for analysis in (self.point_counts, self.nearest and self.nearest.points,
+                         self.catchment and self.catchment.points):
+            if analysis is not None:
+                names.append(analysis.dataset)
+        if self.flood_overlay:
+            names.append("flood_zones")
+        return names
+
     @classmethod
     def from_dict(cls, data: dict) -> "MapSpec":
         data = dict(data or {})

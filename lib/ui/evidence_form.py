@@ -8,12 +8,47 @@ evidence picker (every kind, for a member of a group); a save without a group is
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Callable
 
 import streamlit as st
 
-from lib.ui import save_evidence, show_save_error, tr, tr_literal
+from lib.ui.errors import show_save_error
+from lib.ui.identity import actor, current_member
+from lib.ui.startup import workspace
+from lib.ui.text import tr, tr_literal
 from lib.workspace.backend import WorkspaceError
+
+
+def save_evidence(kind: str, title: str, note: str, spec: dict, extra: dict | None = None) -> bool:
+    """Save a chart, map or table, as its spec, in the group's workspace (True); `extra` adds payload fields
+    (a SQL table's saved result and review).
+
+    Without a group joined, it stays in this browser session only (False): say so.
+    """
+    member = current_member()
+    if member is not None:
+        workspace().create_item(member["group_id"], kind, {"title": title, "note": note, "spec": spec, **(extra or {})},
+                                actor())
+        return True
+    st.session_state.setdefault("saved_evidence", []).append({
+        **(extra or {}), "kind": kind, "title": title, "note": note, "spec": spec,
+        "saved_at": datetime.now().isoformat(timespec="seconds"),
+    })
+    return False
+
+
+def saved_evidence(kind: str | None = None) -> list[dict]:
+    """Saved charts / maps / tables, newest last; `kind` = "chart", "map" or "table" to filter."""
+    member = current_member()
+    if member is None:
+        items = st.session_state.get("saved_evidence", [])
+        return [i for i in items if kind is None or i["kind"] == kind]
+    stored = workspace().evidence(member["group_id"])
+    return [{"kind": i.kind, "title": i.payload.get("title", ""), "note": i.payload.get("note", ""),
+             "spec": i.payload.get("spec") or {}, "saved_at": i.updated_at.isoformat(timespec="seconds"),
+             "item_id": i.item_id, "saved_by": i.created_by}
+            for i in stored if kind is None or i.kind == kind]
 
 
 def saved_message(kept_in_group: bool, listed_here: str = "", title: str = "") -> str:

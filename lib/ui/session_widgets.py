@@ -8,16 +8,10 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from lib import settings
-from lib.analysis.area_indicators import with_area_indicators
-from lib.charts.figure import build_figure
-from lib.charts.result_table import draw_table
-from lib.charts.spec import ChartSpec
-from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
 from lib.data.city import current_city
+from lib.deck.evidence import draw_evidence
 from lib.errors import WorkbenchError
-from lib.maps.data import build_map_data
-from lib.maps.spec import MapSpec
 from lib.ui import (
     actor,
     lang,
@@ -31,7 +25,7 @@ from lib.ui import (
     tr_literal,
     workspace,
 )
-from lib.ui.analysis_view import show_analysis, show_map
+from lib.ui.analysis_view import show_map
 from lib.ui.derived import analysis_result
 from lib.ui.item_editor import Field, item_editor
 from lib.ui.user_text import literal
@@ -270,7 +264,7 @@ def logic_model_dot(model: dict) -> str:
 
 def show_sql_table(payload: dict, key: str, on_slide: bool = False) -> None:
     """A SQL table from its saved result (never run again); on a slide only once the instructor approved it."""
-    if on_slide and not output_review.exportable("table", payload):
+    if on_slide and not output_review.exportable(payload):
         st.info(output_review.placeholder(lang()), icon=":material/hourglass_top:")
         return
     frame = output_review.result_frame(payload)
@@ -282,26 +276,50 @@ def show_sql_table(payload: dict, key: str, on_slide: bool = False) -> None:
         st.caption(literal(output_review.status_text(payload, lang())))
 
 
+class _PageFigure:
+    """Draws one saved item on a page (see lib.deck.evidence.Evidence.draw); an analysis's caution and result
+    table go under its figure or map, as on the analysis page."""
+
+    def __init__(self, key: str, on_slide: bool):
+        self.key, self.on_slide = key, on_slide
+
+    def error(self, evidence) -> None:
+        st.info(evidence.error, icon=":material/hourglass_top:")
+
+    def chart(self, evidence) -> None:
+        plotly_chart(evidence.figure, key=self.key + ":figure" if evidence.result_table else self.key)
+        self._under(evidence)
+
+    def map(self, evidence) -> None:
+        show_map(evidence.map_data, self.key + ":map" if evidence.result_table else self.key, self.on_slide)
+        self._under(evidence)
+
+    def table(self, evidence) -> None:
+        self._caution(evidence)
+        st.dataframe(evidence.table, hide_index=True, key=self.key + ":table" if evidence.result_table else self.key)
+
+    def _caution(self, evidence) -> None:
+        if evidence.caution:
+            st.warning(tr("analysis.caution", caution=evidence.caution), icon=":material/warning:")
+
+    def _under(self, evidence) -> None:
+        self._caution(evidence)
+        if evidence.result_table:
+            with st.expander(tr("deck.data_table")):
+                st.dataframe(evidence.table, hide_index=True, key=self.key + ":table")
+
+
 def show_evidence(kind: str, payload: dict, key: str, on_slide: bool = False) -> None:
     """Draw a saved chart, map, table or analysis from its spec (the spec is what is saved, never a picture);
     a SQL table from its saved result."""
-    if output_review.needs_review(kind, payload):
+    if output_review.needs_review(payload):
         show_sql_table(payload, key, on_slide)
         return
-    spec = payload.get("spec") or {}
-    catalog = with_area_indicators(load_catalog())
     try:
-        if kind == "chart":
-            chart = ChartSpec.from_dict(spec)
-            frame = run_chart(store().published(), chart, catalog)
-            plotly_chart(build_figure(frame, chart, catalog, lang()), key=key)
-        elif kind == "table":
-            st.dataframe(draw_table(store().published(), catalog, spec, lang()), hide_index=True, key=key)
-        elif kind == "analysis":
-            # Shared by sessions per published data: a word ranking tokenizes every answer (0.6 s).
-            show_analysis(analysis_result(spec, lang()), key, on_slide, reading=False)
-        else:
-            show_map(build_map_data(store().published(), catalog, MapSpec.from_dict(spec), lang()), key, on_slide)
+        # An analysis is shared by sessions per published data: a word ranking tokenizes every answer (0.6 s).
+        evidence = draw_evidence(store().published(), load_catalog(), kind, payload, lang(),
+                                 analyse=lambda analysis: analysis_result(analysis.to_dict(), lang()))
+        evidence.draw(_PageFigure(key, on_slide))
     except WorkbenchError as error:
         st.error(error.text(lang()))
     except Exception:  # noqa: BLE001 - a sentence for the user; the detail goes to the server's log

@@ -25,8 +25,7 @@ def _restore(name: str) -> None:
             raise BackupError("backup.error.missing")
         restored = recovery.restore(data_dir, chosen.path)
     except WorkspaceError as exc:
-        st.session_state[DONE] = ("error", tr(exc.key) if isinstance(exc, (BackupError, snapshots.SnapshotFailed))
-                                  else str(exc))
+        st.session_state[DONE] = ("error", exc.text(lang()))
         return
     workspace_restored()
     lines = [tr("backup.restored", **restored.counts)]

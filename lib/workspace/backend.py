@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlparse
 import psycopg
 
 from lib import settings
-from lib.i18n import t
+from lib.errors import WorkbenchError
 from lib.workspace import save_counter
 
 log = logging.getLogger(__name__)
@@ -70,22 +70,22 @@ SCHEMA = (
 )
 
 
-class WorkspaceError(ValueError):
-    """A request the workspace refuses; the message is a Japanese sentence."""
+class WorkspaceError(WorkbenchError):
+    """A request the workspace refuses: the message `key` of lib/locale with its values (lib/errors.py)."""
 
 
 class SaveFailed(WorkspaceError):
     """The database could not take a save (disk full, locked, damaged); nothing was changed."""
 
     def __init__(self):
-        super().__init__(t("ws.save_failed"))
+        super().__init__("ws.save_failed")
 
 
 class TextRefused(WorkspaceError):
     """Typed text with a NUL character, which no workspace database stores; nothing was changed."""
 
     def __init__(self):
-        super().__init__(t("ws.text_refused"))
+        super().__init__("ws.text_refused")
 
 
 class WorkspaceUnavailable(WorkspaceError):
@@ -95,7 +95,7 @@ class WorkspaceUnavailable(WorkspaceError):
     """
 
     def __init__(self, reason: str):
-        super().__init__(t(f"ws.unavailable.{reason}"))
+        super().__init__(f"ws.unavailable.{reason}")
         self.reason = reason
 
 
@@ -392,5 +392,5 @@ def backend_for(data_dir: Path, url: str | None = None) -> Backend:
     if url.startswith("sqlite:///"):
         return SqliteBackend(Path(url.removeprefix("sqlite:///")))
     if url:
-        raise ValueError(t("ws.bad_url"))
+        raise WorkbenchError("ws.bad_url")
     return SqliteBackend(Path(data_dir) / SQLITE_FILE)

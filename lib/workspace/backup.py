@@ -13,7 +13,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-from lib.i18n import t
 from lib.workspace.backend import TABLES, SqliteBackend, WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -25,8 +24,7 @@ class BackupError(WorkspaceError):
     """A file that is not a readable workspace backup; the message says what to do."""
 
     def __init__(self, key: str = "backup.error.unreadable"):
-        super().__init__(t(key))
-        self.key = key
+        super().__init__(key)
 
 
 def suffix_for(ws) -> str:

@@ -16,6 +16,7 @@ import secrets
 from datetime import datetime
 
 from lib import settings
+from lib.errors import WorkbenchError
 
 MIN_LENGTH = 8
 MAX_LENGTH = 200
@@ -23,8 +24,10 @@ MAX_LENGTH = 200
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 
 
-class PasscodeError(ValueError):
-    """A passcode that cannot be used; the message is a Japanese sentence."""
+class PasscodeError(WorkbenchError):
+    """A passcode that cannot be used (message keys auth.error.*)."""
+
+    key_prefix = "auth.error."
 
 
 def passcode_path():
@@ -37,11 +40,11 @@ def _hash(passcode: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def check_new_passcode(passcode: str) -> None:
     if len(passcode) < MIN_LENGTH:
-        raise PasscodeError(f"パスコードは {MIN_LENGTH} 文字以上にしてください。")
+        raise PasscodeError("too_short", n=MIN_LENGTH)
     if len(passcode) > MAX_LENGTH:
-        raise PasscodeError(f"パスコードは {MAX_LENGTH} 文字以内にしてください。")
+        raise PasscodeError("too_long", n=MAX_LENGTH)
     if passcode != passcode.strip():
-        raise PasscodeError("パスコードの先頭と末尾に空白は使えません。")
+        raise PasscodeError("spaces")
 
 
 def set_passcode(passcode: str) -> None:

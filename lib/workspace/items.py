@@ -253,7 +253,7 @@ class Workspace:
             row = run("SELECT version FROM courses WHERE course_id = ?" + self.backend.lock_row,
                       [course_id]).fetchone()
             if row is None:
-                raise WorkspaceError("その研修コースは見つかりません。")
+                raise WorkspaceError("ws.error.no_course")
             if row[0] != base_version:
                 raise Conflict(course_id, payload, base_version, None)
             run("UPDATE courses SET payload = ?, version = ?, updated_by = ?, updated_at = ? "
@@ -277,9 +277,9 @@ class Workspace:
 
         def work(run):
             if not run("SELECT 1 FROM courses WHERE course_id = ?", [course_id]).fetchall():
-                raise WorkspaceError("その研修コースは見つかりません。")
+                raise WorkspaceError("ws.error.no_course")
             if run("SELECT 1 FROM groups WHERE course_id = ? AND name = ?", [course_id, name]).fetchall():
-                raise WorkspaceError(f"グループ名「{name}」はこのコースですでに使われています。別の名前にしてください。")
+                raise WorkspaceError("ws.error.group_taken", name=name)
             run("INSERT INTO groups (group_id, course_id, name, join_code, payload, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)", [group_id, course_id, name, join_code, _dump(payload or {}), _now()])
         self._write(work)
@@ -323,7 +323,7 @@ class Workspace:
                     item_id: str | None = None) -> Item:
         """A new item; with a fixed `item_id` (one-per-group items), Conflict if it exists."""
         if kind not in ITEM_KINDS:
-            raise WorkspaceError(f"項目の種類「{kind}」は使えません。")
+            raise WorkspaceError("ws.error.bad_kind", kind=kind)
         item_id = item_id or uuid.uuid4().hex
         now = _now()
 
@@ -347,7 +347,7 @@ class Workspace:
             row = run(f"SELECT {_ITEM_COLUMNS} FROM items WHERE item_id = ?" + self.backend.lock_row,
                       [item_id]).fetchone()
             if row is None:
-                raise WorkspaceError("その項目は見つかりません。画面を更新してください。")
+                raise WorkspaceError("ws.error.no_item")
             current = _item(row)
             if current.version != base_version:
                 raise Conflict(item_id, payload, base_version, current)
@@ -375,7 +375,7 @@ class Workspace:
             "SELECT after_payload, before_payload, action FROM item_history WHERE item_id = ? AND version = ?",
             [item_id, version])
         if not rows:
-            raise WorkspaceError(f"版 {version} は見つかりません。")
+            raise WorkspaceError("ws.error.no_version", version=version)
         after, before, action = rows[0]
         payload = _load(after if action != "delete" else before)
         return self._change(item_id, payload, base_version, actor, "restore", False)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 
-from lib.i18n import t
 from lib.workspace.backend import TABLES, WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ def read_legacy(path: Path) -> dict[str, list[dict]]:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         log.error("old workspace %s cannot be opened: %s", path, exc)
-        raise MigrationError(t("migrate.error.unreadable")) from exc
+        raise MigrationError("migrate.error.unreadable") from exc
     try:
         tables = {}
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -63,9 +62,9 @@ def migrate(ws, data_dir: Path) -> dict[str, int]:
     """Copy the old workspace into `ws` (which must be empty), then rename the old file. Row counts."""
     path = legacy_path(data_dir)
     if not path.exists():
-        raise MigrationError(t("migrate.error.none"))
+        raise MigrationError("migrate.error.none")
     if not ws.is_empty():
-        raise MigrationError(t("migrate.error.not_empty"))
+        raise MigrationError("migrate.error.not_empty")
     tables = read_legacy(path)
     ws.replace_all(tables)
     path.rename(path.with_name(path.name + MIGRATED_SUFFIX))

@@ -40,16 +40,13 @@ class ResultTooLarge(WorkspaceError):
 
     def __init__(self, size: int):
         self.size = size
-        super().__init__(self.text("ja"))
-
-    def text(self, lang: str = "ja") -> str:
-        return t("output_check.too_large", lang, kb=f"{self.size / 1000:,.0f}",
-                 limit=f"{RESULT_MAX_BYTES / 1000:,.0f}")
+        super().__init__("output_check.too_large", kb=f"{size / 1000:,.0f}", limit=f"{RESULT_MAX_BYTES / 1000:,.0f}")
 
 
-def needs_review(kind: str, payload: dict | None) -> bool:
-    """SQL-derived evidence: a table saved from the SQL page."""
-    return kind == "table" and ((payload or {}).get("spec") or {}).get("source") == "sql"
+def needs_review(payload: dict | None) -> bool:
+    """SQL-derived evidence: a table saved from the SQL page (lib.charts.result_table.TableSpec, source "sql":
+    no other saved spec has a source)."""
+    return ((payload or {}).get("spec") or {}).get("source") == "sql"
 
 
 def status(payload: dict) -> str:
@@ -59,8 +56,8 @@ def status(payload: dict) -> str:
     return (payload.get("review") or {}).get("status") or PENDING
 
 
-def exportable(kind: str, payload: dict) -> bool:
-    return not needs_review(kind, payload) or status(payload) == APPROVED
+def exportable(payload: dict) -> bool:
+    return not needs_review(payload) or status(payload) == APPROVED
 
 
 def _plain(value):
@@ -116,7 +113,7 @@ class Pending:
 def review_queue(ws: Workspace, course_id: str, statuses: tuple[str, ...] = (PENDING,)) -> list[Pending]:
     """SQL-derived evidence of every group of the course with one of `statuses`, oldest first."""
     found = [Pending(group.name, item) for group in ws.groups(course_id) for item in ws.items(group.group_id, "table")
-             if needs_review(item.kind, item.payload) and status(item.payload) in statuses]
+             if needs_review(item.payload) and status(item.payload) in statuses]
     return sorted(found, key=lambda p: (p.item.updated_at, p.item.item_id))
 
 

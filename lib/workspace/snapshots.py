@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Callable
 
 from lib import settings
-from lib.i18n import t
 from lib.workspace import backup
 from lib.workspace.backend import WorkspaceError
 
@@ -30,8 +29,7 @@ class SnapshotFailed(WorkspaceError):
     meant for the action that needed it. The workspace itself was not changed."""
 
     def __init__(self, key: str = "snap.error.not_taken"):
-        super().__init__(t(key))
-        self.key = key
+        super().__init__(key)
 
 
 @dataclass(frozen=True)

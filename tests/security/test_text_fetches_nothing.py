@@ -83,7 +83,7 @@ def hostile_dir(store, tmp_path_factory):
         ws.create_item(group.group_id, item.kind, _hostile_payload(item.kind, item.payload), OTHER)
     yield folder, group
     forget_workspace(folder)
-    ui._workspace.clear()
+    ui.workspace_restored()
     patch.undo()
 
 
