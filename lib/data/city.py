@@ -11,10 +11,12 @@ folder records which city the workbench is for.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -449,8 +451,11 @@ def city_totals(cursor) -> pd.DataFrame:
     names = {c["city_code"]: c["city_name"] for c in city_list()}
     areas = cursor.execute("SELECT left(area_code, 5) AS city_code, count(*) AS areas, "
                            "sum(households) AS households FROM areas GROUP BY 1 ORDER BY 1").df()
-    people = cursor.execute("SELECT left(area_code, 5) AS city_code, sum(population) AS population FROM population "
-                            "WHERE year = (SELECT max(year) FROM population) GROUP BY 1").df()
+    try:
+        people = cursor.execute("SELECT left(area_code, 5) AS city_code, sum(population) AS population FROM "
+                                "population WHERE year = (SELECT max(year) FROM population) GROUP BY 1").df()
+    except duckdb.CatalogException:  # boundaries without JINKO and no population file: no population table
+        people = pd.DataFrame({"city_code": pd.Series(dtype=str), "population": pd.Series(dtype=float)})
     frame = areas.merge(people, on="city_code", how="left")
     frame.insert(1, "city_name", frame["city_code"].map(names).fillna(""))
     return frame[frame["city_code"].isin(names)].reset_index(drop=True)
@@ -473,7 +478,7 @@ def city_codes(given) -> list[str]:
     """The 5-digit codes of the course's municipalities, in the order given, each once."""
     codes: list[str] = []
     for code in _listed(given) or [""]:
-        code = str(code).strip()
+        code = unicodedata.normalize("NFKC", str(code)).strip()
         if not (len(code) == 5 and code.isdigit()):
             raise CitySetupError("bad_code", code=code)
         if code not in codes:
