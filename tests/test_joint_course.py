@@ -138,6 +138,15 @@ def test_deck_source_line_names_both_towns(joint, published):
     assert "鳥取市・岩美町" in line and "nan" not in line.lower()
 
 
+def test_map_pictures_source_line_names_the_town_shown(joint):
+    from lib.maps.export import source_line
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_DATA_DIR", str(joint[0]))
+        assert source_line("ja").startswith("出典：鳥取市・岩美町の公開データ")
+        assert source_line("ja", IWAMI).startswith("出典：岩美町の公開データ")
+
+
 def member_of(ws, group) -> dict:
     from lib.workspace import course
 
