@@ -21,7 +21,6 @@ from lib.charts.spec import (
 from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import BASED_KINDS, column_labeller, dataset_picker, download_row, measure_picker
-from lib.ui.city_choice import city_filters
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
@@ -103,7 +102,6 @@ with settings_column:
                          key=K + "facet", format_func=label_of, help=ui.tr("chart.facet_help"))
     dimensions = [d for d in (dim1, dim2) if d]
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
-    filters += city_filters(catalog, ds, K + "city")  # a joint course: the group's municipality first
 
     draft = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters)
     types = allowed_chart_types(draft, catalog) or ["bar"]

@@ -197,6 +197,11 @@ def test_a_group_of_the_second_town_sees_it_first_and_can_switch(joint):
         table = next(f.value for f in at.dataframe if "市区町村" in f.value.columns)
         assert sorted(table["市区町村"]) == ["岩美町", "鳥取市"]
 
+        at.switch_page("pages/pivot_table.py").run()  # every analysis page's filters offer the town
+        at.selectbox(key="pivot:dataset").set_value("population").run()
+        assert not at.exception, at.exception
+        assert at.selectbox(key="pivot:city").value == IWAMI
+
 
 def test_instructor_assigns_a_town_and_sees_each_towns_totals(joint):
     from streamlit.testing.v1 import AppTest
