@@ -201,6 +201,8 @@ def test_a_group_of_the_second_town_sees_it_first_and_can_switch(joint):
         at.selectbox(key="pivot:dataset").set_value("population").run()
         assert not at.exception, at.exception
         assert at.selectbox(key="pivot:city").value == IWAMI
+        at.switch_page("pages/statistics.py").run()
+        assert not at.exception, at.exception
 
 
 def test_instructor_assigns_a_town_and_sees_each_towns_totals(joint):
