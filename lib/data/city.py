@@ -7,6 +7,11 @@ workbench's area layer (`areas`), outline (`city_boundary`) and, from JINKO, a f
 dataset (`population`). Published datasets with these names take the demo's place in the catalog;
 the demo files stay in datasets/demo/ and the demo course keeps its example. `city.json` in the data
 folder records which city the workbench is for.
+
+A joint course of several municipalities (`setup_city(path, ["31201", "31302"])`) publishes them together:
+one `areas` table whose KEY_CODEs (PREF + CITY + S_AREA) never collide, each area naming its `city_code` and
+`city_name`, one outline per city, each city's totals checked; its name is 「鳥取市・岩美町」 wherever one
+name is shown, and `city.json` lists the cities (`city_list`).
 """
 from __future__ import annotations
 
@@ -366,8 +371,9 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
                   population: PopulationTable | None = None,
                   census: CensusAges | None = None,
                   households: CensusHouseholds | None = None) -> list[tuple[pd.DataFrame, dict]]:
-    """The frames and dictionaries that turn the workbench to the city: areas, outline, population, and
-    the census households by family type when that table is given.
+    """The frames and dictionaries that turn the workbench to the city: areas (with each area's `city_code`
+    and `city_name`), one outline per city, population, and the census households by family type when that
+    table is given.
 
     The population is the 住民基本台帳 file when one is given, else the census 小地域集計 table by age
     and sex, else the census JINKO of the boundaries.
