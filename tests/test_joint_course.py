@@ -104,6 +104,26 @@ def test_a_town_missing_from_every_file_is_refused_with_the_files_towns(tmp_path
     assert not (tmp_path / "city.json").exists()
 
 
+def test_towns_of_two_prefectures_files_and_editions_that_disagree(tmp_path, monkeypatch):
+    from tests.estat_fixtures import write_estat_zip
+
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    tokyo_2020 = ROOT / "tests" / "fixtures" / "real" / "estat_r2ka13_cut.zip"
+    store = Store(tmp_path / "data")
+    with pytest.raises(CitySetupError) as refused:
+        setup_city([TOTTORI_2015, tokyo_2020], [TOTTORI, "13101"], store=store)
+    assert refused.value.key == "mixed_editions" and "2015・2020" in refused.value.text("ja")
+    with pytest.raises(CitySetupError) as refused:
+        setup_city(TOTTORI_2015, [TOTTORI, IWAMI], population=tmp_path / "one.csv", store=store)
+    assert refused.value.key == "population_per_city"
+    assert not (tmp_path / "data" / "city.json").exists()
+    report = setup_city([write_estat_zip(tmp_path / "r2ka31.zip"), tokyo_2020], ["13101", "31202"], store=store)
+    store.close()
+    assert [(p.city_name, p.source) for p in report.parts] == [("千代田区", "estat_r2ka13_cut.zip"),
+                                                              ("米子市", "r2ka31.zip")]
+    assert (report.city_name, report.pref_name, report.year) == ("千代田区・米子市", "東京都・鳥取県", 2020)
+
+
 def test_map_of_one_town_shows_its_areas_only_and_classes_over_them(joint, published):
     catalog = load_catalog()
     both = map_data.build_map_data(published, catalog, MapSpec(measure=POPULATION))
