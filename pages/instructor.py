@@ -7,6 +7,7 @@ import streamlit as st
 from lib import settings, ui
 from lib.data.catalog import load_catalog
 from lib.ui import session_widgets as widgets
+from lib.ui.city_choice import group_cities_panel, new_group_city
 from lib.ui.output_review_panel import review_panel
 from lib.ui.snapshot_panel import lost_saves_notice, snapshot_panel
 from lib.ui.user_text import literal
@@ -17,7 +18,8 @@ from lib.workspace.join_sheet import join_sheet_html, workbench_address
 def _add_group(ws, course_id: str, lang: str) -> None:
     """Add the typed group; the box is emptied only when it was added (a refusal keeps the name)."""
     try:
-        course.add_group(ws, course_id, st.session_state.get("inst_new_group", ""), lang)
+        course.add_group(ws, course_id, st.session_state.get("inst_new_group", ""), lang,
+                         city_code=st.session_state.get("inst_new_group_city", ""))
         st.session_state["inst_new_group"] = ""
     except course.CourseError as exc:
         st.session_state["inst_add_group_refused"] = str(exc)
@@ -182,8 +184,10 @@ with setup:
     st.download_button(ui.tr("inst.join_sheet"), join_sheet_html(info, [g for g in groups if not course.is_example(g)],
                                                                  lang, address.strip()),
                        f"参加コード_{info.name}.html", "text/html", key="inst_join_sheet", icon=":material/print:")
+    group_cities_panel(ws, groups)
     with st.form("inst_add_group"):
         st.text_input(ui.tr("inst.new_group"), key="inst_new_group")
+        new_group_city()
         st.form_submit_button(ui.tr("inst.add_group"), on_click=_add_group, args=(ws, course_id, lang))
     if (refused := st.session_state.pop("inst_add_group_refused", None)) is not None:
         st.error(refused)  # the typed name stays in the box

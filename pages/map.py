@@ -31,6 +31,7 @@ from lib.maps.spec import (
 from lib.maps.units import city_name
 from lib.ui import derived
 from lib.ui.analysis_controls import download_row
+from lib.ui.city_choice import city_choice
 from lib.ui.evidence_form import evidence_form
 from lib.ui.user_text import literal
 
@@ -61,6 +62,7 @@ facility_categories = (distinct_values(cursor, catalog, "facilities", "category"
 # --- 1. what to map -------------------------------------------------------------
 st.subheader(ui.tr("map.step.measure"))
 choices = list(presets) + ["map.preset.custom", "map.preset.none"]
+shown_city = city_choice("map_city")  # a joint course: the group's municipality first, or all of them
 c1, c2 = st.columns([2, 1])
 choice = c1.selectbox(ui.tr("map.measure.choose"), choices, format_func=ui.tr, key="map_measure")
 unit = c2.radio(ui.tr("map.unit.choose"), BASE_UNITS, format_func=lambda u: ui.tr(f"map.unit.{u}"),
@@ -190,6 +192,7 @@ spec = MapSpec(
     point_counts=place_layer(counts_place) if use_counts and place_options else None,
     flood_overlay=use_flood,
     compare=CompareSpec(presets[compare_choice], compare_mode) if use_compare and measure is not None else None,
+    city=shown_city,
 )
 if use_compare and measure is None:
     compare_box.info(ui.tr("map.spec.compare_without_measure"))

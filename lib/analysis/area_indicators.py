@@ -20,6 +20,7 @@ from lib.analysis.disclosure import MIN_CELL, is_small
 from lib.analysis.geo_analysis import nearest_distance
 from lib.analysis.indicators import ELDERLY_AGE, bands_from
 from lib.data.catalog import Column, Dataset, load_catalog
+from lib.data.city import is_demo_on_real_city
 from lib.data.store import read_geo
 
 NAME = "area_indicators"
@@ -87,7 +88,8 @@ def few_persons(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 def with_area_indicators(catalog: dict[str, Dataset]) -> dict[str, Dataset]:
     """The catalog plus the derived per-area table, when its sources exist."""
     needed = {"areas", "population", "care_certification", "kayoi_places"}
-    if not needed <= set(catalog):
+    # On a real city the demo's care records and places lie elsewhere: no table of the two mixed.
+    if not needed <= set(catalog) or any(is_demo_on_real_city(catalog[n]) for n in needed):
         return dict(catalog)
     derived = indicator_dataset()
     areas = catalog["areas"]

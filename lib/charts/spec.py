@@ -185,6 +185,17 @@ def dimension_choices(catalog: dict[str, Dataset], ds: Dataset) -> list[str]:
     return names
 
 
+def city_column(catalog: dict[str, Dataset], ds: Dataset) -> str | None:
+    """The column telling a row's municipality in a joint course (the areas table names each area's; other
+    tables with a 町丁目 join it: 「areas.city_name」), or None when the dataset has no 町丁目 to tell it by."""
+    areas = area_dataset(catalog)
+    if areas is None or not areas.has_column("city_name"):
+        return None
+    if ds.name == areas.name:
+        return "city_name"
+    return AREA_PREFIX + "city_name" if ds.columns_with_role("area") else None
+
+
 def measure_columns(ds: Dataset) -> list[str]:
     """Numeric columns that can be added up or averaged (Likert answers included)."""
     return [c.name for c in ds.data_columns if c.is_numeric and c.role not in {"id", "year"}]

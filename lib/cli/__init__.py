@@ -7,7 +7,7 @@
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--year YEAR] [--population FILE | --census FILE]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--city CODE ...] [--year YEAR] [--population FILE | --census FILE]
                                  [--households FILE] [--facilities FILE ...]
                                  [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
     python -m lib.cli ipss-projection FILE [--city CODE]  # the city's IPSS 地域別将来推計人口, for the projection page
@@ -63,11 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run="export:export_command")
 
     city = commands.add_parser("setup-city", help="e-Stat の小地域境界から、ワークベンチを自分の市区町村にする")
-    city.add_argument("--boundaries", required=True, help="e-Stat 境界データ 小地域（シェープファイルの ZIP か GeoJSON）")
-    city.add_argument("--city", required=True, help="全国地方公共団体コード 5 桁（例：31201）")
+    city.add_argument("--boundaries", required=True, action="append",
+                      help="e-Stat 境界データ 小地域（シェープファイルの ZIP か GeoJSON）。合同研修で市区町村が別の"
+                           "都道府県のファイルにあるときはくり返す")
+    city.add_argument("--city", required=True, action="append",
+                      help="全国地方公共団体コード 5 桁（例：31201）。合同研修はくり返す（--city 31201 --city 31302）")
     city.add_argument("--year", type=int, choices=[2015, 2020],
                       help="国勢調査の年（省略時はファイルから判定。ファイルの列名・測地系と違うときは警告してファイルの年にする）")
-    city.add_argument("--population", help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口")
+    city.add_argument("--population", action="append",
+                      help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口。"
+                           "合同研修は市区町村ごとに --city と同じ順にくり返す")
     city.add_argument("--census", help="e-Stat 国勢調査 小地域集計の年齢（5歳階級）男女別人口の CSV（ダウンロードしたまま）。"
                                        "住民基本台帳の人口の代わりに使う")
     city.add_argument("--households", help="e-Stat 国勢調査 小地域集計の「世帯の家族類型別一般世帯数」の CSV（ダウンロードしたまま）。"

@@ -60,15 +60,17 @@ def place_key(text: str) -> str:
 
 
 def _name_forms(city_name: str) -> list[str]:
-    """The ways the city's own name opens an address: 「岩美郡岩美町」「岩美町」, 「仙台市青葉区」「仙台市」「青葉区」."""
-    name = place_key(city_name)
-    forms = {name}
-    m = re.match(r"^(.+?郡)(.+)$", name)
-    if m:
-        forms.add(m.group(2))
-    m = re.match(r"^(.+?市)(.+区)$", name)
-    if m:
-        forms.update(m.groups())
+    """The ways the city's own name opens an address: 「岩美郡岩美町」「岩美町」, 「仙台市青葉区」「仙台市」「青葉区」;
+    a joint course's name 「鳥取市・岩美町」 gives each municipality's forms."""
+    forms = set()
+    for name in map(place_key, filter(None, city_name.split("・"))):
+        forms.add(name)
+        m = re.match(r"^(.+?郡)(.+)$", name)
+        if m:
+            forms.add(m.group(2))
+        m = re.match(r"^(.+?市)(.+区)$", name)
+        if m:
+            forms.update(m.groups())
     return sorted(forms, key=len, reverse=True)
 
 

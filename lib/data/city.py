@@ -7,14 +7,21 @@ workbench's area layer (`areas`), outline (`city_boundary`) and, from JINKO, a f
 dataset (`population`). Published datasets with these names take the demo's place in the catalog;
 the demo files stay in datasets/demo/ and the demo course keeps its example. `city.json` in the data
 folder records which city the workbench is for.
+
+A joint course of several municipalities (`setup_city(path, ["31201", "31302"])`) publishes them together:
+one `areas` table whose KEY_CODEs (PREF + CITY + S_AREA) never collide, each area naming its `city_code` and
+`city_name`, one outline per city, each city's totals checked; its name is 「鳥取市・岩美町」 wherever one
+name is shown, and `city.json` lists the cities (`city_list`).
 """
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -53,6 +60,12 @@ LABELS = {
     "population": ({"ja": "人口", "en": "Population"}, "integer", "measure"),
     "geometry": ({"ja": "形状", "en": "Geometry"}, "geometry", None),
 }
+# The areas table names each area's municipality too (a joint course has several): a category to group and
+# filter charts by (「areas.city_name」), its code an id.
+AREA_CITY_LABELS = {
+    "city_code": ({"ja": "市区町村コード", "en": "Municipality code"}, "code", "id"),
+    "city_name": ({"ja": "市区町村", "en": "Municipality"}, "category", None),
+}
 ALL_AGES, BOTH_SEXES = "総数", "総数"
 
 
@@ -81,14 +94,35 @@ class CityReport:
     households: CensusHouseholds | None = None
     facilities: list[FacilityList] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
+    parts: list[CityReport] = field(default_factory=list)  # a joint course: one report per municipality
 
     def lines(self, lang: str = "ja") -> list[str]:
         tr = lambda key, **v: i18n.t(f"city.report.{key}", lang, **v)  # noqa: E731
-        out = [tr("done", city=self.city_name, pref=self.pref_name, code=self.city_code, areas=self.areas,
+        out = [tr("joint_done", city=self.city_name, count=len(self.parts), areas=self.areas, year=self.year)
+               if self.parts else
+               tr("done", city=self.city_name, pref=self.pref_name, code=self.city_code, areas=self.areas,
                   year=self.year)]
         if self.year_given is not None:
             out.append(tr("year_mismatch", given=self.year_given, year=self.year))
-        out.append(tr("water", count=len(self.water_dropped), codes="、".join(self.water_dropped[:5]) or "-"))
+        if not self.parts:
+            out += self._city_lines(tr, lang)
+        for part in self.parts:  # each municipality's own lines (totals checked per city), then what they share
+            out += [tr("joint_city", city=part.city_name, pref=part.pref_name, code=part.city_code,
+                       areas=part.areas)] + part._city_lines(tr, lang)
+        for facility_list in self.facilities:
+            kind = (facility_list.label if facility_list.kind == "other"
+                    else i18n.t(f"facilities.kind.{facility_list.kind}", lang))
+            out.append(tr("facilities", name=facility_list.source, kind=kind,
+                          count=len(facility_list.points), outside=facility_list.outside))
+            if facility_list.skipped:
+                out.append(tr("facilities_skipped", count=len(facility_list.skipped),
+                              names="、".join(facility_list.skipped[:5])))
+        out.append(tr("datasets", names="、".join(self.datasets)))
+        return out
+
+    def _city_lines(self, tr, lang: str) -> list[str]:
+        """What was read and checked for one municipality."""
+        out = [tr("water", count=len(self.water_dropped), codes="、".join(self.water_dropped[:5]) or "-")]
         out.append(tr("repaired", count=len(self.repairs)))
         out += [tr("repair", ident=r.ident, reason=_reason(r.reason, lang), before=r.area_before_m2,
                    after=r.area_after_m2) for r in self.repairs]
@@ -124,17 +158,8 @@ class CityReport:
             out.append(tr("no_population"))
         if self.households is not None:
             out += _household_lines(self.households, self.areas, tr)
-        for facility_list in self.facilities:
-            kind = (facility_list.label if facility_list.kind == "other"
-                    else i18n.t(f"facilities.kind.{facility_list.kind}", lang))
-            out.append(tr("facilities", name=facility_list.source, kind=kind,
-                          count=len(facility_list.points), outside=facility_list.outside))
-            if facility_list.skipped:
-                out.append(tr("facilities_skipped", count=len(facility_list.skipped),
-                              names="、".join(facility_list.skipped[:5])))
         if self.island_areas:
             out.append(tr("islands", count=len(self.island_areas), codes="、".join(self.island_areas[:5])))
-        out.append(tr("datasets", names="、".join(self.datasets)))
         return out
 
 
@@ -240,6 +265,14 @@ def file_codes(frame: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
     return cities, codes
 
 
+def municipalities_in(frame: gpd.GeoDataFrame) -> list[str]:
+    """The municipalities a boundary file holds, as 「31201 鳥取市」 (with the 郡: 「31302 岩美郡岩美町」), by code."""
+    cities, _codes = file_codes(frame)
+    written, _own = municipality_names(frame)
+    found = pd.DataFrame({"code": cities, "name": written}).drop_duplicates("code").sort_values("code")
+    return [f"{c} {n}".strip() for c, n in zip(found["code"], found["name"], strict=True)]
+
+
 def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
     column = _column(frame, name)
     return pd.to_numeric(column, errors="coerce") if column is not None else pd.Series(np.nan, index=frame.index)
@@ -258,9 +291,7 @@ def small_areas(frame: gpd.GeoDataFrame, city_code: str) -> tuple[gpd.GeoDataFra
     frame = _upper_columns(frame).assign(__city=cities, __code=codes, __written=written, __own=own)
     chosen = frame[frame["__city"] == city_code]
     if chosen.empty:
-        found = frame.drop_duplicates("__city").sort_values("__city")
-        listed = "、".join(f"{c} {n}".strip() for c, n in zip(found["__city"], found["__written"], strict=True))
-        raise CitySetupError("city_not_found", code=city_code, found=listed[:400])
+        raise CitySetupError("city_not_found", code=city_code, found="、".join(municipalities_in(frame))[:400])
     people, households = _numbers(chosen, "JINKO"), _numbers(chosen, "SETAI")
     hcode = _column(chosen, "HCODE")
     water = ((_text_codes(hcode, 4) == WATER_HCODE).fillna(False) if hcode is not None
@@ -313,10 +344,11 @@ def _total(values: pd.Series) -> int | None:
 
 
 # ---------------------------------------------------------------------------- dictionaries
-def _dictionary(name: str, kind: str, title: dict, description: dict, source: str, columns: list[str]) -> dict:
+def _dictionary(name: str, kind: str, title: dict, description: dict, source: str, columns: list[str],
+                labels: dict | None = None) -> dict:
     entries = []
     for column in columns:
-        label, col_type, role = LABELS[column]
+        label, col_type, role = {**LABELS, **(labels or {})}[column]
         entry = {"name": column, "label": label, "type": col_type}
         if role:
             entry["role"] = role
@@ -339,8 +371,9 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
                   population: PopulationTable | None = None,
                   census: CensusAges | None = None,
                   households: CensusHouseholds | None = None) -> list[tuple[pd.DataFrame, dict]]:
-    """The frames and dictionaries that turn the workbench to the city: areas, outline, population, and
-    the census households by family type when that table is given.
+    """The frames and dictionaries that turn the workbench to the city: areas (with each area's `city_code`
+    and `city_name`), one outline per city, population, and the census households by family type when that
+    table is given.
 
     The population is the 住民基本台帳 file when one is given, else the census 小地域集計 table by age
     and sex, else the census JINKO of the boundaries.
@@ -350,10 +383,12 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
         "areas", "geo", {"ja": f"{city}の町丁・字", "en": f"Small areas of {city}"},
         {"ja": f"{info['pref_name']}{city}の町丁・字等の境界（{year}年国勢調査、水面調査区を除く）。ほかのデータは area_code でここにつながります。",
          "en": f"Boundaries of the small areas of {city} ({year} census, water areas left out). Other datasets join here on area_code."},
-        source, ["area_code", "area_name", "district", "households", "area_km2", "geometry"]))]
-    outline = gpd.GeoDataFrame({"city_code": [info["city_code"]], "city_name": [city],
-                                "area_km2": [round(float(areas["area_km2"].sum()), 3)]},
-                               geometry=[areas.union_all()], crs=areas.crs)
+        source, ["area_code", "area_name", "district", "households", "area_km2", "city_code", "city_name", "geometry"],
+        AREA_CITY_LABELS))]
+    # One outline per municipality (a joint course has several), in the order they were given.
+    outline = areas.dissolve(by="city_code", aggfunc={"city_name": "first", "area_km2": "sum"}, as_index=False, sort=False)
+    outline = outline.assign(area_km2=outline["area_km2"].astype(float).round(3))[
+        ["city_code", "city_name", "area_km2", "geometry"]]
     out.append((outline, _dictionary(
         "city_boundary", "geo", {"ja": f"{city}の市域", "en": f"Outline of {city}"},
         {"ja": f"{city}の全体の境界（町丁・字を合わせた形）。", "en": f"The outline of {city}: the union of its small areas."},
@@ -406,65 +441,165 @@ def current_city() -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def city_list(city: dict | None = None) -> list[dict]:
+    """The municipalities of the workbench ({city_code, city_name, pref_name}), in the order set up: one, several
+    for a joint course, none on the demo city. A city.json written before joint courses names one city."""
+    city = current_city() if city is None else city
+    if not city:
+        return []
+    return [dict(c) for c in city.get("cities") or [{key: city.get(key, "") for key in
+                                                     ("city_code", "city_name", "pref_name")}]]
+
+
+def city_totals(cursor) -> pd.DataFrame:
+    """Each municipality's 町丁・字, households and population as published (the latest year), by code: what the
+    instructor checks after setup-city. Areas are a city's by their code's first 5 digits (PREF + CITY)."""
+    names = {c["city_code"]: c["city_name"] for c in city_list()}
+    areas = cursor.execute("SELECT left(area_code, 5) AS city_code, count(*) AS areas, "
+                           "sum(households) AS households FROM areas GROUP BY 1 ORDER BY 1").df()
+    try:
+        people = cursor.execute("SELECT left(area_code, 5) AS city_code, sum(population) AS population FROM "
+                                "population WHERE year = (SELECT max(year) FROM population) GROUP BY 1").df()
+    except duckdb.CatalogException:  # boundaries without JINKO and no population file: no population table
+        people = pd.DataFrame({"city_code": pd.Series(dtype=str), "population": pd.Series(dtype=float)})
+    frame = areas.merge(people, on="city_code", how="left")
+    frame.insert(1, "city_name", frame["city_code"].map(names).fillna(""))
+    return frame[frame["city_code"].isin(names)].reset_index(drop=True)
+
+
 def is_demo_on_real_city(ds) -> bool:
     """A dataset of the made-up demo city still listed after the workbench was turned to a real one:
     its places and areas are みどり野市's, so maps of the real city do not offer it."""
     return ds.origin == "demo" and current_city() is not None
 
 
-def setup_city(path: str | Path, city_code: str, *, year: int | None = None, population: str | Path | None = None,
+def _listed(value) -> list:
+    """One value or several (a joint course) as a list; None as an empty one."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, (str, Path)) else list(value)
+
+
+def city_codes(given) -> list[str]:
+    """The 5-digit codes of the course's municipalities, in the order given, each once."""
+    codes: list[str] = []
+    for code in _listed(given) or [""]:
+        code = unicodedata.normalize("NFKC", str(code)).strip()
+        if not (len(code) == 5 and code.isdigit()):
+            raise CitySetupError("bad_code", code=code)
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def joint_name(names: list[str]) -> str:
+    """The name shown where one name is shown: 「鳥取市」, or 「鳥取市・岩美町」 for a joint course."""
+    return "・".join(dict.fromkeys(n for n in names if n))
+
+
+def _combined(found: list, **fields):
+    """Several municipalities' tables of one kind (population, census ages, households) as one."""
+    if not found:
+        return None
+    frame = pd.concat([f.frame for f in found], ignore_index=True)
+    return replace(found[0], frame=frame, **fields) if len(found) > 1 else found[0]
+
+
+def setup_city(path, city_code, *, year: int | None = None, population=None,
                population_year: int | None = None, facilities: list[str | Path] = (), set_by: str = "",
-               source_name: str | None = None, population_name: str | None = None,
+               source_name=None, population_name=None,
                facility_names: list[str] | None = None, facility_columns: dict[str, str] | None = None,
                census: str | Path | None = None, census_name: str | None = None,
                households: str | Path | None = None, households_name: str | None = None, store=None) -> CityReport:
-    """Read the boundary file (and population, facility lists), keep the city, publish, record the setting.
+    """Read the boundary file(s) (and population, facility lists), keep the city or cities, publish, record.
 
+    A joint course of several municipalities gives several codes (`city_code` a list) and, when they are in
+    different prefectures' files, several boundary files (`path` a list; each city is read from the first
+    file that holds it); a 住基 population file is per municipality (`population` a list in the codes' order).
+    The areas table holds every city's 町丁・字 with its `city_code` and `city_name`; totals are checked per city.
     `facility_columns` names the facility lists' columns the detector does not know (name, lat, lon, address, kind).
     `census` is an e-Stat 小地域集計 table of population by age and sex (instead of a 住基 file);
     `households` its table of households by family type.
     """
-    city_code = str(city_code).strip()
-    if not (len(city_code) == 5 and city_code.isdigit()):
-        raise CitySetupError("bad_code", code=city_code)
-    family_table = read_family_type_table(households, households_name) if households is not None else None
-    result = read_file_guarded(path, source_name=source_name)
-    if not result.is_geo:
-        raise CitySetupError("not_boundaries", name=result.source_name)
-    found = edition_year(result)
-    edition = found or year
-    if edition is None:
-        raise CitySetupError("no_year", name=result.source_name)
-    areas, info = small_areas(result.frame, city_code)
-    cities, codes = file_codes(result.frame)
-    repairs = [replace(r, ident=codes.iloc[r.row - 1]) for r in result.repairs if cities.iloc[r.row - 1] == city_code]
-    if population is not None and census is not None:
+    codes = city_codes(city_code)
+    populations, population_names = _listed(population), _listed(population_name)
+    if populations and census is not None:
         raise CitySetupError("two_populations")
-    people = None
-    ages = read_census_ages(census, areas["area_code"], census_name) if census is not None else None
-    family_types = households_of_areas(family_table, areas["area_code"]) if family_table is not None else None
-    if population is not None:
-        people = read_population(Path(population), areas[["area_code", "area_name"]],
-                                 city_name=info["city_name"], year=population_year)
-        people.source = population_name or Path(population).name
-    names = facility_names or [None] * len(facilities)
-    lists = [read_facility_list(path, areas, source_name=name, columns=facility_columns)
-             for path, name in zip(facilities, names, strict=True)]
-    datasets = city_datasets(areas, info, edition, result.source_name, people, ages, family_types)
+    if populations and len(populations) != len(codes):
+        raise CitySetupError("population_per_city", files=len(populations), cities=len(codes))
+    family_table = read_family_type_table(households, households_name) if households is not None else None
+    paths, names = _listed(path), _listed(source_name)
+    results = [read_file_guarded(p, source_name=names[i] if i < len(names) else None) for i, p in enumerate(paths)]
+    for result in results:
+        if not result.is_geo:
+            raise CitySetupError("not_boundaries", name=result.source_name)
+    editions = sorted({found for found in map(edition_year, results) if found})
+    if len(editions) > 1:
+        raise CitySetupError("mixed_editions", years="・".join(map(str, editions)))
+    edition = editions[0] if editions else year
+    if edition is None:
+        raise CitySetupError("no_year", name=results[0].source_name)
+    file_cities = [file_codes(r.frame) for r in results]
+
+    parts, frames, infos = [], [], []
+    for n, code in enumerate(codes):
+        at = next((i for i, (cities, _) in enumerate(file_cities) if (cities == code).any()), None)
+        if at is None:
+            listed = "、".join(m for r in results for m in municipalities_in(r.frame))
+            raise CitySetupError("city_not_found", code=code, found=listed[:400])
+        result, (cities, area_codes) = results[at], file_cities[at]
+        areas, info = small_areas(result.frame, code)
+        repairs = [replace(r, ident=area_codes.iloc[r.row - 1]) for r in result.repairs
+                   if cities.iloc[r.row - 1] == code]
+        people = None
+        if populations:
+            people = read_population(Path(populations[n]), areas[["area_code", "area_name"]],
+                                     city_name=info["city_name"], year=population_year)
+            people.source = population_names[n] if n < len(population_names) else Path(populations[n]).name
+        ages = read_census_ages(census, areas["area_code"], census_name) if census is not None else None
+        family_types = households_of_areas(family_table, areas["area_code"]) if family_table is not None else None
+        frames.append(areas.assign(city_code=code, city_name=info["city_name"]))
+        infos.append(info)
+        parts.append(CityReport(
+            city_code=code, city_name=info["city_name"], pref_name=info["pref_name"], year=edition,
+            areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
+            island_areas=info["island_areas"], population_total=info["file_population"],
+            households_total=info["file_households"], population=people, census=ages, households=family_types))
+
+    areas = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
+    name = joint_name([p.city_name for p in parts])
+    pref = joint_name([p.pref_name for p in parts])
+    source = "、".join(dict.fromkeys(r.source_name for r in results))
+    people = _combined([p.population for p in parts if p.population is not None],
+                       source="、".join(p.population.source for p in parts if p.population is not None))
+    datasets = city_datasets(areas, {"city_code": codes[0], "city_name": name, "pref_name": pref}, edition, source,
+                             people, _combined([p.census for p in parts if p.census is not None]),
+                             _combined([p.households for p in parts if p.households is not None]))
+    facility_list_names = facility_names or [None] * len(facilities)
+    lists = [read_facility_list(f, areas, source_name=n, columns=facility_columns)
+             for f, n in zip(facilities, facility_list_names, strict=True)]
     if lists:
         points = gpd.GeoDataFrame(pd.concat([f.points for f in lists], ignore_index=True), crs=4326)
         points["facility_id"] = unique_ids(points["facility_id"])  # two lists of one kind may share ids
-        datasets.append((points, facilities_dictionary(info["city_name"], lists)))
-    publish_public_statistics(datasets, published_by=set_by or "setup-city", source=result.source_name, store=store)
-    report = CityReport(
-        city_code=city_code, city_name=info["city_name"], pref_name=info["pref_name"], year=edition,
-        areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
-        island_areas=info["island_areas"], population_total=info["file_population"],
-        households_total=info["file_households"], year_given=year if found and year and year != found else None,
-        population=people, census=ages, households=family_types, facilities=lists,
-        datasets=[d["name"] for _, d in datasets])
-    record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,
-              "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds")}
+        datasets.append((points, facilities_dictionary(name, lists)))
+    publish_public_statistics(datasets, published_by=set_by or "setup-city", source=source, store=store)
+    found = editions[0] if editions else None
+    extra = {"year_given": year if found and year and year != found else None, "facilities": lists,
+             "datasets": [d["name"] for _, d in datasets]}
+    if len(parts) == 1:
+        report = replace(parts[0], **extra)
+    else:
+        total = lambda key: (sum(getattr(p, key) for p in parts)  # noqa: E731
+                             if all(getattr(p, key) is not None for p in parts) else None)
+        report = CityReport(
+            city_code=codes[0], city_name=name, pref_name=pref, year=edition, areas=len(areas), source=source,
+            water_dropped=[c for p in parts for c in p.water_dropped], repairs=[r for p in parts for r in p.repairs],
+            island_areas=[c for p in parts for c in p.island_areas], population_total=total("population_total"),
+            households_total=total("households_total"), parts=parts, **extra)
+    record = {"city_code": codes[0], "city_name": name, "pref_name": pref, "year": edition, "source": source,
+              "cities": [{"city_code": p.city_code, "city_name": p.city_name, "pref_name": p.pref_name}
+                         for p in parts],
+              "set_at": datetime.now().isoformat(timespec="seconds")}
     settings.city_file().parent.mkdir(parents=True, exist_ok=True)
     settings.city_file().write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return report

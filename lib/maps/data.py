@@ -133,8 +133,12 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     """
     check_map_spec(spec, catalog)
     spec = as_defined(cursor, catalog, spec)
-    boundary = city_boundary(cursor, catalog)
+    boundary = city_boundary(cursor, catalog, spec.city)
     areas = area_units(cursor, catalog)
+    if spec.city:  # one municipality of a joint course: its areas only; classes are computed over what is shown
+        areas = areas[areas["unit_id"].astype(str).str.startswith(spec.city)].reset_index(drop=True)
+        if areas.empty:
+            raise MapDataError("map.error.no_city", code=spec.city)
     units = mesh_cells(boundary, MESH_LEVELS[spec.base_unit]) if spec.is_mesh else areas.copy()
     year = measure_year(spec.measure, catalog)
     people, note = unit_people(cursor, catalog, units, spec, year, areas)
@@ -182,7 +186,7 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
             units.loc[units["suppressed"], col] = np.nan
 
     for layer in spec.points:
-        data.points.append((layer, load_points(cursor, catalog, layer), ""))
+        data.points.append((layer, _shown(load_points(cursor, catalog, layer), spec, boundary), ""))
     if spec.point_counts is not None:
         layer = spec.point_counts
         if spec.is_mesh:  # mesh cells exist only here, so the join runs in geopandas
@@ -214,6 +218,13 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
         units["value"] = units["point_count"].astype(float)
     data.units = units
     return data
+
+
+def _shown(points: gpd.GeoDataFrame, spec: MapSpec, boundary: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The places drawn: on one municipality's map of a joint course, those inside it."""
+    if not spec.city or points.empty:
+        return points
+    return points[points.intersects(boundary.union_all())].reset_index(drop=True)
 
 
 def indicator_notes(spec: MapSpec, lang: str = "ja") -> list[str]:

@@ -18,7 +18,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from lib.data.city import current_city  # noqa: E402
+from lib.data.city import city_list, current_city  # noqa: E402
 from lib.fonts import FONT_FILE, japanese_font  # noqa: E402
 from lib.i18n import t  # noqa: E402
 from lib.maps.base_layers import STYLES as BASE_STYLES  # noqa: E402
@@ -87,17 +87,21 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
             legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), prop=small,
                                framealpha=0.9, title=data.value_label or None)
             legend.get_title().set_fontproperties(font_manager.FontProperties(fname=str(FONT_FILE), size=9))
-        fig.text(0.01, 0.01, source_line(lang), fontsize=6, fontproperties=font, color="#555555")
+        fig.text(0.01, 0.01, source_line(lang, data.spec.city), fontsize=6, fontproperties=font, color="#555555")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight")
         plt.close(fig)
     return buffer.getvalue()
 
 
-def source_line(lang: str) -> str:
-    """The picture's source line: the city the workbench is set up for, or the made-up demo city."""
+def source_line(lang: str, city_code: str = "") -> str:
+    """The picture's source line: the city the workbench is set up for (a joint course's municipality the map
+    shows, else all of them: 「鳥取市・岩美町」), or the made-up demo city."""
     city = current_city()
-    return t("map.export.source_city", lang, city=city["city_name"]) if city else t("map.export.source", lang)
+    if not city:
+        return t("map.export.source", lang)
+    shown = next((c["city_name"] for c in city_list(city) if c["city_code"] == city_code), city["city_name"])
+    return t("map.export.source_city", lang, city=shown)
 
 
 # Rivers, railways and roads as a quiet background over the fills (stations and place names would crowd a slide).

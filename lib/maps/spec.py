@@ -98,6 +98,7 @@ class MapSpec:
     flood_overlay: bool = False
     compare: CompareSpec | None = None
     background_tiles: bool = False
+    city: str = ""  # a joint course: one municipality's code (its areas only, zoomed to it); "" = all of them
 
     @property
     def is_mesh(self) -> bool:
@@ -146,6 +147,7 @@ class MapSpec:
             compare=CompareSpec(_measure(data["compare"]["measure"]), data["compare"].get("mode", "symbols"))
             if data.get("compare") else None,
             background_tiles=bool(data.get("background_tiles", False)),
+            city=str(data.get("city") or ""),
         )
 
 
@@ -278,6 +280,8 @@ def validate_map_spec(spec: MapSpec, catalog: dict) -> list[Problem]:
             problems.append(Problem("map.spec.bad_compare", {"value": spec.compare.mode}))
         if spec.measure is None:
             problems.append(Problem("map.spec.compare_without_measure", {}))
+    if spec.city and not (len(spec.city) == 5 and spec.city.isdigit()):
+        problems.append(Problem("map.spec.bad_city", {"value": spec.city}))
     if spec.flood_overlay and "flood_zones" not in catalog:
         problems.append(Problem("map.spec.no_dataset", {"name": "flood_zones"}))
     return problems

@@ -43,16 +43,23 @@ def area_units(cursor, catalog: dict) -> gpd.GeoDataFrame:
 
 
 def city_name(cursor, catalog: dict) -> str | None:
-    """The municipality the map is of, from the outline's name column (demo or a real city)."""
+    """The municipality the map is of, from the outline's name column (demo or a real city); a joint course's
+    outlines (one per municipality) as one name, 「鳥取市・岩美町」."""
     ds = catalog.get(BOUNDARY)
     column = first_column(ds, "name") if ds is not None else None
     if column is None:
         return None
-    row = cursor.execute(f"SELECT {q(column)} FROM {q(BOUNDARY)} LIMIT 1").fetchone()
-    return str(row[0]) if row and row[0] is not None else None
+    names = [str(r[0]) for r in cursor.execute(f"SELECT {q(column)} FROM {q(BOUNDARY)}").fetchall() if r[0] is not None]
+    return "・".join(dict.fromkeys(names)) or None
 
 
-def city_boundary(cursor, catalog: dict) -> gpd.GeoDataFrame:
+def city_boundary(cursor, catalog: dict, city: str = "") -> gpd.GeoDataFrame:
+    """The outline of the workbench's municipality (or municipalities), or of one of a joint course's (`city`)."""
+    if city and BOUNDARY in catalog and catalog[BOUNDARY].has_column("city_code"):
+        return read_geo(cursor, f"SELECT geometry FROM {q(BOUNDARY)} WHERE city_code = ?", [city])
+    if city:  # a 町丁・字's code starts with its municipality's (PREF + CITY)
+        return read_geo(cursor, f"SELECT ST_Union_Agg(geometry) AS geometry FROM {q(AREAS)} "
+                                f"WHERE starts_with({q(first_column(catalog[AREAS], 'area'))}, ?)", [city])
     if BOUNDARY in catalog:
         return read_geo(cursor, f"SELECT geometry FROM {q(BOUNDARY)}")
     return read_geo(cursor, f"SELECT ST_Union_Agg(geometry) AS geometry FROM {q(AREAS)}")

@@ -2,6 +2,7 @@
 and publish the city's projection by the national institute (ipss-projection in the browser)."""
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,11 +11,12 @@ import streamlit as st
 
 from lib import ui
 from lib.data.census_tables import CensusTableError
-from lib.data.city import CitySetupError, current_city, setup_city
+from lib.data.city import CitySetupError, city_list, current_city, setup_city
 from lib.data.facility_lists import MAPPED_FIELDS, FacilityListError
 from lib.data.importing import DataImportError
 from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection
 from lib.data.population_layouts import PopulationLayoutError
+from lib.ui.city_choice import city_totals_table
 
 YEAR_CHOICES = [None, 2020, 2015]
 
@@ -23,12 +25,20 @@ def city_setup_section() -> None:
     """Upload an e-Stat 小地域 boundary file, give the city code, and publish the city's layers."""
     st.header(ui.tr("city.section.title"))
     st.caption(ui.tr("city.section.lead"))
-    city = current_city()
-    st.info(ui.tr("city.section.current", city=f"{city['pref_name']}{city['city_name']}（{city['city_code']}）")
-            if city else ui.tr("city.section.demo"))
-    uploaded = st.file_uploader(ui.tr("city.section.file"), type=["zip", "geojson", "json"], key="city_file")
+    cities = city_list()
+    st.info(ui.tr("city.section.current", city="、".join(f"{c['pref_name']}{c['city_name']}（{c['city_code']}）"
+                                                         for c in cities)) if cities else ui.tr("city.section.demo"))
+    if cities:
+        cursor = ui.store().published()
+        try:
+            city_totals_table(cursor)
+        finally:
+            cursor.close()
+        st.caption(ui.tr("city.section.add_city"))
+    uploaded = st.file_uploader(ui.tr("city.section.file"), type=["zip", "geojson", "json"], key="city_file",
+                                accept_multiple_files=True)
     population = st.file_uploader(ui.tr("city.section.population"), type=["csv", "tsv", "txt", "xlsx"],
-                                  key="city_population")
+                                  key="city_population", accept_multiple_files=True)
     census = st.file_uploader(ui.tr("city.section.census"), type=["csv", "txt"], key="city_census")
     households = st.file_uploader(ui.tr("city.section.households"), type=["csv", "txt"], key="city_households")
     facilities = st.file_uploader(ui.tr("city.section.facilities"), type=["csv", "tsv", "txt", "xlsx"],
@@ -39,10 +49,11 @@ def city_setup_section() -> None:
         facility_columns = {field: box.text_input(ui.tr(f"city.section.column.{field}"), key=f"city_column_{field}")
                             .strip() for field, box in zip(MAPPED_FIELDS, boxes, strict=True)}
     left, right = st.columns(2)
-    code = left.text_input(ui.tr("city.section.code"), max_chars=5, key="city_code", placeholder="31201")
+    code = left.text_input(ui.tr("city.section.code"), key="city_code", placeholder="31201",
+                           value=", ".join(c["city_code"] for c in cities))
     year = right.selectbox(ui.tr("city.section.year"), YEAR_CHOICES, key="city_year",
                            format_func=lambda y: ui.tr("city.section.year_auto") if y is None else str(y))
-    if not st.button(ui.tr("city.section.run"), type="primary", disabled=uploaded is None or not code,
+    if not st.button(ui.tr("city.section.run"), type="primary", disabled=not uploaded or not code.strip(),
                      key="city_run"):
         return
     folder = Path(tempfile.mkdtemp(prefix="workbench-city-"))
@@ -56,13 +67,14 @@ def city_setup_section() -> None:
     try:
         with st.spinner(ui.tr("city.section.running")):
             report = setup_city(
-                saved(uploaded, 0), code, year=year, set_by=ui.actor(), source_name=uploaded.name, store=ui.store(),
-                population=saved(population, 1) if population else None,
-                population_name=population.name if population else None,
+                [saved(f, 10 + i) for i, f in enumerate(uploaded)], re.split(r"[\s,、，]+", code.strip()), year=year,
+                set_by=ui.actor(), source_name=[f.name for f in uploaded], store=ui.store(),
+                population=[saved(f, 100 + i) for i, f in enumerate(population or [])] or None,
+                population_name=[f.name for f in population or []] or None,
                 census=saved(census, 2) if census else None, census_name=census.name if census else None,
                 households=saved(households, 3) if households else None,
                 households_name=households.name if households else None,
-                facilities=[saved(f, i + 4) for i, f in enumerate(facilities or [])],
+                facilities=[saved(f, i + 200) for i, f in enumerate(facilities or [])],
                 facility_names=[f.name for f in facilities or []],
                 facility_columns={field: column for field, column in facility_columns.items() if column})
     except (CitySetupError, DataImportError, PopulationLayoutError, FacilityListError, CensusTableError) as error:

@@ -7,6 +7,7 @@ from lib.analysis.age_groups import groups_for
 from lib.charts.spec import Filter, filter_choices, resolve_column
 from lib.charts.sql import area_names, distinct_values, value_range
 from lib.ui import lang, tr
+from lib.ui.city_choice import city_filters
 
 
 def _age_presets(bands: list, widget_key: str) -> None:
@@ -25,7 +26,8 @@ def _age_presets(bands: list, widget_key: str) -> None:
 
 
 def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
-    """Filters on any column of a dataset (analysis pages): values for categories, a range for numbers."""
+    """Filters on any column of a dataset (analysis pages): values for categories, a range for numbers; in a
+    joint course, the municipality (the group's first, or all of them)."""
     ds = catalog[dataset]
     current = lang()
 
@@ -64,4 +66,4 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
                                key=f"{key}:filter:{name}")
             if tuple(picked) != (cast(low), cast(high)):
                 filters.append(Filter(name, "between", [picked[0], picked[1]]))
-    return filters
+    return filters + city_filters(catalog, ds, f"{key}:city")  # a joint course: the group's municipality first

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from lib.data.city import current_city
+from lib.data.city import city_list, current_city
 from lib.i18n import t
 from lib.workspace.items import Course, Group, Member, Workspace, WorkspaceError
 
@@ -112,16 +112,46 @@ def create_course(ws: Workspace, name: str, municipality: str, session_dates: li
     return course_info(course), groups
 
 
-def add_group(ws: Workspace, course_id: str, name: str, lang: str = "ja", example: bool = False) -> Group:
+def add_group(ws: Workspace, course_id: str, name: str, lang: str = "ja", example: bool = False,
+              city_code: str = "") -> Group:
+    """A group with a fresh join code; in a joint course, assigned one of its municipalities (`city_code`)."""
     name = (name or "").strip()
     if not name:
         raise CourseError(t("course.error.group_name", lang))
     if len(ws.groups(course_id)) >= MAX_GROUPS:
         raise CourseError(t("course.error.group_count", lang, low=MIN_GROUPS, high=MAX_GROUPS))
+    payload = {"example": example, **({"city_code": _known_city(city_code, lang)} if city_code else {})}
     try:
-        return ws.create_group(course_id, name, new_join_code(), {"example": example})
+        return ws.create_group(course_id, name, new_join_code(), payload)
     except WorkspaceError as exc:
         raise CourseError(str(exc)) from exc
+
+
+def _known_city(code: str, lang: str) -> str:
+    code = (code or "").strip()
+    if code and code not in {c["city_code"] for c in city_list()}:
+        raise CourseError(t("course.error.unknown_city", lang, code=code))
+    return code
+
+
+def set_group_city(ws: Workspace, group_id: str, city_code: str, lang: str = "ja") -> Group:
+    """Assign a group one of the joint course's municipalities ("" = none: the group sees all of them)."""
+    group = ws.group(group_id)
+    if group is None:
+        raise CourseError(t("course.error.no_group", lang))
+    return ws.update_group_payload(group_id, {**group.payload, "city_code": _known_city(city_code, lang)})
+
+
+def group_city(group: Group | None) -> str:
+    """The municipality a group's charts and maps open on: its own in a joint course, the first one for the
+    example group, "" (all) for a group not assigned one or when the workbench has one city."""
+    codes = [c["city_code"] for c in city_list()]
+    if group is None or len(codes) < 2:
+        return ""
+    own = str(group.payload.get("city_code") or "")
+    if own in codes:
+        return own
+    return codes[0] if is_example(group) else ""
 
 
 def courses(ws: Workspace) -> list[CourseInfo]:
