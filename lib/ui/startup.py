@@ -3,6 +3,7 @@ CLI), cached, and opened again after they vanish or are restored. A workspace th
 the page with a calm notice, never a traceback."""
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -14,17 +15,23 @@ from lib.data.store import Store, get_store
 from lib.ui.identity import is_instructor
 from lib.ui.text import tr
 from lib.workspace import startup
-from lib.workspace.backend import WorkspaceUnavailable
+from lib.workspace.backend import WorkspaceError, WorkspaceUnavailable
 from lib.workspace.drafts import Drafts
 from lib.workspace.items import forget_workspace
 
+log = logging.getLogger(__name__)
 _builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="published-build")
 _builds: dict[str, Future] = {}  # data folder → its store being prepared (the first start's build)
 _builds_lock = threading.Lock()
 
 
 def _build(data_dir: str) -> Store:
-    return startup.prepare_store(get_store(Path(data_dir)))
+    store = startup.prepare_store(get_store(Path(data_dir)))
+    try:  # the demo course on a first start, as before anyone opens a page that needs it
+        startup.open_seeded_workspace(store)
+    except WorkspaceError:  # missing or damaged: the pages that need it say so (workspace())
+        log.warning("workspace not opened at start", exc_info=True)
+    return store
 
 
 def _building(data_dir: str) -> Future:
