@@ -1,11 +1,11 @@
 """Exercise themes (exercises/*.yaml): a problem story, hypotheses, datasets, auto-checked questions.
 
-Each question carries the SQL whose result is the right answer; a group's answer
-is compared with that result, within the question's tolerance. The SQL runs as
-trainee SQL does (lib.analysis.user_sql on the published database), so a question can only
-ask what the published data can answer. Errors in a file name the file and the
-field, in Japanese. Instructors add a theme by dropping a file into exercises/
-or by pasting YAML in the instructor page (saved in the data folder).
+Each question carries the SQL whose result is the right answer (or, written by an instructor, the right
+answer itself as a fixed `value`); a group's answer is compared with it, within the question's tolerance.
+The SQL runs as trainee SQL does (lib.analysis.user_sql on the published database), so a question can only
+ask what the published data can answer. Errors in a file name the file and the field, in Japanese.
+Instructors add a theme by dropping a file into exercises/, or on the instructor page (a form or pasted
+YAML: lib.workspace.exercise_authoring), saved in the data folder's exercises/.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
 from lib.data.city import is_demo_on_real_city
 from lib.data.store import quote_identifier as q
-from lib.workspace import exercise_mistakes
+from lib.workspace import exercise_files, exercise_mistakes
 from lib.workspace.exercise_mistakes import Mistake
 from lib.yaml_text import load_yaml
 
@@ -50,6 +50,7 @@ class Question:
     unit: dict | None = None
     hint: dict | None = None
     indicator: str | None = None  # a named indicator (lib.analysis.indicators) the answer is
+    value: float | None = None  # a fixed right answer, instead of a query (then `sql` is "")
 
     def definition_in(self, lang: str = "ja") -> str:
         return INDICATORS[self.indicator].definition(lang) if self.indicator else ""
@@ -115,17 +116,22 @@ def _indicator_sql(raw: dict, where: str) -> str:
                          district=str(district) if district is not None else None)
 
 
-def _question(raw, where: str) -> Question:
+def parse_question(raw, where: str) -> Question:
+    """One question of a theme, validated; `where` starts every error message."""
     if not isinstance(raw, dict):
         raise ExerciseError(f"{where} は id・text・sql（または indicator）・tolerance を持つ項目にしてください。")
     qid = str(raw.get("id") or "").strip()
     if not qid:
         raise ExerciseError(f"{where}.id がありません。")
+    value = _fixed_value(raw, where)
     sql = _indicator_sql(raw, where) if raw.get("indicator") else str(raw.get("sql") or "").strip()
-    if not sql:
-        raise ExerciseError(f"{where}.sql がありません（正解を求める SELECT 文を書いてください）。")
+    if value is not None and sql:
+        raise ExerciseError(f"{where}: 正解は sql（問い合わせ）か value（決まった値）のどちらか 1 つにしてください。")
+    if value is None and not sql:
+        raise ExerciseError(f"{where}.sql がありません（正解を求める SELECT 文か、正解の値を value に書いてください）。")
     try:
-        check_user_sql(sql)
+        if sql:
+            check_user_sql(sql)
     except UserQueryError as exc:
         raise ExerciseError(f"{where}.sql: {exc.message}") from exc
     tolerance = raw.get("tolerance")
@@ -135,8 +141,18 @@ def _question(raw, where: str) -> Question:
         id=qid, text=_bilingual(raw.get("text"), f"{where}.text"), sql=sql, tolerance=float(tolerance),
         unit=_bilingual(raw["unit"], f"{where}.unit") if raw.get("unit") else None,
         hint=_bilingual(raw["hint"], f"{where}.hint") if raw.get("hint") else None,
-        indicator=str(raw["indicator"]) if raw.get("indicator") else None,
+        indicator=str(raw["indicator"]) if raw.get("indicator") else None, value=value,
     )
+
+
+def _fixed_value(raw: dict, where: str) -> float | None:
+    """A question's `value` (its right answer written down), None when it has none."""
+    value = raw.get("value")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ExerciseError(f"{where}.value は正解の数にしてください（例: 1234 や 12.5）。")
+    return float(value)
 
 
 def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
@@ -168,7 +184,7 @@ def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
     questions = raw.get("questions")
     if not isinstance(questions, list) or not questions:
         raise ExerciseError(f"{name}: questions に自動採点の問題を 1 つ以上並べてください。")
-    parsed = tuple(_question(q, f"{name}: questions[{i + 1}]") for i, q in enumerate(questions))
+    parsed = tuple(parse_question(q, f"{name}: questions[{i + 1}]") for i, q in enumerate(questions))
     ids = [q.id for q in parsed]
     if len(set(ids)) != len(ids):
         raise ExerciseError(f"{name}: questions の id が重複しています。問題ごとに別の id にしてください。")
@@ -183,10 +199,10 @@ def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
 
 
 def instructor_exercises_dir() -> Path:
-    return settings.data_dir() / "exercises"
+    return exercise_files.folder(settings.data_dir())
 
 
-def _known_datasets() -> set[str]:
+def known_datasets() -> set[str]:
     return set(load_catalog())
 
 
@@ -213,7 +229,7 @@ def _datasets_named(text: str) -> set[str]:
 
 
 def _load(left_out: set[str]) -> tuple[list[Exercise], list[str], int]:
-    known = _known_datasets()
+    known = known_datasets()
     themes: dict[str, Exercise] = {}
     errors: list[str] = []
     hidden = 0
@@ -241,18 +257,6 @@ def example_theme_text() -> str:
     return min(settings.EXERCISES_DIR.glob("*.yaml")).read_text(encoding="utf-8")
 
 
-def add_exercise_from_text(text: str) -> Exercise:
-    """Validate pasted YAML and save it as an instructor-added theme (data folder)."""
-    exercise = parse_exercise(text, "貼り付けた YAML", _known_datasets())
-    built_in = settings.EXERCISES_DIR / f"{exercise.id}.yaml"
-    if built_in.exists():
-        raise ExerciseError(f"id「{exercise.id}」は同梱のテーマで使われています。別の id にしてください。")
-    target = instructor_exercises_dir() / f"{exercise.id}.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return parse_exercise(text, target.name, None, target, True)
-
-
 @dataclass(frozen=True)
 class AnswerCheck:
     correct: bool
@@ -268,18 +272,22 @@ def parse_number(text: str) -> float | None:
     return float(match.group()) if match else None
 
 
-def expected_answer(question: Question, database: Path) -> float:
-    """The right answer: the first value of the question's query on the published database file."""
+def expected_answer(question: Question, database: Path, label: str | None = None) -> float:
+    """The right answer: the question's fixed value, else the first value of its query on the published
+    database file. `label` names the question in an error (default: 問題 and its id)."""
+    if question.value is not None:
+        return question.value
+    label = label or f"問題 {question.id}"
     frame = run_user_sql(database, question.sql).frame
     if frame.empty:
-        raise ExerciseError(f"問題 {question.id} の SQL が結果を返しません。")
+        raise ExerciseError(f"{label} の SQL が結果を返しません（0 行）。")
     value = frame.iat[0, 0]
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise ExerciseError(f"問題 {question.id} の SQL の結果「{value}」は数ではありません。") from exc
+        raise ExerciseError(f"{label} の SQL の結果「{value}」は数ではありません。") from exc
     if math.isnan(number):
-        raise ExerciseError(f"問題 {question.id} の SQL の結果が空（NULL）です。")
+        raise ExerciseError(f"{label} の SQL の結果が空（NULL）です。")
     return number
 
 
@@ -318,7 +326,7 @@ def check_answer(question: Question, answer: str, database: Path) -> AnswerCheck
     given = parse_number(answer)
     correct = given is not None and abs(given - expected) <= question.tolerance + 1e-9
     mistakes = ()
-    if given is not None and not correct:
+    if given is not None and not correct and question.sql:
         mistakes = tuple(exercise_mistakes.matching(list(_mistake_results(question.sql, Path(database))), given,
                                                     expected, question.tolerance))
     return AnswerCheck(correct, expected, given, mistakes)
