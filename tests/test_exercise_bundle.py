@@ -95,3 +95,31 @@ def test_answers_that_do_not_compute_on_this_servers_data_are_refused(store, mon
         exercise_bundle.import_bundle(theme.encode("utf-8"), "own_shelters.yaml", store.published_path)
     assert refused.value.problems == [
         "own_shelters.yaml: 問 1 の SQL: 列名や関数の使い方に誤りがあります。列名と GROUP BY を確認してください。"]
+
+
+def test_the_command_line_imports_all_or_nothing_and_exports_the_themes(demo_data, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, copy_demo_data
+
+    folder = copy_demo_data(demo_data, tmp_path / "data")
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "lib.cli", "exercises", *args], cwd=ROOT, capture_output=True,
+                              text=True, timeout=300, env={**os.environ, "WORKBENCH_DATA_DIR": str(folder)})
+
+    (tmp_path / "themes.zip").write_bytes(_zip({"good.yaml": _theme(), "bad.yaml": _theme("own_x", "no_such")}))
+    refused = cli("import", str(tmp_path / "themes.zip"))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.splitlines()[0] == "取り込めないファイルがあるため、何も取り込んでいません。次の点を直してください。"
+    assert "bad.yaml: datasets の「no_such」は公開データにありません" in refused.stderr
+    assert exercise_files.read_all(folder) == {}
+    (tmp_path / "own_shelters.yaml").write_bytes(_theme())
+    done = cli("import", str(tmp_path / "own_shelters.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert "新しいテーマ 1 件" in done.stdout and list(exercise_files.read_all(folder)) == ["own_shelters.yaml"]
+    exported = cli("export", "--out", str(tmp_path / "out.zip"))
+    assert exported.returncode == 0 and "1 件" in exported.stdout
+    assert zipfile.ZipFile(tmp_path / "out.zip").namelist() == ["own_shelters.yaml"]
