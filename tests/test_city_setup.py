@@ -10,7 +10,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+import yaml
 
+from lib import settings
 from lib.data.catalog import load_catalog
 from lib.data.city import CitySetupError, current_city, setup_city, small_areas
 from lib.data.store import Store
@@ -314,6 +316,42 @@ def test_cli_reads_a_facility_list_with_its_column_mapping_and_refuses_a_bad_one
     refused = run_setup_city(tmp_path / "data2", *args, "--facility-columns", "名前=要配慮者利用施設名称")
     assert refused.returncode == 2 and "列の対応「名前=要配慮者利用施設名称」が読めません" in refused.stderr
     assert "Traceback" not in refused.stderr and not (tmp_path / "data2" / "city.json").exists()
+
+
+def test_a_rerun_publishes_only_what_it_read_also_for_another_city(tmp_path, city_store):
+    """A second setup-city without --households / --facilities (here for 米子市) must not leave 鳥取市's
+    households and facilities published beside the new city's areas."""
+    from lib.data.publishing import publication_log
+    from tests.estat_fixtures import write_facility_csv
+
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    first = setup_city(boundaries, "31201", store=city_store,
+                       households=write_census_households_csv(tmp_path / "tblT001084C31.csv"),
+                       facilities=[write_facility_csv(tmp_path / "aed.csv", "aed")])
+    assert {"households", "facilities"} <= set(first.datasets) and first.withdrawn == []
+    again = setup_city(boundaries, "31201", store=city_store, households=tmp_path / "tblT001084C31.csv")
+    assert again.withdrawn == ["facilities"] and load_catalog()["facilities"].origin == "demo"
+    other = setup_city(boundaries, "31202", store=city_store)
+    assert other.withdrawn == ["households"]
+    assert "前の設定で公開した households は、今回は読まなかったため取り下げました" in "\n".join(other.lines("ja"))
+    catalog = load_catalog()
+    assert "households" not in catalog and catalog["facilities"].origin == "demo"  # the demo's, hidden on a city
+    assert "米子市" in catalog["areas"].title_in("ja") and current_city()["datasets"] == other.datasets
+    assert publication_log("households")[-1]["action"] == "withdraw"
+
+
+def test_a_rerun_keeps_what_the_instructor_published_since(tmp_path, city_store):
+    from lib.data.publishing import publish_public_statistics
+    from tests.estat_fixtures import write_facility_csv
+
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    setup_city(boundaries, "31201", store=city_store, facilities=[write_facility_csv(tmp_path / "aed.csv", "aed")])
+    folder = settings.published_sources_dir() / "facilities"  # the instructor publishes a list of their own
+    own = gpd.read_file(folder / "facilities.geojson")
+    dictionary = yaml.safe_load((folder / "facilities.yaml").read_text(encoding="utf-8"))
+    publish_public_statistics([(own, dictionary)], published_by="講師", source="施設一覧（自作）.csv", store=city_store)
+    assert setup_city(boundaries, "31201", store=city_store).withdrawn == []
+    assert load_catalog()["facilities"].origin == "published"
 
 
 REAL_AOBA_CENSUS = REAL / "estat_tblT001082C04_aoba_3rows.csv"

@@ -32,7 +32,7 @@ from lib.data.geo_checks import RepairedShape
 from lib.data.import_worker import read_file_guarded
 from lib.data.importing import ImportResult
 from lib.data.population_layouts import PopulationTable, band_order, read_population
-from lib.data.publishing import publish_public_statistics
+from lib.data.publishing import dataset_dir, publication_log, publish_public_statistics
 from lib.errors import WorkbenchError
 
 WATER_HCODE = "8154"  # 水面調査区: a lake or bay surveyed as its own unit, not a place where people live
@@ -54,6 +54,8 @@ LABELS = {
     "geometry": ({"ja": "形状", "en": "Geometry"}, "geometry", None),
 }
 ALL_AGES, BOTH_SEXES = "総数", "総数"
+# What setup-city publishes; a rerun withdraws those of an earlier run that it does not publish again.
+CITY_DATASETS = ("areas", "city_boundary", "population", "households", "facilities")
 
 
 class CitySetupError(WorkbenchError):
@@ -81,6 +83,7 @@ class CityReport:
     households: CensusHouseholds | None = None
     facilities: list[FacilityList] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)  # an earlier run's datasets this run did not publish
 
     def lines(self, lang: str = "ja") -> list[str]:
         tr = lambda key, **v: i18n.t(f"city.report.{key}", lang, **v)  # noqa: E731
@@ -135,6 +138,8 @@ class CityReport:
         if self.island_areas:
             out.append(tr("islands", count=len(self.island_areas), codes="、".join(self.island_areas[:5])))
         out.append(tr("datasets", names="、".join(self.datasets)))
+        if self.withdrawn:
+            out.append(tr("withdrawn", names="、".join(self.withdrawn)))
         return out
 
 
@@ -412,6 +417,23 @@ def is_demo_on_real_city(ds) -> bool:
     return ds.origin == "demo" and current_city() is not None
 
 
+def _left_from_before(published: set[str]) -> list[str]:
+    """The datasets an earlier setup-city published that this run does not: its households or facilities
+    (or anything else of the old city) must not stay beside the new city's. Only those still as that run
+    published them are meant (the last log entry is its publication), not a dataset published since."""
+    before = current_city()
+    if before is None:
+        return []
+    names = before.get("datasets") or CITY_DATASETS  # a city.json of an older version has no list
+    stale = []
+    for name in names:
+        log = publication_log(name)
+        if (name not in published and dataset_dir(name).exists() and log
+                and log[-1]["action"] in ("publish", "replace") and log[-1].get("source") == before.get("source")):
+            stale.append(name)
+    return stale
+
+
 def setup_city(path: str | Path, city_code: str, *, year: int | None = None, population: str | Path | None = None,
                population_year: int | None = None, facilities: list[str | Path] = (), set_by: str = "",
                source_name: str | None = None, population_name: str | None = None,
@@ -455,16 +477,19 @@ def setup_city(path: str | Path, city_code: str, *, year: int | None = None, pop
         points = gpd.GeoDataFrame(pd.concat([f.points for f in lists], ignore_index=True), crs=4326)
         points["facility_id"] = unique_ids(points["facility_id"])  # two lists of one kind may share ids
         datasets.append((points, facilities_dictionary(info["city_name"], lists)))
-    publish_public_statistics(datasets, published_by=set_by or "setup-city", source=result.source_name, store=store)
+    stale = _left_from_before({d["name"] for _, d in datasets})
+    publish_public_statistics(datasets, published_by=set_by or "setup-city", source=result.source_name, store=store,
+                              withdraw=tuple(stale), reason=i18n.t("city.withdraw_reason", "ja"))
     report = CityReport(
         city_code=city_code, city_name=info["city_name"], pref_name=info["pref_name"], year=edition,
         areas=len(areas), source=result.source_name, water_dropped=info["water_dropped"], repairs=repairs,
         island_areas=info["island_areas"], population_total=info["file_population"],
         households_total=info["file_households"], year_given=year if found and year and year != found else None,
         population=people, census=ages, households=family_types, facilities=lists,
-        datasets=[d["name"] for _, d in datasets])
+        datasets=[d["name"] for _, d in datasets], withdrawn=stale)
     record = {"city_code": city_code, "city_name": report.city_name, "pref_name": report.pref_name,
-              "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds")}
+              "year": edition, "source": report.source, "set_at": datetime.now().isoformat(timespec="seconds"),
+              "datasets": report.datasets}
     settings.city_file().parent.mkdir(parents=True, exist_ok=True)
     settings.city_file().write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return report
