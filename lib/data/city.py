@@ -26,7 +26,7 @@ from lib.data.census_households import (
     households_of_areas,
     read_family_type_table,
 )
-from lib.data.census_tables import CensusAges, read_census_ages
+from lib.data.census_tables import CensusAges, CensusCounts, read_census_ages
 from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list, unique_ids
 from lib.data.geo_checks import RepairedShape
 from lib.data.import_worker import read_file_guarded
@@ -116,8 +116,7 @@ class CityReport:
         elif self.census is not None:
             out.append(tr("census", name=self.census.source, matched=self.census.matched, areas=self.areas,
                           total=int(self.census.frame["population"].sum()), unknown=self.census.unknown_age))
-            if self.census.secret:
-                out.append(tr("census_secret", count=len(self.census.secret), codes="、".join(self.census.secret[:5])))
+            out += _count_lines(self.census, "census", tr)
         elif self.population_total is not None:
             out.append(tr("population", total=self.population_total, year=self.year))
         if self.population_total is not None:
@@ -146,22 +145,29 @@ class CityReport:
 def _household_lines(found: CensusHouseholds, areas: int, tr) -> list[str]:
     """What the family-type table gave, its total against its own city row, its secret and unread columns."""
     out = [tr("households", name=found.source, matched=found.matched, areas=areas, total=found.total)]
-    if found.city_total is None:
-        out.append(tr("households_unchecked", total=found.total))
-    elif found.city_total == found.total:
-        out.append(tr("households_checked", total=found.total, city_total=found.city_total))
-    else:
-        out.append(tr("households_differ", total=found.total, city_total=found.city_total,
-                      difference=abs(found.city_total - found.total), count=len(found.unmatched),
-                      areas="、".join(f"{name}（{code}）{n:,}" for code, name, n in found.unmatched[:5]) or "-"))
-    if found.secret:
-        out.append(tr("households_secret", count=len(found.secret), pairs="、".join(
-            f"{name}（{code}）→ {dest_name}（{dest}）" if dest else f"{name}（{code}）→ ?"
-            for code, name, dest, dest_name in found.secret[:5])))
+    out += _count_lines(found, "households", tr)
     if "elderly_single" not in found.columns:
         out.append(tr("households_no_single"))
     if found.unread:
         out.append(tr("households_unread", columns="、".join(found.unread[:8])))
+    return out
+
+
+def _count_lines(found: CensusCounts, kind: str, tr) -> list[str]:
+    """A census table's total over the areas against its own row for the city, and where its secret areas are
+    counted (`kind`: census or households, the texts' prefix)."""
+    if found.city_total is None:
+        out = [tr(f"{kind}_unchecked", total=found.total)]
+    elif found.city_total == found.total:
+        out = [tr(f"{kind}_checked", total=found.total, city_total=found.city_total)]
+    else:
+        out = [tr(f"{kind}_differ", total=found.total, city_total=found.city_total,
+                  difference=abs(found.city_total - found.total), count=len(found.unmatched),
+                  areas="、".join(f"{name}（{code}）{n:,}" for code, name, n in found.unmatched[:5]) or "-")]
+    if found.secret:
+        out.append(tr(f"{kind}_secret", count=len(found.secret), pairs="、".join(
+            f"{name}（{code}）→ {dest_name}（{dest}）" if dest else f"{name}（{code}）→ ?"
+            for code, name, dest, dest_name in found.secret[:5])))
     return out
 
 
