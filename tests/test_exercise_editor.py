@@ -221,3 +221,26 @@ def test_a_trainee_answers_an_instructors_theme_right_and_wrong(own_folder):
         assert not at.error and [s.value for s in at.success] == ["正解です（データの値: 40）。"]
     finally:
         theme.path.unlink()
+
+
+def test_pasted_yaml_is_added_and_offered_for_editing_and_a_bad_one_keeps_the_text(own_folder):
+    from tests.test_exercises import VALID
+
+    at = _editor()
+    at.text_area(key="inst_theme_yaml").input(VALID.replace("datasets: [facilities]", "datasets: [no_such]"))
+    at.button(key="FormSubmitter:inst_theme-テーマを追加").click().run()
+    assert [e.value for e in at.error if "no_such" in e.value] and _own_files(own_folder) == []
+    assert "no_such" in at.text_area(key="inst_theme_yaml").value
+    at.text_area(key="inst_theme_yaml").input(VALID)
+    at.button(key="FormSubmitter:inst_theme-テーマを追加").click().run()
+    assert "テーマ「見本」を追加しました。" in [s.value for s in at.success]
+    assert at.selectbox(key="exed:pick").options == ["（新しいテーマ）", "見本"]
+    at.selectbox(key="exed:pick").set_value("sample").run()
+    assert at.text_area(key="exed:q0:sql").value == "SELECT COUNT(*) FROM facilities WHERE category = '避難所'"
+    at.text_area(key="exed:q0:text").input("避難所は全部でいくつ？")
+    at.button(key="exed:save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    theme = next(e for e in exercises.load_exercises()[0] if e.id == "sample")
+    assert theme.title == {"ja": "見本", "en": "Sample"}  # English kept where the Japanese did not change
+    assert theme.questions[0].text == {"ja": "避難所は全部でいくつ？", "en": "避難所は全部でいくつ？"}
+    theme.path.unlink()

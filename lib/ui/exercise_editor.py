@@ -169,11 +169,10 @@ def _question_form(index: int) -> None:
             st.error(result[1])
 
 
-def editor() -> None:
-    """Create a theme, or pick one of the instructor's own to edit or delete."""
+def editor(own: dict[str, exercises.Exercise]) -> None:
+    """Create a theme, or pick one of the instructor's own themes (`own`, by id) to edit or delete."""
     st.subheader(ui.tr("exed.title"))
     st.caption(ui.tr("exed.lead"))
-    own = {e.id: e for e in authoring.own_exercises()}
     if _state().get(_key("pick"), NEW) not in own:
         _state()[_key("pick")] = NEW
     st.selectbox(ui.tr("exed.pick"), [NEW, *own], key=_key("pick"), on_change=_picked,
@@ -203,11 +202,10 @@ def editor() -> None:
             st.error(line)
 
 
-def bundle_section() -> None:
-    """The instructor's themes downloaded as one file, and such a file imported."""
+def bundle_section(count: int) -> None:
+    """The instructor's `count` themes downloaded as one file, and such a file imported."""
     st.subheader(ui.tr("exed.bundle"))
     st.caption(ui.tr("exed.bundle_lead"))
-    count = len(authoring.own_exercises())
     st.download_button(ui.tr("exed.export", n=count), exercise_bundle.export_bundle() if count else b"",
                        exercise_bundle.bundle_name(), "application/zip", key=_key("export"), disabled=not count,
                        icon=":material/download:")
@@ -222,19 +220,27 @@ def bundle_section() -> None:
             st.error(line)
 
 
-def _paste_section(lang: str) -> None:
-    with st.expander(ui.tr("exed.paste")):
+def _add_pasted() -> None:
+    try:
+        added = authoring.add_from_text(_state().get("inst_theme_yaml", ""))
+    except exercises.ExerciseError as exc:  # nothing saved; the pasted text stays in the box
+        _state()[_key("pasted")] = ("error", str(exc))
+    else:
+        _state()[_key("pasted")] = ("ok", ui.tr("inst.theme_added", title=added.title_in(ui.lang())))
+
+
+def _paste_section() -> None:
+    outcome = _state().pop(_key("pasted"), None)
+    with st.expander(ui.tr("exed.paste"), expanded=outcome is not None):
         st.write(ui.tr("inst.theme_lead"))
         st.code(exercises.example_theme_text(), language="yaml")
         with st.form("inst_theme"):
-            yaml_text = st.text_area(ui.tr("inst.theme_yaml"), height=300, key="inst_theme_yaml")
-            if st.form_submit_button(ui.tr("inst.theme_add")):
-                try:
-                    added = authoring.add_from_text(yaml_text)
-                except exercises.ExerciseError as exc:
-                    st.error(str(exc))
-                else:
-                    st.success(ui.tr("inst.theme_added", title=added.title_in(lang)))
+            st.text_area(ui.tr("inst.theme_yaml"), height=300, key="inst_theme_yaml")
+            st.form_submit_button(ui.tr("inst.theme_add"), on_click=_add_pasted)
+        if outcome and outcome[0] == "ok":
+            st.success(outcome[1])
+        elif outcome:
+            st.error(outcome[1])
 
 
 def themes_tab() -> None:
@@ -245,6 +251,7 @@ def themes_tab() -> None:
                           + (f"（{ui.tr('exed.own')}）" if e.added_by_instructor else "") for e in loaded))
     for error in errors:
         st.warning(error)
-    editor()
-    _paste_section(lang)
-    bundle_section()
+    own = {e.id: e for e in loaded if e.added_by_instructor}
+    editor(own)
+    _paste_section()
+    bundle_section(len(own))
