@@ -47,13 +47,17 @@ def folder(tmp_path, monkeypatch):
 def _refused(data: bytes, name: str = "演習テーマ.zip") -> list[str]:
     with pytest.raises(BundleError) as refused:
         exercise_bundle.import_bundle(data, name)
-    return refused.value.problems
+    return [problem.text("ja") for problem in refused.value.problems]
 
 
 def test_a_file_that_is_not_a_zip_is_refused_in_japanese(folder):
     assert _refused(b"PK\x03\x04 not really") == [
         "「演習テーマ.zip」は zip ファイルとして読めません。演習テーマの書き出しでできた zip か、テーマの YAML ファイルを選んでください。"]
     assert _refused(_zip({"readme.txt": b"hello"})) == ["「演習テーマ.zip」に演習テーマの YAML ファイル（.yaml）がありません。"]
+    with pytest.raises(BundleError) as refused:
+        exercise_bundle.import_bundle(b"", "themes.zip")
+    assert refused.value.text("en") == ('"themes.zip" cannot be read as a zip file. Choose a zip made by exporting '
+                                        "the themes, or one theme's YAML file.")
 
 
 def test_one_bad_file_imports_nothing_and_each_bad_file_is_named(folder):
@@ -68,7 +72,7 @@ def test_one_bad_file_imports_nothing_and_each_bad_file_is_named(folder):
     assert any(p.startswith("broken.yaml: YAML として読めません") for p in problems)
     assert any(p.startswith("elsewhere.yaml: datasets の「no_such_table」は公開データにありません") for p in problems)
     assert any(p.startswith("bundled.yaml: id「disaster」は同梱のテーマで使われています") for p in problems)
-    assert "sjis.yaml: 文字を読めません（UTF-8 で保存してください）。" in problems
+    assert "sjis.yaml: ファイルを読めません（UTF-8 の文字で保存してください）。" in problems
     assert exercise_files.read_all(folder) == {}  # not even the good one
 
 
@@ -93,8 +97,10 @@ def test_answers_that_do_not_compute_on_this_servers_data_are_refused(store, mon
     monkeypatch.setattr(exercise_files, "write", lambda *a: pytest.fail("nothing may be written"))
     with pytest.raises(BundleError) as refused:
         exercise_bundle.import_bundle(theme.encode("utf-8"), "own_shelters.yaml", store.published_path)
-    assert refused.value.problems == [
-        "own_shelters.yaml: 問 1 の SQL: 列名や関数の使い方に誤りがあります。列名と GROUP BY を確認してください。"]
+    assert str(refused.value) == (
+        "own_shelters.yaml: 問 1 の SQL: 列名や関数の使い方に誤りがあります。列名と GROUP BY を確認してください。")
+    assert refused.value.text("en") == (
+        "own_shelters.yaml: The SQL of Q1: A column or function is used wrongly; check column names and GROUP BY.")
 
 
 def test_the_command_line_imports_all_or_nothing_and_exports_the_themes(demo_data, tmp_path):

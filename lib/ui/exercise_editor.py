@@ -78,7 +78,7 @@ def _preview(index: int) -> None:
     try:
         value = authoring.preview(_read().questions[index], index + 1, ui.store().published_path)
     except exercises.ExerciseError as exc:
-        _state()[_key("result", index)] = ("error", str(exc))
+        _state()[_key("result", index)] = ("error", exc.text(ui.lang()))
     else:
         _state()[_key("result", index)] = ("ok", value)
 
@@ -87,7 +87,7 @@ def _save() -> None:
     try:
         saved, answers = authoring.save(_read(), ui.store().published_path)
     except exercises.ExerciseError as exc:  # nothing saved; the form keeps every typed text
-        _state()[_key("message")] = ("error", str(exc))
+        _state()[_key("message")] = ("error", exc.text(ui.lang()))
         return
     _load(authoring.draft_of(saved))
     _state()[_key("pick")] = saved.id
@@ -115,7 +115,7 @@ def _import() -> None:
     try:
         done = exercise_bundle.import_bundle(upload.getvalue(), upload.name, ui.store().published_path)
     except exercises.ExerciseError as exc:  # nothing imported
-        _state()[_key("imported")] = ("error", [ui.tr("exed.import_refused"), *str(exc).splitlines()])
+        _state()[_key("imported")] = ("error", [ui.tr("exed.import_refused"), *exc.text(ui.lang()).splitlines()])
     else:
         _state()[_key("imported")] = ("ok", ui.tr("exed.imported", added=len(done.added), replaced=len(done.replaced),
                                                   titles="、".join(done.added + done.replaced)))
@@ -224,7 +224,7 @@ def _add_pasted() -> None:
     try:
         added = authoring.add_from_text(_state().get("inst_theme_yaml", ""))
     except exercises.ExerciseError as exc:  # nothing saved; the pasted text stays in the box
-        _state()[_key("pasted")] = ("error", str(exc))
+        _state()[_key("pasted")] = ("error", exc.text(ui.lang()))
     else:
         _state()[_key("pasted")] = ("ok", ui.tr("inst.theme_added", title=added.title_in(ui.lang())))
 
@@ -250,7 +250,7 @@ def themes_tab() -> None:
     st.markdown("\n".join(f"- {literal(e.theme_in(lang))}：{literal(e.title_in(lang))}"
                           + (f"（{ui.tr('exed.own')}）" if e.added_by_instructor else "") for e in loaded))
     for error in errors:
-        st.warning(error)
+        st.warning(error.text(lang))
     own = {e.id: e for e in loaded if e.added_by_instructor}
     editor(own)
     _paste_section()

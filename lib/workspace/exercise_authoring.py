@@ -23,6 +23,7 @@ from lib.workspace import exercise_files
 from lib.workspace.exercises import (
     Exercise,
     ExerciseError,
+    QuestionName,
     expected_answer,
     known_datasets,
     load_exercises,
@@ -166,33 +167,44 @@ def theme_yaml(draft: ThemeDraft, exercise_id: str) -> str:
 
 
 # ---------------------------------------------------------------------------- checks
-def _question_problems(question: QuestionDraft, number: int) -> list[str]:
+class ThemeRefused(ExerciseError):
+    """Nothing was saved or imported: `problems` (ExerciseErrors) says each thing to fix, one a line."""
+
+    def __init__(self, problems: list[ExerciseError]):
+        self.problems = list(problems)
+        super().__init__("refused")
+
+    def text(self, lang: str = "ja") -> str:
+        return "\n".join(problem.text(lang) for problem in self.problems)
+
+
+def _question_problems(question: QuestionDraft, number: int) -> list[ExerciseError]:
+    name = QuestionName(number=number)
     problems = []
     if not question.text.strip():
-        problems.append(f"問 {number}: 問題文を書いてください。")
+        problems.append(ExerciseError("form_no_question_text", question=name))
     if question.kind == "sql" and not question.sql.strip():
-        problems.append(f"問 {number}: 正解を求める SQL（SELECT 文）を書くか、答えを「決まった値」にしてください。")
+        problems.append(ExerciseError("form_no_sql", question=name))
     elif question.kind == "sql":
         try:
             check_user_sql(question.sql)
         except UserQueryError as exc:
-            problems.append(f"問 {number} の SQL: {exc.message}")
+            problems.append(ExerciseError("sql_failed", question=name, detail=exc))
     if question.kind == "value" and typed_value(question.value) is None:
-        problems.append(f"問 {number}: 正解の値を数で書いてください（例: 1234 や 12.5）。")
+        problems.append(ExerciseError("form_bad_value", question=name))
     if question.tolerance < 0:
-        problems.append(f"問 {number}: 許容する誤差は 0 以上にしてください。")
+        problems.append(ExerciseError("form_bad_tolerance", question=name))
     return problems
 
 
-def draft_problems(draft: ThemeDraft) -> list[str]:
+def draft_problems(draft: ThemeDraft) -> list[ExerciseError]:
     """What the form still lacks, in its own words (before the YAML checks)."""
-    problems = [f"{label}を書いてください。" for label, text in (
-        ("題名", draft.title), ("分野", draft.theme), ("問題のストーリー", draft.story), ("仮説の例", draft.hypotheses))
-        if not text.strip()]
+    problems = [ExerciseError(f"form_no_{field_name}") for field_name in ("title", "theme", "story", "hypotheses")
+                if not getattr(draft, field_name).strip()]
     if not draft.datasets:
-        problems.append("使うデータを 1 つ以上選んでください。")
+        problems.append(ExerciseError("form_no_datasets"))
     if not draft.questions:
-        problems.append("問題を 1 つ以上作ってください。")
+        problems.append(ExerciseError("form_no_questions"))
     for number, question in enumerate(draft.questions, start=1):
         problems += _question_problems(question, number)
     return problems
@@ -201,53 +213,54 @@ def draft_problems(draft: ThemeDraft) -> list[str]:
 def answer(question, number: int, database: Path) -> float:
     """A question's right answer on the published data; ExerciseError (naming the question) when it has none."""
     try:
-        return expected_answer(question, database, f"問 {number}")
+        return expected_answer(question, database, QuestionName(number=number))
     except UserQueryError as exc:
-        raise ExerciseError(f"問 {number} の SQL: {exc.message}") from exc
+        raise ExerciseError("sql_failed", question=QuestionName(number=number), detail=exc) from exc
 
 
 def preview(question: QuestionDraft, number: int, database: Path) -> float:
     """The question's right answer on the published data (its query run as trainee SQL runs), or why not."""
     problems = _question_problems(question, number)
     if problems:
-        raise ExerciseError(" ".join(problems))
-    parsed = parse_question(_question_dict(question, f"q{number}"), f"問 {number}")
+        raise ThemeRefused(problems)
+    parsed = parse_question(_question_dict(question, f"q{number}"), QuestionName(number=number))
     return answer(parsed, number, database)
 
 
 # ---------------------------------------------------------------------------- save, delete
-def _free_id(exercise_id: str) -> None:
-    if (settings.EXERCISES_DIR / f"{exercise_id}.yaml").exists():
-        raise ExerciseError(f"id「{exercise_id}」は同梱のテーマで使われています。別の id にしてください。")
+def is_bundled(exercise_id: str) -> bool:
+    return (settings.EXERCISES_DIR / f"{exercise_id}.yaml").exists()
 
 
 def save(draft: ThemeDraft, database: Path) -> tuple[Exercise, list[float]]:
     """Save the draft as the instructor's theme (a new one, or the one it was loaded from) once it loads and
     every answer computes on the published data; returns the theme and its answers. Nothing is written
-    otherwise (ExerciseError, one line per problem)."""
+    otherwise (ThemeRefused: one line per problem)."""
     problems = draft_problems(draft)
     if problems:
-        raise ExerciseError("\n".join(problems))
+        raise ThemeRefused(problems)
     exercise_id = draft.exercise_id or new_exercise_id()
-    _free_id(exercise_id)
+    if is_bundled(exercise_id):
+        raise ExerciseError("bundled_id", id=exercise_id)
     text = theme_yaml(draft, exercise_id)
-    exercise = parse_exercise(text, "この演習テーマ", known_datasets())
+    exercise = parse_exercise(text, f"{exercise_id}.yaml", known_datasets())
     answers, problems = [], []
     for number, question in enumerate(exercise.questions, start=1):
         try:
             answers.append(answer(question, number, database))
         except ExerciseError as exc:
-            problems.append(str(exc))
+            problems.append(exc)
     if problems:
-        raise ExerciseError("\n".join(problems))
+        raise ThemeRefused(problems)
     target = exercise_files.write(settings.data_dir(), f"{exercise_id}.yaml", text)
     return parse_exercise(text, target.name, None, target, True), answers
 
 
 def add_from_text(text: str) -> Exercise:
     """Validate pasted YAML and save it as one of the instructor's themes (replacing one with its id)."""
-    exercise = parse_exercise(text, "貼り付けた YAML", known_datasets())
-    _free_id(exercise.id)
+    exercise = parse_exercise(text, "YAML", known_datasets())
+    if is_bundled(exercise.id):
+        raise ExerciseError("bundled_id", id=exercise.id)
     target = exercise_files.write(settings.data_dir(), f"{exercise.id}.yaml", text)
     return parse_exercise(text, target.name, None, target, True)
 
@@ -255,5 +268,5 @@ def add_from_text(text: str) -> Exercise:
 def delete(exercise: Exercise) -> None:
     """Delete one of the instructor's themes (a bundled one is refused)."""
     if not exercise.added_by_instructor:
-        raise ExerciseError(f"「{exercise.title_in('ja')}」は同梱のテーマなので削除できません。")
+        raise ExerciseError("bundled_not_deleted", title=exercise.title_in("ja"))
     exercise_files.remove(settings.data_dir(), exercise.path.name)

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from lib import settings
 from lib.workspace import exercise_authoring, exercise_files
+from lib.workspace.exercise_authoring import ThemeRefused
 from lib.workspace.exercises import Exercise, ExerciseError, known_datasets, parse_exercise
 
 MAX_FILES = 200
@@ -22,12 +23,8 @@ MAX_FILE_BYTES = 1_000_000  # a theme is a few kB: anything larger is not one
 THEME_SUFFIXES = (".yaml", ".yml")
 
 
-class BundleError(ExerciseError):
-    """A bundle that imports nothing; `problems` holds one Japanese sentence per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class BundleError(ThemeRefused):
+    """A bundle that imports nothing; `problems` (ExerciseErrors) names each refused file and what to fix."""
 
 
 @dataclass
@@ -58,15 +55,13 @@ def _files(data: bytes, name: str) -> dict[str, bytes]:
             members = [m for m in bundle.infolist() if not m.is_dir() and "__MACOSX" not in m.filename
                        and m.filename.lower().endswith(THEME_SUFFIXES)]
             if len(members) > MAX_FILES:
-                raise BundleError([f"「{name}」のテーマが多すぎます（{MAX_FILES} 件まで）。"])
+                raise BundleError([ExerciseError("bundle_too_many", name=name, n=MAX_FILES)])
             big = [m.filename for m in members if m.file_size > MAX_FILE_BYTES]
             if big:
-                raise BundleError([f"「{PurePosixPath(b).name}」が大きすぎます（演習テーマの YAML ではないようです）。"
-                                   for b in big])
+                raise BundleError([ExerciseError("bundle_too_big", name=PurePosixPath(b).name) for b in big])
             return {PurePosixPath(m.filename).name: bundle.read(m) for m in members}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise BundleError([f"「{name}」は zip ファイルとして読めません。演習テーマの書き出しでできた zip か、"
-                           "テーマの YAML ファイルを選んでください。"]) from exc
+        raise BundleError([ExerciseError("bundle_not_zip", name=name)]) from exc
 
 
 def read_bundle(data: bytes, name: str, database=None) -> list[tuple[Exercise, str]]:
@@ -74,25 +69,28 @@ def read_bundle(data: bytes, name: str, database=None) -> list[tuple[Exercise, s
     refused file otherwise. With `database`, every answer is computed on the published data too."""
     files = _files(data, name)
     if not files:
-        raise BundleError([f"「{name}」に演習テーマの YAML ファイル（.yaml）がありません。"])
+        raise BundleError([ExerciseError("bundle_no_themes", name=name)])
     known, problems, themes, ids = known_datasets(), [], [], {}
     for file_name, raw in files.items():
         try:
             text = raw.decode("utf-8-sig")
             exercise = parse_exercise(text, file_name, known)
-            if (settings.EXERCISES_DIR / f"{exercise.id}.yaml").exists():
-                raise ExerciseError(f"{file_name}: id「{exercise.id}」は同梱のテーマで使われています。別の id にしてください。")
+            if exercise_authoring.is_bundled(exercise.id):
+                raise ExerciseError("in_file", file=file_name, detail=ExerciseError("bundled_id", id=exercise.id))
             if exercise.id in ids:
-                raise ExerciseError(f"{file_name}: id「{exercise.id}」は「{ids[exercise.id]}」と同じです。")
+                raise ExerciseError("bundle_same_id", file=file_name, id=exercise.id, other=ids[exercise.id])
             ids[exercise.id] = file_name
             if database is not None:
                 for number, question in enumerate(exercise.questions, start=1):
-                    exercise_authoring.answer(question, number, database)
+                    try:
+                        exercise_authoring.answer(question, number, database)
+                    except ExerciseError as exc:
+                        raise ExerciseError("in_file", file=file_name, detail=exc) from exc
         except UnicodeDecodeError:
-            problems.append(f"{file_name}: 文字を読めません（UTF-8 で保存してください）。")
+            problems.append(ExerciseError("unreadable", name=file_name))
             continue
-        except ExerciseError as exc:
-            problems.append(str(exc) if str(exc).startswith(file_name) else f"{file_name}: {exc}")
+        except ExerciseError as exc:  # parse_exercise's errors start with the file's name
+            problems.append(exc)
             continue
         themes.append((exercise, text))
     if problems:
