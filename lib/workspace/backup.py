@@ -16,8 +16,8 @@ import sqlite3
 from pathlib import Path
 
 from lib.i18n import t
-from lib.workspace import exercise_files
 from lib.workspace.backend import TABLES, SqliteBackend, WorkspaceError
+from lib.workspace.exercise_files import read_all as exercise_texts
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def write_backup(ws, out: Path, data_dir: Path | None = None) -> Path:
                 with target:
                     target.execute(f"CREATE TABLE {EXERCISES_TABLE} (name TEXT PRIMARY KEY, text TEXT NOT NULL)")
                     target.executemany(f"INSERT INTO {EXERCISES_TABLE} VALUES (?, ?)",
-                                       sorted(exercise_files.read_all(data_dir).items()))
+                                       sorted(exercise_texts(data_dir).items()))
             target.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
         finally:
             target.close()
@@ -68,7 +68,7 @@ def write_rows(tables: dict[str, list[dict]], out: Path, data_dir: Path | None =
     partial = out.with_name(out.name + ".partial")
     content = {"format": JSON_FORMAT, "version": 1, "tables": tables}
     if data_dir is not None:
-        content["exercises"] = exercise_files.read_all(data_dir)
+        content["exercises"] = exercise_texts(data_dir)
     text = json.dumps(content, ensure_ascii=False)
     partial.write_text(text, encoding="utf-8")
     _move_in(partial, out)
