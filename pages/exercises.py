@@ -12,7 +12,7 @@ st.write(ui.tr("ex.lead"))
 themes, errors, on_demo = exercises.exercises_for_city()
 if errors and ui.is_instructor():  # which file is wrong, and how: for the one who can fix it
     for error in errors:
-        st.warning(error)
+        st.warning(error.text(ui.lang()))
 elif errors:
     st.warning(ui.tr("ex.some_broken", n=len(errors)))
 if on_demo:
@@ -55,7 +55,7 @@ for number, question in enumerate(exercise.questions, start=1):
             try:
                 result = exercises.check_answer(question, answer, ui.store().published_path)
             except (UserQueryError, exercises.ExerciseError) as exc:
-                st.error(ui.tr("ex.broken", detail=str(exc)))
+                st.error(ui.tr("ex.broken", detail=exc.text(ui.lang())))
                 continue
             if result.given is None:
                 st.warning(ui.tr("ex.not_a_number"))

@@ -6,12 +6,13 @@ import streamlit as st
 
 from lib import settings, ui
 from lib.data.catalog import load_catalog
+from lib.ui import exercise_editor
 from lib.ui import session_widgets as widgets
 from lib.ui.city_choice import group_cities_panel, new_group_city
 from lib.ui.output_review_panel import review_panel
 from lib.ui.snapshot_panel import lost_saves_notice, snapshot_panel
 from lib.ui.user_text import literal
-from lib.workspace import course, curriculum, exercises, group_pc, logic_tree, sign_ins
+from lib.workspace import course, curriculum, group_pc, logic_tree, sign_ins
 from lib.workspace.join_sheet import join_sheet_html, workbench_address
 
 
@@ -211,22 +212,7 @@ with setup:
                 st.rerun()
 
 with themes:
-    st.write(ui.tr("inst.theme_lead"))
-    with st.expander(ui.tr("inst.theme_example")):
-        st.code(exercises.example_theme_text(), language="yaml")
-    with st.form("inst_theme"):
-        yaml_text = st.text_area(ui.tr("inst.theme_yaml"), height=300, key="inst_theme_yaml")
-        if st.form_submit_button(ui.tr("inst.theme_add")):
-            try:
-                added = exercises.add_exercise_from_text(yaml_text)
-            except exercises.ExerciseError as exc:
-                st.error(str(exc))
-            else:
-                st.success(ui.tr("inst.theme_added", title=added.title_in(lang)))
-    loaded, errors = exercises.load_exercises()
-    st.markdown("\n".join(f"- {e.theme_in(lang)}：{e.title_in(lang)}" for e in loaded))
-    for error in errors:
-        st.warning(error)
+    exercise_editor.themes_tab()
 
 with backups:
     if lost_saves:

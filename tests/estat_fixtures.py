@@ -213,20 +213,25 @@ def write_census_age_csv(target: Path) -> Path:
     codes = ["KEY_CODE", "HYOSYO", "CITYNAME", "NAME", "HTKSYORI", "HTKSAKI", "GASSAN"] + [
         f"T001082{n:03d}" for n in range(1, len(names) + 1)]
 
-    def cells(per_band: int, old: int) -> list[str]:
+    def numbers(per_band: int, old: int) -> list[int]:
         one_sex = [per_band] * 15
         summary = [per_band * 3, per_band * 10, per_band * 2 + old, old]
         known = sum(one_sex) + old
         by_sex = [known + 1] + one_sex + summary  # one person of unknown age per sex
         both = [2 * v for v in by_sex]
-        return [str(v) if v else "-" for v in both + by_sex + by_sex]
+        return both + by_sex + by_sex
 
-    rows = [",,,,,,," + ",".join(names)]
-    rows.append(",".join(["31201", "1", "鳥取市", "", "0", "", ""] + cells(100, 400)))
-    rows.append(",".join(["312010010", "2", "鳥取市", "東町", "0", "", ""] + cells(22, 100)))  # a 町's total
+    def cells(values: list[int]) -> list[str]:
+        return [str(v) if v else "-" for v in values]
+
+    areas = [numbers(*persons) for persons in CENSUS_AREAS.values() if persons]
+    rows = [",,,,,,," + ",".join(names)]  # the city's row is the sum of its areas' (字雲山's are in 大字湖山's)
+    rows.append(",".join(["31201", "1", "鳥取市", "", "0", "", ""] + cells([sum(v) for v in zip(*areas)])))
+    rows.append(",".join(["312010010", "2", "鳥取市", "東町", "0", "", ""] + cells(numbers(22, 100))))  # a 町's total
     for code, persons in CENSUS_AREAS.items():
-        marks = cells(*persons) if persons else ["X"] * (len(names))
-        rows.append(",".join([code, "3" if len(code) == 11 else "2", "鳥取市", "", "1" if not persons else "0",
+        marks = cells(numbers(*persons)) if persons else ["X"] * (len(names))
+        name = next(r[2] for r in TOTTORI_ROWS if "31" + r[0] + r[1] == code)
+        rows.append(",".join([code, "3" if len(code) == 11 else "2", "鳥取市", name, "1" if not persons else "0",
                               "312010020" if not persons else "", ""] + marks))
     target.write_bytes(("\r\n".join([",".join(codes), *rows]) + "\r\n").encode("cp932"))
     return target

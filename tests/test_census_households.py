@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from lib.data.catalog import load_catalog
-from lib.data.census_households import _counted_in, read_census_households
-from lib.data.census_tables import CensusTableError
+from lib.data.census_households import read_census_households
+from lib.data.census_tables import CensusTableError, counted_in
 from lib.data.city import setup_city
 from lib.data.import_result import DataImportError
 from lib.data.store import Store
@@ -55,7 +55,7 @@ def test_a_secret_area_is_counted_where_htksaki_says_never_shown_as_0():
     assert households.secret == [("111040230", "大字西山新田", "111040070", "大字片柳"),
                                  ("111040240", "大字見山", "111040070", "大字片柳")]
     codes = {"111040070", "11104010002"}  # HTKSAKI is the S_AREA; a spreadsheet may have dropped its zeros
-    assert [_counted_in("11104", h, codes) for h in ("0070", "70", "10002", "111040070", "", "9999")] == [
+    assert [counted_in("11104", h, codes) for h in ("0070", "70", "10002", "111040070", "", "9999")] == [
         "111040070", "111040070", "11104010002", "111040070", None, None]
 
 

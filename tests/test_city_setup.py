@@ -10,7 +10,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+import yaml
 
+from lib import settings
 from lib.data.catalog import load_catalog
 from lib.data.city import CitySetupError, current_city, setup_city, small_areas
 from lib.data.store import Store
@@ -316,6 +318,42 @@ def test_cli_reads_a_facility_list_with_its_column_mapping_and_refuses_a_bad_one
     assert "Traceback" not in refused.stderr and not (tmp_path / "data2" / "city.json").exists()
 
 
+def test_a_rerun_publishes_only_what_it_read_also_for_another_city(tmp_path, city_store):
+    """A second setup-city without --households / --facilities (here for 米子市) must not leave 鳥取市's
+    households and facilities published beside the new city's areas."""
+    from lib.data.publishing import publication_log
+    from tests.estat_fixtures import write_facility_csv
+
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    first = setup_city(boundaries, "31201", store=city_store,
+                       households=write_census_households_csv(tmp_path / "tblT001084C31.csv"),
+                       facilities=[write_facility_csv(tmp_path / "aed.csv", "aed")])
+    assert {"households", "facilities"} <= set(first.datasets) and first.withdrawn == []
+    again = setup_city(boundaries, "31201", store=city_store, households=tmp_path / "tblT001084C31.csv")
+    assert again.withdrawn == ["facilities"] and load_catalog()["facilities"].origin == "demo"
+    other = setup_city(boundaries, "31202", store=city_store)
+    assert other.withdrawn == ["households"]
+    assert "前の設定で公開した households は、今回は読まなかったため取り下げました" in "\n".join(other.lines("ja"))
+    catalog = load_catalog()
+    assert "households" not in catalog and catalog["facilities"].origin == "demo"  # the demo's, hidden on a city
+    assert "米子市" in catalog["areas"].title_in("ja") and current_city()["datasets"] == other.datasets
+    assert publication_log("households")[-1]["action"] == "withdraw"
+
+
+def test_a_rerun_keeps_what_the_instructor_published_since(tmp_path, city_store):
+    from lib.data.publishing import publish_public_statistics
+    from tests.estat_fixtures import write_facility_csv
+
+    boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
+    setup_city(boundaries, "31201", store=city_store, facilities=[write_facility_csv(tmp_path / "aed.csv", "aed")])
+    folder = settings.published_sources_dir() / "facilities"  # the instructor publishes a list of their own
+    own = gpd.read_file(folder / "facilities.geojson")
+    dictionary = yaml.safe_load((folder / "facilities.yaml").read_text(encoding="utf-8"))
+    publish_public_statistics([(own, dictionary)], published_by="講師", source="施設一覧（自作）.csv", store=city_store)
+    assert setup_city(boundaries, "31201", store=city_store).withdrawn == []
+    assert load_catalog()["facilities"].origin == "published"
+
+
 REAL_AOBA_CENSUS = REAL / "estat_tblT001082C04_aoba_3rows.csv"
 
 
@@ -323,7 +361,8 @@ def test_real_census_table_gives_bands_by_sex_for_the_boundary_codes():
     from lib.data.census_tables import read_census_ages
 
     ages = read_census_ages(REAL_AOBA_CENSUS, pd.Series(["041010010", "041010020", "041019999"]))
-    assert ages.matched == 2 and ages.secret == []  # the city's own row (04101) is not an area
+    assert ages.matched == 2 and ages.secret == [] and ages.unmatched == []  # the city's row (04101) is no area
+    assert (ages.total, ages.city_total) == (649 + 741, 311590)  # 青葉区's own row: the file is a 3-row cut
     frame = ages.frame
     assert set(frame["sex"]) == {"男性", "女性"} and frame["age_band"].nunique() == 16  # 0-4 … 70-74, 75+
     one = frame[frame["area_code"] == "041010010"]
@@ -340,7 +379,13 @@ def test_census_table_turns_into_ageing_and_old_old_rates_on_the_citys_map(tmp_p
     report = setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store,
                         census=write_census_age_csv(tmp_path / "tblT001082C31.csv"))
     text = "\n".join(report.lines("ja"))
-    assert "町丁・字 5 件のうち 5 件" in text and "秘匿（X）の町丁・字 1 件" in text and "312010030" in text
+    assert "町丁・字 5 件のうち 5 件" in text
+    # 字雲山 is secret: counted in the area its HTKSAKI names, published without figures (not as 0 persons)
+    assert report.census.secret == [("312010030", "字雲山", "312010020", "大字湖山")]
+    assert "値なし（0 ではありません）で公開しました。地図では色が付きません：字雲山（312010030）→ 大字湖山（312010020）" in text
+    known = sum(2 * (15 * p + o) for p, o in filter(None, CENSUS_AREAS.values()))
+    everyone = known + 2 * 4  # one person of unknown age per sex in each of the 4 areas with figures
+    assert f"町丁・字の人口の合計 {everyone:,} 人（年齢不詳を含む）は、表の市区町村の行（{everyone:,} 人）と一致します" in text
     catalog = load_catalog()
     cursor = city_store.published()
     presets = preset_measures(cursor, catalog)
@@ -353,7 +398,8 @@ def test_census_table_turns_into_ageing_and_old_old_rates_on_the_citys_map(tmp_p
         100 * 2 * (2 * per_band + old) / everyone)
     assert old_old.units.set_index("unit_id").loc["312010020", "value"] == pytest.approx(100 * 2 * old / everyone)
     total = cursor.execute("SELECT sum(population) FROM population").fetchone()[0]
-    assert total == sum(2 * (15 * p + o) for p, o in filter(None, CENSUS_AREAS.values()))  # no 町 total twice
+    assert total == known  # no 町 total twice
+    assert cursor.execute("SELECT count(*) FROM population WHERE area_code = '312010030'").fetchone()[0] == 0
 
 
 def test_no_demo_content_on_a_real_city_unless_marked(tmp_path, city_store):

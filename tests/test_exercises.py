@@ -60,6 +60,9 @@ def test_answers_are_read_as_typed(published):
      "questions[1].sql"),
     (("    text: 避難所はいくつ？\n", ""), "questions[1].text"),
     (("hypotheses: [仮説]", "hypotheses: []"), "hypotheses"),
+    (("    tolerance: 0", "    value: 12\n    tolerance: 0"), "sql（問い合わせ）か value（決まった値）のどちらか 1 つ"),
+    (("    sql: SELECT COUNT(*) FROM facilities WHERE category = '避難所'", "    value: 十二"), "questions[1].value"),
+    (("    sql: SELECT COUNT(*) FROM facilities WHERE category = '避難所'", "    value: .nan"), "questions[1].value"),
 ])
 def test_errors_name_the_file_and_the_field_in_japanese(change, message):
     old, new = change
@@ -75,11 +78,22 @@ def test_broken_yaml_says_where():
         parse_exercise("id: x\n  title: [", "broken.yaml")
 
 
+def test_a_fixed_value_is_the_answer_without_a_query(database):
+    text = VALID.replace("    sql: SELECT COUNT(*) FROM facilities WHERE category = '避難所'", "    value: 12.5")
+    question = parse_exercise(text, "sample.yaml", {"facilities"}).questions[0]
+    assert (question.sql, question.value) == ("", 12.5)
+    assert exercises.check_answer(question, "12.5 か所", database).correct
+    wrong = exercises.check_answer(question, "13", database)
+    assert not wrong.correct and wrong.expected == 12.5 and wrong.mistakes == ()
+
+
 def test_instructor_adds_a_theme_from_text(store, published):
-    added = exercises.add_exercise_from_text(VALID)
+    from lib.workspace.exercise_authoring import add_from_text
+
+    added = add_from_text(VALID)
     assert added.added_by_instructor and added.path.parent == exercises.instructor_exercises_dir()
     themes, errors = exercises.load_exercises()
     assert "sample" in {e.id for e in themes} and errors == []
     with pytest.raises(ExerciseError, match="同梱"):
-        exercises.add_exercise_from_text(VALID.replace("id: sample", "id: disaster"))
+        add_from_text(VALID.replace("id: sample", "id: disaster"))
     added.path.unlink()

@@ -203,7 +203,7 @@ def test_a_restore_that_cannot_keep_the_state_before_changes_nothing_and_says_so
     before = ws.rows()
     at.run()
 
-    def disk_full(tables, out):
+    def disk_full(tables, out, data_dir=None):
         raise OSError(errno.ENOSPC, "No space left on device", str(out))
     monkeypatch.setattr(backup, "write_rows", disk_full)
     at.selectbox(key="snap:choice").set_value(taken.name)

@@ -147,6 +147,28 @@ def test_restore_keeps_the_current_workspace_as_a_snapshot_first(sqlite_dir):
     assert backup.read_backup(restored.kept_snapshot.path) == latest  # nothing newly lost
 
 
+def test_backups_and_restores_carry_the_instructors_own_exercise_themes(sqlite_dir):
+    from lib.workspace import exercise_files
+
+    ws = open_workspace_in(sqlite_dir)
+    _fill(ws)
+    exercise_files.write(sqlite_dir, "own_a.yaml", "id: own_a\ntitle: 前\n")
+    early = snapshots.take_snapshot(ws, sqlite_dir)  # SQLite copy
+    assert backup.read_exercises(early.path) == {"own_a.yaml": "id: own_a\ntitle: 前\n"}
+    exercise_files.write(sqlite_dir, "own_a.yaml", "id: own_a\ntitle: 後\n")
+    exercise_files.write(sqlite_dir, "own_b.yaml", "id: own_b\n")
+    restored = recovery.restore(sqlite_dir, early.path)
+    assert restored.exercises == 1
+    assert exercise_files.read_all(sqlite_dir) == {"own_a.yaml": "id: own_a\ntitle: 前\n", "own_b.yaml": "id: own_b\n"}
+    # The state before (a JSON snapshot) holds the themes as they were: that restore can be undone too.
+    assert backup.read_exercises(restored.kept_snapshot.path) == {"own_a.yaml": "id: own_a\ntitle: 後\n",
+                                                                  "own_b.yaml": "id: own_b\n"}
+    plain = backup.write_backup(ws, sqlite_dir / "no-themes.sqlite3")  # made without the data folder: none
+    assert backup.read_exercises(plain) is None
+    recovery.restore(sqlite_dir, plain)
+    assert len(exercise_files.read_all(sqlite_dir)) == 2
+
+
 def test_a_workspace_deleted_while_the_app_runs_stops_saves_instead_of_writing_into_the_void(sqlite_dir):
     ws = open_workspace_in(sqlite_dir)
     group, _ = _fill(ws)

@@ -11,6 +11,8 @@
                                  [--households FILE] [--facilities FILE ...]
                                  [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
     python -m lib.cli ipss-projection FILE [--city CODE]  # the city's IPSS 地域別将来推計人口, for the projection page
+    python -m lib.cli exercises export [--out FILE]   # the instructor's own exercise themes as one zip
+    python -m lib.cli exercises import FILE           # such a zip (or one theme's YAML): all checked, or none
     python -m lib.cli backup [--out FILE]             # a consistent copy of the workspace, app running or not
     python -m lib.cli restore FILE                    # a backup or snapshot back into the workspace
     python -m lib.cli migrate-workspace               # an old workspace.duckdb into SQLite / PostgreSQL
@@ -101,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     pack = commands.add_parser("tile-pack", help="背景地図のタイル（MBTiles）をアプリから配信できるようにする")
     pack.add_argument("path", help="ラスタータイルの MBTiles ファイル")
     pack.set_defaults(run="city:tile_pack_command")
+    themes = commands.add_parser("exercises", help="講師が作った演習テーマを書き出す・取り込む（別のサーバー・次の年へ）")
+    theme_actions = themes.add_subparsers(dest="action", required=True)
+    theme_export = theme_actions.add_parser("export", help="講師が作った演習テーマを 1 つの zip に書き出す")
+    theme_export.add_argument("--out", help="書き出すファイル（省略時はデータフォルダーの backups/）")
+    theme_import = theme_actions.add_parser("import", help="書き出した zip（またはテーマの YAML）を取り込む")
+    theme_import.add_argument("file")
+    themes.set_defaults(run="exercise_themes:exercises_command")
+
     backup_parser = commands.add_parser("backup", help="ワークスペースのバックアップを書き出す（アプリの起動中でもよい）")
     backup_parser.add_argument("--out", help="書き出すファイル（省略時はデータフォルダーの backups/）")
     backup_parser.set_defaults(run="workspace_admin:backup_command")

@@ -29,7 +29,7 @@ def backup_command(args) -> int:
         print(t("backup.bad_out", "ja", path=str(out)), file=sys.stderr)
         return 2
     try:
-        backup.write_backup(ws, out)
+        backup.write_backup(ws, out, data_dir)
     except OSError:
         print(t("backup.bad_out", "ja", path=str(out)), file=sys.stderr)
         return 2
@@ -45,6 +45,8 @@ def restore_command(args) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     print(t("backup.restored", "ja", **restored.counts))
+    if restored.exercises:
+        print(t("backup.restored_exercises", "ja", n=restored.exercises))
     if restored.kept_snapshot is not None:
         print(t("backup.kept_before", "ja", name=restored.kept_snapshot.name))
     if restored.set_aside:

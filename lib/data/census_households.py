@@ -21,7 +21,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.data.census_tables import CODE_COLUMNS, CensusTable, CensusTableError, counts, read_census_table
+from lib.data.census_tables import (
+    CODE_COLUMNS,
+    CensusCounts,
+    CensusTable,
+    CensusTableError,
+    city_total,
+    counts,
+    read_census_table,
+    secret_areas,
+    unmatched_areas,
+)
 
 NAME = "households"
 GENERAL = "general_households"
@@ -75,31 +85,15 @@ HEADINGS = {heading: column for column in COLUMNS for heading in column.headings
 
 
 @dataclass
-class CensusHouseholds:
-    """Households of the boundary areas from the table, and what the instructor should check."""
-    frame: pd.DataFrame  # area_code, the columns found (missing for a secret area), counted_in
-    source: str
-    columns: list[str]  # the workbench's names of the columns found, in the table's order
-    matched: int  # boundary areas with a row in the table
-    total: int  # general households over those areas (a secret area's in the area that counts them)
-    city_total: int | None  # the table's own row for the city; None when it has none
-    secret: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # code, name, counted in, its name
-    unmatched: list[tuple[str, str, int]] = field(default_factory=list)  # the city's rows with no boundary area
+class CensusHouseholds(CensusCounts):
+    """Households of the boundary areas from the table (frame: area_code, the columns found, missing for a
+    secret area, counted_in); `total` is their general households."""
+    columns: list[str] = field(default_factory=list)  # the workbench's names of the columns found, in table order
     unread: list[str] = field(default_factory=list)  # headings no rule reads
 
     @property
     def rates(self) -> list[str]:
         return [BY_NAME[c].rate[0] for c in self.columns if BY_NAME[c].rate]
-
-
-def _counted_in(city: str, htksaki: str, codes: set[str]) -> str | None:
-    """The KEY_CODE a secret area's HTKSAKI names: the S_AREA of an area of the same city (4 or 6 digits,
-    leading zeros possibly lost by a spreadsheet) or, in some files, the whole code."""
-    digits = str(htksaki or "").strip()
-    if not digits.isdigit():
-        return None
-    return next((c for c in (digits, city + digits, city + digits.zfill(4), city + digits.zfill(6)) if c in codes),
-                None)
 
 
 @dataclass
@@ -148,36 +142,20 @@ def households_of_areas(family: FamilyTypeTable, area_codes: pd.Series) -> Censu
     for column in family.found.values():
         if BY_NAME[column].rate:
             frame[BY_NAME[column].rate[0]] = (100 * frame[column].astype("Float64") / general.where(general > 0)).round(2)
-    city, codes = next(iter(boundary))[:5], set(rows["KEY_CODE"])
-    secret = general.isna().to_numpy()
-    frame["counted_in"] = pd.array([_counted_in(city, h, codes) if hidden else None
-                                    for h, hidden in zip(mine["HTKSAKI"], secret, strict=True)], dtype="string")
-    names = dict(zip(rows["KEY_CODE"], rows["NAME"], strict=True))
-    places = [(code, None if pd.isna(dest) else dest)
-              for code, dest in zip(frame.loc[secret, "area_code"], frame.loc[secret, "counted_in"], strict=True)]
-    general_code = _code_of(family.found, GENERAL)
-    city_row = rows[rows["KEY_CODE"] == city]
+    hidden = general.isna().to_numpy()
+    secret = secret_areas(rows, mine[hidden], boundary)
+    frame["counted_in"] = pd.array([None] * len(frame), dtype="string")
+    frame.loc[hidden, "counted_in"] = [dest for _code, _name, dest, _dest_name in secret]
+    general_code = [_code_of(family.found, GENERAL)]
     return CensusHouseholds(
-        frame=frame, source=source, columns=list(family.found.values()), matched=len(frame),
-        total=int(frame[GENERAL].sum()),
-        city_total=int(counts(city_row[[general_code]], source).iloc[0, 0]) if len(city_row) else None,
-        secret=[(code, names.get(code, ""), dest, names.get(dest, "")) for code, dest in places],
-        unmatched=_unmatched(rows, city, boundary, general_code, source), unread=family.unread)
+        frame=frame, source=source, matched=len(frame), total=int(frame[GENERAL].sum()),
+        city_total=city_total(rows, boundary, general_code, source), secret=secret,
+        unmatched=unmatched_areas(rows, boundary, general_code, source), columns=list(family.found.values()),
+        unread=family.unread)
 
 
 def _code_of(found: dict[str, str], column: str) -> str:
     return next(code for code, name in found.items() if name == column)
-
-
-def _unmatched(rows: pd.DataFrame, city: str, boundary: set[str], general: str, source: str) -> list:
-    """The city's 町丁・字 rows with households but no boundary area (a 町's total over its 丁目 left aside)."""
-    keys = rows["KEY_CODE"]
-    mine = rows[keys.str.startswith(city) & keys.str.len().isin([9, 11]) & ~keys.isin(boundary)]
-    totals_of_parts = {k[:9] for k in keys if len(k) == 11}
-    mine = mine[~mine["KEY_CODE"].isin(totals_of_parts)]
-    households = counts(mine[[general]], source, secret_missing=True)[general]
-    return [(code, name, int(n)) for code, name, n in zip(mine["KEY_CODE"], mine["NAME"], households, strict=True)
-            if pd.notna(n) and n > 0]
 
 
 def households_dataset(households: CensusHouseholds, city: str, year: int) -> tuple[pd.DataFrame, dict]:

@@ -33,13 +33,13 @@ from lib.data.census_households import (
     households_of_areas,
     read_family_type_table,
 )
-from lib.data.census_tables import CensusAges, read_census_ages
+from lib.data.census_tables import CensusAges, CensusCounts, read_census_ages
 from lib.data.facility_lists import FacilityList, facilities_dictionary, read_facility_list, unique_ids
 from lib.data.geo_checks import RepairedShape
 from lib.data.import_worker import read_file_guarded
 from lib.data.importing import ImportResult
 from lib.data.population_layouts import PopulationTable, band_order, read_population
-from lib.data.publishing import publish_public_statistics
+from lib.data.publishing import dataset_dir, publication_log, publish_public_statistics
 from lib.errors import WorkbenchError
 
 WATER_HCODE = "8154"  # 水面調査区: a lake or bay surveyed as its own unit, not a place where people live
@@ -67,6 +67,8 @@ AREA_CITY_LABELS = {
     "city_name": ({"ja": "市区町村", "en": "Municipality"}, "category", None),
 }
 ALL_AGES, BOTH_SEXES = "総数", "総数"
+# What setup-city publishes; a rerun withdraws those of an earlier run that it does not publish again.
+CITY_DATASETS = ("areas", "city_boundary", "population", "households", "facilities")
 
 
 class CitySetupError(WorkbenchError):
@@ -95,6 +97,7 @@ class CityReport:
     facilities: list[FacilityList] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
     parts: list[CityReport] = field(default_factory=list)  # a joint course: one report per municipality
+    withdrawn: list[str] = field(default_factory=list)  # an earlier run's datasets this run did not publish
 
     def lines(self, lang: str = "ja") -> list[str]:
         tr = lambda key, **v: i18n.t(f"city.report.{key}", lang, **v)  # noqa: E731
@@ -118,6 +121,8 @@ class CityReport:
                 out.append(tr("facilities_skipped", count=len(facility_list.skipped),
                               names="、".join(facility_list.skipped[:5])))
         out.append(tr("datasets", names="、".join(self.datasets)))
+        if self.withdrawn:
+            out.append(tr("withdrawn", names="、".join(self.withdrawn)))
         return out
 
     def _city_lines(self, tr, lang: str) -> list[str]:
@@ -147,8 +152,7 @@ class CityReport:
         elif self.census is not None:
             out.append(tr("census", name=self.census.source, matched=self.census.matched, areas=self.areas,
                           total=int(self.census.frame["population"].sum()), unknown=self.census.unknown_age))
-            if self.census.secret:
-                out.append(tr("census_secret", count=len(self.census.secret), codes="、".join(self.census.secret[:5])))
+            out += _count_lines(self.census, "census", tr)
         elif self.population_total is not None:
             out.append(tr("population", total=self.population_total, year=self.year))
         if self.population_total is not None:
@@ -166,22 +170,29 @@ class CityReport:
 def _household_lines(found: CensusHouseholds, areas: int, tr) -> list[str]:
     """What the family-type table gave, its total against its own city row, its secret and unread columns."""
     out = [tr("households", name=found.source, matched=found.matched, areas=areas, total=found.total)]
-    if found.city_total is None:
-        out.append(tr("households_unchecked", total=found.total))
-    elif found.city_total == found.total:
-        out.append(tr("households_checked", total=found.total, city_total=found.city_total))
-    else:
-        out.append(tr("households_differ", total=found.total, city_total=found.city_total,
-                      difference=abs(found.city_total - found.total), count=len(found.unmatched),
-                      areas="、".join(f"{name}（{code}）{n:,}" for code, name, n in found.unmatched[:5]) or "-"))
-    if found.secret:
-        out.append(tr("households_secret", count=len(found.secret), pairs="、".join(
-            f"{name}（{code}）→ {dest_name}（{dest}）" if dest else f"{name}（{code}）→ ?"
-            for code, name, dest, dest_name in found.secret[:5])))
+    out += _count_lines(found, "households", tr)
     if "elderly_single" not in found.columns:
         out.append(tr("households_no_single"))
     if found.unread:
         out.append(tr("households_unread", columns="、".join(found.unread[:8])))
+    return out
+
+
+def _count_lines(found: CensusCounts, kind: str, tr) -> list[str]:
+    """A census table's total over the areas against its own row for the city, and where its secret areas are
+    counted (`kind`: census or households, the texts' prefix)."""
+    if found.city_total is None:
+        out = [tr(f"{kind}_unchecked", total=found.total)]
+    elif found.city_total == found.total:
+        out = [tr(f"{kind}_checked", total=found.total, city_total=found.city_total)]
+    else:
+        out = [tr(f"{kind}_differ", total=found.total, city_total=found.city_total,
+                  difference=abs(found.city_total - found.total), count=len(found.unmatched),
+                  areas="、".join(f"{name}（{code}）{n:,}" for code, name, n in found.unmatched[:5]) or "-")]
+    if found.secret:
+        out.append(tr(f"{kind}_secret", count=len(found.secret), pairs="、".join(
+            f"{name}（{code}）→ {dest_name}（{dest}）" if dest else f"{name}（{code}）→ ?"
+            for code, name, dest, dest_name in found.secret[:5])))
     return out
 
 
@@ -473,6 +484,23 @@ def is_demo_on_real_city(ds) -> bool:
     return ds.origin == "demo" and current_city() is not None
 
 
+def _left_from_before(published: set[str]) -> list[str]:
+    """The datasets an earlier setup-city published that this run does not: its households or facilities
+    (or anything else of the old city) must not stay beside the new city's. Only those still as that run
+    published them are meant (the last log entry is its publication), not a dataset published since."""
+    before = current_city()
+    if before is None:
+        return []
+    names = before.get("datasets") or CITY_DATASETS  # a city.json of an older version has no list
+    stale = []
+    for name in names:
+        log = publication_log(name)
+        if (name not in published and dataset_dir(name).exists() and log
+                and log[-1]["action"] in ("publish", "replace") and log[-1].get("source") == before.get("source")):
+            stale.append(name)
+    return stale
+
+
 def _listed(value) -> list:
     """One value or several (a joint course) as a list; None as an empty one."""
     if value is None:
@@ -582,10 +610,12 @@ def setup_city(path, city_code, *, year: int | None = None, population=None,
         points = gpd.GeoDataFrame(pd.concat([f.points for f in lists], ignore_index=True), crs=4326)
         points["facility_id"] = unique_ids(points["facility_id"])  # two lists of one kind may share ids
         datasets.append((points, facilities_dictionary(name, lists)))
-    publish_public_statistics(datasets, published_by=set_by or "setup-city", source=source, store=store)
+    stale = _left_from_before({d["name"] for _, d in datasets})
+    publish_public_statistics(datasets, published_by=set_by or "setup-city", source=source, store=store,
+                              withdraw=tuple(stale), reason=i18n.t("city.withdraw_reason", "ja"))
     found = editions[0] if editions else None
     extra = {"year_given": year if found and year and year != found else None, "facilities": lists,
-             "datasets": [d["name"] for _, d in datasets]}
+             "datasets": [d["name"] for _, d in datasets], "withdrawn": stale}
     if len(parts) == 1:
         report = replace(parts[0], **extra)
     else:
@@ -599,7 +629,7 @@ def setup_city(path, city_code, *, year: int | None = None, population=None,
     record = {"city_code": codes[0], "city_name": name, "pref_name": pref, "year": edition, "source": source,
               "cities": [{"city_code": p.city_code, "city_name": p.city_name, "pref_name": p.pref_name}
                          for p in parts],
-              "set_at": datetime.now().isoformat(timespec="seconds")}
+              "set_at": datetime.now().isoformat(timespec="seconds"), "datasets": report.datasets}
     settings.city_file().parent.mkdir(parents=True, exist_ok=True)
     settings.city_file().write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return report

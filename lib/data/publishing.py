@@ -314,11 +314,13 @@ def publish(frame: pd.DataFrame, dictionary: dict, plan: Plan, *, published_by: 
 
 
 def publish_public_statistics(datasets: list[tuple[pd.DataFrame, dict]], *, published_by: str, source: str,
-                              store=None) -> list[dict]:
+                              store=None, withdraw: tuple[str, ...] = (), reason: str = "") -> list[dict]:
     """Publish frames that hold no records of persons (boundaries, published census counts).
 
     No anonymization rule applies; everything else is as `publish`: all files are written before
     anything published is touched, a dataset replaced is kept in withdrawn/, and each is logged.
+    The datasets named in `withdraw` are taken away in the same step (kept in withdrawn/, logged with
+    `reason`), so trainees never see the new ones beside stale ones.
     """
     staged = []
     for frame, dictionary in datasets:
@@ -335,6 +337,10 @@ def publish_public_statistics(datasets: list[tuple[pd.DataFrame, dict]], *, publ
         shutil.move(str(staging), str(dataset_dir(name)))
         entries.append(_log("replace" if exists else "publish", name, published_by, rows=len(frame),
                             columns=[str(c) for c in frame.columns], source=source, previous_copy=kept))
+    for name in withdraw:
+        if dataset_dir(name).exists():
+            kept = _keep_copy(name, "withdrawn")
+            entries.append(_log("withdraw", name, published_by, reason=reason, copy=str(kept)))
     (store or get_store()).refresh_published()
     return entries
 

@@ -29,6 +29,8 @@ def _restore(name: str) -> None:
         return
     workspace_restored()
     lines = [tr("backup.restored", **restored.counts)]
+    if restored.exercises:
+        lines.append(tr("backup.restored_exercises", n=restored.exercises))
     if restored.kept_snapshot is not None:
         lines.append(tr("backup.kept_before", name=restored.kept_snapshot.name))
     if restored.set_aside:

@@ -3,7 +3,9 @@
 SQLite: SQLite's online backup API copies the live database page by page into one
 self-contained file (`.sqlite3`), consistent even while members save. PostgreSQL:
 every row of every table as JSON (`.json`), read in one transaction (no pg_dump
-needed). Either file restores into either backend.
+needed). Either file restores into either backend. Given the data folder, a backup also
+carries the instructor's own exercise themes (lib.workspace.exercise_files): a table of
+the copy, or a key of the JSON, so a restore brings them back with the course.
 """
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ import sqlite3
 from pathlib import Path
 
 from lib.workspace.backend import TABLES, SqliteBackend, WorkspaceError
+from lib.workspace.exercise_files import read_all as exercise_texts
 
 log = logging.getLogger(__name__)
 
 JSON_FORMAT = "workbench-workspace"
+EXERCISES_TABLE = "instructor_exercises"  # in a backup file only, never in the workspace itself
 
 
 class BackupError(WorkspaceError):
@@ -31,10 +35,11 @@ def suffix_for(ws) -> str:
     return ".sqlite3" if isinstance(ws.backend, SqliteBackend) else ".json"
 
 
-def write_backup(ws, out: Path) -> Path:
-    """A consistent copy of the workspace in `out` (written beside it, then moved in place)."""
+def write_backup(ws, out: Path, data_dir: Path | None = None) -> Path:
+    """A consistent copy of the workspace in `out` (written beside it, then moved in place), with the
+    instructor's exercise themes of `data_dir` when it is given."""
     if not isinstance(ws.backend, SqliteBackend):
-        return write_rows(ws.rows(), out)
+        return write_rows(ws.rows(), out, data_dir)
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -42,6 +47,11 @@ def write_backup(ws, out: Path) -> Path:
         target = sqlite3.connect(partial)
         try:
             source.backup(target)
+            if data_dir is not None:
+                with target:
+                    target.execute(f"CREATE TABLE {EXERCISES_TABLE} (name TEXT PRIMARY KEY, text TEXT NOT NULL)")
+                    target.executemany(f"INSERT INTO {EXERCISES_TABLE} VALUES (?, ?)",
+                                       sorted(exercise_texts(data_dir).items()))
             target.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
         finally:
             target.close()
@@ -49,11 +59,15 @@ def write_backup(ws, out: Path) -> Path:
     return out
 
 
-def write_rows(tables: dict[str, list[dict]], out: Path) -> Path:
-    """Rows already read (every table) as a JSON backup in `out`, which either backend restores."""
+def write_rows(tables: dict[str, list[dict]], out: Path, data_dir: Path | None = None) -> Path:
+    """Rows already read (every table) as a JSON backup in `out`, which either backend restores (with the
+    instructor's exercise themes of `data_dir` when it is given)."""
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
-    text = json.dumps({"format": JSON_FORMAT, "version": 1, "tables": tables}, ensure_ascii=False)
+    content = {"format": JSON_FORMAT, "version": 1, "tables": tables}
+    if data_dir is not None:
+        content["exercises"] = exercise_texts(data_dir)
+    text = json.dumps(content, ensure_ascii=False)
     partial.write_text(text, encoding="utf-8")
     _move_in(partial, out)
     return out
@@ -94,3 +108,23 @@ def read_backup(path: Path) -> dict[str, list[dict]]:
     except sqlite3.Error as exc:
         log.warning("backup %s cannot be read: %s", path, exc)
         raise BackupError() from exc
+
+
+def read_exercises(path: Path) -> dict[str, str] | None:
+    """The instructor's exercise themes a backup carries ({file name: YAML text}); None for a backup made
+    without them (an older one). Call after read_backup has found the file sound."""
+    path = Path(path)
+    if path.suffix == ".json":
+        found = json.loads(path.read_text(encoding="utf-8")).get("exercises")
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           (EXERCISES_TABLE,)).fetchone():
+            return None
+        return dict(con.execute(f"SELECT name, text FROM {EXERCISES_TABLE}").fetchall())
+    except sqlite3.Error as exc:
+        log.warning("exercises of backup %s cannot be read: %s", path, exc)
+        raise BackupError() from exc
+    finally:
+        con.close()

@@ -1,14 +1,15 @@
 """Exercise themes (exercises/*.yaml): a problem story, hypotheses, datasets, auto-checked questions.
 
-Each question carries the SQL whose result is the right answer; a group's answer
-is compared with that result, within the question's tolerance. The SQL runs as
-trainee SQL does (lib.analysis.user_sql on the published database), so a question can only
-ask what the published data can answer. Errors in a file name the file and the
-field, in Japanese. Instructors add a theme by dropping a file into exercises/
-or by pasting YAML in the instructor page (saved in the data folder).
+Each question carries the SQL whose result is the right answer (or, written by an instructor, the right
+answer itself as a fixed `value`); a group's answer is compared with it, within the question's tolerance.
+The SQL runs as trainee SQL does (lib.analysis.user_sql on the published database), so a question can only
+ask what the published data can answer. Errors in a file name the file and the field, in Japanese.
+Instructors add a theme by dropping a file into exercises/, or on the instructor page (a form or pasted
+YAML: lib.workspace.exercise_authoring), saved in the data folder's exercises/.
 """
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
@@ -24,15 +25,38 @@ from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
 from lib.data.city import is_demo_on_real_city
 from lib.data.store import quote_identifier as q
-from lib.workspace import exercise_mistakes
+from lib.errors import WorkbenchError
+from lib.i18n import t
+from lib.workspace import exercise_files, exercise_mistakes
 from lib.workspace.exercise_mistakes import Mistake
 from lib.yaml_text import load_yaml
+
+log = logging.getLogger(__name__)
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
-class ExerciseError(ValueError):
-    """A theme file that cannot be used; the message names the file and the field."""
+class ExerciseError(WorkbenchError):
+    """A theme, question or answer that cannot be used, made from a message key (ex.error.*) and its values;
+    the message names the file and the field. A value that is itself a message (a UserQueryError, a
+    QuestionName, another ExerciseError) is said in the same language."""
+    key_prefix = "ex.error."
+
+    def text(self, lang: str = "ja") -> str:
+        values = {k: v.text(lang) if callable(getattr(v, "text", None)) else v for k, v in self.values.items()}
+        return t(self.key_prefix + self.key, lang, **values)
+
+
+@dataclass(frozen=True)
+class QuestionName:
+    """A question as an error names it: by its number on the instructor's form, else by its id."""
+    question_id: str = ""
+    number: int | None = None
+
+    def text(self, lang: str = "ja") -> str:
+        if self.number is not None:
+            return t("ex.error.question_number", lang, n=self.number)
+        return t("ex.error.question_id", lang, id=self.question_id)
 
 
 def _text(value, lang: str) -> str:
@@ -50,6 +74,7 @@ class Question:
     unit: dict | None = None
     hint: dict | None = None
     indicator: str | None = None  # a named indicator (lib.analysis.indicators) the answer is
+    value: float | None = None  # a fixed right answer, instead of a query (then `sql` is "")
 
     def definition_in(self, lang: str = "ja") -> str:
         return INDICATORS[self.indicator].definition(lang) if self.indicator else ""
@@ -95,48 +120,63 @@ def _bilingual(raw, where: str) -> dict:
         return {"ja": raw.strip(), "en": raw.strip()}
     if isinstance(raw, dict) and str(raw.get("ja") or "").strip():
         return {"ja": str(raw["ja"]).strip(), "en": str(raw.get("en") or raw["ja"]).strip()}
-    raise ExerciseError(f"{where} がありません（日本語の文を ja: に書いてください）。")
+    raise ExerciseError("no_text", where=where)
 
 
 def _indicator_sql(raw: dict, where: str) -> str:
     """The query of a question that asks for a named indicator: from the indicator's one definition."""
     indicator = INDICATORS.get(str(raw["indicator"]))
     if indicator is None:
-        raise ExerciseError(f"{where}.indicator は {'・'.join(INDICATORS)} のどれかにしてください。")
+        raise ExerciseError("bad_indicator", where=where, names=", ".join(INDICATORS))
     year = raw.get("year")
     if isinstance(year, bool) or not isinstance(year, int):
-        raise ExerciseError(f"{where}.year に年を数字で書いてください（例: 2025）。")
+        raise ExerciseError("bad_year", where=where)
     catalog = load_catalog()
     bands = population_bands(catalog)
     if not bands:
-        raise ExerciseError(f"{where}.indicator: 人口のデータに年齢階級の一覧がありません。")
+        raise ExerciseError("no_bands", where=where)
     district = raw.get("district")
     return indicator_sql(indicator, catalog, bands, year,
                          district=str(district) if district is not None else None)
 
 
-def _question(raw, where: str) -> Question:
+def parse_question(raw, where: str) -> Question:
+    """One question of a theme, validated; `where` starts every error message."""
     if not isinstance(raw, dict):
-        raise ExerciseError(f"{where} は id・text・sql（または indicator）・tolerance を持つ項目にしてください。")
+        raise ExerciseError("not_a_question", where=where)
     qid = str(raw.get("id") or "").strip()
     if not qid:
-        raise ExerciseError(f"{where}.id がありません。")
+        raise ExerciseError("no_question_id", where=where)
+    value = _fixed_value(raw, where)
     sql = _indicator_sql(raw, where) if raw.get("indicator") else str(raw.get("sql") or "").strip()
-    if not sql:
-        raise ExerciseError(f"{where}.sql がありません（正解を求める SELECT 文を書いてください）。")
+    if value is not None and sql:
+        raise ExerciseError("sql_and_value", where=where)
+    if value is None and not sql:
+        raise ExerciseError("no_sql", where=where)
     try:
-        check_user_sql(sql)
+        if sql:
+            check_user_sql(sql)
     except UserQueryError as exc:
-        raise ExerciseError(f"{where}.sql: {exc.message}") from exc
+        raise ExerciseError("bad_sql", where=where, detail=exc) from exc
     tolerance = raw.get("tolerance")
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
-        raise ExerciseError(f"{where}.tolerance は 0 以上の数にしてください（許容する誤差。例: 0.5）。")
+        raise ExerciseError("bad_tolerance", where=where)
     return Question(
         id=qid, text=_bilingual(raw.get("text"), f"{where}.text"), sql=sql, tolerance=float(tolerance),
         unit=_bilingual(raw["unit"], f"{where}.unit") if raw.get("unit") else None,
         hint=_bilingual(raw["hint"], f"{where}.hint") if raw.get("hint") else None,
-        indicator=str(raw["indicator"]) if raw.get("indicator") else None,
+        indicator=str(raw["indicator"]) if raw.get("indicator") else None, value=value,
     )
+
+
+def _fixed_value(raw: dict, where: str) -> float | None:
+    """A question's `value` (its right answer written down), None when it has none."""
+    value = raw.get("value")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ExerciseError("bad_value", where=where)
+    return float(value)
 
 
 def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
@@ -146,32 +186,32 @@ def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
         raw = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1} 行目付近" if mark else "どこか"
-        raise ExerciseError(f"{name}: YAML として読めません（{where}）。字下げと「:」を確認してください。") from exc
+        if mark is None:
+            raise ExerciseError("not_yaml", name=name) from exc
+        raise ExerciseError("not_yaml_at", name=name, line=mark.line + 1) from exc
     if not isinstance(raw, dict):
-        raise ExerciseError(f"{name}: テーマは「id:」「title:」などの項目を並べた形にしてください。")
+        raise ExerciseError("not_a_theme", name=name)
     exercise_id = str(raw.get("id") or "").strip()
     if not ID_PATTERN.match(exercise_id):
-        raise ExerciseError(f"{name}: id は英小文字で始まる英小文字・数字・_ にしてください（例: care_needs）。")
+        raise ExerciseError("bad_id", name=name)
     hypotheses = raw.get("hypotheses")
     if not isinstance(hypotheses, list) or not hypotheses:
-        raise ExerciseError(f"{name}: hypotheses に仮説の例を 1 つ以上並べてください。")
+        raise ExerciseError("no_hypotheses", name=name)
     datasets = raw.get("datasets")
     if not isinstance(datasets, list) or not datasets:
-        raise ExerciseError(f"{name}: datasets に使うデータセット名を 1 つ以上並べてください。")
+        raise ExerciseError("no_datasets", name=name)
     datasets = [str(d) for d in datasets]
     if known_datasets is not None:
         unknown = [d for d in datasets if d not in known_datasets]
         if unknown:
-            raise ExerciseError(f"{name}: datasets の「{'、'.join(unknown)}」は公開データにありません。"
-                                "データカタログのテーブル名を書いてください。")
+            raise ExerciseError("unknown_datasets", name=name, names="、".join(unknown))
     questions = raw.get("questions")
     if not isinstance(questions, list) or not questions:
-        raise ExerciseError(f"{name}: questions に自動採点の問題を 1 つ以上並べてください。")
-    parsed = tuple(_question(q, f"{name}: questions[{i + 1}]") for i, q in enumerate(questions))
+        raise ExerciseError("no_questions", name=name)
+    parsed = tuple(parse_question(q, f"{name}: questions[{i + 1}]") for i, q in enumerate(questions))
     ids = [q.id for q in parsed]
     if len(set(ids)) != len(ids):
-        raise ExerciseError(f"{name}: questions の id が重複しています。問題ごとに別の id にしてください。")
+        raise ExerciseError("duplicate_questions", name=name)
     return Exercise(
         id=exercise_id, title=_bilingual(raw.get("title"), f"{name}: title"),
         theme=_bilingual(raw.get("theme"), f"{name}: theme"),
@@ -183,20 +223,20 @@ def parse_exercise(text: str, name: str, known_datasets: set[str] | None = None,
 
 
 def instructor_exercises_dir() -> Path:
-    return settings.data_dir() / "exercises"
+    return exercise_files.folder(settings.data_dir())
 
 
-def _known_datasets() -> set[str]:
+def known_datasets() -> set[str]:
     return set(load_catalog())
 
 
-def load_exercises() -> tuple[list[Exercise], list[str]]:
+def load_exercises() -> tuple[list[Exercise], list[ExerciseError]]:
     """Every valid theme (built-in first, then instructor-added) and the errors of the others."""
     themes, errors, _hidden = _load(set())
     return themes, errors
 
 
-def exercises_for_city() -> tuple[list[Exercise], list[str], int]:
+def exercises_for_city() -> tuple[list[Exercise], list[ExerciseError], int]:
     """load_exercises for the city the workbench is on, and how many themes were left out: those on the made-up
     demo city's data once it is turned to a real city (their stories and answers are みどり野市's; their
     questions may not even fit the real city's tables, which is no error anyone needs to fix)."""
@@ -212,10 +252,10 @@ def _datasets_named(text: str) -> set[str]:
     return {str(n) for n in names} if isinstance(names, list) else set()
 
 
-def _load(left_out: set[str]) -> tuple[list[Exercise], list[str], int]:
-    known = _known_datasets()
+def _load(left_out: set[str]) -> tuple[list[Exercise], list[ExerciseError], int]:
+    known = known_datasets()
     themes: dict[str, Exercise] = {}
-    errors: list[str] = []
+    errors: list[ExerciseError] = []
     hidden = 0
     sources = [(p, False) for p in sorted(settings.EXERCISES_DIR.glob("*.yaml"))]
     sources += [(p, True) for p in sorted(instructor_exercises_dir().glob("*.yaml"))]
@@ -226,11 +266,16 @@ def _load(left_out: set[str]) -> tuple[list[Exercise], list[str], int]:
                 hidden += 1
                 continue
             exercise = parse_exercise(text, path.name, known, path, by_instructor)
-        except (ExerciseError, OSError, UnicodeDecodeError) as exc:
-            errors.append(str(exc) if isinstance(exc, ExerciseError) else f"{path.name}: 読めません（{exc}）。")
+        except ExerciseError as exc:
+            errors.append(exc)
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("exercise theme %s not read: %s", path, exc)
+            errors.append(ExerciseError("unreadable", name=path.name))
             continue
         if exercise.id in themes:
-            errors.append(f"{path.name}: id「{exercise.id}」はすでにあります（{themes[exercise.id].path.name}）。")
+            errors.append(ExerciseError("duplicate_id", name=path.name, id=exercise.id,
+                                        other=themes[exercise.id].path.name))
             continue
         themes[exercise.id] = exercise
     return list(themes.values()), errors, hidden
@@ -239,18 +284,6 @@ def _load(left_out: set[str]) -> tuple[list[Exercise], list[str], int]:
 def example_theme_text() -> str:
     """A built-in theme's YAML, as the example an instructor copies and rewrites."""
     return min(settings.EXERCISES_DIR.glob("*.yaml")).read_text(encoding="utf-8")
-
-
-def add_exercise_from_text(text: str) -> Exercise:
-    """Validate pasted YAML and save it as an instructor-added theme (data folder)."""
-    exercise = parse_exercise(text, "貼り付けた YAML", _known_datasets())
-    built_in = settings.EXERCISES_DIR / f"{exercise.id}.yaml"
-    if built_in.exists():
-        raise ExerciseError(f"id「{exercise.id}」は同梱のテーマで使われています。別の id にしてください。")
-    target = instructor_exercises_dir() / f"{exercise.id}.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return parse_exercise(text, target.name, None, target, True)
 
 
 @dataclass(frozen=True)
@@ -268,18 +301,22 @@ def parse_number(text: str) -> float | None:
     return float(match.group()) if match else None
 
 
-def expected_answer(question: Question, database: Path) -> float:
-    """The right answer: the first value of the question's query on the published database file."""
+def expected_answer(question: Question, database: Path, name: QuestionName | None = None) -> float:
+    """The right answer: the question's fixed value, else the first value of its query on the published
+    database file. `name` names the question in an error (default: its id)."""
+    if question.value is not None:
+        return question.value
+    name = name or QuestionName(question.id)
     frame = run_user_sql(database, question.sql).frame
     if frame.empty:
-        raise ExerciseError(f"問題 {question.id} の SQL が結果を返しません。")
+        raise ExerciseError("no_rows", question=name)
     value = frame.iat[0, 0]
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise ExerciseError(f"問題 {question.id} の SQL の結果「{value}」は数ではありません。") from exc
+        raise ExerciseError("not_a_number", question=name, value=str(value)) from exc
     if math.isnan(number):
-        raise ExerciseError(f"問題 {question.id} の SQL の結果が空（NULL）です。")
+        raise ExerciseError("null_answer", question=name)
     return number
 
 
@@ -318,7 +355,7 @@ def check_answer(question: Question, answer: str, database: Path) -> AnswerCheck
     given = parse_number(answer)
     correct = given is not None and abs(given - expected) <= question.tolerance + 1e-9
     mistakes = ()
-    if given is not None and not correct:
+    if given is not None and not correct and question.sql:
         mistakes = tuple(exercise_mistakes.matching(list(_mistake_results(question.sql, Path(database))), given,
                                                     expected, question.tolerance))
     return AnswerCheck(correct, expected, given, mistakes)

@@ -4,6 +4,8 @@ A restore first reads the whole backup (a bad file changes nothing), sets a dama
 file aside (renamed, never deleted), then, in ONE transaction that holds every other writer
 back, keeps a snapshot of the current workspace (nothing newly lost) and makes the workspace
 hold exactly the backup's rows. Saves made meanwhile wait and land in the restored workspace.
+The instructor's exercise themes the backup carries are written back too (the folder's other
+themes stay; the snapshot of the state before holds them all).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from lib.workspace import backup, items, snapshots
+from lib.workspace import backup, exercise_files, items, snapshots
 from lib.workspace.backend import SqliteBackend, WorkspaceUnavailable, backend_for
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ class Restored:
     counts: dict[str, int]
     kept_snapshot: snapshots.Snapshot | None  # the workspace as it was before the restore
     set_aside: list[Path]  # damaged files, renamed
+    exercises: int = 0  # the instructor's exercise themes written back from the backup
 
 
 def _set_aside(backend: SqliteBackend) -> list[Path]:
@@ -40,6 +43,7 @@ def _set_aside(backend: SqliteBackend) -> list[Path]:
 def restore(data_dir: Path, source: Path) -> Restored:
     """Make the workspace of `data_dir` hold what the backup file `source` holds."""
     tables = backup.read_backup(source)
+    themes = backup.read_exercises(source) or {}
     items.forget_workspace(data_dir)
     backend = backend_for(data_dir)
     moved = []
@@ -60,5 +64,6 @@ def restore(data_dir: Path, source: Path) -> Restored:
         raise snapshots.SnapshotFailed("snap.error.restore_not_kept") from exc
     backend.close()
     items.forget_workspace(data_dir)
-    log.warning("workspace restored from %s (set aside: %s)", source, moved)
-    return Restored({table: len(rows) for table, rows in tables.items()}, kept, moved)
+    written = exercise_files.write_all(data_dir, themes)
+    log.warning("workspace restored from %s (set aside: %s, exercise themes: %d)", source, moved, len(written))
+    return Restored({table: len(rows) for table, rows in tables.items()}, kept, moved, len(written))

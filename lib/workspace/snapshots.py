@@ -71,12 +71,12 @@ def list_snapshots(data_dir: Path) -> list[Snapshot]:
 
 def take_snapshot(ws, data_dir: Path, keep: int | None = None) -> Snapshot:
     """A snapshot now (its name says when and by which process), then prune to the newest `keep`."""
-    return _snapshot(data_dir, backup.suffix_for(ws), lambda path: backup.write_backup(ws, path), keep)
+    return _snapshot(data_dir, backup.suffix_for(ws), lambda path: backup.write_backup(ws, path, data_dir), keep)
 
 
 def keep_rows(tables: dict[str, list[dict]], data_dir: Path) -> Snapshot:
     """Rows already read (a restore's "before", read in its own transaction) kept as a snapshot; none pruned."""
-    return _snapshot(data_dir, ".json", lambda path: backup.write_rows(tables, path),
+    return _snapshot(data_dir, ".json", lambda path: backup.write_rows(tables, path, data_dir),
                      len(list_snapshots(data_dir)) + 1)
 
 
