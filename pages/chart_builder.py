@@ -10,7 +10,6 @@ from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
 from lib.charts.labels import chart_title, filter_summary, labelled_table, rounded_for_display
 from lib.charts.spec import (
-    BAR_MODES,
     MEASURE_KINDS,
     ChartSpec,
     ChartSpecError,
@@ -21,6 +20,7 @@ from lib.charts.spec import (
 from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import BASED_KINDS, column_labeller, dataset_picker, download_row, measure_picker
+from lib.ui.chart_builder_controls import K, chart_type_options, load_into_builder
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
@@ -28,7 +28,6 @@ from lib.ui.user_text import literal
 lang = ui.lang()
 catalog = with_area_indicators(load_catalog())
 cursor = ui.store().published()
-K = "chart:"
 
 st.title(ui.tr("page.charts"))
 st.caption(ui.tr("chart.lead"))
@@ -56,32 +55,6 @@ def render(spec: ChartSpec, key: str):
     return frame
 
 
-def load_into_builder(saved_spec: dict) -> None:
-    """Put a saved chart's settings back into the widgets, to change it and save a new version."""
-    spec = ChartSpec.from_dict(saved_spec)
-    m, state = spec.measure, st.session_state
-    state[K + "dataset"] = spec.dataset
-    state[K + "measure"] = m.kind
-    state[K + "base"] = m.base
-    if m.column:
-        state[K + "measure_column"] = state[K + "raw_column"] = m.column
-    if m.kind == "change":
-        state[K + "from_year"], state[K + "to_year"], state[K + "relative"] = m.from_year, m.to_year, m.relative
-    dims = spec.dimensions + [None, None]
-    state[K + "dim1"], state[K + "dim2"], state[K + "facet"] = dims[0], dims[1], spec.facet
-    shown = [f for f in spec.filters if f.op in {"in", "between"}]
-    state[K + "filter_columns"] = [f.column for f in shown]
-    for flt in shown:
-        state[f"{K}filter:{flt.column}"] = list(flt.values) if flt.op == "in" else tuple(flt.values)
-    state[K + "type"] = spec.chart_type
-    widget_options = {"bar_mode": "bar_mode", "sort": "sort", "horizontal": "horizontal", "top_n": "top_n",
-                      "donut": "donut", "x": "x", "trend_line": "trend", "bins": "bins"}
-    for option, widget in widget_options.items():
-        if option in spec.options:
-            state[K + widget] = spec.options[option]
-    state[K + "title"] = spec.title
-
-
 settings_column, chart_column = st.columns([1, 2], gap="large")
 
 with settings_column:
@@ -107,27 +80,7 @@ with settings_column:
     types = allowed_chart_types(draft, catalog) or ["bar"]
     chart_type = st.selectbox(ui.tr("chart.type"), types, key=K + "type",
                               format_func=lambda c: ui.tr(f"chart.type.{c}"))
-    options: dict = {}
-    if chart_type == "bar":
-        if len(dimensions) == 2:
-            options["bar_mode"] = st.radio(ui.tr("chart.bar_mode"), BAR_MODES, horizontal=True,
-                                           key=K + "bar_mode", format_func=lambda m: ui.tr(f"chart.bar_mode.{m}"))
-        options["sort"] = st.radio(ui.tr("chart.sort"), ["auto", "value_desc", "label"], horizontal=True,
-                                   key=K + "sort", format_func=lambda s: ui.tr(f"chart.sort.{s}"))
-        options["horizontal"] = st.checkbox(ui.tr("chart.horizontal"), key=K + "horizontal")
-    if chart_type == "ranked_bar":
-        options["top_n"] = int(st.number_input(ui.tr("chart.top_n"), 3, 100, 10, key=K + "top_n"))
-    if chart_type == "pie":
-        options["donut"] = st.checkbox(ui.tr("chart.donut"), value=True, key=K + "donut")
-    if chart_type in {"scatter", "histogram", "box"} and not measure.column and numeric:
-        measure.column = st.selectbox(ui.tr("chart.value_column"), numeric, key=K + "raw_column",
-                                      format_func=label_of)
-    if chart_type == "scatter":
-        options["x"] = st.selectbox(ui.tr("chart.x_column"), [c for c in numeric if c != measure.column] or numeric,
-                                    key=K + "x", format_func=label_of)
-        options["trend_line"] = st.checkbox(ui.tr("chart.trend"), value=True, key=K + "trend")
-    if chart_type == "histogram":
-        options["bins"] = int(st.slider(ui.tr("chart.bins"), 5, 60, 20, key=K + "bins"))
+    options = chart_type_options(chart_type, dimensions, measure, numeric, label_of)
     spec = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters,
                      chart_type=chart_type, options=options)
     spec.title = st.text_input(ui.tr("chart.title"), key=K + "title",

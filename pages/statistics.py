@@ -5,19 +5,14 @@ import streamlit as st
 from lib import ui
 from lib.analysis import stat_tests
 from lib.analysis.area_indicators import with_area_indicators
-from lib.analysis.disclosure import persons_basis, suppressed_cells
+from lib.analysis.disclosure import suppressed_cells
 from lib.charts.figure import build_figure
-from lib.charts.spec import (
-    ChartSpec,
-    Measure,
-    dimension_choices,
-    measure_columns,
-    resolve_column,
-)
+from lib.charts.spec import dimension_choices, measure_columns, resolve_column
 from lib.charts.sql import fetch_columns, run_chart
+from lib.charts.stat_check import TESTS, StatCheck
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import column_labeller, dataset_picker
-from lib.ui.analysis_view import show_analysis
+from lib.ui.analysis_view import show_analysis, show_test_result, show_test_table
 from lib.ui.derived import analysis_result
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
@@ -26,14 +21,13 @@ lang = ui.lang()
 catalog = with_area_indicators(load_catalog())
 cursor = ui.store().published()
 K = "stat:"
-TESTS = ["corr", "means", "chi", "reg", "mreg"]
 
 st.title(ui.tr("page.statistics"))
 st.caption(ui.tr("stat.lead"))
 
 settings_column, result_column = st.columns([1, 2], gap="large")
 with settings_column:
-    test = st.radio(ui.tr("stat.choose_test"), TESTS, key=K + "test",
+    test = st.radio(ui.tr("stat.choose_test"), [*TESTS, "mreg"], key=K + "test",
                     format_func=lambda k: ui.tr(f"stat.choice.{k}"))
     st.caption(ui.tr(f"stat.choice_help.{test}"))
     names = [n for n, ds in catalog.items() if measure_columns(ds) or len(dimension_choices(catalog, ds)) > 1]
@@ -108,51 +102,19 @@ with result_column:
         st.error(ui.tr("chart.run_failed"))
         st.stop()
     x_label, y_label = label_of(x), label_of(y)
-    x_values = data[x]
-    x_col = resolve_column(catalog, ds, x)
-    if test == "corr" and x not in numeric:
-        order = list(x_col.order) if x_col.order else sorted(x_col.scale)
-        x_values = stat_tests.ordinal_ranks(data[x], order)
+    check = StatCheck(test, dataset, x, y, method, filters)
     try:
-        if test == "corr":
-            result = stat_tests.correlation(x_values, data[y], lang, method, x_label, y_label)
-        elif test == "reg":
-            result = stat_tests.linear_regression(data[x], data[y], lang, x_label, y_label)
-        elif test == "means":
-            result = stat_tests.compare_means(data[y], data[x], lang, y_label, x_label, method)
-        else:
-            result = stat_tests.crosstab_chi_square(data[x], data[y], lang, x_label, y_label,
-                                                    about_persons=persons_basis(catalog[dataset]) is not None)
+        result = check.run(data, catalog, lang, x_label, y_label)
     except stat_tests.StatInputError as problem:
         st.warning(problem.text(lang), icon=":material/edit:")
         st.stop()
-
-    st.subheader(ui.tr(result.test))
-    st.success(result.reading, icon=":material/lightbulb:")
-    if result.warning:
-        st.warning(result.warning, icon=":material/warning:")
-    metrics = st.columns(len(result.numbers))
-    for column, (key, value) in zip(metrics, result.numbers.items()):
-        shown = f"{value:,}" if isinstance(value, int) else ("< 0.001" if key == "stat.p" and value < 0.001
-                                                             else f"{value:.3g}")
-        column.metric(ui.tr(key), shown)
-
+    show_test_result(result)
     # The same data as a chart spec, so that it can be saved and re-drawn as evidence.
-    if test in {"corr", "reg"} and x in numeric:
-        spec = ChartSpec(dataset, Measure("mean", y), [], filters=filters, chart_type="scatter",
-                         options={"x": x, "trend_line": True})
-    elif test == "means" or (test == "corr" and x not in numeric):
-        spec = ChartSpec(dataset, Measure("mean", y), [x], filters=filters, chart_type="bar")
-    else:
-        spec = ChartSpec(dataset, Measure("count"), [x, y], filters=filters, chart_type="bar",
-                         options={"bar_mode": "percent"})
+    spec = check.chart_spec(catalog)
     frame = run_chart(cursor, spec, catalog)
     ui.plotly_chart(build_figure(frame, spec, catalog, lang), key=K + "figure", width="stretch")
     ui.show_suppressed(suppressed_cells(frame))
-    if result.table is not None:
-        with st.expander(ui.tr("stat.table"), expanded=test == "chi"):
-            st.dataframe(result.table.style.format(precision=0, na_rep="-"), width="stretch")
-            ui.show_suppressed(result.extra.get("hidden_cells", 0))
+    show_test_table(result, expanded=test == "chi")
     evidence_form(K + "save", "chart", lambda _title, saved=spec.to_dict(): saved,
                   default_title=ui.tr(result.test) + ui.tr("chart.colon") + f"{x_label} × {y_label}",
                   note_value=result.reading, button=ui.tr("stat.save_button"))

@@ -18,7 +18,7 @@ SLOW_CALLS = {
     "pages/sql_console.py": {"run_user_sql"},
     "pages/map.py": {"map_png"},
     "lib/ui/derived.py": {"_map_figures", "_analysis"},  # every map and every analysis page, on a cold cache
-    "pages/presentation.py": {"prepare_deck", "export_deck"},
+    "lib/ui/deck_downloads.py": {"prepare_deck", "export_deck"},
     "pages/instructor_exports.py": {"deliverables_zip"},
     "pages/instructor_data.py": {"store_import", "anonymize", "publish"},
     "lib/ui/publication_manager.py": {"withdraw", "restore"},

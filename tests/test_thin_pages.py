@@ -1,0 +1,43 @@
+"""Pages only lay out widgets (issue 23): each page in pages/ is at most 150 lines and runs no query itself
+(no `.execute(`: queries belong to lib/). A page still over the limit is listed with its length today, and may
+only shrink."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PAGES = Path(__file__).resolve().parents[1] / "pages"
+MAX_LINES = 150
+# Still too long: each may only shrink (lower its number when it does; drop it at 150 lines or fewer).
+ALLOWED_LONGER = {"map.py": 345, "instructor.py": 239}
+
+
+def executes(source: str) -> list[int]:
+    """Lines that call `.execute(…)` (a cursor's or connection's query)."""
+    return sorted(node.lineno for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "execute")
+
+
+def _pages() -> list[Path]:
+    return sorted(PAGES.glob("*.py"))
+
+
+def test_the_check_sees_a_query_in_a_page():
+    assert executes("cursor = store.published()\nrows = cursor.execute('SELECT 1').fetchall()\n") == [2]
+    assert executes("run_chart(cursor, spec, catalog)\nst.write('execute')\n") == []
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_a_page_is_short_and_runs_no_query(page):
+    source = page.read_text(encoding="utf-8")
+    lines = len(source.splitlines())
+    limit = ALLOWED_LONGER.get(page.name, MAX_LINES)
+    assert lines <= limit, f"pages/{page.name} has {lines} lines (at most {limit}): move its logic into lib/"
+    assert not executes(source), f"pages/{page.name} calls .execute (lines {executes(source)}): query in lib/"
+
+
+def test_the_allowed_list_names_only_pages_still_too_long():
+    lengths = {page.name: len(page.read_text(encoding="utf-8").splitlines()) for page in _pages()}
+    assert {name: lengths.get(name, 0) > MAX_LINES for name in ALLOWED_LONGER} == dict.fromkeys(ALLOWED_LONGER, True)
