@@ -11,7 +11,7 @@ import pytest
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 MAX_LINES = 150
 # Still too long: each may only shrink (lower its number when it does; drop it at 150 lines or fewer).
-ALLOWED_LONGER = {"map.py": 345, "instructor.py": 239}
+ALLOWED_LONGER = {"map.py": 345, "instructor.py": 225}
 
 
 def executes(source: str) -> list[int]:
