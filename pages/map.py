@@ -66,7 +66,7 @@ c1, c2 = st.columns([2, 1])
 unit = unit_choice(c2, catalog)  # 町丁目, a mesh, or the zones a published dataset was anonymized to
 presets = unit.presets(presets)
 choices = list(presets) + ["map.preset.custom", "map.preset.none"]
-choice = c1.selectbox(ui.tr("map.measure.choose"), choices, format_func=unit.label, key="map_measure")
+choice = c1.selectbox(ui.tr("map.measure.choose"), choices, format_func=unit.label, key=unit.measure_key)
 measure = presets.get(choice)
 if choice == "map.preset.custom":
     mappable = [n for n, ds in catalog.items() if not is_demo_on_real_city(ds)

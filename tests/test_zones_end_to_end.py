@@ -97,6 +97,20 @@ def raw_care_export(areas: gpd.GeoDataFrame, n: int) -> pd.DataFrame:
     })
 
 
+def publish_by_zone(store, raw: pd.DataFrame, zone_areas: pd.DataFrame, zones, name: str):
+    """The export anonymized (k = K) with its areas generalized to the zones, published as `name` with the
+    zones' shapes beside it, as the data page publishes it; the result, the report and the dictionary."""
+    plan = an.Plan({"氏名": "direct", "住所": "direct", "生年月日": "quasi", "性別": "quasi", "要介護度": "sensitive"},
+                   k=K, generalize={"住所": preset_spec("area", "鳥取市"), "生年月日": preset_spec("birth5")})
+    result, report = an.anonymize(raw, plan, reference=date(2025, 4, 1), areas=zone_areas)
+    applied = an.applied_plan(plan, report)
+    dictionary = publishing.build_dictionary(result, name, {"ja": "要介護認定者（地区別）", "en": "Care by zone"},
+                                             anonymization=publishing.anonymization_summary(applied, report.to_dict()))
+    publishing.publish(result, dictionary, applied, published_by="test", store=store)
+    publishing.publish_public_statistics([zone_layer(zones, name)], published_by="test", source="test")
+    return result, report, dictionary
+
+
 @pytest.mark.parametrize("n", [4000, 11000])
 def test_raw_care_export_to_a_published_choropleth_of_care_rates_by_zone(store, n):
     areas = city_areas()
@@ -112,23 +126,15 @@ def test_raw_care_export_to_a_published_choropleth_of_care_rates_by_zone(store, 
     assert len(zones_map(zones.shapes).units) == len(zones.shapes)  # the map shown before use
 
     zone_areas = with_zones(pd.DataFrame(areas.drop(columns="geometry")), zones)
-    plan = an.Plan({"氏名": "direct", "住所": "direct", "生年月日": "quasi", "性別": "quasi", "要介護度": "sensitive"},
-                   k=K, generalize={"住所": preset_spec("area", "鳥取市"), "生年月日": preset_spec("birth5")})
-    result, report = an.anonymize(raw, plan, reference=date(2025, 4, 1), areas=zone_areas)
+    result, report, dictionary = publish_by_zone(store, raw, zone_areas, zones, f"care_zones_{n}")
     assert report.passed and report.k_achieved >= K
     assert report.renamed == {"area_code": "zone"}
     assert result["zone"].nunique() >= 10
     assert report.suppressed_share <= 0.05 + 0.05  # unmatched addresses (blank area) may be suppressed too
-
-    applied = an.applied_plan(plan, report)
-    dictionary = publishing.build_dictionary(result, f"care_zones_{n}", {"ja": "要介護認定者（地区別）", "en": "Care"},
-                                             anonymization=publishing.anonymization_summary(applied, report.to_dict()))
     assert {c["name"]: c.get("role") for c in dictionary["columns"]}["zone"] == "district"
-    publishing.publish(result, dictionary, applied, published_by="test", store=store)
     published = store.published().execute(f'SELECT zone, count(*) AS n FROM "care_zones_{n}" GROUP BY zone').df()
 
     # the zones published beside the data, and the data drawn by zone as the map page draws it
-    publishing.publish_public_statistics([zone_layer(zones, f"care_zones_{n}")], published_by="test", source="test")
     shapes = read_geo(store.published(), f'SELECT zone_code, zone_name, geometry FROM "care_zones_{n}_zones"')
     assert set(published["zone"].dropna()) <= set(shapes["zone_name"])
     rate = MeasureSpec(f"care_zones_{n}", None, [], "population", 100, "認定率")

@@ -16,6 +16,11 @@ class UnitChoice:
     zones: str = ""  # MapSpec.zones: the dataset whose zones are the units
     title: str = ""  # that dataset's title
 
+    @property
+    def measure_key(self) -> str:
+        """The measure picker's widget key: a zone map opens on its dataset's own records."""
+        return f"map_measure_{self.zones}" if self.zones else "map_measure"
+
     def label(self, key: str) -> str:
         """A measure's name in the pickers (a zone map's ready-made measures name the dataset)."""
         return ui.tr(key, dataset=self.title)
