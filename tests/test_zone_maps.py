@@ -14,10 +14,11 @@ from lib.data.address_matching import match_addresses
 from lib.data.catalog import load_catalog
 from lib.data.store import read_geo
 from lib.data.zones import build_zones, default_min_people, with_zones
+from lib.deck.evidence import draw_evidence
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
 from lib.maps.measures import preset_measures
-from lib.maps.spec import MapSpec, MapSpecError
+from lib.maps.spec import CatchmentSpec, MapSpec, MapSpecError, NearestSpec, PointLayerSpec
 from lib.maps.zone_units import zone_measures
 from tests.conftest import app_test, own_store
 from tests.test_zones_end_to_end import K, publish_by_zone, raw_care_export
@@ -95,9 +96,21 @@ def test_the_zone_map_is_a_saved_spec_that_names_its_data_and_exports(store, pub
     saved = MapSpec.from_dict(spec.to_dict())
     assert saved == spec
     assert MapSpec.from_dict({"base_unit": "area"}).zones == ""  # a map saved before zones still loads
-    data = build_map_data(store.published(), load_catalog(), saved)
-    assert TITLE in data.zones_source
-    assert map_png(data, dpi=40).startswith(b"\x89PNG")
+    # redrawn as the workspace and the presentation draw a saved map: its sources name the dataset
+    evidence = draw_evidence(store.published(), load_catalog(), "map", {"title": "認定率", "spec": spec.to_dict()})
+    assert any(TITLE in line for line in evidence.source_lines("ja"))
+    assert TITLE in evidence.map_data.zones_source  # the picture's source line
+    assert map_png(evidence.map_data, dpi=40).startswith(b"\x89PNG")
+
+
+def test_place_analyses_run_on_zones(store, published):
+    facilities = PointLayerSpec("facilities")
+    data = _draw(store, point_counts=facilities, nearest=NearestSpec(facilities),
+                 catchment=CatchmentSpec(facilities, 500), flood_overlay=True)
+    inside = store.published().execute("SELECT COUNT(*) FROM facilities f WHERE EXISTS "
+                                       "(SELECT 1 FROM areas a WHERE ST_Intersects(a.geometry, f.geometry))").fetchone()[0]
+    assert data.units["point_count"].sum() == inside > 0  # each place counted once, in its zone
+    assert data.units["nearest_m"].notna().all() and data.catchment is not None and data.flood is not None
 
 
 def test_zones_of_data_without_published_zones_are_refused_in_japanese(store, published):
