@@ -15,7 +15,6 @@ from lib.maps.measures import preset_measures
 from lib.maps.queries import MapDataError, snapshot_year_column
 from lib.maps.render import render_compare_map, render_map
 from lib.maps.spec import (
-    BASE_UNITS,
     CLASSIFY_METHODS,
     PALETTES,
     CatchmentSpec,
@@ -33,6 +32,7 @@ from lib.ui import derived
 from lib.ui.analysis_controls import download_row
 from lib.ui.city_choice import city_choice
 from lib.ui.evidence_form import evidence_form
+from lib.ui.map_units import unit_choice
 from lib.ui.user_text import literal
 
 lang = ui.lang()
@@ -61,16 +61,16 @@ facility_categories = (distinct_values(cursor, catalog, "facilities", "category"
 
 # --- 1. what to map -------------------------------------------------------------
 st.subheader(ui.tr("map.step.measure"))
-choices = list(presets) + ["map.preset.custom", "map.preset.none"]
 shown_city = city_choice("map_city")  # a joint course: the group's municipality first, or all of them
 c1, c2 = st.columns([2, 1])
-choice = c1.selectbox(ui.tr("map.measure.choose"), choices, format_func=ui.tr, key="map_measure")
-unit = c2.radio(ui.tr("map.unit.choose"), BASE_UNITS, format_func=lambda u: ui.tr(f"map.unit.{u}"),
-                horizontal=True, key="map_unit")
+unit = unit_choice(c2, catalog)  # 町丁目, a mesh, or the zones a published dataset was anonymized to
+presets = unit.presets(presets)
+choices = list(presets) + ["map.preset.custom", "map.preset.none"]
+choice = c1.selectbox(ui.tr("map.measure.choose"), choices, format_func=unit.label, key=unit.measure_key)
 measure = presets.get(choice)
 if choice == "map.preset.custom":
     mappable = [n for n, ds in catalog.items() if not is_demo_on_real_city(ds)
-                and (ds.columns_with_role("area") or ds.columns_with_role("mesh"))]
+                and (ds.columns_with_role("area") or ds.columns_with_role("mesh") or n == unit.zones)]
     d1, d2, d3, d4 = st.columns(4)
     name = d1.selectbox(ui.tr("map.custom.dataset"), mappable,
                         format_func=lambda n: catalog[n].title_in(lang), key="map_custom_dataset")
@@ -177,14 +177,14 @@ with tabs[4]:
     st.caption(ui.tr("map.analysis.compare.help"))
     e1, e2, e3 = st.columns([1, 2, 2])
     use_compare = e1.checkbox(ui.tr("map.analysis.on"), key="map_compare_on")
-    compare_choice = e2.selectbox(ui.tr("map.analysis.compare_with"), list(presets), format_func=ui.tr,
+    compare_choice = e2.selectbox(ui.tr("map.analysis.compare_with"), list(presets), format_func=unit.label,
                                   index=min(1, len(presets) - 1), key="map_compare_measure")
     compare_mode = e3.radio(ui.tr("map.analysis.compare_mode"), ["symbols", "side_by_side"],
                             format_func=lambda m: ui.tr(f"map.compare.{m}"), key="map_compare_mode")
     compare_box = st.container()
 
 spec = MapSpec(
-    base_unit=unit, measure=measure,
+    base_unit=unit.unit, zones=unit.zones, measure=measure,
     classification=ClassificationSpec(method, k, breaks, palette),
     points=points, labels=labels, background_tiles=bool(tiles),
     catchment=CatchmentSpec(place_layer(catchment_place), radius) if use_catchment and place_options else None,

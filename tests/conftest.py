@@ -70,6 +70,20 @@ def copy_demo_data(demo_data: Path, folder: Path) -> Path:
     return folder
 
 
+def own_store(demo_data: Path, tmp_path_factory, name: str):
+    """A store on a data folder of a module's own, so what the module publishes reaches no other test (a
+    module-scoped fixture yields from it); the session's data folder is set back afterwards."""
+    from lib.data.store import get_store
+
+    previous = os.environ["WORKBENCH_DATA_DIR"]
+    os.environ["WORKBENCH_DATA_DIR"] = str(copy_demo_data(demo_data, tmp_path_factory.mktemp(name)))
+    own = get_store()
+    own.published().close()
+    yield own
+    own.close()
+    os.environ["WORKBENCH_DATA_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory, demo_data) -> Path:
     path = copy_demo_data(demo_data, tmp_path_factory.mktemp("workbench-data"))

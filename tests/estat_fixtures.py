@@ -70,10 +70,14 @@ def estat_frame(edition: int = 2020) -> gpd.GeoDataFrame:
 
 def write_estat_zip(target: Path, edition: int = 2020) -> Path:
     """The frame as e-Stat ships it: a zipped Shapefile, attributes in CP932, no .cpg."""
+    return write_frame_zip(estat_frame(edition), target, f"{'r2' if edition == 2020 else 'h27'}ka31")
+
+
+def write_frame_zip(frame: gpd.GeoDataFrame, target: Path, stem: str = "r2ka31") -> Path:
+    """An e-Stat frame as e-Stat ships it: a zipped Shapefile `stem`.shp, attributes in CP932, no .cpg."""
     folder = target.parent / (target.stem + "_shp")
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{'r2' if edition == 2020 else 'h27'}ka31"
-    estat_frame(edition).to_file(folder / f"{stem}.shp", encoding="cp932", engine="pyogrio")
+    frame.to_file(folder / f"{stem}.shp", encoding="cp932", engine="pyogrio")
     (folder / f"{stem}.cpg").unlink(missing_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.iterdir()):
@@ -320,11 +324,4 @@ def whole_city_frame(areas: int = WHOLE_CITY_AREAS, seed: int = 2015) -> gpd.Geo
 
 def write_whole_city_zip(target: Path, areas: int = WHOLE_CITY_AREAS) -> Path:
     """whole_city_frame as e-Stat ships it (a zipped Shapefile, CP932, no .cpg)."""
-    folder = target.parent / (target.stem + "_shp")
-    folder.mkdir(parents=True, exist_ok=True)
-    whole_city_frame(areas).to_file(folder / "r2ka31.shp", encoding="cp932", engine="pyogrio")
-    (folder / "r2ka31.cpg").unlink(missing_ok=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.iterdir()):
-            archive.write(path, path.name)
-    return target
+    return write_frame_zip(whole_city_frame(areas), target)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lib import settings
+from lib.data.catalog import ZONE_COLUMN
 from lib.data.jp_cleaning import match_area_names, wareki_dates, wareki_to_date
 from lib.i18n import t
 
@@ -262,7 +263,7 @@ def zone_of_codes(areas: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
 Ladder = list[tuple[str, Callable[[pd.Series], pd.Series]]]
 # Steps that turn codes into 地区 or zone names; the column is then renamed (its values are no codes any more).
 DISTRICT_STEP, DISTRICT_COLUMN = "district", "district"
-ZONE_STEP, ZONE_COLUMN = "zone", "zone"
+ZONE_STEP = "zone"
 RENAMED_BY_STEP = {DISTRICT_STEP: DISTRICT_COLUMN, ZONE_STEP: ZONE_COLUMN}
 
 

@@ -242,3 +242,20 @@ def population_column(pop: Dataset) -> Column:
     if pop.has_column("population"):
         return pop.column("population")
     return next(c for c in pop.columns if c.role == "measure" and c.is_numeric)
+
+
+ZONE_COLUMN = "zone"  # a dataset anonymized to zones names them in this column (lib.data.anonymize)
+
+
+def zone_layer_name(dataset: str) -> str:
+    """The geo dataset published beside `dataset` with the shapes of its zones (lib.data.zones.zone_layer)."""
+    return f"{dataset}_zones"
+
+
+def zone_datasets(catalog: dict[str, Dataset]) -> list[str]:
+    """Published datasets with a zone column whose zones' shapes are published too (mappable by zone)."""
+    def has_layer(name: str) -> bool:
+        layer = catalog.get(zone_layer_name(name))
+        return layer is not None and layer.is_geo and layer.has_column("zone_code") and layer.has_column("zone_name")
+
+    return [name for name, ds in catalog.items() if ds.has_column(ZONE_COLUMN) and has_layer(name)]

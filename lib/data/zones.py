@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from lib import settings
+from lib.data.catalog import zone_layer_name
 from lib.data.publishing import build_dictionary
 from lib.errors import WorkbenchError
 
@@ -121,7 +122,7 @@ def zone_layer(zones: Zones, dataset: str) -> tuple[gpd.GeoDataFrame, dict]:
     """The zones of a published dataset as a geo dataset `<dataset>_zones` (no counts of persons): its
     zone_name is the values of the dataset's `zone` column, so a map can draw the dataset by zone."""
     layer = zones.shapes[["zone_code", "zone_name", "areas", "geometry"]].to_crs(4326)
-    name = f"{dataset}_zones"
+    name = zone_layer_name(dataset)
     dictionary = build_dictionary(
         layer, name, {"ja": f"{dataset} の地区", "en": f"Zones of {dataset}"},
         {"ja": f"{dataset} の zone 列の地区の形（となり合う町丁・字をまとめたもの）。",

@@ -45,6 +45,7 @@ from lib.maps.points import load_points, point_counts_sql, point_layer_label
 from lib.maps.queries import FLOOD, MapDataError
 from lib.maps.spec import MESH_LEVELS, MapSpec, PointLayerSpec, check_map_spec, is_raw_count
 from lib.maps.units import area_units, city_boundary, mesh_cells, unit_households, unit_people
+from lib.maps.zone_units import records_outside_zones, zone_units
 
 PUBLICATION_THRESHOLD = disclosure.MIN_CELL
 FAR_FROM_NEAREST_M = 1000  # "far" in the nearest-distance summary (map.result.nearest_far)
@@ -79,6 +80,7 @@ class MapData:
     point_count_label: str = ""
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    zones_source: str = ""  # a zone map: whose zones they are, for a picture's source line
     # What the notes and warnings say, as message keys and values (the words come later).
     note_keys: list[tuple[str, dict]] = field(default_factory=list)
     warning_keys: list[tuple[str, dict]] = field(default_factory=list)
@@ -139,7 +141,10 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
         areas = areas[areas["unit_id"].astype(str).str.startswith(spec.city)].reset_index(drop=True)
         if areas.empty:
             raise MapDataError("map.error.no_city", code=spec.city)
-    units = mesh_cells(boundary, MESH_LEVELS[spec.base_unit]) if spec.is_mesh else areas.copy()
+    if spec.is_zone:  # the zones a dataset was anonymized to; each 町丁目 counts in the zone it lies in
+        units, areas = zone_units(cursor, spec.zones, areas, only_with_areas=bool(spec.city))
+    else:
+        units = mesh_cells(boundary, MESH_LEVELS[spec.base_unit]) if spec.is_mesh else areas.copy()
     year = measure_year(spec.measure, catalog)
     people, note = unit_people(cursor, catalog, units, spec, year, areas)
     units = units.merge(people, on="unit_id", how="left")
@@ -156,6 +161,8 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     data = MapData(spec=spec, units=units, boundary=boundary, base_layers=load_base_layers(cursor, catalog))
     if note:
         data.note_keys.append((note, {}))
+    if spec.is_zone and records_outside_zones(cursor, spec.zones, units):
+        data.note_keys.append(("map.note.zone_unplaced", {}))
 
     if spec.measure is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.measure, units, spec, areas)
@@ -189,7 +196,7 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
         data.points.append((layer, _shown(load_points(cursor, catalog, layer), spec, boundary), ""))
     if spec.point_counts is not None:
         layer = spec.point_counts
-        if spec.is_mesh:  # mesh cells exist only here, so the join runs in geopandas
+        if spec.is_mesh or spec.is_zone:  # mesh cells and zones exist only here, so the join runs in geopandas
             points = load_points(cursor, catalog, layer)
             units["point_count"] = geo_analysis.point_counts(units, points).to_numpy()
         else:  # spatial SQL in DuckDB, where the points live
@@ -265,6 +272,7 @@ def describe_map_data(data: MapData, catalog: dict, lang: str = "ja") -> MapData
     compare_label = measure_label(compare, catalog, lang) if compare is not None else ""
     compare_unit = measure_unit(compare, catalog, lang) if compare is not None else ""
     cls = spec.classification
+    zones_title = catalog[spec.zones].title_in(lang) if spec.is_zone and spec.zones in catalog else ""
 
     def classes(column: str, breaks: list, unit: str) -> Classification | None:
         if column not in units.columns:
@@ -278,5 +286,7 @@ def describe_map_data(data: MapData, catalog: dict, lang: str = "ja") -> MapData
         points=[(layer, frame, place(layer)) for layer, frame, _ in data.points],
         nearest_label=nearest_label, point_count_label=point_count_label,
         catchment_label=place(spec.catchment.points if spec.catchment else None),
-        notes=[t(key, lang, **values) for key, values in data.note_keys] + indicator_notes(spec, lang),
+        notes=[t(key, lang, **values) for key, values in data.note_keys] + indicator_notes(spec, lang)
+        + ([t("map.note.zones", lang, dataset=zones_title, n=len(units))] if zones_title else []),
+        zones_source=t("map.source.zones", lang, dataset=zones_title) if zones_title else "",
         warnings=[t(key, lang, **values) for key, values in data.warning_keys])

@@ -87,7 +87,8 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
             legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), prop=small,
                                framealpha=0.9, title=data.value_label or None)
             legend.get_title().set_fontproperties(font_manager.FontProperties(fname=str(FONT_FILE), size=9))
-        fig.text(0.01, 0.01, source_line(lang, data.spec.city), fontsize=6, fontproperties=font, color="#555555")
+        source = " ".join(filter(None, [source_line(lang, data.spec.city), data.zones_source]))
+        fig.text(0.01, 0.01, source, fontsize=6, fontproperties=font, color="#555555")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight")
         plt.close(fig)

@@ -15,7 +15,7 @@ from lib.analysis.age_groups import band_lower_age
 from lib.charts.labels import count_unit_of
 from lib.charts.spec import Filter
 from lib.charts.sql import distinct_values
-from lib.data.catalog import Dataset
+from lib.data.catalog import ZONE_COLUMN, Dataset
 from lib.data.city import is_demo_on_real_city
 from lib.data.store import quote_identifier as q
 from lib.i18n import STRINGS, t
@@ -30,6 +30,7 @@ from lib.maps.queries import (
 )
 from lib.maps.spec import HOUSEHOLDS, MESH_LEVELS, MapSpec, MeasureSpec
 from lib.maps.units import area_population, sum_mesh_table
+from lib.maps.zone_units import by_zone_name, to_zones
 
 HOUSEHOLD_SHARES = ("elderly_single", "elderly_couple", "with_65plus")
 
@@ -49,8 +50,8 @@ def measure_label(measure: MeasureSpec, catalog: dict, lang: str = "ja") -> str:
     indicator = named.by_label(measure.label)
     if indicator is not None:
         return indicator.label(lang)
-    if measure.label in STRINGS:
-        return t(measure.label, lang)
+    if measure.label in STRINGS:  # a ready-made measure (a zone map's names its dataset)
+        return t(measure.label, lang, dataset=catalog[measure.dataset].title_in(lang))
     ds = catalog[measure.dataset]
     if measure.label:
         base = measure.label
@@ -117,6 +118,8 @@ def measure_numerator(cursor, catalog: dict, measure: MeasureSpec, units: gpd.Ge
             denominators = frame.set_index("unit_id").reindex(ids)[["population", "elderly_65plus"]]
         else:
             raise MapDataError("map.spec.no_place", dataset=ds.title_in())
+    elif spec.is_zone:
+        frame = _zone_values(cursor, catalog, ds, measure, filters, units, areas, spec.zones)
     elif area_col:
         frame = _area_values(cursor, ds, area_col, measure, filters)
     elif ds.is_geo:
@@ -141,6 +144,25 @@ def _points_in_areas(cursor, catalog: dict, ds: Dataset, measure: MeasureSpec, f
     sql = (f"SELECT a.{q(code)} AS unit_id, {value} AS value FROM {q(ds.name)} p "
            f"JOIN {q(AREAS)} a ON ST_Intersects(a.geometry, p.geometry){where} GROUP BY 1")
     return cursor.execute(sql, params).df()
+
+
+def _zone_values(cursor, catalog: dict, ds: Dataset, measure: MeasureSpec, filters, units: gpd.GeoDataFrame,
+                 areas: gpd.GeoDataFrame, zones: str) -> pd.DataFrame:
+    """Per zone: the dataset anonymized to these zones by its zone column; any other dataset by its 町丁目
+    (or its points in them), summed over the 町丁目 in each zone."""
+    if ds.name == zones:
+        where, params = where_clause(filters)
+        frame = cursor.execute(f"SELECT {q(ZONE_COLUMN)}, {_aggregate(measure)} AS value "
+                               f"FROM {q(ds.name)}{where} GROUP BY 1", params).df()
+        return by_zone_name(frame, units)
+    area_col = first_column(ds, "area")
+    if area_col:
+        by_area = _area_values(cursor, ds, area_col, measure, filters)
+    elif ds.is_geo:
+        by_area = _points_in_areas(cursor, catalog, ds, measure, filters)
+    else:
+        raise MapDataError("map.error.zone_no_area", dataset=ds.title_in())
+    return to_zones(by_area, areas, ["value"])
 
 
 def measure_values(numerator: pd.Series, units: gpd.GeoDataFrame, measure: MeasureSpec,

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from lib.charts.spec import FILTER_OPS, Filter
+from lib.data.catalog import zone_datasets, zone_layer_name
 from lib.errors import WorkbenchError
 from lib.i18n import t
 
 BASE_UNITS = ("area", "mesh1km", "mesh500m", "mesh250m")
+ZONE_UNIT = "zone"  # the zones a published dataset was anonymized to (MapSpec.zones names the dataset)
 # JIS X 0410 levels as jismesh numbers them: 3 = 1 km (8 digits), 4 = 500 m, 5 = 250 m.
 MESH_LEVELS = {"mesh1km": 3, "mesh500m": 4, "mesh250m": 5}
 CLASSIFY_METHODS = ("quantiles", "equal_interval", "natural_breaks", "user")
@@ -99,6 +101,11 @@ class MapSpec:
     compare: CompareSpec | None = None
     background_tiles: bool = False
     city: str = ""  # a joint course: one municipality's code (its areas only, zoomed to it); "" = all of them
+    zones: str = ""  # base unit "zone": the published dataset whose zones (its `<name>_zones` layer) are the units
+
+    @property
+    def is_zone(self) -> bool:
+        return self.base_unit == ZONE_UNIT
 
     @property
     def is_mesh(self) -> bool:
@@ -110,7 +117,7 @@ class MapSpec:
     def datasets(self) -> list[str]:
         """The datasets the map reads: measures (and the population they are divided by), point layers,
         the points of its analyses and the flood zones."""
-        names = []
+        names = [self.zones, zone_layer_name(self.zones)] if self.is_zone and self.zones else []
         if self.measure is not None:
             names.append(self.measure.dataset)
             if self.measure.normalize in ("population", "elderly"):
@@ -148,6 +155,7 @@ class MapSpec:
             if data.get("compare") else None,
             background_tiles=bool(data.get("background_tiles", False)),
             city=str(data.get("city") or ""),
+            zones=str(data.get("zones") or ""),
         )
 
 
@@ -207,7 +215,7 @@ def is_raw_count(measure: MeasureSpec, catalog: dict) -> bool:
     return bool(ds and ds.has_column(measure.column) and ds.column(measure.column).type == "integer")
 
 
-def _check_measure(measure: MeasureSpec, catalog: dict, problems: list[Problem]) -> None:
+def _check_measure(measure: MeasureSpec, catalog: dict, problems: list[Problem], zones: str = "") -> None:
     ds = catalog.get(measure.dataset)
     if ds is None:
         problems.append(Problem("map.spec.no_dataset", {"name": measure.dataset}))
@@ -222,7 +230,8 @@ def _check_measure(measure: MeasureSpec, catalog: dict, problems: list[Problem])
             problems.append(Problem("map.spec.no_column", {"name": flt.column, "dataset": ds.name}))
         elif flt.op not in FILTER_OPS or (flt.op == "between" and len(flt.values) != 2):
             problems.append(Problem("map.spec.bad_filter", {"name": ds.column(flt.column).label_in()}))
-    if not (ds.columns_with_role("area") or ds.columns_with_role("mesh") or ds.is_geo):
+    by_zone = bool(zones) and measure.dataset == zones  # a dataset anonymized to zones, on its zones' map
+    if not (ds.columns_with_role("area") or ds.columns_with_role("mesh") or ds.is_geo or by_zone):
         problems.append(Problem("map.spec.no_place", {"dataset": ds.title_in()}))
     if measure.normalize not in NORMALIZATIONS:
         problems.append(Problem("map.spec.bad_normalize", {"value": measure.normalize}))
@@ -250,10 +259,13 @@ def _check_points(layer: PointLayerSpec, catalog: dict, problems: list[Problem])
 def validate_map_spec(spec: MapSpec, catalog: dict) -> list[Problem]:
     """Everything wrong with the spec, as problems with Japanese/English sentences."""
     problems: list[Problem] = []
-    if spec.base_unit not in BASE_UNITS:
+    if spec.base_unit not in BASE_UNITS + (ZONE_UNIT,):
         problems.append(Problem("map.spec.bad_unit", {"value": spec.base_unit}))
+    zones = spec.zones if spec.is_zone else ""
+    if spec.is_zone and zones not in zone_datasets(catalog):
+        problems.append(Problem("map.spec.no_zones", {"name": zones}))
     if spec.measure is not None:
-        _check_measure(spec.measure, catalog, problems)
+        _check_measure(spec.measure, catalog, problems, zones)
     cls = spec.classification
     if cls.method not in CLASSIFY_METHODS:
         problems.append(Problem("map.spec.bad_method", {"value": cls.method}))
@@ -275,7 +287,7 @@ def validate_map_spec(spec: MapSpec, catalog: dict) -> list[Problem]:
     if spec.catchment and not 50 <= spec.catchment.radius_m <= MAX_CATCHMENT_RADIUS_M:
         problems.append(Problem("map.spec.bad_radius", {"high": MAX_CATCHMENT_RADIUS_M}))
     if spec.compare:
-        _check_measure(spec.compare.measure, catalog, problems)
+        _check_measure(spec.compare.measure, catalog, problems, zones)
         if spec.compare.mode not in COMPARE_MODES:
             problems.append(Problem("map.spec.bad_compare", {"value": spec.compare.mode}))
         if spec.measure is None:

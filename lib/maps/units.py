@@ -31,6 +31,9 @@ from lib.maps.queries import (
     where_clause,
 )
 from lib.maps.spec import HOUSEHOLDS, MESH_LEVELS, MapSpec
+from lib.maps.zone_units import to_zones
+
+PEOPLE = ("population", "elderly_65plus", "elderly_75plus")
 
 
 def area_units(cursor, catalog: dict) -> gpd.GeoDataFrame:
@@ -133,6 +136,8 @@ def sum_mesh_table(cursor, ds: Dataset, level: int, columns: dict[str, str], fil
 def unit_people(cursor, catalog: dict, units: gpd.GeoDataFrame, spec: MapSpec,
                 year: int | None, areas: gpd.GeoDataFrame | None) -> tuple[pd.DataFrame, str | None]:
     """Population and 65+ per unit, and a note key saying how mesh figures were made."""
+    if spec.is_zone:  # the 町丁目 in each zone
+        return to_zones(area_population(cursor, catalog, year), areas, list(PEOPLE)), None
     if not spec.is_mesh:
         return area_population(cursor, catalog, year), None
     level = MESH_LEVELS[spec.base_unit]
@@ -163,4 +168,6 @@ def unit_households(cursor, catalog: dict, units: gpd.GeoDataFrame, spec: MapSpe
                            f"FROM {q(ds.name)}{where} GROUP BY 1", params).df()
     if spec.is_mesh:
         frame = geo_analysis.areal_interpolate(areas.merge(frame, on="unit_id", how="left"), units, ["households"])
+    elif spec.is_zone:
+        frame = to_zones(frame, areas, ["households"])
     return frame.set_index("unit_id")["households"].astype(float).reindex(units["unit_id"].to_numpy())
