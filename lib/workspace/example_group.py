@@ -234,9 +234,11 @@ def seed_if_empty(ws: Workspace, published=None) -> bool:
     """Seed the demo course on first start (numbers from `published`); True if it was seeded now."""
     if not ws.is_empty():
         return False
-    if any(load_catalog()[name].origin != "demo" for name in EXAMPLE_DATASETS):
-        # A real city's areas and population took the demo's names (setup-city before the first start):
-        # the example is the demo city's work, so its numbers come from the demo's own files.
+    catalog = load_catalog()
+    if any(name not in catalog or catalog[name].origin != "demo" for name in EXAMPLE_DATASETS):
+        # A real city's areas and population took the demo's names (setup-city before the first start),
+        # or one was withdrawn: the example is the demo city's work, so its numbers come from the demo's
+        # own files.
         demo = open_demo_database(EXAMPLE_DATASETS)
         try:
             seed_demo_course(ws, demo)
