@@ -262,7 +262,7 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=settings.REPO_ROOT,
         )
         self.killed_at_deadline = False
-        self.database: str | None = None  # the build it has open
+        self.database: tuple | None = None  # the build it has open (_database_key)
         self._exchange(lambda: _receive(self.process.stdout, MAX_MESSAGE_BYTES), START_TIMEOUT_S)
 
     def _exchange(self, talk, deadline_s: float):
@@ -298,6 +298,14 @@ class _Worker:
         return self._exchange(talk, deadline_s)
 
 
+def _database_key(path: str) -> tuple:
+    """The database file as the worker would find it: its path and, while it exists, its stamp."""
+    try:
+        return path, _file_stamp(Path(path))
+    except OSError:
+        return path, None
+
+
 class WorkerPool:
     """At most `size` workers run queries at once, started as users need them; idle ones are kept.
 
@@ -331,14 +339,16 @@ class WorkerPool:
         try:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
-            if worker is not None and worker.database not in (None, request["database"]):
-                # Another build was published: a fresh process opens it (under RLIMIT_AS, DuckDB
-                # aborts the process when a second database is opened after the first was closed).
+            database = _database_key(request["database"])
+            if worker is not None and worker.database not in (None, database):
+                # Another build was published (or rebuilt under the same name): a fresh process opens it
+                # (under RLIMIT_AS, DuckDB aborts the process when a second database is opened after the
+                # first was closed).
                 worker.kill()
                 worker = None
             if worker is None or worker.process.poll() is not None:
                 worker = _Worker(self.memory_mb)
-            worker.database = request["database"]
+            worker.database = database
             header, payload = worker.ask(
                 request, request["time_limit_s"] + GRACE_S, request["byte_budget"] * 2 + MAX_MESSAGE_BYTES)
             if header.get("kind") in {"memory", "error"}:
