@@ -29,13 +29,13 @@ def test_the_check_sees_a_query_in_a_page():
     assert executes("run_chart(cursor, spec, catalog)\nst.write('execute')\n") == []
 
 
-@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
-def test_a_page_is_short_and_runs_no_query(page):
-    source = page.read_text(encoding="utf-8")
+@pytest.mark.parametrize("page_file", _pages(), ids=lambda p: p.name)
+def test_a_page_is_short_and_runs_no_query(page_file):
+    source = page_file.read_text(encoding="utf-8")
     lines = len(source.splitlines())
-    limit = ALLOWED_LONGER.get(page.name, MAX_LINES)
-    assert lines <= limit, f"pages/{page.name} has {lines} lines (at most {limit}): move its logic into lib/"
-    assert not executes(source), f"pages/{page.name} calls .execute (lines {executes(source)}): query in lib/"
+    limit = ALLOWED_LONGER.get(page_file.name, MAX_LINES)
+    assert lines <= limit, f"pages/{page_file.name} has {lines} lines (at most {limit}): move its logic into lib/"
+    assert not executes(source), f"pages/{page_file.name} calls .execute (lines {executes(source)}): query in lib/"
 
 
 def test_the_allowed_list_names_only_pages_still_too_long():
