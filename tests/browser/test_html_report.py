@@ -9,7 +9,7 @@ import pytest
 
 from lib.deck.to_html import deck_html
 from lib.workspace import example_group
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import open_tab, screenshot, wait_for_app
 from tests.deck_fixtures import demo_workspace, prepared_example
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,8 @@ def test_report_draws_charts_and_maps_offline(offline_page, report_url):
     assert maps.count() == len(example_group.example_maps())
     frame = page.frame_locator("iframe.map").first
     frame.locator(".leaflet-container").wait_for()
-    frame.locator("path.leaflet-interactive").first.wait_for()
+    # Drawing the 町丁目 of every map can take a loaded machine (the parallel suite) over 30 s.
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
     assert frame.locator("path.leaflet-interactive").count() > 20  # the 町丁目 polygons
     page.locator("iframe.map").scroll_into_view_if_needed()
     page.wait_for_timeout(800)
@@ -53,15 +54,15 @@ def test_presentation_page_and_presentation_mode(offline_page, app_server):
     page.goto(f"{app_server}/presentation")
     wait_for_app(page)
     page.get_by_text("見本グループ（完成例）").first.wait_for()
-    page.get_by_role("tab", name="プレビュー").click()
+    open_tab(page, "プレビュー")
     page.get_by_text("目標：高齢になっても").filter(visible=True).first.wait_for()
     screenshot(page, "presentation_page")
-    page.get_by_role("tab", name="編集").click()
-    page.get_by_text("【分析結果】 地区別 公共交通の満足度").click()
+    open_tab(page, "編集")
+    page.get_by_text("【分析結果】 地区別 公共交通の満足度").filter(visible=True).click()
     opened = page.locator("[data-testid='stExpander']", has_text="【分析結果】 地区別 公共交通の満足度")
     opened.get_by_label("発表メモ（話すこと）").wait_for()
     screenshot(page, "presentation_edit")
-    page.get_by_role("tab", name="ダウンロード").click()
+    open_tab(page, "ダウンロード")
     page.get_by_role("button", name="書き出す（PPTX）").click()
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="PowerPoint（.pptx）").click()
