@@ -19,7 +19,7 @@ from lib.charts.spec import (
 )
 from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
-from lib.ui.analysis_controls import BASED_KINDS, column_labeller, dataset_picker, download_row, measure_picker
+from lib.ui.analysis_controls import BASED_KINDS, KEEP, column_labeller, dataset_picker, download_row, measure_picker
 from lib.ui.chart_builder_controls import K, chart_type_options, load_into_builder
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
@@ -68,22 +68,22 @@ with settings_column:
 
     choices = [None] + dimension_choices(catalog, ds)
     dim1 = st.selectbox(ui.tr("chart.dim1"), choices, index=1 if len(choices) > 1 else 0, key=K + "dim1",
-                        format_func=label_of)
+                        persist_state=KEEP, format_func=label_of)
     dim2 = st.selectbox(ui.tr("chart.dim2"), [c for c in choices if c is None or c != dim1], key=K + "dim2",
-                        format_func=label_of)
+                        persist_state=KEEP, format_func=label_of)
     facet = st.selectbox(ui.tr("chart.facet"), [c for c in choices if c is None or c not in {dim1, dim2}],
-                         key=K + "facet", format_func=label_of, help=ui.tr("chart.facet_help"))
+                         key=K + "facet", persist_state=KEEP, format_func=label_of, help=ui.tr("chart.facet_help"))
     dimensions = [d for d in (dim1, dim2) if d]
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
 
     draft = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters)
     types = allowed_chart_types(draft, catalog) or ["bar"]
-    chart_type = st.selectbox(ui.tr("chart.type"), types, key=K + "type",
+    chart_type = st.selectbox(ui.tr("chart.type"), types, key=K + "type", persist_state=KEEP,
                               format_func=lambda c: ui.tr(f"chart.type.{c}"))
     options = chart_type_options(chart_type, dimensions, measure, numeric, label_of)
     spec = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters,
                      chart_type=chart_type, options=options)
-    spec.title = st.text_input(ui.tr("chart.title"), key=K + "title",
+    spec.title = st.text_input(ui.tr("chart.title"), key=K + "title", persist_state=KEEP,
                                placeholder=chart_title(spec, catalog, lang)).strip()
 
 with chart_column:

@@ -65,6 +65,32 @@ def test_chart_builder_draws_a_filtered_care_chart_and_saves_it(store):
     assert at.multiselect(key="chart:filter:areas.district").value == ["丘陵地区"]
 
 
+def test_chart_builder_keeps_its_settings_while_the_member_visits_other_pages(store):
+    """Issue 21: the chart builder forgot its settings when the member left the page."""
+    at = _open("pages/chart_builder.py")
+    at.selectbox(key="chart:dataset").set_value("care_certification").run()
+    at.selectbox(key="chart:dim1").set_value("care_level").run()
+    at.multiselect(key="chart:filter_columns").set_value(["areas.district"]).run()
+    at.multiselect(key="chart:filter:areas.district").set_value(["丘陵地区"]).run()
+    at.selectbox(key="chart:type").set_value("bar").run()
+    at.checkbox(key="chart:horizontal").check().run()
+    at.text_input(key="chart:save:title").input("丘陵地区の要介護度")
+    at.button[-1].click()
+    at.run()
+    for page_file in ("pages/map.py", "pages/home.py"):
+        at.switch_page(page_file).run()
+        assert not at.exception, at.exception
+    at.switch_page("pages/chart_builder.py").run()
+    assert not at.exception, at.exception  # no button's or download's value was set
+    assert at.selectbox(key="chart:dataset").value == "care_certification"
+    assert at.selectbox(key="chart:dim1").value == "care_level"
+    assert at.multiselect(key="chart:filter:areas.district").value == ["丘陵地区"]
+    assert at.checkbox(key="chart:horizontal").value is True
+    assert at.button(key="chart:edit:0").value is False
+    at.selectbox(key="chart:dim1").set_value("sex").run()  # still a widget the member changes
+    assert at.selectbox(key="chart:dim1").value == "sex" and not at.exception
+
+
 def test_chart_builder_explains_an_impossible_chart_in_japanese(store):
     at = _open("pages/chart_builder.py")
     at.selectbox(key="chart:dataset").set_value("care_certification").run()

@@ -14,6 +14,9 @@ from lib.data.city import is_demo_on_real_city
 from lib.table_export import csv_bytes, xlsx_bytes
 from lib.ui import dataset_title, lang, tr
 
+# Settings come back when the member returns to the page (Streamlit forgets an undrawn widget otherwise).
+KEEP = "session"
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Measures that count rows or add up a column (the base), rather than aggregating one column.
 BASED_KINDS = {"share", "rate_per_1000", "change"}
@@ -24,7 +27,7 @@ def dataset_picker(catalog: dict[str, Dataset], names: list[str], key: str, defa
     marked), record tables before map layers."""
     ordered = sorted(names, key=lambda n: (is_demo_on_real_city(catalog[n]), catalog[n].is_geo))
     return st.selectbox(tr("chart.dataset"), ordered, index=ordered.index(default) if default in ordered else 0,
-                        key=key, format_func=lambda n: dataset_title(catalog[n]))
+                        key=key, persist_state=KEEP, format_func=lambda n: dataset_title(catalog[n]))
 
 
 def column_labeller(catalog: dict[str, Dataset], ds: Dataset) -> Callable[[str | None], str]:
@@ -41,24 +44,26 @@ def measure_picker(cursor, catalog: dict[str, Dataset], ds: Dataset, kinds: list
     """What is computed: the kind, its base (rows or a column's sum), its column, and a change's years."""
     label_of = column_labeller(catalog, ds)
     numeric = measure_columns(ds)
-    kind = st.selectbox(tr("chart.measure"), kinds, key=key + "measure",
+    kind = st.selectbox(tr("chart.measure"), kinds, key=key + "measure", persist_state=KEEP,
                         format_func=lambda k: tr(f"chart.measure.kind.{k}"))
     measure = Measure(kind=kind)
     if kind in BASED_KINDS and numeric:
         bases = ["count", "sum"] + (["mean"] if kind == "change" else [])
-        measure.base = st.radio(tr("chart.base"), bases, key=key + "base", horizontal=True,
+        measure.base = st.radio(tr("chart.base"), bases, key=key + "base", persist_state=KEEP, horizontal=True,
                                 format_func=lambda b: tr(f"chart.base.{b}"))
     if kind not in {"count"} | BASED_KINDS or measure.base in {"sum", "mean"}:
         measure.column = st.selectbox(tr("chart.measure_column"), numeric, key=key + "measure_column",
-                                      format_func=label_of)
+                                      persist_state=KEEP, format_func=label_of)
     if kind == "change":
         year_columns = ds.columns_with_role("year")
         years = distinct_values(cursor, catalog, ds.name, year_columns[0].name) if year_columns else []
         if len(years) >= 2:
             first, last = st.columns(2)
-            measure.from_year = first.selectbox(tr("chart.from_year"), years, index=0, key=key + "from_year")
-            measure.to_year = last.selectbox(tr("chart.to_year"), years, index=len(years) - 1, key=key + "to_year")
-        measure.relative = st.checkbox(tr("chart.relative"), key=key + "relative")
+            measure.from_year = first.selectbox(tr("chart.from_year"), years, index=0, key=key + "from_year",
+                                                   persist_state=KEEP)
+            measure.to_year = last.selectbox(tr("chart.to_year"), years, index=len(years) - 1, key=key + "to_year",
+                                                 persist_state=KEEP)
+        measure.relative = st.checkbox(tr("chart.relative"), key=key + "relative", persist_state=KEEP)
     return measure
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from lib.charts.spec import BAR_MODES, ChartSpec, Measure
 from lib.ui import tr
+from lib.ui.analysis_controls import KEEP
 
 K = "chart:"
 # A chart option and the widget (key under K) that sets it.
@@ -27,22 +28,24 @@ def chart_type_options(chart_type: str, dimensions: list[str], measure: Measure,
     if chart_type == "bar":
         if len(dimensions) == 2:
             options["bar_mode"] = st.radio(tr("chart.bar_mode"), BAR_MODES, horizontal=True, key=_key("bar_mode"),
+                                           persist_state=KEEP,
                                            format_func=lambda m: tr(f"chart.bar_mode.{m}"))
         options["sort"] = st.radio(tr("chart.sort"), ["auto", "value_desc", "label"], horizontal=True,
-                                   key=_key("sort"), format_func=lambda s: tr(f"chart.sort.{s}"))
-        options["horizontal"] = st.checkbox(tr("chart.horizontal"), key=_key("horizontal"))
+                                   key=_key("sort"), persist_state=KEEP, format_func=lambda s: tr(f"chart.sort.{s}"))
+        options["horizontal"] = st.checkbox(tr("chart.horizontal"), key=_key("horizontal"), persist_state=KEEP)
     if chart_type == "ranked_bar":
-        options["top_n"] = int(st.number_input(tr("chart.top_n"), 3, 100, 10, key=_key("top_n")))
+        options["top_n"] = int(st.number_input(tr("chart.top_n"), 3, 100, 10, key=_key("top_n"), persist_state=KEEP))
     if chart_type == "pie":
-        options["donut"] = st.checkbox(tr("chart.donut"), value=True, key=_key("donut"))
+        options["donut"] = st.checkbox(tr("chart.donut"), value=True, key=_key("donut"), persist_state=KEEP)
     if chart_type in {"scatter", "histogram", "box"} and not measure.column and numeric:
-        measure.column = st.selectbox(tr("chart.value_column"), numeric, key=K + "raw_column", format_func=label_of)
+        measure.column = st.selectbox(tr("chart.value_column"), numeric, key=K + "raw_column", persist_state=KEEP,
+                                      format_func=label_of)
     if chart_type == "scatter":
         options["x"] = st.selectbox(tr("chart.x_column"), [c for c in numeric if c != measure.column] or numeric,
-                                    key=_key("x"), format_func=label_of)
-        options["trend_line"] = st.checkbox(tr("chart.trend"), value=True, key=_key("trend_line"))
+                                    key=_key("x"), persist_state=KEEP, format_func=label_of)
+        options["trend_line"] = st.checkbox(tr("chart.trend"), value=True, key=_key("trend_line"), persist_state=KEEP)
     if chart_type == "histogram":
-        options["bins"] = int(st.slider(tr("chart.bins"), 5, 60, 20, key=_key("bins")))
+        options["bins"] = int(st.slider(tr("chart.bins"), 5, 60, 20, key=_key("bins"), persist_state=KEEP))
     return options
 
 

@@ -7,6 +7,7 @@ from lib.analysis.age_groups import groups_for
 from lib.charts.spec import Filter, filter_choices, resolve_column
 from lib.charts.sql import area_names, distinct_values, value_range
 from lib.ui import lang, tr
+from lib.ui.analysis_controls import KEEP
 from lib.ui.city_choice import city_filters
 
 
@@ -22,7 +23,7 @@ def _age_presets(bands: list, widget_key: str) -> None:
             st.session_state[widget_key] = groups[chosen]
 
     st.pills(tr("age.presets"), list(groups), format_func=lambda g: tr(f"age.group.{g}"), key=f"{widget_key}:preset",
-             on_change=apply)
+             on_change=apply, persist_state=KEEP)
 
 
 def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
@@ -37,7 +38,7 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
 
     chosen_columns = st.multiselect(tr("chart.filters"), filter_choices(catalog, ds), format_func=label_of,
                                     key=f"{key}:filter_columns", placeholder=tr("chart.filters_none"),
-                                    select_all=False)
+                                    select_all=False, persist_state=KEEP)
     names = area_names(cursor, catalog)
     filters = []
     for name in chosen_columns:
@@ -53,7 +54,7 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
             picked = st.multiselect(
                 label_of(name), values, key=f"{key}:filter:{name}", placeholder=tr("chart.filter_pick"),
                 format_func=lambda v, scale=scale: str(scale.get(int(v), v) if scale else names.get(v, v)),
-                select_all=False,
+                select_all=False, persist_state=KEEP,
             )
             if picked:
                 filters.append(Filter(name, "in", list(picked)))
@@ -63,7 +64,7 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
                 continue
             cast = int if col.type == "integer" else float
             picked = st.slider(label_of(name), cast(low), cast(high), (cast(low), cast(high)),
-                               key=f"{key}:filter:{name}")
+                               key=f"{key}:filter:{name}", persist_state=KEEP)
             if tuple(picked) != (cast(low), cast(high)):
                 filters.append(Filter(name, "between", [picked[0], picked[1]]))
     return filters + city_filters(catalog, ds, f"{key}:city")  # a joint course: the group's municipality first
