@@ -76,6 +76,8 @@ def test_no_network_address_and_no_default_marker_images(published, presets):
     assert "/app/static/vendor/heat/leaflet-heat.min.js" in html
     assert "marker-icon.png" not in html and "L.AwesomeMarkers" not in html
     assert "L.divIcon" in html
+    # Flood zones are hatched (one pattern per depth), never a plain blue fill over a blue ramp.
+    assert html.count('<pattern id="dab-flood-') == 4 and re.search(r'"className": "dab-flood-[1-4]"', html)
 
 
 def test_the_credits_are_japanese_without_leaflets_link_and_flag_and_a_slide_gets_a_small_legend(published, presets):

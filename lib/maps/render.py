@@ -297,17 +297,37 @@ def add_catchment(fmap, data: MapData) -> None:
     group.add_to(fmap)
 
 
+FLOOD_DEFAULT_RANK = 2
+
+
+def flood_hatches() -> str:
+    """Hatch patterns for the flood zones (one per depth), as the map pictures draw them: stripes of the depth's
+    colour with the choropleth showing between them, so that a flood zone over a blue ramp stays a flood zone."""
+    patterns = "".join(
+        f'<pattern id="dab-flood-{rank}" patternUnits="userSpaceOnUse" width="7" height="7" '
+        f'patternTransform="rotate(45)"><rect width="3" height="7" fill="{colour}"/>'
+        f'<rect x="3" width="1" height="7" fill="#ffffff" fill-opacity="0.8"/></pattern>'
+        for rank, colour in FLOOD_COLOURS.items())
+    css = "".join(f".dab-flood-{rank}{{fill:url(#dab-flood-{rank});fill-opacity:1}}" for rank in FLOOD_COLOURS)
+    return (f'<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>{patterns}</defs></svg>'
+            f"<style>{css}</style>")
+
+
 def add_flood(fmap, data: MapData) -> None:
     zones = data.flood_zones.copy()
     zones["geometry"] = display_geometries(zones.geometry.values)
     keep = [c for c in ("depth_class", "depth_rank") if c in zones.columns] + ["geometry"]
-    folium.GeoJson(
-        zones[keep].to_json(), name=t("map.legend.flood", "ja"),
-        # Dashed outlines keep the zone apart from a blue choropleth underneath.
-        style_function=lambda f: {"fillColor": FLOOD_COLOURS.get(f["properties"].get("depth_rank"), "#6baed6"),
-                                  "color": "#08306b", "weight": 1, "dashArray": "4 3", "fillOpacity": 0.4},
-        interactive=False,
-    ).add_to(fmap)
+    fmap.get_root().html.add_child(Element(flood_hatches()))
+
+    def style(feature) -> dict:
+        rank = feature["properties"].get("depth_rank")
+        rank = int(rank) if rank in FLOOD_COLOURS else FLOOD_DEFAULT_RANK
+        # The class fills the zone with its hatch; the dashed outline marks its edge.
+        return {"fillColor": FLOOD_COLOURS[rank], "className": f"dab-flood-{rank}", "color": "#08306b",
+                "weight": 1.2, "dashArray": "4 3", "fillOpacity": 0.5}
+
+    folium.GeoJson(zones[keep].to_json(), name=t("map.legend.flood", "ja"), style_function=style,
+                   interactive=False).add_to(fmap)
 
 
 def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
@@ -340,7 +360,8 @@ def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
             parts.append('<div class="sec dab-row"><span class="ring"></span>'
                          f'{safe_text(t("map.legend.catchment", lang, radius=data.spec.catchment.radius_m))}</div>')
         if data.flood_zones is not None:
-            parts.append(f'<div class="sec dab-row"><span class="sw" style="background:{FLOOD_COLOURS[2]}"></span>'
+            stripes = f"repeating-linear-gradient(45deg,{FLOOD_COLOURS[FLOOD_DEFAULT_RANK]} 0 3px,#fff 3px 4px)"
+            parts.append(f'<div class="sec dab-row"><span class="sw" style="background:{stripes}"></span>'
                          f'{safe_text(t("map.legend.flood", lang))}</div>')
     return "".join(parts)
 

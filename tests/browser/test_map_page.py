@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import open_tab, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +69,22 @@ def test_choropleth_markers_clusters_and_legend_offline(app_server, offline_page
     assert frame.locator(".marker-cluster").count() > 0
     assert "避難所" in frame.locator(".dab-legend").inner_text()
     _show_map(page, "map-clusters")
+    assert page.external_requests == []
+
+
+def test_flood_zones_are_hatched_over_the_choropleth(app_server, offline_page):
+    """Issue 21: the flood zone was blue on a blue choropleth; now it is striped, as on the map pictures."""
+    page = offline_page
+    _open_map(page, app_server)
+    open_tab(page, "浸水想定区域と重ねる")
+    page.locator(".st-key-map_flood_on label").click()
+    wait_for_app(page)
+    frame = page.frame_locator(MAP_FRAME).first
+    zone = frame.locator("path[class*='dab-flood-']").first
+    zone.wait_for()
+    assert zone.evaluate("z => getComputedStyle(z).fill").startswith("url(")
+    assert frame.locator("pattern[id^='dab-flood-']").count() == 4
+    _show_map(page, "map-flood-hatched")
     assert page.external_requests == []
 
 
