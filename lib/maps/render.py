@@ -300,7 +300,7 @@ def add_catchment(fmap, data: MapData) -> None:
 FLOOD_DEFAULT_RANK = 2
 
 
-def flood_hatches() -> str:
+def _flood_hatches() -> str:
     """Hatch patterns for the flood zones (one per depth), as the map pictures draw them: stripes of the depth's
     colour with the choropleth showing between them, so that a flood zone over a blue ramp stays a flood zone."""
     patterns = "".join(
@@ -317,7 +317,7 @@ def add_flood(fmap, data: MapData) -> None:
     zones = data.flood_zones.copy()
     zones["geometry"] = display_geometries(zones.geometry.values)
     keep = [c for c in ("depth_class", "depth_rank") if c in zones.columns] + ["geometry"]
-    fmap.get_root().html.add_child(Element(flood_hatches()))
+    fmap.get_root().html.add_child(Element(_flood_hatches()))
 
     def style(feature) -> dict:
         rank = feature["properties"].get("depth_rank")
