@@ -11,7 +11,7 @@ from lib.charts.spec import dimension_choices, measure_columns, resolve_column
 from lib.charts.sql import fetch_columns, run_chart
 from lib.charts.stat_check import TESTS, StatCheck
 from lib.data.catalog import load_catalog
-from lib.ui.analysis_controls import column_labeller, dataset_picker
+from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker
 from lib.ui.analysis_view import show_analysis, show_test_result, show_test_table
 from lib.ui.derived import analysis_result
 from lib.ui.evidence_form import evidence_form
@@ -27,7 +27,7 @@ st.caption(ui.tr("stat.lead"))
 
 settings_column, result_column = st.columns([1, 2], gap="large")
 with settings_column:
-    test = st.radio(ui.tr("stat.choose_test"), [*TESTS, "mreg"], key=K + "test",
+    test = st.radio(ui.tr("stat.choose_test"), [*TESTS, "mreg"], key=K + "test", persist_state=KEEP,
                     format_func=lambda k: ui.tr(f"stat.choice.{k}"))
     st.caption(ui.tr(f"stat.choice_help.{test}"))
     names = [n for n, ds in catalog.items() if measure_columns(ds) or len(dimension_choices(catalog, ds)) > 1]
@@ -41,33 +41,34 @@ with settings_column:
                          key=lambda c: (resolve_column(catalog, ds, c).role == "area" and ds.name == "area_indicators"))
     ordered = [c for c in categorical if (resolve_column(catalog, ds, c).order or resolve_column(catalog, ds, c).scale)]
     if test == "mreg":
-        y = st.selectbox(ui.tr("mreg.y"), numeric, key=K + "mreg_y", format_func=label_of)
-        x = st.multiselect(ui.tr("mreg.x"), [c for c in numeric if c != y], key=K + "mreg_x",
+        y = st.selectbox(ui.tr("mreg.y"), numeric, key=K + "mreg_y", persist_state=KEEP, format_func=label_of)
+        x = st.multiselect(ui.tr("mreg.x"), [c for c in numeric if c != y], key=K + "mreg_x", persist_state=KEEP,
                            format_func=label_of, select_all=False, placeholder=ui.tr("ws.choose"))
         view = st.radio(ui.tr("mreg.view"), ["effects", "residual_map"], key=K + "mreg_view", horizontal=True,
-                        format_func=lambda v: ui.tr(f"mreg.view.{v}")) if dataset == "area_indicators" else "effects"
+                        persist_state=KEEP, format_func=lambda v: ui.tr(f"mreg.view.{v}")
+                        ) if dataset == "area_indicators" else "effects"
     elif test in {"corr", "reg"}:
         x_options = numeric + ([c for c in ordered if c not in numeric] if test == "corr" else [])
-        x = st.selectbox(ui.tr("stat.x"), x_options, key=K + "x", format_func=label_of)
-        y = st.selectbox(ui.tr("stat.y"), [c for c in numeric if c != x] or numeric, key=K + "y",
+        x = st.selectbox(ui.tr("stat.x"), x_options, key=K + "x", persist_state=KEEP, format_func=label_of)
+        y = st.selectbox(ui.tr("stat.y"), [c for c in numeric if c != x] or numeric, key=K + "y", persist_state=KEEP,
                          format_func=label_of)
         method = "pearson"
         if test == "corr" and x not in numeric:
             method = "spearman"  # ordered categories: a rank correlation
         elif test == "corr":
             method = st.radio(ui.tr("stat.method"), ["pearson", "spearman"], key=K + "method", horizontal=True,
-                              format_func=lambda m: ui.tr(f"stat.method.{m}"))
+                              persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
         columns = [x, y]
     elif test == "means":
-        x = st.selectbox(ui.tr("stat.group"), categorical, key=K + "group", format_func=label_of)
-        y = st.selectbox(ui.tr("stat.value"), numeric, key=K + "value", format_func=label_of)
+        x = st.selectbox(ui.tr("stat.group"), categorical, key=K + "group", persist_state=KEEP, format_func=label_of)
+        y = st.selectbox(ui.tr("stat.value"), numeric, key=K + "value", persist_state=KEEP, format_func=label_of)
         method = st.radio(ui.tr("stat.method"), ["parametric", "rank"], key=K + "means_method", horizontal=True,
-                          format_func=lambda m: ui.tr(f"stat.method.{m}"))
+                          persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
         columns = [x, y]
     else:
-        x = st.selectbox(ui.tr("stat.row"), categorical, key=K + "row", format_func=label_of)
+        x = st.selectbox(ui.tr("stat.row"), categorical, key=K + "row", persist_state=KEEP, format_func=label_of)
         y = st.selectbox(ui.tr("stat.column"), [c for c in categorical if c != x] or categorical, key=K + "col",
-                         format_func=label_of)
+                         persist_state=KEEP, format_func=label_of)
         method = None
         columns = [x, y]
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))

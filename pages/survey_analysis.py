@@ -9,7 +9,7 @@ from lib.charts import survey
 from lib.data.catalog import load_catalog
 from lib.deck.analyses import survey_likert, survey_words, weighted_survey
 from lib.ui import derived
-from lib.ui.analysis_controls import dataset_picker, download_row
+from lib.ui.analysis_controls import KEEP, dataset_picker, download_row
 from lib.ui.analysis_view import show_analysis
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
@@ -41,7 +41,7 @@ with likert_tab:
     else:
         prefixes = sorted({name.split("_", 1)[0] for name in items})
         default = [i for i in items if i.startswith(prefixes[-1] + "_")] if len(prefixes) > 1 else items
-        chosen = st.multiselect(ui.tr("survey.items"), items, default=default, key=K + "items",
+        chosen = st.multiselect(ui.tr("survey.items"), items, default=default, key=K + "items", persist_state=KEEP,
                                 format_func=lambda n: ds.column(n).label_in(lang), select_all=False,
                                 placeholder=ui.tr("ws.choose"))
         if chosen:
@@ -64,7 +64,7 @@ with likert_tab:
             st.caption(ui.tr("weighting.lead"))
             if not weighted_survey.available(catalog, dataset):
                 st.info(ui.tr("weighting.unavailable"))
-            elif st.toggle(ui.tr("weighting.show"), key=K + "weighted"):
+            elif st.toggle(ui.tr("weighting.show"), key=K + "weighted", persist_state=KEEP):
                 spec = weighted_survey.spec_for(cursor, catalog, dataset, chosen, filters)
                 try:
                     weighting, result = derived.weighted_survey_result(spec, lang)
@@ -88,16 +88,17 @@ with text_tab:
     if not text_columns:
         st.info(ui.tr("survey.no_text"))
     else:
-        text_column = st.selectbox(ui.tr("survey.text_column"), text_columns, key=K + "text_column",
+        text_column = st.selectbox(ui.tr("survey.text_column"), text_columns, key=K + "text_column", persist_state=KEEP,
                                    format_func=lambda n: ds.column(n).label_in(lang))
-        top = st.slider(ui.tr("survey.top"), 10, 50, 20, key=K + "top")
+        top = st.slider(ui.tr("survey.top"), 10, 50, 20, key=K + "top", persist_state=KEEP)
         texts, freq, words_figure = derived.word_ranking(dataset, text_column, filters, top, lang)
         st.caption(ui.tr("survey.answers", n=len(texts)))
         if words_figure is None:
             st.info(ui.tr("survey.no_words"))
         else:
             ui.plotly_chart(words_figure, key=K + "words", width="stretch")
-            word = st.selectbox(ui.tr("survey.show_comments"), freq["word"].tolist(), key=K + "word")
+            word = st.selectbox(ui.tr("survey.show_comments"), freq["word"].tolist(), key=K + "word",
+                                persist_state=KEEP)
             examples = texts[texts.str.contains(word, regex=False)].head(20)
             for text in examples:
                 st.markdown(f"> {literal(text)}")

@@ -91,6 +91,22 @@ def test_chart_builder_keeps_its_settings_while_the_member_visits_other_pages(st
     assert at.selectbox(key="chart:dim1").value == "sex" and not at.exception
 
 
+@pytest.mark.parametrize(("page_file", "settings"), [
+    ("pages/pivot_table.py", {"pivot:dataset": "care_certification", "pivot:rows": "areas.district",
+                              "pivot:columns": "sex", "pivot:percent": "row"}),
+    ("pages/statistics.py", {"stat:test": "means", "stat:dataset": "area_indicators"}),
+])
+def test_other_analysis_pages_keep_their_settings_too(store, page_file, settings):
+    at = _open(page_file)
+    for key, value in settings.items():
+        widget = next(w for w in at.main if getattr(w, "key", None) == key)
+        widget.set_value(value).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page(page_file).run()
+    assert not at.exception, at.exception
+    assert {key: next(w for w in at.main if getattr(w, "key", None) == key).value for key in settings} == settings
+
+
 def test_chart_builder_explains_an_impossible_chart_in_japanese(store):
     at = _open("pages/chart_builder.py")
     at.selectbox(key="chart:dataset").set_value("care_certification").run()
