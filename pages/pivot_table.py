@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis.area_indicators import with_area_indicators
-from lib.charts.pivot import PERCENT_BY, build_pivot, percentages
+from lib.charts.pivot import PERCENT_BY, percentages
 from lib.charts.result_table import pivot_table_spec
 from lib.charts.spec import (
     ChartSpec,
@@ -14,6 +14,7 @@ from lib.charts.spec import (
     measure_columns,
 )
 from lib.data.catalog import load_catalog
+from lib.ui import derived
 from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker, download_row, measure_picker
 from lib.ui.evidence_form import save_table_form
 from lib.ui.filters import filter_editor
@@ -56,7 +57,7 @@ spec = ChartSpec(dataset=dataset, measure=measure, dimensions=[d for d in (row, 
 with table_column:
     pivot = None
     try:
-        pivot = build_pivot(cursor, spec, catalog, lang)
+        pivot = derived.pivot(spec, lang)
     except ChartSpecError as error:
         for problem in error.texts(lang):
             st.warning(problem, icon=":material/edit:")

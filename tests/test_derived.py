@@ -50,3 +50,18 @@ def test_cached_results_change_when_the_published_data_changes(tmp_path, monkeyp
 
     assert preview_before["comment"].tolist() != ["図書館の駐車場が狭い"] * 20
     store().close()
+
+
+def test_a_pivot_table_is_computed_once_per_published_data_and_spec(store):
+    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.ui import derived
+
+    spec = ChartSpec(dataset="care_certification", measure=Measure("count"),
+                     dimensions=["areas.district", "care_level"], chart_type="heatmap")
+    first = derived.pivot(spec, "ja")
+    assert derived.pivot(spec, "ja") is first  # the second run reads the kept table
+    assert first.table.loc[first.table.index[-1]].iloc[-1] > 0  # the grand total
+    filtered = derived.pivot(ChartSpec(dataset="care_certification", measure=Measure("count"),
+                                       dimensions=["areas.district", "care_level"], chart_type="heatmap",
+                                       filters=[Filter("sex", "in", ["女"])]), "ja")
+    assert filtered is not first and filtered.table.iloc[-1, -1] < first.table.iloc[-1, -1]

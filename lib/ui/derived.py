@@ -19,7 +19,8 @@ from lib.analysis import projection_data
 from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
-from lib.charts.spec import Filter
+from lib.charts.pivot import Pivot, build_pivot
+from lib.charts.spec import ChartSpec, Filter
 from lib.charts.sql import fetch_columns
 from lib.data import profile
 from lib.data.catalog import load_catalog
@@ -170,6 +171,20 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
     with st.spinner(t("wait.map", lang)):  # drawn only if it takes over half a second: a cold cache
         figures = _map_figures(spec_json, _fingerprint())
     return map_data.describe_map_data(figures, load_catalog(), lang)
+
+
+# --- pivot tables ------------------------------------------------------------------
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _pivot(spec_json: str, lang: str, fingerprint: str) -> Pivot:
+    spec = ChartSpec.from_dict(json.loads(spec_json))
+    return build_pivot(store().published(), spec, with_area_indicators(load_catalog()), lang)
+
+
+def pivot(spec: ChartSpec, lang: str) -> Pivot:
+    """The pivot table of `spec` (its cells, margins and hidden cells: four queries), once per published data
+    (shared by sessions: do not change it). ChartSpecError for an invalid spec; errors are not cached."""
+    return _pivot(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True), lang, _fingerprint())
 
 
 # --- saved analyses (projections, regression, hot spots, …) -------------------------
