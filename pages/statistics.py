@@ -44,9 +44,10 @@ with settings_column:
         y = st.selectbox(ui.tr("mreg.y"), numeric, key=K + "mreg_y", persist_state=KEEP, format_func=label_of)
         x = st.multiselect(ui.tr("mreg.x"), [c for c in numeric if c != y], key=K + "mreg_x", persist_state=KEEP,
                            format_func=label_of, select_all=False, placeholder=ui.tr("ws.choose"))
-        view = st.radio(ui.tr("mreg.view"), ["effects", "residual_map"], key=K + "mreg_view", horizontal=True,
-                        persist_state=KEEP, format_func=lambda v: ui.tr(f"mreg.view.{v}")
-                        ) if dataset == "area_indicators" else "effects"
+        view = "effects"
+        if dataset == "area_indicators":  # a map of residuals needs 町丁目
+            view = st.radio(ui.tr("mreg.view"), ["effects", "residual_map"], key=K + "mreg_view", horizontal=True,
+                            persist_state=KEEP, format_func=lambda v: ui.tr(f"mreg.view.{v}"))
     elif test in {"corr", "reg"}:
         x_options = numeric + ([c for c in ordered if c not in numeric] if test == "corr" else [])
         x = st.selectbox(ui.tr("stat.x"), x_options, key=K + "x", persist_state=KEEP, format_func=label_of)
