@@ -24,7 +24,7 @@ from lib.i18n import t  # noqa: E402
 from lib.maps.base_layers import STYLES as BASE_STYLES  # noqa: E402
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR  # noqa: E402
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData  # noqa: E402
-from lib.maps.layer_colours import FLOOD_COLOURS, layer_colours  # noqa: E402
+from lib.maps.layer_colours import CATEGORY_COLOURS, FLOOD_COLOURS, layer_colours  # noqa: E402
 
 
 def map_html(fmap) -> bytes:
@@ -69,7 +69,7 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
                 continue
             pts = points.to_crs(6677)
             col = layer.category_column if layer.category_column in pts.columns else None
-            point_colours = [colours.get(c, "#0072b2") for c in pts[col]] if col else colours.get(label, "#0072b2")
+            point_colours = [colours.get(c, CATEGORY_COLOURS[0]) for c in pts[col]] if col else colours.get(label, CATEGORY_COLOURS[0])
             ax.scatter(pts.geometry.x, pts.geometry.y, s=14 if len(pts) < 2000 else 2, c=point_colours,
                        edgecolor="white", linewidth=0.4, zorder=5)
         for key, colour in colours.items():

@@ -1,13 +1,14 @@
 """Colours of point categories and flood zones, shared by the folium map and the map picture (PNG/PDF/PPTX)
-without loading folium for a picture."""
+without loading folium for a picture. The categories' colours are lib.charts.style's."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lib.charts.style import MAP_CATEGORY_COLOURS as CATEGORY_COLOURS
+
 if TYPE_CHECKING:
     from lib.maps.data import MapData
 
-CATEGORY_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195", "#000000"]
 FLOOD_COLOURS = {1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
 
 
