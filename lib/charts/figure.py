@@ -270,7 +270,7 @@ def _scatter(data: ChartData):
             xs = np.linspace(rows["x"].min(), rows["x"].max(), 50)
             traces.append({"type": "scatter", "mode": "lines", "x": xs.tolist(), "y": (slope * xs + intercept).tolist(),
                            "name": t("chart.trend_line", data.lang, r2=f"{r2:.2f}"),
-                           "line": {"color": "#D55E00", "width": 2, "dash": "dash"},
+                           "line": {"color": OKABE_ITO[3], "width": 2, "dash": "dash"},
                            "xaxis": cell["x"], "yaxis": cell["y"], "hoverinfo": "name"})
     layout = {"legend": {"title": {"text": data.legend_title}}}
     _axes(cells, data.panels, {"title": {"text": data.labels["x"]}, "zeroline": False},

@@ -24,7 +24,13 @@ from lib.i18n import t  # noqa: E402
 from lib.maps.base_layers import STYLES as BASE_STYLES  # noqa: E402
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR  # noqa: E402
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData  # noqa: E402
-from lib.maps.layer_colours import CATEGORY_COLOURS, FLOOD_COLOURS, layer_colours  # noqa: E402
+from lib.maps.layer_colours import (  # noqa: E402
+    CATEGORY_COLOURS,
+    COMPARE_EDGE,
+    COMPARE_FILL,
+    FLOOD_COLOURS,
+    layer_colours,
+)
 
 
 def map_html(fmap) -> bytes:
@@ -60,8 +66,8 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
             if top:
                 centres = units.geometry.representative_point()
                 sizes = np.where(np.isfinite(values), 20 + 380 * np.nan_to_num(values) / top, 0)
-                ax.scatter(centres.x, centres.y, s=sizes, facecolor="#cc79a7", edgecolor="#7a1f5c", alpha=0.5)
-                handles.append(Patch(facecolor="#cc79a7", alpha=0.5,
+                ax.scatter(centres.x, centres.y, s=sizes, facecolor=COMPARE_FILL, edgecolor=COMPARE_EDGE, alpha=0.5)
+                handles.append(Patch(facecolor=COMPARE_FILL, alpha=0.5,
                                      label=t("map.legend.compare", lang, label=data.compare_label)))
         colours = layer_colours(data)
         for layer, points, label in data.points:

@@ -1,14 +1,16 @@
-"""Colours of point categories and flood zones, shared by the folium map and the map picture (PNG/PDF/PPTX)
+"""Colours of point categories, a second measure's circles and flood zones, shared by the folium map and the map picture (PNG/PDF/PPTX)
 without loading folium for a picture. The categories' colours are lib.charts.style's."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from lib.charts.style import MAP_CATEGORY_COLOURS as CATEGORY_COLOURS
+from lib.charts.style import OKABE_ITO
 
 if TYPE_CHECKING:
     from lib.maps.data import MapData
 
+COMPARE_FILL, COMPARE_EDGE = OKABE_ITO[5], "#7a1f5c"  # a second measure's circles: reddish purple, darker rim
 FLOOD_COLOURS = {1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
 
 
