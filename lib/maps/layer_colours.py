@@ -1,5 +1,5 @@
-"""Colours of point categories, a second measure's circles and flood zones, shared by the folium map and the map picture (PNG/PDF/PPTX)
-without loading folium for a picture. The categories' colours are lib.charts.style's."""
+"""Colours of point categories, a second measure's circles and flood zones, shared by the folium map and
+the map picture (PNG/PDF/PPTX) without loading folium for a picture. They are lib.charts.style's palette."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
