@@ -254,3 +254,27 @@ def test_native_chart_colours_are_the_apps(store, spec):
         filled = [str(series.format.fill.fore_color.rgb) for series in plot.series]
     assert len(filled) == len(drawn) >= 3
     assert filled == drawn
+
+
+def test_native_series_take_the_apps_palette_in_order(store):
+    """Seven care levels as seven PowerPoint series: each filled with the palette's colour of its place,
+    and the app's figure draws the same (a copy of Okabe-Ito once had colours 5 and 6 swapped)."""
+    from lib.charts.style import PALETTE, hex_colour
+    from lib.deck.evidence import resolve_evidence
+    from lib.deck.model import DeckContext, PreparedDeck
+
+    spec = ChartSpec("care_certification", Measure("count"), ["areas.district", "care_level"], chart_type="bar",
+                     options={"bar_mode": "stacked"})
+    cursor = store.published()
+    try:
+        evidence = resolve_evidence(cursor, load_catalog(), "chart", {"title": "色", "spec": spec.to_dict()})
+    finally:
+        cursor.close()
+    slide = {"id": "c", "section": "results", "title": "色", "bullets": [], "evidence": "c", "table": None, "notes": ""}
+    deck = PreparedDeck("テスト", [slide], DeckContext("A班", "みどり野市", "研修", []), {"c": evidence})
+    plot = _charts(Presentation(io.BytesIO(deck_pptx(deck))))[0].plots[0]
+    filled = [str(series.format.fill.fore_color.rgb) for series in plot.series]
+    assert len(filled) >= 6
+    assert filled == [hex_colour(c) for c in PALETTE[:len(filled)]]
+    assert [trace.marker.color for trace in evidence.figure.data] == PALETTE[:len(filled)]
+    assert [series.name for series in plot.series] == [trace.name for trace in evidence.figure.data]

@@ -1,5 +1,6 @@
 """The one palette and font every chart is drawn with: in the app (Plotly), in pictures
-(matplotlib) and in PowerPoint's own charts, so a series has the same colour everywhere.
+(matplotlib) and in PowerPoint's own charts, so a series has the same colour everywhere; and the
+same colours in the order a map's point categories take them.
 
 Okabe-Ito stays distinguishable for colour-blind readers; more categories than it has
 continue with CARTO's colour-blind-safe "Safe" palette. A 5-point answer scale is
@@ -12,6 +13,9 @@ from plotly.colors import qualitative, unlabel_rgb
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 PALETTE = OKABE_ITO + [c for c in qualitative.Safe if c not in OKABE_ITO]
 LIKERT_COLOURS = ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"]
+# Pins of a map's categories: the palette reordered so that the first few contrast most on a pale base
+# map (blue, vermillion, green, purple, …), with yellow, unreadable on the tiles, replaced by a violet.
+MAP_CATEGORY_COLOURS = [OKABE_ITO[i] for i in (0, 3, 2, 5, 1, 4)] + ["#7A5195", OKABE_ITO[7]]
 SEQUENTIAL = "Cividis"
 FONT = "IPAexGothic, IPAGothic, 'Hiragino Sans', Meiryo, 'Noto Sans CJK JP', sans-serif"
 

@@ -7,9 +7,9 @@ TableSpec or AnalysisSpec (`from_item`), each of which names the datasets it rea
 `Evidence.draw(drawer)` hands it to the drawer's `chart`, `map`, `table` or `error` method: the page,
 PowerPoint, HTML and PDF each bring a drawer, and none of them asks what kind of item it has.
 
-The chart's DataFrame comes from lib.charts.sql.run_chart and its Plotly figure from
-lib.charts.figure.build_figure; the series a native PowerPoint chart needs are read off that figure,
-so the slide shows exactly the numbers (and the order) the analysis page shows.
+The chart's DataFrame comes from lib.charts.sql.run_chart and is made ready to draw once
+(lib.charts.chart_data); the Plotly figure and a native PowerPoint chart's series are both drawn
+from that, so the slide shows exactly the numbers, order and colours the analysis page shows.
 """
 from __future__ import annotations
 
@@ -20,15 +20,14 @@ import pandas as pd
 
 from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.indicators import Indicator, by_label, of_chart
-from lib.charts.figure import build_figure
-from lib.charts.labels import chart_title, labelled_table
-from lib.charts.picture import too_many_to_stand
+from lib.charts.chart_data import chart_data
+from lib.charts.figure import plotly_figure
+from lib.charts.labels import labelled_table
 from lib.charts.result_table import TableSpec
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
-from lib.charts.style import trace_colour
 from lib.deck.analysis_evidence import AnalysisResult, AnalysisSpec
-from lib.deck.native_chart import ChartSeries
+from lib.deck.native_chart import ChartSeries, native_series
 from lib.i18n import t
 from lib.maps.data import build_map_data
 from lib.maps.export import map_png
@@ -40,7 +39,6 @@ SPEC_TYPES = {"chart": ChartSpec, "map": MapSpec, "table": TableSpec, "analysis"
 KIND_ICONS = {"chart": ":material/bar_chart:", "map": ":material/map:", "table": ":material/table:",
               "analysis": ":material/query_stats:"}  # Streamlit's own icon font: shows on any PC
 KIND_MARKS = {"chart": "📊", "map": "🗺️", "table": "📋", "analysis": "🔎"}  # where icons cannot show (choices)
-NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
 TABLE_ROWS = 14  # rows of a saved table that fit on a slide or a PDF page; the rest are counted
 
 
@@ -112,47 +110,6 @@ def _sources(catalog: dict, names: list[str], lang: str) -> list[Source]:
         if ds is not None:
             found.append(Source(ds.title_in(lang), ds.source_in(lang), ds.anonymization_in(lang)))
     return found
-
-
-def _axis_order(layout_axis) -> list | None:
-    order = getattr(layout_axis, "categoryarray", None)
-    return [str(v) for v in order] if order else None
-
-
-def chart_series(figure, chart_type: str, options: dict, has_facet: bool) -> ChartSeries | None:
-    """The series of a bar / ranked bar / line / pie figure (None for other charts and facets)."""
-    if chart_type not in NATIVE_CHART_TYPES or has_facet or not figure.data:
-        return None
-    layout = figure.layout
-    value_title = (layout.yaxis.title.text if chart_type in ("bar", "line") else layout.xaxis.title.text) or ""
-    if chart_type == "pie":
-        trace = figure.data[0]
-        return ChartSeries("doughnut" if trace.hole else "pie", [str(c) for c in trace.labels],
-                           [(trace.name or "", [float(v) for v in trace.values])],
-                           colours=list(trace.marker.colors or []))
-    horizontal = chart_type == "ranked_bar" or getattr(figure.data[0], "orientation", None) == "h"
-    pairs, colours = [], []
-    for trace in figure.data:
-        cats, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
-        pairs.append((trace.name or "", [str(c) for c in cats], list(values)))
-        colours.append(trace_colour(trace, len(colours)))
-    axis = layout.yaxis if horizontal else layout.xaxis
-    categories = _axis_order(axis) or list(dict.fromkeys(c for _, cats, _ in pairs for c in cats))
-    series = []
-    for name, cats, values in pairs:
-        lookup = dict(zip(cats, values))
-        series.append((name, [None if lookup.get(c) is None or pd.isna(lookup.get(c)) else float(lookup[c])
-                              for c in categories]))
-    mode = options.get("bar_mode", "grouped")
-    grouping = {"stacked": "stacked", "percent": "percent"}.get(mode, "clustered") if len(series) > 1 else "clustered"
-    category_title = (layout.xaxis.title.text if not horizontal else layout.yaxis.title.text) or ""
-    if horizontal:
-        value_title, category_title = layout.xaxis.title.text or "", layout.yaxis.title.text or ""
-    if chart_type != "line" and not horizontal and too_many_to_stand(categories):
-        horizontal = True  # 46 町丁目 under upright bars would be unreadable: they lie down, as in pictures
-    kind = "line" if chart_type == "line" else ("bar" if horizontal else "column")
-    return ChartSeries(kind, categories, series, grouping, value_title, category_title, top_first=horizontal,
-                       colours=colours)
 
 
 def from_item(kind: str, payload: dict):
@@ -231,9 +188,10 @@ def _draw_chart(evidence: Evidence, chart: ChartSpec, at: _Drawing) -> None:
     evidence.sources = _sources(catalog, chart.datasets(), lang)
     evidence.frame = run_chart(at.cursor, chart, catalog)
     evidence.table = labelled_table(evidence.frame, chart, catalog, lang)
-    evidence.figure = build_figure(evidence.frame, chart, catalog, lang)
-    evidence.title = evidence.title or chart_title(chart, catalog, lang)
-    evidence.series = chart_series(evidence.figure, chart.chart_type, chart.options, bool(chart.facet))
+    drawn = chart_data(evidence.frame, chart, catalog, lang)
+    evidence.figure = plotly_figure(drawn)
+    evidence.title = evidence.title or drawn.title
+    evidence.series = native_series(drawn)
     evidence.indicator = of_chart(evidence.spec, catalog)
 
 

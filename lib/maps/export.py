@@ -24,7 +24,13 @@ from lib.i18n import t  # noqa: E402
 from lib.maps.base_layers import STYLES as BASE_STYLES  # noqa: E402
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR  # noqa: E402
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData  # noqa: E402
-from lib.maps.layer_colours import FLOOD_COLOURS, layer_colours  # noqa: E402
+from lib.maps.layer_colours import (  # noqa: E402
+    CATEGORY_COLOURS,
+    COMPARE_EDGE,
+    COMPARE_FILL,
+    FLOOD_COLOURS,
+    layer_colours,
+)
 
 
 def map_html(fmap) -> bytes:
@@ -60,8 +66,8 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
             if top:
                 centres = units.geometry.representative_point()
                 sizes = np.where(np.isfinite(values), 20 + 380 * np.nan_to_num(values) / top, 0)
-                ax.scatter(centres.x, centres.y, s=sizes, facecolor="#cc79a7", edgecolor="#7a1f5c", alpha=0.5)
-                handles.append(Patch(facecolor="#cc79a7", alpha=0.5,
+                ax.scatter(centres.x, centres.y, s=sizes, facecolor=COMPARE_FILL, edgecolor=COMPARE_EDGE, alpha=0.5)
+                handles.append(Patch(facecolor=COMPARE_FILL, alpha=0.5,
                                      label=t("map.legend.compare", lang, label=data.compare_label)))
         colours = layer_colours(data)
         for layer, points, label in data.points:
@@ -69,7 +75,7 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
                 continue
             pts = points.to_crs(6677)
             col = layer.category_column if layer.category_column in pts.columns else None
-            point_colours = [colours.get(c, "#0072b2") for c in pts[col]] if col else colours.get(label, "#0072b2")
+            point_colours = [colours.get(c, CATEGORY_COLOURS[0]) for c in pts[col]] if col else colours.get(label, CATEGORY_COLOURS[0])
             ax.scatter(pts.geometry.x, pts.geometry.y, s=14 if len(pts) < 2000 else 2, c=point_colours,
                        edgecolor="white", linewidth=0.4, zorder=5)
         for key, colour in colours.items():

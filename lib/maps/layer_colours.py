@@ -1,13 +1,16 @@
-"""Colours of point categories and flood zones, shared by the folium map and the map picture (PNG/PDF/PPTX)
-without loading folium for a picture."""
+"""Colours of point categories, a second measure's circles and flood zones, shared by the folium map and
+the map picture (PNG/PDF/PPTX) without loading folium for a picture. They are lib.charts.style's palette."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lib.charts.style import MAP_CATEGORY_COLOURS as CATEGORY_COLOURS
+from lib.charts.style import OKABE_ITO
+
 if TYPE_CHECKING:
     from lib.maps.data import MapData
 
-CATEGORY_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195", "#000000"]
+COMPARE_FILL, COMPARE_EDGE = OKABE_ITO[5], "#7a1f5c"  # a second measure's circles: reddish purple, darker rim
 FLOOD_COLOURS = {1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
 
 

@@ -26,7 +26,7 @@ from lib.maps.base_layers import STYLES as BASE_STYLES
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR, Classification, format_number
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData
 from lib.maps.display import COORD_DECIMALS, display_geometries, geojson_geometries
-from lib.maps.layer_colours import CATEGORY_COLOURS, FLOOD_COLOURS, layer_colours
+from lib.maps.layer_colours import CATEGORY_COLOURS, COMPARE_EDGE, COMPARE_FILL, FLOOD_COLOURS, layer_colours
 from lib.maps.offline import new_map
 from lib.maps.spec import PointLayerSpec
 
@@ -279,8 +279,8 @@ def add_compare_symbols(fmap, data: MapData) -> None:
             continue
         folium.CircleMarker(
             [round(centre.y, COORD_DECIMALS), round(centre.x, COORD_DECIMALS)],
-            radius=float(3 + 17 * math.sqrt(value / top)), color="#7a1f5c", weight=1.5,
-            fill=True, fill_color="#cc79a7", fill_opacity=0.45,
+            radius=float(3 + 17 * math.sqrt(value / top)), color=COMPARE_EDGE, weight=1.5,
+            fill=True, fill_color=COMPARE_FILL, fill_opacity=0.45,
             tooltip=safe_text(f"{name}: {_value_text(value, data.compare_unit, decimals)}"),
         ).add_to(group)
     group.add_to(fmap)
@@ -350,7 +350,7 @@ def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
                          f'{safe_text(t("map.legend.no_data", lang))}</div>')
     if with_overlays:
         if data.compare_label and data.spec.compare and data.spec.compare.mode == "symbols":
-            parts.append('<div class="sec dab-row"><span class="dot" style="background:#cc79a7"></span>'
+            parts.append(f'<div class="sec dab-row"><span class="dot" style="background:{COMPARE_FILL}"></span>'
                          f'{safe_text(t("map.legend.compare", lang, label=data.compare_label))}</div>')
         if colours:
             parts.append(f'<div class="sec"><b>{safe_text(t("map.legend.points", lang))}</b></div>')
