@@ -20,7 +20,10 @@ class MapAnalyses:
     def __init__(self, controls: MapControls):
         self.controls = controls
         self.places = controls.places
-        self.chosen: dict = {}
+        self.on: dict[str, bool] = {}  # each analysis: asked for or not
+        self.around: dict[str, str] = {}  # catchment, nearest, counts: the place (a key of MapPlaces.options)
+        self.radius_m = RADII_M[2]
+        self.compare_with, self.compare_mode = "", "symbols"
         self.boxes: dict = {}  # each analysis's place on the page, under its settings, for its result
 
     def settings(self) -> None:
@@ -35,24 +38,23 @@ class MapAnalyses:
     def _catchment(self) -> None:
         st.caption(ui.tr("map.analysis.catchment.help"))
         a1, a2, a3 = st.columns([1, 2, 2])
-        on = a1.checkbox(ui.tr("map.analysis.on"), key="map_catchment_on")
-        place = self._place_picker(a2, "map.analysis.around", "map_catchment_place")
-        radius = a3.select_slider(ui.tr("map.analysis.radius"), RADII_M, 500, key="map_catchment_radius")
-        self.chosen["catchment"] = (on, place, radius)
+        self.on["catchment"] = a1.checkbox(ui.tr("map.analysis.on"), key="map_catchment_on")
+        self.around["catchment"] = self._place_picker(a2, "map.analysis.around", "map_catchment_place")
+        self.radius_m = a3.select_slider(ui.tr("map.analysis.radius"), RADII_M, 500, key="map_catchment_radius")
         self.boxes["catchment"] = st.container()
 
     def _nearest(self) -> None:
         st.caption(ui.tr("map.analysis.nearest.help"))
         b1, b2 = st.columns([1, 3])
-        on = b1.checkbox(ui.tr("map.analysis.on"), key="map_nearest_on")
-        self.chosen["nearest"] = (on, self._place_picker(b2, "map.analysis.to", "map_nearest_place"))
+        self.on["nearest"] = b1.checkbox(ui.tr("map.analysis.on"), key="map_nearest_on")
+        self.around["nearest"] = self._place_picker(b2, "map.analysis.to", "map_nearest_place")
         self.boxes["nearest"] = st.container()
 
     def _counts(self) -> None:
         st.caption(ui.tr("map.analysis.counts.help"))
         c1, c2 = st.columns([1, 3])
-        on = c1.checkbox(ui.tr("map.analysis.on"), key="map_counts_on")
-        self.chosen["counts"] = (on, self._place_picker(c2, "map.analysis.count_what", "map_counts_place"))
+        self.on["counts"] = c1.checkbox(ui.tr("map.analysis.on"), key="map_counts_on")
+        self.around["counts"] = self._place_picker(c2, "map.analysis.count_what", "map_counts_place")
         self.boxes["counts"] = st.container()
 
     def _flood(self) -> None:
@@ -61,40 +63,38 @@ class MapAnalyses:
         demo_flood = "flood_zones" in catalog and is_demo_on_real_city(catalog["flood_zones"])
         if demo_flood:
             st.info(ui.tr("map.error.flood_demo_only"))
-        self.chosen["flood"] = st.checkbox(ui.tr("map.analysis.on"), key="map_flood_on",
-                                           disabled="flood_zones" not in catalog or demo_flood)
+        self.on["flood"] = st.checkbox(ui.tr("map.analysis.on"), key="map_flood_on",
+                                       disabled="flood_zones" not in catalog or demo_flood)
         self.boxes["flood"] = st.container()
 
     def _compare(self) -> None:
         st.caption(ui.tr("map.analysis.compare.help"))
         presets, unit = self.controls.presets, self.controls.unit
         e1, e2, e3 = st.columns([1, 2, 2])
-        on = e1.checkbox(ui.tr("map.analysis.on"), key="map_compare_on")
-        measure = e2.selectbox(ui.tr("map.analysis.compare_with"), list(presets), format_func=unit.label,
-                               index=min(1, len(presets) - 1), key="map_compare_measure")
-        mode = e3.radio(ui.tr("map.analysis.compare_mode"), ["symbols", "side_by_side"],
-                        format_func=lambda m: ui.tr(f"map.compare.{m}"), key="map_compare_mode")
-        self.chosen["compare"] = (on, measure, mode)
+        self.on["compare"] = e1.checkbox(ui.tr("map.analysis.on"), key="map_compare_on")
+        self.compare_with = e2.selectbox(ui.tr("map.analysis.compare_with"), list(presets), format_func=unit.label,
+                                         index=min(1, len(presets) - 1), key="map_compare_measure")
+        self.compare_mode = e3.radio(ui.tr("map.analysis.compare_mode"), ["symbols", "side_by_side"],
+                                     format_func=lambda m: ui.tr(f"map.compare.{m}"), key="map_compare_mode")
         self.boxes["compare"] = st.container()
-        if on and self.controls.measure is None:
+        if self.on["compare"] and self.controls.measure is None:
             self.boxes["compare"].info(ui.tr("map.spec.compare_without_measure"))
 
     def _place(self, analysis: str) -> PointLayerSpec | None:
         """The place an analysis that is on works around (None when it is off or there are no places)."""
-        on, place = self.chosen[analysis][:2]
-        return self.places.layer(place) if on and self.places.options else None
+        on = self.on[analysis] and self.places.options
+        return self.places.layer(self.around[analysis]) if on else None
 
     def spec_fields(self) -> dict:
         """The MapSpec's analysis fields."""
         catchment, nearest, counts = self._place("catchment"), self._place("nearest"), self._place("counts")
-        compare_on, compare_measure, compare_mode = self.chosen["compare"]
         return {
-            "catchment": CatchmentSpec(catchment, self.chosen["catchment"][2]) if catchment else None,
+            "catchment": CatchmentSpec(catchment, self.radius_m) if catchment else None,
             "nearest": NearestSpec(nearest) if nearest else None,
             "point_counts": counts,
-            "flood_overlay": self.chosen["flood"],
-            "compare": (CompareSpec(self.controls.presets[compare_measure], compare_mode)
-                        if compare_on and self.controls.measure is not None else None),
+            "flood_overlay": self.on["flood"],
+            "compare": (CompareSpec(self.controls.presets[self.compare_with], self.compare_mode)
+                        if self.on["compare"] and self.controls.measure is not None else None),
         }
 
     def places_shown(self) -> list[PointLayerSpec]:
