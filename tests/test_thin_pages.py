@@ -1,6 +1,5 @@
 """Pages only lay out widgets (issue 23): each page in pages/ is at most 150 lines and runs no query itself
-(no `.execute(`: queries belong to lib/). A page still over the limit is listed with its length today, and may
-only shrink."""
+(no `.execute(`: queries belong to lib/)."""
 from __future__ import annotations
 
 import ast
@@ -10,8 +9,6 @@ import pytest
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 MAX_LINES = 150
-# Still too long: each may only shrink (lower its number when it does; drop it at 150 lines or fewer).
-ALLOWED_LONGER = {"map.py": 345, "instructor.py": 225}
 
 
 def executes(source: str) -> list[int]:
@@ -33,11 +30,6 @@ def test_the_check_sees_a_query_in_a_page():
 def test_a_page_is_short_and_runs_no_query(page_file):
     source = page_file.read_text(encoding="utf-8")
     lines = len(source.splitlines())
-    limit = ALLOWED_LONGER.get(page_file.name, MAX_LINES)
-    assert lines <= limit, f"pages/{page_file.name} has {lines} lines (at most {limit}): move its logic into lib/"
+    assert lines <= MAX_LINES, f"pages/{page_file.name} has {lines} lines (at most {MAX_LINES}): move its logic into lib/"
     assert not executes(source), f"pages/{page_file.name} calls .execute (lines {executes(source)}): query in lib/"
 
-
-def test_the_allowed_list_names_only_pages_still_too_long():
-    lengths = {page.name: len(page.read_text(encoding="utf-8").splitlines()) for page in _pages()}
-    assert {name: lengths.get(name, 0) > MAX_LINES for name in ALLOWED_LONGER} == dict.fromkeys(ALLOWED_LONGER, True)

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SLOW_CALLS = {
     "pages/sql_console.py": {"run_user_sql"},
-    "pages/map.py": {"map_png"},
+    "lib/ui/map_downloads.py": {"map_png"},
     "lib/ui/derived.py": {"_map_figures", "_analysis"},  # every map and every analysis page, on a cold cache
     "lib/ui/deck_downloads.py": {"prepare_deck", "export_deck"},
     "pages/instructor_exports.py": {"deliverables_zip"},
