@@ -255,3 +255,30 @@ def test_chart_builder_shows_its_table_rounded_as_the_chart_is(store):
     means = table.select_dtypes("float")
     assert not means.empty
     assert (means.dropna() == means.dropna().round(2)).all().all(), means.head()  # no 49.4096
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨"
+
+
+def _step_numbers(at: AppTest) -> list[int]:
+    """The circled step numbers of the page's labels and headings, in the order the page shows them."""
+    texts = [getattr(node, "label", None) or getattr(node, "value", None) for node in at.main]
+    return [CIRCLED.index(ch) + 1 for text in texts if isinstance(text, str) for ch in text[:1] if ch in CIRCLED]
+
+
+@pytest.mark.parametrize(("page_file", "choices"), [
+    ("pages/chart_builder.py", {}),
+    ("pages/pivot_table.py", {}),
+    ("pages/statistics.py", {"stat:test": "chi"}),
+    ("pages/statistics.py", {"stat:test": "mreg"}),
+    ("pages/survey_analysis.py", {}),
+])
+def test_setting_steps_are_numbered_one_after_another(store, page_file, choices):
+    """Issue 21: the pivot page numbered its steps ①②④ (the shared pickers carried the chart builder's numbers)."""
+    at = _open(page_file)
+    for key, value in choices.items():
+        next(w for w in at.main if getattr(w, "key", None) == key).set_value(value).run()
+    numbers = _step_numbers(at)
+    assert len(numbers) >= 3 and numbers[0] == 1, numbers
+    # each step is the last one again (two tabs each have a ③) or the next one
+    assert all(b in (a, a + 1) for a, b in zip(numbers, numbers[1:])), numbers
