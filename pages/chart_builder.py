@@ -8,7 +8,7 @@ from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import suppressed_cells
 from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
-from lib.charts.labels import chart_title, filter_summary, labelled_table, rounded_for_display
+from lib.charts.labels import chart_title, filter_summary, labelled_table
 from lib.charts.spec import (
     MEASURE_KINDS,
     ChartSpec,
@@ -18,6 +18,7 @@ from lib.charts.spec import (
     measure_columns,
 )
 from lib.charts.sql import build_chart_sql, run_chart
+from lib.charts.table_display import styled_for_display
 from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import (
     BASED_KINDS,
@@ -100,7 +101,7 @@ with chart_column:
         table = labelled_table(frame, spec, catalog, lang)
         tab_table, tab_sql = st.tabs([ui.tr("chart.table"), ui.tr("chart.sql")])
         with tab_table:
-            st.dataframe(rounded_for_display(table), hide_index=True, width="stretch")
+            st.dataframe(styled_for_display(table), hide_index=True, width="stretch")
             title = chart_title(spec, catalog, lang)
             if spec.filters:
                 title += ui.tr("chart.paren", text=ui.tr("chart.filter.prefix") + filter_summary(spec, catalog, lang))

@@ -282,3 +282,25 @@ def test_setting_steps_are_numbered_one_after_another(store, page_file, choices)
     assert len(numbers) >= 3 and numbers[0] == 1, numbers
     # each step is the last one again (two tabs each have a ③) or the next one
     assert all(b in (a, a + 1) for a, b in zip(numbers, numbers[1:])), numbers
+
+
+def _shown_table(element):
+    """A dataframe's cells as the page shows them (its Styler's display values)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def test_chart_builder_table_shows_counts_with_separators_and_rates_rounded(store):
+    """Issue 21: the result table read 6232 and 49.4096; the chart's labels read 6,232 and 49.4."""
+    at = _open("pages/chart_builder.py")
+    at.selectbox(key="chart:dataset").set_value("care_certification").run()
+    at.selectbox(key="chart:dim1").set_value("areas.district").run()
+    at.selectbox(key="chart:measure").set_value("rate_per_1000").run()
+    assert not at.exception, at.exception
+    data, shown = at.dataframe[0].value, _shown_table(at.dataframe[0])
+    counts, rates = data.columns[1], data.columns[-1]
+    assert data[counts].max() >= 1000 and (data[rates] % 1 != 0).any()
+    assert list(shown[counts]) == [f"{v:,.0f}" for v in data[counts]]
+    assert list(shown[rates]) == [f"{v:,.1f}" for v in data[rates]]
+    assert data[rates].iloc[0] != round(data[rates].iloc[0], 1)  # the data behind the cells keeps every digit

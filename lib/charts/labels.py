@@ -45,16 +45,6 @@ def d3_format(values: pd.Series) -> str:
     return {0: ",.0f", 1: ",.1f", 2: ".2f"}[display_decimals(values)]
 
 
-def rounded_for_display(table: pd.DataFrame) -> pd.DataFrame:
-    """A chart's table as shown on screen: each decimal column rounded as its chart labels are
-    (49.4096 → 49.4); downloads keep every digit."""
-    shown = table.copy()
-    for name in shown.columns:
-        if pd.api.types.is_float_dtype(shown[name]):
-            shown[name] = shown[name].round(display_decimals(shown[name]))
-    return shown
-
-
 def count_label(ds: Dataset, lang: str) -> str:
     """What a count of rows is called: 「認定者数」 when the record unit names the person ("認定者1人"),
     else 人数 / 件数."""
