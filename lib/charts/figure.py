@@ -122,7 +122,9 @@ def _series(frame: pd.DataFrame, dim: str | None, orders: dict) -> list[tuple[st
 def _bar(frame, spec, ctx):
     dims = spec.dimensions
     category = dims[0]
-    order = sorted_categories(frame, category, ctx["orders"], spec.options.get("sort", "auto"))
+    column = resolve_column(ctx["catalog"], ctx["dataset"], category)
+    order = sorted_categories(frame, category, ctx["orders"], spec.options.get("sort", "auto"),
+                              natural_order=column is None or column.has_natural_order)
     colour_dim = dims[1] if len(dims) > 1 else None
     mode = spec.options.get("bar_mode", "grouped")
     horizontal = bool(spec.options.get("horizontal"))

@@ -218,11 +218,12 @@ def prepare_frame(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset]
     return frame, orders
 
 
-def sorted_categories(frame: pd.DataFrame, dim: str, orders: dict, sort: str) -> list:
-    """Dictionary order when there is one (unless asked otherwise), else by value."""
+def sorted_categories(frame: pd.DataFrame, dim: str, orders: dict, sort: str, natural_order: bool) -> list:
+    """By name, or by value; 「おまかせ」 keeps a natural order (ages, years, 要介護度: `natural_order`) and puts
+    other categories (地区, 種別) largest first."""
     if sort == "label":
         return sorted(frame[dim].dropna().unique().tolist())
-    if dim in orders and sort == "auto":
+    if dim in orders and sort == "auto" and natural_order:
         return orders[dim]
     totals = frame.groupby(dim, sort=False)["value"].sum()
     return totals.sort_values(ascending=(sort == "value_asc")).index.tolist()
