@@ -229,7 +229,7 @@ def load_catalog() -> dict[str, Dataset]:
 # ---------------------------------------------------------------- dictionary look-ups
 
 def area_dataset(catalog: dict[str, Dataset]) -> Dataset | None:
-    """The 町丁目 table whose attributes (地区, 地域の特性…) any dataset with an area code can use."""
+    """The 町丁目 table whose attributes (地区, 地域特性…) any dataset with an area code can use."""
     if "areas" in catalog:
         return catalog["areas"]
     for ds in catalog.values():
