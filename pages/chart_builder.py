@@ -45,7 +45,8 @@ st.caption(ui.tr("chart.lead"))
 def render(spec: ChartSpec, key: str):
     """Run and draw a spec; a problem is shown as a sentence, never a traceback."""
     try:
-        frame = run_chart(cursor, spec, catalog)
+        with st.spinner(ui.tr("wait.chart")):
+            frame = run_chart(cursor, spec, catalog)
     except ChartSpecError as error:
         for problem in error.texts(lang):
             st.warning(problem, icon=":material/edit:")

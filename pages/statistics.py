@@ -99,7 +99,8 @@ with result_column:
         st.info(ui.tr("stat.pick_columns"))
         st.stop()
     try:
-        data = fetch_columns(cursor, catalog, dataset, columns, filters)
+        with st.spinner(ui.tr("wait.analysis")):
+            data = fetch_columns(cursor, catalog, dataset, columns, filters)
     except duckdb.Error:
         st.error(ui.tr("chart.run_failed"))
         st.stop()
