@@ -6,6 +6,7 @@ Japanese, and a missing key is shown as the key itself (a test catches it).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from lib.yaml_text import load_yaml
@@ -35,3 +36,10 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
         return key
     text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
     return text.format(**values) if values else text
+
+
+def time_text(at: datetime | str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A moment as people read it, to the minute: 2026年12月4日 13:05 (not ISO 8601's 2026-12-04T13:05:09)."""
+    moment = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return t("time.minute", lang, year=moment.year, month=moment.month, day=moment.day,
+             time=moment.strftime("%H:%M"), month_name=moment.strftime("%b"))

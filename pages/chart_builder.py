@@ -8,7 +8,7 @@ from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import suppressed_cells
 from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
-from lib.charts.labels import chart_title, filter_summary, labelled_table, rounded_for_display
+from lib.charts.labels import chart_title, filter_summary, labelled_table
 from lib.charts.spec import (
     MEASURE_KINDS,
     ChartSpec,
@@ -18,8 +18,17 @@ from lib.charts.spec import (
     measure_columns,
 )
 from lib.charts.sql import build_chart_sql, run_chart
+from lib.charts.table_display import styled_for_display
 from lib.data.catalog import load_catalog
-from lib.ui.analysis_controls import BASED_KINDS, KEEP, column_labeller, dataset_picker, download_row, measure_picker
+from lib.ui.analysis_controls import (
+    BASED_KINDS,
+    KEEP,
+    column_labeller,
+    dataset_picker,
+    download_row,
+    measure_picker,
+    step_label,
+)
 from lib.ui.chart_builder_controls import K, chart_type_options, load_into_builder
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
@@ -36,7 +45,8 @@ st.caption(ui.tr("chart.lead"))
 def render(spec: ChartSpec, key: str):
     """Run and draw a spec; a problem is shown as a sentence, never a traceback."""
     try:
-        frame = run_chart(cursor, spec, catalog)
+        with st.spinner(ui.tr("wait.chart")):
+            frame = run_chart(cursor, spec, catalog)
     except ChartSpecError as error:
         for problem in error.texts(lang):
             st.warning(problem, icon=":material/edit:")
@@ -59,26 +69,26 @@ settings_column, chart_column = st.columns([1, 2], gap="large")
 
 with settings_column:
     dataset = dataset_picker(catalog, [n for n, ds in catalog.items()
-                                       if ds.data_columns and dimension_choices(catalog, ds)], K + "dataset")
+                                       if ds.data_columns and dimension_choices(catalog, ds)], K + "dataset", step=1)
     ds = catalog[dataset]
     label_of = column_labeller(catalog, ds)
     numeric = measure_columns(ds)
     kinds = [k for k in MEASURE_KINDS if numeric or k in {"count"} | BASED_KINDS]
-    measure = measure_picker(cursor, catalog, ds, kinds, K)
+    measure = measure_picker(cursor, catalog, ds, kinds, K, step=2)
 
     choices = [None] + dimension_choices(catalog, ds)
-    dim1 = st.selectbox(ui.tr("chart.dim1"), choices, index=1 if len(choices) > 1 else 0, key=K + "dim1",
+    dim1 = st.selectbox(step_label(3, ui.tr("chart.dim1")), choices, index=1 if len(choices) > 1 else 0, key=K + "dim1",
                         persist_state=KEEP, format_func=label_of)
     dim2 = st.selectbox(ui.tr("chart.dim2"), [c for c in choices if c is None or c != dim1], key=K + "dim2",
                         persist_state=KEEP, format_func=label_of)
     facet = st.selectbox(ui.tr("chart.facet"), [c for c in choices if c is None or c not in {dim1, dim2}],
                          key=K + "facet", persist_state=KEEP, format_func=label_of, help=ui.tr("chart.facet_help"))
     dimensions = [d for d in (dim1, dim2) if d]
-    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
+    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"), step=4)
 
     draft = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters)
     types = allowed_chart_types(draft, catalog) or ["bar"]
-    chart_type = st.selectbox(ui.tr("chart.type"), types, key=K + "type", persist_state=KEEP,
+    chart_type = st.selectbox(step_label(5, ui.tr("chart.type")), types, key=K + "type", persist_state=KEEP,
                               format_func=lambda c: ui.tr(f"chart.type.{c}"))
     options = chart_type_options(chart_type, dimensions, measure, numeric, label_of)
     spec = ChartSpec(dataset=dataset, measure=measure, dimensions=dimensions, facet=facet, filters=filters,
@@ -92,7 +102,7 @@ with chart_column:
         table = labelled_table(frame, spec, catalog, lang)
         tab_table, tab_sql = st.tabs([ui.tr("chart.table"), ui.tr("chart.sql")])
         with tab_table:
-            st.dataframe(rounded_for_display(table), hide_index=True, width="stretch")
+            st.dataframe(styled_for_display(table), hide_index=True, width="stretch")
             title = chart_title(spec, catalog, lang)
             if spec.filters:
                 title += ui.tr("chart.paren", text=ui.tr("chart.filter.prefix") + filter_summary(spec, catalog, lang))

@@ -15,7 +15,14 @@ from lib.charts.spec import (
 )
 from lib.data.catalog import load_catalog
 from lib.ui import derived
-from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker, download_row, measure_picker
+from lib.ui.analysis_controls import (
+    KEEP,
+    column_labeller,
+    dataset_picker,
+    download_row,
+    measure_picker,
+    step_label,
+)
 from lib.ui.evidence_form import save_table_form
 from lib.ui.filters import filter_editor
 
@@ -30,25 +37,25 @@ st.caption(ui.tr("pivot.lead"))
 settings_column, table_column = st.columns([1, 3], gap="large")
 with settings_column:
     dataset = dataset_picker(catalog, [n for n, ds in catalog.items() if dimension_choices(catalog, ds)],
-                             K + "dataset")
+                             K + "dataset", step=1)
     ds = catalog[dataset]
     label_of = column_labeller(catalog, ds)
 
     choices = dimension_choices(catalog, ds)
-    row = st.selectbox(ui.tr("pivot.rows"), choices, key=K + "rows", persist_state=KEEP, format_func=label_of,
+    row = st.selectbox(step_label(2, ui.tr("pivot.rows")), choices, key=K + "rows", persist_state=KEEP, format_func=label_of,
                        index=choices.index("areas.district") if "areas.district" in choices else 0)
     column_choices = [None] + [c for c in choices if c != row]
     # A column with its own category order (e.g. 要介護度) makes the most readable default.
     ordered = [c for c in column_choices[1:] if not c.startswith("areas.") and ds.column(c).order
                and ds.column(c).role is None]
-    column = st.selectbox(ui.tr("pivot.columns"), column_choices, key=K + "columns", format_func=label_of,
+    column = st.selectbox(step_label(3, ui.tr("pivot.columns")), column_choices, key=K + "columns", format_func=label_of,
                           persist_state=KEEP,
                           index=column_choices.index(ordered[0]) if ordered else min(1, len(column_choices) - 1))
     numeric = measure_columns(ds)
     kinds = ["count"] + (["sum", "mean", "median", "min", "max"] if numeric else []) + ["rate_per_1000"]
-    measure = measure_picker(cursor, catalog, ds, kinds, K)
+    measure = measure_picker(cursor, catalog, ds, kinds, K, step=4)
     kind = measure.kind
-    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
+    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"), step=5)
     percent_by = st.radio(ui.tr("pivot.percent"), PERCENT_BY, key=K + "percent", persist_state=KEEP, horizontal=True,
                           format_func=lambda p: ui.tr(f"pivot.percent.{p}"), disabled=kind not in {"count", "sum"})
 

@@ -15,8 +15,10 @@ st.info(checklist.who_sees_what(lang), icon=":material/policy:")
 catalog = load_catalog()
 PENDING = "\0pending"
 pending = st.session_state.get("prep_anonymized")  # set by the data preparation page
-choices = {PENDING: ui.tr("checklist.pending", name=st.session_state.get("prep_name", ""))} if pending else {}
-choices.update({name: f"{ds.title_in(lang)}（{name}）" for name, ds in catalog.items()})
+# The published data first (what trainees see); the copy still being prepared last, chosen only on purpose.
+choices = {name: f"{ds.title_in(lang)}（{name}）" for name, ds in catalog.items()}
+if pending:
+    choices[PENDING] = ui.tr("checklist.pending", name=st.session_state.get("prep_name", ""))
 pick = st.selectbox(ui.tr("checklist.choose"), list(choices), format_func=choices.get, key="checklist_dataset")
 audience = st.text_input(ui.tr("checklist.audience"), value=ui.tr("checklist.audience_default"),
                          key="checklist_audience")

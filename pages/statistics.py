@@ -11,7 +11,7 @@ from lib.charts.spec import dimension_choices, measure_columns, resolve_column
 from lib.charts.sql import fetch_columns, run_chart
 from lib.charts.stat_check import TESTS, StatCheck
 from lib.data.catalog import load_catalog
-from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker
+from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker, step_label
 from lib.ui.analysis_view import show_analysis, show_test_result, show_test_table
 from lib.ui.derived import analysis_result
 from lib.ui.evidence_form import evidence_form
@@ -27,11 +27,11 @@ st.caption(ui.tr("stat.lead"))
 
 settings_column, result_column = st.columns([1, 2], gap="large")
 with settings_column:
-    test = st.radio(ui.tr("stat.choose_test"), [*TESTS, "mreg"], key=K + "test", persist_state=KEEP,
+    test = st.radio(step_label(1, ui.tr("stat.choose_test")), [*TESTS, "mreg"], key=K + "test", persist_state=KEEP,
                     format_func=lambda k: ui.tr(f"stat.choice.{k}"))
     st.caption(ui.tr(f"stat.choice_help.{test}"))
     names = [n for n, ds in catalog.items() if measure_columns(ds) or len(dimension_choices(catalog, ds)) > 1]
-    dataset = dataset_picker(catalog, names, K + "dataset", default="area_indicators")
+    dataset = dataset_picker(catalog, names, K + "dataset", default="area_indicators", step=2)
     ds = catalog[dataset]
     label_of = column_labeller(catalog, ds)
 
@@ -41,8 +41,8 @@ with settings_column:
                          key=lambda c: (resolve_column(catalog, ds, c).role == "area" and ds.name == "area_indicators"))
     ordered = [c for c in categorical if (resolve_column(catalog, ds, c).order or resolve_column(catalog, ds, c).scale)]
     if test == "mreg":
-        y = st.selectbox(ui.tr("mreg.y"), numeric, key=K + "mreg_y", persist_state=KEEP, format_func=label_of)
-        x = st.multiselect(ui.tr("mreg.x"), [c for c in numeric if c != y], key=K + "mreg_x", persist_state=KEEP,
+        y = st.selectbox(step_label(3, ui.tr("mreg.y")), numeric, key=K + "mreg_y", persist_state=KEEP, format_func=label_of)
+        x = st.multiselect(step_label(4, ui.tr("mreg.x")), [c for c in numeric if c != y], key=K + "mreg_x", persist_state=KEEP,
                            format_func=label_of, select_all=False, placeholder=ui.tr("ws.choose"))
         view = "effects"
         if dataset == "area_indicators":  # a map of residuals needs 町丁目
@@ -50,8 +50,8 @@ with settings_column:
                             persist_state=KEEP, format_func=lambda v: ui.tr(f"mreg.view.{v}"))
     elif test in {"corr", "reg"}:
         x_options = numeric + ([c for c in ordered if c not in numeric] if test == "corr" else [])
-        x = st.selectbox(ui.tr("stat.x"), x_options, key=K + "x", persist_state=KEEP, format_func=label_of)
-        y = st.selectbox(ui.tr("stat.y"), [c for c in numeric if c != x] or numeric, key=K + "y", persist_state=KEEP,
+        x = st.selectbox(step_label(3, ui.tr("stat.x")), x_options, key=K + "x", persist_state=KEEP, format_func=label_of)
+        y = st.selectbox(step_label(4, ui.tr("stat.y")), [c for c in numeric if c != x] or numeric, key=K + "y", persist_state=KEEP,
                          format_func=label_of)
         method = "pearson"
         if test == "corr" and x not in numeric:
@@ -61,18 +61,18 @@ with settings_column:
                               persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
         columns = [x, y]
     elif test == "means":
-        x = st.selectbox(ui.tr("stat.group"), categorical, key=K + "group", persist_state=KEEP, format_func=label_of)
-        y = st.selectbox(ui.tr("stat.value"), numeric, key=K + "value", persist_state=KEEP, format_func=label_of)
+        x = st.selectbox(step_label(3, ui.tr("stat.group")), categorical, key=K + "group", persist_state=KEEP, format_func=label_of)
+        y = st.selectbox(step_label(4, ui.tr("stat.value")), numeric, key=K + "value", persist_state=KEEP, format_func=label_of)
         method = st.radio(ui.tr("stat.method"), ["parametric", "rank"], key=K + "means_method", horizontal=True,
                           persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
         columns = [x, y]
     else:
-        x = st.selectbox(ui.tr("stat.row"), categorical, key=K + "row", persist_state=KEEP, format_func=label_of)
-        y = st.selectbox(ui.tr("stat.column"), [c for c in categorical if c != x] or categorical, key=K + "col",
+        x = st.selectbox(step_label(3, ui.tr("stat.row")), categorical, key=K + "row", persist_state=KEEP, format_func=label_of)
+        y = st.selectbox(step_label(4, ui.tr("stat.column")), [c for c in categorical if c != x] or categorical, key=K + "col",
                          persist_state=KEEP, format_func=label_of)
         method = None
         columns = [x, y]
-    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
+    filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"), step=5)
 
 with result_column:
     if test == "mreg":
@@ -99,7 +99,8 @@ with result_column:
         st.info(ui.tr("stat.pick_columns"))
         st.stop()
     try:
-        data = fetch_columns(cursor, catalog, dataset, columns, filters)
+        with st.spinner(ui.tr("wait.analysis")):
+            data = fetch_columns(cursor, catalog, dataset, columns, filters)
     except duckdb.Error:
         st.error(ui.tr("chart.run_failed"))
         st.stop()

@@ -9,7 +9,7 @@ from lib.charts import survey
 from lib.data.catalog import load_catalog
 from lib.deck.analyses import survey_likert, survey_words, weighted_survey
 from lib.ui import derived
-from lib.ui.analysis_controls import KEEP, dataset_picker, download_row
+from lib.ui.analysis_controls import KEEP, dataset_picker, download_row, step_label
 from lib.ui.analysis_view import show_analysis
 from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
@@ -27,9 +27,9 @@ names = [n for n, ds in catalog.items() if survey.likert_items(ds) or survey.tex
 if not names:
     st.info(ui.tr("survey.no_dataset"))
     st.stop()
-dataset = dataset_picker(catalog, names, K + "dataset")
+dataset = dataset_picker(catalog, names, K + "dataset", step=1)
 ds = catalog[dataset]
-with st.expander(ui.tr("survey.group"), expanded=False):
+with st.expander(step_label(2, ui.tr("survey.group")), expanded=False):
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"))
 
 likert_tab, text_tab = st.tabs([ui.tr("survey.tab_likert"), ui.tr("survey.tab_text")])
@@ -41,7 +41,7 @@ with likert_tab:
     else:
         prefixes = sorted({name.split("_", 1)[0] for name in items})
         default = [i for i in items if i.startswith(prefixes[-1] + "_")] if len(prefixes) > 1 else items
-        chosen = st.multiselect(ui.tr("survey.items"), items, default=default, key=K + "items", persist_state=KEEP,
+        chosen = st.multiselect(step_label(3, ui.tr("survey.items")), items, default=default, key=K + "items", persist_state=KEEP,
                                 format_func=lambda n: ds.column(n).label_in(lang), select_all=False,
                                 placeholder=ui.tr("ws.choose"))
         if chosen:
@@ -88,7 +88,7 @@ with text_tab:
     if not text_columns:
         st.info(ui.tr("survey.no_text"))
     else:
-        text_column = st.selectbox(ui.tr("survey.text_column"), text_columns, key=K + "text_column", persist_state=KEEP,
+        text_column = st.selectbox(step_label(3, ui.tr("survey.text_column")), text_columns, key=K + "text_column", persist_state=KEEP,
                                    format_func=lambda n: ds.column(n).label_in(lang))
         top = st.slider(ui.tr("survey.top"), 10, 50, 20, key=K + "top", persist_state=KEEP)
         texts, freq, words_figure = derived.word_ranking(dataset, text_column, filters, top, lang)

@@ -165,3 +165,12 @@ def test_every_grouping_column_is_offered_once(name):
     labels = [resolve_column(CATALOG, ds, choice).label_in("ja") for choice in dimension_choices(CATALOG, ds)]
     assert len(resolved) == len(set(resolved)), resolved
     assert len(labels) == len(set(labels)), labels
+
+
+def test_area_attributes_have_one_name_in_every_table():
+    """Issue 21: the statistics page listed 地域の特性 (the per-area table) beside 地域特性 (the area's own)."""
+    areas = CATALOG["areas"]
+    for name in ("district", "area_character"):
+        labels = {resolve_column(CATALOG, ds, choice).label_in("ja") for ds in CATALOG.values()
+                  for choice in dimension_choices(CATALOG, ds) if choice.split(".")[-1] == name}
+        assert labels == {areas.column(name).label_in("ja")}, labels

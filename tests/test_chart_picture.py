@@ -153,6 +153,19 @@ def test_the_city_average_line_reaches_the_picture(published):
     assert f"{overall:,.1f}" in _all_text(fig)
 
 
+def test_the_city_average_label_sits_beside_the_bars_never_on_one(published):
+    """Issue 21: the 全体 label was written at the left end of the line, over the first (tallest) bar."""
+    spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["areas.district"], filters=YEAR_2025,
+                     chart_type="bar")
+    figure = _figure(published, spec)
+    (note,) = [a for a in figure.layout.annotations if "全体" in a.text]
+    assert note.xref == "x domain" and note.x >= 1 and note.xanchor == "left"  # in the right margin
+    assert figure.layout.margin.r >= 120
+    fig = draw_chart(figure, *DECK_SIZES["pdf_beside_bullets"])
+    (drawn,) = [text for text in fig.axes[0].texts if "全体" in text.get_text()]
+    assert drawn.get_position()[0] >= 1 and drawn.get_horizontalalignment() == "left"  # right of the axes
+
+
 def test_numbers_read_with_thousands_separators_and_their_unit(published):
     bars = ChartSpec("population", Measure("sum", "population"), ["areas.district"], chart_type="bar")
     kpi = ChartSpec("population", Measure("sum", "population"), [], chart_type="kpi")

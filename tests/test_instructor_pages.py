@@ -92,6 +92,12 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     assert not any("公開できません" in w.value for w in at.warning)
     assert at.session_state["prep"].classification["氏名"] == "direct"
     assert at.session_state["prep"].classification["要介護度"] == "sensitive"
+    # Issue 21: each column is offered the generalizations that fit it (性別 was offered 年齢 → 5 歳階級), and the
+    # share of records that may be deleted reads 5%, not 0.05.
+    assert at.selectbox(key="prep_gen_性別").options == ["そのまま", "少ないカテゴリーを「その他」にまとめる"]
+    assert "生年月日 → 5 歳階級" in at.selectbox(key="prep_gen_生年月日").options
+    assert at.selectbox(key="prep_gen_認定日").options == ["そのまま"]
+    assert at.slider(key="prep_max_supp").value == 5 and at.slider(key="prep_max_supp").proto.format == "%d%%"
     at.selectbox(key="prep_sensitive").set_value("要介護度").run()
     at.number_input(key="prep_l").set_value(2).run()
     at.button(key="prep_run").click().run()
@@ -130,6 +136,7 @@ def test_whole_pipeline_on_the_practice_sample(own_data_dir):
     recipe = Recipe.from_text((settings.data_dir() / "recipes" / "kaigo_practice.yaml").read_text(encoding="utf-8"))
     assert [(s.column, s.helper) for s in recipe.cleaning] == [("生年月日", "wareki")]
     assert recipe.sensitive == "要介護度" and recipe.l == 2 and recipe.presets["住所"] == "area"
+    assert recipe.max_suppression == 0.05
     assert list(recipe.labels) == [c.name for c in ds.columns] and recipe.record_unit == "認定者1人"
 
 

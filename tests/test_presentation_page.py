@@ -132,6 +132,9 @@ def test_download_makes_a_pptx_of_the_current_draft(store, ws):
     at = _page()
     _button(at, "書き出す（PPTX）").click().run()
     assert not at.exception, at.exception
+    (status,) = at.status  # the steps were shown while the file was made (issue 21)
+    assert status.label == "PPTX ファイルができました。"
+    assert [m.value for m in status.markdown] == ["スライドのグラフと地図を描いています…", "PPTX ファイルを作っています…"]
     group = deck_export.find_group(ws, "example")
     data = at.session_state[f"pres:{group.group_id}:file:pptx"]
     from pptx import Presentation

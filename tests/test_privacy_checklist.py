@@ -87,3 +87,17 @@ def test_the_checklist_states_who_sees_what_and_whether_the_records_meet_the_one
     assert statement == checklist.who_sees_what("ja")
     english = dict(checklist.for_dataset(published, load_catalog()["care_certification"], "en").rows)
     assert "record by record" in english["Who may see what"]
+
+
+def test_the_page_opens_on_published_data_while_a_copy_is_being_prepared(store):
+    """Issue 21: with a copy on the data preparation page, the checklist opened on that staging copy."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["instructor"] = True
+    at.session_state["prep_anonymized"] = ("result", "report", "plan")  # read only when the copy is chosen
+    at.session_state["prep_name"] = "kaigo_practice"
+    at.run()
+    at.switch_page("pages/privacy_checklist.py").run()
+    assert not at.exception, at.exception
+    choice = at.selectbox(key="checklist_dataset")
+    assert choice.value in load_catalog()
+    assert any("kaigo_practice" in option for option in choice.options[1:])  # still offered, not first

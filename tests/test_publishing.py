@@ -16,6 +16,7 @@ from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.catalog import load_catalog
 from lib.data.dictionary_edits import dictionary_changes
+from lib.i18n import time_text
 from tests.conftest import copy_demo_data
 
 
@@ -79,7 +80,8 @@ def test_publish_appears_in_catalog_and_published_duckdb(store):
     log = publishing.publication_log("pub_care")
     assert log[-1]["action"] == "publish" and log[-1]["by"] == "講師 見本"
     assert log[-1]["plan"]["k"] == K and log[-1]["k_achieved"] >= K and entry["rows"] == len(frame)
-    assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", publishing.log_time_text(log[-1]["at"]))  # not ISO
+    # issue 21: shown as 2026年12月4日 13:05, not as stored (ISO 8601)
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", time_text(log[-1]["at"], "ja"))
 
 
 def test_a_dataset_failing_the_rule_is_refused(store):

@@ -1,6 +1,7 @@
 """The session pages, workspace, exercises and instructor view in AppTest (no browser)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,13 @@ def test_leaving_and_coming_back_while_a_conflict_waits_keeps_both_texts(store, 
     assert at.text_area(key="ws:step1:situation").value == "八郎の二つ目の版"
     shown = [t.value for t in at.text]
     assert "八郎の二つ目の版" in shown and "他の人の版" in shown
+
+
+def test_session_2_examples_name_the_data_in_japanese(store, ws):
+    """Issue 21: the session 2 placeholder asked for English table names (care_certification)."""
+    at = _joined(ws, "B班", "例文 花子")
+    at.switch_page("pages/session_2.py").run()
+    assert not at.exception, at.exception
+    placeholders = [w.proto.placeholder for w in [*at.text_area, *at.text_input] if w.proto.placeholder]
+    assert placeholders
+    assert not [p for p in placeholders if re.search(r"[A-Za-z_]{3,}", p)], placeholders

@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SLOW_CALLS = {
     "pages/sql_console.py": {"run_user_sql"},
     "lib/ui/map_downloads.py": {"map_png"},
-    "lib/ui/derived.py": {"_map_figures", "_analysis"},  # every map and every analysis page, on a cold cache
+    # every map, analysis, pivot table, weighted survey and word ranking (tokenizing answers), on a cold cache
+    "lib/ui/derived.py": {"_map_figures", "_analysis", "_pivot", "_weighted_survey", "_word_ranking"},
+    "lib/ui/session_widgets.py": {"draw_evidence"},  # saved charts and maps: workspace, slides, presentation
+    "pages/chart_builder.py": {"run_chart"},
+    "pages/statistics.py": {"fetch_columns"},
     "lib/ui/deck_downloads.py": {"prepare_deck", "export_deck"},
     "pages/instructor_exports.py": {"deliverables_zip"},
     "pages/instructor_data.py": {"store_import", "anonymize", "publish"},

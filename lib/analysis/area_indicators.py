@@ -1,6 +1,6 @@
 """Per-町丁目 indicators derived from the published tables, for scatter charts and statistics.
 
-One row per area: its attributes (地区, 地域の特性), population and ageing in the latest
+One row per area: its attributes (地区, 地域特性), population and ageing in the latest
 year, the certification rate of residents 65+, and how far the area's centre is from
 the nearest 通いの場 / サロン. The table is offered to trainees as a dataset of its
 own ("area_indicators"), registered on the cursor that draws it; it never
@@ -37,7 +37,7 @@ def indicator_dataset() -> Dataset:
         _col("area_code", "町丁目コード", "Area code", "code", "area"),
         _col("area_name", "町丁目", "Area", "text", "name"),
         _col("district", "地区", "District", "category", "district"),
-        _col("area_character", "地域の特性", "Area character", "category"),
+        _col("area_character", "地域特性", "Area character", "category"),
         _col("ageing_rate", "高齢化率", "Ageing rate", "number", "measure", ("%", "%")),
         _col("care_rate_65plus", "要介護認定率（65歳以上・全年度）", "Care certification rate (65+, all years)",
              "number", "measure", ("%", "%")),
@@ -93,9 +93,10 @@ def with_area_indicators(catalog: dict[str, Dataset]) -> dict[str, Dataset]:
         return dict(catalog)
     derived = indicator_dataset()
     areas = catalog["areas"]
-    # 地区 and 地域の特性 keep the order the area dictionary gives them.
+    # 地区 and 地域特性 keep the names and the order the area dictionary gives them (one name on every page).
     columns = tuple(
-        replace(c, order=areas.column(c.name).order) if areas.has_column(c.name) and c.is_categorical else c
+        replace(c, label=areas.column(c.name).label, order=areas.column(c.name).order)
+        if areas.has_column(c.name) and c.is_categorical else c
         for c in derived.columns)
     return {**catalog, NAME: replace(derived, columns=columns)}
 

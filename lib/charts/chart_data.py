@@ -179,12 +179,14 @@ def _axes_dimensions(spec: ChartSpec, catalog: dict[str, Dataset]) -> tuple[str 
     return None, None  # heatmap (rows × columns) and kpi draw from the frame
 
 
-def _categories(data: ChartData) -> list:
+def _categories(data: ChartData, catalog: dict[str, Dataset]) -> list:
     frame, dim, orders = data.frame, data.category, data.orders
     if dim is None or data.chart_type == "ranked_bar":
         return []
     if data.chart_type == "bar":
-        return sorted_categories(frame, dim, orders, data.spec.options.get("sort", "auto"))
+        column = resolve_column(catalog, data.dataset, dim)
+        return sorted_categories(frame, dim, orders, data.spec.options.get("sort", "auto"),
+                                 natural_order=column is None or column.has_natural_order)
     if data.chart_type == "pie":
         return orders.get(dim) or frame.groupby(dim)["value"].sum().sort_values(ascending=False).index.tolist()
     return orders.get(dim) or sorted(frame[dim].unique())
@@ -205,7 +207,7 @@ def chart_data(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset], l
                      horizontal=spec.chart_type == "ranked_bar" or (spec.chart_type == "bar"
                                                                     and bool(spec.options.get("horizontal"))),
                      bar_mode=spec.options.get("bar_mode", "grouped"), overall=df.attrs.get("overall"))
-    data.categories = _categories(data)
+    data.categories = _categories(data, catalog)
     if data.percent and spec.chart_type == "bar":
         data.value_title = composition_axis_title(spec, catalog, lang)
     col = resolve_column(catalog, ds, colour_by) if colour_by and spec.chart_type == "bar" else None

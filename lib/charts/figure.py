@@ -320,6 +320,9 @@ _DRAWERS = {
 }
 
 
+OVERALL_MARGIN = 150  # px right of the bars for the 全体 line's label (two lines: 「全体（市平均など）」, the value)
+
+
 def base_layout(title: str) -> dict:
     return {"template": TEMPLATE, "title": {"text": title, "x": 0.01, "xanchor": "left"},
             "font": {"family": FONT, "size": 14}, "colorway": OKABE_ITO,
@@ -343,13 +346,15 @@ def plotly_figure(data: ChartData) -> go.Figure:
         figure_layout["title"]["subtitle"] = {"text": t("chart.filter.prefix", lang) + data.subtitle}
     figure = _figure(traces, figure_layout)
     if data.overall is not None and traces:
-        line = {"line_dash": "dash", "line_color": "#555555", "line_width": 1.5,
-                "annotation_text": t("chart.overall", lang, value=f"{data.overall:,.1f}"),
-                "annotation_font_color": "#333333"}
+        line = {"line_dash": "dash", "line_color": "#555555", "line_width": 1.5, "annotation_font_color": "#333333"}
+        label, value = t("chart.overall", lang), f"{data.overall:,.1f}"
+        # The label sits outside the bars' area (above it, or in the right margin), never on a bar.
         if traces[0].get("orientation") == "h":
-            figure.add_vline(x=data.overall, annotation_position="top", **line)
+            figure.add_vline(x=data.overall, annotation_position="top", annotation_text=f"{label} {value}", **line)
         else:
-            figure.add_hline(y=data.overall, annotation_position="top left", **line)
+            figure.add_hline(y=data.overall, annotation_position="right", annotation_text=f"{label}<br>{value}",
+                             annotation_align="left", **line)
+            figure.update_layout(margin_r=OVERALL_MARGIN)
     return figure
 
 

@@ -45,16 +45,6 @@ def d3_format(values: pd.Series) -> str:
     return {0: ",.0f", 1: ",.1f", 2: ".2f"}[display_decimals(values)]
 
 
-def rounded_for_display(table: pd.DataFrame) -> pd.DataFrame:
-    """A chart's table as shown on screen: each decimal column rounded as its chart labels are
-    (49.4096 → 49.4); downloads keep every digit."""
-    shown = table.copy()
-    for name in shown.columns:
-        if pd.api.types.is_float_dtype(shown[name]):
-            shown[name] = shown[name].round(display_decimals(shown[name]))
-    return shown
-
-
 def count_label(ds: Dataset, lang: str) -> str:
     """What a count of rows is called: 「認定者数」 when the record unit names the person ("認定者1人"),
     else 人数 / 件数."""
@@ -228,11 +218,12 @@ def prepare_frame(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset]
     return frame, orders
 
 
-def sorted_categories(frame: pd.DataFrame, dim: str, orders: dict, sort: str) -> list:
-    """Dictionary order when there is one (unless asked otherwise), else by value."""
+def sorted_categories(frame: pd.DataFrame, dim: str, orders: dict, sort: str, natural_order: bool) -> list:
+    """By name, or by value; 「おまかせ」 keeps a natural order (ages, years, 要介護度: `natural_order`) and puts
+    other categories (地区, 種別) largest first."""
     if sort == "label":
         return sorted(frame[dim].dropna().unique().tolist())
-    if dim in orders and sort == "auto":
+    if dim in orders and sort == "auto" and natural_order:
         return orders[dim]
     totals = frame.groupby(dim, sort=False)["value"].sum()
     return totals.sort_values(ascending=(sort == "value_asc")).index.tolist()

@@ -279,8 +279,8 @@ def _reference_lines(ax, figure, traces, lying: bool) -> None:
         style = {"color": "#555555", "linestyle": "--", "linewidth": 1.2}
         if across and not lying:
             ax.axhline(value, **style)
-            where = blended_transform_factory(ax.transAxes, ax.transData)
-            ax.text(0.01, value, _plain(note), transform=where, ha="left", va="bottom", fontsize=8, color="#333333")
+            where = blended_transform_factory(ax.transAxes, ax.transData)  # right of the bars, never on one
+            ax.text(1.01, value, _plain(note), transform=where, ha="left", va="center", fontsize=8, color="#333333")
         else:
             ax.axvline(value, **style)
             where = blended_transform_factory(ax.transData, ax.transAxes)

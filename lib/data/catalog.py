@@ -8,6 +8,7 @@ anonymization shown to trainees all come from it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +68,15 @@ class Column:
     @property
     def is_numeric(self) -> bool:
         return self.type in {"integer", "number"}
+
+    @property
+    def has_natural_order(self) -> bool:
+        """Its categories run in an order of their own that a chart keeps: ages, years, sexes, a scale, or
+        grades whose names carry their number (要支援1 … 要介護5, 0.5m未満 … 5m以上). The order the dictionary
+        gives other categories (地区, 施設の種別) is only a listing."""
+        if self.role in {"age_band", "year", "sex", "likert"} or self.type == "year" or self.scale:
+            return True
+        return bool(self.order) and all(re.search(r"\d", str(value)) for value in self.order)
 
 
 @dataclass(frozen=True)
@@ -219,7 +229,7 @@ def load_catalog() -> dict[str, Dataset]:
 # ---------------------------------------------------------------- dictionary look-ups
 
 def area_dataset(catalog: dict[str, Dataset]) -> Dataset | None:
-    """The 町丁目 table whose attributes (地区, 地域の特性…) any dataset with an area code can use."""
+    """The 町丁目 table whose attributes (地区, 地域特性…) any dataset with an area code can use."""
     if "areas" in catalog:
         return catalog["areas"]
     for ds in catalog.values():

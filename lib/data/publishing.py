@@ -234,11 +234,6 @@ def _log(action: str, name: str, by: str, **details) -> dict:
     return entry
 
 
-def log_time_text(at: str) -> str:
-    """A log entry's time as people read it (2026/12/03 16:08), not as stored (ISO 8601)."""
-    return datetime.fromisoformat(at).strftime("%Y/%m/%d %H:%M")
-
-
 def publication_log(name: str | None = None) -> list[dict]:
     path = log_path()
     if not path.exists():

@@ -22,11 +22,17 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BASED_KINDS = {"share", "rate_per_1000", "change"}
 
 
-def dataset_picker(catalog: dict[str, Dataset], names: list[str], key: str, default: str | None = None) -> str:
+def step_label(step: int | None, text: str) -> str:
+    """A setting's label with its step number as the page counts its steps (① データセット); as is for None."""
+    return text if step is None else f"{chr(0x2460 + step - 1)} {text}"
+
+
+def dataset_picker(catalog: dict[str, Dataset], names: list[str], key: str, default: str | None = None,
+                   step: int | None = None) -> str:
     """The dataset to analyse, shown by its title; on a real city its own data first (the demo city's after it,
     marked), record tables before map layers."""
     ordered = sorted(names, key=lambda n: (is_demo_on_real_city(catalog[n]), catalog[n].is_geo))
-    return st.selectbox(tr("chart.dataset"), ordered, index=ordered.index(default) if default in ordered else 0,
+    return st.selectbox(step_label(step, tr("chart.dataset")), ordered, index=ordered.index(default) if default in ordered else 0,
                         key=key, persist_state=KEEP, format_func=lambda n: dataset_title(catalog[n]))
 
 
@@ -40,11 +46,12 @@ def column_labeller(catalog: dict[str, Dataset], ds: Dataset) -> Callable[[str |
     return label_of
 
 
-def measure_picker(cursor, catalog: dict[str, Dataset], ds: Dataset, kinds: list[str], key: str) -> Measure:
+def measure_picker(cursor, catalog: dict[str, Dataset], ds: Dataset, kinds: list[str], key: str,
+                   step: int | None = None) -> Measure:
     """What is computed: the kind, its base (rows or a column's sum), its column, and a change's years."""
     label_of = column_labeller(catalog, ds)
     numeric = measure_columns(ds)
-    kind = st.selectbox(tr("chart.measure"), kinds, key=key + "measure", persist_state=KEEP,
+    kind = st.selectbox(step_label(step, tr("chart.measure")), kinds, key=key + "measure", persist_state=KEEP,
                         format_func=lambda k: tr(f"chart.measure.kind.{k}"))
     measure = Measure(kind=kind)
     if kind in BASED_KINDS and numeric:

@@ -94,7 +94,8 @@ def _word_ranking(dataset: str, column: str, filters_key: str, top: int, lang: s
 def word_ranking(dataset: str, column: str, filters: list[Filter], top: int, lang: str):
     """The answers of a free-text column, its word ranking and the ranking's chart (None when no word),
     built once per published data (shared: do not change them)."""
-    return _word_ranking(dataset, column, _filters_key(filters), top, lang, _fingerprint())
+    with st.spinner(t("wait.words", lang)):  # tokenizing every answer the first time takes seconds
+        return _word_ranking(dataset, column, _filters_key(filters), top, lang, _fingerprint())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -107,7 +108,8 @@ def _weighted_survey(spec_json: str, lang: str, fingerprint: str):
 def weighted_survey_result(spec: dict, lang: str):
     """The weights and the weighted-survey analysis of a spec (lib.deck.analyses.weighted_survey), shared
     by sessions: do not change them. Raises WeightingError when the survey cannot be weighted."""
-    return _weighted_survey(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
+    with st.spinner(t("wait.analysis", lang)):  # drawn only if it takes over half a second: a cold cache
+        return _weighted_survey(json.dumps(spec, ensure_ascii=False, sort_keys=True), lang, _fingerprint())
 
 
 # --- catalog -------------------------------------------------------------------------
@@ -184,7 +186,8 @@ def _pivot(spec_json: str, lang: str, fingerprint: str) -> Pivot:
 def pivot(spec: ChartSpec, lang: str) -> Pivot:
     """The pivot table of `spec` (its cells, margins and hidden cells: four queries), once per published data
     (shared by sessions: do not change it). ChartSpecError for an invalid spec; errors are not cached."""
-    return _pivot(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True), lang, _fingerprint())
+    with st.spinner(t("wait.analysis", lang)):  # drawn only if it takes over half a second: a cold cache
+        return _pivot(json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True), lang, _fingerprint())
 
 
 # --- saved analyses (projections, regression, hot spots, …) -------------------------

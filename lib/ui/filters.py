@@ -7,7 +7,7 @@ from lib.analysis.age_groups import groups_for
 from lib.charts.spec import Filter, filter_choices, resolve_column
 from lib.charts.sql import area_names, distinct_values, value_range
 from lib.ui import lang, tr
-from lib.ui.analysis_controls import KEEP
+from lib.ui.analysis_controls import KEEP, step_label
 from lib.ui.city_choice import city_filters
 
 
@@ -26,7 +26,7 @@ def _age_presets(bands: list, widget_key: str) -> None:
              on_change=apply, persist_state=KEEP)
 
 
-def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
+def filter_editor(cursor, catalog: dict, dataset: str, key: str, step: int | None = None) -> list:
     """Filters on any column of a dataset (analysis pages): values for categories, a range for numbers; in a
     joint course, the municipality (the group's first, or all of them)."""
     ds = catalog[dataset]
@@ -36,7 +36,7 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str) -> list:
         col = resolve_column(catalog, ds, name)
         return col.label_in(current) if col else name
 
-    chosen_columns = st.multiselect(tr("chart.filters"), filter_choices(catalog, ds), format_func=label_of,
+    chosen_columns = st.multiselect(step_label(step, tr("chart.filters")), filter_choices(catalog, ds), format_func=label_of,
                                     key=f"{key}:filter_columns", placeholder=tr("chart.filters_none"),
                                     select_all=False, persist_state=KEEP)
     names = area_names(cursor, catalog)

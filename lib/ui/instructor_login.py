@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import settings
+from lib.i18n import time_text
 from lib.ui import sign_in
 from lib.ui.errors import show_error
 from lib.ui.runtime import client_address, session_id
 from lib.ui.startup import workspace_or_none
-from lib.ui.text import tr
+from lib.ui.text import lang, tr
 from lib.workspace import instructor_auth, passcode_guard
 from lib.workspace.sign_ins import INSTRUCTOR
 
@@ -68,7 +69,7 @@ def passcode_lockouts() -> None:
     events = passcode_guard.lockouts_since_reset()
     if not events and not passcode_guard.GUARD.locked_clients():
         return
-    lines = [tr(f"auth.lockout.{e['kind']}", at=e["at"], client=e.get("client") or "?", n=e.get("failures", 0))
+    lines = [tr(f"auth.lockout.{e['kind']}", at=time_text(e["at"], lang()), client=e.get("client") or "?", n=e.get("failures", 0))
              for e in events]
     st.warning(tr("auth.lockout.title") + "\n\n" + "\n".join(f"- {line}" for line in lines),
                icon=":material/lock:")

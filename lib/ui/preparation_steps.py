@@ -87,11 +87,15 @@ def plan_widgets(prep: Preparation, areas: CityAreas) -> None:
         left.warning(tr("prep.k_below_threshold", threshold=settings.MIN_CELL))
     method = middle.radio(tr("prep.method"), ["generalize", "suppress"], key="prep_method",
                           format_func=lambda m: tr(f"prep.method.{m}"))
-    max_suppression = right.slider(tr("prep.max_suppression"), 0.0, 0.2, 0.05, 0.01, key="prep_max_supp")
-    presets = {column: st.selectbox(tr("prep.generalize", column=column), generalization_presets.PRESETS,
-                                    index=generalization_presets.PRESETS.index(generalization_presets.default_preset(column)),
-                                    key=f"prep_gen_{column}", format_func=lambda g: tr(f"anon.gen.{g}"))
-               for column in generalization_presets.columns_to_generalize(prep.classification)}
+    # A share of records, shown and chosen in percent (5%, not 0.05).
+    max_suppression = right.slider(tr("prep.max_suppression"), 0, 20, 5, 1, format="%d%%", key="prep_max_supp") / 100
+    presets = {}
+    for column in generalization_presets.columns_to_generalize(prep.classification):
+        offered = generalization_presets.presets_for(column, prep.frame[column])
+        default = generalization_presets.default_preset(column)
+        presets[column] = st.selectbox(tr("prep.generalize", column=column), offered,
+                                       index=offered.index(default) if default in offered else 0,
+                                       key=f"prep_gen_{column}", format_func=lambda g: tr(f"anon.gen.{g}"))
     sensitive_columns = [c for c, role in prep.classification.items() if role == "sensitive"]
     left, right = st.columns(2)
     sensitive = left.selectbox(tr("prep.sensitive"), ["—"] + sensitive_columns, key="prep_sensitive")

@@ -9,6 +9,7 @@ from lib.data import publishing
 from lib.data.catalog import load_catalog
 from lib.data.dictionary_edits import dictionary_changes
 from lib.deck.evidence import dependants
+from lib.i18n import time_text
 from lib.ui import lang, tr, workspace
 from lib.ui.user_text import literal
 from lib.workspace import course
@@ -80,7 +81,7 @@ def _log() -> None:
     st.subheader(tr("manage.log"))
     log = publishing.publication_log()
     if log:
-        rows = [{**entry, "at": publishing.log_time_text(entry["at"]),
+        rows = [{**entry, "at": time_text(entry["at"], lang()),
                  "action": tr(f"manage.action.{entry['action']}")} for entry in log[::-1]]
         columns = ("at", "action", "dataset", "by", "rows")
         st.dataframe(pd.DataFrame([{tr(f"manage.log.{c}"): row.get(c) for c in columns} for row in rows]),

@@ -317,8 +317,9 @@ def show_evidence(kind: str, payload: dict, key: str, on_slide: bool = False) ->
         return
     try:
         # An analysis is shared by sessions per published data: a word ranking tokenizes every answer (0.6 s).
-        evidence = draw_evidence(store().published(), load_catalog(), kind, payload, lang(),
-                                 analyse=lambda analysis: analysis_result(analysis.to_dict(), lang()))
+        with st.spinner(tr("wait.evidence")):  # a saved map with circles or distances takes seconds to redraw
+            evidence = draw_evidence(store().published(), load_catalog(), kind, payload, lang(),
+                                     analyse=lambda analysis: analysis_result(analysis.to_dict(), lang()))
         evidence.draw(_PageFigure(key, on_slide))
     except WorkbenchError as error:
         st.error(error.text(lang()))
