@@ -6,7 +6,7 @@ Japanese, and a missing key is shown as the key itself (a test catches it).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from lib.yaml_text import load_yaml
@@ -43,3 +43,8 @@ def time_text(at: datetime | str, lang: str = DEFAULT_LANGUAGE) -> str:
     moment = datetime.fromisoformat(at) if isinstance(at, str) else at
     return t("time.minute", lang, year=moment.year, month=moment.month, day=moment.day,
              time=moment.strftime("%H:%M"), month_name=moment.strftime("%b"))
+
+
+def date_text(day: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A day as people read it: 2026年12月4日 (not 2026-12-04)."""
+    return t("time.day", lang, year=day.year, month=day.month, day=day.day, month_name=day.strftime("%b"))

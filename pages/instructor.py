@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import ui
 from lib.data.catalog import load_catalog
+from lib.i18n import date_text
 from lib.ui import exercise_editor
 from lib.ui import session_widgets as widgets
 from lib.ui.course_overview import course_overview
@@ -28,7 +29,7 @@ catalog = load_catalog()
 info = widgets.course_picker(ui.tr("inst.course"), "inst_course")
 groups = ws.groups(info.course_id)
 st.caption(ui.tr("inst.course_line", municipality=info.municipality, session=info.current_session,
-                 dates=" / ".join(d.isoformat() for d in info.session_dates)))
+                 dates=" / ".join(date_text(d, ui.lang()) for d in info.session_dates)))
 if st.button(ui.tr("ws.refresh"), icon=":material/refresh:"):
     st.rerun()
 ui.passcode_lockouts()

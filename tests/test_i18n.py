@@ -50,3 +50,12 @@ def test_japanese_text_names_datasets_by_their_titles_not_their_table_names():
     found = {key: name for key, entry in STRINGS.items() if not key.startswith(command_line)
              for name in names if re.search(rf"(?<![\w.{{]){re.escape(name)}(?![\w}}])", entry.get("ja") or "")}
     assert found == {}
+
+
+def test_a_day_reads_as_people_write_it():
+    from datetime import date
+
+    from lib.i18n import date_text
+
+    assert date_text(date(2027, 1, 10)) == "2027年1月10日"
+    assert date_text(date(2027, 1, 10), "en") == "10 Jan 2027"

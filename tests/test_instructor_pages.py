@@ -298,3 +298,16 @@ def test_the_data_page_shares_the_staging_database_with_the_other_processes(own_
     other = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(path)],
                            capture_output=True, timeout=60)
     assert other.returncode == 0, other.stderr.decode()  # this process does not keep it open
+
+
+def test_course_dates_read_as_people_write_them(own_data_dir):
+    """Issue 21: the course's session dates showed as ISO 8601 (2027-01-10)."""
+    from lib.workspace.items import open_workspace
+
+    dated = open_workspace().create_course({"name": "日付のコース", "municipality": "みどり野市",
+                                            "session_dates": ["2027-01-10", "2027-01-24", "2027-02-07", "2027-02-21"]},
+                                           "講師")
+    at = open_page("pages/instructor.py")
+    at.selectbox(key="inst_course").set_value(dated.course_id).run()
+    shown = " ".join(e.value for e in [*at.markdown, *at.caption, *at.info])
+    assert "2027年1月10日 / 2027年1月24日" in shown and "2027-01-10" not in shown

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
-from lib.i18n import t
+from lib.i18n import date_text, t
 from lib.markdown_literal import literal
 from lib.table_export import keep_text_as_text
 from lib.workspace import course, curriculum
@@ -90,7 +90,7 @@ def summary_xlsx(summaries: list[GroupSummary], info: course.CourseInfo, lang: s
             book["A1"] = t("summary.title", lang, course=info.name)
             book["A1"].font = Font(bold=True, size=14)
             book["A2"] = f"{t('summary.municipality', lang)}：{info.municipality}　" \
-                         f"{t('summary.made_on', lang)}：{date.today().isoformat()}"
+                         f"{t('summary.made_on', lang)}：{date_text(date.today(), lang)}"
             for cell in book[3]:
                 cell.font = Font(bold=True, color="FFFFFF")
                 cell.fill = PatternFill("solid", fgColor="0B6E4F")
@@ -109,7 +109,7 @@ def summary_markdown(summaries: list[GroupSummary], info: course.CourseInfo, lan
     L = lambda key: t(f"summary.{key}", lang)  # noqa: E731
     none = L("none")
     lines = [f"# {t('summary.title', lang, course=literal(info.name))}", "",
-             f"- {L('municipality')}：{literal(info.municipality)}", f"- {L('made_on')}：{date.today().isoformat()}", ""]
+             f"- {L('municipality')}：{literal(info.municipality)}", f"- {L('made_on')}：{date_text(date.today(), lang)}", ""]
     for s in summaries:
         lines += [f"## {literal(s.name)}", "", f"- {L('members')}：{literal('、'.join(s.members)) if s.members else none}",
                   f"- {L('theme')}：{literal(s.theme) if s.theme else none}",

@@ -12,7 +12,7 @@ import plotly.io as pio
 
 from lib.deck.evidence import Evidence, table_cells
 from lib.deck.model import PreparedDeck, section_label
-from lib.i18n import t
+from lib.i18n import date_text, t
 from lib.maps.offline import standalone_html
 from lib.maps.render import render_map
 
@@ -134,7 +134,7 @@ def deck_html(deck: PreparedDeck) -> bytes:
 <body><header><p class="course">{_e(ctx.course_name)}</p><h1>{_e(deck.title)}</h1>
 <p class="who"><strong>{_e(ctx.municipality)}　{_e(ctx.group_name)}</strong></p>
 <p class="who">{_e(t('deck.members', lang))}：{_e('、'.join(ctx.members))}</p>
-<p class="who">{_e(t('deck.made_on', lang, date=ctx.made_on.isoformat()))}</p></header>
+<p class="who">{_e(t('deck.made_on', lang, date=date_text(ctx.made_on, lang)))}</p></header>
 <main><nav class="contents"><strong>{_e(t('deck.contents', lang))}</strong><ol>{contents}</ol></nav>
 {''.join(sections)}</main><footer>{_e(t('deck.report_footer', lang))}</footer></body></html>"""
     return page.encode("utf-8")

@@ -34,7 +34,7 @@ from lib.charts.picture import chart_png
 from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.fonts import FONT_FILE
-from lib.i18n import t
+from lib.i18n import date_text, t
 
 FONT = "IPAexGothic"
 PAGE = landscape(A4)
@@ -155,7 +155,7 @@ def _title_page(deck: PreparedDeck, styles: dict) -> list:
             _p(f"{ctx.municipality}　{ctx.group_name}", ParagraphStyle("g", parent=styles["who"], fontSize=18,
                                                                         leading=26)),
             _p(f"{t('deck.members', deck.lang)}：" + "、".join(ctx.members), styles["who"]),
-            Spacer(1, 6 * mm), _p(t("deck.made_on", deck.lang, date=ctx.made_on.isoformat()), styles["source"])]
+            Spacer(1, 6 * mm), _p(t("deck.made_on", deck.lang, date=date_text(ctx.made_on, deck.lang)), styles["source"])]
 
 
 def deck_pdf(deck: PreparedDeck) -> bytes:

@@ -29,7 +29,7 @@ from lib.charts.picture import chart_png
 from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.deck.native_chart import ChartSeries
-from lib.i18n import t
+from lib.i18n import date_text, t
 
 FONT = "Meiryo"  # Windows' Japanese UI font; PowerPoint substitutes (e.g. IPAexGothic) where it is missing
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
@@ -135,7 +135,7 @@ def _title_slide(prs, deck: PreparedDeck) -> None:
     _text_box(slide, Inches(0.9), Inches(5.3), Inches(11.5), Inches(1.2),
               [f"{t('deck.members', deck.lang)}：" + "、".join(ctx.members)], 16, INK)
     _text_box(slide, Inches(0.9), Inches(6.6), Inches(6), Inches(0.4),
-              [t("deck.made_on", deck.lang, date=ctx.made_on.isoformat())], 12, GREY)
+              [t("deck.made_on", deck.lang, date=date_text(ctx.made_on, deck.lang))], 12, GREY)
 
 
 # --- charts, pictures, tables --------------------------------------------------------------

@@ -12,6 +12,7 @@ from lib.data.catalog import load_catalog
 from lib.data.city import current_city
 from lib.deck.evidence import draw_evidence
 from lib.errors import WorkbenchError
+from lib.i18n import date_text
 from lib.ui import (
     actor,
     lang,
@@ -42,8 +43,8 @@ def session_header(session: int) -> dict:
     member = require_group()
     ws = workspace()
     info = course_lib.course_info(ws.course(member["course_id"]))
-    st.caption(tr("session.header", group=literal(member["group_name"]), date=info.session_dates[session - 1].isoformat(),
-                  current=info.current_session))
+    day = date_text(info.session_dates[session - 1], lang())
+    st.caption(tr("session.header", group=literal(member["group_name"]), date=day, current=info.current_session))
     if city := current_city():
         st.caption(tr("session.city", city=city["city_name"]))
     st.button(tr("ws.refresh"), key=f"refresh_{session}", icon=":material/refresh:", on_click=resync)
