@@ -4,8 +4,9 @@ At city zoom a pixel is 15–40 m, yet e-Stat's 町丁・字 carry a vertex ever
 areas came to 1.25 MB over the websocket. Polygons that tile the city (a coverage: 町丁目, mesh cells) are
 simplified together with shapely's coverage_simplify, so an edge two neighbours share is simplified once
 and stays shared (no gaps, no overlaps); anything else (overlapping zones, lines) is simplified shape by
-shape with its topology kept. Coordinates are rounded to 5 decimals (about 1 m). Analyses (areas, overlays,
-distances) keep the full geometry; only drawing uses these.
+shape with its topology kept. Coordinates are rounded to 5 decimals (about 1 m), a simplified coverage's to
+what its tolerance can show (4 decimals, about 10 m, for a city seen whole: a tenth of its bytes). Analyses
+(areas, overlays, distances) keep the full geometry; only drawing uses these.
 """
 from __future__ import annotations
 
@@ -19,9 +20,14 @@ CITY_VIEW_PIXELS = 560  # a coverage is simplified by about one pixel of a map t
 SHAPE_TOLERANCE_DEGREES = 2e-5  # about 2 m, for shapes that are not a coverage
 
 
-def rounded(geometries: np.ndarray) -> np.ndarray:
-    """Coordinates rounded to COORD_DECIMALS (about 1 m)."""
-    return shapely.transform(geometries, lambda xy: np.round(xy, COORD_DECIMALS))
+def rounded(geometries: np.ndarray, decimals: int = COORD_DECIMALS) -> np.ndarray:
+    """Coordinates rounded to `decimals` (5: about 1 m), without the repeated points that rounding makes."""
+    return shapely.remove_repeated_points(shapely.transform(geometries, lambda xy: np.round(xy, decimals)))
+
+
+def decimals_for(tolerance: float) -> int:
+    """The fewest decimals whose rounding moves a point by at most half the simplification tolerance (degrees)."""
+    return min(COORD_DECIMALS, max(1, math.ceil(-math.log10(tolerance)))) if tolerance > 0 else COORD_DECIMALS
 
 
 def is_coverage(geometries: np.ndarray) -> bool:
@@ -44,10 +50,9 @@ def display_geometries(geometries, tolerance: float | None = None) -> np.ndarray
     SHAPE_TOLERANCE_DEGREES, keeping their topology."""
     geometries = np.asarray(geometries, dtype=object)
     if is_coverage(geometries):
-        simple = shapely.coverage_simplify(geometries, tolerance or city_tolerance(geometries))
-    else:
-        simple = shapely.simplify(geometries, SHAPE_TOLERANCE_DEGREES, preserve_topology=True)
-    return rounded(simple)
+        tolerance = tolerance or city_tolerance(geometries)
+        return rounded(shapely.coverage_simplify(geometries, tolerance), decimals_for(tolerance))
+    return rounded(shapely.simplify(geometries, SHAPE_TOLERANCE_DEGREES, preserve_topology=True))
 
 
 def geojson_geometries(geometries, tolerance: float | None = None) -> list[dict]:
