@@ -11,6 +11,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from bench.charts import ELDERLY, _scratch_database
@@ -55,8 +56,8 @@ def chart_protection(runs: int) -> list[Figure]:
                 pd.testing.assert_frame_equal(run_chart(cursor, spec, catalog),
                                               reference._old_run_chart(cursor, spec), check_dtype=False)
                 load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-                new_wall, new_cpu = _medians(lambda spec=spec: run_chart(cursor, spec, catalog), runs)
-                old_wall, old_cpu = _medians(lambda spec=spec: reference._old_run_chart(cursor, spec), runs)
+                new_wall, new_cpu = _medians(partial(run_chart, cursor, spec, catalog), runs)
+                old_wall, old_cpu = _medians(partial(reference._old_run_chart, cursor, spec), runs)
                 after = " ".join(f"{v:.2f}" for v in os.getloadavg())
                 note = (f"one scan vs N + 2 queries (baseline), 2 filters; CPU medians {new_cpu:.3f} vs {old_cpu:.3f} s;"
                         f" load average before {load}, after {after}")

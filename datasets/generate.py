@@ -41,7 +41,7 @@ STREAMS = ["geography", "population", "kayoi", "facilities", "care", "childcare"
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
+    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children, strict=True)}
 
 
 def build(seed: int = DEFAULT_SEED) -> dict:

@@ -112,7 +112,7 @@ with chart_column:
             st.code(sql, language="sql")
             st.caption(ui.tr("chart.sql_params", params=", ".join(map(str, params)) or "-"))
 
-        evidence_form(K + "save", "chart", lambda _title, saved=spec.to_dict(): saved,
+        evidence_form(K + "save", "chart", lambda _title: spec.to_dict(),
                       heading=ui.tr("chart.save"),
                       default_title=chart_title(spec, catalog, lang), note_placeholder=ui.tr("chart.note_hint"),
                       button=ui.tr("chart.save_button"), listed_here=ui.tr("chart.saved_list"))

@@ -11,7 +11,7 @@ st.write(ui.tr("home.lead"))
 st.info(ui.tr("app.demo_notice"), icon=":material/info:")
 
 st.subheader(ui.tr("home.sessions"))
-for column, number in zip(st.columns(4), range(1, 5)):
+for column, number in zip(st.columns(4), range(1, 5), strict=True):
     with column.container(border=True):
         st.markdown(f"**{ui.tr(f'session.{number}.title')}**")
         st.caption(ui.tr(f"session.{number}.steps"))

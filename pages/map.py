@@ -43,7 +43,7 @@ if data is not None:
     st.subheader(ui.tr("map.step.export"))
     map_downloads(data, spec)
     st.subheader(ui.tr("map.step.save"))
-    evidence_form("map_save", "map", lambda title, shown=spec.to_dict(): {**shown, "title": title},
+    evidence_form("map_save", "map", lambda title: {**spec.to_dict(), "title": title},
                   default_title="", title_label=ui.tr("map.save.title"),
                   note_label=ui.tr("map.save.note"), title_value=data.value_label,
                   note_placeholder=ui.tr("map.save.note_hint"), button=ui.tr("map.save.button"),

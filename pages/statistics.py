@@ -118,6 +118,6 @@ with result_column:
     ui.plotly_chart(build_figure(frame, spec, catalog, lang), key=K + "figure", width="stretch")
     ui.show_suppressed(suppressed_cells(frame))
     show_test_table(result, expanded=test == "chi")
-    evidence_form(K + "save", "chart", lambda _title, saved=spec.to_dict(): saved,
+    evidence_form(K + "save", "chart", lambda _title: spec.to_dict(),
                   default_title=ui.tr(result.test) + ui.tr("chart.colon") + f"{x_label} × {y_label}",
                   note_value=result.reading, button=ui.tr("stat.save_button"))

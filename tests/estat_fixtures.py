@@ -230,7 +230,7 @@ def write_census_age_csv(target: Path) -> Path:
 
     areas = [numbers(*persons) for persons in CENSUS_AREAS.values() if persons]
     rows = [",,,,,,," + ",".join(names)]  # the city's row is the sum of its areas' (字雲山's are in 大字湖山's)
-    rows.append(",".join(["31201", "1", "鳥取市", "", "0", "", ""] + cells([sum(v) for v in zip(*areas)])))
+    rows.append(",".join(["31201", "1", "鳥取市", "", "0", "", ""] + cells([sum(v) for v in zip(*areas, strict=True)])))
     rows.append(",".join(["312010010", "2", "鳥取市", "東町", "0", "", ""] + cells(numbers(22, 100))))  # a 町's total
     for code, persons in CENSUS_AREAS.items():
         marks = cells(numbers(*persons)) if persons else ["X"] * (len(names))
@@ -314,7 +314,7 @@ def whole_city_frame(areas: int = WHOLE_CITY_AREAS, seed: int = 2015) -> gpd.Geo
     polygons = list(shapely.polygonize(list(shapely.transform(dense, wiggle).geoms)).geoms)
     order = sorted(range(len(polygons)), key=lambda i: (round(polygons[i].centroid.y, 3), polygons[i].centroid.x))
     records = []
-    for n, i in enumerate(order):
+    for n in range(len(order)):
         s_area = f"{n // 9 + 1:03d}{n % 9 + 1:03d}" if n % 3 else f"{n + 1:04d}"  # 丁目 (11 digits) and 大字 (9)
         records.append({"KEY_CODE": "31205" + s_area, "PREF": "31", "CITY": "205", "S_AREA": s_area,
                         "PREF_NAME": "鳥取県", "CITY_NAME": "生成市", "S_NAME": f"生成町{n + 1}", "HCODE": 8101,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -282,7 +283,7 @@ def test_setting_steps_are_numbered_one_after_another(store, page_file, choices)
     numbers = _step_numbers(at)
     assert len(numbers) >= 3 and numbers[0] == 1, numbers
     # each step is the last one again (two tabs each have a ③) or the next one
-    assert all(b in (a, a + 1) for a, b in zip(numbers, numbers[1:])), numbers
+    assert all(b in (a, a + 1) for a, b in pairwise(numbers)), numbers
 
 
 def _shown_table(element):

@@ -49,7 +49,7 @@ def test_regression_recovers_the_planted_distance_effect_with_ageing_held_equal(
 def test_hot_spots_find_the_ageing_clusters_of_the_hillside_estate(published):
     result = _run(published, "hot_spots")
     assert "モランの I = 0.6" in result.reading and "p = 0.001" in result.reading
-    clusters = dict(zip(result.table["町丁目"], result.table["かたまりの種類"]))
+    clusters = dict(zip(result.table["町丁目"], result.table["かたまりの種類"], strict=True))
     assert clusters["桜ヶ丘三丁目"] == "高-高（高い値のかたまり）"  # 丘陵住宅団地: the oldest areas, side by side
     assert result.map_data.classification.categorical
 

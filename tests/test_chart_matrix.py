@@ -11,6 +11,7 @@ from lib.charts.figure import build_figure
 from lib.charts.spec import (
     CHART_TYPES,
     ChartSpec,
+    Filter,
     Measure,
     dimension_choices,
     measure_columns,
@@ -99,6 +100,27 @@ def test_saved_spec_rerenders_the_same_figure(published, name, kind, spec):
     assert first.to_json() == second.to_json()
 
 
+EMPTY_FACETED = {  # one spec per drawer that lays out facet panels; the filter matches no row
+    "bar": ("care_certification", Measure("count"), ["care_level"], {}),
+    "ranked_bar": ("care_certification", Measure("count"), ["care_level"], {}),
+    "line": ("care_certification", Measure("count"), ["year"], {}),
+    "pie": ("care_certification", Measure("share"), ["care_level"], {}),
+    "scatter": ("population", Measure("mean", "population"), [], {"x": "population"}),
+    "histogram": ("population", Measure("mean", "population"), [], {}),
+    "box": ("population", Measure("mean", "population"), [], {}),
+}
+
+
+@pytest.mark.parametrize("chart_type", sorted(EMPTY_FACETED))
+def test_a_faceted_chart_whose_filter_leaves_no_row_draws_empty(published, chart_type):
+    dataset, measure, dimensions, options = EMPTY_FACETED[chart_type]
+    spec = ChartSpec(dataset, measure, dimensions, facet="sex", chart_type=chart_type, options=options,
+                     filters=[Filter("sex", "in", ["（該当なし）"])])
+    frame = run_chart(published, spec, CATALOG)
+    assert frame.empty
+    assert not build_figure(frame, spec, CATALOG).data
+
+
 def test_english_labels_come_from_the_dictionary(published):
     spec = ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="bar")
     figure = build_figure(run_chart(published, spec, CATALOG), spec, CATALOG, "en")
@@ -115,7 +137,7 @@ def test_bars_follow_the_dictionary_order_or_are_sorted_by_value(published):
 
     unordered = ChartSpec("care_certification", Measure("count"), ["area_code"], chart_type="bar")
     figure = build_figure(run_chart(published, unordered, CATALOG), unordered, CATALOG)
-    values = dict(zip(figure.data[0].x, figure.data[0].y))
+    values = dict(zip(figure.data[0].x, figure.data[0].y, strict=True))
     categories = list(figure.layout.xaxis.categoryarray)
     assert [values[c] for c in categories] == sorted(values.values(), reverse=True)
 

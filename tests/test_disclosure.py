@@ -127,7 +127,7 @@ def test_evidence_redraws_hide_the_cell(published, small_cell):
     code, name, count = small_cell
     chart = resolve_evidence(published, CATALOG, "chart", {"title": "t", "spec": _by_area_spec().to_dict()})
     assert not chart.error
-    values = dict(zip(chart.series.categories, chart.series.series[0][1]))
+    values = dict(zip(chart.series.categories, chart.series.series[0][1], strict=True))
     assert values[name] is None
     measure = MeasureSpec("care_certification", None, [Filter("year", "in", [YEAR]), Filter("care_level", "in", [LEVEL])], "none", 1)
     mapped = resolve_evidence(published, CATALOG, "map", {"title": "m", "spec": MapSpec(measure=measure).to_dict()})

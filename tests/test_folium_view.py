@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import streamlit_folium as sf
 from streamlit_folium import st_folium
 
@@ -23,22 +24,22 @@ def _sent(monkeypatch, draw) -> dict:
     return {k: re.sub(r"_[0-9a-f]{32}", "_ID", v) if isinstance(v, str) else v for k, v in sent.items()}
 
 
-def test_parts_are_what_st_folium_sends_and_are_made_once(published, monkeypatch):
+@pytest.mark.parametrize("wide", [False, True])
+def test_parts_are_what_st_folium_sends_and_are_made_once(published, monkeypatch, wide):
     catalog = load_catalog()
     spec = MapSpec(measure=preset_measures(published, catalog)["indicator.ageing_rate"], labels=True)
     data = map_data.build_map_data(published, catalog, spec)
-    for wide in (False, True):
-        expected = _sent(monkeypatch, lambda: st_folium(render_map(data), key="m", height=460, returned_objects=[],
-                                                        use_container_width=wide))
-        built, memo = [], {}
+    expected = _sent(monkeypatch, lambda: st_folium(render_map(data), key="m", height=460, returned_objects=[],
+                                                    use_container_width=wide))
+    built, memo = [], {}
 
-        def build():
-            built.append(1)
-            return render_map(data)
+    def build():
+        built.append(1)
+        return render_map(data)
 
-        for _ in range(2):
-            assert _sent(monkeypatch, lambda: show_static_map(build, memo, "k", key="m", height=460,
-                                                              use_container_width=wide)) == expected
-        assert len(built) == 1
-        links = memo["k"]["css_links"] + memo["k"]["js_links"]
-        assert links and all(link.startswith("/app/static/") for link in links)  # served by the app itself
+    for _ in range(2):
+        assert _sent(monkeypatch, lambda: show_static_map(build, memo, "k", key="m", height=460,
+                                                          use_container_width=wide)) == expected
+    assert len(built) == 1
+    links = memo["k"]["css_links"] + memo["k"]["js_links"]
+    assert links and all(link.startswith("/app/static/") for link in links)  # served by the app itself

@@ -142,7 +142,7 @@ def test_city_code_place_and_size(data):
     code = city["city_code"]
     digits = [int(c) for c in code[:5]]
     assert code[:5] == "14999"
-    assert int(code[5]) == (11 - sum(d * w for d, w in zip(digits, (6, 5, 4, 3, 2))) % 11) % 10
+    assert int(code[5]) == (11 - sum(d * w for d, w in zip(digits, (6, 5, 4, 3, 2), strict=True)) % 11) % 10
     assert city["city_name"] == "みどり野市"
     c = city.geometry.centroid
     assert abs(c.y - 35.45) < 0.03 and abs(c.x - 139.35) < 0.04

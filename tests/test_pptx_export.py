@@ -58,15 +58,15 @@ def test_native_charts_hold_the_series_values_of_the_specs_dataframe(prs, publis
     catalog = load_catalog()
     charts = _charts(prs)
     assert len(charts) == len(example_group.example_charts())
-    for chart, (_title, _note, spec) in zip(charts, example_group.example_charts()):
+    for chart, (_title, _note, spec) in zip(charts, example_group.example_charts(), strict=True):
         chart_spec = ChartSpec.from_dict(spec)
         frame = run_chart(published, chart_spec, catalog)
         plot = chart.plots[0]
         categories = [str(c) for c in plot.categories]
         if chart_spec.chart_type == "ranked_bar":
             dim = chart_spec.dimensions[0]
-            expected = dict(zip(frame[dim].astype(str), frame["value"]))
-            values = dict(zip(categories, plot.series[0].values))
+            expected = dict(zip(frame[dim].astype(str), frame["value"], strict=True))
+            values = dict(zip(categories, plot.series[0].values, strict=True))
             assert values == pytest.approx(expected)
             # read top-down in PowerPoint (first category at the bottom): the largest is drawn on top
             assert list(plot.series[0].values)[-1] == max(expected.values())
@@ -98,14 +98,14 @@ def test_map_is_a_picture_and_tables_are_powerpoint_tables(prs, store):
 
 
 def test_each_evidence_slide_names_source_and_anonymization(prs, prepared):
-    for slide, data in zip(list(prs.slides)[1:], prepared.slides):
+    for slide, data in zip(list(prs.slides)[1:], prepared.slides, strict=True):
         if data["evidence"]:
             text = _text(slide)
             assert "出典：" in text and "匿名化：" in text
 
 
 def test_speaker_notes_are_in_the_notes_pane(prs, prepared):
-    noted = [(slide, data) for slide, data in zip(list(prs.slides)[1:], prepared.slides) if data["notes"]]
+    noted = [(slide, data) for slide, data in zip(list(prs.slides)[1:], prepared.slides, strict=True) if data["notes"]]
     assert noted
     for slide, data in noted:
         assert slide.notes_slide.notes_text_frame.text == data["notes"]
@@ -176,13 +176,13 @@ def test_pie_and_stacked_bars_are_native_with_the_dataframes_values(more, publis
     pie, stacked = charts[0], charts[1]
     assert pie.chart_type == XL_CHART_TYPE.PIE
     frame = evidence["pie"].frame
-    values = dict(zip([str(c) for c in pie.plots[0].categories], pie.plots[0].series[0].values))
-    assert values == pytest.approx(dict(zip(frame["district"].astype(str), frame["value"])))
+    values = dict(zip([str(c) for c in pie.plots[0].categories], pie.plots[0].series[0].values, strict=True))
+    assert values == pytest.approx(dict(zip(frame["district"].astype(str), frame["value"], strict=True)))
     assert stacked.chart_type == XL_CHART_TYPE.COLUMN_STACKED
     frame = evidence["stacked"].frame
     for series in stacked.plots[0].series:
         part = frame[frame["sex"] == series.name].set_index("areas.district")["value"]
-        got = dict(zip([str(c) for c in stacked.plots[0].categories], series.values))
+        got = dict(zip([str(c) for c in stacked.plots[0].categories], series.values, strict=True))
         assert got == pytest.approx(part.to_dict())
 
 

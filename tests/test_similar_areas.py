@@ -15,14 +15,14 @@ def _three_blobs(seed: int = 1) -> tuple[pd.DataFrame, np.ndarray]:
     centres = [(40.0, 1.5), (20.0, 0.3), (30.0, 0.8)]
     sizes = [20, 15, 10]
     rows, truth = [], []
-    for g, ((a, d), n) in enumerate(zip(centres, sizes)):
+    for g, ((a, d), n) in enumerate(zip(centres, sizes, strict=True)):
         rows += [(a + rng.normal(0, 1.0), d + rng.normal(0, 0.05)) for _ in range(n)]
         truth += [g] * n
     return pd.DataFrame(rows, columns=["ageing", "distance"]), np.array(truth)
 
 
 def _same_partition(a, b) -> bool:
-    pairs = set(zip(a, b))
+    pairs = set(zip(a, b, strict=True))
     return len(pairs) == len(set(a)) == len(set(b))
 
 

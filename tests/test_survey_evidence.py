@@ -31,8 +31,8 @@ FEW = [Filter("district", "in", ["丘陵地区"]), Filter("age_band", "in", ["80
 
 def _shares_with_hidden() -> pd.DataFrame:
     """Two items; item b's levels 1 and 5 hidden (as the small-cell rule leaves them: blank)."""
-    rows = [("a", lv, s) for lv, s in zip(SCALE, [10.0, 20.0, 30.0, 25.0, 15.0])]
-    rows += [("b", lv, s) for lv, s in zip(SCALE, [np.nan, 25.0, 20.0, 45.0, np.nan])]
+    rows = [("a", lv, s) for lv, s in zip(SCALE, [10.0, 20.0, 30.0, 25.0, 15.0], strict=True)]
+    rows += [("b", lv, s) for lv, s in zip(SCALE, [np.nan, 25.0, 20.0, 45.0, np.nan], strict=True)]
     return pd.DataFrame(rows, columns=["item", "level", "share"]).assign(count=lambda f: f["share"])
 
 
@@ -51,7 +51,8 @@ def test_the_native_likert_series_centre_the_neutral_answer_and_leave_hidden_sha
 
 def test_the_likert_figure_draws_no_bar_for_a_hidden_share():
     figure = survey.diverging_likert_figure(_shares_with_hidden(), {"a": "設問A", "b": "設問B"}, SCALE)
-    outer = {trace.name: dict(zip(trace.y, trace.x)) for trace in figure.data if trace.name in ("不満", "満足")}
+    outer = {trace.name: dict(zip(trace.y, trace.x, strict=True))
+             for trace in figure.data if trace.name in ("不満", "満足")}
     assert np.isnan(outer["不満"]["設問B"]) and np.isnan(outer["満足"]["設問B"])
     assert outer["不満"]["設問A"] == -10.0
 

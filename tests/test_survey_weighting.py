@@ -48,7 +48,7 @@ def _calibration_by_newton(counts: pd.DataFrame, targets: list[pd.Series]) -> np
     """The same weights found another way: calibration with the raking distance (Deville & Särndal 1992)
     has weights w = exp(x'λ), λ minimizing Σ n·exp(x'λ) − λ'T; solved with scipy's trust-region Newton."""
     columns = []
-    for margin, target in zip(sw.MARGINS, targets):
+    for margin, target in zip(sw.MARGINS, targets, strict=True):
         keys = counts[margin].apply(tuple, axis=1) if len(margin) > 1 else counts[margin[0]]
         categories = list(target.index)[: -1] if columns else list(target.index)  # drop one: no redundancy
         columns += [(keys == c).to_numpy(float) for c in categories]
@@ -72,7 +72,7 @@ def test_raking_agrees_with_calibration_solved_by_newton_and_meets_every_target(
     counts, targets = _synthetic()
     weights = sw.rake(counts, sw.MARGINS, targets)
     assert weights == pytest.approx(_calibration_by_newton(counts, targets), rel=1e-8)
-    for margin, target in zip(sw.MARGINS, targets):
+    for margin, target in zip(sw.MARGINS, targets, strict=True):
         raked = counts.assign(w=counts["n"] * weights).groupby(margin)["w"].sum().reindex(target.index)
         assert np.max(np.abs(raked.to_numpy() - target.to_numpy())) < 1e-9
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_five_members_two_hundred_edits_each_lose_nothing(ws, group):
     # The history is complete: one row per stored edit, versions 1..1001, each change's
     # "before" is exactly the previous change's "after".
     assert [c.version for c in history] == list(range(1, 1002))
-    for previous, change in zip(history, history[1:]):
+    for previous, change in pairwise(history):
         assert change.before == previous.after
     assert {c.actor for c in history[1:]} == {f"member{i}" for i in range(5)}
 

@@ -214,7 +214,7 @@ def test_restores_while_five_members_save_lose_no_acknowledged_save(backend_url,
         for writer in writers:  # every member goes on saving after the restores (PostgreSQL: no UniqueViolation)
             with contextlib.suppress(EOFError):  # a saver ended by a failed save
                 writer.drain(wait_for_one=True)
-        assert all(len(w.received) > n and w.process.is_alive() for w, n in zip(writers, after_last))
+        assert all(len(w.received) > n and w.process.is_alive() for w, n in zip(writers, after_last, strict=True))
     finally:
         for writer in writers:
             writer.kill()

@@ -75,5 +75,5 @@ def make_childcare(rng: np.random.Generator, population: pd.DataFrame, births: p
         for c in df.columns:
             if c not in ("area_code", "facility_id"):
                 df[c] = df[c].astype("int64")
-    cap_2025 = dict(zip(nurs["facility_id"], cap.tolist()))
+    cap_2025 = dict(zip(nurs["facility_id"], cap.tolist(), strict=True))
     return childcare, nurseries, cap_2025

@@ -12,7 +12,7 @@ def lg_check_digit(code5: str) -> int:
     Multiply the five digits by 6, 5, 4, 3, 2, sum, take the remainder mod 11, subtract it
     from 11 and keep the last digit (so 11 → 1 and 10 → 0).
     """
-    total = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2)))
+    total = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True))
     return (11 - total % 11) % 10
 
 

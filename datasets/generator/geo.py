@@ -260,7 +260,7 @@ def build_geography(rng: np.random.Generator) -> Geography:
     # Flood zones.
     bands_local = _flood_local(city_local, phase)
     rows = []
-    for rank, band in zip((1, 2, 3, 4), bands_local):
+    for rank, band in zip((1, 2, 3, 4), bands_local, strict=True):
         band_ll = _polygonal(shapely.intersection(to_ll_snapped(band), city_ll, grid_size=GRID))
         for part in shapely.get_parts(band_ll):
             if part.geom_type != "Polygon" or part.area < 2e-8:  # drop slivers (< ~200 m²)

@@ -42,7 +42,7 @@ def make_kayoi(rng: np.random.Generator, areas: gpd.GeoDataFrame) -> gpd.GeoData
     counts = rng.multinomial(N_KAYOI, w / w.sum())
     rows, used = [], set()
     nick = list(rng.permutation(NICKNAMES))
-    for (_, area), n in zip(areas.iterrows(), counts):
+    for (_, area), n in zip(areas.iterrows(), counts, strict=True):
         if n == 0:
             continue
         for pt in random_points_in(rng, area.geometry, int(n)):
@@ -227,7 +227,8 @@ def make_facilities(rng: np.random.Generator, areas: gpd.GeoDataFrame, pop_est: 
     order = {p: k for k, p in enumerate(["SH", "HC", "CH", "ES", "JS", "NS", "HP", "CL"])}
     fac["_o"] = fac["prefix"].map(order)
     fac = fac.sort_values(["_o", "area_code", "name"], kind="stable").reset_index(drop=True)
-    fac["facility_id"] = [f"{p}{k + 1:03d}" for p, k in zip(fac["prefix"], fac.groupby("prefix").cumcount())]
+    fac["facility_id"] = [f"{p}{k + 1:03d}"
+                          for p, k in zip(fac["prefix"], fac.groupby("prefix").cumcount(), strict=True)]
     fac["capacity"] = pd.array(fac["capacity"], dtype="Int64")
     return fac[["facility_id", "name", "category", "area_code", "capacity", "address_note", "geometry",
                 "district", "area_character", "opened"]]

@@ -28,6 +28,7 @@ Pure pandas / numpy: no page, no figure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -199,7 +200,7 @@ def project_with_reference(later: pd.DataFrame, reference: pd.DataFrame, steps: 
     reference = reference.assign(sex=reference["sex"].map(
         {s: sexes[female] if i == ref_female else sexes[1 - female] for i, s in enumerate(ref_sexes)}))
     years = sorted(int(y) for y in reference["year"].unique())
-    if len(years) < 2 or any(b - a != STEP_YEARS for a, b in zip(years, years[1:])):
+    if len(years) < 2 or any(b - a != STEP_YEARS for a, b in pairwise(years)):
         raise ProjectionInputError("projection.error.reference_years", years="、".join(map(str, years)))
     mothers = _mothers(bands)
     city = {year: _cube(reference[reference["year"] == year].assign(area=""), [""], bands, sexes) for year in years}

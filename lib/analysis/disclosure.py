@@ -259,7 +259,7 @@ def _top_columns(node: dict, columns: list[str]) -> dict[str, str] | None:
     if not select or len(select) != len(columns) or any(e.get("class") == "STAR" for e in select):
         return None
     kinds = {}
-    for column, entry in zip(columns, select):
+    for column, entry in zip(columns, select, strict=True):
         name = str(entry.get("function_name", "")).lower()
         if entry.get("class") == "FUNCTION" and name in {"count", "count_star"}:
             kinds[column] = "count"

@@ -85,7 +85,7 @@ def hot_spots(areas: gpd.GeoDataFrame, values, ids, permutations: int = PERMUTAT
     local = esda.Moran_Local(y, w, permutations=permutations, seed=seed, n_jobs=1, keep_simulations=False)
     clusters = pd.Series("no_neighbour", index=ids, dtype=object)
     significant = local.p_sim < alpha
-    clusters[kept] = [QUADRANTS[q] if s else "not_significant" for q, s in zip(local.q, significant)]
+    clusters[kept] = [QUADRANTS[q] if s else "not_significant" for q, s in zip(local.q, significant, strict=True)]
     local_i = pd.Series(np.nan, index=ids)
     local_p = pd.Series(np.nan, index=ids)
     local_i[kept], local_p[kept] = local.Is, local.p_sim

@@ -115,7 +115,7 @@ def rake(counts: pd.DataFrame, margins: list[list[str]], targets: list[pd.Series
     weights = np.ones(len(counts)) if start is None else np.asarray(start, dtype=float)
     free = np.ones(len(counts), dtype=bool) if fixed is None else ~np.asarray(fixed, dtype=bool)
     codes, wanted = [], []
-    for columns, target in zip(margins, targets):
+    for columns, target in zip(margins, targets, strict=True):
         keys = counts[columns].apply(tuple, axis=1) if len(columns) > 1 else counts[columns[0]]
         index = pd.Index(target.index)
         code = index.get_indexer(keys)
@@ -129,7 +129,7 @@ def rake(counts: pd.DataFrame, margins: list[list[str]], targets: list[pd.Series
         wanted.append(target.to_numpy(float))
     for _ in range(max_iter):
         worst = 0.0
-        for code, goal in zip(codes, wanted):
+        for code, goal in zip(codes, wanted, strict=True):
             current = np.bincount(code, weights=n * weights, minlength=len(goal))
             movable = np.bincount(code, weights=n * weights * free, minlength=len(goal))
             factor = np.divide(goal - (current - movable), movable, out=np.ones_like(goal), where=movable > 0)
@@ -208,12 +208,12 @@ def _largest_miss(counts: pd.DataFrame, weights: np.ndarray, targets: list[pd.Se
     weighted = counts.assign(w=counts["n"] * weights)
     return max(float(np.max(np.abs(weighted.groupby(m, observed=True)["w"].sum().reindex(target.index).fillna(0)
                                    - target) / target.clip(lower=1e-300)))
-               for m, target in zip(MARGINS, targets))
+               for m, target in zip(MARGINS, targets, strict=True))
 
 
 def _margin_table(cells: pd.DataFrame, targets: list[pd.Series], respondents: int) -> pd.DataFrame:
     parts = []
-    for columns, target in zip(MARGINS, targets):
+    for columns, target in zip(MARGINS, targets, strict=True):
         grouped = cells.assign(weighted=cells["n"] * cells["weight"]).groupby(columns, observed=True)
         frame = grouped[["n", "weighted"]].sum().reindex(target.index).fillna(0)
         parts.append(pd.DataFrame({

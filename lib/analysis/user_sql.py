@@ -146,7 +146,7 @@ def _tokens(text: str) -> list[_Token]:
 
 def _names_system(tokens: list[_Token]) -> bool:
     """True when a name refers to system information: any such view or schema, or such a function call."""
-    for token, following in zip(tokens, tokens[1:] + [None]):
+    for token, following in zip(tokens, tokens[1:] + [None], strict=True):
         if token.kind not in (duckdb.token_type.identifier, duckdb.token_type.keyword):
             continue
         called = following is not None and following.text == "("

@@ -47,7 +47,9 @@ def _figure(traces: list[dict], layout: dict) -> go.Figure:
 
 def _grid(count: int) -> list[dict]:
     """Axis names, domains and title positions of `count` small multiples, in rows of three."""
-    if count <= 1:
+    if count == 0:  # a facet whose every panel was filtered away: no cell, as no panel
+        return []
+    if count == 1:
         return [{"x": "x", "y": "y", "xaxis": "xaxis", "yaxis": "yaxis", "domain_x": [0, 1], "domain_y": [0, 1],
                  "first_column": True, "bottom_row": True}]
     columns = min(FACET_COLUMNS, count)
@@ -73,7 +75,7 @@ def _axes(cells: list[dict], panels: list[Panel], x_axis: dict, y_axis: dict, la
           share_y: bool = True) -> None:
     """Axes of every panel (titles only on the outer ones) and the facet titles."""
     annotations = layout.setdefault("annotations", [])
-    for i, (cell, panel) in enumerate(zip(cells, panels)):
+    for i, (cell, panel) in enumerate(zip(cells, panels, strict=True)):
         x = {**x_axis, "domain": cell["domain_x"], "anchor": cell["y"], "automargin": True}
         y = {**y_axis, "domain": cell["domain_y"], "anchor": cell["x"], "automargin": True}
         if not cell["bottom_row"]:
@@ -104,7 +106,7 @@ def _legend(data: ChartData, series: Series, seen: set) -> dict:
 def _bar(data: ChartData):
     cells = _grid(len(data.panels))
     traces, seen = [], set()
-    for cell, panel in zip(cells, data.panels):
+    for cell, panel in zip(cells, data.panels, strict=True):
         for series in panel.series:
             trace = {"type": "bar", "name": series.name if series.name is not None else data.value_title,
                      **_legend(data, series, seen), "marker": {"color": series.colour},
@@ -135,7 +137,7 @@ def _ranked_bar(data: ChartData):
     cells = _grid(len(data.panels))
     traces, layout = [], {"showlegend": False}
     longest = 0
-    for cell, panel in zip(cells, data.panels):
+    for cell, panel in zip(cells, data.panels, strict=True):
         series = panel.series[0]
         longest = max(longest, len(series.categories))
         traces.append({"type": "bar", "orientation": "h", "y": series.categories, "x": series.values,
@@ -155,7 +157,7 @@ def _ranked_bar(data: ChartData):
 def _line(data: ChartData):
     cells = _grid(len(data.panels))
     traces, seen = [], set()
-    for cell, panel in zip(cells, data.panels):
+    for cell, panel in zip(cells, data.panels, strict=True):
         for series in panel.series:
             traces.append({"type": "scatter", "mode": "lines+markers", "x": series.categories, "y": series.values,
                            "name": series.name if series.name is not None else "", **_legend(data, series, seen),
@@ -173,7 +175,7 @@ def _pie(data: ChartData):
     ordered = data.category in data.orders
     cells = _grid(len(data.panels))
     traces, layout = [], {"legend": {"title": {"text": data.category_title}}}
-    for cell, panel in zip(cells, data.panels):
+    for cell, panel in zip(cells, data.panels, strict=True):
         series = panel.series[0]
         traces.append({"type": "pie", "labels": series.categories, "values": series.values,
                        "hole": 0.45 if data.spec.options.get("donut") else 0, "sort": not ordered,
@@ -256,7 +258,7 @@ def ols_line(x, y) -> tuple[float, float, float]:
 def _scatter(data: ChartData):
     cells = _grid(len(data.panels))
     traces, seen = [], set()
-    for cell, panel in zip(cells, data.panels):
+    for cell, panel in zip(cells, data.panels, strict=True):
         for series in panel.series:
             traces.append({"type": "scatter", "mode": "markers", "x": series.categories, "y": series.values,
                            "name": series.name if series.name is not None else "", **_legend(data, series, seen),
@@ -282,7 +284,7 @@ def _histogram(data: ChartData):
     cells = _grid(len(data.panels))
     bins = int(data.spec.options.get("bins", 20))
     traces, seen = [], set()
-    for cell, panel in zip(cells, data.panels):
+    for cell, panel in zip(cells, data.panels, strict=True):
         for series in panel.series:
             traces.append({"type": "histogram", "x": series.values, "nbinsx": bins,
                            "name": series.name if series.name is not None else data.value_title,
@@ -299,7 +301,7 @@ def _box(data: ChartData):
     cells = _grid(len(data.panels))
     traces = []
     order = data.orders.get(data.colour_by) if data.colour_by else None
-    for cell, panel in zip(cells, data.panels):
+    for cell, panel in zip(cells, data.panels, strict=True):
         for series in panel.series:
             traces.append({"type": "box", "y": series.values,
                            "x": [series.name] * len(series.values) if series.name is not None else None,

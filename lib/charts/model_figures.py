@@ -14,8 +14,8 @@ def effect_figure(names: list[str], effects, low, high, title: str, lang: str = 
     colours = [OKABE_ITO[3] if e < 0 else OKABE_ITO[0] for e in effects]
     figure = go.Figure(go.Bar(
         y=list(names), x=list(effects), orientation="h", marker={"color": colours},
-        error_x={"type": "data", "symmetric": False, "array": [h - e for e, h in zip(effects, high)],
-                 "arrayminus": [e - lo for e, lo in zip(effects, low)], "color": "#333333"},
+        error_x={"type": "data", "symmetric": False, "array": [h - e for e, h in zip(effects, high, strict=True)],
+                 "arrayminus": [e - lo for e, lo in zip(effects, low, strict=True)], "color": "#333333"},
         hovertemplate="%{y}: %{x:.2f}<extra></extra>"), layout=base_layout(title))
     figure.update_layout(xaxis_title=t("mreg.figure.axis", lang), yaxis={"autorange": "reversed"},
                          showlegend=False, height=160 + 50 * len(names))

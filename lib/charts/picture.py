@@ -113,8 +113,8 @@ def _draw_bars(ax, figure, traces, lying: bool) -> None:
     category_axis = _axis(figure, traces[0], "y" if horizontal else "x")
     categories = _category_order(category_axis, [c for cs in cats_of for c in cs])
     heights_of = []
-    for cats, values in zip(cats_of, values_of):
-        lookup = dict(zip(cats, values))
+    for cats, values in zip(cats_of, values_of, strict=True):
+        lookup = dict(zip(cats, values, strict=True))
         # A hidden (small-cell) value is drawn as no bar, not as a gap that swallows the stack.
         heights_of.append(np.nan_to_num(np.array([lookup.get(c) for c in categories], dtype=float)))
     if figure.layout.barnorm == "percent":
@@ -126,7 +126,7 @@ def _draw_bars(ax, figure, traces, lying: bool) -> None:
     width = 0.8 if stacked or len(traces) == 1 else 0.8 / len(traces)
     # Stacked (relative) bars grow away from zero on each side, as Plotly draws them (e.g. a pyramid).
     above, below = np.zeros(len(categories)), np.zeros(len(categories))
-    for index, (trace, heights) in enumerate(zip(traces, heights_of)):
+    for index, (trace, heights) in enumerate(zip(traces, heights_of, strict=True)):
         offset = 0 if stacked or len(traces) == 1 else (index - (len(traces) - 1) / 2) * width
         base = np.where(heights >= 0, above, below) if stacked else np.zeros(len(categories))
         draw = ax.barh if sideways else ax.bar
@@ -193,7 +193,7 @@ def _draw_pie(ax, trace) -> None:
            startangle=90, counterclock=False, wedgeprops={"width": 0.55} if trace.hole else None,
            textprops={"fontsize": 9})
     if many:
-        for wedge, label in zip(ax.patches, trace.labels):
+        for wedge, label in zip(ax.patches, trace.labels, strict=True):
             wedge.set_label(str(label))
     ax.axis("equal")
 
@@ -291,7 +291,7 @@ def _reference_lines(ax, figure, traces, lying: bool) -> None:
 def _legend_entries(fig) -> tuple[list, list[str]]:
     handles, labels = [], []
     for ax in fig.axes:
-        for handle, label in zip(*ax.get_legend_handles_labels()):
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
@@ -311,7 +311,7 @@ def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int 
         fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(rows, columns, squeeze=False, sharex=shared and lying, sharey=shared and not lying)
-        for ax, traces in zip(axes.flat, panels):
+        for ax, traces in zip(axes.flat, panels, strict=False):  # the last row may have spare axes, hidden below
             _draw(ax, figure, traces, lying)
             if traces[0].type not in ("pie", "indicator"):
                 _reference_lines(ax, figure, traces, lying)
@@ -334,7 +334,7 @@ def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int 
         handles, labels = _legend_entries(fig)
         ranks = {trace.name: trace.legendrank for trace in figure.data if trace.legendrank is not None}
         if ranks:  # the legend in the figure's order (an answer scale), not in drawing order
-            pairs = sorted(zip(handles, labels), key=lambda pair: ranks.get(pair[1], 1000))
+            pairs = sorted(zip(handles, labels, strict=True), key=lambda pair: ranks.get(pair[1], 1000))
             handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
         if labels:
             legend_title = figure.layout.legend.title.text if figure.layout.legend.title else None

@@ -184,7 +184,8 @@ def weighted_shares_figure(shares: pd.DataFrame, item_labels: dict[str, str], sc
     """Each answer's share before and after weighting (lib.analysis.survey_weighting.weighted_shares,
     hidden rows dropped), as two dots with their 95 % intervals, one row per question and answer."""
     shown = shares.dropna(subset=["share", "w_share"])
-    labels = [f"{item_labels.get(i, i)}：{scales.get(i, {}).get(lv, lv)}" for i, lv in zip(shown["item"], shown["level"])]
+    labels = [f"{item_labels.get(i, i)}：{scales.get(i, {}).get(lv, lv)}"
+              for i, lv in zip(shown["item"], shown["level"], strict=True)]
     fig = go.Figure()
     for key, (share, low, high), colour, symbol in (
             ("unweighted", ("share", "low", "high"), OKABE_ITO[1], "circle-open"),

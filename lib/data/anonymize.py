@@ -231,7 +231,7 @@ def coarser_area_code(codes: pd.Series) -> pd.Series:
 
 def district_of_codes(areas: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
     """A step mapping 町丁目 (or 町) codes to the district (地区) they lie in."""
-    by_town = dict(zip(areas["area_code"].astype(str).str[:9], areas["district"].astype(str)))
+    by_town = dict(zip(areas["area_code"].astype(str).str[:9], areas["district"].astype(str), strict=True))
 
     def to_district(codes: pd.Series) -> pd.Series:
         text = codes.astype("string")

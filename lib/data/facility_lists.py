@@ -122,7 +122,7 @@ def read_facility_list(path: str | Path, areas: gpd.GeoDataFrame, *, source_name
     frame = pd.DataFrame(result.frame)
     found = list(frame.columns)
     chosen = dict(columns or {})
-    for key, column in chosen.items():
+    for column in chosen.values():
         if column not in found:
             raise FacilityListError("mapped_missing", name=result.source_name, column=column,
                                     columns="、".join(map(str, found[:12])))

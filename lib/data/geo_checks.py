@@ -114,7 +114,7 @@ def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[R
     frame = frame.copy()
     frame.loc[frame.index[bad], frame.geometry.name] = gpd.GeoSeries(fixed, index=frame.index[bad], crs=frame.crs)
     report = [RepairedShape(int(row) + 1, str(ident), str(reason), float(b), float(a))
-              for row, ident, reason, b, a in zip(bad, idents, reasons, before, after)]
+              for row, ident, reason, b, a in zip(bad, idents, reasons, before, after, strict=True)]
     return frame, report
 
 

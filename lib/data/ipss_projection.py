@@ -25,6 +25,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import openpyxl
@@ -309,7 +310,7 @@ def _checked_frame(table: _Table, source: str) -> pd.DataFrame:
     if not set(SEXES) <= sexes:
         raise IpssProjectionError("sexes", name=source)
     years = sorted({year for _sex, year, _low in table.cells})
-    if len(years) < 2 or any(b - a != BAND_WIDTH for a, b in zip(years, years[1:])):
+    if len(years) < 2 or any(b - a != BAND_WIDTH for a, b in pairwise(years)):
         raise IpssProjectionError("years", name=source, years="、".join(map(str, years)) or "-")
     lows = sorted({low for _sex, _year, low in table.cells})
     closed_ok = all(table.highs.get(low) == low + BAND_WIDTH - 1 for low in lows[:-1])

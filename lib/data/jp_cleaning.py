@@ -166,7 +166,7 @@ def match_area_names(series: pd.Series, areas: pd.DataFrame, code: str = "area_c
 # ---------------------------------------------------------------------------- 団体コード
 def lg_check_digit(code5: str) -> int:
     """Check digit of a 全国地方公共団体コード: weights 6..2, 11 - (sum mod 11), last digit."""
-    total = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2)))
+    total = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True))
     return (11 - total % 11) % 10
 
 

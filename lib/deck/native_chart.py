@@ -35,7 +35,7 @@ class ChartSeries:
 
 def _aligned(categories: list[str], at: list, values: list[float]) -> list[float | None]:
     """A series' values at every category of the chart (None where it has none or hides it)."""
-    lookup = dict(zip((str(c) for c in at), values))
+    lookup = dict(zip((str(c) for c in at), values, strict=True))
     return [None if lookup.get(c) is None or pd.isna(lookup[c]) else float(lookup[c]) for c in categories]
 
 

@@ -113,7 +113,7 @@ def classify_values(values, method: str = "quantiles", k: int = 5, breaks: list[
     colours = ramp(palette, len(bins))
     labels = []
     previous = low
-    for i, upper in enumerate(bins):
+    for upper in bins:
         labels.append(t("map.legend.range", lang, low=format_number(previous, decimals),
                         high=format_number(upper, decimals), unit=unit).strip())
         previous = upper

@@ -83,7 +83,7 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
         _draw_base_layers(ax, data)
         data.boundary.to_crs(6677).boundary.plot(ax=ax, color="#333333", linewidth=1.2)
         if data.spec.labels and len(units) <= 200:
-            for name, point in zip(units["unit_name"], units.geometry.representative_point()):
+            for name, point in zip(units["unit_name"], units.geometry.representative_point(), strict=True):
                 ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5, fontproperties=font)
         ax.set_axis_off()
         _draw_north_arrow_and_scale(ax, font, lang)
@@ -147,7 +147,7 @@ def _unit_fills(data: MapData) -> list[str]:
     fills = []
     classification = data.classification
     values = data.units["value"] if "value" in data.units else [None] * len(data.units)
-    for value, suppressed in zip(values, data.units["suppressed"]):
+    for value, suppressed in zip(values, data.units["suppressed"], strict=True):
         if suppressed:
             fills.append(SUPPRESSED_COLOUR)
         elif classification is not None and classification.bins:
@@ -160,7 +160,7 @@ def _unit_fills(data: MapData) -> list[str]:
 def _class_handles(data: MapData, lang: str) -> list:
     handles = []
     if data.classification is not None:
-        for colour, label in zip(data.classification.colours, data.classification.labels):
+        for colour, label in zip(data.classification.colours, data.classification.labels, strict=True):
             handles.append(Patch(facecolor=colour, edgecolor="#555555", label=label))
     if data.suppressed_count:
         handles.append(Patch(facecolor=SUPPRESSED_COLOUR, edgecolor="#555555",

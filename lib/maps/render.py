@@ -185,7 +185,7 @@ def add_base_layers(fmap, data: MapData) -> None:
     for kind, shapes in data.base_layers:
         group = folium.FeatureGroup(name=f"base-{kind}", control=False)
         if kind == "place":
-            for name, point in zip(shapes["name"], shapes.geometry.representative_point()):
+            for name, point in zip(shapes["name"], shapes.geometry.representative_point(), strict=True):
                 folium.Marker([round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)], interactive=False,
                               icon=folium.DivIcon(html=f'<span class="dab-place">{html.escape(str(name))}</span>',
                                                   icon_size=(0, 0), icon_anchor=(0, 0)), pane=BASE_PANE).add_to(group)
@@ -204,7 +204,7 @@ def add_labels(fmap, data: MapData) -> None:
     """Names at each unit's inner point (a DivIcon, so no image is needed)."""
     group = folium.FeatureGroup(name="labels", control=False)
     points = data.units.geometry.representative_point()
-    for name, point in zip(data.units["unit_name"], points):
+    for name, point in zip(data.units["unit_name"], points, strict=True):
         folium.Marker(
             [round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)],
             icon=folium.DivIcon(html=f'<span class="dab-label">{safe_text(name)}</span>',
@@ -224,7 +224,7 @@ def _pin(colour: str, category: str | None) -> folium.DivIcon:
 
 def _point_tooltips(points: gpd.GeoDataFrame, columns: list[str]) -> list[str]:
     """Per point, its non-empty values of `columns` (any column name: no attribute access)."""
-    rows = zip(*(points[c].tolist() for c in columns)) if columns else [()] * len(points)
+    rows = zip(*(points[c].tolist() for c in columns), strict=True) if columns else [()] * len(points)
     return [" / ".join(safe_text(v) for v in values if v is not None and v == v) for values in rows]
 
 
@@ -259,7 +259,7 @@ def add_points(fmap, layer: PointLayerSpec, points: gpd.GeoDataFrame, label: str
     category_col = layer.category_column if layer.category_column in points.columns else None
     tooltip_cols = [c for c in ("name", category_col, "place_type") if c and c in points.columns]
     categories = points[category_col].tolist() if category_col else [None] * n
-    for category, tooltip, y, x in zip(categories, _point_tooltips(points, tooltip_cols), lat, lon):
+    for category, tooltip, y, x in zip(categories, _point_tooltips(points, tooltip_cols), lat, lon, strict=True):
         colour = colours.get(category, CATEGORY_COLOURS[0]) if category_col else colours.get(label, CATEGORY_COLOURS[0])
         folium.Marker([y, x], icon=_pin(colour, category), tooltip=tooltip).add_to(parent)
     parent.add_to(fmap)
@@ -274,7 +274,7 @@ def add_compare_symbols(fmap, data: MapData) -> None:
     group = folium.FeatureGroup(name=data.compare_label)
     decimals = _decimals(data.compare_classification)
     centres = data.units.geometry.representative_point()
-    for value, name, centre in zip(values, data.units["unit_name"], centres):
+    for value, name, centre in zip(values, data.units["unit_name"], centres, strict=True):
         if not np.isfinite(value) or value <= 0:
             continue
         folium.CircleMarker(
@@ -338,7 +338,7 @@ def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
     parts = []
     if classification is not None and classification.bins:
         parts.append(f"<h4>{safe_text(label)}</h4>")
-        for colour, text in zip(classification.colours, classification.labels):
+        for colour, text in zip(classification.colours, classification.labels, strict=True):
             parts.append(f'<div class="dab-row"><span class="sw" style="background:{colour}"></span>{safe_text(text)}</div>')
     if data.suppressed_count:
         parts.append(f'<div class="dab-row"><span class="sw" style="background:{SUPPRESSED_COLOUR}"></span>'

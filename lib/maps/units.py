@@ -80,7 +80,7 @@ def mesh_cells(boundary: gpd.GeoDataFrame, level: int) -> gpd.GeoDataFrame:
     north, east = ju.to_meshpoint(codes, 1, 1)
     cells = gpd.GeoDataFrame(
         {"unit_id": codes.astype(str)},
-        geometry=[box(w, s, e, n) for s, w, n, e in zip(south, west, north, east)], crs=4326,
+        geometry=[box(w, s, e, n) for s, w, n, e in zip(south, west, north, east, strict=True)], crs=4326,
     )
     city = boundary.union_all()
     cells = cells[cells.intersects(city)].reset_index(drop=True)

@@ -44,7 +44,7 @@ def show_test_result(result: TestResult) -> None:
     if result.warning:
         st.warning(result.warning, icon=":material/warning:")
     metrics = st.columns(len(result.numbers))
-    for column, (key, value) in zip(metrics, result.numbers.items()):
+    for column, (key, value) in zip(metrics, result.numbers.items(), strict=True):
         shown = f"{value:,}" if isinstance(value, int) else ("< 0.001" if key == "stat.p" and value < 0.001
                                                              else f"{value:.3g}")
         column.metric(tr(key), shown)

@@ -13,7 +13,7 @@ from lib.ui.deck_editor import DeckEditor
 def deck_downloads(editor: DeckEditor) -> None:
     st.caption(tr("pres.download_help"))
     columns = st.columns(3)
-    for column, fmt in zip(columns, ("pptx", "html", "pdf")):
+    for column, fmt in zip(columns, ("pptx", "html", "pdf"), strict=True):
         made = st.session_state.get(editor.key("file", fmt))
         if column.button(tr("pres.make_files") + f"（{fmt.upper()}）", key=editor.key("make", fmt), width="stretch"):
             with column.status(tr("pres.making"), expanded=True) as status:

@@ -272,7 +272,7 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
     for f in fields:
         if f.row is not None and f.row not in rows:
             members = [g for g in fields if g.row == f.row]
-            rows[f.row] = list(zip(members, st.columns(len(members))))
+            rows[f.row] = list(zip(members, st.columns(len(members)), strict=True))
     for f in fields:
         target = st
         if f.row is not None:

@@ -28,7 +28,8 @@ class MapAnalyses:
 
     def settings(self) -> None:
         tabs = st.tabs([ui.tr(f"map.analysis.{name}") for name in ("catchment", "nearest", "counts", "flood", "compare")])
-        for tab, draw in zip(tabs, (self._catchment, self._nearest, self._counts, self._flood, self._compare)):
+        for tab, draw in zip(tabs, (self._catchment, self._nearest, self._counts, self._flood, self._compare),
+                             strict=True):
             with tab:
                 draw()
 

@@ -75,7 +75,7 @@ def _entry(ws: Workspace, entry: review.Pending, actions: tuple[str, ...]) -> No
         if "send_back" in actions:
             st.text_input(tr("output_check.comment"), key=f"{K}{item.item_id}:comment")
         buttons = st.columns(len(actions))
-        for column, action in zip(buttons, actions):
+        for column, action in zip(buttons, actions, strict=True):
             column.button(tr(f"output_check.{action}"), key=f"{K}{item.item_id}:{action}", on_click=_act,
                           args=(ws, item.item_id, action), disabled=action == "approve" and frame is None,
                           type="primary" if action == "approve" else "secondary")

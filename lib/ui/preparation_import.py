@@ -83,7 +83,7 @@ def _types_editor(result, summary: dict) -> dict[str, str]:
                        "type": st.column_config.SelectboxColumn(tr("prep.type"), options=list(type_of_label),
                                                                 required=True)})
     return {column: type_of_label.get(label, summary["types"][column])
-            for column, label in zip(edited["column"], edited["type"])}
+            for column, label in zip(edited["column"], edited["type"], strict=True)}
 
 
 def staged_widgets(prep: Preparation) -> None:

@@ -74,7 +74,7 @@ def classification_widgets(prep: Preparation) -> dict[str, str]:
         table, hide_index=True, disabled=["column", "example"], key="prep_class_editor",
         column_config={"column": tr("prep.column"), "example": tr("prep.example"),
                        "class": st.column_config.SelectboxColumn(tr("prep.class"), options=list(labels), required=True)})
-    return {column: labels.get(label, "other") for column, label in zip(edited["column"], edited["class"])}
+    return {column: labels.get(label, "other") for column, label in zip(edited["column"], edited["class"], strict=True)}
 
 
 def plan_widgets(prep: Preparation, areas: CityAreas) -> None:

@@ -114,7 +114,7 @@ class Backend(ABC):
     def _open(self):
         ...
 
-    def _before_checkout(self) -> None:
+    def _before_checkout(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """A check before a connection is handed out (SQLite: is it still the same file?)."""
 
     def sql(self, text: str) -> str:
@@ -150,28 +150,28 @@ class Backend(ABC):
         """A transaction that reads every table as of one moment (for backups)."""
         con.execute("BEGIN")
 
-    def hold_writers(self, run) -> None:
+    def hold_writers(self, run) -> None:  # noqa: B027 - optional hook, a no-op by default
         """In a write transaction: keep every other writer waiting until it ends (SQLite: BEGIN IMMEDIATE
         already holds the one write lock)."""
 
-    def after_copy_in(self, run) -> None:
+    def after_copy_in(self, run) -> None:  # noqa: B027 - optional hook, a no-op by default
         """After rows with their own numbers were copied in (a restore), before the commit."""
 
     def count_save(self, run) -> save_counter.Count | None:
         """In a write transaction, after its changes: count it (SQLite; None where nothing is counted)."""
         return None
 
-    def acknowledge(self, count: save_counter.Count | None) -> None:
+    def acknowledge(self, count: save_counter.Count | None) -> None:  # noqa: B027 - optional hook, a no-op by default
         """After the commit of a counted save, before the user is told: keep its count beside the database."""
 
-    def check_saves(self) -> None:
+    def check_saves(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """On open: report acknowledged saves the database no longer holds (SQLite's damaged WAL)."""
 
     def lost_saves(self) -> list[save_counter.LostSaves]:
         """Acknowledged saves found missing on an open, until the instructor dismisses the report."""
         return []
 
-    def dismiss_lost_saves(self) -> None:
+    def dismiss_lost_saves(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """The instructor has read the lost-saves report."""
 
     @contextlib.contextmanager

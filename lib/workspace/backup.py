@@ -101,7 +101,7 @@ def read_backup(path: Path) -> dict[str, list[dict]]:
             for table in TABLES:
                 cursor = con.execute(f"SELECT * FROM {table} ORDER BY 1")
                 names = [d[0] for d in cursor.description]
-                tables[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+                tables[table] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
             return tables
         finally:
             con.close()

@@ -432,7 +432,7 @@ class Workspace:
             for table in TABLES:
                 cursor = run(f"SELECT * FROM {table} ORDER BY 1")
                 names = [d[0] for d in cursor.description]
-                tables[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+                tables[table] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         try:
             self._transaction(work, write=False)
         except self.backend.database_errors as exc:
@@ -458,7 +458,7 @@ class Workspace:
                 for table in TABLES:
                     cursor = run(f"SELECT * FROM {table} ORDER BY 1")
                     names = [d[0] for d in cursor.description]
-                    current[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+                    current[table] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
                 kept = keep_current(current) if current["courses"] else None
             for table in reversed(TABLES):
                 run(f"DELETE FROM {table}")

@@ -1,6 +1,8 @@
 """The logic model (activities → outputs → outcomes) drawn as a Graphviz diagram."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 PARTS = ("activities", "outputs", "outcomes")
 COLOURS = {"activities": "#0b6e4f", "outputs": "#3f9c7a", "outcomes": "#8cc7ab"}
 
@@ -25,7 +27,7 @@ def to_dot(model: dict, titles: dict[str, str]) -> str:
                          f'fontcolor="{font}"];')
         lines.append("  }")
         anchors.append((part, len(entries)))
-    for (left, n_left), (right, _n_right) in zip(anchors, anchors[1:]):
+    for (left, n_left), (right, _n_right) in pairwise(anchors):
         lines.append(f"  {left}_{n_left // 2} -> {right}_0 [ltail=cluster_{left}, lhead=cluster_{right}];")
     lines.append("}")
     return "\n".join(lines)

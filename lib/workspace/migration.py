@@ -52,7 +52,7 @@ def read_legacy(path: Path) -> dict[str, list[dict]]:
                 continue
             cursor = con.execute(f"SELECT * FROM {table} ORDER BY 1")
             names = [d[0] for d in cursor.description]
-            tables[table] = [{n: _plain(v) for n, v in zip(names, row)} for row in cursor.fetchall()]
+            tables[table] = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
         return tables
     finally:
         con.close()

@@ -103,7 +103,7 @@ def shares_table(shares: pd.DataFrame, item_labels: dict[str, str], scales: dict
     columns = ["item", "level", "count", "share", "low", "high", "w_share", "w_low", "w_high", "diff", "matters",
                "answered", "deff", "n_eff"]
     table = shares[columns].copy()
-    table["level"] = [scales.get(i, {}).get(lv, lv) for i, lv in zip(table["item"], table["level"])]
+    table["level"] = [scales.get(i, {}).get(lv, lv) for i, lv in zip(table["item"], table["level"], strict=True)]
     table["item"] = table["item"].map(item_labels)
     table["matters"] = [t("weighting.yes", lang) if pd.notna(v) and bool(v) else "" for v in table["matters"]]
     table = table.round({c: 1 for c in ("share", "low", "high", "w_share", "w_low", "w_high", "diff")})
