@@ -34,9 +34,10 @@ def chart_protection(runs: int) -> list[Figure]:
     import pandas as pd
 
     import tests.test_chart_cell_counts as reference
-    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Measure
     from lib.charts.sql import run_chart
     from lib.data.catalog import load_catalog
+    from lib.data.query import Filter
 
     catalog = load_catalog()
     reference.CATALOG = catalog

@@ -76,8 +76,9 @@ def _pandas_rate(care: pd.DataFrame, population: pd.DataFrame, areas: pd.DataFra
 
 @benchmark("charts")
 def charts(runs: int) -> list[Figure]:
-    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Measure
     from lib.data.catalog import load_catalog
+    from lib.data.query import Filter
 
     catalog = load_catalog()
     count_spec = ChartSpec(

@@ -14,7 +14,8 @@ from bench.harness import Figure, benchmark, median_seconds
 
 
 def _specs():
-    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Measure
+    from lib.data.query import Filter
 
     year, severe = Filter("year", "in", [2025]), Filter("care_level", "in", ["要介護4", "要介護5"])
     return {

@@ -2,11 +2,14 @@
 
 Every file in lib/locale/*.yaml maps keys to {ja, en}; one file per area of the
 app, so that text is easy to review and translate. `t(key, lang)` falls back to
-Japanese, and a missing key is shown as the key itself (a test catches it).
+Japanese, and a missing key is shown as the key itself (a test catches it). `format_number` writes a
+number the same way in both.
 """
 from __future__ import annotations
 
 from pathlib import Path
+
+import pandas as pd
 
 from lib.yaml_text import load_yaml
 
@@ -35,3 +38,13 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
         return key
     text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
     return text.format(**values) if values else text
+
+
+def format_number(value) -> str:
+    """A number with thousands separators and no needless decimals (12,345 / 18.7)."""
+    if value is None or pd.isna(value):
+        return "-"
+    value = float(value)
+    if value.is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) >= 1 else f"{value:.3g}"

@@ -5,10 +5,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import settings, ui
-from lib.charts.spec import Filter
-from lib.charts.sql import distinct_values
 from lib.data.catalog import load_catalog
 from lib.data.city import is_demo_on_real_city
+from lib.data.query import Filter, distinct_values
 from lib.maps import data as map_data
 from lib.maps import export as map_export
 from lib.maps.measures import preset_measures

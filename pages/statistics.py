@@ -7,10 +7,11 @@ from lib.analysis import stat_tests
 from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import suppressed_cells
 from lib.charts.figure import build_figure
-from lib.charts.spec import dimension_choices, measure_columns, resolve_column
-from lib.charts.sql import fetch_columns, run_chart
+from lib.charts.spec import dimension_choices, measure_columns
+from lib.charts.sql import run_chart
 from lib.charts.stat_check import TESTS, StatCheck
 from lib.data.catalog import load_catalog
+from lib.data.query import fetch_columns, resolve_column
 from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker
 from lib.ui.analysis_view import show_analysis, show_test_result, show_test_table
 from lib.ui.derived import analysis_result

@@ -9,8 +9,9 @@ import pytest
 from lib.charts import survey
 from lib.charts.figure import build_figure
 from lib.charts.labels import column_label, count_unit_of, measure_label, measure_unit, value_axis_title
-from lib.charts.spec import ChartSpec, Measure, resolve_column
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
+from lib.data.query import resolve_column
 from tests.test_chart_matrix import CATALOG, MATRIX
 
 # A title a reader cannot use: a column key ("value", "area_code", "x"), a bare unit ("%") or nothing.

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from lib.analysis import disclosure
-from lib.charts.spec import ChartSpec, Filter, Measure, measure_columns
-from lib.charts.sql import build_chart_sql, distinct_values, run_chart, value_range
+from lib.charts.spec import ChartSpec, Measure, measure_columns
+from lib.charts.sql import build_chart_sql, run_chart
+from lib.data.query import Filter, distinct_values, value_range
 from tests.test_chart_matrix import CATALOG, MATRIX
 
 

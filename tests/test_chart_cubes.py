@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from lib.charts import cubes
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
+from lib.data.query import Filter
 from tests.test_chart_matrix import CATALOG
 
 ELDERLY = ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]

@@ -8,17 +8,10 @@ import pytest
 
 from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.figure import build_figure
-from lib.charts.spec import (
-    CHART_TYPES,
-    ChartSpec,
-    Measure,
-    dimension_choices,
-    measure_columns,
-    resolve_column,
-    validate_spec,
-)
+from lib.charts.spec import CHART_TYPES, ChartSpec, Measure, dimension_choices, measure_columns, validate_spec
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.data.query import resolve_column
 
 CATALOG = with_area_indicators(load_catalog())
 

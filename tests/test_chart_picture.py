@@ -14,8 +14,9 @@ from PIL import Image
 from lib.charts.figure import build_figure
 from lib.charts.labels import value_axis_title
 from lib.charts.picture import chart_png, draw_chart
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
+from lib.data.query import Filter
 from tests.test_chart_matrix import CATALOG
 
 # (width, height in inches, dpi) that lib/deck/to_pdf.py and to_pptx.py ask for, beside bullets or alone.

@@ -8,9 +8,10 @@ import pytest
 
 from lib.analysis.area_indicators import with_area_indicators
 from lib.charts.figure import build_figure
-from lib.charts.spec import ChartSpec, ChartSpecError, Filter, Measure, allowed_chart_types, check_spec, validate_spec
+from lib.charts.spec import ChartSpec, ChartSpecError, Measure, allowed_chart_types, check_spec, validate_spec
 from lib.charts.sql import build_chart_sql, run_chart
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 
 CATALOG = with_area_indicators(load_catalog())
 ELDERLY = ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]

@@ -19,9 +19,10 @@ from lib.analysis.user_sql import run_user_sql
 from lib.charts import survey
 from lib.charts.labels import labelled_table
 from lib.charts.pivot import build_pivot
-from lib.charts.spec import ChartSpec, Filter, Measure
-from lib.charts.sql import fetch_columns, run_chart
+from lib.charts.spec import ChartSpec, Measure
+from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter, fetch_columns
 from lib.deck.evidence import resolve_evidence
 from lib.maps import data as map_data
 from lib.maps.export import map_table

@@ -7,10 +7,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from lib.charts.sql import distinct_values
 from lib.data.catalog import load_catalog
 from lib.data.city import setup_city
 from lib.data.facility_lists import FacilityListError, list_kind, parse_column_mapping, read_facility_list
+from lib.data.query import distinct_values
 from lib.data.store import Store
 from tests.estat_fixtures import estat_frame, write_estat_zip, write_facility_csv
 

@@ -15,9 +15,10 @@ import pytest
 from lib.analysis.indicators import INDICATORS, by_label, of_chart
 from lib.analysis.sql_samples import sample_queries
 from lib.analysis.user_sql import run_user_sql
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.deck.evidence import resolve_evidence
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures

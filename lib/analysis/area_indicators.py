@@ -64,8 +64,8 @@ def indicator_dataset() -> Dataset:
         },
         source={"ja": "ワークベンチが公開データ（人口・要介護認定・通いの場）から計算",
                 "en": "computed by the workbench from the published population, care and places data"},
-        columns=columns, origin="derived",
-        extra={"derived": True, "privacy": {"persons": "care_certified_65plus"}},
+        columns=columns, origin="derived", computed_by=indicators,
+        extra={"privacy": {"persons": "care_certified_65plus"}},
         record_unit={"ja": "町丁目 1 つ = 1 行", "en": "one row per area"},
     )
 
@@ -187,10 +187,3 @@ def indicators(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         _CACHE.clear()
         _CACHE[signature] = compute_indicators(cursor)
     return _CACHE[signature]
-
-
-def register_derived(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Make the derived table queryable under its name on this cursor."""
-    if name != NAME:
-        raise KeyError(name)
-    cursor.register(NAME, indicators(cursor))

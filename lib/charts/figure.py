@@ -25,16 +25,16 @@ from lib.charts.labels import (
     count_axis_title,
     d3_format,
     filter_summary,
-    format_number,
     measure_unit,
     prepare_frame,
     sorted_categories,
     value_axis_title,
 )
-from lib.charts.spec import ChartSpec, resolve_column, role_of
+from lib.charts.spec import ChartSpec, role_of
 from lib.charts.style import FONT, OKABE_ITO, SEQUENTIAL, colour
 from lib.data.catalog import Dataset
-from lib.i18n import t
+from lib.data.query import resolve_column
+from lib.i18n import format_number, t
 
 TEMPLATE = pio.templates["plotly_white"]
 FACET_COLUMNS = 3

@@ -18,9 +18,9 @@ import pandas as pd
 
 from lib.charts import survey
 from lib.charts.pivot import build_pivot, percentages
-from lib.charts.spec import ChartSpec, Filter
-from lib.charts.sql import fetch_columns
+from lib.charts.spec import ChartSpec
 from lib.data.catalog import Dataset
+from lib.data.query import Filter, fetch_columns
 from lib.i18n import t
 
 

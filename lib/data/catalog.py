@@ -8,6 +8,7 @@ anonymization shown to trainees all come from it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,8 +83,10 @@ class Dataset:
     anonymization: dict | None = None
     record_unit: dict | None = None
     geometry: str | None = None
-    origin: str = "demo"  # "demo" or "published"
+    origin: str = "demo"  # "demo", "published" or "derived"
     extra: dict = field(default_factory=dict)
+    # A derived dataset: how its table is computed from the published ones (lib.data.query registers it).
+    computed_by: Callable | None = field(default=None, compare=False, repr=False)
 
     def title_in(self, lang: str = "ja") -> str:
         return _text(self.title, lang) or self.name

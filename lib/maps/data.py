@@ -26,7 +26,7 @@ import pandas as pd
 from lib.analysis import disclosure, geo_analysis
 from lib.analysis import indicators as named
 from lib.data.city import is_demo_on_real_city
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.data.store import read_geo
 from lib.i18n import t
 from lib.maps.base_layers import load_base_layers

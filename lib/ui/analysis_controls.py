@@ -7,10 +7,10 @@ from typing import Callable
 
 import streamlit as st
 
-from lib.charts.spec import Measure, measure_columns, resolve_column
-from lib.charts.sql import distinct_values
+from lib.charts.spec import Measure, measure_columns
 from lib.data.catalog import Dataset
 from lib.data.city import is_demo_on_real_city
+from lib.data.query import distinct_values, resolve_column
 from lib.table_export import csv_bytes, xlsx_bytes
 from lib.ui import dataset_title, lang, tr
 

@@ -20,10 +20,10 @@ from lib.analysis.area_indicators import with_area_indicators
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
 from lib.charts.pivot import Pivot, build_pivot
-from lib.charts.spec import ChartSpec, Filter
-from lib.charts.sql import fetch_columns
+from lib.charts.spec import ChartSpec
 from lib.data import profile
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter, fetch_columns
 from lib.deck.analyses import survey_words, weighted_survey
 from lib.deck.analysis_evidence import run_analysis
 from lib.i18n import t

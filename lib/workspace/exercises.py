@@ -24,7 +24,7 @@ from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
 from lib.data.city import is_demo_on_real_city
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.errors import WorkbenchError
 from lib.i18n import t
 from lib.workspace import exercise_files, exercise_mistakes
