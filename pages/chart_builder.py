@@ -4,7 +4,7 @@ import duckdb
 import streamlit as st
 
 from lib import ui
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.disclosure import suppressed_cells
 from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
@@ -18,7 +18,6 @@ from lib.charts.spec import (
     measure_columns,
 )
 from lib.charts.sql import build_chart_sql, run_chart
-from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import BASED_KINDS, KEEP, column_labeller, dataset_picker, download_row, measure_picker
 from lib.ui.chart_builder_controls import K, chart_type_options, load_into_builder
 from lib.ui.evidence_form import evidence_form
@@ -26,7 +25,7 @@ from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
 
 lang = ui.lang()
-catalog = with_area_indicators(load_catalog())
+catalog = analysis_catalog()
 cursor = ui.store().published()
 
 st.title(ui.tr("page.charts"))

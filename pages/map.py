@@ -6,7 +6,6 @@ from streamlit_folium import st_folium
 
 from lib import settings, ui
 from lib.data.catalog import load_catalog
-from lib.data.city import is_demo_on_real_city
 from lib.data.query import Filter, distinct_values
 from lib.maps import data as map_data
 from lib.maps import export as map_export
@@ -54,7 +53,7 @@ def build(spec: MapSpec):
 presets = preset_measures(cursor, catalog)
 # Places of the made-up demo city are not offered on a real city's map (they would lie elsewhere).
 place_datasets = {name for name in ("facilities", "kayoi_places")
-                  if name in catalog and not is_demo_on_real_city(catalog[name])}
+                  if name in catalog and not catalog[name].demo_on_real_city}
 facility_categories = (distinct_values(cursor, catalog, "facilities", "category")
                        if "facilities" in place_datasets else [])
 
@@ -68,7 +67,7 @@ choices = list(presets) + ["map.preset.custom", "map.preset.none"]
 choice = c1.selectbox(ui.tr("map.measure.choose"), choices, format_func=unit.label, key=unit.measure_key)
 measure = presets.get(choice)
 if choice == "map.preset.custom":
-    mappable = [n for n, ds in catalog.items() if not is_demo_on_real_city(ds)
+    mappable = [n for n, ds in catalog.items() if not ds.demo_on_real_city
                 and (ds.columns_with_role("area") or ds.columns_with_role("mesh") or n == unit.zones)]
     d1, d2, d3, d4 = st.columns(4)
     name = d1.selectbox(ui.tr("map.custom.dataset"), mappable,
@@ -166,7 +165,7 @@ with tabs[2]:
     counts_box = st.container()
 with tabs[3]:
     st.caption(ui.tr("map.analysis.flood.help"))
-    demo_flood = "flood_zones" in catalog and is_demo_on_real_city(catalog["flood_zones"])
+    demo_flood = "flood_zones" in catalog and catalog["flood_zones"].demo_on_real_city
     if demo_flood:
         st.info(ui.tr("map.error.flood_demo_only"))
     use_flood = st.checkbox(ui.tr("map.analysis.on"), key="map_flood_on",

@@ -4,13 +4,12 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis import stat_tests
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.disclosure import suppressed_cells
 from lib.charts.figure import build_figure
 from lib.charts.spec import dimension_choices, measure_columns
 from lib.charts.sql import run_chart
 from lib.charts.stat_check import TESTS, StatCheck
-from lib.data.catalog import load_catalog
 from lib.data.query import fetch_columns, resolve_column
 from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker
 from lib.ui.analysis_view import show_analysis, show_test_result, show_test_table
@@ -19,7 +18,7 @@ from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
-catalog = with_area_indicators(load_catalog())
+catalog = analysis_catalog()
 cursor = ui.store().published()
 K = "stat:"
 

@@ -6,14 +6,13 @@ import json
 
 import pytest
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.figure import build_figure
 from lib.charts.spec import CHART_TYPES, ChartSpec, Measure, dimension_choices, measure_columns, validate_spec
 from lib.charts.sql import run_chart
-from lib.data.catalog import load_catalog
 from lib.data.query import resolve_column
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 
 
 def _role(ds, role):

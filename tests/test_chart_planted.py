@@ -9,13 +9,12 @@ import yaml
 from scipy import stats
 
 from lib.analysis import stat_tests
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
-from lib.data.catalog import load_catalog
 from lib.data.query import Filter, fetch_columns
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 PLANTED = {p["id"]: p for p in yaml.safe_load((Path(__file__).parent / "planted_relationships.yaml").read_text())}
 
 

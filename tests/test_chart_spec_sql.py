@@ -6,14 +6,13 @@ import json
 import pandas as pd
 import pytest
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.figure import build_figure
 from lib.charts.spec import ChartSpec, ChartSpecError, Measure, allowed_chart_types, check_spec, validate_spec
 from lib.charts.sql import build_chart_sql, run_chart
-from lib.data.catalog import load_catalog
 from lib.data.query import Filter
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 ELDERLY = ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
 
 

@@ -143,9 +143,9 @@ def test_chart_by_town_and_filtered_to_one(joint, published):
 
 
 def test_no_per_area_table_mixing_the_demos_care_records_with_the_towns(joint, published):
-    from lib.analysis.area_indicators import NAME, with_area_indicators
+    from lib.analysis.area_indicators import NAME, analysis_catalog
 
-    assert NAME not in with_area_indicators(load_catalog())  # its columns exist only in the demo's areas
+    assert NAME not in analysis_catalog()  # its columns exist only in the demo's areas
 
 
 def test_deck_source_line_names_both_towns(joint, published):

@@ -7,14 +7,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.pivot import assemble_pivot, build_pivot, percentages
 from lib.charts.spec import ChartSpec, Measure
-from lib.data.catalog import load_catalog
 from lib.data.query import Filter
 from lib.table_export import csv_bytes, xlsx_bytes
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 
 
 def test_assemble_and_percentages_by_hand():

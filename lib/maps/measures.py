@@ -14,7 +14,6 @@ from lib.analysis import indicators as named
 from lib.analysis.age_groups import band_lower_age
 from lib.charts.labels import count_unit_of
 from lib.data.catalog import ZONE_COLUMN, Dataset
-from lib.data.city import is_demo_on_real_city
 from lib.data.query import Filter, Table, distinct_values
 from lib.data.query import quote_identifier as q
 from lib.i18n import STRINGS, t
@@ -225,7 +224,7 @@ def as_defined(cursor, catalog: dict, spec: MapSpec) -> MapSpec:
 def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
     """Measures a beginner usually wants, keyed by their label key (only those the data allows; on a real
     city, none of the made-up demo city's records or places, which would count 0 in every area)."""
-    catalog = {name: ds for name, ds in catalog.items() if not is_demo_on_real_city(ds)}
+    catalog = {name: ds for name, ds in catalog.items() if not ds.demo_on_real_city}
     presets: dict[str, MeasureSpec] = {}
     care_rate, ageing_rate = (indicator_measure(cursor, catalog, named.INDICATORS[key])
                               for key in ("care_rate", "ageing_rate"))

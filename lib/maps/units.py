@@ -16,7 +16,6 @@ from lib.analysis import geo_analysis
 from lib.analysis.age_groups import band_lower_age
 from lib.data.catalog import Dataset
 from lib.data.census_households import GENERAL
-from lib.data.city import is_demo_on_real_city
 from lib.data.query import Table, distinct_values
 from lib.data.query import quote_identifier as q
 from lib.data.store import read_geo
@@ -142,7 +141,7 @@ def unit_people(cursor, catalog: dict, units: gpd.GeoDataFrame, spec: MapSpec,
         return area_population(cursor, catalog, year), None
     level = MESH_LEVELS[spec.base_unit]
     # The made-up demo city's mesh table lies elsewhere: on a real city every cell would count 0 people.
-    if MESH_POPULATION in catalog and not is_demo_on_real_city(catalog[MESH_POPULATION]):
+    if MESH_POPULATION in catalog and not catalog[MESH_POPULATION].demo_on_real_city:
         ds = catalog[MESH_POPULATION]
         if MESH_DIGITS.get(mesh_source_level(cursor, ds), 0) >= MESH_DIGITS[level]:
             cols = {c: q(c) for c in ("population", "elderly_65plus", "elderly_75plus") if ds.has_column(c)}

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis import projection_data
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
 from lib.charts.pivot import Pivot, build_pivot
@@ -178,7 +178,7 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _pivot(spec_json: str, lang: str, fingerprint: str) -> Pivot:
     spec = ChartSpec.from_dict(json.loads(spec_json))
-    return build_pivot(store().published(), spec, with_area_indicators(load_catalog()), lang)
+    return build_pivot(store().published(), spec, analysis_catalog(), lang)
 
 
 def pivot(spec: ChartSpec, lang: str) -> Pivot:
@@ -191,7 +191,7 @@ def pivot(spec: ChartSpec, lang: str) -> Pivot:
 
 @st.cache_resource(max_entries=48, show_spinner=False)
 def _analysis(spec_json: str, lang: str, fingerprint: str):
-    return run_analysis(store().published(), with_area_indicators(load_catalog()), json.loads(spec_json), lang)
+    return run_analysis(store().published(), analysis_catalog(), json.loads(spec_json), lang)
 
 
 def analysis_result(spec: dict, lang: str):
