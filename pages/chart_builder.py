@@ -35,7 +35,7 @@ st.caption(ui.tr("chart.lead"))
 def render(spec: ChartSpec, key: str):
     """Run and draw a spec; a problem is shown as a sentence, never a traceback."""
     try:
-        frame = run_chart(cursor, spec, catalog)
+        frame = run_chart(cursor, catalog, spec)
     except ChartSpecError as error:
         for problem in error.texts(lang):
             st.warning(problem, icon=":material/edit:")
@@ -97,7 +97,7 @@ with chart_column:
                 title += ui.tr("chart.paren", text=ui.tr("chart.filter.prefix") + filter_summary(spec, catalog, lang))
             download_row(table, "chart_data", K, title=title)
         with tab_sql:
-            sql, params = build_chart_sql(spec, catalog)
+            sql, params = build_chart_sql(catalog, spec)
             st.code(sql, language="sql")
             st.caption(ui.tr("chart.sql_params", params=", ".join(map(str, params)) or "-"))
 

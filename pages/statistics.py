@@ -113,7 +113,7 @@ with result_column:
     show_test_result(result)
     # The same data as a chart spec, so that it can be saved and re-drawn as evidence.
     spec = check.chart_spec(catalog)
-    frame = run_chart(cursor, spec, catalog)
+    frame = run_chart(cursor, catalog, spec)
     ui.plotly_chart(build_figure(frame, spec, catalog, lang), key=K + "figure", width="stretch")
     ui.show_suppressed(suppressed_cells(frame))
     show_test_table(result, expanded=test == "chi")

@@ -36,7 +36,7 @@ def _words(title: str) -> bool:
 
 @pytest.mark.parametrize("name,kind,spec", AXIS_CHARTS, ids=[f"{n}-{k}" for n, k, _ in AXIS_CHARTS])
 def test_axes_say_what_the_numbers_and_the_categories_are(published, name, kind, spec):
-    figure = build_figure(run_chart(published, spec, CATALOG), spec, CATALOG, "ja")
+    figure = build_figure(run_chart(published, CATALOG, spec), spec, CATALOG, "ja")
     x, y = _titles(figure)
     ds = CATALOG[name]
     unit = measure_unit(spec, CATALOG, "ja")

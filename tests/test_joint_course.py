@@ -137,7 +137,7 @@ def test_map_of_one_town_shows_its_areas_only_and_classes_over_them(joint, publi
 
 def test_chart_by_town_and_filtered_to_one(joint, published):
     catalog = load_catalog()
-    by_town = run_chart(published, ChartSpec("population", Measure("sum", "population"), ["areas.city_name"]), catalog)
+    by_town = run_chart(published, catalog, ChartSpec("population", Measure("sum", "population"), ["areas.city_name"]))
     assert dict(zip(by_town["areas.city_name"], by_town["value"], strict=True)) == {
         "鳥取市": file_sums(TOTTORI)[0], "岩美町": file_sums(IWAMI)[0]}
 

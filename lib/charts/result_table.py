@@ -104,7 +104,7 @@ def likert_table(cursor, catalog: dict[str, Dataset], dataset: str, items: list[
 
 
 def _pivot_table(cursor, catalog: dict[str, Dataset], chart: ChartSpec, percent_by: str, lang: str) -> pd.DataFrame:
-    pivot = build_pivot(cursor, chart, catalog, lang)
+    pivot = build_pivot(cursor, catalog, chart, lang)
     table = pivot.table
     if pivot.additive:
         table = percentages(table, percent_by, table.columns[-1])

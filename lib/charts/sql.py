@@ -101,7 +101,7 @@ class CellCounts:
         return [_ROWS, _PERSONS] + [_wider(i) for i in range(filters)]
 
 
-def cell_counts(spec: ChartSpec, catalog: dict[str, Dataset]) -> CellCounts | None:
+def cell_counts(catalog: dict[str, Dataset], spec: ChartSpec) -> CellCounts | None:
     """The counts a chart's protection needs (None for raw charts and data that describe no person)."""
     ds = catalog[spec.dataset]
     basis = disclosure.persons_basis(ds)
@@ -358,7 +358,7 @@ def _change_sql(spec: ChartSpec, source: _Source, params: list, counts: CellCoun
     return f"SELECT *, {value} AS value FROM ({pivoted}) AS changed"
 
 
-def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_counts: bool = False,
+def build_chart_sql(catalog: dict[str, Dataset], spec: ChartSpec, with_cell_counts: bool = False,
                     cubes: dict[str, str] | None = None) -> tuple[str, list]:
     """The SQL and bound parameters that compute the spec's data (ChartSpecError if invalid); with
     `with_cell_counts`, the small-cell rule's counts come out of the same scan (see CellCounts).
@@ -369,7 +369,7 @@ def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_coun
     params: list = []
     if spec.is_raw:
         return _raw_sql(spec, source, params), params
-    counts = cell_counts(spec, catalog) if with_cell_counts else None
+    counts = cell_counts(catalog, spec) if with_cell_counts else None
     kind = spec.measure.kind
     if kind == "rate_per_1000":
         body = _rate_sql(spec, catalog, source, params, counts)
@@ -395,29 +395,29 @@ def shows_overall(spec: ChartSpec) -> bool:
             and spec.measure.kind in OVERALL_MEASURES)
 
 
-def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[str, Dataset]) -> pd.DataFrame:
+def run_chart(cursor: duckdb.DuckDBPyConnection, catalog: dict[str, Dataset], spec: ChartSpec) -> pd.DataFrame:
     """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure); for a
     mean or rate by one category, frame.attrs["overall"] holds the same measure over all the records
     (the same filters), computed by the database."""
     register_derived(cursor, catalog[spec.dataset])
     database = cubes.cache_key(cursor)
     named: dict[str, str] | None = {} if database else None
-    sql, params = build_chart_sql(spec, catalog, with_cell_counts=True, cubes=named)
+    sql, params = build_chart_sql(catalog, spec, with_cell_counts=True, cubes=named)
     if named:
         cubes.register(cursor, database, named)
     try:
-        frame = protect_chart_data(spec, catalog, cursor.execute(sql, params).df())
+        frame = protect_chart_data(catalog, spec, cursor.execute(sql, params).df())
     finally:
         if named:
             cubes.unregister(cursor, named)
     if shows_overall(spec):
-        whole_sql, whole_params = build_chart_sql(replace(spec, dimensions=[], chart_type="kpi", options={}), catalog)
+        whole_sql, whole_params = build_chart_sql(catalog, replace(spec, dimensions=[], chart_type="kpi", options={}))
         whole = cursor.execute(whole_sql, whole_params).df()
         frame.attrs["overall"] = float(whole["value"].iloc[0]) if len(whole) and whole["value"].notna().any() else None
     return frame
 
 
-def protect_chart_data(spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.DataFrame) -> pd.DataFrame:
+def protect_chart_data(catalog: dict[str, Dataset], spec: ChartSpec, frame: pd.DataFrame) -> pd.DataFrame:
     """Hide the cells of a chart's data that describe 1 … MIN_CELL-1 persons, and their partners.
 
     `frame` comes from build_chart_sql(…, with_cell_counts=True): its cell counts decide, then go.

@@ -229,7 +229,7 @@ def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str 
 def _draw_chart(evidence: Evidence, chart: ChartSpec, at: _Drawing) -> None:
     catalog, lang = at.catalog, at.lang
     evidence.sources = _sources(catalog, chart.datasets(), lang)
-    evidence.frame = run_chart(at.cursor, chart, catalog)
+    evidence.frame = run_chart(at.cursor, catalog, chart)
     evidence.table = labelled_table(evidence.frame, chart, catalog, lang)
     evidence.figure = build_figure(evidence.frame, chart, catalog, lang)
     evidence.title = evidence.title or chart_title(chart, catalog, lang)

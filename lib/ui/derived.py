@@ -178,7 +178,7 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _pivot(spec_json: str, lang: str, fingerprint: str) -> Pivot:
     spec = ChartSpec.from_dict(json.loads(spec_json))
-    return build_pivot(store().published(), spec, analysis_catalog(), lang)
+    return build_pivot(store().published(), analysis_catalog(), spec, lang)
 
 
 def pivot(spec: ChartSpec, lang: str) -> Pivot:
