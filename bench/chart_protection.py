@@ -35,9 +35,10 @@ def chart_protection(runs: int) -> list[Figure]:
     import pandas as pd
 
     import tests.test_chart_cell_counts as reference
-    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Measure
     from lib.charts.sql import run_chart
     from lib.data.catalog import load_catalog
+    from lib.data.query import Filter
 
     catalog = load_catalog()
     reference.CATALOG = catalog
@@ -53,10 +54,10 @@ def chart_protection(runs: int) -> list[Figure]:
             con = _scratch_database(root / f"scratch_{size}.duckdb", size)
             cursor = con.cursor()
             for name, spec in specs.items():
-                pd.testing.assert_frame_equal(run_chart(cursor, spec, catalog),
+                pd.testing.assert_frame_equal(run_chart(cursor, catalog, spec),
                                               reference._old_run_chart(cursor, spec), check_dtype=False)
                 load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-                new_wall, new_cpu = _medians(partial(run_chart, cursor, spec, catalog), runs)
+                new_wall, new_cpu = _medians(partial(run_chart, cursor, catalog, spec), runs)
                 old_wall, old_cpu = _medians(partial(reference._old_run_chart, cursor, spec), runs)
                 after = " ".join(f"{v:.2f}" for v in os.getloadavg())
                 note = (f"one scan vs N + 2 queries (baseline), 2 filters; CPU medians {new_cpu:.3f} vs {old_cpu:.3f} s;"

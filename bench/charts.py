@@ -76,8 +76,9 @@ def _pandas_rate(care: pd.DataFrame, population: pd.DataFrame, areas: pd.DataFra
 
 @benchmark("charts")
 def charts(runs: int) -> list[Figure]:
-    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Measure
     from lib.data.catalog import load_catalog
+    from lib.data.query import Filter
 
     catalog = load_catalog()
     count_spec = ChartSpec(
@@ -117,7 +118,7 @@ def _figures_at(path: Path, size: int, runs: int, catalog, count_spec, rate_spec
         ("chart_rate_per_1000_s", rate_spec, partial(_pandas_rate, care, population, areas)),
     ):
         def ours_once(spec=spec):
-            return build_figure(run_chart(cursor, spec, catalog), spec, catalog)
+            return build_figure(run_chart(cursor, catalog, spec), spec, catalog)
 
         def ours_cold(spec=spec):
             cubes.clear()

@@ -14,7 +14,8 @@ from bench.harness import Figure, benchmark, median_seconds
 
 
 def _specs():
-    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Measure
+    from lib.data.query import Filter
 
     year, severe = Filter("year", "in", [2025]), Filter("care_level", "in", ["要介護4", "要介護5"])
     return {
@@ -29,7 +30,7 @@ def _specs():
 def _unprotected(cursor, spec, catalog):
     from lib.charts.sql import build_chart_sql
 
-    sql, params = build_chart_sql(spec, catalog)
+    sql, params = build_chart_sql(catalog, spec)
     return cursor.execute(sql, params).df()
 
 
@@ -45,13 +46,13 @@ def run(runs: int) -> list[Figure]:
     rows = cursor.execute("SELECT COUNT(*) FROM care_certification").fetchone()[0]
     figures = []
     for name, spec in _specs().items():
-        protected = median_seconds(partial(run_chart, cursor, spec, catalog), runs)
+        protected = median_seconds(partial(run_chart, cursor, catalog, spec), runs)
         plain = median_seconds(partial(_unprotected, cursor, spec, catalog), runs)
         figures.append(Figure(f"disclosure.chart.{name}", rows, "s", protected, runs, plain,
                               note=f"load average {os.getloadavg()[0]:.2f}"))
     pivot_spec = _specs()["count_by_area_and_band"]
     figures.append(Figure("disclosure.pivot.area_by_band", rows, "s",
-                          median_seconds(partial(build_pivot, cursor, pivot_spec, catalog), runs), runs,
+                          median_seconds(partial(build_pivot, cursor, catalog, pivot_spec), runs), runs,
                           note=f"load average {os.getloadavg()[0]:.2f}; no baseline (4 protected queries)"))
     cursor.close()
     return figures

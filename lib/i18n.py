@@ -2,10 +2,12 @@
 
 Every file in lib/locale/*.yaml maps keys to {ja, en}; one file per area of the
 app, so that text is easy to review and translate. `t(key, lang)` falls back to
-Japanese, and a missing key is shown as the key itself (a test catches it).
+Japanese, and a missing key is shown as the key itself (a test catches it). `format_number` writes a
+number the same way in both.
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from pathlib import Path
 
@@ -48,3 +50,16 @@ def time_text(at: datetime | str, lang: str = DEFAULT_LANGUAGE) -> str:
 def date_text(day: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A day as people read it: 2026年12月4日 (not 2026-12-04)."""
     return t("time.day", lang, year=day.year, month=day.month, day=day.day, month_name=day.strftime("%b"))
+
+
+def format_number(value) -> str:
+    """A number with thousands separators and no needless decimals (12,345 / 18.7); "-" for none."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):  # None, pandas' NA
+        return "-"
+    if math.isnan(value):
+        return "-"
+    if value.is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) >= 1 else f"{value:.3g}"

@@ -3,10 +3,9 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis.area_indicators import NAME as AREAS_TABLE
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.stat_tests import StatInputError
 from lib.charts.spec import measure_columns
-from lib.data.catalog import load_catalog
 from lib.maps.area_results import unit_classes
 from lib.ui.analysis_controls import column_labeller
 from lib.ui.analysis_view import show_analysis
@@ -19,7 +18,7 @@ SIMILAR_DEFAULT = ["ageing_rate", "care_rate_65plus", "kayoi_nearest_km", "kayoi
 NOT_FOR_GROUPING = {"population", "elderly_65plus", "care_certified_65plus", "kayoi_places"}
 
 lang = ui.lang()
-catalog = with_area_indicators(load_catalog())
+catalog = analysis_catalog()
 st.title(ui.tr("page.area_patterns"))
 st.caption(ui.tr("area.lead"))
 if AREAS_TABLE not in catalog:

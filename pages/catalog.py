@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from lib import ui
 from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
-from lib.data.city import current_city, is_demo_on_real_city
+from lib.data.city import current_city
 from lib.maps.preview import preview_map
 from lib.ui import derived
 from lib.ui.user_text import literal
@@ -43,7 +43,7 @@ name = st.selectbox(
 ds = catalog[name]
 
 st.header(literal(ds.title_in(lang)))
-if is_demo_on_real_city(ds):
+if ds.demo_on_real_city:
     st.warning(ui.tr("catalog.demo_on_real_city", city=current_city()["city_name"]), icon=":material/info:")
 st.markdown(literal(ds.description_in(lang)))
 metrics = st.columns(3)

@@ -4,7 +4,7 @@ import duckdb
 import streamlit as st
 
 from lib import ui
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.disclosure import suppressed_cells
 from lib.analysis.indicators import of_chart
 from lib.charts.figure import build_figure
@@ -19,7 +19,6 @@ from lib.charts.spec import (
 )
 from lib.charts.sql import build_chart_sql, run_chart
 from lib.charts.table_display import styled_for_display
-from lib.data.catalog import load_catalog
 from lib.ui.analysis_controls import (
     BASED_KINDS,
     KEEP,
@@ -35,7 +34,7 @@ from lib.ui.filters import filter_editor
 from lib.ui.user_text import literal
 
 lang = ui.lang()
-catalog = with_area_indicators(load_catalog())
+catalog = analysis_catalog()
 cursor = ui.store().published()
 
 st.title(ui.tr("page.charts"))
@@ -46,7 +45,7 @@ def render(spec: ChartSpec, key: str):
     """Run and draw a spec; a problem is shown as a sentence, never a traceback."""
     try:
         with st.spinner(ui.tr("wait.chart")):
-            frame = run_chart(cursor, spec, catalog)
+            frame = run_chart(cursor, catalog, spec)
     except ChartSpecError as error:
         for problem in error.texts(lang):
             st.warning(problem, icon=":material/edit:")
@@ -108,7 +107,7 @@ with chart_column:
                 title += ui.tr("chart.paren", text=ui.tr("chart.filter.prefix") + filter_summary(spec, catalog, lang))
             download_row(table, "chart_data", K, title=title)
         with tab_sql:
-            sql, params = build_chart_sql(spec, catalog)
+            sql, params = build_chart_sql(catalog, spec)
             st.code(sql, language="sql")
             st.caption(ui.tr("chart.sql_params", params=", ".join(map(str, params)) or "-"))
 

@@ -4,7 +4,7 @@ import duckdb
 import streamlit as st
 
 from lib import ui
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.pivot import PERCENT_BY, percentages
 from lib.charts.result_table import pivot_table_spec
 from lib.charts.spec import (
@@ -13,7 +13,6 @@ from lib.charts.spec import (
     dimension_choices,
     measure_columns,
 )
-from lib.data.catalog import load_catalog
 from lib.ui import derived
 from lib.ui.analysis_controls import (
     KEEP,
@@ -27,7 +26,7 @@ from lib.ui.evidence_form import save_table_form
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
-catalog = with_area_indicators(load_catalog())
+catalog = analysis_catalog()
 cursor = ui.store().published()
 K = "pivot:"
 

@@ -4,13 +4,13 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis import stat_tests
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.disclosure import suppressed_cells
 from lib.charts.figure import build_figure
-from lib.charts.spec import dimension_choices, measure_columns, resolve_column
-from lib.charts.sql import fetch_columns, run_chart
+from lib.charts.spec import dimension_choices, measure_columns
+from lib.charts.sql import run_chart
 from lib.charts.stat_check import TESTS, StatCheck
-from lib.data.catalog import load_catalog
+from lib.data.query import fetch_columns, resolve_column
 from lib.ui.analysis_controls import KEEP, column_labeller, dataset_picker, step_label
 from lib.ui.analysis_view import show_analysis, show_test_result, show_test_table
 from lib.ui.derived import analysis_result
@@ -18,7 +18,7 @@ from lib.ui.evidence_form import evidence_form
 from lib.ui.filters import filter_editor
 
 lang = ui.lang()
-catalog = with_area_indicators(load_catalog())
+catalog = analysis_catalog()
 cursor = ui.store().published()
 K = "stat:"
 
@@ -114,7 +114,7 @@ with result_column:
     show_test_result(result)
     # The same data as a chart spec, so that it can be saved and re-drawn as evidence.
     spec = check.chart_spec(catalog)
-    frame = run_chart(cursor, spec, catalog)
+    frame = run_chart(cursor, catalog, spec)
     ui.plotly_chart(build_figure(frame, spec, catalog, lang), key=K + "figure", width="stretch")
     ui.show_suppressed(suppressed_cells(frame))
     show_test_table(result, expanded=test == "chi")

@@ -8,7 +8,7 @@ import json
 import pytest
 from pptx import Presentation
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
@@ -28,7 +28,7 @@ SPECS = {
 
 
 def _run(published, name: str):
-    return run_analysis(published, with_area_indicators(load_catalog()), SPECS[name], "ja")
+    return run_analysis(published, analysis_catalog(), SPECS[name], "ja")
 
 
 def test_regression_recovers_the_planted_distance_effect_with_ageing_held_equal(published):

@@ -86,8 +86,8 @@ def test_real_city_setup_maps_the_elderly_single_share_and_charts_it(tmp_path, c
     assert np.isnan(mapped["312010030"])  # secret: no colour, not 0
     mesh = map_data.build_map_data(cursor, catalog, MapSpec(base_unit="mesh1km", measure=spec.measure))
     assert mesh.units["value"].between(0, 100).any()  # both households and singles apportioned by area
-    chart = run_chart(cursor, ChartSpec("households", Measure("mean", "elderly_single_rate"), ["area_code"]),
-                      catalog)
+    chart = run_chart(cursor, catalog,
+                      ChartSpec("households", Measure("mean", "elderly_single_rate"), ["area_code"]))
     by_name = chart.set_index("area_code")["value"]  # the chart names each 町丁・字
     assert by_name["東町１丁目"] == pytest.approx(12.0) and np.isnan(by_name["字雲山"])
 

@@ -9,8 +9,9 @@ import pytest
 from lib.charts import survey
 from lib.charts.figure import build_figure
 from lib.charts.labels import column_label, count_unit_of, measure_label, measure_unit, value_axis_title
-from lib.charts.spec import ChartSpec, Measure, resolve_column
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
+from lib.data.query import resolve_column
 from tests.test_chart_matrix import CATALOG, MATRIX
 
 # A title a reader cannot use: a column key ("value", "area_code", "x"), a bare unit ("%") or nothing.
@@ -35,7 +36,7 @@ def _words(title: str) -> bool:
 
 @pytest.mark.parametrize("name,kind,spec", AXIS_CHARTS, ids=[f"{n}-{k}" for n, k, _ in AXIS_CHARTS])
 def test_axes_say_what_the_numbers_and_the_categories_are(published, name, kind, spec):
-    figure = build_figure(run_chart(published, spec, CATALOG), spec, CATALOG, "ja")
+    figure = build_figure(run_chart(published, CATALOG, spec), spec, CATALOG, "ja")
     x, y = _titles(figure)
     ds = CATALOG[name]
     unit = measure_unit(spec, CATALOG, "ja")

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from lib.analysis import disclosure
-from lib.charts.spec import ChartSpec, Filter, Measure, measure_columns
-from lib.charts.sql import build_chart_sql, distinct_values, run_chart, value_range
+from lib.charts.spec import ChartSpec, Measure, measure_columns
+from lib.charts.sql import build_chart_sql, run_chart
+from lib.data.query import Filter, distinct_values, value_range
 from tests.test_chart_matrix import CATALOG, MATRIX
 
 
@@ -33,12 +34,12 @@ def _old_persons(cursor, spec: ChartSpec, basis: str) -> pd.DataFrame:
         both = per_year[0].merge(per_year[1], on=spec.grouping, how="outer").fillna({"persons_x": 0, "persons_y": 0})
         return both.assign(persons=both[["persons_x", "persons_y"]].min(axis=1))[spec.grouping + ["persons"]]
     counting = replace(spec, measure=measure, options=options, chart_type=spec.chart_type if spec.grouping else "kpi")
-    sql, params = build_chart_sql(counting, CATALOG)
+    sql, params = build_chart_sql(CATALOG, counting)
     return cursor.execute(sql, params).df().rename(columns={"value": "persons"})
 
 
 def _old_run_chart(cursor, spec: ChartSpec) -> pd.DataFrame:
-    sql, params = build_chart_sql(spec, CATALOG)
+    sql, params = build_chart_sql(CATALOG, spec)
     frame = cursor.execute(sql, params).df()
     basis = disclosure.persons_basis(CATALOG[spec.dataset])
     if basis is None or frame.empty:
@@ -127,7 +128,7 @@ CASES = [(n, k, s) for n, k, s in MATRIX if not s.is_raw] + [c for c in _extra_s
 def _check(cursor, spec: ChartSpec) -> int:
     """Assert both plans give the same frame; the cells hidden."""
     expected = _old_run_chart(cursor, spec)
-    got = run_chart(cursor, spec, CATALOG)
+    got = run_chart(cursor, CATALOG, spec)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=spec.to_json())
     return disclosure.suppressed_cells(got)
 
@@ -156,9 +157,9 @@ def test_the_cases_hide_cells_for_every_reason(published):
 def test_the_chart_query_carries_its_counts_and_hands_back_none_of_them(published):
     spec = ChartSpec("care_certification", Measure("count"), ["care_level"],
                      filters=[Filter("year", "in", [2025]), Filter("sex", "in", ["女性"])])
-    sql, _ = build_chart_sql(spec, CATALOG, with_cell_counts=True)
+    sql, _ = build_chart_sql(CATALOG, spec, with_cell_counts=True)
     assert sql.count("FROM \"care_certification\"") == 1  # one scan of the records
     assert "__cell_wider1" in sql
-    assert list(run_chart(published, spec, CATALOG).columns) == ["care_level", "value"]
-    plain, _ = build_chart_sql(spec, CATALOG)
+    assert list(run_chart(published, CATALOG, spec).columns) == ["care_level", "value"]
+    plain, _ = build_chart_sql(CATALOG, spec)
     assert "__cell" not in plain  # what the chart builder shows a trainee is the chart's own query

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from lib.charts import cubes
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
+from lib.data.query import Filter
 from tests.test_chart_matrix import CATALOG
 
 ELDERLY = ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
@@ -31,15 +32,15 @@ def _kept() -> list[tuple[str, str]]:
 
 
 def test_other_filter_values_read_the_kept_cube(published, monkeypatch):
-    first = run_chart(published, _rate([2025]), CATALOG)
+    first = run_chart(published, CATALOG, _rate([2025]))
     assert len(_kept()) == 1
     computed = []
     monkeypatch.setattr(cubes, "_keep", lambda key, table: computed.append(key))
-    again = run_chart(published, _rate([2024]), CATALOG)
+    again = run_chart(published, CATALOG, _rate([2024]))
     assert computed == [] and len(_kept()) == 1  # the 2024 chart read the 2025 chart's cube
     assert not first.equals(again)
     cubes.clear()
-    pd.testing.assert_frame_equal(run_chart(published, _rate([2024]), CATALOG), again)
+    pd.testing.assert_frame_equal(run_chart(published, CATALOG, _rate([2024])), again)
 
 
 def test_a_writable_database_keeps_nothing(published, tmp_path):
@@ -51,22 +52,22 @@ def test_a_writable_database_keeps_nothing(published, tmp_path):
         writable.execute(f"CREATE TABLE {table} AS SELECT * FROM src.{table}")
     writable.execute("DETACH src")
     assert cubes.cache_key(writable) is None
-    pd.testing.assert_frame_equal(run_chart(writable, _rate([2025]), CATALOG),
-                                  run_chart(published, _rate([2025]), CATALOG))
+    pd.testing.assert_frame_equal(run_chart(writable, CATALOG, _rate([2025])),
+                                  run_chart(published, CATALOG, _rate([2025])))
     assert len(_kept()) == 1  # the published one only
     assert cubes.cache_key(duckdb.connect()) is None  # in memory
 
 
 def test_a_large_cube_is_computed_not_kept(published, monkeypatch):
     monkeypatch.setattr(cubes, "MAX_ROWS_ONE", 10)
-    run_chart(published, _rate([2025]), CATALOG)
+    run_chart(published, CATALOG, _rate([2025]))
     assert _kept() == []
 
 
 def test_kept_cubes_stay_within_their_row_budget(published, monkeypatch):
-    run_chart(published, _rate([2025]), CATALOG)
+    run_chart(published, CATALOG, _rate([2025]))
     rows = next(iter(cubes._kept.values())).num_rows
     monkeypatch.setattr(cubes, "MAX_ROWS_KEPT", rows)
-    run_chart(published, ChartSpec("care_certification", Measure("count"), ["care_level"],
-                                   filters=[Filter("year", "in", [2025])]), CATALOG)
+    run_chart(published, CATALOG, ChartSpec("care_certification", Measure("count"), ["care_level"],
+                                   filters=[Filter("year", "in", [2025])]))
     assert len(_kept()) == 1 and "care_level" in _kept()[0][1]  # the older one made room

@@ -6,22 +6,13 @@ import json
 
 import pytest
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.figure import build_figure
-from lib.charts.spec import (
-    CHART_TYPES,
-    ChartSpec,
-    Filter,
-    Measure,
-    dimension_choices,
-    measure_columns,
-    resolve_column,
-    validate_spec,
-)
+from lib.charts.spec import CHART_TYPES, ChartSpec, Measure, dimension_choices, measure_columns, validate_spec
 from lib.charts.sql import run_chart
-from lib.data.catalog import load_catalog
+from lib.data.query import Filter, resolve_column
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 
 
 def _role(ds, role):
@@ -74,7 +65,7 @@ def test_the_matrix_covers_every_chart_type_and_dataset():
 @pytest.mark.parametrize("name,kind,spec", MATRIX, ids=[f"{n}-{k}" for n, k, _ in MATRIX])
 def test_chart_renders(published, name, kind, spec):
     assert validate_spec(spec, CATALOG) == []
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     assert len(frame) > 0
     figure = build_figure(frame, spec, CATALOG, "ja")
     assert figure.data, "the figure has traces"
@@ -95,8 +86,8 @@ def test_saved_spec_rerenders_the_same_figure(published, name, kind, spec):
     saved = json.dumps(spec.to_dict(), ensure_ascii=False)
     again = ChartSpec.from_dict(json.loads(saved))
     assert again == spec
-    first = build_figure(run_chart(published, spec, CATALOG), spec, CATALOG, "ja")
-    second = build_figure(run_chart(published, again, CATALOG), again, CATALOG, "ja")
+    first = build_figure(run_chart(published, CATALOG, spec), spec, CATALOG, "ja")
+    second = build_figure(run_chart(published, CATALOG, again), again, CATALOG, "ja")
     assert first.to_json() == second.to_json()
 
 
@@ -123,20 +114,20 @@ def test_a_faceted_chart_whose_filter_leaves_no_row_draws_empty(published, chart
 
 def test_english_labels_come_from_the_dictionary(published):
     spec = ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="bar")
-    figure = build_figure(run_chart(published, spec, CATALOG), spec, CATALOG, "en")
+    figure = build_figure(run_chart(published, CATALOG, spec), spec, CATALOG, "en")
     assert "Long-term care certification" in figure.layout.title.text
     assert figure.layout.xaxis.title.text == "Care level"
 
 
 def test_bars_follow_the_dictionary_order_or_are_sorted_by_value(published):
     ordered = ChartSpec("care_certification", Measure("count"), ["age_band"], chart_type="bar")
-    figure = build_figure(run_chart(published, ordered, CATALOG), ordered, CATALOG)
-    present = set(run_chart(published, ordered, CATALOG)["age_band"].dropna())
+    figure = build_figure(run_chart(published, CATALOG, ordered), ordered, CATALOG)
+    present = set(run_chart(published, CATALOG, ordered)["age_band"].dropna())
     order = [band for band in CATALOG["care_certification"].column("age_band").order if band in present]
     assert list(figure.data[0].x)[:len(order)] == order
 
     unordered = ChartSpec("care_certification", Measure("count"), ["area_code"], chart_type="bar")
-    figure = build_figure(run_chart(published, unordered, CATALOG), unordered, CATALOG)
+    figure = build_figure(run_chart(published, CATALOG, unordered), unordered, CATALOG)
     values = dict(zip(figure.data[0].x, figure.data[0].y, strict=True))
     categories = list(figure.layout.xaxis.categoryarray)
     assert [values[c] for c in categories] == sorted(values.values(), reverse=True)
@@ -145,8 +136,8 @@ def test_bars_follow_the_dictionary_order_or_are_sorted_by_value(published):
 def test_ranked_bar_keeps_the_top_n_largest(published):
     spec = ChartSpec("care_certification", Measure("count"), ["area_code"], chart_type="ranked_bar",
                      options={"top_n": 5})
-    frame = run_chart(published, spec, CATALOG)
-    every = run_chart(published, ChartSpec("care_certification", Measure("count"), ["area_code"]), CATALOG)
+    frame = run_chart(published, CATALOG, spec)
+    every = run_chart(published, CATALOG, ChartSpec("care_certification", Measure("count"), ["area_code"]))
     assert sorted(frame["value"], reverse=True) == sorted(every["value"], reverse=True)[:5]
     figure = build_figure(frame, spec, CATALOG)
     assert figure.layout.yaxis.autorange == "reversed"  # the largest at the top
@@ -157,7 +148,7 @@ def test_scatter_trend_line_is_the_least_squares_line(published):
 
     spec = ChartSpec("area_indicators", Measure("mean", "care_ratio_age_adjusted"), [], chart_type="scatter",
                      options={"x": "kayoi_nearest_km", "trend_line": True})
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     figure = build_figure(frame, spec, CATALOG)
     line = figure.data[-1]
     slope, intercept = np.polyfit(frame["x"].astype(float), frame["value"].astype(float), 1)
@@ -167,7 +158,7 @@ def test_scatter_trend_line_is_the_least_squares_line(published):
 
 def test_pyramid_puts_one_sex_left_and_the_other_right(published):
     spec = ChartSpec("population", Measure("sum", "population"), ["age_band", "sex"], chart_type="pyramid")
-    figure = build_figure(run_chart(published, spec, CATALOG), spec, CATALOG)
+    figure = build_figure(run_chart(published, CATALOG, spec), spec, CATALOG)
     left, right = figure.data
     assert (left.name, right.name) == ("男性", "女性")
     assert max(left.x) <= 0 <= min(right.x)

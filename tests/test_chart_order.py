@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.figure import build_figure
-from lib.charts.spec import ChartSpec, Measure, resolve_column
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.data.query import resolve_column
 
 
 def _bars(published, dataset: str, dimension: str, sort: str = "auto") -> tuple[list, list]:
-    catalog = with_area_indicators(load_catalog())
+    catalog = analysis_catalog(load_catalog())
     spec = ChartSpec(dataset=dataset, measure=Measure("count"), dimensions=[dimension], chart_type="bar",
                      options={"sort": sort})
     trace = build_figure(run_chart(published, spec, catalog), spec, catalog, "ja").data[0]

@@ -14,8 +14,9 @@ from PIL import Image
 from lib.charts.figure import build_figure
 from lib.charts.labels import value_axis_title
 from lib.charts.picture import chart_png, draw_chart
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
+from lib.data.query import Filter
 from tests.test_chart_matrix import CATALOG
 
 # (width, height in inches, dpi) that lib/deck/to_pdf.py and to_pptx.py ask for, beside bullets or alone.
@@ -43,7 +44,7 @@ MANY = {
 
 
 def _figure(published, spec: ChartSpec):
-    return build_figure(run_chart(published, spec, CATALOG), spec, CATALOG, "ja")
+    return build_figure(run_chart(published, CATALOG, spec), spec, CATALOG, "ja")
 
 
 def _shown(texts) -> list:
@@ -88,7 +89,7 @@ def test_46_areas_stay_readable_at_the_decks_sizes(published, kind, size):
     figure = _figure(published, MANY[kind])
     fig = draw_chart(figure, *DECK_SIZES[size])
     assert_readable(fig)
-    areas = set(run_chart(published, MANY[kind], CATALOG)["area_code"].dropna())
+    areas = set(run_chart(published, CATALOG, MANY[kind])["area_code"].dropna())
     assert len(areas) == 46
     if kind == "line_46_series":
         assert fig.legends or any(ax.get_legend() for ax in fig.axes)
@@ -117,7 +118,7 @@ def test_a_line_over_many_years_keeps_its_year_labels_apart():
 def test_percent_bars_reach_100_even_with_hidden_cells(published):
     spec = ChartSpec("survey", Measure("count"), ["district", "sat_公共交通"], chart_type="bar",
                      options={"bar_mode": "percent"})
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     assert frame["value"].isna().any()  # cells below the small-cell threshold are hidden
     fig = draw_chart(_figure(published, spec), *DECK_SIZES["pdf_beside_bullets"])
     ax = fig.axes[0]
@@ -136,7 +137,7 @@ def test_facet_panels_have_their_titles_and_the_axis_titles(published):
     figure = _figure(published, spec)
     fig = draw_chart(figure, *DECK_SIZES["pdf_beside_bullets"])
     text = _all_text(fig)
-    for district in run_chart(published, spec, CATALOG)["areas.district"].dropna().unique():
+    for district in run_chart(published, CATALOG, spec)["areas.district"].dropna().unique():
         assert district in text
     assert value_axis_title(spec, CATALOG, "ja") in text and "要介護度" in text
     assert_readable(fig)
@@ -145,7 +146,7 @@ def test_facet_panels_have_their_titles_and_the_axis_titles(published):
 def test_the_city_average_line_reaches_the_picture(published):
     spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["areas.district"], filters=YEAR_2025,
                      chart_type="ranked_bar")
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     overall = frame.attrs["overall"]
     fig = draw_chart(_figure(published, spec), *DECK_SIZES["pdf_beside_bullets"])
     ax = fig.axes[0]

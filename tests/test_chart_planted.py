@@ -9,12 +9,12 @@ import yaml
 from scipy import stats
 
 from lib.analysis import stat_tests
-from lib.analysis.area_indicators import with_area_indicators
-from lib.charts.spec import ChartSpec, Filter, Measure
-from lib.charts.sql import fetch_columns, run_chart
-from lib.data.catalog import load_catalog
+from lib.analysis.area_indicators import analysis_catalog
+from lib.charts.spec import ChartSpec, Measure
+from lib.charts.sql import run_chart
+from lib.data.query import Filter, fetch_columns
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 PLANTED = {p["id"]: p for p in yaml.safe_load((Path(__file__).parent / "planted_relationships.yaml").read_text())}
 
 
@@ -23,7 +23,7 @@ def test_care_rate_is_higher_far_from_kayoi_places(published):
     thresholds = PLANTED["care_rate_vs_kayoi_distance"]["thresholds"]
     spec = ChartSpec("area_indicators", Measure("mean", "care_ratio_age_adjusted"), [], chart_type="scatter",
                      options={"x": "kayoi_nearest_km", "trend_line": True})
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     assert len(frame) == published.execute("SELECT COUNT(*) FROM areas").fetchone()[0]
     adjusted = stat_tests.correlation(frame["x"], frame["value"], "ja", "pearson", "距離", "標準化認定比")
     assert adjusted.numbers["stat.r"] >= thresholds["adjusted_r_min"]
@@ -42,7 +42,7 @@ def test_care_rate_per_1000_by_area_agrees_with_the_indicator(published):
     elderly = [b for b in CATALOG["care_certification"].column("age_band").order if int(b.rstrip("+").split("-")[0]) >= 65]
     spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["area_code"], chart_type="ranked_bar",
                      filters=[Filter("age_band", "in", elderly)])
-    rates = run_chart(published, spec, CATALOG).set_index("area_code")["value"]
+    rates = run_chart(published, CATALOG, spec).set_index("area_code")["value"]
     indicators = fetch_columns(published, CATALOG, "area_indicators", ["area_code", "care_rate_65plus"])
     indicators = indicators.set_index("area_code")["care_rate_65plus"]
     assert (rates / 10).round(2).reindex(indicators.index).to_numpy() == pytest.approx(indicators.to_numpy(), abs=0.01)
@@ -54,7 +54,7 @@ def test_hillside_transport_satisfaction_falls_with_age(published):
     # The chart: mean satisfaction by age band, in the hillside district.
     spec = ChartSpec("survey", Measure("mean", "sat_公共交通"), ["age_band"], chart_type="bar",
                      filters=[Filter("district", "in", ["丘陵地区"])])
-    means = run_chart(published, spec, CATALOG).set_index("age_band")["value"].reindex(order)
+    means = run_chart(published, CATALOG, spec).set_index("age_band")["value"].reindex(order)
     assert stats.spearmanr(range(len(order)), means).statistic < -0.9
     # The statistics page: rank correlation of age band and the answer, hill vs the other districts.
     hill = fetch_columns(published, CATALOG, "survey", ["age_band", "sat_公共交通"],
@@ -74,7 +74,7 @@ def test_hillside_transport_satisfaction_falls_with_age(published):
 
 def test_new_town_is_least_satisfied_with_childcare_support(published):
     spec = ChartSpec("survey", Measure("mean", "sat_子育て支援"), ["district"], chart_type="bar")
-    means = run_chart(published, spec, CATALOG).set_index("district")["value"]
+    means = run_chart(published, CATALOG, spec).set_index("district")["value"]
     assert means.idxmin() == "ニュータウン地区"
     others = means.drop("ニュータウン地区").mean()
     assert means["ニュータウン地区"] - others <= PLANTED["new_town_childcare_satisfaction"]["thresholds"]["difference_max"]
@@ -83,6 +83,6 @@ def test_new_town_is_least_satisfied_with_childcare_support(published):
 def test_waiting_children_concentrate_in_new_town_areas(published):
     spec = ChartSpec("childcare", Measure("share", "waiting_children", base="sum"), ["areas.area_character"],
                      chart_type="pie")
-    shares = run_chart(published, spec, CATALOG).set_index("areas.area_character")["value"]
+    shares = run_chart(published, CATALOG, spec).set_index("areas.area_character")["value"]
     assert shares.idxmax() == "ニュータウン"
     assert shares["ニュータウン"] >= 100 * PLANTED["waiting_children_in_new_town"]["thresholds"]["new_town_share_min"]

@@ -6,13 +6,13 @@ import json
 import pandas as pd
 import pytest
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.figure import build_figure
-from lib.charts.spec import ChartSpec, ChartSpecError, Filter, Measure, allowed_chart_types, check_spec, validate_spec
+from lib.charts.spec import ChartSpec, ChartSpecError, Measure, allowed_chart_types, check_spec, validate_spec
 from lib.charts.sql import build_chart_sql, run_chart
-from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 ELDERLY = ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
 
 
@@ -69,12 +69,12 @@ def test_values_are_bound_and_identifiers_quoted(published):
     hostile = "丘陵地区'; DROP TABLE population; --"
     spec = ChartSpec("care_certification", Measure("count"), ["care_level"],
                      filters=[Filter("areas.district", "in", [hostile])])
-    sql, params = build_chart_sql(spec, CATALOG)
+    sql, params = build_chart_sql(CATALOG, spec)
     assert hostile not in sql and hostile in params
     assert '"care_level"' in sql and '"district"' in sql
-    assert run_chart(published, spec, CATALOG).empty
+    assert run_chart(published, CATALOG, spec).empty
     survey = ChartSpec("survey", Measure("mean", "sat_公共交通"), ["district"])
-    sql, _ = build_chart_sql(survey, CATALOG)
+    sql, _ = build_chart_sql(CATALOG, survey)
     assert '"sat_公共交通"' in sql
 
 
@@ -83,7 +83,7 @@ def test_count_with_filters_matches_pandas(published):
     spec = ChartSpec("care_certification", Measure("count"), ["care_level", "sex"],
                      filters=[Filter("year", "in", [2025]), Filter("age_band", "in", ELDERLY)])
     # Records whose sex was blanked for anonymity form a group of their own; pandas leaves them out.
-    got = run_chart(published, spec, CATALOG).dropna(subset=["sex"]).set_index(["care_level", "sex"])["value"]
+    got = run_chart(published, CATALOG, spec).dropna(subset=["sex"]).set_index(["care_level", "sex"])["value"]
     want = care[(care.year == 2025) & care.age_band.isin(ELDERLY)].groupby(["care_level", "sex"]).size()
     pd.testing.assert_series_equal(got.sort_index().astype("int64"), want.sort_index().astype("int64"),
                                    check_names=False)
@@ -96,7 +96,7 @@ def test_rate_per_1000_divides_by_the_population_of_the_same_cells(published):
     spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["areas.district", "sex"],
                      filters=[Filter("year", "in", [2024]), Filter("age_band", "in", ELDERLY),
                               Filter("care_level", "in", ["要介護3", "要介護4", "要介護5"])])
-    got = run_chart(published, spec, CATALOG).dropna(subset=["sex"]).set_index(["areas.district", "sex"])["value"]
+    got = run_chart(published, CATALOG, spec).dropna(subset=["sex"]).set_index(["areas.district", "sex"])["value"]
     got = got.sort_index()
     cases = care[(care.year == 2024) & care.age_band.isin(ELDERLY) & care.care_level.isin(["要介護3", "要介護4", "要介護5"])]
     cases = cases.merge(areas, on="area_code").groupby(["district", "sex"]).size()
@@ -111,7 +111,7 @@ def test_rate_per_1000_divides_by_the_population_of_the_same_cells(published):
 def test_rate_without_dimensions_is_the_city_rate(published):
     spec = ChartSpec("care_certification", Measure("rate_per_1000"), [], chart_type="kpi",
                      filters=[Filter("year", "in", [2025])])
-    value = run_chart(published, spec, CATALOG)["value"].iloc[0]
+    value = run_chart(published, CATALOG, spec)["value"].iloc[0]
     n = published.execute("SELECT COUNT(*) FROM care_certification WHERE year = 2025").fetchone()[0]
     people = published.execute("SELECT SUM(population) FROM population WHERE year = 2025").fetchone()[0]
     assert value == pytest.approx(1000 * n / people)
@@ -120,7 +120,7 @@ def test_rate_without_dimensions_is_the_city_rate(published):
 def test_change_between_years(published):
     spec = ChartSpec("population", Measure("change", "population", base="sum", from_year=2021, to_year=2025),
                      ["areas.district"])
-    frame = run_chart(published, spec, CATALOG).set_index("areas.district")
+    frame = run_chart(published, CATALOG, spec).set_index("areas.district")
     both = published.execute(
         "SELECT a.district, p.year, SUM(p.population) AS n FROM population p JOIN areas a USING (area_code) "
         "WHERE p.year IN (2021, 2025) GROUP BY ALL").df().pivot(index="district", columns="year", values="n")
@@ -129,13 +129,13 @@ def test_change_between_years(published):
     relative = ChartSpec("population", Measure("change", "population", base="sum", from_year=2021, to_year=2025,
                                                 relative=True), [], chart_type="kpi")
     total = both.sum()
-    assert run_chart(published, relative, CATALOG)["value"].iloc[0] == pytest.approx(
+    assert run_chart(published, CATALOG, relative)["value"].iloc[0] == pytest.approx(
         100 * (total[2025] - total[2021]) / total[2021])
 
 
 def test_share_adds_up_to_100_within_each_first_dimension(published):
     spec = ChartSpec("survey", Measure("share"), ["district", "sat_公共交通"])
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     complete = frame.groupby("district")["value"].transform(lambda v: v.notna().all())
     sums = frame[complete].groupby("district")["value"].sum()  # districts with no cell hidden for privacy
     assert len(sums) and sums.to_numpy() == pytest.approx(100.0)
@@ -145,7 +145,7 @@ def test_share_adds_up_to_100_within_each_first_dimension(published):
 def test_area_codes_are_shown_by_name_and_range_filters_work(published):
     spec = ChartSpec("childcare", Measure("sum", "waiting_children"), ["area_code"],
                      filters=[Filter("year", "between", [2023, 2025])])
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     names = set(published.execute("SELECT area_name FROM areas").df()["area_name"])
     assert set(frame["area_code"]) <= names
     total = published.execute(
@@ -160,7 +160,7 @@ def test_aggregates_by_area_attribute_match_pandas(published, kind):
     areas = published.execute("SELECT area_code, district, area_character FROM areas").df()
     spec = ChartSpec("childcare", Measure(kind, "births"), ["areas.district", "year"],
                      filters=[Filter("areas.area_character", "not_in", ["ニュータウン"])])
-    got = run_chart(published, spec, CATALOG).set_index(["areas.district", "year"])["value"].sort_index()
+    got = run_chart(published, CATALOG, spec).set_index(["areas.district", "year"])["value"].sort_index()
     rows = child.merge(areas, on="area_code")
     rows = rows[rows["area_character"] != "ニュータウン"]
     want = rows.groupby(["district", "year"])["births"].agg(kind).sort_index()
@@ -169,7 +169,7 @@ def test_aggregates_by_area_attribute_match_pandas(published, kind):
 
 def test_places_per_1000_use_the_latest_population_and_survey_has_no_rate(published):
     spec = ChartSpec("kayoi_places", Measure("rate_per_1000"), ["areas.district"])
-    frame = run_chart(published, spec, CATALOG).set_index("areas.district")
+    frame = run_chart(published, CATALOG, spec).set_index("areas.district")
     latest = published.execute(
         "SELECT a.district, SUM(p.population) FROM population p JOIN areas a USING (area_code) "
         "WHERE p.year = (SELECT MAX(year) FROM population) GROUP BY 1").fetchall()
@@ -194,7 +194,7 @@ def test_a_pie_shows_parts_of_a_whole_not_rates_or_means():
 def test_bars_of_a_rate_carry_the_overall_value_as_a_reference_line(published):
     spec = ChartSpec("care_certification", Measure("rate_per_1000", base="count"), ["areas.district"],
                      filters=[Filter("year", "in", [2025])], chart_type="ranked_bar")
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     overall = published.execute(
         "SELECT 1000.0 * (SELECT COUNT(*) FROM care_certification WHERE year = 2025)"
         " / (SELECT SUM(population) FROM population WHERE year = 2025)").fetchone()[0]
@@ -202,7 +202,7 @@ def test_bars_of_a_rate_carry_the_overall_value_as_a_reference_line(published):
     figure = build_figure(frame, spec, CATALOG)
     assert [shape.x0 for shape in figure.layout.shapes] == [pytest.approx(overall)]
     counts = ChartSpec("care_certification", Measure("count"), ["areas.district"], chart_type="bar")
-    assert "overall" not in run_chart(published, counts, CATALOG).attrs
+    assert "overall" not in run_chart(published, CATALOG, counts).attrs
 
 
 def test_a_change_with_a_filter_binds_its_values_in_order(published):
@@ -210,9 +210,9 @@ def test_a_change_with_a_filter_binds_its_values_in_order(published):
     women = Filter("sex", "in", ["女性"])
     change = ChartSpec("care_certification", Measure("change", from_year=2023, to_year=2025), ["care_level"],
                        filters=[women])
-    got = run_chart(published, change, CATALOG).set_index("care_level")
-    per_year = {year: run_chart(published, ChartSpec("care_certification", Measure("count"), ["care_level"],
-                                                     filters=[women, Filter("year", "in", [year])]), CATALOG)
+    got = run_chart(published, CATALOG, change).set_index("care_level")
+    per_year = {year: run_chart(published, CATALOG, ChartSpec("care_certification", Measure("count"), ["care_level"],
+                                                     filters=[women, Filter("year", "in", [year])]))
                 .set_index("care_level")["value"] for year in (2023, 2025)}
     assert got["value_from"].tolist() == per_year[2023].reindex(got.index).tolist()
     assert got["value_to"].tolist() == per_year[2025].reindex(got.index).tolist()

@@ -103,7 +103,7 @@ def test_example_charts_draw_on_the_published_data(published):
     catalog = load_catalog()
     for _title, _note, spec in example_group.example_charts():
         chart = ChartSpec.from_dict(spec)
-        frame = run_chart(published, chart, catalog)
+        frame = run_chart(published, catalog, chart)
         assert len(frame) >= 5
         assert build_figure(frame, chart, catalog).data
 

@@ -53,7 +53,8 @@ def test_cached_results_change_when_the_published_data_changes(tmp_path, monkeyp
 
 
 def test_a_pivot_table_is_computed_once_per_published_data_and_spec(store):
-    from lib.charts.spec import ChartSpec, Filter, Measure
+    from lib.charts.spec import ChartSpec, Measure
+    from lib.data.query import Filter
     from lib.ui import derived
 
     spec = ChartSpec(dataset="care_certification", measure=Measure("count"),

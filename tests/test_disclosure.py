@@ -19,9 +19,10 @@ from lib.analysis.user_sql import run_user_sql
 from lib.charts import survey
 from lib.charts.labels import labelled_table
 from lib.charts.pivot import build_pivot
-from lib.charts.spec import ChartSpec, Filter, Measure
-from lib.charts.sql import fetch_columns, run_chart
+from lib.charts.spec import ChartSpec, Measure
+from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter, fetch_columns
 from lib.deck.evidence import resolve_evidence
 from lib.maps import data as map_data
 from lib.maps.export import map_table
@@ -78,7 +79,7 @@ def _by_area_spec(**changes) -> ChartSpec:
 
 def test_chart_and_its_downloads_hide_the_cell(published, small_cell):
     _, name, count = small_cell
-    frame = run_chart(published, _by_area_spec(), CATALOG)
+    frame = run_chart(published, CATALOG, _by_area_spec())
     row = frame[frame["area_code"] == name]
     assert len(row) == 1 and row["value"].isna().all()
     assert disclosure.suppressed_cells(frame) >= 2
@@ -91,7 +92,7 @@ def test_pivot_hides_the_cell_and_its_row_cannot_be_subtracted(published, small_
     _, name, count = small_cell
     spec = ChartSpec("care_certification", Measure("count"), ["area_code", "care_level"], chart_type="heatmap",
                      filters=[Filter("year", "in", [YEAR])])
-    pivot = build_pivot(published, spec, CATALOG)
+    pivot = build_pivot(published, CATALOG, spec)
     inner = pivot.table.drop(index=pivot.table.index[-1], columns=pivot.table.columns[-1])
     assert np.isnan(inner.loc[name, LEVEL])
     assert pivot.hidden_cells >= 2
@@ -171,8 +172,8 @@ def test_differencing_a_filtered_and_an_unfiltered_chart_reveals_nothing(publish
     _, name, count = small_cell
     everyone = _by_area_spec(filters=[Filter("year", "in", [YEAR])])
     all_but = _by_area_spec(filters=[Filter("year", "in", [YEAR]), Filter("care_level", "not_in", [LEVEL])])
-    total = run_chart(published, everyone, CATALOG).set_index("area_code")["value"]
-    rest = run_chart(published, all_but, CATALOG).set_index("area_code")["value"]
+    total = run_chart(published, CATALOG, everyone).set_index("area_code")["value"]
+    rest = run_chart(published, CATALOG, all_but).set_index("area_code")["value"]
     difference = (total - rest).dropna()
     assert name not in difference.index
     assert not difference.between(1, MIN_CELL - 1).any()
@@ -195,7 +196,7 @@ def test_the_notice_says_why_in_japanese_and_english():
 
 def test_place_data_are_not_suppressed(published):
     spec = ChartSpec("kayoi_places", Measure("count"), ["place_type"], chart_type="bar")
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     assert frame["value"].notna().all() and disclosure.suppressed_cells(frame) == 0
 
 
@@ -204,7 +205,7 @@ def test_xlsx_export_of_a_hidden_cell_is_blank(published, small_cell):
 
     from lib.table_export import xlsx_bytes
     _, name, count = small_cell
-    table = labelled_table(run_chart(published, _by_area_spec(), CATALOG), _by_area_spec(), CATALOG)
+    table = labelled_table(run_chart(published, CATALOG, _by_area_spec()), _by_area_spec(), CATALOG)
     sheet = load_workbook(io.BytesIO(xlsx_bytes(table))).active
     rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0] == name}
     assert rows == {name: None}

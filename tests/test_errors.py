@@ -44,7 +44,7 @@ def test_invalid_chart_spec_is_refused_once_in_both_languages():
 def test_pivot_refuses_an_invalid_spec_with_its_own_problems(published):
     spec = ChartSpec("care_certification", Measure("sum"), ["care_level"])
     with pytest.raises(ChartSpecError):
-        build_pivot(published, spec, load_catalog())
+        build_pivot(published, load_catalog(), spec)
 
 
 def test_map_data_validates_the_spec(published):

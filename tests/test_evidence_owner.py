@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from lib.charts.result_table import TableSpec
-from lib.charts.spec import ChartSpec, Filter
+from lib.charts.spec import ChartSpec
+from lib.data.query import Filter
 from lib.deck.analysis_evidence import AnalysisSpec, UnknownAnalysis
 from lib.deck.evidence import Evidence, from_item
 from lib.maps.spec import MapSpec

@@ -7,10 +7,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from lib.charts.sql import distinct_values
 from lib.data.catalog import load_catalog
 from lib.data.city import setup_city
 from lib.data.facility_lists import FacilityListError, list_kind, parse_column_mapping, read_facility_list
+from lib.data.query import distinct_values
 from lib.data.store import Store
 from tests.estat_fixtures import estat_frame, write_estat_zip, write_facility_csv
 
@@ -85,7 +85,7 @@ def test_facilities_on_the_map_page_and_rate_per_1000_by_area(tmp_path, monkeypa
         cursor = store.published()
         assert distinct_values(cursor, catalog, "facilities", "category") == ["AED", "無床診療所", "病院"]
         spec = ChartSpec("facilities", Measure("rate_per_1000"), ["area_code"], chart_type="ranked_bar")
-        rates = run_chart(cursor, spec, catalog).set_index("area_code")  # labelled by the city's own names
+        rates = run_chart(cursor, catalog, spec).set_index("area_code")  # labelled by the city's own names
         assert rates.loc["大字湖山", "value"] == pytest.approx(1000 * 2 / 1830)  # 2 AED, JINKO 1,830
         assert rates.loc["東町２丁目", "value"] == pytest.approx(1000 * 1 / 515)
     finally:

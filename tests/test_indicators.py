@@ -15,9 +15,10 @@ import pytest
 from lib.analysis.indicators import INDICATORS, by_label, of_chart
 from lib.analysis.sql_samples import sample_queries
 from lib.analysis.user_sql import run_user_sql
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.deck.evidence import resolve_evidence
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures
@@ -88,7 +89,7 @@ def test_the_example_chart_agrees_and_names_the_indicator(published, expected):
     elderly = bands[5:]
     spec = ChartSpec("care_certification", Measure("rate_per_1000", base="count"), ["areas.district"],
                      filters=[Filter("year", "in", [YEAR]), Filter("age_band", "in", elderly)])
-    frame = run_chart(published, spec, load_catalog()).set_index("areas.district")
+    frame = run_chart(published, load_catalog(), spec).set_index("areas.district")
     np.testing.assert_allclose(frame["value"], expected["district"].reindex(frame.index), rtol=1e-9)
     assert of_chart(spec.to_dict(), load_catalog()) is CARE
     assert of_chart({**spec.to_dict(), "filters": [{"column": "age_band", "op": "in", "values": elderly[:2]}]},

@@ -137,15 +137,15 @@ def test_map_of_one_town_shows_its_areas_only_and_classes_over_them(joint, publi
 
 def test_chart_by_town_and_filtered_to_one(joint, published):
     catalog = load_catalog()
-    by_town = run_chart(published, ChartSpec("population", Measure("sum", "population"), ["areas.city_name"]), catalog)
+    by_town = run_chart(published, catalog, ChartSpec("population", Measure("sum", "population"), ["areas.city_name"]))
     assert dict(zip(by_town["areas.city_name"], by_town["value"], strict=True)) == {
         "鳥取市": file_sums(TOTTORI)[0], "岩美町": file_sums(IWAMI)[0]}
 
 
 def test_no_per_area_table_mixing_the_demos_care_records_with_the_towns(joint, published):
-    from lib.analysis.area_indicators import NAME, with_area_indicators
+    from lib.analysis.area_indicators import NAME, analysis_catalog
 
-    assert NAME not in with_area_indicators(load_catalog())  # its columns exist only in the demo's areas
+    assert NAME not in analysis_catalog()  # its columns exist only in the demo's areas
 
 
 def test_deck_source_line_names_both_towns(joint, published):

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from lib.charts.labels import measure_unit
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures
 from lib.maps.spec import MapSpec, MeasureSpec, NearestSpec, PointLayerSpec
@@ -172,6 +173,17 @@ def test_measure_filters_work_as_chart_filters(published):
         published, catalog, MapSpec(measure=MeasureSpec("population", "population", [], "none", 1))).units["value"].sum()
     assert 0 < total("in") < everyone
     assert total("in") + total("not_in") == pytest.approx(everyone)
+
+
+def test_a_measure_filtered_by_an_area_attribute_counts_only_those_areas(published, files):
+    """Maps filter as charts do, on the 町丁目 table's attributes too ("areas.district" = 地区)."""
+    district = sorted(files["areas"]["district"].unique())[0]
+    measure = MeasureSpec("population", "population", [Filter("areas.district", "in", [district])], "none", 1)
+    units = _build(published, MapSpec(measure=measure)).units.set_index("unit_id")
+    inside = set(files["areas"].loc[files["areas"]["district"] == district, "area_code"])
+    people = _latest_people(files["population"])["population"]
+    assert units.loc[list(inside), "value"].sum() == pytest.approx(people.reindex(list(inside)).sum())
+    assert units.drop(index=list(inside))["value"].fillna(0).sum() == 0
 
 
 def test_clicked_unit_and_the_nearest_and_count_summaries(published):

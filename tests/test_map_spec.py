@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from lib.charts.spec import Filter
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.maps.spec import (
     CatchmentSpec,
     ClassificationSpec,

@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.pivot import assemble_pivot, build_pivot, percentages
-from lib.charts.spec import ChartSpec, Filter, Measure
-from lib.data.catalog import load_catalog
+from lib.charts.spec import ChartSpec, Measure
+from lib.data.query import Filter
 from lib.table_export import csv_bytes, xlsx_bytes
 
-CATALOG = with_area_indicators(load_catalog())
+CATALOG = analysis_catalog()
 
 
 def test_assemble_and_percentages_by_hand():
@@ -33,7 +33,7 @@ def test_assemble_and_percentages_by_hand():
 def test_care_pivot_totals_match_the_records(published):
     spec = ChartSpec("care_certification", Measure("count"), ["areas.district", "care_level"],
                      filters=[Filter("year", "in", [2025])])
-    pivot = build_pivot(published, spec, CATALOG)
+    pivot = build_pivot(published, CATALOG, spec)
     table = pivot.table
     n = published.execute("SELECT COUNT(*) FROM care_certification WHERE year = 2025").fetchone()[0]
     assert table.loc["合計", "合計"] == n
@@ -46,7 +46,7 @@ def test_care_pivot_totals_match_the_records(published):
 
 def test_totals_of_means_are_recomputed_not_summed(published):
     spec = ChartSpec("survey", Measure("mean", "sat_公共交通"), ["district", "sex"])
-    pivot = build_pivot(published, spec, CATALOG)
+    pivot = build_pivot(published, CATALOG, spec)
     overall = published.execute('SELECT AVG("sat_公共交通") FROM survey').fetchone()[0]
     assert "全体" in pivot.table.index and not pivot.additive
     assert pivot.table.loc["全体", "全体"] == pytest.approx(overall)
@@ -55,7 +55,7 @@ def test_totals_of_means_are_recomputed_not_summed(published):
 def test_one_dimensional_pivot(published):
     spec = ChartSpec("population", Measure("sum", "population"), ["areas.district"],
                      filters=[Filter("year", "in", [2025])])
-    table = build_pivot(published, spec, CATALOG).table
+    table = build_pivot(published, CATALOG, spec).table
     assert list(table.columns) == ["合計"]
     assert table.loc["合計", "合計"] == table["合計"].drop("合計").sum()
 
@@ -73,7 +73,7 @@ def test_csv_opens_in_japanese_excel_and_cp932_on_request():
 def test_a_pivot_of_counts_exports_integers(published):
     spec = ChartSpec("care_certification", Measure("count"), ["areas.district", "sex"],
                      filters=[Filter("year", "in", [2025])])
-    table = build_pivot(published, spec, CATALOG).table
+    table = build_pivot(published, CATALOG, spec).table
     assert table.dtypes.eq(float).all()  # filled with 0.0 where a cell has no records
     lines = csv_bytes(table).decode("utf-8-sig").splitlines()
     assert not any(".0" in cell for line in lines[1:] for cell in line.split(",")[1:])
@@ -93,7 +93,7 @@ def test_xlsx_has_a_japanese_header_row_and_title():
 
 def test_pivot_table_exports_with_its_row_labels(published):
     spec = ChartSpec("care_certification", Measure("count"), ["sex", "care_level"])
-    table = build_pivot(published, spec, CATALOG).table
+    table = build_pivot(published, CATALOG, spec).table
     table.index.name = "性別"
     sheet = load_workbook(io.BytesIO(xlsx_bytes(table))).active
     header = [c.value for c in sheet[1]]

@@ -60,7 +60,7 @@ def test_native_charts_hold_the_series_values_of_the_specs_dataframe(prs, publis
     assert len(charts) == len(example_group.example_charts())
     for chart, (_title, _note, spec) in zip(charts, example_group.example_charts(), strict=True):
         chart_spec = ChartSpec.from_dict(spec)
-        frame = run_chart(published, chart_spec, catalog)
+        frame = run_chart(published, catalog, chart_spec)
         plot = chart.plots[0]
         categories = [str(c) for c in plot.categories]
         if chart_spec.chart_type == "ranked_bar":

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.charts.stat_check import StatCheck
-from lib.data.catalog import load_catalog
 
 AGES = ["18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80+"]
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    return with_area_indicators(load_catalog())
+    return analysis_catalog()
 
 
 def test_ordered_categories_are_ranked_for_a_correlation_and_drawn_as_means(catalog):

@@ -5,9 +5,8 @@ import pandas as pd
 import pytest
 
 from lib.charts import survey
-from lib.charts.spec import Filter
-from lib.charts.sql import fetch_columns
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter, fetch_columns
 
 CATALOG = load_catalog()
 SCALE = {1: "不満", 2: "やや不満", 3: "どちらともいえない", 4: "やや満足", 5: "満足"}

@@ -14,9 +14,9 @@ from pptx.oxml.ns import qn
 
 from lib.charts import survey
 from lib.charts.picture import draw_chart
-from lib.charts.spec import Filter
 from lib.charts.style import LIKERT_COLOURS, OKABE_ITO
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.analyses import survey_likert, survey_words

@@ -11,8 +11,8 @@ from scipy import optimize
 
 from lib.analysis import survey_weighting as sw
 from lib.analysis.disclosure import MIN_CELL
-from lib.charts.spec import Filter
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.deck.analyses import weighted_survey
 from lib.deck.analysis_evidence import run_analysis
 

@@ -9,8 +9,9 @@ from pptx import Presentation
 from lib.analysis.disclosure import check_query_result
 from lib.analysis.user_sql import run_user_sql
 from lib.charts.result_table import draw_table, pivot_table_spec, sql_table_spec, survey_table_spec
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.workspace import course, output_review

@@ -23,7 +23,7 @@ def _pages() -> list[Path]:
 
 def test_the_check_sees_a_query_in_a_page():
     assert executes("cursor = store.published()\nrows = cursor.execute('SELECT 1').fetchall()\n") == [2]
-    assert executes("run_chart(cursor, spec, catalog)\nst.write('execute')\n") == []
+    assert executes("run_chart(cursor, catalog, spec)\nst.write('execute')\n") == []
 
 
 @pytest.mark.parametrize("page_file", _pages(), ids=lambda p: p.name)

@@ -7,8 +7,8 @@ import json
 import pytest
 from pptx import Presentation
 
-from lib.charts.spec import Filter
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.analyses import weighted_survey

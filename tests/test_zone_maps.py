@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.charts.spec import Filter
 from lib.data.address_matching import match_addresses
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.data.store import read_geo
 from lib.data.zones import build_zones, default_min_people, with_zones
 from lib.deck.evidence import draw_evidence

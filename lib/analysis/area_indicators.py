@@ -20,7 +20,6 @@ from lib.analysis.disclosure import MIN_CELL, is_small
 from lib.analysis.geo_analysis import nearest_distance
 from lib.analysis.indicators import ELDERLY_AGE, bands_from
 from lib.data.catalog import Column, Dataset, load_catalog
-from lib.data.city import is_demo_on_real_city
 from lib.data.store import read_geo
 
 NAME = "area_indicators"
@@ -64,8 +63,8 @@ def indicator_dataset() -> Dataset:
         },
         source={"ja": "ワークベンチが公開データ（人口・要介護認定・通いの場）から計算",
                 "en": "computed by the workbench from the published population, care and places data"},
-        columns=columns, origin="derived",
-        extra={"derived": True, "privacy": {"persons": "care_certified_65plus"}},
+        columns=columns, origin="derived", computed_by=indicators,
+        extra={"privacy": {"persons": "care_certified_65plus"}},
         record_unit={"ja": "町丁目 1 つ = 1 行", "en": "one row per area"},
     )
 
@@ -85,11 +84,13 @@ def few_persons(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     return few
 
 
-def with_area_indicators(catalog: dict[str, Dataset]) -> dict[str, Dataset]:
-    """The catalog plus the derived per-area table, when its sources exist."""
+def analysis_catalog(catalog: dict[str, Dataset] | None = None) -> dict[str, Dataset]:
+    """The catalog the analyses read (charts, pivots, statistics, saved evidence): `catalog` (the loaded one,
+    its demo datasets marked on a real city, by default) plus the derived per-area table when its sources exist."""
+    catalog = load_catalog() if catalog is None else catalog
     needed = {"areas", "population", "care_certification", "kayoi_places"}
     # On a real city the demo's care records and places lie elsewhere: no table of the two mixed.
-    if not needed <= set(catalog) or any(is_demo_on_real_city(catalog[n]) for n in needed):
+    if not needed <= set(catalog) or any(catalog[n].demo_on_real_city for n in needed):
         return dict(catalog)
     derived = indicator_dataset()
     areas = catalog["areas"]
@@ -188,10 +189,3 @@ def indicators(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         _CACHE.clear()
         _CACHE[signature] = compute_indicators(cursor)
     return _CACHE[signature]
-
-
-def register_derived(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Make the derived table queryable under its name on this cursor."""
-    if name != NAME:
-        raise KeyError(name)
-    cursor.register(NAME, indicators(cursor))

@@ -32,7 +32,7 @@ import pandas as pd
 
 from lib import settings
 from lib.data.catalog import Dataset
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.i18n import t
 
 MIN_CELL = settings.MIN_CELL

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lib.analysis.age_groups import band_lower_age
 from lib.data.catalog import Dataset, area_dataset, population_dataset
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.i18n import t
 
 ELDERLY_AGE = 65

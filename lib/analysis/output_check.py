@@ -22,7 +22,7 @@ import pandas as pd
 
 from lib.analysis.disclosure import MIN_CELL, RECORDS, persons_basis, query_shape, reads_persons, whole_numbers
 from lib.data.catalog import Dataset
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.i18n import t
 
 SHOWN_VALUES = 5  # values named per finding; the rest are counted

@@ -12,7 +12,7 @@ from lib.analysis.cohort_projection import STEP_YEARS, ProjectionInputError
 from lib.analysis.disclosure import RECORDS, persons_basis
 from lib.data.catalog import Dataset
 from lib.data.ipss_projection import NAME as REFERENCE
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 
 POPULATION, AREAS = "population", "areas"
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.data.catalog import Dataset, area_dataset, population_dataset
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.i18n import t
 
 SAMPLE_YEAR = 2025  # the demo's latest year; a trainee edits it for another

@@ -22,9 +22,10 @@ from lib.charts.labels import (
     sorted_categories,
     value_axis_title,
 )
-from lib.charts.spec import ChartSpec, resolve_column, role_of
+from lib.charts.spec import ChartSpec, role_of
 from lib.charts.style import colour
 from lib.data.catalog import Dataset
+from lib.data.query import resolve_column
 
 
 @dataclass

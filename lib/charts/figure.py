@@ -19,11 +19,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.charts.chart_data import ChartData, Panel, Series, chart_data
-from lib.charts.labels import count_axis_title, d3_format, format_number
+from lib.charts.labels import count_axis_title, d3_format
 from lib.charts.spec import ChartSpec
 from lib.charts.style import FONT, OKABE_ITO, SEQUENTIAL
 from lib.data.catalog import Dataset
-from lib.i18n import t
+from lib.i18n import format_number, t
 
 TEMPLATE = pio.templates["plotly_white"]
 FACET_COLUMNS = 3

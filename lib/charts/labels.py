@@ -7,8 +7,9 @@ import re
 
 import pandas as pd
 
-from lib.charts.spec import ChartSpec, resolve_column, role_of
+from lib.charts.spec import ChartSpec, role_of
 from lib.data.catalog import Column, Dataset
+from lib.data.query import filters_in_words, resolve_column
 from lib.i18n import t
 
 # ---------------------------------------------------------------- labels and units
@@ -20,16 +21,6 @@ def _list_sep(lang: str) -> str:
 def paren(text: str, lang: str) -> str:
     """「（text）」 in Japanese, " (text)" in English; nothing for an empty text."""
     return t("chart.paren", lang, text=text) if text else ""
-
-
-def format_number(value) -> str:
-    """A number with thousands separators and no needless decimals (12,345 / 18.7)."""
-    if value is None or pd.isna(value):
-        return "-"
-    value = float(value)
-    if value.is_integer() or abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}" if abs(value) >= 1 else f"{value:.3g}"
 
 
 def display_decimals(values: pd.Series) -> int:
@@ -133,24 +124,8 @@ def chart_title(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> str:
 
 
 def filter_summary(spec: ChartSpec, catalog: dict[str, Dataset], lang: str) -> str:
-    """The filters in words ("地区：丘陵地区、年：2021〜2025"), so a saved chart says what it shows."""
-    ds = catalog[spec.dataset]
-    parts = []
-    for flt in spec.filters:
-        col = resolve_column(catalog, ds, flt.column)
-        label = col.label_in(lang) if col else flt.column
-        scale = col.scale if col is not None and col.scale else {}
-        values = [str(scale.get(int(v), v)) if scale else str(v) for v in flt.values]
-        if flt.op == "between":
-            text = f"{format_number(flt.values[0])}〜{format_number(flt.values[1])}"
-        elif len(values) > 3:
-            text = t("chart.filter.many", lang, first=_list_sep(lang).join(values[:2]), n=len(values))
-        else:
-            text = _list_sep(lang).join(values)
-        if flt.op == "not_in":
-            text = t("chart.filter.except", lang, values=text)
-        parts.append(label + t("chart.colon", lang) + text)
-    return ("、" if lang == "ja" else "; ").join(parts)
+    """The chart's filters in words ("地区：丘陵地区、年：2021〜2025"), so a saved chart says what it shows."""
+    return filters_in_words(catalog, catalog[spec.dataset], spec.filters, lang)
 
 
 def value_axis_title(spec, catalog, lang) -> str:

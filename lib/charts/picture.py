@@ -21,10 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 from plotly.colors import unlabel_rgb
 
-from lib.charts.labels import format_number
 from lib.charts.picture_layout import VALUE_LABEL, add_legend, drop_crowded_value_labels, fit_tick_labels
 from lib.charts.style import trace_colour
 from lib.fonts import japanese_font
+from lib.i18n import format_number
 
 MANY_CATEGORIES = 12  # more upright bars or boxes than this, with long names, are drawn lying down
 SHORT_NAME = 5  # characters: a year or an age band ("10-14"), which reads well upright

@@ -73,7 +73,7 @@ def percentages(table: pd.DataFrame, by: str, total_label: str) -> pd.DataFrame:
     return (result * 100).round(1)
 
 
-def build_pivot(cursor, spec: ChartSpec, catalog: dict[str, Dataset], lang: str = "ja") -> Pivot:
+def build_pivot(cursor, catalog: dict[str, Dataset], spec: ChartSpec, lang: str = "ja") -> Pivot:
     """Run the spec (dimensions = [row] or [row, column]) and its margins; assemble the table.
 
     ChartSpecError if the spec itself is invalid (checked before its margins are run)."""
@@ -89,7 +89,7 @@ def build_pivot(cursor, spec: ChartSpec, catalog: dict[str, Dataset], lang: str 
     def query(dims: list[str]) -> tuple[pd.DataFrame, dict]:
         nonlocal hidden
         trial = replace(plain, dimensions=dims, chart_type="bar" if dims else "kpi")
-        frame = run_chart(cursor, trial, catalog)
+        frame = run_chart(cursor, catalog, trial)
         hidden += suppressed_cells(frame)
         return _labels(frame, trial, catalog)
 

@@ -5,9 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.figure import nice_ticks
-from lib.charts.labels import format_number
 from lib.charts.style import FONT, PALETTE
-from lib.i18n import t
+from lib.i18n import format_number, t
 
 LIGHT = {0: "#9ECAE9", 1: "#F5C97A"}  # the base year: lighter shades of the two sexes' colours
 

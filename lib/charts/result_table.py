@@ -18,9 +18,9 @@ import pandas as pd
 
 from lib.charts import survey
 from lib.charts.pivot import build_pivot, percentages
-from lib.charts.spec import ChartSpec, Filter
-from lib.charts.sql import fetch_columns
+from lib.charts.spec import ChartSpec
 from lib.data.catalog import Dataset
+from lib.data.query import Filter, fetch_columns
 from lib.i18n import t
 
 
@@ -104,7 +104,7 @@ def likert_table(cursor, catalog: dict[str, Dataset], dataset: str, items: list[
 
 
 def _pivot_table(cursor, catalog: dict[str, Dataset], chart: ChartSpec, percent_by: str, lang: str) -> pd.DataFrame:
-    pivot = build_pivot(cursor, chart, catalog, lang)
+    pivot = build_pivot(cursor, catalog, chart, lang)
     table = pivot.table
     if pivot.additive:
         table = percentages(table, percent_by, table.columns[-1])

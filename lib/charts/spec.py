@@ -4,9 +4,8 @@ A spec names a dataset, filters, up to two dimensions plus a facet, one measure,
 a chart type and its options. `validate_spec` checks it against the data
 dictionary and returns Japanese (or English) sentences a trainee can act on.
 
-A dimension or filter column is either a column of the dataset or, for datasets
-with a 町丁目 (role "area") column, an attribute of the area table written
-"areas.<column>" (e.g. "areas.district" = 地区), joined through that column.
+A dimension or filter column is a column name of lib.data.query: the dataset's own, or
+"areas.<column>" (an attribute of the 町丁目 table, e.g. "areas.district" = 地区).
 """
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 
 from lib.data.catalog import Column, Dataset, area_dataset, population_dataset
+from lib.data.query import AREA_PREFIX, FILTER_OPS, Filter, resolve_column
 from lib.errors import WorkbenchError
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
@@ -29,10 +29,8 @@ CHART_TYPES = (
 RAW_CHART_TYPES = {"scatter", "histogram", "box"}
 BAR_MODES = ("grouped", "stacked", "percent")
 SORTS = ("auto", "value_desc", "value_asc", "label")
-FILTER_OPS = ("in", "not_in", "between")
 # Roles that the population table shares with record datasets: the rate's join keys.
 POPULATION_ROLES = ("area", "age_band", "sex", "year")
-AREA_PREFIX = "areas."
 MAX_DIMENSIONS = 2
 
 
@@ -48,18 +46,6 @@ class ChartSpecError(WorkbenchError):
 
     def text(self, lang: str = "ja") -> str:
         return " ".join(self.texts(lang))
-
-
-@dataclass
-class Filter:
-    column: str
-    op: str = "in"
-    values: list = field(default_factory=list)  # "in"/"not_in": values; "between": [low, high]
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Filter":
-        return cls(column=str(data["column"]), op=str(data.get("op", "in")),
-                   values=list(data.get("values") or []))
 
 
 @dataclass
@@ -151,17 +137,6 @@ def population_key(catalog: dict[str, Dataset], ds: Dataset, name: str) -> str |
     if role == "year" and name != key:
         return None
     return key
-
-
-def resolve_column(catalog: dict[str, Dataset], ds: Dataset, name: str) -> Column | None:
-    """The Column a spec name refers to: one of the dataset's, or an area attribute."""
-    if name.startswith(AREA_PREFIX):
-        areas = area_dataset(catalog)
-        attr = name[len(AREA_PREFIX):]
-        if areas is None or not ds.columns_with_role("area") or ds.name == areas.name:
-            return None
-        return areas.column(attr) if areas.has_column(attr) else None
-    return ds.column(name) if ds.has_column(name) else None
 
 
 def role_of(catalog: dict[str, Dataset], ds: Dataset, name: str) -> str | None:

@@ -19,49 +19,27 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis import disclosure
-from lib.analysis.area_indicators import register_derived
 from lib.charts import cubes
-from lib.charts.spec import (
-    AREA_PREFIX,
-    ChartSpec,
-    Filter,
-    check_spec,
-    population_key,
-)
-from lib.data.catalog import Dataset, area_dataset, population_column, population_dataset
-from lib.data.store import quote_identifier as q
+from lib.charts.spec import ChartSpec, check_spec, population_key
+from lib.data.catalog import Dataset, population_column, population_dataset
+from lib.data.query import AREA_PREFIX, Filter, Table, all_of, register_derived
+from lib.data.query import quote_identifier as q
 
 # Raw charts draw at most this many rows (a reproducible sample beyond it).
 RAW_ROW_LIMIT = 50_000
-# Rows fetched for a statistical test.
-STAT_ROW_LIMIT = 500_000
 
 _AGGREGATES = {"sum": "SUM({c})", "mean": "AVG({c})", "median": "MEDIAN({c})", "min": "MIN({c})",
                "max": "MAX({c})"}
 
 
-class _Source:
-    """FROM clause of one dataset, with the area table joined when an area attribute is used."""
+class _Source(Table):
+    """The chart's table; with `cubes`, the cubes a query reads are named there (name → SQL) and read by
+    name (lib.charts.cubes)."""
 
     def __init__(self, catalog: dict[str, Dataset], ds: Dataset, alias: str, names: list[str],
                  cubes: dict[str, str] | None = None):
-        self.catalog, self.ds, self.alias = catalog, ds, alias
-        self.cubes = cubes  # when given, cubes are named here (name → SQL) and read by name (lib.charts.cubes)
-        self.areas = area_dataset(catalog)
-        area_cols = ds.columns_with_role("area")
-        self.area_code = area_cols[0] if area_cols else None
-        self.join_areas = bool(self.areas and self.area_code and ds.name != self.areas.name and (
-            any(n.startswith(AREA_PREFIX) or n == self.area_code.name for n in names)
-        ))
-        self.area_alias = alias + "_area"
-
-    def from_clause(self) -> str:
-        sql = f"{q(self.ds.name)} AS {self.alias}"
-        if self.join_areas:
-            area_key = self.areas.columns_with_role("area")[0].name
-            sql += (f" LEFT JOIN {q(self.areas.name)} AS {self.area_alias}"
-                    f" ON {self.area_alias}.{q(area_key)} = {self.alias}.{q(self.area_code.name)}")
-        return sql
+        super().__init__(catalog, ds, alias, names)
+        self.cubes = cubes
 
     def cube_relation(self, sql: str) -> str:
         """Where the query reads a cube from: its SQL inline, or its name when cubes are kept."""
@@ -71,68 +49,11 @@ class _Source:
         self.cubes[name] = sql
         return q(name)
 
-    def column(self, name: str) -> str:
-        """The SQL expression of a column (spec name)."""
-        if name.startswith(AREA_PREFIX):
-            return f"{self.area_alias}.{q(name[len(AREA_PREFIX):])}"
-        return f"{self.alias}.{q(name)}"
-
-    def dimension(self, name: str) -> str:
-        """A grouping expression: 町丁目 codes are shown by their names."""
-        if self.area_code is None or name != self.area_code.name:
-            return self.column(name)
-        if self.join_areas and self.areas.columns_with_role("name"):
-            label = self.areas.columns_with_role("name")[0].name
-            return f"COALESCE({self.area_alias}.{q(label)}, {self.column(name)})"
-        own_names = self.ds.columns_with_role("name")
-        if own_names:  # the area table itself (or a table that carries the names)
-            return f"COALESCE({self.alias}.{q(own_names[0].name)}, {self.column(name)})"
-        return self.column(name)
-
-
-def _area_semijoin(source: _Source, attribute: str, condition: str) -> str:
-    """A filter on an area attribute as "area code in (areas that match)": no join needed."""
-    area_key = source.areas.columns_with_role("area")[0].name
-    return (f"{source.alias}.{q(source.area_code.name)} IN (SELECT {q(area_key)} FROM {q(source.areas.name)}"
-            f" WHERE {q(attribute)} {condition})")
-
-
-def _condition(flt: Filter) -> tuple[str, list]:
-    """What follows the column in SQL ("IN (?, ?)" / "BETWEEN ? AND ?"), and the values to bind."""
-    if flt.op == "between":
-        return "BETWEEN ? AND ?", list(flt.values[:2])
-    return f"IN ({', '.join('?' for _ in flt.values)})", list(flt.values)
-
-
-def filter_clause(expr: str, flt: Filter) -> tuple[str, list]:
-    """One filter on a column expression; "not_in" keeps the rows where the column is empty."""
-    condition, values = _condition(flt)
-    if flt.op == "not_in":
-        return f"({expr} NOT {condition} OR {expr} IS NULL)", values
-    return f"{expr} {condition}", values
-
-
-def _filter_sql(source: _Source, flt: Filter) -> tuple[str, list]:
-    """One filter as a condition on the source's rows, and the values to bind."""
-    if flt.column.startswith(AREA_PREFIX) and source.area_code is not None and source.areas is not None:
-        condition, values = _condition(flt)
-        clause = _area_semijoin(source, flt.column[len(AREA_PREFIX):], condition)
-        if flt.op == "not_in":
-            code = f"{source.alias}.{q(source.area_code.name)}"
-            clause = f"({code} IS NULL OR NOT {clause})"
-        return clause, values
-    return filter_clause(source.column(flt.column), flt)
-
-
-def _all_of(conditions: list[tuple[str, list]]) -> tuple[str, list]:
-    """Conditions joined by AND ("" when there are none), and their values in order."""
-    return " AND ".join(c for c, _ in conditions), [v for _, values in conditions for v in values]
-
 
 def _where(source: _Source, filters: list[Filter], params: list) -> str:
-    clause, values = _all_of([_filter_sql(source, flt) for flt in filters])
+    where, values = source.where(filters)
     params.extend(values)
-    return f" WHERE {clause}" if clause else ""
+    return where
 
 
 def _aggregate_name(spec: ChartSpec) -> str:
@@ -180,7 +101,7 @@ class CellCounts:
         return [_ROWS, _PERSONS] + [_wider(i) for i in range(filters)]
 
 
-def cell_counts(spec: ChartSpec, catalog: dict[str, Dataset]) -> CellCounts | None:
+def cell_counts(catalog: dict[str, Dataset], spec: ChartSpec) -> CellCounts | None:
     """The counts a chart's protection needs (None for raw charts and data that describe no person)."""
     ds = catalog[spec.dataset]
     basis = disclosure.persons_basis(ds)
@@ -206,7 +127,7 @@ def _aggregate_rows(spec: ChartSpec, source: _Source, dims: dict[str, str], aggr
     With `counts`, the aggregates keep to the rows passing every filter (FILTER clauses) and the cell
     counts follow them, over the rows failing at most one counted filter; where it can, it reads the
     records once into a cube (_cube) so that each filter is evaluated per group, not per record."""
-    conditions = [_filter_sql(source, flt) for flt in spec.filters]
+    conditions = [source.filter_clause(flt) for flt in spec.filters]
     select = [f"{expr} AS {q(n)}" for n, expr in dims.items()]
     persons = None if counts is None else \
         "COUNT(*)" if counts.basis == disclosure.RECORDS else f"SUM({source.column(counts.basis)})"
@@ -219,14 +140,14 @@ def _aggregate_rows(spec: ChartSpec, source: _Source, dims: dict[str, str], aggr
         persons = combined[persons]
     if counts is None:
         select += [f"{expr} AS {alias}" for alias, expr in aggregates]
-        where, values = _all_of(conditions)
+        where, values = all_of(conditions)
     else:
-        every = _all_of(conditions)
+        every = all_of(conditions)
         select += [f"{_filtered(expr, every, params)} AS {alias}" for alias, expr in aggregates]
         rows = _cube_count(source.alias) if cube is not None else "COUNT(*)"
 
         def obeying(indices) -> tuple[str, list]:
-            return _all_of([conditions[i] for i in indices])
+            return all_of([conditions[i] for i in indices])
 
         select.append(f"{_filtered(rows, every, params)} AS {_ROWS}")
         select.append(f"{_filtered(persons, obeying(counts.counted), params)} AS {_PERSONS}")
@@ -234,7 +155,7 @@ def _aggregate_rows(spec: ChartSpec, source: _Source, dims: dict[str, str], aggr
                    for i in range(len(conditions))]
         counted = [conditions[i] for i in counts.counted]
         hits = " + ".join(f"CASE WHEN {clause} THEN 1 ELSE 0 END" for clause, _ in counted)
-        where, values = (f"{hits} >= {len(counted) - 1}", _all_of(counted)[1]) if len(counted) > 1 else ("", [])
+        where, values = (f"{hits} >= {len(counted) - 1}", all_of(counted)[1]) if len(counted) > 1 else ("", [])
     params.extend(values)
     clauses = [c for c in (where, extra_where) if c]
     where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
@@ -437,7 +358,7 @@ def _change_sql(spec: ChartSpec, source: _Source, params: list, counts: CellCoun
     return f"SELECT *, {value} AS value FROM ({pivoted}) AS changed"
 
 
-def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_counts: bool = False,
+def build_chart_sql(catalog: dict[str, Dataset], spec: ChartSpec, with_cell_counts: bool = False,
                     cubes: dict[str, str] | None = None) -> tuple[str, list]:
     """The SQL and bound parameters that compute the spec's data (ChartSpecError if invalid); with
     `with_cell_counts`, the small-cell rule's counts come out of the same scan (see CellCounts).
@@ -448,7 +369,7 @@ def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_coun
     params: list = []
     if spec.is_raw:
         return _raw_sql(spec, source, params), params
-    counts = cell_counts(spec, catalog) if with_cell_counts else None
+    counts = cell_counts(catalog, spec) if with_cell_counts else None
     kind = spec.measure.kind
     if kind == "rate_per_1000":
         body = _rate_sql(spec, catalog, source, params, counts)
@@ -465,12 +386,6 @@ def build_chart_sql(spec: ChartSpec, catalog: dict[str, Dataset], with_cell_coun
     return _order_and_top(spec, body, params), params
 
 
-def _prepare(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
-    """Derived datasets (per-area indicators) are computed and registered on this cursor."""
-    if ds.extra.get("derived"):
-        register_derived(cursor, ds.name)
-
-
 OVERALL_MEASURES = {"mean", "rate_per_1000"}  # values compared with the whole (市平均), not summed to it
 
 
@@ -480,29 +395,29 @@ def shows_overall(spec: ChartSpec) -> bool:
             and spec.measure.kind in OVERALL_MEASURES)
 
 
-def run_chart(cursor: duckdb.DuckDBPyConnection, spec: ChartSpec, catalog: dict[str, Dataset]) -> pd.DataFrame:
+def run_chart(cursor: duckdb.DuckDBPyConnection, catalog: dict[str, Dataset], spec: ChartSpec) -> pd.DataFrame:
     """The spec's data as a DataFrame, with the small-cell rule applied (lib.analysis.disclosure); for a
     mean or rate by one category, frame.attrs["overall"] holds the same measure over all the records
     (the same filters), computed by the database."""
-    _prepare(cursor, catalog[spec.dataset])
+    register_derived(cursor, catalog[spec.dataset])
     database = cubes.cache_key(cursor)
     named: dict[str, str] | None = {} if database else None
-    sql, params = build_chart_sql(spec, catalog, with_cell_counts=True, cubes=named)
+    sql, params = build_chart_sql(catalog, spec, with_cell_counts=True, cubes=named)
     if named:
         cubes.register(cursor, database, named)
     try:
-        frame = protect_chart_data(spec, catalog, cursor.execute(sql, params).df())
+        frame = protect_chart_data(catalog, spec, cursor.execute(sql, params).df())
     finally:
         if named:
             cubes.unregister(cursor, named)
     if shows_overall(spec):
-        whole_sql, whole_params = build_chart_sql(replace(spec, dimensions=[], chart_type="kpi", options={}), catalog)
+        whole_sql, whole_params = build_chart_sql(catalog, replace(spec, dimensions=[], chart_type="kpi", options={}))
         whole = cursor.execute(whole_sql, whole_params).df()
         frame.attrs["overall"] = float(whole["value"].iloc[0]) if len(whole) and whole["value"].notna().any() else None
     return frame
 
 
-def protect_chart_data(spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.DataFrame) -> pd.DataFrame:
+def protect_chart_data(catalog: dict[str, Dataset], spec: ChartSpec, frame: pd.DataFrame) -> pd.DataFrame:
     """Hide the cells of a chart's data that describe 1 … MIN_CELL-1 persons, and their partners.
 
     `frame` comes from build_chart_sql(…, with_cell_counts=True): its cell counts decide, then go.
@@ -535,50 +450,3 @@ def protect_chart_data(spec: ChartSpec, catalog: dict[str, Dataset], frame: pd.D
         also_hidden |= disclosure.is_small(frame["denominator"])
     hidden = disclosure.suppression_mask(frame, dims, persons, also_hidden=also_hidden)
     return disclosure.hide(frame, hidden, dims)
-
-
-def fetch_columns(cursor, catalog: dict[str, Dataset], dataset: str, columns: list[str],
-                  filters: list[Filter] | None = None, area_codes: bool = False) -> pd.DataFrame:
-    """Rows of some columns (area attributes allowed), filtered: the input of a statistical test.
-    町丁目 codes come back as names, unless `area_codes` (to join the rows to the areas' shapes)."""
-    ds = catalog[dataset]
-    filters = filters or []
-    source = _Source(catalog, ds, "t", columns)
-    params: list = []
-    expression = source.column if area_codes else source.dimension
-    select = ", ".join(f"{expression(c)} AS {q(c)}" for c in dict.fromkeys(columns))
-    where = _where(source, filters, params)
-    _prepare(cursor, ds)
-    sql = f"SELECT {select} FROM {source.from_clause()}{where} LIMIT {STAT_ROW_LIMIT}"
-    return cursor.execute(sql, params).df()
-
-
-def distinct_values(cursor, catalog: dict[str, Dataset], dataset: str, column: str, limit: int = 500) -> list:
-    """The values a filter on `column` can pick from, sorted."""
-    ds = catalog[dataset]
-    source = _Source(catalog, ds, "t", [column])
-    expr = source.column(column)
-    _prepare(cursor, ds)
-    rows = cursor.execute(
-        f"SELECT DISTINCT {expr} AS v FROM {source.from_clause()} WHERE {expr} IS NOT NULL ORDER BY 1 LIMIT ?",
-        [limit],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def value_range(cursor, catalog: dict[str, Dataset], dataset: str, column: str) -> tuple:
-    ds = catalog[dataset]
-    source = _Source(catalog, ds, "t", [column])
-    expr = source.column(column)
-    _prepare(cursor, ds)
-    return tuple(cursor.execute(f"SELECT MIN({expr}), MAX({expr}) FROM {source.from_clause()}").fetchone())
-
-
-def area_names(cursor, catalog: dict[str, Dataset]) -> dict[str, str]:
-    """町丁目 code → name, for showing filter choices by name."""
-    areas = area_dataset(catalog)
-    if areas is None or not areas.columns_with_role("name"):
-        return {}
-    key = areas.columns_with_role("area")[0].name
-    label = areas.columns_with_role("name")[0].name
-    return dict(cursor.execute(f"SELECT {q(key)}, {q(label)} FROM {q(areas.name)}").fetchall())

@@ -9,7 +9,8 @@ import pandas as pd
 
 from lib.analysis import stat_tests
 from lib.analysis.disclosure import persons_basis
-from lib.charts.spec import ChartSpec, Filter, Measure, measure_columns, resolve_column
+from lib.charts.spec import ChartSpec, Measure, measure_columns
+from lib.data.query import Filter, resolve_column
 
 TESTS = ("corr", "means", "chi", "reg")  # multiple regression is a saved analysis (lib.deck.analysis_evidence)
 

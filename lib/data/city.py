@@ -478,12 +478,6 @@ def city_totals(cursor) -> pd.DataFrame:
     return frame[frame["city_code"].isin(names)].reset_index(drop=True)
 
 
-def is_demo_on_real_city(ds) -> bool:
-    """A dataset of the made-up demo city still listed after the workbench was turned to a real one:
-    its places and areas are みどり野市's, so maps of the real city do not offer it."""
-    return ds.origin == "demo" and current_city() is not None
-
-
 def _left_from_before(published: set[str]) -> list[str]:
     """The datasets an earlier setup-city published that this run does not: its households or facilities
     (or anything else of the old city) must not stay beside the new city's. Only those still as that run

@@ -8,7 +8,8 @@ import geopandas as gpd
 import pandas as pd
 
 from lib.data.catalog import Dataset
-from lib.data.store import quote_identifier, read_geo
+from lib.data.query import quote_identifier
+from lib.data.store import read_geo
 
 
 def row_count(cursor: duckdb.DuckDBPyConnection, ds: Dataset) -> int:

@@ -11,7 +11,8 @@ import shapely
 
 from lib.data.column_types import apply_types
 from lib.data.import_result import DataImportError, ImportResult
-from lib.data.store import get_store, quote_identifier, read_geo
+from lib.data.query import quote_identifier
+from lib.data.store import get_store, read_geo
 
 METADATA_TABLE = "_imports"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

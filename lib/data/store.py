@@ -34,6 +34,7 @@ from lib.data.build_holds import BuildHold, remove_if_unused
 from lib.data.catalog import Dataset, load_catalog, load_dictionary
 from lib.data.duckdb_lockdown import connect_with_spatial, open_locked_read_only
 from lib.data.import_result import DataImportError
+from lib.data.query import quote_identifier
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,6 @@ STAGING_WAIT_S = 10  # how long a use of the staging database waits while anothe
 
 class StagingBusy(DataImportError):
     """Another process (a classroom worker, the CLI) has the staging database for longer than a use waits."""
-
-def quote_identifier(name: str) -> str:
-    """A DuckDB identifier, quoted so that any name (Japanese, spaces, quotes) is safe."""
-    return '"' + str(name).replace('"', '""') + '"'
-
 
 def sources_fingerprint(datasets: list[Dataset]) -> str:
     """A hash of every dictionary and data file; the database is rebuilt when it changes."""

@@ -18,7 +18,7 @@ from typing import Callable
 
 import pandas as pd
 
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.indicators import Indicator, by_label, of_chart
 from lib.charts.chart_data import chart_data
 from lib.charts.figure import plotly_figure
@@ -139,7 +139,7 @@ def spec_datasets(kind: str, spec: dict) -> list[str]:
 
 def spec_sources(catalog: dict, kind: str, spec: dict, lang: str = "ja") -> list[Source]:
     """The source lines of the datasets a saved chart, map or table draws on."""
-    return _sources(with_area_indicators(catalog), spec_datasets(kind, spec), lang)
+    return _sources(analysis_catalog(catalog), spec_datasets(kind, spec), lang)
 
 
 def dependants(name: str, saved: list[dict]) -> list[dict]:
@@ -165,7 +165,7 @@ def draw_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str = "
     """Draw one saved chart, map, table or analysis from its spec; raises what drawing it raises.
     `analyse` runs an analysis (a page passes its cached runner); a SQL table shows its saved result,
     once approved (its query is never run here)."""
-    catalog = with_area_indicators(catalog)  # charts saved from the statistics page use the derived table
+    catalog = analysis_catalog(catalog)  # charts saved from the statistics page use the derived table
     evidence = Evidence(kind=kind, title=str(payload.get("title") or ""), note=str(payload.get("note") or ""),
                         spec=payload.get("spec") or {})
     spec = from_item(kind, payload)
@@ -186,7 +186,7 @@ def resolve_evidence(cursor, catalog: dict, kind: str, payload: dict, lang: str 
 def _draw_chart(evidence: Evidence, chart: ChartSpec, at: _Drawing) -> None:
     catalog, lang = at.catalog, at.lang
     evidence.sources = _sources(catalog, chart.datasets(), lang)
-    evidence.frame = run_chart(at.cursor, chart, catalog)
+    evidence.frame = run_chart(at.cursor, catalog, chart)
     evidence.table = labelled_table(evidence.frame, chart, catalog, lang)
     drawn = chart_data(evidence.frame, chart, catalog, lang)
     evidence.figure = plotly_figure(drawn)

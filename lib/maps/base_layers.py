@@ -16,7 +16,7 @@ import pandas as pd
 from lib import i18n
 from lib.data.catalog import Dataset
 from lib.data.publishing import publish_public_statistics
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.data.store import read_geo
 from lib.errors import WorkbenchError
 from lib.maps.layer_kinds import KINDS

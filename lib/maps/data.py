@@ -25,8 +25,7 @@ import pandas as pd
 
 from lib.analysis import disclosure, geo_analysis
 from lib.analysis import indicators as named
-from lib.data.city import is_demo_on_real_city
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.data.store import read_geo
 from lib.i18n import t
 from lib.maps.base_layers import load_base_layers
@@ -211,10 +210,10 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
             data.catchment = geo_analysis.catchment(units, points, spec.catchment.radius_m)
             units["catchment_share"] = data.catchment.per_unit["covered_share"].to_numpy()
     if spec.flood_overlay:
-        if is_demo_on_real_city(catalog[FLOOD]):  # the made-up city's zones lie elsewhere
+        if catalog[FLOOD].demo_on_real_city:  # the made-up city's zones lie elsewhere
             raise MapDataError("map.error.flood_demo_only")
         data.flood_zones = read_geo(cursor, f"SELECT * FROM {q(FLOOD)}")
-        own_places = "facilities" in catalog and not is_demo_on_real_city(catalog["facilities"])
+        own_places = "facilities" in catalog and not catalog["facilities"].demo_on_real_city
         facilities = load_points(cursor, catalog, PointLayerSpec("facilities")) if own_places else None
         data.flood = geo_analysis.flood_overlay(units, data.flood_zones, facilities)
         units["flood_share"] = data.flood.per_unit["covered_share"].to_numpy()

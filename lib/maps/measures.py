@@ -13,11 +13,9 @@ from lib.analysis import disclosure, geo_analysis
 from lib.analysis import indicators as named
 from lib.analysis.age_groups import band_lower_age
 from lib.charts.labels import count_unit_of
-from lib.charts.spec import Filter
-from lib.charts.sql import distinct_values
 from lib.data.catalog import ZONE_COLUMN, Dataset
-from lib.data.city import is_demo_on_real_city
-from lib.data.store import quote_identifier as q
+from lib.data.query import Filter, Table, distinct_values
+from lib.data.query import quote_identifier as q
 from lib.i18n import STRINGS, t
 from lib.maps.queries import (
     AREAS,
@@ -26,7 +24,6 @@ from lib.maps.queries import (
     first_column,
     latest_year,
     snapshot_year_column,
-    where_clause,
 )
 from lib.maps.spec import HOUSEHOLDS, MESH_LEVELS, MapSpec, MeasureSpec
 from lib.maps.units import area_population, sum_mesh_table
@@ -79,8 +76,8 @@ def _aggregate(measure: MeasureSpec) -> str:
     return f"SUM({q(measure.column)})" if measure.column else "COUNT(*)"
 
 
-def _point_mesh_codes(cursor, ds: Dataset, level: int, measure: MeasureSpec, filters) -> pd.DataFrame:
-    where, params = where_clause(filters)
+def _point_mesh_codes(cursor, catalog: dict, ds: Dataset, level: int, measure: MeasureSpec, filters) -> pd.DataFrame:
+    where, params = Table(catalog, ds, "").where(filters)
     value = q(measure.column) if measure.column else "1"
     frame = cursor.execute(
         f"SELECT ST_Y(geometry) AS lat, ST_X(geometry) AS lon, {value} AS v FROM {q(ds.name)}{where}",
@@ -107,11 +104,11 @@ def measure_numerator(cursor, catalog: dict, measure: MeasureSpec, units: gpd.Ge
         level = MESH_LEVELS[spec.base_unit]
         if mesh_col:
             alias = {"value": _aggregate(measure)}
-            frame = sum_mesh_table(cursor, ds, level, alias, filters)
+            frame = sum_mesh_table(cursor, catalog, ds, level, alias, filters)
         elif ds.is_geo:
-            frame = _point_mesh_codes(cursor, ds, level, measure, filters)
+            frame = _point_mesh_codes(cursor, catalog, ds, level, measure, filters)
         elif area_col:
-            by_area = _area_values(cursor, ds, area_col, measure, filters)
+            by_area = _area_values(cursor, catalog, ds, area_col, measure, filters)
             people = area_population(cursor, catalog, measure_year(measure, catalog))
             source = areas.merge(by_area, on="unit_id", how="left").merge(people, on="unit_id", how="left")
             frame = geo_analysis.areal_interpolate(source, units, ["value", "population", "elderly_65plus"])
@@ -121,7 +118,7 @@ def measure_numerator(cursor, catalog: dict, measure: MeasureSpec, units: gpd.Ge
     elif spec.is_zone:
         frame = _zone_values(cursor, catalog, ds, measure, filters, units, areas, spec.zones)
     elif area_col:
-        frame = _area_values(cursor, ds, area_col, measure, filters)
+        frame = _area_values(cursor, catalog, ds, area_col, measure, filters)
     elif ds.is_geo:
         frame = _points_in_areas(cursor, catalog, ds, measure, filters)
     else:
@@ -130,15 +127,15 @@ def measure_numerator(cursor, catalog: dict, measure: MeasureSpec, units: gpd.Ge
     return series.reindex(ids, fill_value=0.0), denominators
 
 
-def _area_values(cursor, ds: Dataset, area_col: str, measure: MeasureSpec, filters) -> pd.DataFrame:
-    where, params = where_clause(filters)
+def _area_values(cursor, catalog: dict, ds: Dataset, area_col: str, measure: MeasureSpec, filters) -> pd.DataFrame:
+    where, params = Table(catalog, ds, "").where(filters)
     sql = f"SELECT {q(area_col)} AS unit_id, {_aggregate(measure)} AS value FROM {q(ds.name)}{where} GROUP BY 1"
     return cursor.execute(sql, params).df()
 
 
 def _points_in_areas(cursor, catalog: dict, ds: Dataset, measure: MeasureSpec, filters) -> pd.DataFrame:
     """Spatial SQL: points of a geo dataset without an area column, counted per 町丁目."""
-    where, params = where_clause(filters, "p")
+    where, params = Table(catalog, ds, "p").where(filters)
     value = f"SUM(p.{q(measure.column)})" if measure.column else "COUNT(*)"
     code = first_column(catalog[AREAS], "area")
     sql = (f"SELECT a.{q(code)} AS unit_id, {value} AS value FROM {q(ds.name)} p "
@@ -151,13 +148,13 @@ def _zone_values(cursor, catalog: dict, ds: Dataset, measure: MeasureSpec, filte
     """Per zone: the dataset anonymized to these zones by its zone column; any other dataset by its 町丁目
     (or its points in them), summed over the 町丁目 in each zone."""
     if ds.name == zones:
-        where, params = where_clause(filters)
+        where, params = Table(catalog, ds, "").where(filters)
         frame = cursor.execute(f"SELECT {q(ZONE_COLUMN)}, {_aggregate(measure)} AS value "
                                f"FROM {q(ds.name)}{where} GROUP BY 1", params).df()
         return by_zone_name(frame, units)
     area_col = first_column(ds, "area")
     if area_col:
-        by_area = _area_values(cursor, ds, area_col, measure, filters)
+        by_area = _area_values(cursor, catalog, ds, area_col, measure, filters)
     elif ds.is_geo:
         by_area = _points_in_areas(cursor, catalog, ds, measure, filters)
     else:
@@ -227,7 +224,7 @@ def as_defined(cursor, catalog: dict, spec: MapSpec) -> MapSpec:
 def preset_measures(cursor, catalog: dict) -> dict[str, MeasureSpec]:
     """Measures a beginner usually wants, keyed by their label key (only those the data allows; on a real
     city, none of the made-up demo city's records or places, which would count 0 in every area)."""
-    catalog = {name: ds for name, ds in catalog.items() if not is_demo_on_real_city(ds)}
+    catalog = {name: ds for name, ds in catalog.items() if not ds.demo_on_real_city}
     presets: dict[str, MeasureSpec] = {}
     care_rate, ageing_rate = (indicator_measure(cursor, catalog, named.INDICATORS[key])
                               for key in ("care_rate", "ageing_rate"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from lib.charts.spec import Filter
-from lib.data.store import quote_identifier as q
+from lib.data.query import Filter, Table
+from lib.data.query import quote_identifier as q
 from lib.data.store import read_geo
-from lib.maps.queries import AREAS, MapDataError, first_column, where_clause
+from lib.maps.queries import AREAS, MapDataError, first_column
 from lib.maps.spec import PointLayerSpec
 
 
@@ -15,7 +15,7 @@ def load_points(cursor, catalog: dict, layer: PointLayerSpec) -> gpd.GeoDataFram
     ds = catalog[layer.dataset]
     columns = [c.name for c in ds.data_columns]
     filters = [Filter(layer.category_column, "in", layer.categories)] if layer.category_column and layer.categories else []
-    where, params = where_clause(filters)
+    where, params = Table(catalog, ds, "").where(filters)
     sql = f"SELECT {', '.join(q(c) for c in columns)}, geometry FROM {q(ds.name)}{where}"
     points = read_geo(cursor, sql, params)
     if not points.empty and not points.geom_type.isin(["Point"]).all():

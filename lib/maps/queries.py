@@ -4,10 +4,8 @@ Identifiers are quoted and values bound; a column is found by its role in the da
 """
 from __future__ import annotations
 
-from lib.charts.spec import Filter
-from lib.charts.sql import filter_clause
 from lib.data.catalog import Dataset
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.errors import WorkbenchError
 
 MESH_DIGITS = {3: 8, 4: 9, 5: 10}
@@ -22,17 +20,6 @@ class MapDataError(WorkbenchError):
 def first_column(ds: Dataset, role: str) -> str | None:
     cols = ds.columns_with_role(role)
     return cols[0].name if cols else None
-
-
-def where_clause(filters: list[Filter], table_alias: str = "") -> tuple[str, list]:
-    """WHERE … for the filters (as charts filter): identifiers quoted, values bound."""
-    prefix = f"{table_alias}." if table_alias else ""
-    clauses, params = [], []
-    for flt in filters:
-        clause, values = filter_clause(f"{prefix}{q(flt.column)}", flt)
-        clauses.append(clause)
-        params.extend(values)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def snapshot_year_column(ds: Dataset) -> str | None:

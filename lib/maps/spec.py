@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-from lib.charts.spec import FILTER_OPS, Filter
 from lib.data.catalog import zone_datasets, zone_layer_name
+from lib.data.query import FILTER_OPS, Filter, resolve_column
 from lib.errors import WorkbenchError
 from lib.i18n import t
 
@@ -226,10 +226,11 @@ def _check_measure(measure: MeasureSpec, catalog: dict, problems: list[Problem],
         elif not ds.column(measure.column).is_numeric:
             problems.append(Problem("map.spec.not_numeric", {"name": ds.column(measure.column).label_in()}))
     for flt in measure.filters:
-        if not ds.has_column(flt.column):
+        column = resolve_column(catalog, ds, flt.column)  # the dataset's own, or an area attribute (areas.…)
+        if column is None:
             problems.append(Problem("map.spec.no_column", {"name": flt.column, "dataset": ds.name}))
         elif flt.op not in FILTER_OPS or (flt.op == "between" and len(flt.values) != 2):
-            problems.append(Problem("map.spec.bad_filter", {"name": ds.column(flt.column).label_in()}))
+            problems.append(Problem("map.spec.bad_filter", {"name": column.label_in()}))
     by_zone = bool(zones) and measure.dataset == zones  # a dataset anonymized to zones, on its zones' map
     if not (ds.columns_with_role("area") or ds.columns_with_role("mesh") or ds.is_geo or by_zone):
         problems.append(Problem("map.spec.no_place", {"dataset": ds.title_in()}))

@@ -14,11 +14,10 @@ from shapely.geometry import box
 
 from lib.analysis import geo_analysis
 from lib.analysis.age_groups import band_lower_age
-from lib.charts.sql import distinct_values
 from lib.data.catalog import Dataset
 from lib.data.census_households import GENERAL
-from lib.data.city import is_demo_on_real_city
-from lib.data.store import quote_identifier as q
+from lib.data.query import Table, distinct_values
+from lib.data.query import quote_identifier as q
 from lib.data.store import read_geo
 from lib.maps.queries import (
     AREAS,
@@ -28,7 +27,6 @@ from lib.maps.queries import (
     POPULATION,
     MapDataError,
     first_column,
-    where_clause,
 )
 from lib.maps.spec import HOUSEHOLDS, MESH_LEVELS, MapSpec
 from lib.maps.zone_units import to_zones
@@ -120,14 +118,15 @@ def mesh_source_level(cursor, ds: Dataset) -> int:
     return int(ju.to_meshlevel(int(code)))
 
 
-def sum_mesh_table(cursor, ds: Dataset, level: int, columns: dict[str, str], filters=None) -> pd.DataFrame:
+def sum_mesh_table(cursor, catalog: dict, ds: Dataset, level: int, columns: dict[str, str],
+                   filters=None) -> pd.DataFrame:
     """SUM of columns per mesh code truncated to `level` (coarser or equal to the data's own)."""
     source = mesh_source_level(cursor, ds)
     if MESH_DIGITS.get(source, 0) < MESH_DIGITS[level]:
         raise MapDataError("map.error.mesh_too_fine", dataset=ds.title_in())
     mesh = q(first_column(ds, "mesh"))
     select = ", ".join(f"SUM({expr}) AS {q(alias)}" for alias, expr in columns.items())
-    where, params = where_clause(filters or [])
+    where, params = Table(catalog, ds, "").where(filters or [])
     sql = (f"SELECT left(CAST({mesh} AS VARCHAR), {MESH_DIGITS[level]}) AS unit_id, {select} "
            f"FROM {q(ds.name)}{where} GROUP BY 1")
     return cursor.execute(sql, params).df()
@@ -142,11 +141,11 @@ def unit_people(cursor, catalog: dict, units: gpd.GeoDataFrame, spec: MapSpec,
         return area_population(cursor, catalog, year), None
     level = MESH_LEVELS[spec.base_unit]
     # The made-up demo city's mesh table lies elsewhere: on a real city every cell would count 0 people.
-    if MESH_POPULATION in catalog and not is_demo_on_real_city(catalog[MESH_POPULATION]):
+    if MESH_POPULATION in catalog and not catalog[MESH_POPULATION].demo_on_real_city:
         ds = catalog[MESH_POPULATION]
         if MESH_DIGITS.get(mesh_source_level(cursor, ds), 0) >= MESH_DIGITS[level]:
             cols = {c: q(c) for c in ("population", "elderly_65plus", "elderly_75plus") if ds.has_column(c)}
-            return sum_mesh_table(cursor, ds, level, cols), "map.note.mesh_population"
+            return sum_mesh_table(cursor, catalog, ds, level, cols), "map.note.mesh_population"
     people = area_population(cursor, catalog, year)
     source = areas.merge(people, on="unit_id", how="left")
     cols = ["population", "elderly_65plus", "elderly_75plus"]

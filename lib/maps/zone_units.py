@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from lib.data.catalog import ZONE_COLUMN, zone_layer_name
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.data.store import read_geo
 from lib.maps.spec import MeasureSpec
 

@@ -7,10 +7,9 @@ from typing import Callable
 
 import streamlit as st
 
-from lib.charts.spec import Measure, measure_columns, resolve_column
-from lib.charts.sql import distinct_values
+from lib.charts.spec import Measure, measure_columns
 from lib.data.catalog import Dataset
-from lib.data.city import is_demo_on_real_city
+from lib.data.query import distinct_values, resolve_column
 from lib.table_export import csv_bytes, xlsx_bytes
 from lib.ui import dataset_title, lang, tr
 
@@ -31,7 +30,7 @@ def dataset_picker(catalog: dict[str, Dataset], names: list[str], key: str, defa
                    step: int | None = None) -> str:
     """The dataset to analyse, shown by its title; on a real city its own data first (the demo city's after it,
     marked), record tables before map layers."""
-    ordered = sorted(names, key=lambda n: (is_demo_on_real_city(catalog[n]), catalog[n].is_geo))
+    ordered = sorted(names, key=lambda n: (catalog[n].demo_on_real_city, catalog[n].is_geo))
     return st.selectbox(step_label(step, tr("chart.dataset")), ordered, index=ordered.index(default) if default in ordered else 0,
                         key=key, persist_state=KEEP, format_func=lambda n: dataset_title(catalog[n]))
 

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from lib import ui
-from lib.charts.spec import Filter, city_column
+from lib.charts.spec import city_column
 from lib.data.city import city_list, city_totals
+from lib.data.query import Filter
 from lib.workspace import course
 
 ALL = ""  # 全市町

@@ -16,14 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis import projection_data
-from lib.analysis.area_indicators import with_area_indicators
+from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
 from lib.charts.pivot import Pivot, build_pivot
-from lib.charts.spec import ChartSpec, Filter
-from lib.charts.sql import fetch_columns
+from lib.charts.spec import ChartSpec
 from lib.data import profile
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter, fetch_columns
 from lib.deck.analyses import survey_words, weighted_survey
 from lib.deck.analysis_evidence import run_analysis
 from lib.i18n import t
@@ -180,7 +180,7 @@ def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _pivot(spec_json: str, lang: str, fingerprint: str) -> Pivot:
     spec = ChartSpec.from_dict(json.loads(spec_json))
-    return build_pivot(store().published(), spec, with_area_indicators(load_catalog()), lang)
+    return build_pivot(store().published(), analysis_catalog(), spec, lang)
 
 
 def pivot(spec: ChartSpec, lang: str) -> Pivot:
@@ -194,7 +194,7 @@ def pivot(spec: ChartSpec, lang: str) -> Pivot:
 
 @st.cache_resource(max_entries=48, show_spinner=False)
 def _analysis(spec_json: str, lang: str, fingerprint: str):
-    return run_analysis(store().published(), with_area_indicators(load_catalog()), json.loads(spec_json), lang)
+    return run_analysis(store().published(), analysis_catalog(), json.loads(spec_json), lang)
 
 
 def analysis_result(spec: dict, lang: str):

@@ -9,7 +9,6 @@ import streamlit as st
 
 from lib import ui
 from lib.data.catalog import load_catalog
-from lib.data.city import is_demo_on_real_city
 from lib.ui.user_text import literal
 from lib.workspace import exercise_authoring as authoring
 from lib.workspace import exercise_bundle, exercises
@@ -125,7 +124,7 @@ def _import() -> None:
 def _dataset_options(chosen: list[str]) -> dict[str, str]:
     """The city's published datasets (not the demo city's once on a real one), and those already chosen."""
     catalog = load_catalog()
-    names = [n for n, ds in catalog.items() if not is_demo_on_real_city(ds)]
+    names = [n for n, ds in catalog.items() if not ds.demo_on_real_city]
     names += [n for n in chosen if n not in names]
     return {n: f"{catalog[n].title_in(ui.lang())}（{n}）" if n in catalog else n for n in names}
 

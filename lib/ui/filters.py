@@ -4,8 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.analysis.age_groups import groups_for
-from lib.charts.spec import Filter, filter_choices, resolve_column
-from lib.charts.sql import area_names, distinct_values, value_range
+from lib.charts.spec import filter_choices
+from lib.data.query import Filter, area_names, distinct_values, resolve_column, value_range
 from lib.ui import lang, tr
 from lib.ui.analysis_controls import KEEP, step_label
 from lib.ui.city_choice import city_filters

@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import ui
-from lib.data.city import is_demo_on_real_city
 from lib.maps import data as map_data
 from lib.maps.spec import CatchmentSpec, CompareSpec, NearestSpec, PointLayerSpec
 from lib.ui.map_controls import MapControls
@@ -61,7 +60,7 @@ class MapAnalyses:
     def _flood(self) -> None:
         st.caption(ui.tr("map.analysis.flood.help"))
         catalog = self.controls.catalog
-        demo_flood = "flood_zones" in catalog and is_demo_on_real_city(catalog["flood_zones"])
+        demo_flood = "flood_zones" in catalog and catalog["flood_zones"].demo_on_real_city
         if demo_flood:
             st.info(ui.tr("map.error.flood_demo_only"))
         self.on["flood"] = st.checkbox(ui.tr("map.analysis.on"), key="map_flood_on",

@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from lib import settings, ui
-from lib.charts.spec import Filter
-from lib.charts.sql import distinct_values
-from lib.data.city import is_demo_on_real_city
+from lib.data.query import Filter, distinct_values
 from lib.maps.measures import preset_measures
 from lib.maps.queries import snapshot_year_column
 from lib.maps.spec import (
@@ -38,7 +36,7 @@ class MapPlaces:
 
     def __init__(self, cursor, catalog: dict):
         self.datasets = {name for name in ("facilities", "kayoi_places")
-                         if name in catalog and not is_demo_on_real_city(catalog[name])}
+                         if name in catalog and not catalog[name].demo_on_real_city}
         self.facility_categories = (distinct_values(cursor, catalog, "facilities", "category")
                                     if "facilities" in self.datasets else [])
         # An analysis picks one of these: the 通いの場, or one category of facility.
@@ -81,7 +79,7 @@ class MapControls:
     def _custom_measure(self) -> MeasureSpec:
         """A column (or a count of records) of any dataset with 町丁目 or mesh codes, per population, 65+ or km²."""
         catalog, lang = self.catalog, ui.lang()
-        mappable = [n for n, ds in catalog.items() if not is_demo_on_real_city(ds)
+        mappable = [n for n, ds in catalog.items() if not ds.demo_on_real_city
                     and (ds.columns_with_role("area") or ds.columns_with_role("mesh") or n == self.unit.zones)]
         d1, d2, d3, d4 = st.columns(4)
         name = d1.selectbox(ui.tr("map.custom.dataset"), mappable,

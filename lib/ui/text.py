@@ -10,7 +10,6 @@ from lib import i18n
 from lib.analysis import disclosure
 from lib.charts.plotly_config import plotly_config
 from lib.data.catalog import Dataset
-from lib.data.city import is_demo_on_real_city
 from lib.data.import_guards import MAX_IMPORT_BYTES
 from lib.ui.runtime import leave_pages_folder_mode, mark_run_through_app
 from lib.ui.user_text import literal
@@ -33,7 +32,7 @@ def tr_literal(key: str, **values) -> str:
 def dataset_title(ds: Dataset) -> str:
     """A dataset's title in the pickers; on a real city, the made-up demo city's data says so."""
     title = ds.title_in(lang())
-    return tr("catalog.demo_title", title=title) if is_demo_on_real_city(ds) else title
+    return tr("catalog.demo_title", title=title) if ds.demo_on_real_city else title
 
 
 def streamlit_in_language() -> None:

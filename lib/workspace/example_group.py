@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from lib.charts.spec import ChartSpec, Filter, Measure
+from lib.charts.spec import ChartSpec, Measure
 from lib.data.catalog import load_catalog
+from lib.data.query import Filter
 from lib.data.store import get_store, open_demo_database
 from lib.maps.spec import MapSpec, MeasureSpec, PointLayerSpec
 from lib.workspace import course, curriculum, logic_tree

@@ -23,8 +23,7 @@ from lib import settings
 from lib.analysis.indicators import INDICATORS, indicator_sql, population_bands
 from lib.analysis.user_sql import UserQueryError, check_user_sql, run_user_sql
 from lib.data.catalog import load_catalog
-from lib.data.city import is_demo_on_real_city
-from lib.data.store import quote_identifier as q
+from lib.data.query import quote_identifier as q
 from lib.errors import WorkbenchError
 from lib.i18n import t
 from lib.workspace import exercise_files, exercise_mistakes
@@ -240,7 +239,7 @@ def exercises_for_city() -> tuple[list[Exercise], list[ExerciseError], int]:
     """load_exercises for the city the workbench is on, and how many themes were left out: those on the made-up
     demo city's data once it is turned to a real city (their stories and answers are みどり野市's; their
     questions may not even fit the real city's tables, which is no error anyone needs to fix)."""
-    return _load({name for name, ds in load_catalog().items() if is_demo_on_real_city(ds)})
+    return _load({name for name, ds in load_catalog().items() if ds.demo_on_real_city})
 
 
 def _datasets_named(text: str) -> set[str]:

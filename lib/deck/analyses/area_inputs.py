@@ -7,8 +7,7 @@ import pandas as pd
 from lib.analysis.area_indicators import NAME as AREAS_TABLE
 from lib.analysis.area_indicators import few_persons
 from lib.analysis.disclosure import MIN_CELL
-from lib.charts.spec import Filter, resolve_column
-from lib.charts.sql import fetch_columns
+from lib.data.query import Filter, fetch_columns, resolve_column
 from lib.i18n import t
 
 KEYS = ["area_code", "area_name", "population", "care_certified_65plus"]

@@ -9,7 +9,7 @@ from lib.analysis.area_indicators import NAME as AREAS_TABLE
 from lib.analysis.disclosure import MIN_CELL, persons_basis
 from lib.analysis.stat_tests import StatInputError
 from lib.charts.model_figures import effect_figure
-from lib.charts.sql import fetch_columns
+from lib.data.query import fetch_columns
 from lib.deck.analyses.area_inputs import area_rows, column_labels, filters_of, left_out_sentence
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.i18n import t

@@ -12,10 +12,9 @@ import pandas as pd
 
 from lib.analysis import disclosure
 from lib.charts import survey
-from lib.charts.spec import Filter
-from lib.charts.sql import fetch_columns
 from lib.charts.style import colour
 from lib.data.catalog import Dataset
+from lib.data.query import Filter, fetch_columns
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.deck.native_chart import ChartSeries
 from lib.i18n import t

@@ -15,10 +15,9 @@ from lib.analysis import disclosure
 from lib.analysis import survey_weighting as sw
 from lib.analysis.age_groups import band_lower_age
 from lib.charts import survey
-from lib.charts.spec import Filter
-from lib.charts.sql import fetch_columns
 from lib.data.catalog import Dataset, area_dataset, population_column, population_dataset
-from lib.data.store import quote_identifier as q
+from lib.data.query import Filter, fetch_columns
+from lib.data.query import quote_identifier as q
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.i18n import t
 
