@@ -33,7 +33,7 @@ map_area = st.container()
 st.subheader(ui.tr("map.step.analyses"))
 analyses = MapAnalyses(controls)
 analyses.settings()
-spec = controls.spec(analyses)
+spec = controls.spec(analyses.spec_fields(), analyses.places_shown())
 
 with map_area:
     data = draw_map(spec, "map_main")

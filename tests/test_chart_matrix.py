@@ -107,7 +107,7 @@ def test_a_faceted_chart_whose_filter_leaves_no_row_draws_empty(published, chart
     dataset, measure, dimensions, options = EMPTY_FACETED[chart_type]
     spec = ChartSpec(dataset, measure, dimensions, facet="sex", chart_type=chart_type, options=options,
                      filters=[Filter("sex", "in", ["（該当なし）"])])
-    frame = run_chart(published, spec, CATALOG)
+    frame = run_chart(published, CATALOG, spec)
     assert frame.empty
     assert not build_figure(frame, spec, CATALOG).data
 

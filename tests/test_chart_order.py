@@ -15,7 +15,7 @@ def _bars(published, dataset: str, dimension: str, sort: str = "auto") -> tuple[
     catalog = analysis_catalog(load_catalog())
     spec = ChartSpec(dataset=dataset, measure=Measure("count"), dimensions=[dimension], chart_type="bar",
                      options={"sort": sort})
-    trace = build_figure(run_chart(published, spec, catalog), spec, catalog, "ja").data[0]
+    trace = build_figure(run_chart(published, catalog, spec), spec, catalog, "ja").data[0]
     return list(trace.x), list(trace.y)
 
 

@@ -3,8 +3,6 @@ classified. `MapControls` draws their widgets in the page's order and owns their
 settings are lib.ui.map_analyses, and `spec()` turns both into the MapSpec they describe."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import streamlit as st
 
 from lib import settings, ui
@@ -23,9 +21,6 @@ from lib.maps.spec import (
 )
 from lib.ui.city_choice import city_choice
 from lib.ui.map_units import UnitChoice, unit_choice
-
-if TYPE_CHECKING:
-    from lib.ui.map_analyses import MapAnalyses
 
 CUSTOM, NONE = "map.preset.custom", "map.preset.none"  # the measure picker's two choices besides the presets
 
@@ -138,12 +133,13 @@ class MapControls:
             st.caption(ui.tr("map.classify.help"))
         self.classification = ClassificationSpec(method, k, breaks, palette)
 
-    def spec(self, analyses: MapAnalyses) -> MapSpec:
-        """The map these settings and the analyses asked for describe."""
+    def spec(self, analysis_fields: dict, places_analysed: list) -> MapSpec:
+        """The map these settings describe, with the analyses' fields and the places they are about
+        (lib.ui.map_analyses: MapAnalyses.spec_fields, places_shown)."""
         spec = MapSpec(base_unit=self.unit.unit, zones=self.unit.zones, measure=self.measure,
                        classification=self.classification, points=self.points, labels=self.labels,
-                       background_tiles=bool(self.tiles), city=self.city, **analyses.spec_fields())
-        for layer in analyses.places_shown():
+                       background_tiles=bool(self.tiles), city=self.city, **analysis_fields)
+        for layer in places_analysed:
             if layer not in spec.points:
                 spec.points.append(layer)
         return spec
