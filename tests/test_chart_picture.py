@@ -1,5 +1,7 @@
 """Chart pictures for slides and PDF pages (matplotlib): readable with the demo city's 46 町丁目 at the
-sizes the deck draws them, and saying what the app's chart says (axis titles, panels, shares, the 市平均 line)."""
+sizes the deck draws them, and saying what the app's chart says (axis titles, panels, shares, the 市平均 line).
+A saved chart is drawn from its ChartData (lib.charts.chart_picture), an analysis's figure read back
+(lib.charts.picture)."""
 from __future__ import annotations
 
 import io
@@ -11,9 +13,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from lib.charts.figure import build_figure
+from lib.charts.chart_data import chart_data
+from lib.charts.chart_picture import chart_data_png, draw_chart_data
+from lib.charts.figure import plotly_figure
 from lib.charts.labels import value_axis_title
-from lib.charts.picture import chart_png, draw_chart
+from lib.charts.picture import draw_chart
 from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.query import Filter
@@ -43,8 +47,8 @@ MANY = {
 }
 
 
-def _figure(published, spec: ChartSpec):
-    return build_figure(run_chart(published, CATALOG, spec), spec, CATALOG, "ja")
+def _data(published, spec: ChartSpec):
+    return chart_data(run_chart(published, CATALOG, spec), spec, CATALOG, "ja")
 
 
 def _shown(texts) -> list:
@@ -86,8 +90,9 @@ def _category_labels(fig) -> set[str]:
 @pytest.mark.parametrize("size", DECK_SIZES)
 @pytest.mark.parametrize("kind", MANY)
 def test_46_areas_stay_readable_at_the_decks_sizes(published, kind, size):
-    figure = _figure(published, MANY[kind])
-    fig = draw_chart(figure, *DECK_SIZES[size])
+    data = _data(published, MANY[kind])
+    figure = plotly_figure(data)
+    fig = draw_chart_data(data, *DECK_SIZES[size])
     assert_readable(fig)
     areas = set(run_chart(published, CATALOG, MANY[kind])["area_code"].dropna())
     assert len(areas) == 46
@@ -103,7 +108,7 @@ def test_46_areas_stay_readable_at_the_decks_sizes(published, kind, size):
 @pytest.mark.parametrize("size", DECK_SIZES)
 def test_the_picture_is_the_size_the_slide_asks_for(published, size):
     width, height, dpi = DECK_SIZES[size]
-    png = chart_png(_figure(published, MANY["line_46_series"]), width, height, dpi=dpi)
+    png = chart_data_png(_data(published, MANY["line_46_series"]), width, height, dpi=dpi)
     with Image.open(io.BytesIO(png)) as picture:
         assert picture.size == pytest.approx((width * dpi, height * dpi), abs=2)
 
@@ -112,7 +117,7 @@ def test_a_line_over_many_years_keeps_its_year_labels_apart():
     spec = ChartSpec("care_certification", Measure("count"), ["year"], chart_type="line")
     frame = pd.DataFrame({"year": range(1980, 2026), "value": np.linspace(100, 900, 46)})
     for size in DECK_SIZES.values():
-        assert_readable(draw_chart(build_figure(frame, spec, CATALOG), *size))
+        assert_readable(draw_chart_data(chart_data(frame, spec, CATALOG), *size))
 
 
 def test_percent_bars_reach_100_even_with_hidden_cells(published):
@@ -120,7 +125,7 @@ def test_percent_bars_reach_100_even_with_hidden_cells(published):
                      options={"bar_mode": "percent"})
     frame = run_chart(published, CATALOG, spec)
     assert frame["value"].isna().any()  # cells below the small-cell threshold are hidden
-    fig = draw_chart(_figure(published, spec), *DECK_SIZES["pdf_beside_bullets"])
+    fig = draw_chart_data(_data(published, spec), *DECK_SIZES["pdf_beside_bullets"])
     ax = fig.axes[0]
     totals: dict[float, float] = {}
     for bar in ax.patches:
@@ -134,8 +139,7 @@ def test_percent_bars_reach_100_even_with_hidden_cells(published):
 def test_facet_panels_have_their_titles_and_the_axis_titles(published):
     spec = ChartSpec("care_certification", Measure("count"), ["care_level"], facet="areas.district",
                      chart_type="bar")
-    figure = _figure(published, spec)
-    fig = draw_chart(figure, *DECK_SIZES["pdf_beside_bullets"])
+    fig = draw_chart_data(_data(published, spec), *DECK_SIZES["pdf_beside_bullets"])
     text = _all_text(fig)
     for district in run_chart(published, CATALOG, spec)["areas.district"].dropna().unique():
         assert district in text
@@ -148,7 +152,7 @@ def test_the_city_average_line_reaches_the_picture(published):
                      chart_type="ranked_bar")
     frame = run_chart(published, CATALOG, spec)
     overall = frame.attrs["overall"]
-    fig = draw_chart(_figure(published, spec), *DECK_SIZES["pdf_beside_bullets"])
+    fig = draw_chart_data(_data(published, spec), *DECK_SIZES["pdf_beside_bullets"])
     ax = fig.axes[0]
     assert any(np.allclose(line.get_xdata(), overall) for line in ax.lines)
     assert f"{overall:,.1f}" in _all_text(fig)
@@ -158,11 +162,12 @@ def test_the_city_average_label_sits_beside_the_bars_never_on_one(published):
     """Issue 21: the 全体 label was written at the left end of the line, over the first (tallest) bar."""
     spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["areas.district"], filters=YEAR_2025,
                      chart_type="bar")
-    figure = _figure(published, spec)
+    data = _data(published, spec)
+    figure = plotly_figure(data)
     (note,) = [a for a in figure.layout.annotations if "全体" in a.text]
     assert note.xref == "x domain" and note.x >= 1 and note.xanchor == "left"  # in the right margin
     assert figure.layout.margin.r >= 120
-    fig = draw_chart(figure, *DECK_SIZES["pdf_beside_bullets"])
+    fig = draw_chart_data(data, *DECK_SIZES["pdf_beside_bullets"])
     (drawn,) = [text for text in fig.axes[0].texts if "全体" in text.get_text()]
     assert drawn.get_position()[0] >= 1 and drawn.get_horizontalalignment() == "left"  # right of the axes
 
@@ -171,9 +176,9 @@ def test_numbers_read_with_thousands_separators_and_their_unit(published):
     bars = ChartSpec("population", Measure("sum", "population"), ["areas.district"], chart_type="bar")
     kpi = ChartSpec("population", Measure("sum", "population"), [], chart_type="kpi")
     for spec in (bars, kpi):
-        text = _all_text(draw_chart(_figure(published, spec), *DECK_SIZES["pdf_beside_bullets"]))
+        text = _all_text(draw_chart_data(_data(published, spec), *DECK_SIZES["pdf_beside_bullets"]))
         assert "e+" not in text and re.search(r"\d{1,3},\d{3}", text), text
-    assert "人" in _all_text(draw_chart(_figure(published, kpi), *DECK_SIZES["pdf_beside_bullets"]))
+    assert "人" in _all_text(draw_chart_data(_data(published, kpi), *DECK_SIZES["pdf_beside_bullets"]))
 
 
 def test_a_legend_of_more_series_than_fit_says_how_many_it_left_out():
@@ -181,7 +186,7 @@ def test_a_legend_of_more_series_than_fit_says_how_many_it_left_out():
     names = [f"架空の町{i}丁目" for i in range(150)]
     frame = pd.DataFrame([{"year": year, "area_code": name, "value": float(i + year % 7)}
                           for i, name in enumerate(names) for year in (2024, 2025)])
-    fig = draw_chart(build_figure(frame, spec, CATALOG), *DECK_SIZES["pptx_beside_bullets"])
+    fig = draw_chart_data(chart_data(frame, spec, CATALOG), *DECK_SIZES["pptx_beside_bullets"])
     assert_readable(fig)
     entries = [text.get_text() for text in fig.legends[0].get_texts()]
     shown = len(entries) - 1

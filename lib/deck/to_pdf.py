@@ -30,8 +30,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from lib.charts.picture import chart_png
-from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
+from lib.deck.evidence import TABLE_ROWS, Evidence, chart_picture, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.fonts import FONT_FILE
 from lib.i18n import date_text, t
@@ -124,7 +123,7 @@ class _PageFigure:
         return _p(evidence.error, self.styles["base"])
 
     def chart(self, evidence: Evidence):
-        return _image(chart_png(evidence.figure, self.width / 72, self.height / 72, dpi=150), self.width, self.height)
+        return _image(chart_picture(evidence, self.width / 72, self.height / 72, dpi=150), self.width, self.height)
 
     def table(self, evidence: Evidence):
         return _table(*table_cells(evidence.table, TABLE_ROWS, self.lang), self.styles, self.width)
