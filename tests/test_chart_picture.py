@@ -11,13 +11,14 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 from PIL import Image
 
 from lib.charts.chart_data import chart_data
 from lib.charts.chart_picture import chart_data_png, draw_chart_data
 from lib.charts.figure import plotly_figure
-from lib.charts.labels import value_axis_title
-from lib.charts.picture import draw_chart
+from lib.charts.labels import format_number, value_axis_title
+from lib.charts.picture import draw_chart, matplotlib_colour
 from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.query import Filter
@@ -208,3 +209,110 @@ def test_error_bars_of_a_models_effects_and_a_weighted_share_reach_the_picture()
         drawn = sorted(tuple(round(float(x), 6) for x in segment[:, 0])
                        for collection in ax.collections for segment in collection.get_segments())
         assert drawn == sorted(spans)
+
+
+# ---------------------------------------------------------------- a saved chart drawn from its ChartData
+
+DISTRICT_SEX = ["areas.district", "sex"]
+OF_EACH_TYPE = {
+    "bar": ChartSpec("population", Measure("sum", "population"), DISTRICT_SEX, filters=YEAR_2025, chart_type="bar"),
+    "bar_stacked_lying": ChartSpec("population", Measure("sum", "population"), DISTRICT_SEX, filters=YEAR_2025,
+                                   chart_type="bar", options={"bar_mode": "stacked", "horizontal": True}),
+    "bar_facets": ChartSpec("care_certification", Measure("count"), ["care_level"], facet="areas.district",
+                            chart_type="bar"),
+    "ranked_bar": ChartSpec("care_certification", Measure("rate_per_1000"), ["areas.district"], filters=YEAR_2025,
+                            chart_type="ranked_bar"),
+    "line": ChartSpec("population", Measure("sum", "population"), ["year", "sex"], chart_type="line"),
+    "pie": ChartSpec("population", Measure("sum", "population"), ["areas.district"], filters=YEAR_2025,
+                     chart_type="pie"),
+    "scatter": ChartSpec("area_indicators", Measure("mean", "care_rate_65plus"), ["district"], chart_type="scatter",
+                         options={"x": "ageing_rate", "trend_line": True}),
+    "histogram": ChartSpec("area_indicators", Measure("mean", "ageing_rate"), ["district"], chart_type="histogram"),
+    "box": ChartSpec("area_indicators", Measure("mean", "ageing_rate"), ["district"], chart_type="box"),
+    "heatmap": ChartSpec("population", Measure("sum", "population"), ["areas.district", "age_band"],
+                         filters=YEAR_2025, chart_type="heatmap"),
+    "pyramid": ChartSpec("population", Measure("sum", "population"), ["age_band", "sex"], filters=YEAR_2025,
+                         chart_type="pyramid"),
+    "kpi": ChartSpec("population", Measure("sum", "population"), [], chart_type="kpi"),
+}
+
+
+def _hex(colour) -> str:
+    return to_hex(matplotlib_colour(colour) if isinstance(colour, str) else colour)
+
+
+def _series_colours_drawn(ax, kind: str) -> list[str]:
+    """The colour of each series as the picture drew it, in drawing order."""
+    if kind in ("line", "scatter"):
+        return [_hex(line.get_color()) for line in ax.lines if line.get_linestyle() != "--"]  # not the trend line
+    return [_hex(container.patches[0].get_facecolor()) for container in ax.containers]
+
+
+def _category_axis_names(ax, sideways: bool) -> list[str]:
+    return [label.get_text() for label in (ax.get_yticklabels() if sideways else ax.get_xticklabels())]
+
+
+def test_every_chart_type_has_a_picture_test():
+    from lib.charts.figure import _DRAWERS
+
+    assert {spec.chart_type for spec in OF_EACH_TYPE.values()} == set(_DRAWERS)
+
+
+@pytest.mark.parametrize("name", OF_EACH_TYPE)
+def test_a_saved_charts_picture_draws_its_chart_datas_series_in_order_and_colour(published, name):
+    data = _data(published, OF_EACH_TYPE[name])
+    fig = draw_chart_data(data, *DECK_SIZES["pdf_alone"])
+    kind, panels = data.chart_type, [ax for ax in fig.axes if ax.has_data() or ax.texts]
+    assert_readable(fig)
+    if kind == "kpi":
+        value, _ = data.kpi_reading()
+        assert f"{format_number(value)} {data.unit}" in _all_text(fig)
+        return
+    if kind == "heatmap":
+        image = panels[0].images[0].get_array()
+        table = data.heatmap_table()
+        assert np.allclose(np.ma.filled(image, np.nan), table.to_numpy(float), equal_nan=True)
+        assert [label.get_text() for label in panels[0].get_xticklabels()] == [str(c) for c in table.columns]
+        assert panels[0].images[0].colorbar.ax.get_ylabel() == data.value_title
+        return
+    if kind == "pie":
+        wedges = panels[0].patches
+        assert [w.get_label() for w in wedges] == [str(c) for c in data.categories]
+        assert [_hex(w.get_facecolor()) for w in wedges] == [_hex(data.slice_colours[c]) for c in data.categories]
+        return
+    assert len(panels) == len(data.panels if kind != "pyramid" else data.panels[:1])
+    for ax, panel in zip(panels, data.panels, strict=True):
+        if kind == "box":
+            assert [label.get_text() for label in ax.get_xticklabels()] == [s.name for s in panel.series]
+            continue
+        assert _series_colours_drawn(ax, kind) == [_hex(s.colour) for s in panel.series]
+        if len(data.panels) > 1:
+            assert ax.get_title() == panel.title
+        if kind == "ranked_bar":
+            assert _category_axis_names(ax, True) == [str(c) for c in panel.series[0].categories]
+        elif data.categories:
+            assert _category_axis_names(ax, data.horizontal or kind == "pyramid") == [str(c) for c in data.categories]
+    if data.colour_by and kind != "box":  # the legend names the series in the chart's order
+        entries = [text.get_text() for text in fig.legends[0].get_texts()]
+        assert entries[:len(data.panels[0].series)] == [s.name for s in data.panels[0].series]
+    if kind == "scatter":
+        assert any(line.get_linestyle() == "--" and "R²" in line.get_label() for line in panels[0].lines)
+
+
+def test_a_pyramids_first_sex_is_drawn_leftwards(published):
+    data = _data(published, OF_EACH_TYPE["pyramid"])
+    ax = draw_chart_data(data, *DECK_SIZES["pdf_alone"]).axes[0]
+    left, right = ax.containers
+    assert all(bar.get_width() <= 0 for bar in left) and all(bar.get_width() >= 0 for bar in right)
+    assert [-bar.get_width() for bar in left] == pytest.approx(data.panels[0].series[0].values)
+
+
+def test_the_saved_charts_evidence_keeps_its_chart_data_and_draws_its_picture_from_it(published, monkeypatch):
+    from lib.deck import evidence as evidence_module
+
+    spec = OF_EACH_TYPE["heatmap"]
+    drawn = evidence_module.draw_evidence(published, CATALOG, "chart", {"title": "", "spec": spec.to_dict()})
+    assert drawn.chart_data is not None and drawn.chart_data.spec == spec
+    monkeypatch.setattr(evidence_module, "chart_png", lambda *args, **kwargs: pytest.fail("read the figure back"))
+    with Image.open(io.BytesIO(evidence_module.chart_picture(drawn, 6.0, 4.0, dpi=100))) as picture:
+        assert picture.size == (600, 400)
