@@ -316,3 +316,37 @@ def test_the_saved_charts_evidence_keeps_its_chart_data_and_draws_its_picture_fr
     monkeypatch.setattr(evidence_module, "chart_png", lambda *args, **kwargs: pytest.fail("read the figure back"))
     with Image.open(io.BytesIO(evidence_module.chart_picture(drawn, 6.0, 4.0, dpi=100))) as picture:
         assert picture.size == (600, 400)
+
+
+# ---------------------------------------------------------------- an analysis's own figure, read back
+
+def test_a_models_effects_keep_their_colour_per_bar():
+    from lib.charts.model_figures import effect_figure
+    from lib.charts.style import OKABE_ITO
+
+    ax = draw_chart(effect_figure(["距離", "高齢化率"], [0.5, -0.2], [0.3, -0.5], [0.7, 0.1], "効果")).axes[0]
+    assert [_hex(bar.get_facecolor()) for bar in ax.patches] == [_hex(OKABE_ITO[0]), _hex(OKABE_ITO[3])]
+
+
+def test_weighted_shares_name_their_answers_top_down_and_the_legend_both_series():
+    from lib.charts.survey import weighted_shares_figure
+
+    shares = pd.DataFrame({"item": ["q1", "q1", "q2"], "level": [1, 2, 1], "share": [20.0, 30.0, 40.0],
+                           "low": [15.0, 25.0, 35.0], "high": [25.0, 35.0, 45.0], "w_share": [22.0, 28.0, 41.0],
+                           "w_low": [17.0, 23.0, 36.0], "w_high": [27.0, 33.0, 46.0]})
+    figure = weighted_shares_figure(shares, {"q1": "交通", "q2": "医療"}, {"q1": {1: "不満", 2: "満足"}, "q2": {1: "不満"}})
+    fig = draw_chart(figure)
+    ax = fig.axes[0]
+    assert ax.yaxis_inverted()  # the first answer on top, as in the app
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["交通：不満", "交通：満足", "医療：不満"]
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == [trace.name for trace in figure.data]
+
+
+def test_projected_lines_name_their_series_in_the_legend():
+    from lib.charts.projection import projected_lines
+
+    frame = pd.DataFrame([{"series": name, "year": year, "value": 100.0 + year - 2025}
+                          for name in ("中央地区", "北部地区") for year in (2025, 2030, 2035)])
+    fig = draw_chart(projected_lines(frame, "人数（人）", "見通し"))
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["中央地区", "北部地区"]
+    assert [label.get_text() for label in fig.axes[0].get_xticklabels()] == ["2025", "2030", "2035"]

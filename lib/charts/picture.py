@@ -46,7 +46,7 @@ def matplotlib_colour(colour: str):
     return tuple(v / 255 for v in unlabel_rgb(colour)) if colour.startswith("rgb") else colour
 
 
-def plain(text: str | None) -> str:
+def _plain(text: str | None) -> str:
     """Plotly's <b>…</b> and <br> as plain text."""
     return re.sub(r"<[^>]+>", "", (text or "").replace("<br>", "\n"))
 
@@ -266,7 +266,7 @@ def _figure_reference_lines(ax, figure, lying: bool) -> None:
         note = next((n.text for n in figure.layout.annotations
                      if (across and n.yref == "y" and n.y == value) or (upright and n.xref == "x" and n.x == value)),
                     "")
-        reference_line(ax, value, plain(note), across and not lying)
+        reference_line(ax, value, _plain(note), across and not lying)
 
 
 def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int = 130) -> Figure:
@@ -288,7 +288,7 @@ def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int 
         explicit_ticks = bool(figure.layout.xaxis.ticktext or figure.layout.yaxis.ticktext)
         value_grid(ax, sideways, numbers=not explicit_ticks)
         _figure_reference_lines(ax, figure, lying)
-        x_title, y_title = plain(figure.layout.xaxis.title.text), plain(figure.layout.yaxis.title.text)
+        x_title, y_title = _plain(figure.layout.xaxis.title.text), _plain(figure.layout.yaxis.title.text)
         ax.set_xlabel(y_title if lying else x_title)
         ax.set_ylabel(x_title if lying else y_title)
         handles, labels = legend_entries(fig)
@@ -297,7 +297,7 @@ def draw_chart(figure, width_in: float = 10.0, height_in: float = 5.6, dpi: int 
             pairs = sorted(zip(handles, labels, strict=True), key=lambda pair: ranks.get(pair[1], 1000))
             handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
         legend_title = figure.layout.legend.title.text if figure.layout.legend.title else None
-        finish_picture(fig, handles, labels, plain(legend_title))
+        finish_picture(fig, handles, labels, _plain(legend_title))
     return fig
 
 

@@ -1,8 +1,9 @@
 """The deck as a PDF with Japanese text (reportlab), one landscape page per slide.
 
 Text is real text in the IPAexGothic font that japanize-matplotlib ships (embedded,
-so the PDF can be searched and copied); charts are drawn with matplotlib from the
-chart's figure (lib.charts.picture) and maps on the server (lib.maps.export).
+so the PDF can be searched and copied); charts are drawn with matplotlib (a saved chart from
+its ChartData, an analysis from its figure: lib.deck.evidence.chart_picture) and maps on the
+server (lib.maps.export).
 """
 from __future__ import annotations
 
