@@ -17,11 +17,12 @@ from PIL import Image
 from lib.charts.chart_data import chart_data
 from lib.charts.chart_picture import chart_data_png, draw_chart_data
 from lib.charts.figure import plotly_figure
-from lib.charts.labels import format_number, value_axis_title
+from lib.charts.labels import value_axis_title
 from lib.charts.picture import draw_chart, matplotlib_colour
 from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.query import Filter
+from lib.i18n import format_number
 from tests.test_chart_matrix import CATALOG
 
 # (width, height in inches, dpi) that lib/deck/to_pdf.py and to_pptx.py ask for, beside bullets or alone.

@@ -17,7 +17,6 @@ from lib.charts.labels import (
     column_title,
     composition_axis_title,
     filter_summary,
-    format_number,
     measure_unit,
     prepare_frame,
     sorted_categories,
@@ -27,7 +26,7 @@ from lib.charts.spec import ChartSpec, role_of
 from lib.charts.style import colour
 from lib.data.catalog import Dataset
 from lib.data.query import resolve_column
-from lib.i18n import t
+from lib.i18n import format_number, t
 
 
 @dataclass

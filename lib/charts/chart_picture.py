@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from lib.charts.chart_data import ChartData, Panel, Series
 from lib.charts.figure import FACET_COLUMNS, ols_line, pyramid_ticks
-from lib.charts.labels import count_axis_title, format_number
+from lib.charts.labels import count_axis_title
 from lib.charts.picture import (
     Bars,
     draw_bars,
@@ -29,7 +29,7 @@ from lib.charts.picture import (
     value_grid,
 )
 from lib.charts.style import OKABE_ITO
-from lib.i18n import t
+from lib.i18n import format_number, t
 
 ONE_PANEL = ("heatmap", "pyramid", "kpi")  # drawn from the whole frame (a facet is not drawn)
 MANY_SLICES = 8  # a pie with more slices names them in the legend; only the larger ones say their share
