@@ -351,3 +351,15 @@ def test_projected_lines_name_their_series_in_the_legend():
     fig = draw_chart(projected_lines(frame, "人数（人）", "見通し"))
     assert [text.get_text() for text in fig.legends[0].get_texts()] == ["中央地区", "北部地区"]
     assert [label.get_text() for label in fig.axes[0].get_xticklabels()] == ["2025", "2030", "2035"]
+
+
+def test_facets_of_lines_keep_every_panels_lines_inside_the_shared_value_axis(published):
+    """The value axis starts at zero once every panel is drawn: set on the first panel, the shared axis kept that
+    panel's top and cut off the larger districts' lines."""
+    spec = ChartSpec("population", Measure("sum", "population"), ["year", "sex"], facet="areas.district",
+                     chart_type="line")
+    fig = draw_chart_data(_data(published, spec), *DECK_SIZES["pdf_alone"])
+    for ax in (ax for ax in fig.axes if ax.lines):
+        bottom, top = ax.get_ylim()
+        assert bottom == 0
+        assert all(top >= max(line.get_ydata()) for line in ax.lines), ax.get_title()

@@ -85,7 +85,6 @@ def _lines(ax, data: ChartData, panel: Panel, lying: bool) -> None:
         ax.plot([order.index(str(c)) for c in series.categories], series.values, "-o",
                 color=matplotlib_colour(series.colour), label=series.name, linewidth=2.2, markersize=5)
     ax.set_xticks(range(len(order)), order)
-    ax.set_ylim(bottom=0)
     value_grid(ax, sideways=False)
 
 
@@ -208,6 +207,10 @@ def draw_chart_data(data: ChartData, width_in: float = 10.0, height_in: float = 
                 ax.set_title(str(panel.title), fontsize=10)
         for ax in list(axes.flat)[len(panels):]:
             ax.axis("off")
+        if data.chart_type == "line":  # from zero, as the app's; set after the last panel, or the shared
+            low = min([0.0] + [v for p in panels for s in p.series for v in s.values if not math.isnan(v)])
+            for ax in list(axes.flat)[:len(panels)]:  # axis would keep the first panel's top
+                ax.set_ylim(bottom=low)
         if data.overall is not None and panels:
             _overall(axes.flat[0], data, lying)
         if data.chart_type not in ("pie", "kpi"):
