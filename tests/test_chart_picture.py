@@ -363,3 +363,12 @@ def test_facets_of_lines_keep_every_panels_lines_inside_the_shared_value_axis(pu
         bottom, top = ax.get_ylim()
         assert bottom == 0
         assert all(top >= max(line.get_ydata()) for line in ax.lines), ax.get_title()
+
+
+def test_a_histograms_series_share_their_bins_and_count_in_whole_numbers(published):
+    data = _data(published, OF_EACH_TYPE["histogram"])
+    ax = draw_chart_data(data, *DECK_SIZES["pdf_alone"]).axes[0]
+    bins = int(data.spec.options.get("bins", 20))
+    lefts = {round(bar.get_x(), 9) for container in ax.containers for bar in container}
+    assert len(ax.containers) == len(data.panels[0].series) > 1 and len(lefts) == bins
+    assert all(float(tick).is_integer() for tick in ax.get_yticks())

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from lib.charts.chart_data import ChartData, Panel, Series
 from lib.charts.figure import FACET_COLUMNS, ols_line, pyramid_ticks
@@ -102,10 +103,15 @@ def _scatter(ax, data: ChartData, panel: Panel, lying: bool) -> None:
 
 
 def _histogram(ax, data: ChartData, panel: Panel, lying: bool) -> None:
-    bins = int(data.spec.options.get("bins", 20))
+    """Every series and panel counted in the same bins: bins of each series' own range would overlap as
+    slivers of different widths."""
+    every = [v for p in data.panels for s in p.series for v in s.values if not math.isnan(v)]
+    edges = np.histogram_bin_edges(every, int(data.spec.options.get("bins", 20))) if every else 1
     for series in panel.series:
         values = [v for v in series.values if not math.isnan(v)]
-        ax.hist(values, bins=bins, color=matplotlib_colour(series.colour), alpha=0.8, label=series.name)
+        ax.hist(values, bins=edges, color=matplotlib_colour(series.colour), alpha=0.8, label=series.name,
+                edgecolor="white", linewidth=0.5)  # bars apart, as in the app
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts
     value_grid(ax, sideways=False, numbers=False)
 
 
