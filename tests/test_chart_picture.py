@@ -372,3 +372,16 @@ def test_a_histograms_series_share_their_bins_and_count_in_whole_numbers(publish
     lefts = {round(bar.get_x(), 9) for container in ax.containers for bar in container}
     assert len(ax.containers) == len(data.panels[0].series) > 1 and len(lefts) == bins
     assert all(float(tick).is_integer() for tick in ax.get_yticks())
+
+
+@pytest.mark.parametrize("chart_type", ["bar", "ranked_bar", "line", "pie", "scatter", "histogram", "box"])
+def test_a_faceted_chart_whose_filter_leaves_no_row_draws_an_empty_picture(published, chart_type):
+    options = {"x": "population"} if chart_type == "scatter" else {}
+    dimensions = {"bar": ["age_band"], "ranked_bar": ["age_band"], "pie": ["age_band"], "line": ["year"]}
+    spec = ChartSpec("population", Measure("sum" if chart_type in dimensions else "mean", "population"),
+                     dimensions.get(chart_type, []), facet="sex", chart_type=chart_type, options=options,
+                     filters=[Filter("sex", "in", ["（該当なし）"])])
+    data = _data(published, spec)
+    assert not data.panels
+    fig = draw_chart_data(data, *DECK_SIZES["pdf_alone"])
+    assert not any(ax.has_data() for ax in fig.axes)
