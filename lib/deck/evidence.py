@@ -8,8 +8,9 @@ TableSpec or AnalysisSpec (`from_item`), each of which names the datasets it rea
 PowerPoint, HTML and PDF each bring a drawer, and none of them asks what kind of item it has.
 
 The chart's DataFrame comes from lib.charts.sql.run_chart and is made ready to draw once
-(lib.charts.chart_data); the Plotly figure and a native PowerPoint chart's series are both drawn
-from that, so the slide shows exactly the numbers, order and colours the analysis page shows.
+(lib.charts.chart_data, kept as `Evidence.chart_data`); the Plotly figure, a native PowerPoint
+chart's series and the picture of a PDF page or picture slide (`chart_picture`) are all drawn from
+that, so the slide shows exactly the numbers, order and colours the analysis page shows.
 """
 from __future__ import annotations
 
