@@ -188,11 +188,29 @@ def _overall(ax, data: ChartData, lying: bool) -> None:
     """The 全体（市平均など） line: across upright bars with its label in the right margin; over lying bars
     with its label above them."""
     label, value = t("chart.overall", data.lang), f"{data.overall:,.1f}"
-    if data.horizontal or lying:
-        reference_line(ax, data.overall, f"{label} {value}" if data.horizontal else f"{label}\n{value}",
-                       across=False)
+    note = f"{label} {value}" if data.horizontal else f"{label}\n{value}"
+    reference_line(ax, data.overall, note, across=not (data.horizontal or lying))
+
+
+def _lines_from_zero(axes: list, panels: list[Panel]) -> None:
+    """The value axis from zero, as the app's: set once every panel is drawn, or a shared axis would keep the
+    first panel's top and cut off the others' lines."""
+    low = min([0.0] + [v for p in panels for s in p.series for v in s.values if not math.isnan(v)])
+    for ax in axes:
+        ax.set_ylim(bottom=low)
+
+
+def _write_axis_titles(fig, ax, data: ChartData, facets: bool, lying: bool) -> None:
+    """The axis titles: on the panel, or once for the whole grid of facets."""
+    x_title, y_title = _axis_titles(data)
+    if lying:
+        x_title, y_title = y_title, x_title
+    if facets:
+        fig.supxlabel(x_title, fontsize=10)
+        fig.supylabel(y_title, fontsize=10)
     else:
-        reference_line(ax, data.overall, f"{label}\n{value}", across=True)
+        ax.set_xlabel(x_title)
+        ax.set_ylabel(y_title)
 
 
 def draw_chart_data(data: ChartData, width_in: float = 10.0, height_in: float = 5.6, dpi: int = 130) -> Figure:
@@ -213,22 +231,12 @@ def draw_chart_data(data: ChartData, width_in: float = 10.0, height_in: float = 
                 ax.set_title(str(panel.title), fontsize=10)
         for ax in list(axes.flat)[len(panels):]:
             ax.axis("off")
-        if data.chart_type == "line":  # from zero, as the app's; set after the last panel, or the shared
-            low = min([0.0] + [v for p in panels for s in p.series for v in s.values if not math.isnan(v)])
-            for ax in list(axes.flat)[:len(panels)]:  # axis would keep the first panel's top
-                ax.set_ylim(bottom=low)
+        if data.chart_type == "line":
+            _lines_from_zero(list(axes.flat)[:len(panels)], panels)
         if data.overall is not None and panels:
             _overall(axes.flat[0], data, lying)
         if data.chart_type not in ("pie", "kpi"):
-            x_title, y_title = _axis_titles(data)
-            if lying:
-                x_title, y_title = y_title, x_title
-            if len(panels) > 1:
-                fig.supxlabel(x_title, fontsize=10)
-                fig.supylabel(y_title, fontsize=10)
-            else:
-                axes.flat[0].set_xlabel(x_title)
-                axes.flat[0].set_ylabel(y_title)
+            _write_axis_titles(fig, axes.flat[0], data, len(panels) > 1, lying)
         finish_picture(fig, *legend_entries(fig), _legend_title(data))
     return fig
 
