@@ -26,6 +26,7 @@ from lib.charts.spec import ChartSpec, role_of
 from lib.charts.style import colour
 from lib.data.catalog import Dataset
 from lib.data.query import resolve_column
+from lib.i18n import format_number, t
 
 
 @dataclass
@@ -83,6 +84,24 @@ class ChartData:
     @property
     def percent(self) -> bool:
         return self.bar_mode == "percent" and self.colour_by is not None
+
+    def heatmap_table(self) -> pd.DataFrame:
+        """A heatmap's values: its first dimension down, its second across, each in the dictionary's order."""
+        rows, cols = self.spec.dimensions
+        table = self.frame.pivot_table(index=rows, columns=cols, values="value", aggfunc="sum")
+        return table.reindex(index=[v for v in self.orders.get(rows, table.index) if v in table.index],
+                             columns=[v for v in self.orders.get(cols, table.columns) if v in table.columns])
+
+    def kpi_reading(self) -> tuple[float | None, str]:
+        """A KPI's number, and for a change the years and values it compares (else "")."""
+        frame, measure = self.frame, self.spec.measure
+        row = frame.iloc[0] if len(frame) else pd.Series({"value": float("nan")})
+        value = float(row["value"]) if pd.notna(row["value"]) else None
+        detail = ""
+        if measure.kind == "change" and "value_to" in row:
+            detail = t("chart.kpi.change_detail", self.lang, start=measure.from_year, end=measure.to_year,
+                       a=format_number(row["value_from"]), b=format_number(row["value_to"]))
+        return value, detail
 
 
 def _panels(frame: pd.DataFrame, spec: ChartSpec, orders: dict) -> list[Panel]:

@@ -39,6 +39,13 @@ def nice_ticks(peak: float, count: int = 3) -> list[float]:
     return [step * i for i in range(int(peak // step) + 1)]
 
 
+def pyramid_ticks(data: ChartData) -> list[float]:
+    """Round values either side of a pyramid's middle (its left side counts leftwards)."""
+    peak = float(data.frame.groupby([data.colour_by, data.category])["value"].sum().abs().max() or 1)
+    right = nice_ticks(peak)
+    return [-v for v in reversed(right[1:])] + right
+
+
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
     return go.Figure(data=traces, layout=layout, _validate=False)
 
@@ -192,10 +199,7 @@ def _pie(data: ChartData):
 
 def _heatmap(data: ChartData):
     rows, cols = data.spec.dimensions
-    table = data.frame.pivot_table(index=rows, columns=cols, values="value", aggfunc="sum")
-    orders = data.orders
-    table = table.reindex(index=[v for v in orders.get(rows, table.index) if v in table.index],
-                          columns=[v for v in orders.get(cols, table.columns) if v in table.columns])
+    table = data.heatmap_table()
     z = [[None if pd.isna(v) else float(v) for v in row] for row in table.to_numpy()]
     trace = {"type": "heatmap", "z": z, "x": [str(c) for c in table.columns], "y": [str(i) for i in table.index],
              "colorscale": SEQUENTIAL, "texttemplate": "%{z:" + d3_format(table.stack()) + "}",
@@ -216,9 +220,7 @@ def _pyramid(data: ChartData):
                        "x": [sign * v for v in series.values], "name": series.name,
                        "marker": {"color": series.colour}, "customdata": series.values,
                        "hovertemplate": "%{y}: %{customdata:,.4~g}<extra>" + series.name + "</extra>"})
-    peak = float(data.frame.groupby([data.colour_by, data.category])["value"].sum().abs().max() or 1)
-    right = nice_ticks(peak)
-    ticks = np.array([-v for v in reversed(right[1:])] + right)
+    ticks = np.array(pyramid_ticks(data))
     layout = {"barmode": "relative", "bargap": 0.05,
               "xaxis": {"tickvals": ticks.tolist(), "ticktext": [format_number(abs(v)) for v in ticks],
                         "title": {"text": data.value_title}},
@@ -230,15 +232,11 @@ def _pyramid(data: ChartData):
 
 
 def _kpi(data: ChartData):
-    frame, measure = data.frame, data.spec.measure
-    row = frame.iloc[0] if len(frame) else pd.Series({"value": np.nan})
-    value = float(row["value"]) if pd.notna(row["value"]) else None
+    value, detail = data.kpi_reading()
     trace = {"type": "indicator", "mode": "number", "value": value,
              "number": {"suffix": f" {data.unit}" if data.unit else "", "valueformat": ",.4~g"}}
-    if measure.kind == "change" and "value_to" in row:
-        trace["title"] = {"text": t("chart.kpi.change_detail", data.lang, start=measure.from_year,
-                                    end=measure.to_year, a=format_number(row["value_from"]),
-                                    b=format_number(row["value_to"]))}
+    if detail:
+        trace["title"] = {"text": detail}
     return [trace], {"height": 260}
 
 

@@ -8,8 +8,9 @@ TableSpec or AnalysisSpec (`from_item`), each of which names the datasets it rea
 PowerPoint, HTML and PDF each bring a drawer, and none of them asks what kind of item it has.
 
 The chart's DataFrame comes from lib.charts.sql.run_chart and is made ready to draw once
-(lib.charts.chart_data); the Plotly figure and a native PowerPoint chart's series are both drawn
-from that, so the slide shows exactly the numbers, order and colours the analysis page shows.
+(lib.charts.chart_data, kept as `Evidence.chart_data`); the Plotly figure, a native PowerPoint
+chart's series and the picture of a PDF page or picture slide (`chart_picture`) are all drawn from
+that, so the slide shows exactly the numbers, order and colours the analysis page shows.
 """
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ import pandas as pd
 
 from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.indicators import Indicator, by_label, of_chart
-from lib.charts.chart_data import chart_data
+from lib.charts.chart_data import ChartData, chart_data
+from lib.charts.chart_picture import chart_data_png
 from lib.charts.figure import plotly_figure
 from lib.charts.labels import labelled_table
+from lib.charts.picture import chart_png
 from lib.charts.result_table import TableSpec
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
@@ -59,6 +62,7 @@ class Evidence:
     frame: pd.DataFrame | None = None  # the chart's data as run_chart returns it
     table: pd.DataFrame | None = None  # the same with Japanese headers
     figure: object | None = None  # plotly Figure
+    chart_data: ChartData | None = None  # a saved chart's data, which its figure, series and picture are drawn from
     series: ChartSeries | None = None
     map_data: object | None = None  # lib.maps.data.MapData
     # kind "table" (a pivot, survey or SQL result): `table` holds it
@@ -188,7 +192,7 @@ def _draw_chart(evidence: Evidence, chart: ChartSpec, at: _Drawing) -> None:
     evidence.sources = _sources(catalog, chart.datasets(), lang)
     evidence.frame = run_chart(at.cursor, catalog, chart)
     evidence.table = labelled_table(evidence.frame, chart, catalog, lang)
-    drawn = chart_data(evidence.frame, chart, catalog, lang)
+    evidence.chart_data = drawn = chart_data(evidence.frame, chart, catalog, lang)
     evidence.figure = plotly_figure(drawn)
     evidence.title = evidence.title or drawn.title
     evidence.series = native_series(drawn)
@@ -239,6 +243,14 @@ def table_cells(frame: pd.DataFrame, max_rows: int | None = None, lang: str = "j
         rest = len(rows) - max_rows
         rows = rows[:max_rows] + [[t("deck.more_rows", lang, n=rest)] + [""] * (len(shown.columns) - 1)]
     return [str(c) for c in shown.columns], rows
+
+
+def chart_picture(evidence: Evidence, width_in: float, height_in: float, dpi: int = 130) -> bytes:
+    """The chart as a PNG of exactly this size: a saved chart drawn from its ChartData, an analysis's own
+    figure read back (lib.charts.picture)."""
+    if evidence.chart_data is not None:
+        return chart_data_png(evidence.chart_data, width_in, height_in, dpi)
+    return chart_png(evidence.figure, width_in, height_in, dpi)
 
 
 def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:

@@ -1,8 +1,9 @@
 """The deck as a PDF with Japanese text (reportlab), one landscape page per slide.
 
 Text is real text in the IPAexGothic font that japanize-matplotlib ships (embedded,
-so the PDF can be searched and copied); charts are drawn with matplotlib from the
-chart's figure (lib.charts.picture) and maps on the server (lib.maps.export).
+so the PDF can be searched and copied); charts are drawn with matplotlib (a saved chart from
+its ChartData, an analysis from its figure: lib.deck.evidence.chart_picture) and maps on the
+server (lib.maps.export).
 """
 from __future__ import annotations
 
@@ -30,8 +31,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from lib.charts.picture import chart_png
-from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
+from lib.deck.evidence import TABLE_ROWS, Evidence, chart_picture, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.fonts import FONT_FILE
 from lib.i18n import date_text, t
@@ -124,7 +124,7 @@ class _PageFigure:
         return _p(evidence.error, self.styles["base"])
 
     def chart(self, evidence: Evidence):
-        return _image(chart_png(evidence.figure, self.width / 72, self.height / 72, dpi=150), self.width, self.height)
+        return _image(chart_picture(evidence, self.width / 72, self.height / 72, dpi=150), self.width, self.height)
 
     def table(self, evidence: Evidence):
         return _table(*table_cells(evidence.table, TABLE_ROWS, self.lang), self.styles, self.width)

@@ -25,8 +25,7 @@ from pptx.util import Emu, Inches, Pt, lazyproperty
 from xlsxwriter import Workbook
 
 from lib.charts import style
-from lib.charts.picture import chart_png
-from lib.deck.evidence import TABLE_ROWS, Evidence, map_picture, table_cells
+from lib.deck.evidence import TABLE_ROWS, Evidence, chart_picture, map_picture, table_cells
 from lib.deck.model import PreparedDeck, section_label
 from lib.deck.native_chart import ChartSeries
 from lib.i18n import date_text, t
@@ -337,7 +336,7 @@ class _SlideFigure:
         if evidence.series is not None:
             add_native_chart(self.slide, evidence.series, MARGIN, BODY_TOP, self.width, self.height)
         else:
-            self._picture(chart_png(evidence.figure, self.width / 914400, self.height / 914400))
+            self._picture(chart_picture(evidence, self.width / 914400, self.height / 914400))
 
     def table(self, evidence: Evidence) -> None:
         add_table(self.slide, *table_cells(evidence.table, TABLE_ROWS, self.lang), MARGIN, BODY_TOP, self.width,
