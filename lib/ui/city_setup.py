@@ -104,7 +104,8 @@ def ipss_section() -> None:
     try:
         with st.spinner(ui.tr("ipss.section.running")):
             report = publish_ipss_projection(path, code.strip() or None, published_by=ui.actor(),
-                                             source_name=uploaded.name, store=ui.store())
+                                             source_name=uploaded.name, store=ui.store(),
+                                             course_cities=[c["city_code"] for c in city_list()])
     except (IpssProjectionError, DataImportError) as error:
         st.error(error.text(ui.lang()))
         return
