@@ -3,7 +3,7 @@
 spec = {"method": "cohort_projection", "base_year": 2025, "target_year": 2035,
         "show": "pyramid" | "map", "district": "" (the pyramid's 地区; "" = the whole city),
         "measure": "p75_share" | "p75" | "total_change" (the map's value), "min_base": 20,
-        "ratios": "own" | "ipss" (lib.deck.analyses.projection_common)}
+        "ratios": "own" | "ipss", "city": a joint course's municipality (lib.deck.analyses.projection_common)}
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from lib.analysis.cohort_projection import ProjectionInputError
 from lib.charts.projection import population_pyramid
 from lib.deck.analyses.projection_common import (
     age_group_sums,
+    city_of,
     hidden_areas,
     hide_small,
     project_published,
@@ -58,7 +59,7 @@ def _district_table(frame: pd.DataFrame, areas: pd.DataFrame, bands: list[str], 
     return out
 
 
-def _map(cursor, catalog, frame, areas, bands, base, target, measure, lang):
+def _map(cursor, catalog, frame, areas, bands, base, target, measure, lang, city):
     sums = age_group_sums(frame[frame["year"].isin([base, target])], bands, ["area", "year"])
     now = sums[sums["year"] == base].set_index("area")
     then = sums[sums["year"] == target].set_index("area").reindex(now.index)
@@ -73,7 +74,7 @@ def _map(cursor, catalog, frame, areas, bands, base, target, measure, lang):
     frame_out["suppressed"] = hidden_areas(now["total"], now["total"], shown_count)
     label = t(f"projection.map.{measure}", lang, year=target, base=base)
     unit = t("projection.unit.persons", lang) if measure == "p75" else "%"
-    data = area_value_map(cursor, catalog, frame_out, label, unit, lang, title=label)
+    data = area_value_map(cursor, catalog, frame_out, label, unit, lang, title=label, city=city)
     top = frame_out[~frame_out["suppressed"]].dropna(subset=["value"]).sort_values("value", ascending=False)
     return data, top
 
@@ -89,7 +90,7 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
                 pct=f"{100 * (city.loc[target, 'total'] / city.loc[base, 'total'] - 1):+.1f}",
                 a0=rounded_persons(city.loc[base, "p75"]), a1=rounded_persons(city.loc[target, "p75"]))
     if uses_reference(spec):
-        caution = reference_caution(cursor, catalog, projection, target, lang)
+        caution = reference_caution(cursor, catalog, projection, target, lang, city_of(spec))
     else:
         caution = t("projection.caution", lang, earlier=projection.earlier_year, base=base,
                     borrowed=f"{100 * projection.borrowed_share():.0f}")
@@ -97,7 +98,8 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     district = str(spec.get("district") or "")
     if spec.get("show") == "map":
         measure = spec.get("measure") if spec.get("measure") in MEASURES else "p75_share"
-        result.map_data, top = _map(cursor, catalog, frame, areas, bands, base, target, measure, lang)
+        result.map_data, top = _map(cursor, catalog, frame, areas, bands, base, target,
+                                               measure, lang, city_of(spec))
         if len(top):
             result.reading += t("projection.reading_map", lang, area=areas.loc[top["area"].iloc[0], "name"],
                                 label=result.map_data.value_label,
