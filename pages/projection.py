@@ -6,7 +6,7 @@ from lib.analysis.cohort_projection import MIN_BASE, STEP_YEARS
 from lib.analysis.disclosure import MIN_CELL, suppressed_cells
 from lib.analysis.indicators import population_bands
 from lib.data.catalog import load_catalog
-from lib.deck.analyses.projection_common import RATIOS
+from lib.deck.analyses.projection_common import RATIOS, whole_label
 from lib.errors import WorkbenchError
 from lib.ui.analysis_view import show_analysis
 from lib.ui.city_choice import city_choice
@@ -66,13 +66,13 @@ with population_tab:
             spec["city"] = city
         if view == "pyramid":
             spec["district"] = st.selectbox(ui.tr("projection.place"), ["", *choices.districts], key=K + "place",
-                                            format_func=lambda d: d or ui.tr("projection.city"))
+                                            format_func=lambda d: d or whole_label(spec, ui.lang()))
         else:
             spec["measure"] = st.radio(ui.tr("projection.measure"), ["p75_share", "p75", "total_change"],
                                        key=K + "measure",
                                        format_func=lambda m: ui.tr(f"projection.map.{m}", year=target, base=base))
     with right:
-        place = spec.get("district") or ui.tr("projection.city")
+        place = spec.get("district") or whole_label(spec, ui.lang())
         show(spec, K + "population:", ui.tr("projection.pyramid_title", place=place, base=base, target=target)
              if view == "pyramid" else ui.tr(f"projection.map.{spec['measure']}", year=target, base=base))
 

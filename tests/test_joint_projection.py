@@ -13,6 +13,7 @@ from lib.data.ipss_projection import NAME, publish_ipss_projection, published_pr
 from lib.data.publishing import publish_public_statistics
 from lib.data.store import Store
 from lib.deck.analyses.projection_common import project_published
+from lib.deck.analysis_evidence import run_analysis
 from tests.conftest import ROOT, copy_demo_data
 from tests.ipss_fixtures import YEARS, values, write_national_workbook
 from tests.test_joint_course import IWAMI, TOTTORI, TOTTORI_2015, member_of
@@ -87,6 +88,9 @@ def test_each_town_is_projected_with_its_own_areas_and_ratios(store):
     assert iwami == pytest.approx(0.8, abs=0.02) and tottori == pytest.approx(1.0, abs=0.05)
     own_towns, _own = _growth(cursor, {"method": "cohort_projection", "base_year": 2025, "city": IWAMI})
     assert own_towns == {IWAMI}
+    result = run_analysis(cursor, load_catalog(), {**ipss, "city": IWAMI, "target_year": 2035}, "ja")
+    assert result.table.iloc[-1, 0] == "岩美町"  # the whole is the town, not 「市全体」
+    assert set(result.table.iloc[:-1, 0]) == {"浦富浜浦富", "牧谷"}
 
 
 def test_the_page_projects_the_groups_town_and_offers_no_all_towns(towns):

@@ -23,6 +23,7 @@ from lib.deck.analyses.projection_common import (
     rounded_persons,
     target_year,
     uses_reference,
+    whole_label,
 )
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.i18n import t
@@ -36,7 +37,7 @@ def datasets(spec: dict) -> list[str]:
 
 
 def _district_table(frame: pd.DataFrame, areas: pd.DataFrame, bands: list[str], base: int, target: int,
-                    lang: str) -> pd.DataFrame:
+                    lang: str, whole: str) -> pd.DataFrame:
     both = frame[frame["year"].isin([base, target])].assign(district=lambda f: f["area"].map(areas["district"]))
     sums = age_group_sums(both, bands, ["district", "year"])
     wide = sums.pivot(index="district", columns="year", values=["total", "p75"])
@@ -44,7 +45,7 @@ def _district_table(frame: pd.DataFrame, areas: pd.DataFrame, bands: list[str], 
     for year in (base, target):
         long[f"total{year}"] = wide[("total", year)].to_numpy()
         long[f"p75{year}"] = wide[("p75", year)].to_numpy()
-    city = long.drop(columns="district").sum().to_frame().T.assign(district=t("projection.city", lang))
+    city = long.drop(columns="district").sum().to_frame().T.assign(district=whole)
     shown = hide_small(long, ["district"], [c for c in long.columns if c != "district"])
     table = pd.concat([shown, city[long.columns]], ignore_index=True)
     out = pd.DataFrame({t("projection.col.district", lang): table["district"]})
@@ -83,7 +84,7 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     projection, areas = project_published(cursor, catalog, spec)
     base, target = projection.base_year, target_year(projection, spec)
     frame, bands = projection.frame, projection.bands
-    table = _district_table(frame, areas, bands, base, target, lang)
+    table = _district_table(frame, areas, bands, base, target, lang, whole_label(spec, lang))
     city = age_group_sums(frame[frame["year"].isin([base, target])], bands, ["year"]).set_index("year")
     reading = t("projection.reading", lang, base=base, target=target, n0=rounded_persons(city.loc[base, "total"]),
                 n1=rounded_persons(city.loc[target, "total"]),
@@ -112,5 +113,5 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
         sex = catalog["population"].columns_with_role("sex")[0]
         sexes = [s for s in (sex.order or ()) if s in set(cells["sex"])] or sorted(cells["sex"].unique())
         result.figure = population_pyramid(cells, bands, sexes[:2], base, target,
-                                           district or t("projection.city", lang), lang)
+                                           district or whole_label(spec, lang), lang)
     return result

@@ -23,6 +23,7 @@ from lib.deck.analyses.projection_common import (
     rounded_persons,
     target_year,
     uses_reference,
+    whole_label,
 )
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.i18n import t
@@ -33,13 +34,14 @@ def datasets(spec: dict) -> list[str]:
     return [str(spec.get("dataset") or "care_certification"), *projection_datasets(spec)]
 
 
-def _district_table(demand: pd.DataFrame, areas: pd.DataFrame, years: list[int], target: int, lang: str):
+def _district_table(demand: pd.DataFrame, areas: pd.DataFrame, years: list[int], target: int, whole: str,
+                    lang: str):
     by = demand.assign(district=demand["area"].map(areas["district"]))
     wide = by.pivot_table(index="district", columns="year", values="demand", aggfunc="sum").reindex(columns=years)
     long = wide.reset_index()
     long.columns = ["district", *[f"y{y}" for y in years]]
     shown = hide_small(long, ["district"], [f"y{y}" for y in years])
-    city = long.drop(columns="district").sum().to_frame().T.assign(district=t("projection.city", lang))
+    city = long.drop(columns="district").sum().to_frame().T.assign(district=whole)
     table = pd.concat([shown, city[long.columns]], ignore_index=True)
     base = years[0]
     out = pd.DataFrame({t("projection.col.district", lang): table["district"]})
@@ -67,7 +69,7 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
                           groups)
     demand = project_demand(projection.frame, rates, groups)
     years = projection.years
-    table, shown = _district_table(demand, areas, years, target, lang)
+    table, shown = _district_table(demand, areas, years, target, whole_label(spec, lang), lang)
     label = catalog[dataset].title_in(lang)
     city = demand.groupby("year")["demand"].sum()
     change = (shown[f"y{target}"] / shown[f"y{base}"] - 1).dropna()

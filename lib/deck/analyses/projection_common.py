@@ -30,6 +30,7 @@ from lib.analysis.projection_data import (
     reference_projection,
     reference_summary,
 )
+from lib.data.city import city_list
 from lib.i18n import t
 
 STEPS = 5
@@ -47,6 +48,12 @@ def projection_datasets(spec: dict) -> list[str]:
 def city_of(spec: dict) -> str:
     """The municipality of a joint course the spec projects ("" = every area of the workbench)."""
     return str(spec.get("city") or "")
+
+
+def whole_label(spec: dict, lang: str) -> str:
+    """What the projection covers as a whole: 「市全体」, or the municipality's name in a joint course."""
+    names = {c["city_code"]: c["city_name"] for c in city_list()}
+    return names.get(city_of(spec)) or t("projection.city", lang)
 
 
 def _population_year(cursor, catalog: dict, year: int, areas: pd.DataFrame) -> pd.DataFrame:
