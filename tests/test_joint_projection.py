@@ -121,6 +121,11 @@ def test_the_page_projects_the_groups_town_and_offers_no_all_towns(towns):
         assert not at.exception, at.exception
         assert any("鳥取市の推計（2020〜2050 年）" in c.value for c in at.caption)
 
+        at.session_state["instructor"] = True  # the instructor publishes one town's projection at a time
+        at.switch_page("pages/instructor_data.py").run()
+        assert not at.exception, at.exception
+        assert at.selectbox(key="ipss_code").options == ["鳥取市（31201）", "岩美町（31302）"]
+
 
 def test_setup_city_of_one_town_after_a_joint_course_keeps_only_its_projection(tmp_path, demo_data, monkeypatch):
     folder = copy_demo_data(demo_data, tmp_path / "data")
