@@ -6,9 +6,10 @@ from lib.analysis.cohort_projection import MIN_BASE, STEP_YEARS
 from lib.analysis.disclosure import MIN_CELL, suppressed_cells
 from lib.analysis.indicators import population_bands
 from lib.data.catalog import load_catalog
-from lib.deck.analyses.projection_common import RATIOS
+from lib.deck.analyses.projection_common import RATIOS, whole_label
 from lib.errors import WorkbenchError
 from lib.ui.analysis_view import show_analysis
+from lib.ui.city_choice import city_choice
 from lib.ui.derived import analysis_result, projection_choices
 from lib.ui.evidence_form import evidence_form
 
@@ -17,7 +18,8 @@ catalog = load_catalog()
 st.title(ui.tr("page.projection"))
 st.caption(ui.tr("projection.lead"))
 
-choices = projection_choices()
+city = city_choice(K + "city", everyone=False)  # a joint course: each municipality with its own data
+choices = projection_choices(city)
 routes = [r for r in RATIOS if (choices.points if r == "own" else choices.reference and choices.latest)]
 if not routes:
     st.warning(ui.tr("projection.error.no_pair", years="-"), icon=":material/edit:")
@@ -29,8 +31,8 @@ if ratios == "own":
     st.caption(ui.tr("projection.points", earlier=earlier, base=base))
 else:
     earlier, base = None, choices.latest
-    city, first, last = choices.reference
-    st.caption(ui.tr("projection.points_reference", base=base, city=city, first=first, last=last))
+    reference_city, first, last = choices.reference
+    st.caption(ui.tr("projection.points_reference", base=base, city=reference_city, first=first, last=last))
 if not choices.reference:
     st.caption(ui.tr("projection.route.no_reference"))
 targets = [base + STEP_YEARS * i for i in range(1, 6)]
@@ -60,15 +62,17 @@ with population_tab:
         spec = {"method": "cohort_projection", "base_year": base, "target_year": target, "show": view}
         if ratios != "own":  # a spec saved before the choice existed stays as it was
             spec["ratios"] = ratios
+        if city:
+            spec["city"] = city
         if view == "pyramid":
             spec["district"] = st.selectbox(ui.tr("projection.place"), ["", *choices.districts], key=K + "place",
-                                            format_func=lambda d: d or ui.tr("projection.city"))
+                                            format_func=lambda d: d or whole_label(spec, ui.lang()))
         else:
             spec["measure"] = st.radio(ui.tr("projection.measure"), ["p75_share", "p75", "total_change"],
                                        key=K + "measure",
                                        format_func=lambda m: ui.tr(f"projection.map.{m}", year=target, base=base))
     with right:
-        place = spec.get("district") or ui.tr("projection.city")
+        place = spec.get("district") or whole_label(spec, ui.lang())
         show(spec, K + "population:", ui.tr("projection.pyramid_title", place=place, base=base, target=target)
              if view == "pyramid" else ui.tr(f"projection.map.{spec['measure']}", year=target, base=base))
 
@@ -91,6 +95,8 @@ with demand_tab:
                            "target_year": demand_target, "rates_by": rates_by, "show": demand_view}
             if ratios != "own":
                 demand_spec["ratios"] = ratios
+            if city:
+                demand_spec["city"] = city
             show(demand_spec, K + "demand:",
                  ui.tr("demand.chart_title", label=label) if demand_view == "chart"
                  else ui.tr("demand.map_label", label=label, base=base, target=demand_target))
@@ -101,6 +107,6 @@ with method_tab:
         st.markdown(ui.tr("projection.method_text", earlier=earlier, base=base, top=bands[-1], below=bands[-2],
                           min_base=MIN_BASE, threshold=MIN_CELL))
     else:
-        st.markdown(ui.tr("projection.method_text_reference", city=city, first=first, last=last, base=base,
+        st.markdown(ui.tr("projection.method_text_reference", city=reference_city, first=first, last=last, base=base,
                           a=base, b=base + STEP_YEARS, top=bands[-1], below=bands[-2], threshold=MIN_CELL))
     st.markdown(ui.tr("projection.method_demand", base=base))

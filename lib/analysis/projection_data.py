@@ -56,14 +56,21 @@ def population_year(cursor, catalog: dict[str, Dataset], year: int) -> pd.DataFr
         f"WHERE {q(c['year'])} = ? GROUP BY ALL", [int(year)]).df()
 
 
-def area_table(cursor, catalog: dict[str, Dataset]) -> pd.DataFrame:
-    """area, name, district (district empty when the areas table has none), indexed by area."""
+def _of_city(ds: Dataset, city: str) -> tuple[str, list]:
+    """The WHERE clause keeping one municipality of a joint course ("" = all) in a table naming each row's."""
+    return ("WHERE city_code = ?", [city]) if city and ds.has_column("city_code") else ("", [])
+
+
+def area_table(cursor, catalog: dict[str, Dataset], city: str = "") -> pd.DataFrame:
+    """area, name, district (district empty when the areas table has none), indexed by area; `city`: the
+    areas of one municipality of a joint course only."""
     ds = catalog[AREAS]
     area, name, district = _column(ds, "area"), _column(ds, "name"), _column(ds, "district")
     district_sql = f"{q(district)}" if district else "''"
     name_sql = q(name) if name else q(area)
+    where, params = _of_city(ds, city)
     return cursor.execute(f"SELECT {q(area)} AS area, {name_sql} AS name, {district_sql} AS district "
-                          f"FROM {q(ds.name)} ORDER BY 1").df().set_index("area")
+                          f"FROM {q(ds.name)} {where} ORDER BY 1", params).df().set_index("area")
 
 
 def record_years(cursor, catalog: dict[str, Dataset], dataset: str) -> list[int]:
@@ -91,23 +98,29 @@ def records_of_year(cursor, catalog: dict[str, Dataset], dataset: str, year: int
         f"FROM {q(ds.name)} WHERE {q(c['year'])} = ?", [int(year)]).df()
 
 
-def reference_projection(cursor, catalog: dict[str, Dataset]) -> pd.DataFrame | None:
-    """year, age_band, sex, population of the municipality's published projection; None when there is none."""
+def reference_projection(cursor, catalog: dict[str, Dataset], city: str = "") -> pd.DataFrame | None:
+    """year, age_band, sex, population of the municipality's published projection (`city`: one municipality's
+    of a joint course); None when there is none."""
     ds = catalog.get(REFERENCE)
     if ds is None:
         return None
     c = _roles(ds, ["year", "age_band", "sex", "measure"])
-    return cursor.execute(
+    where, params = _of_city(ds, city)
+    frame = cursor.execute(
         f"SELECT {q(c['year'])} AS year, {q(c['age_band'])} AS age_band, {q(c['sex'])} AS sex, "
-        f"SUM({q(c['measure'])}) AS population FROM {q(ds.name)} GROUP BY ALL ORDER BY 1").df()
+        f"SUM({q(c['measure'])}) AS population FROM {q(ds.name)} {where} GROUP BY ALL ORDER BY 1", params).df()
+    return frame if len(frame) else None
 
 
-def reference_summary(cursor, catalog: dict[str, Dataset]) -> tuple[str, int, int] | None:
-    """(municipality, first year, last year) of the published projection; None when there is none."""
+def reference_summary(cursor, catalog: dict[str, Dataset], city: str = "") -> tuple[str, int, int] | None:
+    """(municipality, first year, last year) of the published projection (`city`: one municipality's of a joint
+    course); None when there is none."""
     ds = catalog.get(REFERENCE)
     if ds is None:
         return None
     year, name = _column(ds, "year"), _column(ds, "name")
-    row = cursor.execute(f"SELECT {f'any_value({q(name)})' if name else 'NULL'}, min({q(year)}), max({q(year)}) "
-                         f"FROM {q(ds.name)}").fetchone()
+    where, params = _of_city(ds, city)
+    names = f"string_agg(DISTINCT {q(name)}, '・' ORDER BY {q(name)})" if name else "NULL"
+    row = cursor.execute(f"SELECT {names}, min({q(year)}), max({q(year)}) FROM {q(ds.name)} {where}",
+                         params).fetchone()
     return (str(row[0] or ds.title_in("ja")), int(row[1]), int(row[2])) if row and row[1] is not None else None

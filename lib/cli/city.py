@@ -6,7 +6,7 @@ import sys
 
 from lib.data.catalog import load_catalog
 from lib.data.census_tables import CensusTableError
-from lib.data.city import CitySetupError, current_city, setup_city
+from lib.data.city import CitySetupError, city_list, current_city, setup_city
 from lib.data.facility_lists import FacilityListError, parse_column_mapping
 from lib.data.import_result import DataImportError
 from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection
@@ -37,7 +37,8 @@ def ipss_projection_command(args) -> int:
     city = current_city()
     code = args.city or (city["city_code"] if city else None)
     try:
-        report = publish_ipss_projection(args.path, code, published_by="cli", store=get_store())
+        report = publish_ipss_projection(args.path, code, published_by="cli", store=get_store(),
+                                         course_cities=[c["city_code"] for c in city_list()])
     except (IpssProjectionError, DataImportError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2

@@ -11,6 +11,10 @@ An address then loses its prefecture, 郡, city and 政令市の区 in any writt
 leading 大字, and is matched to the longest boundary name it starts with; 「N丁目」 is read from
 「N丁目」 or 「N-」 after the town; a 大字・字 address (「大字○○字△△」) matches a boundary named 「○○」
 or 「○○△△」. What stays unmatched is listed with its reason (`REASONS`).
+
+A joint course's areas (columns `city_code` and `city_name`, several municipalities) are matched per
+municipality (`JointAddressMatcher`): an address goes to the 町丁・字 of the municipality it names, and one
+that names none to the only municipality that has its 町丁・字; the unmatched list says which municipality.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ PREFECTURES = (
     "石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 "
     "岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県").split()
 # Why an address found no area: the words are clean.reason.<reason> in lib/locale/data_prep.yaml.
-REASONS = ("empty", "other_city", "no_chome", "no_area")
+REASONS = ("empty", "other_city", "no_chome", "no_area", "two_cities")
 
 _HYPHENS = re.compile(r"(?<=\d)\s*[‐‑‒–—―−ーｰ－-]\s*(?=\d)")
 _KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+(?=丁目|番|号|[-の]\d|$)")
@@ -74,14 +78,17 @@ def _name_forms(city_name: str) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
+def _without_prefecture(key: str) -> tuple[str, bool]:
+    """The address without the prefecture it opens with, and whether it named one."""
+    pref = next((p for p in PREFECTURES if key.startswith(p)), "")
+    return key[len(pref):], bool(pref)
+
+
 def strip_city(key: str, city_name: str = "") -> tuple[list[str], bool, bool]:
     """The address without its prefecture, 郡, city and 政令市の区 (in any written form), as candidates
     (a 区 is only a guess: the text with it comes too); and whether a prefecture, the city were named."""
-    pref_named = named = False
-    for pref in PREFECTURES:
-        if key.startswith(pref):
-            key, pref_named = key[len(pref):], True
-            break
+    named = False
+    key, pref_named = _without_prefecture(key)
     if not city_name:
         return [key], pref_named, named
     forms = _name_forms(city_name)
@@ -141,14 +148,62 @@ class AddressMatcher:
         return None, "no_area"
 
 
+class JointAddressMatcher:
+    """Matches addresses of a joint course's municipalities, each to the 町丁・字 of the municipality it
+    names (areas with `city_name`); codes are full KEY_CODEs, so they never collide between municipalities."""
+
+    def __init__(self, areas: pd.DataFrame, code: str = "area_code", name: str = "area_name"):
+        self.cities = {str(city): AddressMatcher(part, str(city), code, name)
+                       for city, part in areas.groupby("city_name", sort=False)}
+        # 「岩美郡岩美町」 or 「岩美町」, with or without its 郡, after the prefecture if any
+        self.openings = {city: [re.compile(r"^(?:[^\d]{1,5}?郡)?" + re.escape(form)) for form in _name_forms(city)]
+                         for city in self.cities}
+
+    def cities_named(self, address: str) -> list[str]:
+        """The municipalities the address opens with: the longest name written wins (「仙台市」 alone names both
+        of its 区 in a course of two); none named: []."""
+        key, _pref = _without_prefecture(place_key(address))
+        lengths = {city: max((m.end() for o in openings if (m := o.match(key))), default=0)
+                   for city, openings in self.openings.items()}
+        longest = max(lengths.values(), default=0)
+        return [city for city, length in lengths.items() if length and length == longest]
+
+    def city_of(self, address: str) -> str:
+        """The one municipality the address names, else ""."""
+        named = self.cities_named(address)
+        return named[0] if len(named) == 1 else ""
+
+    def match(self, address: str) -> tuple[str | None, str]:
+        """(code, "") or (None, reason); an address naming no municipality whose 町丁・字 two of them have
+        is left ("two_cities"): guessing would put a person in the wrong town."""
+        if not place_key(address):
+            return None, "empty"
+        results = [self.cities[city].match(address) for city in self.cities_named(address) or self.cities]
+        codes = {code for code, _reason in results if code}
+        if len(codes) == 1:
+            return codes.pop(), ""
+        if codes:
+            return None, "two_cities"
+        reasons = {reason for _code, reason in results}
+        return None, next((r for r in ("no_chome", "other_city") if r in reasons), "no_area")
+
+
+def is_joint(areas: pd.DataFrame) -> bool:
+    """Areas of several municipalities (a joint course's), each area naming its own."""
+    return "city_name" in areas.columns and areas["city_name"].nunique() > 1
+
+
 def match_addresses(series: pd.Series, areas: pd.DataFrame, city_name: str = "", code: str = "area_code",
                     name: str = "area_name") -> Cleaned:
     """Addresses (or 町丁目 names) → area codes, with a reason for each one left; `unmatched` lists
-    every distinct address left with its rows and reason."""
-    matcher = AddressMatcher(areas, city_name, code, name)
+    every distinct address left with its rows and reason, and in a joint course the municipality it names."""
+    joint = is_joint(areas)
+    matcher = JointAddressMatcher(areas, code, name) if joint else AddressMatcher(areas, city_name, code, name)
     cleaned = map_distinct(series, matcher.match)
     left = series.notna() & cleaned.values.isna()
     unmatched = (pd.DataFrame({"value": series[left].astype(str), "reason": cleaned.reasons[left]})
                  .groupby(["value", "reason"], sort=False).size().reset_index(name="rows")
                  .sort_values("rows", ascending=False, kind="stable").reset_index(drop=True))
-    return Cleaned(cleaned.values, cleaned.reasons, unmatched[["value", "rows", "reason"]])
+    if joint:
+        unmatched.insert(1, "city", unmatched["value"].map(matcher.city_of))
+    return Cleaned(cleaned.values, cleaned.reasons, unmatched[["value", *(["city"] if joint else []), "rows", "reason"]])

@@ -38,6 +38,7 @@ from lib.data.facility_lists import FacilityList, facilities_dictionary, read_fa
 from lib.data.geo_checks import RepairedShape
 from lib.data.import_worker import read_file_guarded
 from lib.data.importing import ImportResult
+from lib.data.ipss_projection import projections_left_for
 from lib.data.population_layouts import PopulationTable, band_order, read_population
 from lib.data.publishing import dataset_dir, publication_log, publish_public_statistics
 from lib.errors import WorkbenchError
@@ -605,8 +606,12 @@ def setup_city(path, city_code, *, year: int | None = None, population=None,
         points["facility_id"] = unique_ids(points["facility_id"])  # two lists of one kind may share ids
         datasets.append((points, facilities_dictionary(name, lists)))
     stale = _left_from_before({d["name"] for _, d in datasets})
-    publish_public_statistics(datasets, published_by=set_by or "setup-city", source=source, store=store,
-                              withdraw=tuple(stale), reason=i18n.t("city.withdraw_reason", "ja"))
+    # the municipal projections (ipss-projection) of municipalities no longer set up go in the same step
+    projections, projection_gone = projections_left_for(codes)
+    publish_public_statistics(datasets + projections, published_by=set_by or "setup-city", source=source,
+                              store=store, withdraw=(*stale, *projection_gone),
+                              reason=i18n.t("city.withdraw_reason", "ja"))
+    stale += projection_gone
     found = editions[0] if editions else None
     extra = {"year_given": year if found and year and year != found else None, "facilities": lists,
              "datasets": [d["name"] for _, d in datasets], "withdrawn": stale}

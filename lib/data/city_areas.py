@@ -18,22 +18,31 @@ class CityAreas:
         self._table: pd.DataFrame | None = None
         self._shapes: gpd.GeoDataFrame | None = None
 
+    def _columns(self, cursor, wanted: str) -> str:
+        """`wanted`, and each area's municipality where the areas name it (a real city's: a joint course
+        matches an address to the municipality it names)."""
+        have = {row[0] for row in cursor.execute("DESCRIBE areas").fetchall()}
+        return wanted + (", city_code, city_name" if {"city_code", "city_name"} <= have else "")
+
     def table(self) -> pd.DataFrame:
-        """area_code, area_name, district: what address matching and the 地区 step of anonymization use."""
+        """area_code, area_name, district (and city_code, city_name): what address matching and the 地区 step
+        of anonymization use."""
         if self._table is None:
             cursor = self.store.published()
             try:
-                self._table = cursor.execute("SELECT area_code, area_name, district FROM areas").df()
+                self._table = cursor.execute(
+                    f"SELECT {self._columns(cursor, 'area_code, area_name, district')} FROM areas").df()
             finally:
                 cursor.close()
         return self._table
 
     def shapes(self) -> gpd.GeoDataFrame:
-        """area_code, area_name, geometry (EPSG:4326), by code: what zones are built from."""
+        """area_code, area_name (city_code, city_name), geometry (EPSG:4326), by code: what zones are built from."""
         if self._shapes is None:
             cursor = self.store.published()
             try:
-                self._shapes = read_geo(cursor, "SELECT area_code, area_name, geometry FROM areas ORDER BY 1")
+                self._shapes = read_geo(
+                    cursor, f"SELECT {self._columns(cursor, 'area_code, area_name')}, geometry FROM areas ORDER BY 1")
             finally:
                 cursor.close()
         return self._shapes

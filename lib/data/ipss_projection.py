@@ -30,11 +30,12 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import yaml
 
 from lib import i18n
 from lib.data.import_guards import check_size, open_zip
 from lib.data.import_result import DataImportError
-from lib.data.publishing import publish_public_statistics
+from lib.data.publishing import dataset_dir, publish_public_statistics
 from lib.data.text_encoding import decode_text
 from lib.errors import WorkbenchError
 
@@ -376,9 +377,10 @@ def read_ipss_projection(path: str | Path, city_code: str | None = None,
 
 
 # ---------------------------------------------------------------------------- publishing
-def ipss_dictionary(projection: IpssProjection) -> dict:
-    """The published dataset's dictionary: a public statistic of the whole municipality (no small cells)."""
-    city, edition = projection.city_name, projection.edition
+def ipss_dictionary(projection: IpssProjection, city: str | None = None) -> dict:
+    """The published dataset's dictionary: a public statistic of the whole municipality (no small cells);
+    `city` names every municipality it holds (「鳥取市・岩美町」 in a joint course)."""
+    city, edition = city or projection.city_name, projection.edition
     first, last = projection.years[0], projection.years[-1]
     bands = list(dict.fromkeys(projection.frame["age_band"]))
 
@@ -422,12 +424,50 @@ def ipss_dictionary(projection: IpssProjection) -> dict:
     }
 
 
+COLUMNS = ["city_code", "city_name", "year", "sex", "age_band", "population"]
+
+
+def published_projections() -> pd.DataFrame:
+    """The rows of `ipss_projection` as published (every municipality's), empty when none is."""
+    path = dataset_dir(NAME) / f"{NAME}.parquet"
+    return pd.read_parquet(path)[COLUMNS] if path.exists() else pd.DataFrame(columns=COLUMNS)
+
+
+def _joint_city_name(frame: pd.DataFrame) -> str:
+    return "・".join(dict.fromkeys(frame["city_name"].astype(str)))
+
+
 def publish_ipss_projection(path: str | Path, city_code: str | None = None, *, published_by: str,
-                            source_name: str | None = None, store=None) -> IpssProjection:
-    """Read the file whole, then publish the city's projection as `ipss_projection` (replacing one)."""
+                            source_name: str | None = None, store=None,
+                            course_cities: list[str] = ()) -> IpssProjection:
+    """Read the file whole, then publish the city's projection as `ipss_projection` (replacing one). In a joint
+    course (`course_cities`: the codes of its municipalities) each municipality's is published beside the
+    others': only this city's rows are replaced, in the course's order."""
     projection = read_ipss_projection(path, city_code, source_name)
-    frame = projection.frame.assign(city_code=projection.city_code, city_name=projection.city_name)
-    frame = frame[["city_code", "city_name", "year", "sex", "age_band", "population"]]
-    publish_public_statistics([(frame, ipss_dictionary(projection))], published_by=published_by,
-                              source=projection.source, store=store)
+    frame = projection.frame.assign(city_code=projection.city_code, city_name=projection.city_name)[COLUMNS]
+    if len(course_cities) > 1 and projection.city_code in course_cities:
+        others = published_projections()
+        others = others[others["city_code"].isin(course_cities) & (others["city_code"] != projection.city_code)]
+        frame = pd.concat([others, frame], ignore_index=True)
+        frame = frame.sort_values("city_code", key=lambda c: c.map(list(course_cities).index), kind="stable")
+        frame = frame.reset_index(drop=True)
+    publish_public_statistics([(frame, ipss_dictionary(projection, _joint_city_name(frame)))],
+                              published_by=published_by, source=projection.source, store=store)
     return projection
+
+
+def projections_left_for(codes: list[str]) -> tuple[list[tuple[pd.DataFrame, dict]], list[str]]:
+    """When the workbench is turned to `codes` (setup-city), the municipal projections of other municipalities
+    must go: (the dataset again with the rows of `codes` only, to publish) or (its name, to withdraw); both
+    empty when nothing is to change."""
+    published = published_projections()
+    kept = published[published["city_code"].isin(codes)].reset_index(drop=True)
+    if len(kept) == len(published):
+        return [], []
+    if kept.empty:
+        return [], [NAME]
+    dictionary = yaml.safe_load((dataset_dir(NAME) / f"{NAME}.yaml").read_text(encoding="utf-8"))
+    before, after = _joint_city_name(published), _joint_city_name(kept)
+    for key in ("title", "description"):
+        dictionary[key] = {lang: text.replace(before, after) for lang, text in dictionary[key].items()}
+    return [(kept, dictionary)], []

@@ -18,9 +18,13 @@ from lib.maps.units import area_units, city_boundary
 
 
 def area_value_map(cursor, catalog: dict, values: pd.DataFrame, label: str, unit: str, lang: str = "ja",
-                   title: str = "", palette: str = "YlOrRd", notes: list[str] | None = None) -> MapData:
-    """values: columns area, value, population, elderly_65plus, suppressed (bool)."""
+                   title: str = "", palette: str = "YlOrRd", notes: list[str] | None = None,
+                   city: str = "") -> MapData:
+    """values: columns area, value, population, elderly_65plus, suppressed (bool); `city`: one municipality of a
+    joint course, whose 町丁・字 alone are drawn (their codes start with its code)."""
     units = area_units(cursor, catalog)
+    if city:
+        units = units[units["unit_id"].astype(str).str.startswith(city)].reset_index(drop=True)
     frame = values.rename(columns={"area": "unit_id"})
     units = units.merge(frame, on="unit_id", how="left")
     units["suppressed"] = units["suppressed"].fillna(False).astype(bool)
@@ -29,7 +33,7 @@ def area_value_map(cursor, catalog: dict, values: pd.DataFrame, label: str, unit
                                     100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0),
                                     np.nan)
     spec = MapSpec(title=title, classification=ClassificationSpec(palette=palette))
-    data = MapData(spec=spec, units=units, boundary=city_boundary(cursor, catalog),
+    data = MapData(spec=spec, units=units, boundary=city_boundary(cursor, catalog, city),
                    base_layers=load_base_layers(cursor, catalog), value_label=label, value_unit=unit,
                    classification=classify_values(units["value"].to_numpy(dtype=float), "quantiles", 5, None,
                                                   palette, unit, lang),

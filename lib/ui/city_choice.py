@@ -18,16 +18,18 @@ def _names() -> dict[str, str]:
     return {c["city_code"]: c["city_name"] for c in city_list()}
 
 
-def city_choice(key: str) -> str:
-    """A select box of the joint course's municipalities and 「全市町」, opening on the member's group's
-    municipality; the chosen code ("" = all). Without a joint course: "" and nothing drawn."""
+def city_choice(key: str, everyone: bool = True) -> str:
+    """A select box of the joint course's municipalities and 「全市町」 (not with `everyone` False: what only
+    makes sense per municipality, as a projection), opening on the member's group's municipality; the chosen
+    code ("" = all). Without a joint course: "" and nothing drawn."""
     names = _names()
     if len(names) < 2:
         return ALL
     member = ui.current_member()
     ws = ui.workspace() if member is not None else None
     default = course.group_city(ws.group(member["group_id"])) if ws is not None else ALL
-    options = [*names, ALL]
+    options = [*names, ALL] if everyone else list(names)
+    default = default if default in options else options[0]
     return st.selectbox(ui.tr("city.choice.label"), options, index=options.index(default), key=key,
                         format_func=lambda code: names.get(code) or ui.tr("city.choice.all"),
                         help=ui.tr("city.choice.help"))

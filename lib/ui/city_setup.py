@@ -94,8 +94,13 @@ def ipss_section() -> None:
     st.caption(ui.tr("ipss.section.lead"))
     city = current_city()
     uploaded = st.file_uploader(ui.tr("ipss.section.file"), type=["xlsx", "csv"], key="ipss_file")
-    code = st.text_input(ui.tr("ipss.section.code"), value=city["city_code"] if city else "", max_chars=5,
-                         key="ipss_code", placeholder="31201")
+    cities = {c["city_code"]: c["city_name"] for c in city_list()}
+    if len(cities) > 1:  # a joint course: each municipality's projection is published in turn, beside the others'
+        code = st.selectbox(ui.tr("ipss.section.joint_city"), list(cities), key="ipss_code",
+                            format_func=lambda c: f"{cities[c]}（{c}）")
+    else:
+        code = st.text_input(ui.tr("ipss.section.code"), value=city["city_code"] if city else "", max_chars=5,
+                             key="ipss_code", placeholder="31201")
     if not st.button(ui.tr("ipss.section.run"), type="primary", disabled=uploaded is None, key="ipss_run"):
         return
     folder = Path(tempfile.mkdtemp(prefix="workbench-ipss-"))
@@ -104,7 +109,8 @@ def ipss_section() -> None:
     try:
         with st.spinner(ui.tr("ipss.section.running")):
             report = publish_ipss_projection(path, code.strip() or None, published_by=ui.actor(),
-                                             source_name=uploaded.name, store=ui.store())
+                                             source_name=uploaded.name, store=ui.store(),
+                                             course_cities=list(cities))
     except (IpssProjectionError, DataImportError) as error:
         st.error(error.text(ui.lang()))
         return

@@ -213,16 +213,17 @@ class ProjectionChoices:
     record_tables: list[str]  # the record tables a demand can be counted from
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _projection_choices(fingerprint: str) -> ProjectionChoices:
+@st.cache_data(max_entries=8, show_spinner=False)
+def _projection_choices(fingerprint: str, city: str) -> ProjectionChoices:
     cursor, catalog = store().published(), load_catalog()
     years = projection_data.population_years(cursor, catalog)
-    districts = sorted(d for d in projection_data.area_table(cursor, catalog)["district"].unique() if d)
+    districts = sorted(d for d in projection_data.area_table(cursor, catalog, city)["district"].unique() if d)
     return ProjectionChoices(projection_data.projection_points(years), years[-1] if years else None,
-                             projection_data.reference_summary(cursor, catalog), districts,
+                             projection_data.reference_summary(cursor, catalog, city), districts,
                              projection_data.demand_datasets(catalog))
 
 
-def projection_choices() -> ProjectionChoices:
-    """What the projection page can offer on the published data."""
-    return _projection_choices(_fingerprint())
+def projection_choices(city: str = "") -> ProjectionChoices:
+    """What the projection page can offer on the published data (`city`: of one municipality of a joint
+    course, whose own municipal projection it is)."""
+    return _projection_choices(_fingerprint(), city)

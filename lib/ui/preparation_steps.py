@@ -53,8 +53,9 @@ def cleaning_widgets(prep: Preparation, areas: CityAreas) -> None:
                      hide_index=True)
     if preview.unmatched is not None and not preview.unmatched.empty:
         st.warning(tr("prep.unmatched", n=len(preview.unmatched)))
-        st.dataframe(preview.unmatched.rename(columns={"value": tr("prep.value"), "rows": tr("prep.rows"),
-                                                       "reason": tr("prep.reason")}), hide_index=True)
+        st.dataframe(preview.unmatched.rename(columns={"value": tr("prep.value"), "city": tr("prep.city"),
+                                                       "rows": tr("prep.rows"), "reason": tr("prep.reason")}),
+                     hide_index=True)
     if st.button(tr("prep.apply"), key="prep_clean_apply"):
         prep.clean(column, helper, target, areas)
         st.rerun()

@@ -3,7 +3,7 @@ projected population × today's rate by age band × sex (and 地区).
 
 spec = {"method": "demand_projection", "dataset": "care_certification", "base_year": 2025,
         "target_year": 2035, "rates_by": "city" | "district", "show": "chart" | "map", "min_base": 20,
-        "ratios": "own" | "ipss" (lib.deck.analyses.projection_common)}
+        "ratios": "own" | "ipss", "city": a joint course's municipality (lib.deck.analyses.projection_common)}
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from lib.analysis.projection_data import demand_datasets, population_year, recor
 from lib.charts.projection import projected_lines
 from lib.deck.analyses.projection_common import (
     age_group_sums,
+    city_of,
     hidden_areas,
     hide_small,
     project_published,
@@ -22,6 +23,7 @@ from lib.deck.analyses.projection_common import (
     rounded_persons,
     target_year,
     uses_reference,
+    whole_label,
 )
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.i18n import t
@@ -32,13 +34,14 @@ def datasets(spec: dict) -> list[str]:
     return [str(spec.get("dataset") or "care_certification"), *projection_datasets(spec)]
 
 
-def _district_table(demand: pd.DataFrame, areas: pd.DataFrame, years: list[int], target: int, lang: str):
+def _district_table(demand: pd.DataFrame, areas: pd.DataFrame, years: list[int], target: int, whole: str,
+                    lang: str):
     by = demand.assign(district=demand["area"].map(areas["district"]))
     wide = by.pivot_table(index="district", columns="year", values="demand", aggfunc="sum").reindex(columns=years)
     long = wide.reset_index()
     long.columns = ["district", *[f"y{y}" for y in years]]
     shown = hide_small(long, ["district"], [f"y{y}" for y in years])
-    city = long.drop(columns="district").sum().to_frame().T.assign(district=t("projection.city", lang))
+    city = long.drop(columns="district").sum().to_frame().T.assign(district=whole)
     table = pd.concat([shown, city[long.columns]], ignore_index=True)
     base = years[0]
     out = pd.DataFrame({t("projection.col.district", lang): table["district"]})
@@ -60,11 +63,13 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
         raise ProjectionInputError("projection.error.record_year", dataset=catalog[dataset].title_in(lang), year=base)
     by_district = spec.get("rates_by") == "district" and (areas["district"] != "").any()
     groups = areas["district"] if by_district else None
-    rates = current_rates(records_of_year(cursor, catalog, dataset, base), population_year(cursor, catalog, base),
+    records, people = records_of_year(cursor, catalog, dataset, base), population_year(cursor, catalog, base)
+    # a joint course's municipality: its own rates, from its own records and people
+    rates = current_rates(records[records["area"].isin(areas.index)], people[people["area"].isin(areas.index)],
                           groups)
     demand = project_demand(projection.frame, rates, groups)
     years = projection.years
-    table, shown = _district_table(demand, areas, years, target, lang)
+    table, shown = _district_table(demand, areas, years, target, whole_label(spec, lang), lang)
     label = catalog[dataset].title_in(lang)
     city = demand.groupby("year")["demand"].sum()
     change = (shown[f"y{target}"] / shown[f"y{base}"] - 1).dropna()
@@ -89,7 +94,8 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
                                "elderly_65plus": people["p65"].round(0).to_numpy()})
         values["suppressed"] = hidden_areas(per_area[base], per_area[base], per_area[target], people["total"])
         map_label = t("demand.map_label", lang, label=label, base=base, target=target)
-        result.map_data = area_value_map(cursor, catalog, values, map_label, "%", lang, title=map_label)
+        result.map_data = area_value_map(cursor, catalog, values, map_label, "%", lang, title=map_label,
+                                         city=city_of(spec))
     else:
         lines = shown.melt(id_vars="district", value_vars=[f"y{y}" for y in years], var_name="year", value_name="value")
         lines["year"] = lines["year"].str[1:].astype(int)

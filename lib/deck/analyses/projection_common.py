@@ -3,6 +3,8 @@ the small-cell rule on tables of projected persons.
 
 spec["ratios"] says where the ratios come from: "own" (default: the population's own two years five
 apart) or "ipss" (the municipality's published projection, applied to one year of the population).
+spec["city"] (a joint course): the municipality projected, with its own areas, population and projection
+("" or absent: the whole workbench, as before joint courses).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from lib.analysis.projection_data import (
     reference_projection,
     reference_summary,
 )
+from lib.data.city import city_list
 from lib.i18n import t
 
 STEPS = 5
@@ -42,6 +45,23 @@ def projection_datasets(spec: dict) -> list[str]:
     return ["population", "areas", *([REFERENCE] if uses_reference(spec) else [])]
 
 
+def city_of(spec: dict) -> str:
+    """The municipality of a joint course the spec projects ("" = every area of the workbench)."""
+    return str(spec.get("city") or "")
+
+
+def whole_label(spec: dict, lang: str) -> str:
+    """What the projection covers as a whole: 「市全体」, or the municipality's name in a joint course."""
+    names = {c["city_code"]: c["city_name"] for c in city_list()}
+    return names.get(city_of(spec)) or t("projection.city", lang)
+
+
+def _population_year(cursor, catalog: dict, year: int, areas: pd.DataFrame) -> pd.DataFrame:
+    """The population of the year in the projected areas only (one municipality's in a joint course)."""
+    people = population_year(cursor, catalog, year)
+    return people[people["area"].isin(areas.index)].reset_index(drop=True)
+
+
 def project_published(cursor, catalog: dict, spec: dict) -> tuple[Projection, pd.DataFrame]:
     """The projection from the spec's base year (or the latest with a point five years before, or with the
     municipality's projection the latest), and the areas table (name, 地区)."""
@@ -54,30 +74,31 @@ def project_published(cursor, catalog: dict, spec: dict) -> tuple[Projection, pd
     base_year = int(spec.get("base_year") or points[1])
     if base_year not in years or base_year - 5 not in years:
         raise ProjectionInputError("projection.error.no_pair", years="、".join(map(str, years)))
-    areas = area_table(cursor, catalog)
+    areas = area_table(cursor, catalog, city_of(spec))
     groups = areas["district"] if (areas["district"] != "").any() else None
-    projection = project_population(population_year(cursor, catalog, base_year - 5),
-                                    population_year(cursor, catalog, base_year), STEPS, groups,
+    projection = project_population(_population_year(cursor, catalog, base_year - 5, areas),
+                                    _population_year(cursor, catalog, base_year, areas), STEPS, groups,
                                     float(spec.get("min_base", MIN_BASE)))
     return projection, areas
 
 
 def _project_with_reference(cursor, catalog: dict, spec: dict) -> tuple[Projection, pd.DataFrame]:
-    reference = reference_projection(cursor, catalog)
+    reference = reference_projection(cursor, catalog, city_of(spec))
     if reference is None:
         raise ProjectionInputError("projection.error.no_reference")
     years = population_years(cursor, catalog)
     base_year = int(spec.get("base_year") or (years[-1] if years else 0))
     if base_year not in years:
         raise ProjectionInputError("projection.error.base_year", year=base_year, years="、".join(map(str, years)) or "-")
-    projection = project_with_reference(population_year(cursor, catalog, base_year), reference, STEPS)
-    return projection, area_table(cursor, catalog)
+    areas = area_table(cursor, catalog, city_of(spec))
+    projection = project_with_reference(_population_year(cursor, catalog, base_year, areas), reference, STEPS)
+    return projection, areas
 
 
-def reference_caution(cursor, catalog: dict, projection: Projection, target: int, lang: str) -> str:
+def reference_caution(cursor, catalog: dict, projection: Projection, target: int, lang: str, city: str = "") -> str:
     """What a reader of a projection made with the municipality's projection must keep in mind: every
     area changes as the city does, and where the periods did not fit the years."""
-    city, first, last = reference_summary(cursor, catalog) or ("-", 0, 0)
+    city, first, last = reference_summary(cursor, catalog, city) or ("-", 0, 0)
     text = t("projection.caution_reference", lang, city=city, first=first, last=last, base=projection.base_year)
     if (projection.base_year - first) % STEP_YEARS:
         text += t("projection.reference_offset", lang, base=projection.base_year)
