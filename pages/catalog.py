@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from lib import ui
 from lib.data import profile as dataset_profile
 from lib.data.catalog import load_catalog
-from lib.data.city import current_city
+from lib.data.city_file import current_city
 from lib.maps.preview import preview_map
 from lib.ui import derived
 from lib.ui.user_text import literal

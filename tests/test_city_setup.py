@@ -14,7 +14,8 @@ import yaml
 
 from lib import settings
 from lib.data.catalog import load_catalog
-from lib.data.city import CitySetupError, current_city, setup_city, small_areas
+from lib.data.city import CitySetupError, setup_city, small_areas
+from lib.data.city_file import current_city
 from lib.data.store import Store
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures

@@ -16,7 +16,8 @@ import pytest
 from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
-from lib.data.city import CitySetupError, city_list, setup_city
+from lib.data.city import CitySetupError, setup_city
+from lib.data.city_file import city_list
 from lib.data.store import Store
 from lib.maps import data as map_data
 from lib.maps.spec import MapSpec, MeasureSpec

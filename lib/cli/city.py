@@ -6,7 +6,8 @@ import sys
 
 from lib.data.catalog import load_catalog
 from lib.data.census_tables import CensusTableError
-from lib.data.city import CitySetupError, city_list, current_city, setup_city
+from lib.data.city import CitySetupError, setup_city
+from lib.data.city_file import city_list, current_city
 from lib.data.facility_lists import FacilityListError, parse_column_mapping
 from lib.data.import_result import DataImportError
 from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection

@@ -18,7 +18,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from lib.data.city import city_list, current_city  # noqa: E402
+from lib.data.city_file import city_list, current_city  # noqa: E402
 from lib.fonts import FONT_FILE, japanese_font  # noqa: E402
 from lib.i18n import t  # noqa: E402
 from lib.maps.base_layers import STYLES as BASE_STYLES  # noqa: E402

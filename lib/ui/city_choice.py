@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import ui
 from lib.charts.spec import city_column
-from lib.data.city import city_list, city_totals
+from lib.data.city_file import city_list, city_totals
 from lib.data.query import Filter
 from lib.workspace import course
 

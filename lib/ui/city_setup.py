@@ -11,7 +11,8 @@ import streamlit as st
 
 from lib import ui
 from lib.data.census_tables import CensusTableError
-from lib.data.city import CitySetupError, city_list, current_city, setup_city
+from lib.data.city import CitySetupError, setup_city
+from lib.data.city_file import city_list, current_city
 from lib.data.facility_lists import MAPPED_FIELDS, FacilityListError
 from lib.data.importing import DataImportError
 from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection

@@ -9,7 +9,7 @@ from streamlit.errors import StreamlitAPIException
 
 from lib import settings
 from lib.data.catalog import load_catalog
-from lib.data.city import current_city
+from lib.data.city_file import current_city
 from lib.deck.evidence import draw_evidence
 from lib.errors import WorkbenchError
 from lib.i18n import date_text

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from lib.data.city import city_list, current_city
+from lib.data.city_file import city_list, current_city
 from lib.i18n import t
 from lib.workspace.items import Course, Group, Member, Workspace, WorkspaceError
 

@@ -30,7 +30,7 @@ from lib.analysis.projection_data import (
     reference_projection,
     reference_summary,
 )
-from lib.data.city import city_list
+from lib.data.city_file import city_list
 from lib.i18n import t
 
 STEPS = 5
