@@ -371,8 +371,10 @@ def _dictionary(name: str, kind: str, title: dict, description: dict, source: st
         entries.append(entry)
     dictionary = {"name": name, "file": f"{name}.{'geojson' if kind == 'geo' else 'parquet'}", "kind": kind,
                   "title": title, "description": description, "themes": ["population"],
-                  "source": {"ja": f"e-Stat 境界データ 小地域（町丁・字等）「{source}」を加工", "en": f"e-Stat small-area boundaries ({source}), processed"},
-                  "anonymization": {"ja": "該当なし（公表されている統計と境界）。", "en": "Not applicable: published statistics and boundaries."},
+                  "source": {"ja": f"e-Stat 境界データ 小地域（町丁・字等）「{source}」を加工",
+                             "en": f"e-Stat small-area boundaries ({source}), processed"},
+                  "anonymization": {"ja": "該当なし（公表されている統計と境界）。",
+                                    "en": "Not applicable: published statistics and boundaries."},
                   "columns": entries}
     # Population counts persons: the small-cell rule reads that column (places and outlines describe no one).
     dictionary["privacy"] = {"persons": "population" if "population" in columns else None}
@@ -393,21 +395,26 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
     city = info["city_name"]
     out = [(areas.drop(columns=["population"]), _dictionary(
         "areas", "geo", {"ja": f"{city}の町丁・字", "en": f"Small areas of {city}"},
-        {"ja": f"{info['pref_name']}{city}の町丁・字等の境界（{year}年国勢調査、水面調査区を除く）。ほかのデータは area_code でここにつながります。",
-         "en": f"Boundaries of the small areas of {city} ({year} census, water areas left out). Other datasets join here on area_code."},
+        {"ja": f"{info['pref_name']}{city}の町丁・字等の境界（{year}年国勢調査、水面調査区を除く）。"
+               "ほかのデータは area_code でここにつながります。",
+         "en": f"Boundaries of the small areas of {city} ({year} census, water areas left out). "
+               "Other datasets join here on area_code."},
         source, ["area_code", "area_name", "district", "households", "area_km2", "city_code", "city_name", "geometry"],
         AREA_CITY_LABELS))]
     # One outline per municipality (a joint course has several), in the order they were given.
-    outline = areas.dissolve(by="city_code", aggfunc={"city_name": "first", "area_km2": "sum"}, as_index=False, sort=False)
+    outline = areas.dissolve(by="city_code", aggfunc={"city_name": "first", "area_km2": "sum"}, as_index=False,
+                             sort=False)
     outline = outline.assign(area_km2=outline["area_km2"].astype(float).round(3))[
         ["city_code", "city_name", "area_km2", "geometry"]]
     out.append((outline, _dictionary(
         "city_boundary", "geo", {"ja": f"{city}の市域", "en": f"Outline of {city}"},
-        {"ja": f"{city}の全体の境界（町丁・字を合わせた形）。", "en": f"The outline of {city}: the union of its small areas."},
+        {"ja": f"{city}の全体の境界（町丁・字を合わせた形）。",
+         "en": f"The outline of {city}: the union of its small areas."},
         source, ["city_code", "city_name", "area_km2", "geometry"])))
     if population is not None:
         dictionary = _dictionary(
-            "population", "table", {"ja": f"{city}の町丁目別・年齢別人口", "en": f"Population of {city} by area, age and sex"},
+            "population", "table",
+            {"ja": f"{city}の町丁目別・年齢別人口", "en": f"Population of {city} by area, age and sex"},
             {"ja": f"住民基本台帳人口（{population.year}年）を町丁目・5歳階級・男女別にしたもの。",
              "en": f"Resident-register population ({population.year}) by small area, five-year age band and sex."},
             population.source, ["year", "area_code", "age_band", "sex", "population"])
@@ -421,8 +428,10 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
         dictionary = _dictionary(
             "population", "table", {"ja": f"{city}の町丁・字別・年齢別人口（国勢調査）",
                                     "en": f"Population of {city} by small area, age and sex (census)"},
-            {"ja": f"{year}年国勢調査 小地域集計「{census.source}」の年齢（5歳階級）男女別人口。年齢不詳の人は含みません。",
-             "en": f"{year} census small-area population by five-year age band and sex ({census.source}); unknown ages left out."},
+            {"ja": f"{year}年国勢調査 小地域集計「{census.source}」の年齢（5歳階級）男女別人口。"
+                   "年齢不詳の人は含みません。",
+             "en": f"{year} census small-area population by five-year age band and sex ({census.source}); "
+                   "unknown ages left out."},
             census.source, ["year", "area_code", "age_band", "sex", "population"])
         dictionary["source"] = {"ja": f"e-Stat 国勢調査 小地域集計「{census.source}」を加工",
                                 "en": f"e-Stat census small-area table ({census.source}), processed"}
@@ -436,8 +445,10 @@ def city_datasets(areas: gpd.GeoDataFrame, info: dict, year: int, source: str,
                                "sex": BOTH_SEXES, "population": areas["population"]})
         out.append((people.dropna(subset=["population"]).reset_index(drop=True), _dictionary(
             "population", "table", {"ja": f"{city}の町丁・字別人口", "en": f"Population of {city} by small area"},
-            {"ja": f"{year}年国勢調査の町丁・字別人口（境界データの JINKO）。年齢・男女別の人口を取り込むと置き換わります。",
-             "en": f"{year} census population by small area (JINKO of the boundary file). Replaced when population by age and sex is imported."},
+            {"ja": f"{year}年国勢調査の町丁・字別人口（境界データの JINKO）。"
+                   "年齢・男女別の人口を取り込むと置き換わります。",
+             "en": f"{year} census population by small area (JINKO of the boundary file). "
+                   "Replaced when population by age and sex is imported."},
             source, ["year", "area_code", "age_band", "sex", "population"])))
     if households is not None:
         out.append(households_dataset(households, city, year))
