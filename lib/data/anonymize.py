@@ -57,8 +57,10 @@ _KANA_NAME = re.compile(r"^[ァ-ヶー]{3,12}$")
 _MANY_NAMES = 50
 # A place and a house number: 1番地, 2番3号, 4-5-6 after a 市・町・丁目・字…
 _ADDRESS = re.compile(r"[都道府県市区町村目字].*(?:番地|\d+番(?:\d+号?)?|\d+号|\d+-\d+)")
-_DATE_TEXT = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^\d{1,2}/\d{1,2}/\d{4}$|^[MTSHRmtshr]\d{1,2}\.\d{1,2}\.\d{1,2}$|"
-                        r"^(明治|大正|昭和|平成|令和)[\d元]{1,2}年\d{1,2}月\d{1,2}日$")
+_DATE_TEXT = re.compile(
+    r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^\d{1,2}/\d{1,2}/\d{4}$|^[MTSHRmtshr]\d{1,2}\.\d{1,2}\.\d{1,2}$|"
+    r"^(明治|大正|昭和|平成|令和)[\d元]{1,2}年\d{1,2}月\d{1,2}日$"
+)
 _BORN = re.compile(r"(生まれ|生)$")
 _MOSTLY = 0.5  # share of values that makes a column one of these kinds
 # Nearly one value per record: names in any script, addresses, numbers. Free text (sentences) is not.
@@ -272,7 +274,10 @@ def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None)
     the last ones merge rare values. The kinds name the steps in the report (anon.step.<kind>)."""
     distinct = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else pd.unique(values.dropna())
     text = pd.Series(distinct, dtype=object).astype(str)  # the distinct values decide, not every record
-    by_share = [("rare", lambda s: merge_rare(s, k)), ("rare_share", lambda s: merge_rare(s, max(k, int(0.1 * len(s)))))]
+    by_share = [
+        ("rare", lambda s: merge_rare(s, k)),
+        ("rare_share", lambda s: merge_rare(s, max(k, int(0.1 * len(s))))),
+    ]
     if len(text) and text.str.match(r"^\d+-\d+$|^\d+\+$").mean() > 0.9:
         return [("bands", widen_bands), ("bands", widen_bands)] + by_share
     if looks_like_dates(text):

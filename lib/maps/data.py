@@ -152,10 +152,15 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
             units[col] = np.nan
     if spec.is_mesh:  # unpopulated cells (forest, river) are not drawn at all
         units = units[units["population"].fillna(0) > 0].reset_index(drop=True)
-    units["ageing_rate"] = np.where(units["population"] > 0,
-                                    100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0), np.nan)
+    units["ageing_rate"] = np.where(
+        units["population"] > 0,
+        100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0),
+        np.nan,
+    )
     units["suppressed"] = units["population"].fillna(0) < PUBLICATION_THRESHOLD
-    if any(m is not None and m.normalize == "households" for m in (spec.measure, spec.compare and spec.compare.measure)):
+    if any(
+        m is not None and m.normalize == "households" for m in (spec.measure, spec.compare and spec.compare.measure)
+    ):
         units["general_households"] = unit_households(cursor, catalog, units, spec, year, areas).to_numpy()
     data = MapData(spec=spec, units=units, boundary=boundary, base_layers=load_base_layers(cursor, catalog))
     if note:
