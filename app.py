@@ -12,43 +12,46 @@ def _title(key: str) -> str:
     return i18n.t(key, _lang)
 
 
+def _page(name: str, title_key: str, icon: str) -> st.Page:
+    """pages/<name>.py, served at /<name>, with a Material icon."""
+    return st.Page(f"pages/{name}.py", title=_title(title_key), icon=f":material/{icon}:", url_path=name)
+
+
 pages = {
     _title("nav.start"): [
         st.Page("pages/home.py", title=_title("page.home"), icon=":material/home:", default=True),
     ],
     _title("nav.sessions"): [
-        st.Page("pages/join.py", title=_title("page.join"), icon=":material/group_add:", url_path="join"),
-        st.Page("pages/session_1.py", title=_title("page.session_1"), icon=":material/looks_one:", url_path="session_1"),
-        st.Page("pages/session_2.py", title=_title("page.session_2"), icon=":material/looks_two:", url_path="session_2"),
-        st.Page("pages/session_3.py", title=_title("page.session_3"), icon=":material/looks_3:", url_path="session_3"),
-        st.Page("pages/session_4.py", title=_title("page.session_4"), icon=":material/looks_4:", url_path="session_4"),
-        st.Page("pages/workspace.py", title=_title("page.workspace"), icon=":material/folder_shared:", url_path="workspace"),
-        st.Page("pages/presentation.py", title=_title("page.presentation"), icon=":material/co_present:", url_path="presentation"),
-        st.Page("pages/exercises.py", title=_title("page.exercises"), icon=":material/edit_note:", url_path="exercises"),
+        _page("join", "page.join", "group_add"),
+        _page("session_1", "page.session_1", "looks_one"),
+        _page("session_2", "page.session_2", "looks_two"),
+        _page("session_3", "page.session_3", "looks_3"),
+        _page("session_4", "page.session_4", "looks_4"),
+        _page("workspace", "page.workspace", "folder_shared"),
+        _page("presentation", "page.presentation", "co_present"),
+        _page("exercises", "page.exercises", "edit_note"),
     ],
     _title("nav.data"): [
-        st.Page("pages/catalog.py", title=_title("page.catalog"), icon=":material/dataset:", url_path="catalog"),
+        _page("catalog", "page.catalog", "dataset"),
     ],
     _title("nav.analysis"): [
-        st.Page("pages/chart_builder.py", title=_title("page.charts"), icon=":material/bar_chart:", url_path="chart_builder"),
-        st.Page("pages/pivot_table.py", title=_title("page.pivot"), icon=":material/table_chart:", url_path="pivot_table"),
-        st.Page("pages/statistics.py", title=_title("page.statistics"), icon=":material/functions:", url_path="statistics"),
-        st.Page("pages/area_patterns.py", title=_title("page.area_patterns"), icon=":material/hub:", url_path="area_patterns"),
-        st.Page("pages/projection.py", title=_title("page.projection"), icon=":material/trending_up:", url_path="projection"),
-        st.Page("pages/survey_analysis.py", title=_title("page.survey"), icon=":material/forum:", url_path="survey_analysis"),
-        st.Page("pages/sql_console.py", title=_title("page.sql"), icon=":material/terminal:", url_path="sql_console"),
+        _page("chart_builder", "page.charts", "bar_chart"),
+        _page("pivot_table", "page.pivot", "table_chart"),
+        _page("statistics", "page.statistics", "functions"),
+        _page("area_patterns", "page.area_patterns", "hub"),
+        _page("projection", "page.projection", "trending_up"),
+        _page("survey_analysis", "page.survey", "forum"),
+        _page("sql_console", "page.sql", "terminal"),
     ],
     _title("nav.maps"): [
-        st.Page("pages/map.py", title=_title("page.map"), icon=":material/map:", url_path="map"),
+        _page("map", "page.map", "map"),
     ],
     _title("nav.instructor"): [
-        st.Page("pages/instructor.py", title=_title("page.instructor"), icon=":material/school:", url_path="instructor"),
-        st.Page("pages/instructor_data.py", title=_title("page.instructor_data"), icon=":material/cleaning_services:", url_path="instructor_data"),
-        st.Page("pages/instructor_exports.py", title=_title("page.instructor_exports"), icon=":material/inventory_2:",
-                url_path="instructor_exports"),
-        st.Page("pages/privacy_checklist.py", title=_title("page.privacy_checklist"), icon=":material/verified_user:",
-                url_path="privacy_checklist"),
-        st.Page("pages/instructor_guide.py", title=_title("page.instructor_guide"), icon=":material/menu_book:", url_path="instructor_guide"),
+        _page("instructor", "page.instructor", "school"),
+        _page("instructor_data", "page.instructor_data", "cleaning_services"),
+        _page("instructor_exports", "page.instructor_exports", "inventory_2"),
+        _page("privacy_checklist", "page.privacy_checklist", "verified_user"),
+        _page("instructor_guide", "page.instructor_guide", "menu_book"),
     ],
 }
 # The menu is set first, before lib.ui is imported (~2 s on a fresh start) and the first start builds

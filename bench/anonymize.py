@@ -36,7 +36,14 @@ def anonymize_1m(runs: int) -> list[Figure]:
     with_l = an.Plan(**{**plan.to_dict(), "l": 2, "sensitive": "要介護度"})
     seconds_l = median_seconds(lambda: an.anonymize(frame, with_l), runs)
     return [
-        Figure("anonymize_1m_s", SIZE, "s", seconds, runs,
-               note="remove 2 direct identifiers, 5-year age bands, k=5 over 4 quasi-identifiers (age, sex, area, household)"),
+        Figure(
+            "anonymize_1m_s",
+            SIZE,
+            "s",
+            seconds,
+            runs,
+            note="remove 2 direct identifiers, 5-year age bands, "
+            "k=5 over 4 quasi-identifiers (age, sex, area, household)",
+        ),
         Figure("anonymize_1m_l2_s", SIZE, "s", seconds_l, runs, note="the same with l=2 diversity of 要介護度"),
     ]

@@ -60,8 +60,10 @@ def chart_protection(runs: int) -> list[Figure]:
                 new_wall, new_cpu = _medians(partial(run_chart, cursor, catalog, spec), runs)
                 old_wall, old_cpu = _medians(partial(reference._old_run_chart, cursor, spec), runs)
                 after = " ".join(f"{v:.2f}" for v in os.getloadavg())
-                note = (f"one scan vs N + 2 queries (baseline), 2 filters; CPU medians {new_cpu:.3f} vs {old_cpu:.3f} s;"
-                        f" load average before {load}, after {after}")
+                note = (
+                    f"one scan vs N + 2 queries (baseline), 2 filters; CPU medians {new_cpu:.3f} vs {old_cpu:.3f} s;"
+                    f" load average before {load}, after {after}"
+                )
                 figures.append(Figure(f"chart_protection_{name}_s", size, "s", new_wall, runs,
                                       baseline_median=old_wall, note=note))
             cursor.close()

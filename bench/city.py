@@ -53,7 +53,9 @@ def _households_csv(folder: Path) -> Path:
     for c in range(CITIES):
         city = f"31{201 + c:03d}"
         values = [[40 + i, 30, 25, 10, 12, 5, 3, 8, 20, 9, 6] for i in range(PER_CITY)]
-        lines.append(",".join([city, "1", f"市{c}", "", "0", "", ""] + [str(sum(v)) for v in zip(*values, strict=True)]))
+        lines.append(
+            ",".join([city, "1", f"市{c}", "", "0", "", ""] + [str(sum(v)) for v in zip(*values, strict=True)])
+        )
         lines += [",".join([f"{city}{i:04d}00", "4", f"市{c}", f"町{i}", "0", "", ""] + [str(x) for x in v])
                   for i, v in enumerate(values)]
     target = folder / "tblT001084C31.csv"

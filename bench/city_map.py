@@ -73,5 +73,12 @@ def city_map(runs: int) -> list[Figure]:
         Figure("city_map.warm_s", size, "s", warm_s, runs, note="folium + HTML from cached figures; " + note),
         Figure("city_map.payload_bytes", size, "bytes", map_bytes, runs, note="population density, no labels"),
         Figure("city_map.payload_labels_bytes", size, "bytes", payload_bytes(labelled), runs, note="with labels"),
-        Figure("city_map.catalog_bytes", size, "bytes", catalog_bytes, runs, note="catalog preview of the areas, as lib.ui.derived.geo_frame gives it"),
+        Figure(
+            "city_map.catalog_bytes",
+            size,
+            "bytes",
+            catalog_bytes,
+            runs,
+            note="catalog preview of the areas, as lib.ui.derived.geo_frame gives it",
+        ),
     ]

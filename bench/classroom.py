@@ -343,19 +343,28 @@ def conditions(users: int, workers: int, addresses: str, think: tuple[float, flo
     import streamlit
 
     return {
-        "commit": _git("rev-parse", "--short", "HEAD") + (" (modified)" if _git("status", "--porcelain", "-uno") else ""),
-        "server": url or (f"deploy/classroom.sh, {workers} workers behind nginx" if workers
-                          else "one `streamlit run app.py`"),
-        "data_folder": "an existing server's (not inspected)" if url else
-                       "fresh temporary folder: published database built at start, demo course seeded, "
-                       "every page loaded once untimed before measuring",
-        "config": {"runner.postScriptGC": streamlit_config.get("runner", {}).get("postScriptGC"),
-                   "server.fileWatcherType": streamlit_config.get("server", {}).get("fileWatcherType"),
-                   "overrides": config},
-        "users": users, "workers": workers or 1,
+        "commit": _git("rev-parse", "--short", "HEAD")
+        + (" (modified)" if _git("status", "--porcelain", "-uno") else ""),
+        "server": url
+        or (f"deploy/classroom.sh, {workers} workers behind nginx" if workers else "one `streamlit run app.py`"),
+        "data_folder": "an existing server's (not inspected)"
+        if url
+        else "fresh temporary folder: published database built at start, demo course seeded, "
+        "every page loaded once untimed before measuring",
+        "config": {
+            "runner.postScriptGC": streamlit_config.get("runner", {}).get("postScriptGC"),
+            "server.fileWatcherType": streamlit_config.get("server", {}).get("fileWatcherType"),
+            "overrides": config,
+        },
+        "users": users,
+        "workers": workers or 1,
         "addresses": addresses if workers else "one (127.0.0.1, direct)",
-        "think_s": list(think), "duration_s": seconds, "pages": [p or "home" for p in PAGE_MIX],
-        "cpus": os.cpu_count(), "python": platform.python_version(), "streamlit": streamlit.__version__,
+        "think_s": list(think),
+        "duration_s": seconds,
+        "pages": [p or "home" for p in PAGE_MIX],
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -420,8 +429,16 @@ def measure(users: int, seconds: float, think: tuple[float, float], url: str | N
                               note=f"server process CPU (all workers) over the measured period / page runs; {load}"))
     if rss is not None:
         samples = ", ".join(f"{t:.0f}s {mb:.0f}" for t, mb in rss_samples)
-        figures.append(Figure("classroom_rss_mb", size, "MB", rss, 1,
-                              note=f"server RSS at the end; samples: {samples}" if samples else "server RSS at the end"))
+        figures.append(
+            Figure(
+                "classroom_rss_mb",
+                size,
+                "MB",
+                rss,
+                1,
+                note=f"server RSS at the end; samples: {samples}" if samples else "server RSS at the end",
+            )
+        )
     print(page_table(runs), file=sys.stderr)
     for error in Counter(errors).most_common(10):
         print(f"error x{error[1]}: {error[0][:300]}", file=sys.stderr)

@@ -21,8 +21,12 @@ if not themes:
     st.info(ui.tr("ex.none"))
     st.stop()
 lang = ui.lang()
-chosen = st.selectbox(ui.tr("ex.choose"), [e.id for e in themes], key="ex_theme",
-                      format_func=lambda i: next(f"{e.theme_in(lang)}：{e.title_in(lang)}" for e in themes if e.id == i))
+chosen = st.selectbox(
+    ui.tr("ex.choose"),
+    [e.id for e in themes],
+    key="ex_theme",
+    format_func=lambda i: next(f"{e.theme_in(lang)}：{e.title_in(lang)}" for e in themes if e.id == i),
+)
 exercise = next(e for e in themes if e.id == chosen)
 
 st.header(exercise.title_in(lang))

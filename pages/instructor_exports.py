@@ -42,5 +42,11 @@ if st.button(ui.tr("inst_exports.make_zip"), icon=":material/inventory_2:", type
 if st.session_state.get(zip_key):
     data = st.session_state[zip_key]
     st.success(ui.tr("inst_exports.zip_ready", groups=len(summaries), size=f"{len(data) / 1e6:.1f} MB"))
-    st.download_button(ui.tr("inst_exports.zip"), data, "発表資料_全グループ.zip", "application/zip", icon=":material/download:",
-                       key="exports_zip_download")
+    st.download_button(
+        ui.tr("inst_exports.zip"),
+        data,
+        "発表資料_全グループ.zip",
+        "application/zip",
+        icon=":material/download:",
+        key="exports_zip_download",
+    )

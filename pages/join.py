@@ -42,7 +42,9 @@ with st.form("join"):
     name = st.text_input(ui.tr("join.name"), key="join_name")
     department = st.text_input(ui.tr("join.department"), placeholder=ui.tr("join.department_example"),
                                key="join_department")
-    keep = st.checkbox(ui.tr("join.keep"), value=True, key="join_keep", help=ui.tr("join.keep_help", days=f"{settings.SIGN_IN_DAYS:g}"))
+    keep = st.checkbox(
+        ui.tr("join.keep"), value=True, key="join_keep", help=ui.tr("join.keep_help", days=f"{settings.SIGN_IN_DAYS:g}")
+    )
     st.caption(ui.tr("join.no_email"))
     submitted = st.form_submit_button(ui.tr("join.submit"), type="primary")
 if submitted:

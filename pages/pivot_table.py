@@ -41,15 +41,26 @@ with settings_column:
     label_of = column_labeller(catalog, ds)
 
     choices = dimension_choices(catalog, ds)
-    row = st.selectbox(step_label(2, ui.tr("pivot.rows")), choices, key=K + "rows", persist_state=KEEP, format_func=label_of,
-                       index=choices.index("areas.district") if "areas.district" in choices else 0)
+    row = st.selectbox(
+        step_label(2, ui.tr("pivot.rows")),
+        choices,
+        key=K + "rows",
+        persist_state=KEEP,
+        format_func=label_of,
+        index=choices.index("areas.district") if "areas.district" in choices else 0,
+    )
     column_choices = [None] + [c for c in choices if c != row]
     # A column with its own category order (e.g. 要介護度) makes the most readable default.
     ordered = [c for c in column_choices[1:] if not c.startswith("areas.") and ds.column(c).order
                and ds.column(c).role is None]
-    column = st.selectbox(step_label(3, ui.tr("pivot.columns")), column_choices, key=K + "columns", format_func=label_of,
-                          persist_state=KEEP,
-                          index=column_choices.index(ordered[0]) if ordered else min(1, len(column_choices) - 1))
+    column = st.selectbox(
+        step_label(3, ui.tr("pivot.columns")),
+        column_choices,
+        key=K + "columns",
+        format_func=label_of,
+        persist_state=KEEP,
+        index=column_choices.index(ordered[0]) if ordered else min(1, len(column_choices) - 1),
+    )
     numeric = measure_columns(ds)
     kinds = ["count"] + (["sum", "mean", "median", "min", "max"] if numeric else []) + ["rate_per_1000"]
     measure = measure_picker(cursor, catalog, ds, kinds, K, step=4)

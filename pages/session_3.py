@@ -24,8 +24,14 @@ sketches = {s.payload.get("hypothesis_id"): s.payload for s in ws.items(group_id
 for h in hypotheses:
     sketch = sketches.get(h.item_id)
     if sketch:
-        st.caption(ui.tr("evidence.plan", text=literal(h.payload.get("text", "")), method=ui.tr(f"method.{sketch['method']}"),
-                         display=ui.tr(f"display.{sketch['display']}")))
+        st.caption(
+            ui.tr(
+                "evidence.plan",
+                text=literal(h.payload.get("text", "")),
+                method=ui.tr(f"method.{sketch['method']}"),
+                display=ui.tr(f"display.{sketch['display']}"),
+            )
+        )
 evidence = ws.evidence(group_id)
 evidence_title = {e.item_id: f"{ui.tr(f'kind.{e.kind}')}: {e.payload.get('title', '')}" for e in evidence}
 if evidence:

@@ -15,7 +15,9 @@ step7 = curriculum.step("step7")
 widgets.step_intro(step7)
 policies = ws.items(group_id, "policy")
 if policies:
-    st.markdown(ui.tr("model.policies") + "\n" + "\n".join(f"- {literal(p.payload.get('title', ''))}" for p in policies))
+    st.markdown(
+        ui.tr("model.policies") + "\n" + "\n".join(f"- {literal(p.payload.get('title', ''))}" for p in policies)
+    )
 
 st.subheader(ui.tr("model.title"), anchor="logic-model")
 st.caption(ui.tr("model.lead"))

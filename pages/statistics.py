@@ -41,18 +41,34 @@ with settings_column:
                          key=lambda c: (resolve_column(catalog, ds, c).role == "area" and ds.name == "area_indicators"))
     ordered = [c for c in categorical if (resolve_column(catalog, ds, c).order or resolve_column(catalog, ds, c).scale)]
     if test == "mreg":
-        y = st.selectbox(step_label(3, ui.tr("mreg.y")), numeric, key=K + "mreg_y", persist_state=KEEP, format_func=label_of)
-        x = st.multiselect(step_label(4, ui.tr("mreg.x")), [c for c in numeric if c != y], key=K + "mreg_x", persist_state=KEEP,
-                           format_func=label_of, select_all=False, placeholder=ui.tr("ws.choose"))
+        y = st.selectbox(
+            step_label(3, ui.tr("mreg.y")), numeric, key=K + "mreg_y", persist_state=KEEP, format_func=label_of
+        )
+        x = st.multiselect(
+            step_label(4, ui.tr("mreg.x")),
+            [c for c in numeric if c != y],
+            key=K + "mreg_x",
+            persist_state=KEEP,
+            format_func=label_of,
+            select_all=False,
+            placeholder=ui.tr("ws.choose"),
+        )
         view = "effects"
         if dataset == "area_indicators":  # a map of residuals needs 町丁目
             view = st.radio(ui.tr("mreg.view"), ["effects", "residual_map"], key=K + "mreg_view", horizontal=True,
                             persist_state=KEEP, format_func=lambda v: ui.tr(f"mreg.view.{v}"))
     elif test in {"corr", "reg"}:
         x_options = numeric + ([c for c in ordered if c not in numeric] if test == "corr" else [])
-        x = st.selectbox(step_label(3, ui.tr("stat.x")), x_options, key=K + "x", persist_state=KEEP, format_func=label_of)
-        y = st.selectbox(step_label(4, ui.tr("stat.y")), [c for c in numeric if c != x] or numeric, key=K + "y", persist_state=KEEP,
-                         format_func=label_of)
+        x = st.selectbox(
+            step_label(3, ui.tr("stat.x")), x_options, key=K + "x", persist_state=KEEP, format_func=label_of
+        )
+        y = st.selectbox(
+            step_label(4, ui.tr("stat.y")),
+            [c for c in numeric if c != x] or numeric,
+            key=K + "y",
+            persist_state=KEEP,
+            format_func=label_of,
+        )
         method = "pearson"
         if test == "corr" and x not in numeric:
             method = "spearman"  # ordered categories: a rank correlation
@@ -61,15 +77,26 @@ with settings_column:
                               persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
         columns = [x, y]
     elif test == "means":
-        x = st.selectbox(step_label(3, ui.tr("stat.group")), categorical, key=K + "group", persist_state=KEEP, format_func=label_of)
-        y = st.selectbox(step_label(4, ui.tr("stat.value")), numeric, key=K + "value", persist_state=KEEP, format_func=label_of)
+        x = st.selectbox(
+            step_label(3, ui.tr("stat.group")), categorical, key=K + "group", persist_state=KEEP, format_func=label_of
+        )
+        y = st.selectbox(
+            step_label(4, ui.tr("stat.value")), numeric, key=K + "value", persist_state=KEEP, format_func=label_of
+        )
         method = st.radio(ui.tr("stat.method"), ["parametric", "rank"], key=K + "means_method", horizontal=True,
                           persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
         columns = [x, y]
     else:
-        x = st.selectbox(step_label(3, ui.tr("stat.row")), categorical, key=K + "row", persist_state=KEEP, format_func=label_of)
-        y = st.selectbox(step_label(4, ui.tr("stat.column")), [c for c in categorical if c != x] or categorical, key=K + "col",
-                         persist_state=KEEP, format_func=label_of)
+        x = st.selectbox(
+            step_label(3, ui.tr("stat.row")), categorical, key=K + "row", persist_state=KEEP, format_func=label_of
+        )
+        y = st.selectbox(
+            step_label(4, ui.tr("stat.column")),
+            [c for c in categorical if c != x] or categorical,
+            key=K + "col",
+            persist_state=KEEP,
+            format_func=label_of,
+        )
         method = None
         columns = [x, y]
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"), step=5)

@@ -41,9 +41,16 @@ with likert_tab:
     else:
         prefixes = sorted({name.split("_", 1)[0] for name in items})
         default = [i for i in items if i.startswith(prefixes[-1] + "_")] if len(prefixes) > 1 else items
-        chosen = st.multiselect(step_label(3, ui.tr("survey.items")), items, default=default, key=K + "items", persist_state=KEEP,
-                                format_func=lambda n: ds.column(n).label_in(lang), select_all=False,
-                                placeholder=ui.tr("ws.choose"))
+        chosen = st.multiselect(
+            step_label(3, ui.tr("survey.items")),
+            items,
+            default=default,
+            key=K + "items",
+            persist_state=KEEP,
+            format_func=lambda n: ds.column(n).label_in(lang),
+            select_all=False,
+            placeholder=ui.tr("ws.choose"),
+        )
         if chosen:
             scale = survey_likert.scale_of(ds, chosen)
             shares, respondents = derived.likert_shares(dataset, chosen, sorted(scale), filters)
@@ -88,8 +95,13 @@ with text_tab:
     if not text_columns:
         st.info(ui.tr("survey.no_text"))
     else:
-        text_column = st.selectbox(step_label(3, ui.tr("survey.text_column")), text_columns, key=K + "text_column", persist_state=KEEP,
-                                   format_func=lambda n: ds.column(n).label_in(lang))
+        text_column = st.selectbox(
+            step_label(3, ui.tr("survey.text_column")),
+            text_columns,
+            key=K + "text_column",
+            persist_state=KEEP,
+            format_func=lambda n: ds.column(n).label_in(lang),
+        )
         top = st.slider(ui.tr("survey.top"), 10, 50, 20, key=K + "top", persist_state=KEEP)
         texts, freq, words_figure = derived.word_ranking(dataset, text_column, filters, top, lang)
         st.caption(ui.tr("survey.answers", n=len(texts)))

@@ -13,7 +13,9 @@ member = ui.require_group()
 group_id = member["group_id"]
 ws = ui.workspace()
 st.caption(ui.tr_literal("wspage.lead", group=member["group_name"]))
-st.markdown(ui.tr("wspage.members") + " " + literal("、".join(f"{m.name}（{m.department}）" for m in ws.members(group_id))))
+st.markdown(
+    ui.tr("wspage.members") + " " + literal("、".join(f"{m.name}（{m.department}）" for m in ws.members(group_id)))
+)
 if st.button(ui.tr("ws.refresh"), icon=":material/refresh:"):
     st.rerun()
 if st.session_state.pop("ws:delete_conflict", False):

@@ -3,8 +3,8 @@
 A prefecture-wide file (two cities of 鳥取県), one polygon with a ring self-intersection (a ring that
 passes twice through one vertex, as `make_valid` repairs without changing the area), a 水面調査区
 (HCODE 8154), a 町丁・字 in two parts (飛び地, statistics on the part that is not the largest), an
-island (KIGO_I = 'I'), 9- and 11-digit codes, codes as text with leading zeros, attributes in CP932 with no .cpg, and the 2015
-(JGD2000, EPSG:4612, H27KAxx_) or 2020 (JGD2011, EPSG:6668, R2KAxx_) edition's columns.
+island (KIGO_I = 'I'), 9- and 11-digit codes, codes as text with leading zeros, attributes in CP932
+with no .cpg, and the 2015 (JGD2000, EPSG:4612, H27KAxx_) or 2020 (JGD2011, EPSG:6668, R2KAxx_) edition's columns.
 """
 from __future__ import annotations
 
@@ -106,7 +106,17 @@ def register_persons(per_age: int, sex: str, low: int, high: int | None) -> int:
 
 def write_standard_population_csv(target: Path) -> Path:
     """自治体標準オープンデータセット「地域・年齢別人口」: 5-year bands × sex columns, CP932, 調査年月日 in 和暦."""
-    header = ["全国地方公共団体コード", "都道府県名", "市区町村名", "調査年月日", "地域コード", "地域名", "総人口", "男性", "女性"]
+    header = [
+        "全国地方公共団体コード",
+        "都道府県名",
+        "市区町村名",
+        "調査年月日",
+        "地域コード",
+        "地域名",
+        "総人口",
+        "男性",
+        "女性",
+    ]
     for low, high in STANDARD_BANDS:
         label = f"{low}-{high}歳" if high is not None else f"{low}歳以上"
         header += [f"{label}の男性", f"{label}の女性"]
@@ -157,13 +167,17 @@ def _centre(code: str) -> tuple[float, float]:
 
 
 FACILITY_LISTS = {  # columns of the 自治体標準オープンデータセット, and the rows: (名称, code it lies in, kind)
-    "aed": (["全国地方公共団体コード", "ID", "地域コード", "都道府県名", "市区町村名", "名称", "名称_カナ", "住所", "方書",
-             "緯度", "経度", "設置位置", "電話番号"],
-            [("東町公民館", "31201001001", None), ("湖山小学校", "312010020", None),
-             ("湖山地区会館", "312010020", None), ("位置不明の診療所", None, None)]),
-    "medical": (["全国地方公共団体コード", "ID", "名称", "名称_カナ", "医療機関の種類", "住所", "方書", "緯度", "経度",
-                 "電話番号", "診療科目"],
-                [("東町病院", "31201001002", "病院"), ("吉方クリニック", "31201004003", "無床診療所")]),
+    "aed": (
+        ["全国地方公共団体コード", "ID", "地域コード", "都道府県名", "市区町村名", "名称", "名称_カナ", "住所",
+         "方書", "緯度", "経度", "設置位置", "電話番号"],
+        [("東町公民館", "31201001001", None), ("湖山小学校", "312010020", None),
+         ("湖山地区会館", "312010020", None), ("位置不明の診療所", None, None)],
+    ),
+    "medical": (
+        ["全国地方公共団体コード", "ID", "名称", "名称_カナ", "医療機関の種類", "住所", "方書", "緯度", "経度",
+         "電話番号", "診療科目"],
+        [("東町病院", "31201001002", "病院"), ("吉方クリニック", "31201004003", "無床診療所")],
+    ),
 }
 
 
@@ -173,9 +187,18 @@ def write_facility_csv(target: Path, kind: str) -> Path:
     lines = [",".join(header)]
     for n, (name, code, sub_kind) in enumerate(rows):
         lat, lon = _centre(code) if code else ("", "")
-        values = {"全国地方公共団体コード": "312011", "ID": f"{n + 1:05d}", "都道府県名": "鳥取県", "市区町村名": "鳥取市",
-                  "名称": name, "住所": f"鳥取県鳥取市{name}", "緯度": f"{lat}", "経度": f"{lon}",
-                  "医療機関の種類": sub_kind or "", "設置位置": "1階入口"}
+        values = {
+            "全国地方公共団体コード": "312011",
+            "ID": f"{n + 1:05d}",
+            "都道府県名": "鳥取県",
+            "市区町村名": "鳥取市",
+            "名称": name,
+            "住所": f"鳥取県鳥取市{name}",
+            "緯度": f"{lat}",
+            "経度": f"{lon}",
+            "医療機関の種類": sub_kind or "",
+            "設置位置": "1階入口",
+        }
         lines.append(",".join(values.get(h, "") for h in header))
     target.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
     return target
@@ -212,7 +235,11 @@ def write_census_age_csv(target: Path) -> Path:
     the city's and a 町's totals (HYOSYO 1 and 2) beside the areas (which must not be counted twice)."""
     ages = CENSUS_BANDS + ["15歳未満", "15〜64歳", "65歳以上", "75歳以上"]
     names = []
-    for sex, total in (("総数", "総数、年齢「不詳」含む"), ("男", "男の総数、年齢「不詳」含む"), ("女", "女の総数、年齢「不詳」含む")):
+    for sex, total in (
+        ("総数", "総数、年齢「不詳」含む"),
+        ("男", "男の総数、年齢「不詳」含む"),
+        ("女", "女の総数、年齢「不詳」含む"),
+    ):
         names += [total] + [sex + unicodedata.normalize("NFKC", a).translate(FULLWIDTH) for a in ages]
     codes = ["KEY_CODE", "HYOSYO", "CITYNAME", "NAME", "HTKSYORI", "HTKSAKI", "GASSAN"] + [
         f"T001082{n:03d}" for n in range(1, len(names) + 1)]
@@ -241,7 +268,7 @@ def write_census_age_csv(target: Path) -> Path:
     return target
 
 
-# --------------------------------------------------------------------------- census 世帯の家族類型 of 鳥取市 (generated)
+# ------------------------------------------------------------------ census 世帯の家族類型 of 鳥取市 (generated)
 FAMILY_TYPES = ["一般世帯総数", "親族のみの世帯", "核家族世帯", "うち夫婦のみの世帯", "うち夫婦と子供から成る世帯",
                 "核家族以外の世帯", "６歳未満世帯員のいる一般世帯総数", "１８歳未満世帯員のいる一般世帯総数",
                 "６５歳以上世帯員のいる一般世帯総数"]  # the real table's names (tests/fixtures/real, tblT001084C11)

@@ -17,9 +17,11 @@ from lib.i18n import t
 REAL = Path(__file__).parent / "fixtures" / "real"
 
 # Real 町丁・字 of the committed e-Stat cuts (tests/fixtures/real/README.md)
-CITIES = {"31201": (REAL / "estat_h27ka31_cut.zip", "鳥取県", "鳥取市", ""),  # 立川町３丁目, 伏野, 賀露町, 浜坂
-          "31302": (REAL / "estat_h27ka31_cut.zip", "鳥取県", "岩美町", "岩美郡"),  # 浦富浜浦富 = 大字浦富字浜浦富, 牧谷
-          "13101": (REAL / "estat_r2ka13_cut.zip", "東京都", "千代田区", "")}  # 丸の内一丁目, 大手町一丁目, 神田紺屋町
+CITIES = {
+    "31201": (REAL / "estat_h27ka31_cut.zip", "鳥取県", "鳥取市", ""),  # 立川町３丁目, 伏野, 賀露町, 浜坂
+    "31302": (REAL / "estat_h27ka31_cut.zip", "鳥取県", "岩美町", "岩美郡"),  # 浦富浜浦富 = 大字浦富字浜浦富, 牧谷
+    "13101": (REAL / "estat_r2ka13_cut.zip", "東京都", "千代田区", ""),
+}  # 丸の内一丁目, 大手町一丁目, 神田紺屋町
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +118,9 @@ def care_export_addresses(areas: pd.DataFrame, pref: str, city: str, gun: str, r
         town = town_choices[int(pick_form[row] * len(town_choices))]
         n, m = int(numbers[row]), int(branches[row])
         lot = "{n}-{m}" if town.endswith(("-", "－")) else lots[pick_lot[row]]  # 「３－」 is followed by the 番
-        number = lot.format(n=n, m=m, N=_kanji_count(n), w=str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+        number = lot.format(
+            n=n, m=m, N=_kanji_count(n), w=str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        )
         address = prefixes[pick_prefix[row]] + town + number
         if roll[row] < 0.03:  # a misspelt town: the first character of the name replaced
             addresses.append(address.replace(town, "■" + town[1:], 1))

@@ -44,7 +44,8 @@ def test_other_filter_values_read_the_kept_cube(published, monkeypatch):
 
 
 def test_a_writable_database_keeps_nothing(published, tmp_path):
-    path = published.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    query = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    path = published.execute(query).fetchone()[0]
     assert cubes.cache_key(published) == path
     writable = duckdb.connect(str(tmp_path / "copy.duckdb"))
     writable.execute(f"ATTACH '{path}' AS src (READ_ONLY)")

@@ -335,7 +335,9 @@ def test_weighted_shares_name_their_answers_top_down_and_the_legend_both_series(
     shares = pd.DataFrame({"item": ["q1", "q1", "q2"], "level": [1, 2, 1], "share": [20.0, 30.0, 40.0],
                            "low": [15.0, 25.0, 35.0], "high": [25.0, 35.0, 45.0], "w_share": [22.0, 28.0, 41.0],
                            "w_low": [17.0, 23.0, 36.0], "w_high": [27.0, 33.0, 46.0]})
-    figure = weighted_shares_figure(shares, {"q1": "交通", "q2": "医療"}, {"q1": {1: "不満", 2: "満足"}, "q2": {1: "不満"}})
+    figure = weighted_shares_figure(
+        shares, {"q1": "交通", "q2": "医療"}, {"q1": {1: "不満", 2: "満足"}, "q2": {1: "不満"}}
+    )
     fig = draw_chart(figure)
     ax = fig.axes[0]
     assert ax.yaxis_inverted()  # the first answer on top, as in the app

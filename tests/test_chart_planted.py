@@ -39,7 +39,9 @@ def test_care_rate_is_higher_far_from_kayoi_places(published):
 
 def test_care_rate_per_1000_by_area_agrees_with_the_indicator(published):
     """The bar chart a trainee makes first (rate per 1,000 aged 65+, by 町丁目) gives the same ranking."""
-    elderly = [b for b in CATALOG["care_certification"].column("age_band").order if int(b.rstrip("+").split("-")[0]) >= 65]
+    elderly = [
+        b for b in CATALOG["care_certification"].column("age_band").order if int(b.rstrip("+").split("-")[0]) >= 65
+    ]
     spec = ChartSpec("care_certification", Measure("rate_per_1000"), ["area_code"], chart_type="ranked_bar",
                      filters=[Filter("age_band", "in", elderly)])
     rates = run_chart(published, CATALOG, spec).set_index("area_code")["value"]
@@ -77,7 +79,9 @@ def test_new_town_is_least_satisfied_with_childcare_support(published):
     means = run_chart(published, CATALOG, spec).set_index("district")["value"]
     assert means.idxmin() == "ニュータウン地区"
     others = means.drop("ニュータウン地区").mean()
-    assert means["ニュータウン地区"] - others <= PLANTED["new_town_childcare_satisfaction"]["thresholds"]["difference_max"]
+    assert (
+        means["ニュータウン地区"] - others <= PLANTED["new_town_childcare_satisfaction"]["thresholds"]["difference_max"]
+    )
 
 
 def test_waiting_children_concentrate_in_new_town_areas(published):

@@ -32,19 +32,25 @@ def test_json_round_trip_keeps_every_field():
     assert ChartSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
 
 
-@pytest.mark.parametrize("spec,expected", [
-    (ChartSpec("no_such_table"), "見つかりません"),
-    (ChartSpec("care_certification", dimensions=["no_such_column"]), "ありません"),
-    (ChartSpec("care_certification", Measure("sum"), ["care_level"]), "数値の列"),
-    (ChartSpec("care_certification", Measure("rate_per_1000"), ["care_level"]), "人口千人当たり"),
-    (ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="line"), "年"),
-    (ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="pyramid"), "ピラミッド"),
-    (ChartSpec("care_certification", Measure("count"), ["care_level", "sex", "year"]), "2 つまで"),
-    (ChartSpec("care_certification", Measure("change", from_year=2021, to_year=2021), ["care_level"]), "異なる年"),
-    (ChartSpec("survey", Measure("change", from_year=2021, to_year=2025), ["district"]), "年の列がない"),
-    (ChartSpec("care_certification", Measure("count"), ["care_level"], filters=[Filter("sex", "in", [])]), "値が 1 つも"),
-    (ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="kpi"), "数値カード"),
-])
+@pytest.mark.parametrize(
+    "spec,expected",
+    [
+        (ChartSpec("no_such_table"), "見つかりません"),
+        (ChartSpec("care_certification", dimensions=["no_such_column"]), "ありません"),
+        (ChartSpec("care_certification", Measure("sum"), ["care_level"]), "数値の列"),
+        (ChartSpec("care_certification", Measure("rate_per_1000"), ["care_level"]), "人口千人当たり"),
+        (ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="line"), "年"),
+        (ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="pyramid"), "ピラミッド"),
+        (ChartSpec("care_certification", Measure("count"), ["care_level", "sex", "year"]), "2 つまで"),
+        (ChartSpec("care_certification", Measure("change", from_year=2021, to_year=2021), ["care_level"]), "異なる年"),
+        (ChartSpec("survey", Measure("change", from_year=2021, to_year=2025), ["district"]), "年の列がない"),
+        (
+            ChartSpec("care_certification", Measure("count"), ["care_level"], filters=[Filter("sex", "in", [])]),
+            "値が 1 つも",
+        ),
+        (ChartSpec("care_certification", Measure("count"), ["care_level"], chart_type="kpi"), "数値カード"),
+    ],
+)
 def test_invalid_specs_are_explained_in_japanese(spec, expected):
     problems = validate_spec(spec, CATALOG, "ja")
     assert problems, "the spec must be refused"
@@ -98,7 +104,9 @@ def test_rate_per_1000_divides_by_the_population_of_the_same_cells(published):
                               Filter("care_level", "in", ["要介護3", "要介護4", "要介護5"])])
     got = run_chart(published, CATALOG, spec).dropna(subset=["sex"]).set_index(["areas.district", "sex"])["value"]
     got = got.sort_index()
-    cases = care[(care.year == 2024) & care.age_band.isin(ELDERLY) & care.care_level.isin(["要介護3", "要介護4", "要介護5"])]
+    cases = care[
+        (care.year == 2024) & care.age_band.isin(ELDERLY) & care.care_level.isin(["要介護3", "要介護4", "要介護5"])
+    ]
     cases = cases.merge(areas, on="area_code").groupby(["district", "sex"]).size()
     people = pop[(pop.year == 2024) & pop.age_band.isin(ELDERLY)].merge(areas, on="area_code")
     people = people.groupby(["district", "sex"])["population"].sum()

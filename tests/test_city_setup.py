@@ -383,10 +383,16 @@ def test_census_table_turns_into_ageing_and_old_old_rates_on_the_citys_map(tmp_p
     assert "町丁・字 5 件のうち 5 件" in text
     # 字雲山 is secret: counted in the area its HTKSAKI names, published without figures (not as 0 persons)
     assert report.census.secret == [("312010030", "字雲山", "312010020", "大字湖山")]
-    assert "値なし（0 ではありません）で公開しました。地図では色が付きません：字雲山（312010030）→ 大字湖山（312010020）" in text
+    assert (
+        "値なし（0 ではありません）で公開しました。地図では色が付きません：字雲山（312010030）→ 大字湖山（312010020）"
+        in text
+    )
     known = sum(2 * (15 * p + o) for p, o in filter(None, CENSUS_AREAS.values()))
     everyone = known + 2 * 4  # one person of unknown age per sex in each of the 4 areas with figures
-    assert f"町丁・字の人口の合計 {everyone:,} 人（年齢不詳を含む）は、表の市区町村の行（{everyone:,} 人）と一致します" in text
+    assert (
+        f"町丁・字の人口の合計 {everyone:,} 人（年齢不詳を含む）は、表の市区町村の行（{everyone:,} 人）と一致します"
+        in text
+    )
     catalog = load_catalog()
     cursor = city_store.published()
     presets = preset_measures(cursor, catalog)

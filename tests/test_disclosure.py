@@ -113,7 +113,9 @@ def test_statistics_table_hides_the_cell(published, small_cell):
 
 def test_map_and_its_exports_hide_the_cell(published, small_cell):
     code, name, count = small_cell
-    measure = MeasureSpec("care_certification", None, [Filter("year", "in", [YEAR]), Filter("care_level", "in", [LEVEL])], "none", 1)
+    measure = MeasureSpec(
+        "care_certification", None, [Filter("year", "in", [YEAR]), Filter("care_level", "in", [LEVEL])], "none", 1
+    )
     data = map_data.build_map_data(published, CATALOG, MapSpec(measure=measure))
     unit = data.units.set_index("unit_id").loc[code]
     assert unit["suppressed"] and np.isnan(unit["value"])
@@ -130,7 +132,9 @@ def test_evidence_redraws_hide_the_cell(published, small_cell):
     assert not chart.error
     values = dict(zip(chart.series.categories, chart.series.series[0][1], strict=True))
     assert values[name] is None
-    measure = MeasureSpec("care_certification", None, [Filter("year", "in", [YEAR]), Filter("care_level", "in", [LEVEL])], "none", 1)
+    measure = MeasureSpec(
+        "care_certification", None, [Filter("year", "in", [YEAR]), Filter("care_level", "in", [LEVEL])], "none", 1
+    )
     mapped = resolve_evidence(published, CATALOG, "map", {"title": "m", "spec": MapSpec(measure=measure).to_dict()})
     assert np.isnan(mapped.map_data.units.set_index("unit_id").loc[code, "value"])
 
@@ -145,7 +149,9 @@ def test_trainee_sql_hides_the_cell(store, small_cell):
     assert shown["n"].isna().sum() >= 2
     assert not shown["n"].between(1, MIN_CELL - 1).any()
     # Listing the records of the cell would count them.
-    listing = f"SELECT * FROM care_certification WHERE year = {YEAR} AND care_level = '{LEVEL}' AND area_code = '{code}'"
+    listing = (
+        f"SELECT * FROM care_certification WHERE year = {YEAR} AND care_level = '{LEVEL}' AND area_code = '{code}'"
+    )
     with pytest.raises(ResultRefused):
         check_query_result(listing, run_user_sql(database, listing).frame, CATALOG)
     # A count hidden inside an expression is caught among the figures; an uncountable aggregate is refused.

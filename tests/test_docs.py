@@ -75,8 +75,11 @@ def settings_documented(readme: str = README) -> set[str]:
     return {name for row in settings_table(readme) for name in re.findall(r"`(" + SETTING.pattern + ")`", row)}
 
 
-def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], list[argparse.Action]]:
-    """Every runnable command (a subcommand's own subcommands, such as `exercises export`, each count) and its actions."""
+def _commands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> dict[tuple[str, ...], list[argparse.Action]]:
+    """Every runnable command (a subcommand's own subcommands, such as `exercises export`, each count) and its
+    actions."""
     nested = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
     if not nested:
         return {path: parser._actions}

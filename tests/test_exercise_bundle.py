@@ -52,8 +52,12 @@ def _refused(data: bytes, name: str = "演習テーマ.zip") -> list[str]:
 
 def test_a_file_that_is_not_a_zip_is_refused_in_japanese(folder):
     assert _refused(b"PK\x03\x04 not really") == [
-        "「演習テーマ.zip」は zip ファイルとして読めません。演習テーマの書き出しでできた zip か、テーマの YAML ファイルを選んでください。"]
-    assert _refused(_zip({"readme.txt": b"hello"})) == ["「演習テーマ.zip」に演習テーマの YAML ファイル（.yaml）がありません。"]
+        "「演習テーマ.zip」は zip ファイルとして読めません。"
+        "演習テーマの書き出しでできた zip か、テーマの YAML ファイルを選んでください。"
+    ]
+    assert _refused(_zip({"readme.txt": b"hello"})) == [
+        "「演習テーマ.zip」に演習テーマの YAML ファイル（.yaml）がありません。"
+    ]
     with pytest.raises(BundleError) as refused:
         exercise_bundle.import_bundle(b"", "themes.zip")
     assert refused.value.text("en") == ('"themes.zip" cannot be read as a zip file. Choose a zip made by exporting '
@@ -119,7 +123,10 @@ def test_the_command_line_imports_all_or_nothing_and_exports_the_themes(demo_dat
     (tmp_path / "themes.zip").write_bytes(_zip({"good.yaml": _theme(), "bad.yaml": _theme("own_x", "no_such")}))
     refused = cli("import", str(tmp_path / "themes.zip"))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert refused.stderr.splitlines()[0] == "取り込めないファイルがあるため、何も取り込んでいません。次の点を直してください。"
+    assert (
+        refused.stderr.splitlines()[0]
+        == "取り込めないファイルがあるため、何も取り込んでいません。次の点を直してください。"
+    )
     assert "bad.yaml: datasets の「no_such」は公開データにありません" in refused.stderr
     assert exercise_files.read_all(folder) == {}
     (tmp_path / "own_shelters.yaml").write_bytes(_theme())

@@ -178,7 +178,9 @@ def test_themes_go_to_a_fresh_data_folder_as_one_zip_and_come_back_the_same(own_
     [saved] = _own_files(own_folder)
     text = (own_folder / "exercises" / saved).read_text(encoding="utf-8")
     bundle = exercise_bundle.export_bundle()  # what the download button serves
-    assert [b.label for b in at.get("download_button") if b.key == "exed:export"] == ["講師が作ったテーマを書き出す（1 件）"]
+    assert [b.label for b in at.get("download_button") if b.key == "exed:export"] == [
+        "講師が作ったテーマを書き出す（1 件）"
+    ]
     (own_folder / "exercises" / saved).unlink()
 
     fresh = copy_demo_data(demo_data, tmp_path / "next-year")
@@ -215,7 +217,9 @@ def test_a_trainee_answers_an_instructors_theme_right_and_wrong(own_folder):
         assert [s.value for s in at.success] == [f"正解です（データの値: {_published_number(COUNT_SQL):,.6g}）。"]
         at.text_input(key=second).input("42")
         at.button(key=second + ":check").click().run()
-        assert [e.value for e in at.error] == ["違うようです。集計の条件（年・地区・分母）を見直して、もう一度試してください。"]
+        assert [e.value for e in at.error] == [
+            "違うようです。集計の条件（年・地区・分母）を見直して、もう一度試してください。"
+        ]
         at.text_input(key=second).input("41")
         at.button(key=second + ":check").click().run()
         assert not at.error and [s.value for s in at.success] == ["正解です（データの値: 40）。"]

@@ -47,8 +47,12 @@ def test_another_year_is_named(store):
 
 
 def test_everyones_population_as_the_denominator_is_named(store):
-    answer = _value(store, f"""SELECT ROUND(1000.0 * (SELECT COUNT(*) FROM care_certification
-        WHERE year = 2025 AND age_band IN {AGES_65}) / (SELECT SUM(population) FROM population WHERE year = 2025), 1)""")
+    answer = _value(
+        store,
+        f"""SELECT ROUND(1000.0 * (SELECT COUNT(*) FROM care_certification
+        WHERE year = 2025 AND age_band IN {AGES_65})
+        / (SELECT SUM(population) FROM population WHERE year = 2025), 1)""",
+    )
     reasons = _explained(store, "rate_65plus_2025", answer)
     assert len(reasons) == 1 and reasons[0].startswith("割り算の分母を「`age_band IN ('65-69'")
     assert "全年齢の人口で割っている" in reasons[0]
@@ -87,7 +91,11 @@ def test_the_exercises_page_says_the_likely_cause(store):
     at.button(key="ex:care_needs:certified_2025:check").click().run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [
-        "違うようです。2025 年ではなく 2023 年のデータで計算した値と同じです。年の条件（`year` = 2025）を確かめましょう。"]
+        "違うようです。2025 年ではなく 2023 年のデータで計算した値と同じです。"
+        "年の条件（`year` = 2025）を確かめましょう。"
+    ]
     at.text_input(key="ex:care_needs:certified_2025").input("12")
     at.button(key="ex:care_needs:certified_2025:check").click().run()
-    assert [e.value for e in at.error] == ["違うようです。集計の条件（年・地区・分母）を見直して、もう一度試してください。"]
+    assert [e.value for e in at.error] == [
+        "違うようです。集計の条件（年・地区・分母）を見直して、もう一度試してください。"
+    ]

@@ -116,7 +116,9 @@ def test_a_list_the_detector_does_not_know_is_read_with_a_column_mapping(tmp_pat
     assert kinds.points["facility_id"].is_unique
 
 
-@pytest.mark.parametrize(("text", "key"), [("name=施設名", None), ("名前=施設名", "bad_mapping"), ("lat", "bad_mapping")])
+@pytest.mark.parametrize(
+    ("text", "key"), [("name=施設名", None), ("名前=施設名", "bad_mapping"), ("lat", "bad_mapping")]
+)
 def test_column_mapping_text(text, key):
     if key is None:
         assert parse_column_mapping(text) == {"name": "施設名"}
@@ -130,7 +132,11 @@ def test_a_mapped_column_missing_from_the_file_is_refused(tmp_path, areas):
     path = write_facility_csv(tmp_path / "aed.csv", "aed")
     with pytest.raises(FacilityListError) as caught:
         read_facility_list(path, areas, columns={"name": "施設名称"})
-    assert caught.value.key == "mapped_missing" and "施設名称" in caught.value.text("ja") and "名称" in caught.value.text("ja")
+    assert (
+        caught.value.key == "mapped_missing"
+        and "施設名称" in caught.value.text("ja")
+        and "名称" in caught.value.text("ja")
+    )
 
 
 def test_points_outside_the_city_are_left_out_and_counted_near_the_edge_kept(tmp_path, areas):

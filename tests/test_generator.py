@@ -448,7 +448,9 @@ def measure_waiting_children_in_new_town(data) -> dict:
     births = cc.groupby("area_code")["births"].sum()
     rate = (births / pop).to_frame("r").join(areas.set_index("area_code"))
     b_nt = births[rate["area_character"] == "ニュータウン"].sum() / pop[rate["area_character"] == "ニュータウン"].sum()
-    b_other = births[rate["area_character"] != "ニュータウン"].sum() / pop[rate["area_character"] != "ニュータウン"].sum()
+    b_other = (
+        births[rate["area_character"] != "ニュータウン"].sum() / pop[rate["area_character"] != "ニュータウン"].sum()
+    )
     fac = data["facilities"][["facility_id", "area_code"]].merge(areas)
     cap = data["nurseries"].query("year == 2023").merge(fac)
     appl = cc[cc["year"] == 2023]
@@ -456,8 +458,12 @@ def measure_waiting_children_in_new_town(data) -> dict:
     return {
         "new_town_share": float(share),
         "birth_rate_ratio": float(b_nt / b_other),
-        "new_town_capacity_per_applicant": float(cap.loc[in_nt(cap), "capacity"].sum() / appl.loc[in_nt(appl), "nursery_applicants"].sum()),
-        "other_capacity_per_applicant": float(cap.loc[~in_nt(cap), "capacity"].sum() / appl.loc[~in_nt(appl), "nursery_applicants"].sum()),
+        "new_town_capacity_per_applicant": float(
+            cap.loc[in_nt(cap), "capacity"].sum() / appl.loc[in_nt(appl), "nursery_applicants"].sum()
+        ),
+        "other_capacity_per_applicant": float(
+            cap.loc[~in_nt(cap), "capacity"].sum() / appl.loc[~in_nt(appl), "nursery_applicants"].sum()
+        ),
     }
 
 

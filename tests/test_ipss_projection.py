@@ -157,6 +157,10 @@ def test_the_2018_edition_with_blocks_one_under_another_is_read(tmp_path):
         rows += [[heading, "2015年", "2020年"], ["総数", persons * 19, persons * 19 - 19]]
         rows += [[band, persons, persons - 1] for band in bands] + [["（再掲）65歳以上", persons * 6, 0], []]
     projection = read_ipss_projection(write_csv(tmp_path / "01.csv", rows), "01202")
-    assert (projection.city_code, projection.city_name, projection.edition) == ("01202", "函館市", "平成30（2018）年推計")
+    assert (projection.city_code, projection.city_name, projection.edition) == (
+        "01202",
+        "函館市",
+        "平成30（2018）年推計",
+    )
     frame = projection.frame.set_index(["year", "sex", "age_band"])["population"]
     assert frame[(2020, "女性", "90+")] == 19 and frame[(2015, "男性", "0-4")] == 10 and len(frame) == 2 * 2 * 19

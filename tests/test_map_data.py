@@ -169,8 +169,13 @@ def test_measure_filters_work_as_chart_filters(published):
         spec = MapSpec(measure=MeasureSpec("population", "population", [Filter("age_band", op, bands)], "none", 1))
         return map_data.build_map_data(published, catalog, spec).units["value"].sum()
 
-    everyone = map_data.build_map_data(
-        published, catalog, MapSpec(measure=MeasureSpec("population", "population", [], "none", 1))).units["value"].sum()
+    everyone = (
+        map_data.build_map_data(
+            published, catalog, MapSpec(measure=MeasureSpec("population", "population", [], "none", 1))
+        )
+        .units["value"]
+        .sum()
+    )
     assert 0 < total("in") < everyone
     assert total("in") + total("not_in") == pytest.approx(everyone)
 

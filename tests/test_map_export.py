@@ -67,7 +67,9 @@ def test_map_table_downloads_open_in_japanese_excel_and_round_trip(mesh_data):
     assert list(back["コード"]) == list(table["コード"])
 
 
-@pytest.mark.parametrize(("width_m", "metres"), [(12_000, 2_000), (3_000, 500), (400, 50), (30, 50), (600_000, 100_000)])
+@pytest.mark.parametrize(
+    ("width_m", "metres"), [(12_000, 2_000), (3_000, 500), (400, 50), (30, 50), (600_000, 100_000)]
+)
 def test_the_scale_bar_is_a_round_length_up_to_a_fifth_of_the_map(width_m, metres):
     assert map_export.scale_bar_metres(width_m) == metres
 

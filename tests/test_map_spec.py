@@ -24,8 +24,11 @@ from lib.maps.spec import (
 
 def _full_spec() -> MapSpec:
     return MapSpec(
-        title="通いの場と高齢化率", base_unit="mesh500m",
-        measure=MeasureSpec("population", "population", [Filter("age_band", "in", ["65-69", "90+"])], "population", 100),
+        title="通いの場と高齢化率",
+        base_unit="mesh500m",
+        measure=MeasureSpec(
+            "population", "population", [Filter("age_band", "in", ["65-69", "90+"])], "population", 100
+        ),
         classification=ClassificationSpec("user", 5, [20.0, 30.0], "viridis"),
         points=[PointLayerSpec("facilities", "category", ["避難所"], cluster="on", heat=True)],
         labels=True,

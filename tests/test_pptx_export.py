@@ -205,11 +205,20 @@ def test_46_areas_lie_down_in_powerpoint_each_named_without_crowded_value_labels
     spec = ChartSpec("care_certification", Measure("count"), ["area_code"], chart_type="bar")
     cursor = store.published()
     try:
-        evidence = {"areas": resolve_evidence(cursor, load_catalog(), "chart", {"title": "町丁目別", "spec": spec.to_dict()})}
+        evidence = {
+            "areas": resolve_evidence(cursor, load_catalog(), "chart", {"title": "町丁目別", "spec": spec.to_dict()})
+        }
     finally:
         cursor.close()
-    slide = {"id": "areas", "section": "results", "title": "町丁目別", "bullets": ["多い町丁目がある"], "evidence": "areas",
-             "table": None, "notes": ""}
+    slide = {
+        "id": "areas",
+        "section": "results",
+        "title": "町丁目別",
+        "bullets": ["多い町丁目がある"],
+        "evidence": "areas",
+        "table": None,
+        "notes": "",
+    }
     deck = PreparedDeck("テスト", [slide], DeckContext("A班", "みどり野市", "研修", []), evidence)
     chart = _charts(Presentation(io.BytesIO(deck_pptx(deck))))[0]
     assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED

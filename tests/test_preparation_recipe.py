@@ -191,14 +191,29 @@ def test_a_recipe_made_field_by_field_reads_back():
 
 HOSTILE = {
     "unknown top key": ("形式: データ準備の手順/1\n", "形式: データ準備の手順/1\n実行: rm -rf /\n", "unknown_key"),
-    "unknown nested key": ("  データ名: meibo\n  表示名:", "  データ名: meibo\n  保存先: /etc\n  表示名:", "unknown_key"),
-    "path in the published name": ("  データ名: meibo\n  表示名:", "  データ名: ../../etc/passwd\n  表示名:", "bad_name"),
+    "unknown nested key": (
+        "  データ名: meibo\n  表示名:",
+        "  データ名: meibo\n  保存先: /etc\n  表示名:",
+        "unknown_key",
+    ),
+    "path in the published name": (
+        "  データ名: meibo\n  表示名:",
+        "  データ名: ../../etc/passwd\n  表示名:",
+        "bad_name",
+    ),
     "path in the staging name": ("  データ名: meibo\n  列:", "  データ名: ..\\\\meibo\n  列:", "bad_name"),
     "path in the file name": ("元のファイル: meibo.csv", "元のファイル: ../../秘密/meibo.csv", "bad_value"),
-    "python tag": ("市区町村: みどり野市", "市区町村: !!python/object/apply:os.system ['touch /tmp/x']", "yaml_feature"),
+    "python tag": (
+        "市区町村: みどり野市",
+        "市区町村: !!python/object/apply:os.system ['touch /tmp/x']",
+        "yaml_feature",
+    ),
     "plain tag": ("市区町村: みどり野市", "市区町村: !!str みどり野市", "yaml_feature"),
-    "alias bomb": ("市区町村: みどり野市", "市区町村: &a みどり野市\n" + "".join(f"b{i}: [*a, *a]\n" for i in range(3)),
-                   "yaml_feature"),
+    "alias bomb": (
+        "市区町村: みどり野市",
+        "市区町村: &a みどり野市\n" + "".join(f"b{i}: [*a, *a]\n" for i in range(3)),
+        "yaml_feature",
+    ),
     "unknown cleaning helper": ("整形: []", "整形:\n- 列: 年齢\n  処理: eval", "bad_value"),
     "a key written twice": ("市区町村: みどり野市", "市区町村: みどり野市\n市区町村: となり町", "duplicate_key"),
     "not a recipe": ("形式: データ準備の手順/1", "形式: 何か別のもの", "not_recipe"),

@@ -134,7 +134,10 @@ def test_download_makes_a_pptx_of_the_current_draft(store, ws):
     assert not at.exception, at.exception
     (status,) = at.status  # the steps were shown while the file was made (issue 21)
     assert status.label == "PPTX ファイルができました。"
-    assert [m.value for m in status.markdown] == ["スライドのグラフと地図を描いています…", "PPTX ファイルを作っています…"]
+    assert [m.value for m in status.markdown] == [
+        "スライドのグラフと地図を描いています…",
+        "PPTX ファイルを作っています…",
+    ]
     group = deck_export.find_group(ws, "example")
     data = at.session_state[f"pres:{group.group_id}:file:pptx"]
     from pptx import Presentation
@@ -180,7 +183,9 @@ def test_a_new_results_slide_starts_with_a_chart_not_shown_yet(store, ws):
     at = _page({"member": member})
     _button(at, "保存").click().run()
     title, note, spec = example_group.example_charts()[2]
-    chart = ws.create_item(member["group_id"], "chart", {"title": title, "note": note, "spec": spec}, "発表 次郎（企画課）")
+    chart = ws.create_item(
+        member["group_id"], "chart", {"title": title, "note": note, "spec": spec}, "発表 次郎（企画課）"
+    )
     at = _page({"member": member})  # a fresh browser session sees the new chart
     at.selectbox(key=f"pres:{member['group_id']}:new").set_value("results").run()
     _button(at, "スライドを追加").click().run()

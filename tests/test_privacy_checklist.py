@@ -81,7 +81,9 @@ def test_the_checklist_states_who_sees_what_and_whether_the_records_meet_the_one
     """Issue 25 item 3: one number for k and for hidden figures; the demo care table (k = 5) is below 10."""
     assert an.Plan({}).k == settings.MIN_CELL  # the anonymizer's default k is the small-cell threshold
     values = _values(checklist.for_dataset(published, load_catalog()["care_certification"]))
-    assert values[f"小さな値の基準（k ≥ {settings.MIN_CELL}）"].startswith(f"満たしていない（k = 5 < {settings.MIN_CELL}）")
+    assert values[f"小さな値の基準（k ≥ {settings.MIN_CELL}）"].startswith(
+        f"満たしていない（k = 5 < {settings.MIN_CELL}）"
+    )
     statement = values["だれが何を見られるか"]
     assert "1 件ずつ" in statement and "出力チェック" in statement and "承認" in statement
     assert statement == checklist.who_sees_what("ja")

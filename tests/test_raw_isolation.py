@@ -19,8 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MARKER_NAME = "漏洩検知 太郎"
 MARKER_TABLE = "leak_probe_raw"
 MARKER_COLUMN = "leak_probe_column"
-TRAINEE_PAGES = [f"pages/{name}.py" for name in re.findall(r'st\.Page\("pages/(\w+)\.py"', (ROOT / "app.py").read_text())
-                 if not name.startswith("instructor")]
+TRAINEE_PAGES = [
+    f"pages/{name}.py"
+    for name in re.findall(r'st\.Page\("pages/(\w+)\.py"', (ROOT / "app.py").read_text())
+    if not name.startswith("instructor")
+]
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,9 @@ def test_two_numeric_columns_are_a_scatter_with_its_trend_line(catalog, test):
     check = StatCheck(test, "survey", "sat_医療", "sat_防災", "pearson")
     result = check.run(data, catalog, "ja", "医療", "防災")
     assert result.test == f"stat.test.{test}"
-    assert result.numbers.get("stat.r", result.numbers.get("stat.slope")) == pytest.approx(1.0 if test == "corr" else 2.0)
+    assert result.numbers.get("stat.r", result.numbers.get("stat.slope")) == pytest.approx(
+        1.0 if test == "corr" else 2.0
+    )
     spec = check.chart_spec(catalog)
     assert (spec.chart_type, spec.dimensions, spec.options) == ("scatter", [], {"x": "sat_医療", "trend_line": True})
     assert spec.measure.column == "sat_防災"
@@ -53,4 +55,8 @@ def test_chi_square_counts_rows_by_columns_as_shares(catalog):
     result = check.run(data, catalog, "ja", "性別", "世帯")
     assert result.test == "stat.test.chi" and result.numbers["stat.n"] == 40
     spec = check.chart_spec(catalog)
-    assert (spec.measure.kind, spec.dimensions, spec.options) == ("count", ["sex", "household"], {"bar_mode": "percent"})
+    assert (spec.measure.kind, spec.dimensions, spec.options) == (
+        "count",
+        ["sex", "household"],
+        {"bar_mode": "percent"},
+    )

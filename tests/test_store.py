@@ -207,9 +207,19 @@ def test_a_process_querying_while_another_publishes_20_times_sees_no_error_and_f
     stop_file, report_file, ready_file = tmp_path / "last-publish", tmp_path / "report.json", tmp_path / "ready"
     root = Path(__file__).resolve().parent.parent
     querier = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from tests.test_store import query_until_told; "
-                               "query_until_told(*sys.argv[1:])", str(data), str(demo), str(stop_file), str(report_file),
-         str(ready_file)], cwd=root, env={**os.environ, "WORKBENCH_DATA_DIR": str(data)})
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tests.test_store import query_until_told; query_until_told(*sys.argv[1:])",
+            str(data),
+            str(demo),
+            str(stop_file),
+            str(report_file),
+            str(ready_file),
+        ],
+        cwd=root,
+        env={**os.environ, "WORKBENCH_DATA_DIR": str(data)},
+    )
     try:
         for _ in range(600):  # a loaded machine can take seconds to start a Python process
             if ready_file.exists() or querier.poll() is not None:

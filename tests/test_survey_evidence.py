@@ -83,7 +83,10 @@ def _prepared(store, spec: dict, title: str, fmt: str):
     ws = demo_workspace(store)
     group = ws.create_group(ws.courses()[0].course_id, f"{title} {fmt}", f"SRV-{fmt.upper()}{len(title)}")
     item = ws.create_item(group.group_id, "analysis", {"title": title, "spec": spec}, "tester")
-    deck = {"title": "調査", "slides": [{"section": "results", "title": title, "bullets": [], "evidence": item.item_id}]}
+    deck = {
+        "title": "調査",
+        "slides": [{"section": "results", "title": title, "bullets": [], "evidence": item.item_id}],
+    }
     cursor = store.published()
     try:
         prepared = deck_model.prepare_deck(ws, cursor, load_catalog(), group, deck=deck)

@@ -141,8 +141,9 @@ def test_weighted_share_and_interval_match_the_textbook_formula_by_hand():
     assert table.loc[1, "w_low"] == pytest.approx(max(0.0, 100 * (0.375 - half)), abs=1e-9)
     assert table.loc[1, "w_high"] == pytest.approx(100 * (0.375 + half), abs=1e-9)
     # Unweighted: 0.5 ± 1.96·√(0.25 / 4) = 0.5 ± 0.48999…
-    assert (table.loc[1, "low"], table.loc[1, "high"]) == pytest.approx((100 * (0.5 - 0.4899909961), 100 * (0.5 + 0.4899909961)),
-                                                                        abs=1e-7)
+    assert (table.loc[1, "low"], table.loc[1, "high"]) == pytest.approx(
+        (100 * (0.5 - 0.4899909961), 100 * (0.5 + 0.4899909961)), abs=1e-7
+    )
 
 
 def test_the_interval_agrees_with_statsmodels_normal_interval_on_the_effective_sample():

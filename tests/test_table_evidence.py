@@ -59,8 +59,13 @@ def group_with_tables(store):
 def test_tables_reach_every_export(store, group_with_tables, fmt):
     ws, group, items = group_with_tables
     assert [i.item_id for i in ws.evidence(group.group_id)] == [i.item_id for i in items.values()]
-    deck = {"title": "表", "slides": [{"section": "results", "title": f"表：{name}", "bullets": [], "evidence": item.item_id}
-                                     for name, item in items.items()]}
+    deck = {
+        "title": "表",
+        "slides": [
+            {"section": "results", "title": f"表：{name}", "bullets": [], "evidence": item.item_id}
+            for name, item in items.items()
+        ],
+    }
     cursor = store.published()
     try:
         prepared = deck_model.prepare_deck(ws, cursor, load_catalog(), group, deck=deck)

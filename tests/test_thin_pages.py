@@ -13,8 +13,11 @@ MAX_LINES = 150
 
 def executes(source: str) -> list[int]:
     """Lines that call `.execute(…)` (a cursor's or connection's query)."""
-    return sorted(node.lineno for node in ast.walk(ast.parse(source))
-                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "execute")
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "execute"
+    )
 
 
 def _pages() -> list[Path]:
@@ -30,6 +33,8 @@ def test_the_check_sees_a_query_in_a_page():
 def test_a_page_is_short_and_runs_no_query(page_file):
     source = page_file.read_text(encoding="utf-8")
     lines = len(source.splitlines())
-    assert lines <= MAX_LINES, f"pages/{page_file.name} has {lines} lines (at most {MAX_LINES}): move its logic into lib/"
+    assert lines <= MAX_LINES, (
+        f"pages/{page_file.name} has {lines} lines (at most {MAX_LINES}): move its logic into lib/"
+    )
     assert not executes(source), f"pages/{page_file.name} calls .execute (lines {executes(source)}): query in lib/"
 

@@ -61,7 +61,9 @@ def _writer(url: str, data_dir: Path, group_id: str, name: str, acks) -> None:
 class Writer:
     def __init__(self, url: str, data_dir: Path, group_id: str, name: str, target=None):
         self.acks, child_end = FORK.Pipe(duplex=False)
-        self.process = FORK.Process(target=target or _writer, args=(url, data_dir, group_id, name, child_end), daemon=True)
+        self.process = FORK.Process(
+            target=target or _writer, args=(url, data_dir, group_id, name, child_end), daemon=True
+        )
         with _no_script_as_main():
             self.process.start()
         child_end.close()

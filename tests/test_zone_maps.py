@@ -107,8 +107,14 @@ def test_place_analyses_run_on_zones(store, published):
     facilities = PointLayerSpec("facilities")
     data = _draw(store, point_counts=facilities, nearest=NearestSpec(facilities),
                  catchment=CatchmentSpec(facilities, 500), flood_overlay=True)
-    inside = store.published().execute("SELECT COUNT(*) FROM facilities f WHERE EXISTS "
-                                       "(SELECT 1 FROM areas a WHERE ST_Intersects(a.geometry, f.geometry))").fetchone()[0]
+    inside = (
+        store.published()
+        .execute(
+            "SELECT COUNT(*) FROM facilities f WHERE EXISTS "
+            "(SELECT 1 FROM areas a WHERE ST_Intersects(a.geometry, f.geometry))"
+        )
+        .fetchone()[0]
+    )
     assert data.units["point_count"].sum() == inside > 0  # each place counted once, in its zone
     assert data.units["nearest_m"].notna().all() and data.catchment is not None and data.flood is not None
 

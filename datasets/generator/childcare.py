@@ -26,7 +26,9 @@ def make_childcare(rng: np.random.Generator, population: pd.DataFrame, births: p
     for y in YEARS:
         arr = population_array(population, codes, y).sum(axis=2)
         child = arr[:, 0] + rng.binomial(arr[:, 1], 0.2)
-        appl = rng.binomial(child, np.clip(rate * (1 + 0.025 * (y - YEARS[0])) * rng.lognormal(0, 0.05, len(codes)), 0, 0.9))
+        appl = rng.binomial(
+            child, np.clip(rate * (1 + 0.025 * (y - YEARS[0])) * rng.lognormal(0, 0.05, len(codes)), 0, 0.9)
+        )
         per_year[y] = (child, appl)
 
     nurs = facilities[facilities["category"] == "保育所"].reset_index(drop=True)

@@ -115,21 +115,52 @@ def _spread_points(rng, areas, weights, n, min_km, tries=4000):
     return chosen
 
 
+class _FacilityRows:
+    """The facilities made so far, with names kept unique."""
+
+    def __init__(self, areas: gpd.GeoDataFrame):
+        self.areas = areas
+        self.town = areas["town_name"].to_numpy()
+        self.chars = areas["area_character"].to_numpy()
+        self.districts = areas["district"].to_numpy()
+        self.rows: list[dict] = []
+        self.used: set[str] = set()
+
+    def add(self, cat, prefix, i, pt, name, capacity=None, opened=1990):
+        self.rows.append({"prefix": prefix, "opened": opened, "category": cat,
+                          "area_code": self.areas["area_code"].iloc[i], "name": _unique(name, self.used),
+                          "capacity": capacity, "address_note": f"{self.areas['area_name'].iloc[i]}地内",
+                          "geometry": pt, "district": self.districts[i], "area_character": self.chars[i]})
+
+
 def make_facilities(rng: np.random.Generator, areas: gpd.GeoDataFrame, pop_est: np.ndarray) -> gpd.GeoDataFrame:
-    chars = areas["area_character"].to_numpy()
-    districts = areas["district"].to_numpy()
-    rows: list[dict] = []
-    used: set[str] = set()
+    # The kinds are made in this order so that the seeded random draws, and so the files, stay the same.
+    places = _FacilityRows(areas)
+    shelters = _add_schools(rng, places, pop_est)
+    shelters += _add_halls(rng, places, pop_est)
+    # Other shelters: community halls of the 町内会, sports hall.
+    others = _spread_points(rng, areas, pop_est, 6, 1.0)
+    for k, (i, pt) in enumerate(others):
+        name = "みどり野市総合体育館" if k == 0 else f"{places.town[i]}自治会館"
+        shelters.append((i, pt, name, 1200 if k == 0 else int(rng.integers(2, 5)) * 40))
+    for i, pt, name, cap in shelters:
+        places.add("避難所", "SH", i, pt, name if name.startswith("みどり野") else f"{name}（指定避難所）", cap)
+    # 地域包括支援センター: one per district.
+    for d in sorted(dict.fromkeys(places.districts)):
+        idx = np.flatnonzero(places.districts == d)
+        i = int(rng.choice(idx, p=pop_est[idx] / pop_est[idx].sum()))
+        pt = random_points_in(rng, areas.geometry.iloc[i], 1)[0]
+        places.add("地域包括支援センター", "HC", i, pt, f"{places.town[i]}地域包括支援センター")
+    _add_nurseries(rng, places, pop_est)
+    _add_hospitals(rng, places)
+    _add_clinics(rng, places, pop_est)
+    return _facility_frame(places.rows)
 
-    def add(cat, prefix, i, pt, name, capacity=None, opened=1990):
-        rows.append({"prefix": prefix, "opened": opened, "category": cat, "area_code": areas["area_code"].iloc[i],
-                     "name": _unique(name, used), "capacity": capacity,
-                     "address_note": f"{areas['area_name'].iloc[i]}地内", "geometry": pt,
-                     "district": districts[i], "area_character": chars[i]})
 
-    town = areas["town_name"].to_numpy()
-    # Schools (every school gym is also a designated shelter).
-    w_school = pop_est * np.where(chars == "農村部", 2.5, 1.0)
+def _add_schools(rng: np.random.Generator, places: _FacilityRows, pop_est: np.ndarray) -> list[tuple]:
+    """Elementary and junior high schools; their gyms, as shelters (every school gym is a designated one)."""
+    town, areas = places.town, places.areas
+    w_school = pop_est * np.where(places.chars == "農村部", 2.5, 1.0)
     schools = _spread_points(rng, areas, w_school, 11, 1.9)
     juniors = _spread_points(rng, areas, pop_est, 5, 3.2)
     shelters = []
@@ -138,47 +169,39 @@ def make_facilities(rng: np.random.Generator, areas: gpd.GeoDataFrame, pop_est: 
         for i, pt in points:
             short = f"{town[i]}{kind}"
             for side in ("東", "西", "南", "北"):  # a second school in the same 町 gets a side
-                if f"みどり野市立{short}" not in used:
+                if f"みどり野市立{short}" not in places.used:
                     break
                 short = f"{town[i]}{side}{kind}"
-            add(cat, prefix, i, pt, f"みどり野市立{short}")
+            places.add(cat, prefix, i, pt, f"みどり野市立{short}")
             shelters.append((i, pt, f"{short}体育館", int(rng.integers(*cap_range)) * 50))
+    return shelters
 
-    # 公民館: one per district, plus a few more in the larger districts.
-    dist_names = list(dict.fromkeys(districts))
+
+def _add_halls(rng: np.random.Generator, places: _FacilityRows, pop_est: np.ndarray) -> list[tuple]:
+    """公民館: one per district, plus a few more in the larger districts; each is a shelter too."""
+    town, districts = places.town, places.districts
     halls = []
-    for d in sorted(dist_names):
+    for d in sorted(dict.fromkeys(districts)):
         idx = np.flatnonzero(districts == d)
         extra = 1 if pop_est[idx].sum() > 15000 else 0
         for k in range(1 + extra):
             i = int(rng.choice(idx, p=pop_est[idx] / pop_est[idx].sum()))
-            pt = random_points_in(rng, areas.geometry.iloc[i], 1)[0]
+            pt = random_points_in(rng, places.areas.geometry.iloc[i], 1)[0]
             if k == 0:
                 name = "中央公民館" if d == "中央地区" else f"{town[i]}公民館"
             else:
                 name = f"{town[i]}地区センター"
-            add("公民館", "CH", i, pt, name)
+            places.add("公民館", "CH", i, pt, name)
             halls.append((i, pt, name))
-    shelters += [(i, pt, name, int(rng.integers(3, 8)) * 40) for i, pt, name in halls]
-    # Other shelters: community halls of the 町内会, sports hall.
-    others = _spread_points(rng, areas, pop_est, 6, 1.0)
-    for k, (i, pt) in enumerate(others):
-        name = "みどり野市総合体育館" if k == 0 else f"{town[i]}自治会館"
-        shelters.append((i, pt, name, 1200 if k == 0 else int(rng.integers(2, 5)) * 40))
-    for i, pt, name, cap in shelters:
-        add("避難所", "SH", i, pt, name if name.startswith("みどり野") else f"{name}（指定避難所）", cap)
+    return [(i, pt, name, int(rng.integers(3, 8)) * 40) for i, pt, name in halls]
 
-    # 地域包括支援センター: one per district.
-    for d in sorted(dist_names):
-        idx = np.flatnonzero(districts == d)
-        i = int(rng.choice(idx, p=pop_est[idx] / pop_est[idx].sum()))
-        pt = random_points_in(rng, areas.geometry.iloc[i], 1)[0]
-        add("地域包括支援センター", "HC", i, pt, f"{town[i]}地域包括支援センター")
 
-    # 保育所: few in the new town (the shortage); capacity is filled in by the childcare model.
+def _add_nurseries(rng: np.random.Generator, places: _FacilityRows, pop_est: np.ndarray) -> None:
+    """保育所: few in the new town (the shortage); capacity is filled in by the childcare model."""
+    town, chars, districts, areas = places.town, places.chars, places.districts, places.areas
     w_nursery = pop_est * np.where(chars == "ニュータウン", 0.45, 1.0) * np.where(chars == "農村部", 0.3, 1.0)
     nurseries = []
-    for d in sorted(dist_names):  # at least one in every district
+    for d in sorted(dict.fromkeys(districts)):  # at least one in every district
         idx = np.flatnonzero(districts == d)
         i = int(rng.choice(idx, p=w_nursery[idx] / w_nursery[idx].sum()))
         nurseries.append((i, random_points_in(rng, areas.geometry.iloc[i], 1)[0]))
@@ -193,36 +216,41 @@ def make_facilities(rng: np.random.Generator, areas: gpd.GeoDataFrame, pop_est: 
     for k, (i, pt) in enumerate(nurseries):
         public = k % 2 == 0 and k < 10
         name = f"みどり野市立{town[i]}保育園" if public else private.pop(0).format(t=town[i])
-        if name in used and public:
+        if name in places.used and public:
             name = f"みどり野市立第二{town[i]}保育園"
         opened = 1972 + 3 * k if public else int(rng.integers(1995, 2019))
         if k == len(nurseries) - 1:
             name, opened = f"{town[i]}駅前保育園", 2024
-        add("保育所", "NS", i, pt, name, opened=opened)
+        places.add("保育所", "NS", i, pt, name, opened=opened)
 
-    # Hospitals: the city hospital in the centre, one in the north, one by the river.
-    centre = np.flatnonzero(chars == "中心市街地")
-    i = int(rng.choice(centre))
-    add("病院", "HP", i, random_points_in(rng, areas.geometry.iloc[i], 1)[0], "みどり野市民病院", 380)
-    north = np.flatnonzero((districts == "北部地区") & (chars != "農村部"))
-    i = int(rng.choice(north))
-    add("病院", "HP", i, random_points_in(rng, areas.geometry.iloc[i], 1)[0], "北みどり野総合病院", 220)
-    river = np.flatnonzero(chars == "川沿い低地")
-    i = int(rng.choice(river))
-    add("病院", "HP", i, random_points_in(rng, areas.geometry.iloc[i], 1)[0], "みどり川リハビリテーション病院", 120)
 
-    # Clinics.
-    w_clinic = pop_est * np.array([CLINIC_WEIGHT[c] for c in chars])
+def _add_hospitals(rng: np.random.Generator, places: _FacilityRows) -> None:
+    """The city hospital in the centre, one in the north, one by the river."""
+    chars, districts, geometry = places.chars, places.districts, places.areas.geometry
+    for where, name, beds in ((chars == "中心市街地", "みどり野市民病院", 380),
+                              ((districts == "北部地区") & (chars != "農村部"), "北みどり野総合病院", 220),
+                              (chars == "川沿い低地", "みどり川リハビリテーション病院", 120)):
+        i = int(rng.choice(np.flatnonzero(where)))
+        places.add("病院", "HP", i, random_points_in(rng, geometry.iloc[i], 1)[0], name, beds)
+
+
+def _add_clinics(rng: np.random.Generator, places: _FacilityRows, pop_est: np.ndarray) -> None:
+    """Thirty clinics, more where more people live; named after the 町 or a doctor."""
+    town, areas = places.town, places.areas
+    w_clinic = pop_est * np.array([CLINIC_WEIGHT[c] for c in places.chars])
     surnames = list(rng.permutation(DOCTOR_SURNAMES))
     for k in range(30):
         i = int(rng.choice(len(areas), p=w_clinic / w_clinic.sum()))
         pt = random_points_in(rng, areas.geometry.iloc[i], 1)[0]
         kind = CLINIC_KINDS[int(rng.integers(len(CLINIC_KINDS)))]
         name = f"{town[i]}{kind}" if k % 3 == 0 else f"{surnames[k % len(surnames)]}{kind}"
-        if name in used:
+        if name in places.used:
             name = f"{surnames[(k + 15) % len(surnames)]}{kind}"
-        add("診療所", "CL", i, pt, name)
+        places.add("診療所", "CL", i, pt, name)
 
+
+def _facility_frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    """The facilities numbered per kind (SH001, …) in a fixed order, with the published columns."""
     fac = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     order = {p: k for k, p in enumerate(["SH", "HC", "CH", "ES", "JS", "NS", "HP", "CL"])}
     fac["_o"] = fac["prefix"].map(order)

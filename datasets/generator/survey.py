@@ -76,59 +76,15 @@ def make_survey(rng: np.random.Generator, population: pd.DataFrame, areas: pd.Da
     household = _draw(rng, p, HOUSEHOLDS)
 
     person = rng.normal(0.0, 0.45, n)
-    centred_age = age - 3.0
     items = [s for s, _, _ in SURVEY_ITEMS]
     sat = {}
     for s in items:
-        mu = SAT_MEAN[s] + np.array([SAT_DISTRICT[d].get(s, 0.0) for d in district])
-        if s == "公共交通":
-            mu = mu + np.where(district == "丘陵地区", HILL_TRANSPORT_SLOPE * centred_age, 0.0)
-        if s in ("医療", "行政窓口", "地域のつながり"):
-            mu = mu + 0.08 * centred_age
-        if s == "子育て支援":
-            mu = mu + np.where((district == "ニュータウン地区") & (age >= 1) & (age <= 2), -0.3, 0.0)
-        sat[s] = _likert(mu + person + rng.normal(0.0, 0.85, n)).astype(float)
+        sat[s] = _likert(_satisfaction_mean(s, district, age) + person + rng.normal(0.0, 0.85, n)).astype(float)
     imp = {}
     for s in items:
-        mu = np.full(n, IMP_MEAN[s])
-        if s == "医療":
-            mu += 0.1 * centred_age
-        if s == "介護福祉":
-            mu += 0.18 * centred_age
-        if s == "子育て支援":
-            mu += np.select([age == 1, age == 0, age >= 4], [0.7, 0.3, -0.3], 0.0)
-        if s == "公共交通":
-            mu += np.where(district == "丘陵地区", 0.5, 0.0) + np.where(age == 6, 0.3, 0.0)
-        if s == "防災":
-            mu += np.where(district == "川沿い地区", 0.5, 0.0)
-        imp[s] = _likert(mu + 0.5 * person + rng.normal(0.0, 0.8, n)).astype(float)
-
-    # Item non-response: more among older respondents and for later questions; some stop part-way.
-    columns = [("sat", s) for s in items] + [("imp", s) for s in items]
-    age_extra = np.array([0.0, 0.0, 0.0, 0.005, 0.012, 0.03, 0.08])[age]
-    stop_p = np.array([0.02, 0.02, 0.02, 0.02, 0.04, 0.07, 0.13])[age]
-    stops = np.where(rng.random(n) < stop_p, rng.integers(6, len(columns), n), len(columns))
-    values = {}
-    for q, (kind, s) in enumerate(columns):
-        v = (sat if kind == "sat" else imp)[s].copy()
-        p_miss = 0.008 + 0.0025 * q + age_extra
-        if kind == "sat" and s == "子育て支援":
-            p_miss = p_miss + np.where(age >= 4, 0.12, 0.0)
-        if kind == "sat" and s == "介護福祉":
-            p_miss = p_miss + np.where(age <= 2, 0.08, 0.0)
-        v[(rng.random(n) < p_miss) | (q >= stops)] = np.nan
-        values[f"{kind}_{s}"] = v
-
-    # Free text: ~40 % write something.
-    p_comment = np.array([0.33, 0.45, 0.46, 0.46, 0.43, 0.40, 0.30])[age] * np.where(stops < len(columns), 0.3, 1.0)
-    wants = rng.random(n) < p_comment
-    comments = []
-    for i in range(n):
-        if not wants[i]:
-            comments.append(None)
-            continue
-        answers = {s: values[f"sat_{s}"][i] for s in items}
-        comments.append(write_comment(rng, answers, district[i], int(age[i])))
+        imp[s] = _likert(_importance_mean(s, district, age) + 0.5 * person + rng.normal(0.0, 0.8, n)).astype(float)
+    values, stopped = _with_item_nonresponse(rng, sat, imp, age)
+    comments = _comments(rng, values, stopped, district, age)
 
     df = pd.DataFrame({
         "age_band": np.array(SURVEY_AGE_BANDS)[age],
@@ -144,6 +100,74 @@ def make_survey(rng: np.random.Generator, population: pd.DataFrame, areas: pd.Da
     df = df.iloc[rng.permutation(n)].reset_index(drop=True)
     df.insert(0, "respondent_id", [f"R{i + 1:04d}" for i in range(n)])
     return df
+
+
+def _satisfaction_mean(item: str, district: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Each respondent's expected satisfaction with `item`: by district, and by age for some services."""
+    centred_age = age - 3.0
+    mu = SAT_MEAN[item] + np.array([SAT_DISTRICT[d].get(item, 0.0) for d in district])
+    if item == "公共交通":
+        mu = mu + np.where(district == "丘陵地区", HILL_TRANSPORT_SLOPE * centred_age, 0.0)
+    if item in ("医療", "行政窓口", "地域のつながり"):
+        mu = mu + 0.08 * centred_age
+    if item == "子育て支援":
+        mu = mu + np.where((district == "ニュータウン地区") & (age >= 1) & (age <= 2), -0.3, 0.0)
+    return mu
+
+
+def _importance_mean(item: str, district: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Each respondent's expected importance of `item`: higher where and at the ages it matters."""
+    centred_age = age - 3.0
+    mu = np.full(len(age), IMP_MEAN[item])
+    if item == "医療":
+        mu += 0.1 * centred_age
+    if item == "介護福祉":
+        mu += 0.18 * centred_age
+    if item == "子育て支援":
+        mu += np.select([age == 1, age == 0, age >= 4], [0.7, 0.3, -0.3], 0.0)
+    if item == "公共交通":
+        mu += np.where(district == "丘陵地区", 0.5, 0.0) + np.where(age == 6, 0.3, 0.0)
+    if item == "防災":
+        mu += np.where(district == "川沿い地区", 0.5, 0.0)
+    return mu
+
+
+def _with_item_nonresponse(rng: np.random.Generator, sat: dict, imp: dict,
+                           age: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The answers per column (sat_…, imp_…) with item non-response: more among older respondents and for
+    later questions; some stop part-way. Also who stopped part-way."""
+    n = len(age)
+    columns = [("sat", s) for s in sat] + [("imp", s) for s in imp]
+    age_extra = np.array([0.0, 0.0, 0.0, 0.005, 0.012, 0.03, 0.08])[age]
+    stop_p = np.array([0.02, 0.02, 0.02, 0.02, 0.04, 0.07, 0.13])[age]
+    stops = np.where(rng.random(n) < stop_p, rng.integers(6, len(columns), n), len(columns))
+    values = {}
+    for q, (kind, s) in enumerate(columns):
+        v = (sat if kind == "sat" else imp)[s].copy()
+        p_miss = 0.008 + 0.0025 * q + age_extra
+        if kind == "sat" and s == "子育て支援":
+            p_miss = p_miss + np.where(age >= 4, 0.12, 0.0)
+        if kind == "sat" and s == "介護福祉":
+            p_miss = p_miss + np.where(age <= 2, 0.08, 0.0)
+        v[(rng.random(n) < p_miss) | (q >= stops)] = np.nan
+        values[f"{kind}_{s}"] = v
+    return values, stops < len(columns)
+
+
+def _comments(rng: np.random.Generator, values: dict[str, np.ndarray], stopped: np.ndarray,
+              district: np.ndarray, age: np.ndarray) -> list[str | None]:
+    """Free text: ~40 % write something (fewer of those who stopped part-way), in line with their answers."""
+    items = [s for s, _, _ in SURVEY_ITEMS]
+    p_comment = np.array([0.33, 0.45, 0.46, 0.46, 0.43, 0.40, 0.30])[age] * np.where(stopped, 0.3, 1.0)
+    wants = rng.random(len(age)) < p_comment
+    comments = []
+    for i in range(len(age)):
+        if not wants[i]:
+            comments.append(None)
+            continue
+        answers = {s: values[f"sat_{s}"][i] for s in items}
+        comments.append(write_comment(rng, answers, district[i], int(age[i])))
+    return comments
 
 
 def _draw(rng: np.random.Generator, p: np.ndarray, labels: list[str]) -> np.ndarray:

@@ -96,7 +96,9 @@ def _ratio_parts(earlier: np.ndarray, later: np.ndarray, mothers: slice, female:
     return num, base
 
 
-def _ratios(num: np.ndarray, base: np.ndarray, groups: np.ndarray | None, min_base: float) -> tuple[np.ndarray, np.ndarray]:
+def _ratios(
+    num: np.ndarray, base: np.ndarray, groups: np.ndarray | None, min_base: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Ratios with small bases replaced by the 地区's (groups: one 地区 per area), then the city's; and
     where each came from (0 area, 1 地区, 2 city)."""
     floor = max(min_base, 1e-9)

@@ -69,7 +69,9 @@ def fit_ols(frame: pd.DataFrame, y: str, xs: list[str]) -> RegressionFit:
                          coefficients=coefficients, vif=vif, fitted=model.fittedvalues, residuals=model.resid)
 
 
-def related_variables(fit: RegressionFit, data: pd.DataFrame, threshold: float = VIF_CAUTION) -> list[tuple[str, str, float]]:
+def related_variables(
+    fit: RegressionFit, data: pd.DataFrame, threshold: float = VIF_CAUTION
+) -> list[tuple[str, str, float]]:
     """Each x whose VIF exceeds `threshold`, with the other x it correlates with most, and its VIF."""
     found = []
     if len(fit.xs) < 2:

@@ -5,8 +5,8 @@ Part (ア) of the 2018 call: how far personal data must be processed before othe
 table — the checklist states the identifiers removed, the quasi-identifiers and how they were
 generalized, the sensitive column, k and l required and achieved, records and values suppressed,
 the small-cell rule on every output, whether the records meet it (k ≥ the same threshold), who may
-see what (published data, SQL, output checking of what leaves the room) and who may see the data; the instructor adds who decided,
-when, and what they confirmed. It prints as an HTML page and downloads as CSV.
+see what (published data, SQL, output checking of what leaves the room) and who may see the data; the
+instructor adds who decided, when, and what they confirmed. It prints as an HTML page and downloads as CSV.
 """
 from __future__ import annotations
 

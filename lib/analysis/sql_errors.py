@@ -47,7 +47,9 @@ _LOCATION = re.compile(r'^LINE (?P<line>\d+): (?P<text>.*)\n(?P<caret> *\^)', re
 
 
 def _type_words(types: str, lang: str) -> str:
-    words = [t(f"sql.error.type.{_TYPES.get(part.strip(), 'other')}", lang) for part in types.split(",") if part.strip()]
+    words = [
+        t(f"sql.error.type.{_TYPES.get(part.strip(), 'other')}", lang) for part in types.split(",") if part.strip()
+    ]
     return "、".join(dict.fromkeys(words)) if lang == "ja" else ", ".join(dict.fromkeys(words))
 
 

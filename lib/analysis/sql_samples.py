@@ -61,9 +61,13 @@ def sample_queries(ds: Dataset, catalog: dict[str, Dataset], lang: str = "ja") -
     if area and areas is not None and ds.name != areas.name and areas.has_column("district"):
         key = areas.columns_with_role("area")[0].name
         value = f"SUM(t.{q(measure)})" if measure else "COUNT(*)"
-        samples.append((t("sql.sample.by_district", lang),
-                        f"SELECT a.district, {value} AS value\nFROM {table} AS t\n"
-                        f"JOIN {q(areas.name)} AS a ON a.{q(key)} = t.{q(area)}\nGROUP BY a.district\nORDER BY value DESC"))
+        samples.append(
+            (
+                t("sql.sample.by_district", lang),
+                f"SELECT a.district, {value} AS value\nFROM {table} AS t\n"
+                f"JOIN {q(areas.name)} AS a ON a.{q(key)} = t.{q(area)}\nGROUP BY a.district\nORDER BY value DESC",
+            )
+        )
     pop = population_dataset(catalog)
     bands = population_bands(catalog)
     for indicator in INDICATORS.values():

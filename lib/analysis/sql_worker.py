@@ -1,12 +1,12 @@
 """Worker processes that run trainee SQL, so that no query can take the server down.
 
-A worker is a separate Python process with its own locked, read-only connection to the
-published database. Its address space is limited (RLIMIT_AS, where the OS has one), it
-interrupts a query at the time limit itself, and it hands back at most a byte budget of
-rows, converted here to the DataFrame the page shows (nested values as capped text) and cut
-again to the budget measured on the Python objects, pickled: the server only unpickles, so a
-result small as Arrow but huge as Python objects costs the server nothing. The server kills a worker that does not answer in time (a query stuck
-where an interrupt cannot reach it) or that died, and starts a fresh one when needed: a
+A worker is a separate Python process with its own locked, read-only connection to the published
+database. Its address space is limited (RLIMIT_AS, where the OS has one), it interrupts a query at
+the time limit itself, and it hands back at most a byte budget of rows, converted here to the
+DataFrame the page shows (nested values as capped text) and cut again to the budget measured on the
+Python objects, pickled: the server only unpickles, so a result small as Arrow but huge as Python
+objects costs the server nothing. The server kills a worker that does not answer in time (a query
+stuck where an interrupt cannot reach it) or that died, and starts a fresh one when needed: a
 hostile query costs its author an error message and the other users nothing.
 
 Run as `python -m lib.analysis.sql_worker MEMORY_MB`; it reads length-prefixed JSON

@@ -69,39 +69,66 @@ class UserQueryError(WorkbenchError):
 # What the trainee reads for each kind of refusal or failure: what was wrong and what to do.
 _MESSAGES = {
     "empty": ("SQL が空です。SELECT 文を入力してください。", "The SQL is empty. Type a SELECT statement."),
-    "too_long": (f"SQL が長すぎます（{MAX_SQL_LENGTH:,} 文字まで）。短くしてください。",
-                 f"The SQL is too long (up to {MAX_SQL_LENGTH:,} characters); shorten it."),
-    "multiple": ("一度に実行できるのは SELECT 文 1 つだけです。; で区切った複数の文は実行できません。",
-                 "Only one SELECT statement can run at a time."),
-    "refused": ("この画面で実行できるのはデータを読む SELECT 文だけです。"
-                "データや設定の変更、ファイルの読み書き、拡張機能の読み込みはできません。",
-                "Only SELECT statements that read data can run here; changing data or settings, "
-                "files and extensions are not allowed."),
-    "system": ("設定・データベースの場所・バージョン・拡張機能などのシステムの情報は見られません。"
-               "公開済みのテーブルと列だけを使ってください。",
-               "System information (settings, database paths, versions, extensions) cannot be read; "
-               "use the published tables and their columns only."),
-    "syntax": ("SQL の書き方に誤りがあります。エラーの位置の前後を確認してください。",
-               "The SQL has a syntax error; check around the position shown."),
-    "timeout": ("実行時間が上限（{seconds:g} 秒）を超えたため止めました。条件を絞るか、集計してから表示してください。",
-                "The query ran longer than the limit ({seconds:g} s) and was stopped; filter or aggregate."),
-    "permission": ("ファイルや外部へのアクセスは許可されていません。公開済みのテーブルだけを使ってください。",
-                   "Files and external access are not allowed; use the published tables only."),
-    "catalog": ("テーブルまたは列が見つかりません。右のスキーマ一覧で名前を確認してください。",
-                "A table or column was not found; check the names in the schema list."),
-    "binder": ("列名や関数の使い方に誤りがあります。列名と GROUP BY を確認してください。",
-               "A column or function is used wrongly; check column names and GROUP BY."),
-    "memory": ("結果が大きすぎてメモリが足りません。条件を絞るか集計してください。",
-               "The query needs too much memory; filter or aggregate first."),
-    "too_large": ("結果の 1 行が大きすぎて表示できません（{megabytes:g} MB まで）。列を絞るか、文字列を短くしてください。",
-                  "One row of the result is too large to show (up to {megabytes:g} MB); select fewer or "
-                  "shorter columns."),
-    "own_busy": ("前に実行した SQL がまだ終わっていません。終わるのを待ってから、もう一度実行してください。",
-                 "Your previous query is still running; wait for it to finish, then run this one."),
-    "busy": ("ほかの SQL の実行が混み合っています。少し待ってから、もう一度実行してください。",
-             "Too many queries are running; wait a moment and run it again."),
-    "crashed": ("SQL の実行が途中で止まりました。条件を絞るか集計して、もう一度実行してください。",
-                "The query stopped before it finished; filter or aggregate and run it again."),
+    "too_long": (
+        f"SQL が長すぎます（{MAX_SQL_LENGTH:,} 文字まで）。短くしてください。",
+        f"The SQL is too long (up to {MAX_SQL_LENGTH:,} characters); shorten it.",
+    ),
+    "multiple": (
+        "一度に実行できるのは SELECT 文 1 つだけです。; で区切った複数の文は実行できません。",
+        "Only one SELECT statement can run at a time.",
+    ),
+    "refused": (
+        "この画面で実行できるのはデータを読む SELECT 文だけです。"
+        "データや設定の変更、ファイルの読み書き、拡張機能の読み込みはできません。",
+        "Only SELECT statements that read data can run here; changing data or settings, "
+        "files and extensions are not allowed.",
+    ),
+    "system": (
+        "設定・データベースの場所・バージョン・拡張機能などのシステムの情報は見られません。"
+        "公開済みのテーブルと列だけを使ってください。",
+        "System information (settings, database paths, versions, extensions) cannot be read; "
+        "use the published tables and their columns only.",
+    ),
+    "syntax": (
+        "SQL の書き方に誤りがあります。エラーの位置の前後を確認してください。",
+        "The SQL has a syntax error; check around the position shown.",
+    ),
+    "timeout": (
+        "実行時間が上限（{seconds:g} 秒）を超えたため止めました。条件を絞るか、集計してから表示してください。",
+        "The query ran longer than the limit ({seconds:g} s) and was stopped; filter or aggregate.",
+    ),
+    "permission": (
+        "ファイルや外部へのアクセスは許可されていません。公開済みのテーブルだけを使ってください。",
+        "Files and external access are not allowed; use the published tables only.",
+    ),
+    "catalog": (
+        "テーブルまたは列が見つかりません。右のスキーマ一覧で名前を確認してください。",
+        "A table or column was not found; check the names in the schema list.",
+    ),
+    "binder": (
+        "列名や関数の使い方に誤りがあります。列名と GROUP BY を確認してください。",
+        "A column or function is used wrongly; check column names and GROUP BY.",
+    ),
+    "memory": (
+        "結果が大きすぎてメモリが足りません。条件を絞るか集計してください。",
+        "The query needs too much memory; filter or aggregate first.",
+    ),
+    "too_large": (
+        "結果の 1 行が大きすぎて表示できません（{megabytes:g} MB まで）。列を絞るか、文字列を短くしてください。",
+        "One row of the result is too large to show (up to {megabytes:g} MB); select fewer or shorter columns.",
+    ),
+    "own_busy": (
+        "前に実行した SQL がまだ終わっていません。終わるのを待ってから、もう一度実行してください。",
+        "Your previous query is still running; wait for it to finish, then run this one.",
+    ),
+    "busy": (
+        "ほかの SQL の実行が混み合っています。少し待ってから、もう一度実行してください。",
+        "Too many queries are running; wait a moment and run it again.",
+    ),
+    "crashed": (
+        "SQL の実行が途中で止まりました。条件を絞るか集計して、もう一度実行してください。",
+        "The query stopped before it finished; filter or aggregate and run it again.",
+    ),
     "error": ("SQL を実行できませんでした。内容を確認してください。", "The SQL could not be run; check it."),
 }
 

@@ -39,7 +39,9 @@ class TableSpec:
     def from_dict(cls, data: dict) -> "TableSpec":
         source = data.get("source")
         if source == "pivot":
-            return cls("pivot", chart=ChartSpec.from_dict(data["chart"]), percent_by=str(data.get("percent_by", "none")))
+            return cls(
+                "pivot", chart=ChartSpec.from_dict(data["chart"]), percent_by=str(data.get("percent_by", "none"))
+            )
         if source == "survey":
             return cls("survey", dataset=str(data["dataset"]), items=[str(i) for i in data.get("items") or []],
                        filters=[Filter.from_dict(f) for f in data.get("filters") or []])
@@ -98,7 +100,9 @@ def likert_table(cursor, catalog: dict[str, Dataset], dataset: str, items: list[
     scale = ds.column(items[0]).scale or {i: str(i) for i in range(1, 6)}
     shares = survey.likert_shares(data, items, sorted(scale))
     labels = {n: ds.column(n).label_in(lang) for n in items}
-    table = shares.assign(item=shares["item"].map(labels), level=shares["level"].map(scale), share=shares["share"].round(1))
+    table = shares.assign(
+        item=shares["item"].map(labels), level=shares["level"].map(scale), share=shares["share"].round(1)
+    )
     return table.rename(columns={name: t(f"survey.col.{name}", lang)
                                  for name in ("item", "level", "count", "share", "answered", "no_answer")})
 

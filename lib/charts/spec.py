@@ -193,63 +193,96 @@ def validate_spec(spec: ChartSpec, catalog: dict[str, Dataset], lang: str = "ja"
     if spec.dataset not in catalog:
         return [t("chart.error.dataset", lang, name=spec.dataset)]
     ds = catalog[spec.dataset]
-    problems: list[str] = []
-    m = spec.measure
+    problems = _vocabulary_problems(spec, lang)
+    problems += _grouping_problems(spec, catalog, ds, lang)
+    problems += _filter_problems(spec, catalog, ds, lang)
+    problems += _measure_problems(spec, catalog, ds, lang)
+    if spec.measure.kind == "rate_per_1000":
+        problems += _rate_problems(spec, catalog, ds, lang)
+    if spec.measure.kind == "change":
+        problems += _change_problems(spec, ds, lang)
+    problems += _chart_shape_problems(spec, catalog, ds, lang)
+    return problems
 
-    def known(name: str, what: str) -> Column | None:
-        col = resolve_column(catalog, ds, name)
-        if col is None:
-            problems.append(t("chart.error.column", lang, name=name, what=t(what, lang),
-                              dataset=ds.title_in(lang)))
-        return col
 
+def _known(catalog: dict[str, Dataset], ds: Dataset, name: str, what: str, lang: str,
+           problems: list[str]) -> Column | None:
+    """The column `name` of the dataset (or of the areas it joins), or None with the problem added."""
+    col = resolve_column(catalog, ds, name)
+    if col is None:
+        problems.append(t("chart.error.column", lang, name=name, what=t(what, lang), dataset=ds.title_in(lang)))
+    return col
+
+
+def _vocabulary_problems(spec: ChartSpec, lang: str) -> list[str]:
+    """A chart type or measure kind that does not exist, too many or repeated dimensions."""
+    problems = []
     if spec.chart_type not in CHART_TYPES:
         problems.append(t("chart.error.chart_type", lang, name=spec.chart_type))
-    if m.kind not in MEASURE_KINDS:
-        problems.append(t("chart.error.measure_kind", lang, name=m.kind))
+    if spec.measure.kind not in MEASURE_KINDS:
+        problems.append(t("chart.error.measure_kind", lang, name=spec.measure.kind))
     if len(spec.dimensions) > MAX_DIMENSIONS:
         problems.append(t("chart.error.too_many_dims", lang, n=MAX_DIMENSIONS))
     if len(set(spec.grouping)) != len(spec.grouping):
         problems.append(t("chart.error.duplicate_dim", lang))
+    return problems
+
+
+def _grouping_problems(spec: ChartSpec, catalog: dict[str, Dataset], ds: Dataset, lang: str) -> list[str]:
+    """Grouping columns that do not exist or are not categories."""
+    problems: list[str] = []
     for name in spec.grouping:
-        col = known(name, "chart.what.dimension")
+        col = _known(catalog, ds, name, "chart.what.dimension", lang, problems)
         if col is not None and not col.is_categorical:
             problems.append(t("chart.error.not_categorical", lang, label=col.label_in(lang)))
+    return problems
+
+
+def _filter_problems(spec: ChartSpec, catalog: dict[str, Dataset], ds: Dataset, lang: str) -> list[str]:
+    """Filters on unknown columns, with an unknown operator or the wrong number of values."""
+    problems: list[str] = []
     for flt in spec.filters:
-        col = known(flt.column, "chart.what.filter")
+        col = _known(catalog, ds, flt.column, "chart.what.filter", lang, problems)
+        label = col.label_in(lang) if col else flt.column
         if flt.op not in FILTER_OPS:
             problems.append(t("chart.error.filter_op", lang, op=flt.op))
         elif flt.op == "between" and len(flt.values) != 2:
-            problems.append(t("chart.error.between", lang, label=col.label_in(lang) if col else flt.column))
+            problems.append(t("chart.error.between", lang, label=label))
         elif flt.op in {"in", "not_in"} and not flt.values:
-            problems.append(t("chart.error.filter_empty", lang, label=col.label_in(lang) if col else flt.column))
+            problems.append(t("chart.error.filter_empty", lang, label=label))
+    return problems
 
-    needs_column = m.kind in COLUMN_MEASURES or (m.kind in {"share", "rate_per_1000", "change"}
-                                                 and m.base in {"sum", "mean"}) or spec.is_raw
+
+def _measure_problems(spec: ChartSpec, catalog: dict[str, Dataset], ds: Dataset, lang: str) -> list[str]:
+    """A base the measure cannot take, or a missing or non-numeric measure column."""
+    m = spec.measure
+    problems: list[str] = []
     if m.kind in {"share", "rate_per_1000"} and m.base not in {"count", "sum"}:
         problems.append(t("chart.error.base", lang))
     if m.kind == "change" and m.base not in CHANGE_BASES:
         problems.append(t("chart.error.base", lang))
-    if needs_column:
-        if not m.column:
-            problems.append(t("chart.error.measure_column", lang))
-        else:
-            col = known(m.column, "chart.what.measure")
-            if col is not None and not col.is_numeric:
-                problems.append(t("chart.error.not_numeric", lang, label=col.label_in(lang)))
+    needs_column = m.kind in COLUMN_MEASURES or (m.kind in {"share", "rate_per_1000", "change"}
+                                                 and m.base in {"sum", "mean"}) or spec.is_raw
+    if needs_column and not m.column:
+        problems.append(t("chart.error.measure_column", lang))
+    elif needs_column:
+        col = _known(catalog, ds, m.column, "chart.what.measure", lang, problems)
+        if col is not None and not col.is_numeric:
+            problems.append(t("chart.error.not_numeric", lang, label=col.label_in(lang)))
+    return problems
 
-    if m.kind == "rate_per_1000":
-        problems += _rate_problems(spec, catalog, ds, lang)
-    if m.kind == "change":
-        year = _year_column(ds)
-        if year is None:
-            problems.append(t("chart.error.change_no_year", lang, dataset=ds.title_in(lang)))
-        else:
-            if m.from_year is None or m.to_year is None or m.from_year == m.to_year:
-                problems.append(t("chart.error.change_years", lang))
-            if year.name in spec.grouping:
-                problems.append(t("chart.error.change_year_dim", lang))
-    problems += _chart_shape_problems(spec, catalog, ds, lang)
+
+def _change_problems(spec: ChartSpec, ds: Dataset, lang: str) -> list[str]:
+    """A change needs a year column, two different years, and no grouping by year."""
+    year = _year_column(ds)
+    if year is None:
+        return [t("chart.error.change_no_year", lang, dataset=ds.title_in(lang))]
+    problems = []
+    m = spec.measure
+    if m.from_year is None or m.to_year is None or m.from_year == m.to_year:
+        problems.append(t("chart.error.change_years", lang))
+    if year.name in spec.grouping:
+        problems.append(t("chart.error.change_year_dim", lang))
     return problems
 
 
@@ -285,24 +318,34 @@ def _chart_shape_problems(spec: ChartSpec, catalog, ds: Dataset, lang: str) -> l
         problems.append(t("chart.error.kpi_dims", lang))
     if kind in {"bar", "line"} and n == 0:
         problems.append(t("chart.error.needs_dim", lang, chart=label))
-    if kind == "line":
-        year = _year_column(ds)
-        if year is None or year.name not in spec.dimensions:
-            problems.append(t("chart.error.line_year", lang))
-    if kind == "pyramid":
-        roles = [role_of(catalog, ds, d) for d in spec.dimensions]
-        if sorted(r or "" for r in roles) != ["age_band", "sex"]:
-            problems.append(t("chart.error.pyramid", lang))
+    if kind == "line" and not _by_year(spec, ds):
+        problems.append(t("chart.error.line_year", lang))
+    if kind == "pyramid" and not _by_age_and_sex(spec, catalog, ds):
+        problems.append(t("chart.error.pyramid", lang))
     if kind in {"heatmap", "kpi", "pyramid"} and spec.facet:
         problems.append(t("chart.error.no_facet", lang, chart=label))
-    if kind == "scatter":
-        x = spec.options.get("x")
-        col = resolve_column(catalog, ds, x) if x else None
-        if col is None or not col.is_numeric:
-            problems.append(t("chart.error.scatter_x", lang))
+    if kind == "scatter" and not _numeric_x(spec, catalog, ds):
+        problems.append(t("chart.error.scatter_x", lang))
     if kind in {"histogram", "box", "scatter"} and n > 1:
         problems.append(t("chart.error.raw_dims", lang, chart=label))
     return problems
+
+
+def _by_year(spec: ChartSpec, ds: Dataset) -> bool:
+    year = _year_column(ds)
+    return year is not None and year.name in spec.dimensions
+
+
+def _by_age_and_sex(spec: ChartSpec, catalog, ds: Dataset) -> bool:
+    roles = [role_of(catalog, ds, d) for d in spec.dimensions]
+    return sorted(r or "" for r in roles) == ["age_band", "sex"]
+
+
+def _numeric_x(spec: ChartSpec, catalog, ds: Dataset) -> bool:
+    """A scatter's x axis is a numeric column."""
+    x = spec.options.get("x")
+    col = resolve_column(catalog, ds, x) if x else None
+    return col is not None and col.is_numeric
 
 
 def check_spec(spec: ChartSpec, catalog: dict[str, Dataset]) -> ChartSpec:

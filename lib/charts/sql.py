@@ -243,8 +243,16 @@ def _two_stage_select(spec: ChartSpec, source: _Source, value: str, params: list
     inner["__area"] = source.column(source.area_code.name)
     partials, combine = _PARTIAL[_aggregate_name(spec)]
     column = source.column(spec.measure.column) if spec.measure.column else ""
-    per_area = _aggregate_rows(spec, source, inner, [(alias, expr.format(c=column)) for alias, expr in partials.items()],
-                               f"{q(source.ds.name)} AS {source.alias}", params, extra_where, counts)
+    per_area = _aggregate_rows(
+        spec,
+        source,
+        inner,
+        [(alias, expr.format(c=column)) for alias, expr in partials.items()],
+        f"{q(source.ds.name)} AS {source.alias}",
+        params,
+        extra_where,
+        counts,
+    )
     area_key = source.areas.columns_with_role("area")[0].name
     final = [f"{expr} AS {q(n)}" for n, expr in outer.items()] + [f"{combine} AS {q(value)}"]
     final += [f"SUM({n}) AS {n}" for n in (counts.names(len(spec.filters)) if counts else [])]

@@ -7,8 +7,8 @@
     python -m lib.cli export --group NAME --format pptx|html|pdf --out PATH
     python -m lib.cli base-layer FILE --kind river|railway|station|road|place
     python -m lib.cli tile-pack FILE.mbtiles
-    python -m lib.cli setup-city --boundaries FILE --city CODE [--city CODE ...] [--year YEAR] [--population FILE | --census FILE]
-                                 [--households FILE] [--facilities FILE ...]
+    python -m lib.cli setup-city --boundaries FILE --city CODE [--city CODE ...] [--year YEAR]
+                                 [--population FILE | --census FILE] [--households FILE] [--facilities FILE ...]
                                  [--facility-columns name=COLUMN,lat=COLUMN,lon=COLUMN,address=COLUMN,kind=COLUMN]
     python -m lib.cli ipss-projection FILE [--city CODE]  # the city's IPSS 地域別将来推計人口, for the projection page
     python -m lib.cli exercises export [--out FILE]   # the instructor's own exercise themes as one zip
@@ -33,7 +33,9 @@ from lib.maps.layer_kinds import KINDS as BASE_LAYER_KINDS
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド")
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.cli", description="データアカデミー ワークベンチの管理コマンド"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     passcode = commands.add_parser("set-passcode", help="講師用パスコードを設定する")
@@ -54,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     prep = commands.add_parser("prep", help="データ準備の手順（画面で保存したもの）を次の年のファイルにくり返す")
     prep.add_argument("recipe", help="データ準備の画面の「手順を保存」で保存した YAML ファイル")
     prep.add_argument("--input", required=True, help="手順を当てはめるファイル（前回と同じ形で書き出したもの）")
-    prep.add_argument("--dry-run", action="store_true", help="公開せず、公開されるもの（行・列・k・削除の割合）を表示する")
+    prep.add_argument(
+        "--dry-run", action="store_true", help="公開せず、公開されるもの（行・列・k・削除の割合）を表示する"
+    )
     prep.add_argument("--reference-date", metavar="YYYY-MM-DD", help="年齢を数える基準日（省略時は手順の基準日）")
     prep.set_defaults(run="preparation:prep_command")
 
@@ -75,13 +79,23 @@ def _parser() -> argparse.ArgumentParser:
     city.add_argument("--population", action="append",
                       help="住民基本台帳の地域・年齢別人口（CSV か Excel）。省略時は境界データの人口。"
                            "合同研修は市区町村ごとに --city と同じ順にくり返す")
-    city.add_argument("--census", help="e-Stat 国勢調査 小地域集計の年齢（5歳階級）男女別人口の CSV（ダウンロードしたまま）。"
-                                       "住民基本台帳の人口の代わりに使う")
-    city.add_argument("--households", help="e-Stat 国勢調査 小地域集計の「世帯の家族類型別一般世帯数」の CSV（ダウンロードしたまま）。"
-                                           "町丁・字別の一般世帯数・65歳以上世帯員のいる世帯など")
+    city.add_argument(
+        "--census",
+        help="e-Stat 国勢調査 小地域集計の年齢（5歳階級）男女別人口の CSV（ダウンロードしたまま）。"
+        "住民基本台帳の人口の代わりに使う",
+    )
+    city.add_argument(
+        "--households",
+        help="e-Stat 国勢調査 小地域集計の「世帯の家族類型別一般世帯数」の CSV（ダウンロードしたまま）。"
+        "町丁・字別の一般世帯数・65歳以上世帯員のいる世帯など",
+    )
     city.add_argument("--population-year", type=int, help="人口の年（ファイルに調査年月日がないとき）")
-    city.add_argument("--facilities", nargs="+", metavar="FILE",
-                      help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）")
+    city.add_argument(
+        "--facilities",
+        nargs="+",
+        metavar="FILE",
+        help="施設の一覧（公共施設・介護サービス事業所・AED・医療機関など、緯度・経度つきの CSV / Excel）",
+    )
     city.add_argument("--facility-columns", metavar="FIELD=COLUMN,...",
                       help="施設の一覧の列の対応（自動で見つからないとき）。例：name=要配慮者利用施設名称,lat=緯度,lon=経度"
                            "（name 名称 / lat 緯度 / lon 経度 / address 住所 / kind 種類）")
@@ -103,7 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     pack = commands.add_parser("tile-pack", help="背景地図のタイル（MBTiles）をアプリから配信できるようにする")
     pack.add_argument("path", help="ラスタータイルの MBTiles ファイル")
     pack.set_defaults(run="city:tile_pack_command")
-    themes = commands.add_parser("exercises", help="講師が作った演習テーマを書き出す・取り込む（別のサーバー・次の年へ）")
+    themes = commands.add_parser(
+        "exercises", help="講師が作った演習テーマを書き出す・取り込む（別のサーバー・次の年へ）"
+    )
     theme_actions = themes.add_subparsers(dest="action", required=True)
     theme_export = theme_actions.add_parser("export", help="講師が作った演習テーマを 1 つの zip に書き出す")
     theme_export.add_argument("--out", help="書き出すファイル（省略時はデータフォルダーの backups/）")
@@ -111,11 +127,15 @@ def _parser() -> argparse.ArgumentParser:
     theme_import.add_argument("file")
     themes.set_defaults(run="exercise_themes:exercises_command")
 
-    backup_parser = commands.add_parser("backup", help="ワークスペースのバックアップを書き出す（アプリの起動中でもよい）")
+    backup_parser = commands.add_parser(
+        "backup", help="ワークスペースのバックアップを書き出す（アプリの起動中でもよい）"
+    )
     backup_parser.add_argument("--out", help="書き出すファイル（省略時はデータフォルダーの backups/）")
     backup_parser.set_defaults(run="workspace_admin:backup_command")
 
-    restore_parser = commands.add_parser("restore", help="バックアップまたはスナップショットからワークスペースを復元する")
+    restore_parser = commands.add_parser(
+        "restore", help="バックアップまたはスナップショットからワークスペースを復元する"
+    )
     restore_parser.add_argument("file")
     restore_parser.set_defaults(run="workspace_admin:restore_command")
 

@@ -13,7 +13,8 @@ from lib.i18n import t
 
 
 def prep_command(args) -> int:
-    """`prep RECIPE --input FILE [--dry-run] [--reference-date YYYY-MM-DD]`: exit 2, publishing nothing, on any problem."""
+    """`prep RECIPE --input FILE [--dry-run] [--reference-date YYYY-MM-DD]`: exit 2, publishing nothing,
+    on any problem."""
     try:
         reference = _date(args.reference_date) if args.reference_date else None
         preparation = Preparation(recipe=read_recipe(args.recipe))

@@ -28,7 +28,8 @@ from lib.data.cleaned import Cleaned, map_distinct
 PREFECTURES = (
     "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 神奈川県 新潟県 富山県 "
     "石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 "
-    "岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県").split()
+    "岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県"
+).split()
 # Why an address found no area: the words are clean.reason.<reason> in lib/locale/data_prep.yaml.
 REASONS = ("empty", "other_city", "no_chome", "no_area", "two_cities")
 
@@ -206,4 +207,6 @@ def match_addresses(series: pd.Series, areas: pd.DataFrame, city_name: str = "",
                  .sort_values("rows", ascending=False, kind="stable").reset_index(drop=True))
     if joint:
         unmatched.insert(1, "city", unmatched["value"].map(matcher.city_of))
-    return Cleaned(cleaned.values, cleaned.reasons, unmatched[["value", *(["city"] if joint else []), "rows", "reason"]])
+    return Cleaned(
+        cleaned.values, cleaned.reasons, unmatched[["value", *(["city"] if joint else []), "rows", "reason"]]
+    )

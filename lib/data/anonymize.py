@@ -57,8 +57,10 @@ _KANA_NAME = re.compile(r"^[ァ-ヶー]{3,12}$")
 _MANY_NAMES = 50
 # A place and a house number: 1番地, 2番3号, 4-5-6 after a 市・町・丁目・字…
 _ADDRESS = re.compile(r"[都道府県市区町村目字].*(?:番地|\d+番(?:\d+号?)?|\d+号|\d+-\d+)")
-_DATE_TEXT = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^\d{1,2}/\d{1,2}/\d{4}$|^[MTSHRmtshr]\d{1,2}\.\d{1,2}\.\d{1,2}$|"
-                        r"^(明治|大正|昭和|平成|令和)[\d元]{1,2}年\d{1,2}月\d{1,2}日$")
+_DATE_TEXT = re.compile(
+    r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^\d{1,2}/\d{1,2}/\d{4}$|^[MTSHRmtshr]\d{1,2}\.\d{1,2}\.\d{1,2}$|"
+    r"^(明治|大正|昭和|平成|令和)[\d元]{1,2}年\d{1,2}月\d{1,2}日$"
+)
 _BORN = re.compile(r"(生まれ|生)$")
 _MOSTLY = 0.5  # share of values that makes a column one of these kinds
 # Nearly one value per record: names in any script, addresses, numbers. Free text (sentences) is not.
@@ -272,7 +274,10 @@ def default_ladder(values: pd.Series, k: int, areas: pd.DataFrame | None = None)
     the last ones merge rare values. The kinds name the steps in the report (anon.step.<kind>)."""
     distinct = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else pd.unique(values.dropna())
     text = pd.Series(distinct, dtype=object).astype(str)  # the distinct values decide, not every record
-    by_share = [("rare", lambda s: merge_rare(s, k)), ("rare_share", lambda s: merge_rare(s, max(k, int(0.1 * len(s)))))]
+    by_share = [
+        ("rare", lambda s: merge_rare(s, k)),
+        ("rare_share", lambda s: merge_rare(s, max(k, int(0.1 * len(s))))),
+    ]
     if len(text) and text.str.match(r"^\d+-\d+$|^\d+\+$").mean() > 0.9:
         return [("bands", widen_bands), ("bands", widen_bands)] + by_share
     if looks_like_dates(text):
@@ -434,16 +439,7 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
               areas: pd.DataFrame | None = None) -> tuple[pd.DataFrame, Report]:
     """Remove, generalize, enforce k (and l); return the safe frame and its report."""
     records_in = len(frame)
-    work = frame
-    classification = dict(plan.classification)
-    for column, spec in plan.generalize.items():
-        if column in work.columns:
-            work = apply_generalization(work, column, spec, reference, areas)
-            target = spec.get("target", column)
-            if target != column:
-                classification[target] = classification.pop(column, "quasi")
-                if classification[target] == "direct":
-                    classification[target] = "quasi"
+    work, classification = _generalized(frame, plan, reference, areas)
     removed = [c for c, role in classification.items() if role == "direct" and c in work.columns]
     work = work.drop(columns=removed)
     quasi = [c for c, role in classification.items() if role == "quasi" and c in work.columns]
@@ -451,39 +447,10 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
         if not isinstance(work[column].dtype, pd.CategoricalDtype):
             work[column] = work[column].astype("category")
     distinct_before = {c: int(work[c].nunique(dropna=False)) for c in quasi}
-    steps: list[list[str]] = []
-    ladders: dict[str, Ladder] = {}
     use_l = bool(plan.l and plan.sensitive and plan.sensitive in work.columns)
-
-    def keep_mask() -> pd.Series:
-        keep = _group_sizes(work, quasi) >= plan.k
-        if use_l:
-            keep &= _l_per_record(work, quasi, plan.sensitive) >= plan.l
-        return keep
-
-    if plan.method == "generalize":
-        while True:
-            violating = int((~keep_mask()).sum())
-            if violating <= plan.max_suppression * len(work):
-                break
-            for c in quasi:  # built on first need: most data meets k without further steps
-                if c not in ladders:
-                    ladders[c] = default_ladder(work[c], plan.k, areas)
-            candidates = [c for c in quasi if ladders[c] and c not in plan.keep_detail]
-            if not candidates:
-                break
-            column = max(candidates, key=lambda c: work[c].nunique())
-            kind, step = ladders[column].pop(0)
-            work[column] = step(work[column]).astype("string").astype("category")
-            steps.append([column, kind])
-    blanked: dict[str, pd.Series] = {}
-    for column in (c for c in plan.blank_order if c in quasi):
-        breaking = ~keep_mask()
-        if not breaking.any():
-            break
-        work.loc[breaking, column] = np.nan
-        blanked[column] = breaking
-    keep = keep_mask()
+    steps = _generalize_until_k(work, quasi, plan, use_l, areas) if plan.method == "generalize" else []
+    blanked = _blank_until_k(work, quasi, plan, use_l)
+    keep = _keep_mask(work, quasi, plan, use_l)
     result = work[keep.to_numpy()].reset_index(drop=True)
     for column in quasi:  # stays categorical: compact, and Parquet keeps it as a dictionary
         result[column] = result[column].cat.remove_unused_categories()
@@ -514,6 +481,67 @@ def anonymize(frame: pd.DataFrame, plan: Plan, reference: date | None = None,
         renamed=renamed,
     )
     return result, report
+
+
+def _generalized(frame: pd.DataFrame, plan: Plan, reference: date | None,
+                 areas: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The plan's generalizations applied, and the classification of the columns they wrote (a generalized
+    direct identifier is a quasi-identifier)."""
+    work = frame
+    classification = dict(plan.classification)
+    for column, spec in plan.generalize.items():
+        if column in work.columns:
+            work = apply_generalization(work, column, spec, reference, areas)
+            target = spec.get("target", column)
+            if target != column:
+                classification[target] = classification.pop(column, "quasi")
+                if classification[target] == "direct":
+                    classification[target] = "quasi"
+    return work, classification
+
+
+def _keep_mask(work: pd.DataFrame, quasi: list[str], plan: Plan, use_l: bool) -> pd.Series:
+    """The records whose group meets k (and l)."""
+    keep = _group_sizes(work, quasi) >= plan.k
+    if use_l:
+        keep &= _l_per_record(work, quasi, plan.sensitive) >= plan.l
+    return keep
+
+
+def _generalize_until_k(work: pd.DataFrame, quasi: list[str], plan: Plan, use_l: bool,
+                        areas: pd.DataFrame | None) -> list[list[str]]:
+    """Coarsen the most detailed quasi-identifier, a ladder step at a time, until few enough records break k;
+    the steps taken as [column, kind]. Changes `work` in place."""
+    steps: list[list[str]] = []
+    ladders: dict[str, Ladder] = {}
+    while True:
+        violating = int((~_keep_mask(work, quasi, plan, use_l)).sum())
+        if violating <= plan.max_suppression * len(work):
+            break
+        for c in quasi:  # built on first need: most data meets k without further steps
+            if c not in ladders:
+                ladders[c] = default_ladder(work[c], plan.k, areas)
+        candidates = [c for c in quasi if ladders[c] and c not in plan.keep_detail]
+        if not candidates:
+            break
+        column = max(candidates, key=lambda c: work[c].nunique())
+        kind, step = ladders[column].pop(0)
+        work[column] = step(work[column]).astype("string").astype("category")
+        steps.append([column, kind])
+    return steps
+
+
+def _blank_until_k(work: pd.DataFrame, quasi: list[str], plan: Plan, use_l: bool) -> dict[str, pd.Series]:
+    """Blank the plan's columns in order in the records that still break k; the records each one blanked.
+    Changes `work` in place."""
+    blanked: dict[str, pd.Series] = {}
+    for column in (c for c in plan.blank_order if c in quasi):
+        breaking = ~_keep_mask(work, quasi, plan, use_l)
+        if not breaking.any():
+            break
+        work.loc[breaking, column] = np.nan
+        blanked[column] = breaking
+    return blanked
 
 
 def describe_generalization(spec: dict, lang: str = "ja") -> str:

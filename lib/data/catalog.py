@@ -144,7 +144,9 @@ def _parse_column(raw: dict, where: str) -> Column:
     name = str(raw["name"])
     col_type = raw.get("type")
     if col_type not in COLUMN_TYPES:
-        raise CatalogError(f"{where}: 列 {name} の type「{col_type}」は使えません（{', '.join(sorted(COLUMN_TYPES))}）。")
+        raise CatalogError(
+            f"{where}: 列 {name} の type「{col_type}」は使えません（{', '.join(sorted(COLUMN_TYPES))}）。"
+        )
     role = raw.get("role")
     if role is not None and role not in COLUMN_ROLES:
         raise CatalogError(f"{where}: 列 {name} の role「{role}」は使えません。")

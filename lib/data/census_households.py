@@ -141,7 +141,8 @@ def households_of_areas(family: FamilyTypeTable, area_codes: pd.Series) -> Censu
     general = frame[GENERAL].astype("Float64")
     for column in family.found.values():
         if BY_NAME[column].rate:
-            frame[BY_NAME[column].rate[0]] = (100 * frame[column].astype("Float64") / general.where(general > 0)).round(2)
+            rate = 100 * frame[column].astype("Float64") / general.where(general > 0)
+            frame[BY_NAME[column].rate[0]] = rate.round(2)
     hidden = general.isna().to_numpy()
     secret = secret_areas(rows, mine[hidden], boundary)
     frame["counted_in"] = pd.array([None] * len(frame), dtype="string")
@@ -169,29 +170,48 @@ def households_dataset(households: CensusHouseholds, city: str, year: int) -> tu
     for name in households.columns:
         rate = BY_NAME[name].rate
         if rate:
-            columns.append({"name": rate[0], "label": rate[1], "type": "number", "role": "measure",
-                            "unit": {"ja": "%", "en": "%"},
-                            "description": {"ja": f"{BY_NAME[name].label['ja']} ÷ 一般世帯数 × 100（町丁・字ごと）",
-                                            "en": f"{BY_NAME[name].label['en']} / general households × 100 (per area)"}})
+            columns.append(
+                {
+                    "name": rate[0],
+                    "label": rate[1],
+                    "type": "number",
+                    "role": "measure",
+                    "unit": {"ja": "%", "en": "%"},
+                    "description": {
+                        "ja": f"{BY_NAME[name].label['ja']} ÷ 一般世帯数 × 100（町丁・字ごと）",
+                        "en": f"{BY_NAME[name].label['en']} / general households × 100 (per area)",
+                    },
+                }
+            )
     columns.append({"name": "counted_in", "label": {"ja": "秘匿の町丁・字の世帯を数えた町丁・字",
                                                     "en": "Area that counts a secret area's households"},
                     "type": "text", "role": "text"})
     source = households.source
     dictionary = {
-        "name": NAME, "file": f"{NAME}.parquet", "kind": "table",
-        "title": {"ja": f"{city}の町丁・字別 世帯の家族類型（国勢調査）",
-                  "en": f"Households of {city} by small area and family type (census)"},
+        "name": NAME,
+        "file": f"{NAME}.parquet",
+        "kind": "table",
+        "title": {
+            "ja": f"{city}の町丁・字別 世帯の家族類型（国勢調査）",
+            "en": f"Households of {city} by small area and family type (census)",
+        },
         "description": {
-            "ja": f"{year}年国勢調査 小地域集計「{source}」の町丁・字別の一般世帯数と家族類型。割合（%）は町丁・字ごとの"
-                  "値です（地区などにまとめるときは世帯数の合計から計算し直します）。秘匿（X）の町丁・字は、世帯が"
-                  "「秘匿の町丁・字の世帯を数えた町丁・字」に合算されているため値がありません（0 ではありません）。",
+            "ja": f"{year}年国勢調査 小地域集計「{source}」の町丁・字別の一般世帯数と家族類型。"
+            "割合（%）は町丁・字ごとの値です（地区などにまとめるときは世帯数の合計から計算し直します）。秘匿（X）の町丁・字は、世帯が"
+            "「秘匿の町丁・字の世帯を数えた町丁・字」に合算されているため値がありません（0 ではありません）。",
             "en": f"{year} census small-area general households by family type ({source}). Shares (%) are per area "
-                  "(recompute them from the counts when grouping areas). A secret area (X) has no figures: its "
-                  "households are counted in the area named in counted_in (not 0)."},
+            "(recompute them from the counts when grouping areas). A secret area (X) has no figures: its "
+            "households are counted in the area named in counted_in (not 0).",
+        },
         "themes": ["population", "welfare"],
-        "source": {"ja": f"e-Stat 国勢調査 小地域集計「{source}」を加工", "en": f"e-Stat census small-area table ({source}), processed"},
-        "anonymization": {"ja": "該当なし（公表されている統計。秘匿は e-Stat による）。",
-                          "en": "Not applicable: published statistics (secret cells as e-Stat publishes them)."},
+        "source": {
+            "ja": f"e-Stat 国勢調査 小地域集計「{source}」を加工",
+            "en": f"e-Stat census small-area table ({source}), processed",
+        },
+        "anonymization": {
+            "ja": "該当なし（公表されている統計。秘匿は e-Stat による）。",
+            "en": "Not applicable: published statistics (secret cells as e-Stat publishes them).",
+        },
         "columns": columns,
         "privacy": {"persons": None},  # published counts of households, e-Stat's own 秘匿 applied
     }

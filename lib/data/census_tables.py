@@ -155,7 +155,9 @@ def counted_in(city: str, htksaki: str, codes: set[str]) -> str | None:
                 None)
 
 
-def secret_areas(rows: pd.DataFrame, hidden: pd.DataFrame, boundary: set[str]) -> list[tuple[str, str, str | None, str]]:
+def secret_areas(
+    rows: pd.DataFrame, hidden: pd.DataFrame, boundary: set[str]
+) -> list[tuple[str, str, str | None, str]]:
     """Each secret (X) row of the boundary areas: its code and name, the area that counts it and that one's name."""
     codes, names = set(rows["KEY_CODE"]), dict(zip(rows["KEY_CODE"], rows["NAME"], strict=True))
     out = []
@@ -171,7 +173,9 @@ def city_total(rows: pd.DataFrame, boundary: set[str], columns: list[str], sourc
     return int(counts(row[columns], source).to_numpy().sum()) if len(row) else None
 
 
-def unmatched_areas(rows: pd.DataFrame, boundary: set[str], columns: list[str], source: str) -> list[tuple[str, str, int]]:
+def unmatched_areas(
+    rows: pd.DataFrame, boundary: set[str], columns: list[str], source: str
+) -> list[tuple[str, str, int]]:
     """The city's 町丁・字 rows with a count but no boundary area (a 町's total over its 丁目 left aside)."""
     city, keys = _city(boundary), rows["KEY_CODE"]
     mine = rows[keys.str.startswith(city) & keys.str.len().isin([9, 11]) & ~keys.isin(boundary)]

@@ -141,7 +141,11 @@ def read_facility_list(path: str | Path, areas: gpd.GeoDataFrame, *, source_name
     category = (frame[category_column].astype("string").str.strip().replace("", pd.NA).fillna(label)
                 if category_column else pd.Series(label, index=frame.index))
     id_column = _first(found, ID_COLUMNS)
-    ids = frame[id_column].astype(str) if id_column else pd.Series(range(1, len(frame) + 1), index=frame.index).astype(str)
+    ids = (
+        frame[id_column].astype(str)
+        if id_column
+        else pd.Series(range(1, len(frame) + 1), index=frame.index).astype(str)
+    )
     address = chosen.get("address") or _first(found, ADDRESS_COLUMNS)
     points = gpd.GeoDataFrame({
         "facility_id": unique_ids(f"{kind}-" + ids[usable]).to_numpy(),
@@ -164,10 +168,14 @@ def facilities_dictionary(city_name: str, lists: list[FacilityList]) -> dict:
     sources = "、".join(f"「{f.source}」" for f in lists)
     label = lambda ja, en: {"ja": ja, "en": en}  # noqa: E731
     return {
-        "name": "facilities", "file": "facilities.geojson", "kind": "geo",
+        "name": "facilities",
+        "file": "facilities.geojson",
+        "kind": "geo",
         "title": label(f"{city_name}の施設", f"Facilities of {city_name}"),
-        "description": label(f"{city_name}が公開した施設の一覧（{sources}）の位置と種類。area_code は施設のある町丁・字。",
-                             f"Locations and kinds of the facilities {city_name} publishes. area_code is the small area each lies in."),
+        "description": label(
+            f"{city_name}が公開した施設の一覧（{sources}）の位置と種類。area_code は施設のある町丁・字。",
+            f"Locations and kinds of the facilities {city_name} publishes. area_code is the small area each lies in.",
+        ),
         "themes": ["population"],
         "source": label(f"{city_name} オープンデータ {sources}", f"{city_name} open data {sources}"),
         "anonymization": label("該当なし（施設の一覧）。", "Not applicable: a list of facilities."),
@@ -176,8 +184,13 @@ def facilities_dictionary(city_name: str, lists: list[FacilityList]) -> dict:
             {"name": "name", "label": label("名称", "Name"), "type": "text", "role": "name"},
             {"name": "category", "label": label("種類", "Kind"), "type": "category"},
             {"name": "address_note", "label": label("住所", "Address"), "type": "text"},
-            {"name": "area_code", "label": label("町丁・字コード", "Small-area code"), "type": "code", "role": "area",
-             "joins": "areas.area_code"},
+            {
+                "name": "area_code",
+                "label": label("町丁・字コード", "Small-area code"),
+                "type": "code",
+                "role": "area",
+                "joins": "areas.area_code",
+            },
             {"name": "geometry", "label": label("位置", "Location"), "type": "geometry"},
         ],
     }

@@ -45,7 +45,9 @@ def read_delimited(path: Path, fmt: str, encoding: str | None, progress: Progres
     text, used, detected = decode_text(data, encoding, path.name)
     progress(0.5, "decode")
     sample = text[:20000]
-    delimiter = "\t" if fmt == "tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
+    delimiter = (
+        "\t" if fmt == "tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
+    )
     if text and not text.endswith(("\n", "\r")) and text.count('"') % 2 == 1:
         raise DataImportError("truncated", name=path.name)
     first_line = next(csv.reader(io.StringIO(text.partition("\n")[0]), delimiter=delimiter), [])
@@ -55,8 +57,12 @@ def read_delimited(path: Path, fmt: str, encoding: str | None, progress: Progres
     result = ImportResult(frame, path.name, fmt, encoding=used, detected_encoding=detected)
     if encoding and normalize_encoding(encoding) != detected and not (
             detected.startswith("utf-8") and used.startswith("utf-8")):
-        result.warnings.append(ImportWarning("encoding_override", {"given": ENCODING_LABELS.get(used, used),
-                                                                   "detected": ENCODING_LABELS.get(detected, detected)}))
+        result.warnings.append(
+            ImportWarning(
+                "encoding_override",
+                {"given": ENCODING_LABELS.get(used, used), "detected": ENCODING_LABELS.get(detected, detected)},
+            )
+        )
     return result
 
 

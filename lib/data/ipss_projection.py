@@ -166,6 +166,13 @@ class _Table:
     totals: dict[tuple[str, int], float]
     bad_cells: int = 0
 
+    def add_band(self, low: int, high: int | None) -> None:
+        """Note a band's width: open (「90歳以上」) or closed."""
+        if high is None:
+            self.tops.add(low)
+        else:
+            self.highs[low] = high
+
 
 def _block_headings(rows: list[tuple]) -> list[tuple[int, int, str, list[int]]]:
     """(row, column, sex, years) of each heading 「男女計」「男」「女」 followed by year cells."""
@@ -188,48 +195,60 @@ def _sheet_table(title: str, rows: list[tuple]) -> _Table | None:
     headings = _block_headings(rows)
     if not headings:
         return None
-    code, name = None, ""
-    named = _SHEET_CODE.match(_text(title))
-    if named:
-        code, name = named.group(1).zfill(5), named.group(2)
-    for row in rows[:headings[0][0]]:  # 「13101」「千代田区」 above the table
-        for c, cell in enumerate(row):
-            if _code(cell):
-                code = _code(cell)
-                name = next((_text(v) for v in row[c + 1:] if _text(v)), name)
-                break
+    code, name = _sheet_area(title, rows[:headings[0][0]])
     table = _Table(code, name, {}, set(), {}, {})
     seen = set()
     for r, c, sex, years in headings:
         if sex in seen:  # a later table of the same sheet (shares, indices) repeats the headings
             continue
         seen.add(sex)
-        for row in rows[r + 1:]:
-            label = _text(row[c]) if c < len(row) else ""
-            if not label:
-                if table.cells:
-                    break
-                continue
-            if label.startswith(_STOP) or any(word in label for word in _STOP[1:]):
-                break
-            band = _band(label)
-            if band is None and label not in ("総数", "計"):
-                break
-            for j, year in enumerate(years):
-                value = _count(row[c + 1 + j]) if c + 1 + j < len(row) else None
-                if value is None:
-                    table.bad_cells += 1
-                    continue
-                if band is None:
-                    table.totals[(sex, year)] = value
-                else:
-                    table.cells[(sex, year, band[0])] = value
-            if band is not None:
-                if band[1] is None:
-                    table.tops.add(band[0])
-                else:
-                    table.highs[band[0]] = band[1]
+        _read_sheet_block(table, rows[r + 1:], c, sex, years)
     return table
+
+
+def _sheet_area(title: str, above: list[tuple]) -> tuple[str | None, str]:
+    """The code and name of a sheet's municipality: from the sheet's title, or 「13101」「千代田区」 above the table."""
+    code, name = None, ""
+    named = _SHEET_CODE.match(_text(title))
+    if named:
+        code, name = named.group(1).zfill(5), named.group(2)
+    for row in above:
+        for c, cell in enumerate(row):
+            if _code(cell):
+                code = _code(cell)
+                name = next((_text(v) for v in row[c + 1:] if _text(v)), name)
+                break
+    return code, name
+
+
+def _read_sheet_block(table: _Table, rows: list[tuple], c: int, sex: str, years: list[int]) -> None:
+    """The rows of one sex's block, from the band labels in column `c` down to where the block ends."""
+    for row in rows:
+        label = _text(row[c]) if c < len(row) else ""
+        if not label:
+            if table.cells:
+                break
+            continue
+        if label.startswith(_STOP) or any(word in label for word in _STOP[1:]):
+            break
+        band = _band(label)
+        if band is None and label not in ("総数", "計"):
+            break
+        _read_sheet_row(table, row[c + 1:], sex, years, band)
+        if band is not None:
+            table.add_band(*band)
+
+
+def _read_sheet_row(table: _Table, cells: tuple, sex: str, years: list[int], band: tuple | None) -> None:
+    """One row's count per year: of a band, or the 総数 when `band` is None."""
+    for j, year in enumerate(years):
+        value = _count(cells[j]) if j < len(cells) else None
+        if value is None:
+            table.bad_cells += 1
+        elif band is None:
+            table.totals[(sex, year)] = value
+        else:
+            table.cells[(sex, year, band[0])] = value
 
 
 def _national_tables(rows: list[tuple], wanted: str | None) -> dict[str, _Table]:
@@ -239,40 +258,11 @@ def _national_tables(rows: list[tuple], wanted: str | None) -> dict[str, _Table]
                    if sum(_band(_text(v)) == (0, 4) for v in row) >= 2), None)
     if header is None:
         return {}
-    labels = [_text(v) for v in rows[header]]
-    blocks = []  # (sex, total column or None, {column: (low, high)})
-    for start, label in enumerate(labels):
-        if _band(label) != (0, 4):
-            continue
-        bands, c = {}, start
-        while c < len(labels) and (band := _band(labels[c])) is not None and band[0] == BAND_WIDTH * len(bands):
-            bands[c] = band
-            c += 1
-            if band[1] is None:
-                break
-        sex = None
-        for above in rows[max(0, header - 3):header]:  # 「男」「女」 over the block (or over its 総数)
-            for column in range(max(0, start - 1), c):
-                sex = SEX_HEADINGS.get(_text(above[column])) if column < len(above) else None
-                if sex:
-                    break
-            if sex:
-                break
-        total = start - 1 if start and _text(labels[start - 1]) in ("総数", "計", "") else None
-        blocks.append([sex, total, bands])
-    if len(blocks) == 3 and not all(b[0] for b in blocks):  # headings merged away: the order IPSS uses
-        for block, sex in zip(blocks, ("total", "男性", "女性"), strict=True):
-            block[0] = sex
-    year_column = None
-    for row in rows[header + 1:header + 40]:
-        year_column = next((c for c, v in enumerate(row) if _year(v)), None)
-        if year_column is not None:
-            break
+    blocks = _band_blocks(rows, header)
+    year_column = next((c for row in rows[header + 1:header + 40] for c, v in enumerate(row) if _year(v)), None)
     if year_column is None:
         return {}
     tables: dict[str, _Table] = {}
-    seen = set()
-    blocks = [b for b in blocks if not (b[0] in seen or seen.add(b[0]))]  # the first block of each sex
     for row in rows[header + 1:]:
         code = next((_code(v) for v in row[:year_column] if _code(v)), None)
         year = _year(row[year_column]) if year_column < len(row) else None
@@ -281,25 +271,67 @@ def _national_tables(rows: list[tuple], wanted: str | None) -> dict[str, _Table]
         if code not in tables:
             name = next((_text(v) for v in reversed(row[:year_column]) if _text(v) and not _code(v)), "")
             tables[code] = _Table(code, name, {}, set(), {}, {})
-        if wanted not in (None, code):
-            continue
-        table = tables[code]
-        for sex, total, bands in blocks:
-            if sex is None:
-                continue
-            if total is not None and (value := _count(row[total])) is not None:
-                table.totals[(sex, year)] = value
-            for column, (low, high) in bands.items():
-                value = _count(row[column]) if column < len(row) else None
-                if value is None:
-                    table.bad_cells += 1
-                    continue
-                table.cells[(sex, year, low)] = value
-                if high is None:
-                    table.tops.add(low)
-                else:
-                    table.highs[low] = high
+        if wanted in (None, code):
+            _read_national_row(tables[code], row, year, blocks)
     return tables
+
+
+def _band_blocks(rows: list[tuple], header: int) -> list[list]:
+    """(sex, total column or None, {column: (low, high)}) of the first block of bands of each sex."""
+    labels = [_text(v) for v in rows[header]]
+    blocks = []
+    for start, label in enumerate(labels):
+        if _band(label) != (0, 4):
+            continue
+        bands = _block_bands(labels, start)
+        sex = _block_sex(rows[max(0, header - 3):header], range(max(0, start - 1), start + len(bands)))
+        total = start - 1 if start and _text(labels[start - 1]) in ("総数", "計", "") else None
+        blocks.append([sex, total, bands])
+    if len(blocks) == 3 and not all(b[0] for b in blocks):  # headings merged away: the order IPSS uses
+        for block, sex in zip(blocks, ("total", "男性", "女性"), strict=True):
+            block[0] = sex
+    seen = set()
+    return [b for b in blocks if not (b[0] in seen or seen.add(b[0]))]
+
+
+def _block_bands(labels: list[str], start: int) -> dict[int, tuple[int, int | None]]:
+    """The columns of the consecutive bands 0–4, 5–9, … from `start`, up to the open one."""
+    bands, c = {}, start
+    while c < len(labels) and (band := _band(labels[c])) is not None and band[0] == BAND_WIDTH * len(bands):
+        bands[c] = band
+        c += 1
+        if band[1] is None:
+            break
+    return bands
+
+
+def _block_sex(above: list[tuple], columns: range) -> str | None:
+    """The sex written over a block (or over its 総数): 「男」「女」 in the rows above the heading."""
+    sex = None
+    for row in above:
+        for column in columns:
+            sex = SEX_HEADINGS.get(_text(row[column])) if column < len(row) else None
+            if sex:
+                break
+        if sex:
+            break
+    return sex
+
+
+def _read_national_row(table: _Table, row: tuple, year: int, blocks: list[list]) -> None:
+    """One area × year row: the 総数 and band counts of each sex's block."""
+    for sex, total, bands in blocks:
+        if sex is None:
+            continue
+        if total is not None and (value := _count(row[total])) is not None:
+            table.totals[(sex, year)] = value
+        for column, (low, high) in bands.items():
+            value = _count(row[column]) if column < len(row) else None
+            if value is None:
+                table.bad_cells += 1
+                continue
+            table.cells[(sex, year, low)] = value
+            table.add_band(low, high)
 
 
 # ---------------------------------------------------------------------------- checks

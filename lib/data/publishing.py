@@ -198,7 +198,8 @@ def build_dictionary(frame: pd.DataFrame, name: str, title: dict, description: d
         "kind": "geo" if is_geo else "table",
         "title": title,
         "description": description or {"ja": "", "en": ""},
-        "source": source or {"ja": "講師が取り込み・匿名化して公開", "en": "Imported, anonymized and published by the instructor"},
+        "source": source or {"ja": "講師が取り込み・匿名化して公開",
+                             "en": "Imported, anonymized and published by the instructor"},
         "anonymization": anonymization or {"ja": "", "en": ""},
         "columns": columns,
     }

@@ -127,13 +127,17 @@ class Recipe:
             raise RecipeError("not_recipe", format=FORMAT)
         top = _mapping(data, "", {"形式", "市区町村", "取り込み", "列の型", "整形", "列の分類", "匿名化", "公開"})
         recipe = cls(city_name=_text(top["市区町村"], "市区町村", empty=True))
-        _read_import(recipe, _mapping(top["取り込み"], "取り込み", {"元のファイル", "文字コード", "シート", "データ名", "列"}))
+        _read_import(
+            recipe, _mapping(top["取り込み"], "取り込み", {"元のファイル", "文字コード", "シート", "データ名", "列"})
+        )
         recipe.types = _column_map(top["列の型"], "列の型", TYPES)
         recipe.cleaning = [_cleaning_step(step, f"整形 {n}") for n, step in enumerate(_list(top["整形"], "整形"), 1)]
         recipe.classification = _column_map(top["列の分類"], "列の分類", CLASSES)
         _read_anonymization(recipe, _mapping(top["匿名化"], "匿名化", {
             "k", "l", "要配慮の列", "方法", "削除してよい割合", "基準日", "一般化", "地区"}))
-        _read_publication(recipe, _mapping(top["公開"], "公開", {"データ名", "表示名", "説明", "1行の単位", "公開した人", "列"}))
+        _read_publication(
+            recipe, _mapping(top["公開"], "公開", {"データ名", "表示名", "説明", "1行の単位", "公開した人", "列"})
+        )
         return recipe
 
 
@@ -209,7 +213,9 @@ def _where(where: str, key: str) -> str:
 
 def _mapping(value, where: str, keys: set[str], required: bool = True) -> dict:
     if not isinstance(value, dict):
-        raise RecipeError("bad_value", where=where or "—", value=printable(value), expected=t("recipe.expect.mapping", "ja"))
+        raise RecipeError(
+            "bad_value", where=where or "—", value=printable(value), expected=t("recipe.expect.mapping", "ja")
+        )
     for key in value:
         if not isinstance(key, str) or key not in keys:
             raise RecipeError("unknown_key", where=where or "—", item=printable(key))
@@ -273,7 +279,9 @@ def _column_map(value, where: str, choices) -> dict[str, str]:
         return {}
     if not isinstance(value, dict):
         raise RecipeError("bad_value", where=where, value=printable(value), expected=t("recipe.expect.mapping", "ja"))
-    return {_column(column, where): _choice(kind, _where(where, str(column)), choices) for column, kind in value.items()}
+    return {
+        _column(column, where): _choice(kind, _where(where, str(column)), choices) for column, kind in value.items()
+    }
 
 
 def _read_import(recipe: Recipe, section: dict) -> None:
@@ -323,7 +331,9 @@ def _read_anonymization(recipe: Recipe, section: dict) -> None:
         except ValueError:
             pass
     if not isinstance(reference, date) or isinstance(reference, datetime):
-        raise RecipeError("bad_value", where="匿名化 › 基準日", value=printable(reference), expected=t("recipe.expect.date", "ja"))
+        raise RecipeError(
+            "bad_value", where="匿名化 › 基準日", value=printable(reference), expected=t("recipe.expect.date", "ja")
+        )
     recipe.reference = reference
     recipe.presets = _column_map(section["一般化"], "匿名化 › 一般化", PRESETS)
     zoning = _mapping(section["地区"], "匿名化 › 地区", {"作り方", "最小の人数", "対応表"})
@@ -349,7 +359,9 @@ def _read_publication(recipe: Recipe, section: dict) -> None:
     recipe.published_by = _text(section["公開した人"], "公開 › 公開した人", empty=True, limit=100)
     columns = section["列"]
     if not isinstance(columns, dict) or not columns:
-        raise RecipeError("bad_value", where="公開 › 列", value=printable(columns), expected=t("recipe.expect.mapping", "ja"))
+        raise RecipeError(
+            "bad_value", where="公開 › 列", value=printable(columns), expected=t("recipe.expect.mapping", "ja")
+        )
     for column, entry in columns.items():
         where = f"公開 › 列 › {_column(column, '公開 › 列')}"
         entry = _mapping(entry, where, {"表示名", "単位"})

@@ -124,14 +124,25 @@ def zone_layer(zones: Zones, dataset: str) -> tuple[gpd.GeoDataFrame, dict]:
     layer = zones.shapes[["zone_code", "zone_name", "areas", "geometry"]].to_crs(4326)
     name = zone_layer_name(dataset)
     dictionary = build_dictionary(
-        layer, name, {"ja": f"{dataset} の地区", "en": f"Zones of {dataset}"},
-        {"ja": f"{dataset} の zone 列の地区の形（となり合う町丁・字をまとめたもの）。",
-         "en": f"The shapes of the zones in the zone column of {dataset} (adjacent small areas merged)."},
+        layer,
+        name,
+        {"ja": f"{dataset} の地区", "en": f"Zones of {dataset}"},
+        {
+            "ja": f"{dataset} の zone 列の地区の形（となり合う町丁・字をまとめたもの）。",
+            "en": f"The shapes of the zones in the zone column of {dataset} (adjacent small areas merged).",
+        },
         roles={"zone_name": "district"},
-        labels={"zone_code": {"ja": "地区コード", "en": "Zone code"}, "zone_name": {"ja": "地区", "en": "Zone"},
-                "areas": {"ja": "町丁・字の数", "en": "Small areas"}},
-        source={"ja": "e-Stat 境界データ 小地域（町丁・字等）を講師がまとめたもの", "en": "e-Stat small-area boundaries, merged"},
-        anonymization={"ja": "該当なし（境界の形）。", "en": "Not applicable: boundaries."})
+        labels={
+            "zone_code": {"ja": "地区コード", "en": "Zone code"},
+            "zone_name": {"ja": "地区", "en": "Zone"},
+            "areas": {"ja": "町丁・字の数", "en": "Small areas"},
+        },
+        source={
+            "ja": "e-Stat 境界データ 小地域（町丁・字等）を講師がまとめたもの",
+            "en": "e-Stat small-area boundaries, merged",
+        },
+        anonymization={"ja": "該当なし（境界の形）。", "en": "Not applicable: boundaries."},
+    )
     return layer, dictionary
 
 

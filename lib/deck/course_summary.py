@@ -108,20 +108,34 @@ def summary_markdown(summaries: list[GroupSummary], info: course.CourseInfo, lan
     """The course summary as Markdown; everything people typed is escaped (a viewer fetches nothing)."""
     L = lambda key: t(f"summary.{key}", lang)  # noqa: E731
     none = L("none")
-    lines = [f"# {t('summary.title', lang, course=literal(info.name))}", "",
-             f"- {L('municipality')}：{literal(info.municipality)}", f"- {L('made_on')}：{date_text(date.today(), lang)}", ""]
+    lines = [
+        f"# {t('summary.title', lang, course=literal(info.name))}",
+        "",
+        f"- {L('municipality')}：{literal(info.municipality)}",
+        f"- {L('made_on')}：{date_text(date.today(), lang)}",
+        "",
+    ]
     for s in summaries:
-        lines += [f"## {literal(s.name)}", "", f"- {L('members')}：{literal('、'.join(s.members)) if s.members else none}",
-                  f"- {L('theme')}：{literal(s.theme) if s.theme else none}",
-                  f"- {L('goal')}：{literal(s.goal) if s.goal else none}",
-                  f"- {L('problem')}：{literal(s.problem) if s.problem else none}", "", f"### {L('findings')}", ""]
+        lines += [
+            f"## {literal(s.name)}",
+            "",
+            f"- {L('members')}：{literal('、'.join(s.members)) if s.members else none}",
+            f"- {L('theme')}：{literal(s.theme) if s.theme else none}",
+            f"- {L('goal')}：{literal(s.goal) if s.goal else none}",
+            f"- {L('problem')}：{literal(s.problem) if s.problem else none}",
+            "",
+            f"### {L('findings')}",
+            "",
+        ]
         lines += [f"- {literal(f['sentence'])}（{literal(f['strength'] or '—')}／{literal(f['verdict'] or '—')}）"
                   for f in s.findings] or [none]
         lines += ["", f"### {L('proposals')}", ""]
         lines += [f"- **{literal(p['title'])}** {literal(p['description'])}" for p in s.proposals] or [none]
         lines += ["", f"### {L('kpis')}", ""]
-        lines += [f"- {literal(k['indicator'])}：{literal(k['baseline'])} → {literal(k['target'])}（{literal(k['source'])}）"
-                  for k in s.kpis] or [none]
+        lines += [
+            f"- {literal(k['indicator'])}：{literal(k['baseline'])} → {literal(k['target'])}（{literal(k['source'])}）"
+            for k in s.kpis
+        ] or [none]
         lines.append("")
     return "\n".join(lines)
 

@@ -230,7 +230,9 @@ def _draw_map(evidence: Evidence, spec: MapSpec, at: _Drawing) -> None:
 _DRAW = {ChartSpec: _draw_chart, MapSpec: _draw_map, TableSpec: _draw_table, AnalysisSpec: _draw_analysis}
 
 
-def table_cells(frame: pd.DataFrame, max_rows: int | None = None, lang: str = "ja") -> tuple[list[str], list[list[str]]]:
+def table_cells(
+    frame: pd.DataFrame, max_rows: int | None = None, lang: str = "ja"
+) -> tuple[list[str], list[list[str]]]:
     """Headers and rows as text for a slide or a page: thousands separated, no "nan"; at most `max_rows`
     rows (the rest are counted in a last row)."""
     shown = frame.copy()

@@ -117,8 +117,14 @@ def prefill_deck(content: curriculum.GroupContent, catalog: dict, lang: str = "j
     chain = [_labelled(t(f"model.{part}", lang), "、".join(model.get(part) or []))
              for part in ("activities", "outputs", "outcomes")]
     kpis = curriculum.complete_kpis(model)
-    kpi_table = {"columns": [t(f"kpi.{p}", lang) for p in ("indicator", "baseline", "target", "source")],
-                 "rows": [[k[p] for p in ("indicator", "baseline", "target", "source")] for k in kpis]} if kpis else None
+    kpi_table = (
+        {
+            "columns": [t(f"kpi.{p}", lang) for p in ("indicator", "baseline", "target", "source")],
+            "rows": [[k[p] for p in ("indicator", "baseline", "target", "source")] for k in kpis],
+        }
+        if kpis
+        else None
+    )
     slides.append(_slide("impact", section_label("impact", lang), chain, table=kpi_table, slide_id="impact"))
 
     title = str(step0.get("issue") or "").strip() or t("deck.default_title", lang, group=group_name)

@@ -38,7 +38,8 @@ nav.contents a { color: var(--green); text-decoration: none; }
 section.slide { background: white; border-radius: 8px; padding: 24px 32px; margin-bottom: 24px;
                 border-left: 8px solid var(--green); box-shadow: 0 1px 3px rgba(0,0,0,.08); }
 section.slide .step { color: var(--green); font-weight: bold; margin: 0; }
-section.slide h2 { margin: .2em 0 .6em; font-size: 1.5rem; border-bottom: 2px solid var(--green); padding-bottom: .3em; }
+section.slide h2 { margin: .2em 0 .6em; font-size: 1.5rem;
+                   border-bottom: 2px solid var(--green); padding-bottom: .3em; }
 section.slide ul { font-size: 1.1rem; }
 .chart { width: 100%; min-height: 420px; }
 iframe.map { width: 100%; height: 560px; border: 1px solid #ccc; border-radius: 4px; }

@@ -151,11 +151,15 @@ def _title_page(deck: PreparedDeck, styles: dict) -> list:
     banner = Table([[_p(ctx.course_name, styles["course"])], [_p(deck.title, styles["h1"])]], colWidths=[BODY_W])
     banner.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), GREEN), ("LEFTPADDING", (0, 0), (-1, -1), 18),
                                 ("TOPPADDING", (0, 0), (-1, 0), 18), ("BOTTOMPADDING", (0, -1), (-1, -1), 28)]))
-    return [Spacer(1, 20 * mm), banner, Spacer(1, 12 * mm),
-            _p(f"{ctx.municipality}　{ctx.group_name}", ParagraphStyle("g", parent=styles["who"], fontSize=18,
-                                                                        leading=26)),
-            _p(f"{t('deck.members', deck.lang)}：" + "、".join(ctx.members), styles["who"]),
-            Spacer(1, 6 * mm), _p(t("deck.made_on", deck.lang, date=date_text(ctx.made_on, deck.lang)), styles["source"])]
+    return [
+        Spacer(1, 20 * mm),
+        banner,
+        Spacer(1, 12 * mm),
+        _p(f"{ctx.municipality}　{ctx.group_name}", ParagraphStyle("g", parent=styles["who"], fontSize=18, leading=26)),
+        _p(f"{t('deck.members', deck.lang)}：" + "、".join(ctx.members), styles["who"]),
+        Spacer(1, 6 * mm),
+        _p(t("deck.made_on", deck.lang, date=date_text(ctx.made_on, deck.lang)), styles["source"]),
+    ]
 
 
 def deck_pdf(deck: PreparedDeck) -> bytes:
@@ -164,8 +168,12 @@ def deck_pdf(deck: PreparedDeck) -> bytes:
     story = _title_page(deck, styles)
     for slide in deck.slides:
         label = section_label(slide["section"], lang)
-        story += [PageBreak(), _p(label if label != slide["title"] else "", styles["step"]), _p(slide["title"], styles["h2"]),
-                  HRFlowable(width="100%", thickness=1.2, color=GREEN, spaceBefore=2, spaceAfter=8)]
+        story += [
+            PageBreak(),
+            _p(label if label != slide["title"] else "", styles["step"]),
+            _p(slide["title"], styles["h2"]),
+            HRFlowable(width="100%", thickness=1.2, color=GREEN, spaceBefore=2, spaceAfter=8),
+        ]
         evidence = deck.evidence.get(slide["evidence"])
         if evidence is not None:
             story += _evidence_flowables(evidence, slide["bullets"], styles, lang)

@@ -193,15 +193,30 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
         set_font(chart.legend.font, 11, colour=INK)
     plot = chart.plots[0]
     if series.kind in ("pie", "doughnut"):
-        for index, point in enumerate(plot.series[0].points):
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _series_colour(series, index)
-        plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.show_percentage, labels.show_value, labels.show_category_name = True, False, False
-        labels.number_format, labels.number_format_is_linked = "0%", False
-        set_font(labels.font, 12, colour=WHITE)
+        _style_slices(plot, series)
         return chart
+    _style_bars_and_lines(plot, series, many)
+    _style_axes(chart, series, w, h)
+    if series.diverging_centre is not None:
+        _diverging(chart, series)
+    return chart
+
+
+def _style_slices(plot, series: ChartSeries) -> None:
+    """A pie's slices in the app's colours, labelled with their percent."""
+    for index, point in enumerate(plot.series[0].points):
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = _series_colour(series, index)
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.show_percentage, labels.show_value, labels.show_category_name = True, False, False
+    labels.number_format, labels.number_format_is_linked = "0%", False
+    set_font(labels.font, 12, colour=WHITE)
+
+
+def _style_bars_and_lines(plot, series: ChartSeries, many: bool) -> None:
+    """Series in the app's colours; bars close together, stacked ones overlapping; a single short series of
+    bars labelled with its values."""
     for index, plotted in enumerate(plot.series):
         colour = _series_colour(series, index)
         if series.kind == "line":
@@ -221,6 +236,10 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
         plot.data_labels.number_format_is_linked = False
         plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
         set_font(plot.data_labels.font, 11, colour=INK)
+
+
+def _style_axes(chart, series: ChartSeries, w, h) -> None:
+    """Light gridlines, every category named, and the axes' titles."""
     value_axis, category_axis = chart.value_axis, chart.category_axis
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xDD, 0xDD, 0xDD)
@@ -236,9 +255,6 @@ def add_native_chart(slide, series: ChartSeries, x, y, w, h):
             axis.has_title = True
             axis.axis_title.text_frame.text = text
             set_font(axis.axis_title.text_frame.paragraphs[0].runs[0].font, 11, bold=False, colour=GREY)
-    if series.diverging_centre is not None:
-        _diverging(chart, series)
-    return chart
 
 
 DIVERGING_LABEL_FORMAT = '[<3]"";0'  # each share as a whole percent; slivers under 3 % unlabelled

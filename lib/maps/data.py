@@ -135,38 +135,72 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     check_map_spec(spec, catalog)
     spec = as_defined(cursor, catalog, spec)
     boundary = city_boundary(cursor, catalog, spec.city)
-    areas = area_units(cursor, catalog)
-    if spec.city:  # one municipality of a joint course: its areas only; classes are computed over what is shown
-        areas = areas[areas["unit_id"].astype(str).str.startswith(spec.city)].reset_index(drop=True)
-        if areas.empty:
-            raise MapDataError("map.error.no_city", code=spec.city)
+    areas = _city_areas(cursor, catalog, spec)
     if spec.is_zone:  # the zones a dataset was anonymized to; each 町丁目 counts in the zone it lies in
         units, areas = zone_units(cursor, spec.zones, areas, only_with_areas=bool(spec.city))
     else:
         units = mesh_cells(boundary, MESH_LEVELS[spec.base_unit]) if spec.is_mesh else areas.copy()
     year = measure_year(spec.measure, catalog)
     people, note = unit_people(cursor, catalog, units, spec, year, areas)
-    units = units.merge(people, on="unit_id", how="left")
-    for col in ("population", "elderly_65plus", "elderly_75plus"):
-        if col not in units.columns:
-            units[col] = np.nan
-    if spec.is_mesh:  # unpopulated cells (forest, river) are not drawn at all
-        units = units[units["population"].fillna(0) > 0].reset_index(drop=True)
-    units["ageing_rate"] = np.where(units["population"] > 0,
-                                    100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0), np.nan)
-    units["suppressed"] = units["population"].fillna(0) < PUBLICATION_THRESHOLD
-    if any(m is not None and m.normalize == "households" for m in (spec.measure, spec.compare and spec.compare.measure)):
+    units = _with_people(units, people, spec)
+    if any(
+        m is not None and m.normalize == "households" for m in (spec.measure, spec.compare and spec.compare.measure)
+    ):
         units["general_households"] = unit_households(cursor, catalog, units, spec, year, areas).to_numpy()
     data = MapData(spec=spec, units=units, boundary=boundary, base_layers=load_base_layers(cursor, catalog))
     if note:
         data.note_keys.append((note, {}))
     if spec.is_zone and records_outside_zones(cursor, spec.zones, units):
         data.note_keys.append(("map.note.zone_unplaced", {}))
+    _add_measures(cursor, catalog, data, areas, note)
+    _suppress_small_units(cursor, catalog, data, areas)
+    _add_places(cursor, catalog, data, boundary)
+    if spec.flood_overlay:
+        _add_flood_overlay(cursor, catalog, data)
+    if spec.measure is None and "nearest_m" in units.columns:
+        units["value"] = units["nearest_m"].where(~units["suppressed"])
+    elif spec.measure is None and "point_count" in units.columns:
+        units["value"] = units["point_count"].astype(float)
+    return data
 
+
+def _city_areas(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: MapSpec) -> gpd.GeoDataFrame:
+    """The areas mapped: on one municipality's map of a joint course, its areas only (classes are computed
+    over what is shown)."""
+    areas = area_units(cursor, catalog)
+    if not spec.city:
+        return areas
+    areas = areas[areas["unit_id"].astype(str).str.startswith(spec.city)].reset_index(drop=True)
+    if areas.empty:
+        raise MapDataError("map.error.no_city", code=spec.city)
+    return areas
+
+
+def _with_people(units: gpd.GeoDataFrame, people: pd.DataFrame, spec: MapSpec) -> gpd.GeoDataFrame:
+    """The units with their population, elderly and ageing rate, those too few to publish marked."""
+    units = units.merge(people, on="unit_id", how="left")
+    for col in ("population", "elderly_65plus", "elderly_75plus"):
+        if col not in units.columns:
+            units[col] = np.nan
+    if spec.is_mesh:  # unpopulated cells (forest, river) are not drawn at all
+        units = units[units["population"].fillna(0) > 0].reset_index(drop=True)
+    units["ageing_rate"] = np.where(
+        units["population"] > 0,
+        100 * units["elderly_65plus"] / units["population"].where(units["population"] > 0),
+        np.nan,
+    )
+    units["suppressed"] = units["population"].fillna(0) < PUBLICATION_THRESHOLD
+    return units
+
+
+def _add_measures(cursor: duckdb.DuckDBPyConnection, catalog: dict, data: MapData, areas: gpd.GeoDataFrame,
+                  people_note: str | None) -> None:
+    """The measure's value (and the compared one's) of each unit, with the notes that say how it was counted."""
+    spec, units = data.spec, data.units
     if spec.measure is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.measure, units, spec, areas)
         units["value"] = measure_values(numerator, units, spec.measure, denominators).to_numpy()
-        if denominators is not None and note != "map.note.mesh_apportioned":
+        if denominators is not None and people_note != "map.note.mesh_apportioned":
             data.note_keys.append(("map.note.measure_apportioned", {}))
         if is_raw_count(spec.measure, catalog):
             data.warning_keys.append(("map.warning.raw_count", {}))
@@ -177,6 +211,12 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
     if spec.compare is not None:
         numerator, denominators = measure_numerator(cursor, catalog, spec.compare.measure, units, spec, areas)
         units["compare_value"] = measure_values(numerator, units, spec.compare.measure, denominators).to_numpy()
+
+
+def _suppress_small_units(cursor: duckdb.DuckDBPyConnection, catalog: dict, data: MapData,
+                          areas: gpd.GeoDataFrame) -> None:
+    """Hide the values of units with too few people or too few persons counted by a measure."""
+    spec, units = data.spec, data.units
     few = np.zeros(len(units), dtype=bool)
     for measure in (spec.measure, spec.compare and spec.compare.measure):
         counted = measure_persons(cursor, catalog, measure, units, spec, areas) if measure is not None else None
@@ -191,6 +231,11 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
         if col in units.columns:
             units.loc[units["suppressed"], col] = np.nan
 
+
+def _add_places(cursor: duckdb.DuckDBPyConnection, catalog: dict, data: MapData,
+                boundary: gpd.GeoDataFrame) -> None:
+    """The place layers drawn, and per unit: places counted, distance to the nearest, share within reach."""
+    spec, units = data.spec, data.units
     for layer in spec.points:
         data.points.append((layer, _shown(load_points(cursor, catalog, layer), spec, boundary), ""))
     if spec.point_counts is not None:
@@ -209,21 +254,17 @@ def compute_map_data(cursor: duckdb.DuckDBPyConnection, catalog: dict, spec: Map
         if not points.empty:
             data.catchment = geo_analysis.catchment(units, points, spec.catchment.radius_m)
             units["catchment_share"] = data.catchment.per_unit["covered_share"].to_numpy()
-    if spec.flood_overlay:
-        if catalog[FLOOD].demo_on_real_city:  # the made-up city's zones lie elsewhere
-            raise MapDataError("map.error.flood_demo_only")
-        data.flood_zones = read_geo(cursor, f"SELECT * FROM {q(FLOOD)}")
-        own_places = "facilities" in catalog and not catalog["facilities"].demo_on_real_city
-        facilities = load_points(cursor, catalog, PointLayerSpec("facilities")) if own_places else None
-        data.flood = geo_analysis.flood_overlay(units, data.flood_zones, facilities)
-        units["flood_share"] = data.flood.per_unit["covered_share"].to_numpy()
 
-    if spec.measure is None and "nearest_m" in units.columns:
-        units["value"] = units["nearest_m"].where(~units["suppressed"])
-    elif spec.measure is None and "point_count" in units.columns:
-        units["value"] = units["point_count"].astype(float)
-    data.units = units
-    return data
+
+def _add_flood_overlay(cursor: duckdb.DuckDBPyConnection, catalog: dict, data: MapData) -> None:
+    """The flood zones, the share of each unit they cover and the facilities in them."""
+    if catalog[FLOOD].demo_on_real_city:  # the made-up city's zones lie elsewhere
+        raise MapDataError("map.error.flood_demo_only")
+    data.flood_zones = read_geo(cursor, f"SELECT * FROM {q(FLOOD)}")
+    own_places = "facilities" in catalog and not catalog["facilities"].demo_on_real_city
+    facilities = load_points(cursor, catalog, PointLayerSpec("facilities")) if own_places else None
+    data.flood = geo_analysis.flood_overlay(data.units, data.flood_zones, facilities)
+    data.units["flood_share"] = data.flood.per_unit["covered_share"].to_numpy()
 
 
 def _shown(points: gpd.GeoDataFrame, spec: MapSpec, boundary: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -75,7 +75,11 @@ def map_png(data: MapData, lang: str = "ja", title: str = "", dpi: int = 150) ->
                 continue
             pts = points.to_crs(6677)
             col = layer.category_column if layer.category_column in pts.columns else None
-            point_colours = [colours.get(c, CATEGORY_COLOURS[0]) for c in pts[col]] if col else colours.get(label, CATEGORY_COLOURS[0])
+            point_colours = (
+                [colours.get(c, CATEGORY_COLOURS[0]) for c in pts[col]]
+                if col
+                else colours.get(label, CATEGORY_COLOURS[0])
+            )
             ax.scatter(pts.geometry.x, pts.geometry.y, s=14 if len(pts) < 2000 else 2, c=point_colours,
                        edgecolor="white", linewidth=0.4, zorder=5)
         for key, colour in colours.items():

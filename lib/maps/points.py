@@ -14,7 +14,9 @@ from lib.maps.spec import PointLayerSpec
 def load_points(cursor, catalog: dict, layer: PointLayerSpec) -> gpd.GeoDataFrame:
     ds = catalog[layer.dataset]
     columns = [c.name for c in ds.data_columns]
-    filters = [Filter(layer.category_column, "in", layer.categories)] if layer.category_column and layer.categories else []
+    filters = (
+        [Filter(layer.category_column, "in", layer.categories)] if layer.category_column and layer.categories else []
+    )
     where, params = Table(catalog, ds, "").where(filters)
     sql = f"SELECT {', '.join(q(c) for c in columns)}, geometry FROM {q(ds.name)}{where}"
     points = read_geo(cursor, sql, params)

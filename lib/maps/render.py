@@ -142,8 +142,13 @@ def _choropleth_features(data: MapData, value_column: str, classification: Class
             fill, text = "#9ecae1", ""
         unit_id = str(row.unit_id)
         styles[unit_id] = _style(fill, bool(row.suppressed))
-        features.append({"type": "Feature", "geometry": shapes[i],
-                         "properties": {"unit_id": unit_id, "name": safe_text(row.unit_name), "value": safe_text(text)}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapes[i],
+                "properties": {"unit_id": unit_id, "name": safe_text(row.unit_name), "value": safe_text(text)},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}, styles
 
 
@@ -339,7 +344,9 @@ def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
     if classification is not None and classification.bins:
         parts.append(f"<h4>{safe_text(label)}</h4>")
         for colour, text in zip(classification.colours, classification.labels, strict=True):
-            parts.append(f'<div class="dab-row"><span class="sw" style="background:{colour}"></span>{safe_text(text)}</div>')
+            parts.append(
+                f'<div class="dab-row"><span class="sw" style="background:{colour}"></span>{safe_text(text)}</div>'
+            )
     if data.suppressed_count:
         parts.append(f'<div class="dab-row"><span class="sw" style="background:{SUPPRESSED_COLOUR}"></span>'
                      f'{safe_text(t("map.legend.suppressed", lang, threshold=PUBLICATION_THRESHOLD))}</div>')
@@ -355,7 +362,9 @@ def legend_html(data: MapData, lang: str, colours: dict[str, str] | None = None,
         if colours:
             parts.append(f'<div class="sec"><b>{safe_text(t("map.legend.points", lang))}</b></div>')
             for name, colour in colours.items():
-                parts.append(f'<div class="dab-row"><span class="dot" style="background:{colour}"></span>{safe_text(name)}</div>')
+                parts.append(
+                    f'<div class="dab-row"><span class="dot" style="background:{colour}"></span>{safe_text(name)}</div>'
+                )
         if data.catchment is not None:
             parts.append('<div class="sec dab-row"><span class="ring"></span>'
                          f'{safe_text(t("map.legend.catchment", lang, radius=data.spec.catchment.radius_m))}</div>')

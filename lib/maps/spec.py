@@ -267,7 +267,26 @@ def validate_map_spec(spec: MapSpec, catalog: dict) -> list[Problem]:
         problems.append(Problem("map.spec.no_zones", {"name": zones}))
     if spec.measure is not None:
         _check_measure(spec.measure, catalog, problems, zones)
-    cls = spec.classification
+    _check_classification(spec.classification, problems)
+    for layer in spec.points:
+        _check_points(layer, catalog, problems)
+    for layer in filter(None, [spec.point_counts,
+                               spec.catchment.points if spec.catchment else None,
+                               spec.nearest.points if spec.nearest else None]):
+        _check_points(layer, catalog, problems)
+    if spec.catchment and not 50 <= spec.catchment.radius_m <= MAX_CATCHMENT_RADIUS_M:
+        problems.append(Problem("map.spec.bad_radius", {"high": MAX_CATCHMENT_RADIUS_M}))
+    if spec.compare:
+        _check_compare(spec, catalog, problems, zones)
+    if spec.city and not (len(spec.city) == 5 and spec.city.isdigit()):
+        problems.append(Problem("map.spec.bad_city", {"value": spec.city}))
+    if spec.flood_overlay and "flood_zones" not in catalog:
+        problems.append(Problem("map.spec.no_dataset", {"name": "flood_zones"}))
+    return problems
+
+
+def _check_classification(cls: ClassificationSpec, problems: list[Problem]) -> None:
+    """A known method and palette; for the user's own classes, breaks in rising order, else a class count."""
     if cls.method not in CLASSIFY_METHODS:
         problems.append(Problem("map.spec.bad_method", {"value": cls.method}))
     if cls.method == "user":
@@ -279,25 +298,15 @@ def validate_map_spec(spec: MapSpec, catalog: dict) -> list[Problem]:
         problems.append(Problem("map.spec.bad_k", {"low": MIN_CLASSES, "high": MAX_CLASSES}))
     if cls.palette not in PALETTES:
         problems.append(Problem("map.spec.bad_palette", {"value": cls.palette}))
-    for layer in spec.points:
-        _check_points(layer, catalog, problems)
-    for layer in filter(None, [spec.point_counts,
-                               spec.catchment.points if spec.catchment else None,
-                               spec.nearest.points if spec.nearest else None]):
-        _check_points(layer, catalog, problems)
-    if spec.catchment and not 50 <= spec.catchment.radius_m <= MAX_CATCHMENT_RADIUS_M:
-        problems.append(Problem("map.spec.bad_radius", {"high": MAX_CATCHMENT_RADIUS_M}))
-    if spec.compare:
-        _check_measure(spec.compare.measure, catalog, problems, zones)
-        if spec.compare.mode not in COMPARE_MODES:
-            problems.append(Problem("map.spec.bad_compare", {"value": spec.compare.mode}))
-        if spec.measure is None:
-            problems.append(Problem("map.spec.compare_without_measure", {}))
-    if spec.city and not (len(spec.city) == 5 and spec.city.isdigit()):
-        problems.append(Problem("map.spec.bad_city", {"value": spec.city}))
-    if spec.flood_overlay and "flood_zones" not in catalog:
-        problems.append(Problem("map.spec.no_dataset", {"name": "flood_zones"}))
-    return problems
+
+
+def _check_compare(spec: MapSpec, catalog: dict, problems: list[Problem], zones: str) -> None:
+    """The compared measure, a known mode, and a measure to compare it with."""
+    _check_measure(spec.compare.measure, catalog, problems, zones)
+    if spec.compare.mode not in COMPARE_MODES:
+        problems.append(Problem("map.spec.bad_compare", {"value": spec.compare.mode}))
+    if spec.measure is None:
+        problems.append(Problem("map.spec.compare_without_measure", {}))
 
 
 def parse_breaks(text: str) -> list[float]:

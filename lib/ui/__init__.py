@@ -54,8 +54,8 @@ __all__ = [
     "language_switch", "page_arrived", "passcode_lockouts", "plotly_chart", "require_group", "require_instructor",
     "restore_sign_in", "resync", "run_page", "saved_evidence", "saving", "shared_pc", "show_error",
     "show_query_error", "show_save_error", "show_suppressed", "sign_in_member", "sign_in_shared_pc",
-    "sign_out_instructor", "sign_out_member", "sql_owner", "start_store", "store", "streamlit_in_language", "tr", "tr_literal",
-    "who_am_i", "workspace", "workspace_lost", "workspace_problem", "workspace_restored",
+    "sign_out_instructor", "sign_out_member", "sql_owner", "start_store", "store", "streamlit_in_language", "tr",
+    "tr_literal", "who_am_i", "workspace", "workspace_lost", "workspace_problem", "workspace_restored",
 ]
 
 # A deep link's first run on a fresh server imports this before any page code asks for the language.

@@ -31,8 +31,14 @@ def dataset_picker(catalog: dict[str, Dataset], names: list[str], key: str, defa
     """The dataset to analyse, shown by its title; on a real city its own data first (the demo city's after it,
     marked), record tables before map layers."""
     ordered = sorted(names, key=lambda n: (catalog[n].demo_on_real_city, catalog[n].is_geo))
-    return st.selectbox(step_label(step, tr("chart.dataset")), ordered, index=ordered.index(default) if default in ordered else 0,
-                        key=key, persist_state=KEEP, format_func=lambda n: dataset_title(catalog[n]))
+    return st.selectbox(
+        step_label(step, tr("chart.dataset")),
+        ordered,
+        index=ordered.index(default) if default in ordered else 0,
+        key=key,
+        persist_state=KEEP,
+        format_func=lambda n: dataset_title(catalog[n]),
+    )
 
 
 def column_labeller(catalog: dict[str, Dataset], ds: Dataset) -> Callable[[str | None], str]:

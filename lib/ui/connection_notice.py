@@ -4,11 +4,12 @@ Streamlit's browser side says it in English: a "Connecting" badge (where its too
 after six failed pings, a "Connection error" box asking "Are you connected to the internet?" (wrong
 on LGWAN, where there is no internet by design). This small script, installed once per page load,
 puts our words in their place, and shows a banner while the connection (the state Streamlit writes
-on its root element) is down and a short one when it is back. The page itself stays as it was: Streamlit reconnects by itself and sends the
-widgets' values to the new server session; the text a member typed is also kept as a draft on the
-server (lib.workspace.drafts), and their sign-in comes back from its cookie. Only typing not yet sent
-(a box sends its value when it loses focus) would be drawn over by the new session: the script keeps
-it and types it back once the new session's first runs are over. Nothing is fetched.
+on its root element) is down and a short one when it is back. The page itself stays as it was:
+Streamlit reconnects by itself and sends the widgets' values to the new server session; the text a
+member typed is also kept as a draft on the server (lib.workspace.drafts), and their sign-in comes
+back from its cookie. Only typing not yet sent (a box sends its value when it loses focus) would be
+drawn over by the new session: the script keeps it and types it back once the new session's first
+runs are over. Nothing is fetched.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from lib.ui import tr
 STREAMLIT_WORDS = {
     "dialog_title": "Connection error",
     "not_responding": "Streamlit server is not responding. Are you connected to the internet?",
-    "still_running": "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:",
+    "still_running": "Is Streamlit still running? "
+    "If you accidentally stopped Streamlit, just restart it in your terminal:",
     "status_connecting": "Connecting",
     "status_error": "Error",
 }

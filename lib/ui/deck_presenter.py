@@ -49,8 +49,11 @@ def present(editor: DeckEditor) -> None:
     if leave.button(tr("pres.exit"), icon=":material/close:", key="pres_exit", width="stretch"):
         st.session_state[MODE] = "edit"
         st.rerun()
-    position.markdown(f"<div style='text-align:center; font-size:1.2rem'>{tr('pres.slide_of', n=index + 1, total=total)}"
-                      "</div>", unsafe_allow_html=True, help=tr("pres.keys_hint"))
+    position.markdown(
+        f"<div style='text-align:center; font-size:1.2rem'>{tr('pres.slide_of', n=index + 1, total=total)}</div>",
+        unsafe_allow_html=True,
+        help=tr("pres.keys_hint"),
+    )
     with st.container(border=True):
         if index == 0:
             title_slide(editor)

@@ -101,8 +101,13 @@ def evidence_form(key: str, kind: str, spec: Callable[[str], dict], *, default_t
             st.markdown(f"**{heading}**")
         st.text_input(title_label or tr("chart.save_title"), key=f"{key}:title", placeholder=default_title)
         st.text_area(note_label or tr("chart.save_note"), key=f"{key}:note", placeholder=note_placeholder)
-        st.form_submit_button(button, type="primary", icon=":material/save:", on_click=_save,
-                              args=(key, kind, spec, default_title, title_required, listed_here, name_title, fresh, extra))
+        st.form_submit_button(
+            button,
+            type="primary",
+            icon=":material/save:",
+            on_click=_save,
+            args=(key, kind, spec, default_title, title_required, listed_here, name_title, fresh, extra),
+        )
     if (failure := st.session_state.pop(f"{key}:failed", None)) is not None:
         show_save_error(failure)
     if st.session_state.pop(f"{key}:missing_title", False):

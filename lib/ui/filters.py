@@ -36,9 +36,15 @@ def filter_editor(cursor, catalog: dict, dataset: str, key: str, step: int | Non
         col = resolve_column(catalog, ds, name)
         return col.label_in(current) if col else name
 
-    chosen_columns = st.multiselect(step_label(step, tr("chart.filters")), filter_choices(catalog, ds), format_func=label_of,
-                                    key=f"{key}:filter_columns", placeholder=tr("chart.filters_none"),
-                                    select_all=False, persist_state=KEEP)
+    chosen_columns = st.multiselect(
+        step_label(step, tr("chart.filters")),
+        filter_choices(catalog, ds),
+        format_func=label_of,
+        key=f"{key}:filter_columns",
+        placeholder=tr("chart.filters_none"),
+        select_all=False,
+        persist_state=KEEP,
+    )
     names = area_names(cursor, catalog)
     filters = []
     for name in chosen_columns:

@@ -69,8 +69,15 @@ def passcode_lockouts() -> None:
     events = passcode_guard.lockouts_since_reset()
     if not events and not passcode_guard.GUARD.locked_clients():
         return
-    lines = [tr(f"auth.lockout.{e['kind']}", at=time_text(e["at"], lang()), client=e.get("client") or "?", n=e.get("failures", 0))
-             for e in events]
+    lines = [
+        tr(
+            f"auth.lockout.{e['kind']}",
+            at=time_text(e["at"], lang()),
+            client=e.get("client") or "?",
+            n=e.get("failures", 0),
+        )
+        for e in events
+    ]
     st.warning(tr("auth.lockout.title") + "\n\n" + "\n".join(f"- {line}" for line in lines),
                icon=":material/lock:")
     if st.button(tr("auth.lockout.reset"), key="auth_lockout_reset"):

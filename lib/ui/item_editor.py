@@ -240,9 +240,37 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         item = None
     stored = editor.stored_values(item.payload) if item else editor.normalized({})
     conflict = st.session_state.get(f"{key}:conflict")
+    _load_inputs(editor, conflict, version, stored)
+    if item is not None:
+        st.caption(tr_literal("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
+                      version=item.version))
+    values: dict = {}
+    targets = _field_places(fields)
+    for f in fields:
+        _field_input(editor, f, targets[f.name], values)
+        values[f.name] = st.session_state.get(editor.widget_key(f.name))
+    for error in st.session_state.pop(f"{key}:errors", []):
+        st.error(error)
+    if conflict is None and current_member() is not None and editor.is_dirty():
+        st.caption(tr("ws.unsaved_draft"))
+    buttons = st.columns([3, 2, 5])
+    buttons[0].button(save_label or tr("ws.save"), key=f"{key}:save", type="primary", on_click=_save_item,
+                      args=(editor,), disabled=conflict is not None)
+    if deletable and item is not None:
+        buttons[1].button(tr("ws.delete"), key=f"{key}:delete", on_click=_delete_item, args=(key, item_id))
+    if st.session_state.pop(f"{key}:saved", False):
+        st.toast(tr("ws.saved"), icon=":material/check_circle:")
+    if isinstance(conflict, FieldConflict):
+        _field_conflict_panel(editor, conflict)
+    elif conflict is not None:
+        _conflict_panel(editor, conflict)
+
+
+def _load_inputs(editor: _Editor, conflict, version: int, stored: dict) -> None:
+    """What the inputs hold on this run: the member's typing, a restored draft or the stored version."""
     # Streamlit drops a widget's value when its page is left: then the draft or the stored version is shown.
-    widgets_gone = any(editor.widget_key(f.name) not in st.session_state for f in fields)
-    newer = not new and st.session_state.get(f"{key}:base") != version
+    widgets_gone = any(editor.widget_key(f.name) not in st.session_state for f in editor.fields)
+    newer = not editor.new and st.session_state.get(f"{editor.key}:base") != version
     if conflict is None and widgets_gone:
         draft = editor.draft()
         if draft is not None and draft.values != stored:
@@ -259,15 +287,16 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         editor.start_from(version, stored)
     elif page_arrived():
         # The browser may show this page's inputs empty while the server holds their text: send it again.
-        for f in fields:
+        for f in editor.fields:
             st.session_state[editor.widget_key(f.name)] = st.session_state[editor.widget_key(f.name)]
     if conflict is None and newer and editor.is_dirty():
         # Unsaved typing is kept; saving merges it with the newer version field by field.
         st.info(tr("ws.changed_meanwhile"), icon=":material/sync:")
-    if item is not None:
-        st.caption(tr_literal("ws.last_saved", who=item.updated_by, when=item.updated_at.strftime("%m/%d %H:%M"),
-                      version=item.version))
-    values: dict = {}
+
+
+def _field_places(fields: list[Field]) -> dict:
+    """Where each field's input goes: the page, or its column of a row of fields side by side."""
+    places = {}
     rows: dict[str | None, list] = {}
     for f in fields:
         if f.row is not None and f.row not in rows:
@@ -277,42 +306,32 @@ def item_editor(key: str, group_id: str, kind: str, fields: list[Field], item_id
         target = st
         if f.row is not None:
             target = dict((g.name, col) for g, col in rows[f.row])[f.name]
-        wkey = editor.widget_key(f.name)
-        options = f.options(values) if callable(f.options) else f.options
-        if f.widget in ("selectbox", "multiselect"):
-            options = list(options or [])
-            # Labels are made now, in the user's language, not later when the widget is drawn.
-            labels = {option: f.format_func(option) for option in options}
-        if f.widget == "selectbox":
-            if st.session_state.get(wkey) not in options:
-                editor.coerce(f.name, options[0] if options else None)
-            target.selectbox(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
-                             args=(editor,))
-        elif f.widget == "multiselect":
-            editor.coerce(f.name, [v for v in st.session_state.get(wkey) or [] if v in options])
-            target.multiselect(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
-                               args=(editor,), placeholder=tr("ws.choose"), select_all=False)
-        elif f.widget == "text_input":
-            target.text_input(f.label, key=wkey, placeholder=f.placeholder, on_change=_keep_draft, args=(editor,))
-        else:
-            target.text_area(f.label, key=wkey, placeholder=f.placeholder, height=f.extra.get("height", 90),
-                             on_change=_keep_draft, args=(editor,))
-        values[f.name] = st.session_state.get(wkey)
-    for error in st.session_state.pop(f"{key}:errors", []):
-        st.error(error)
-    if conflict is None and current_member() is not None and editor.is_dirty():
-        st.caption(tr("ws.unsaved_draft"))
-    buttons = st.columns([3, 2, 5])
-    buttons[0].button(save_label or tr("ws.save"), key=f"{key}:save", type="primary", on_click=_save_item,
-                      args=(editor,), disabled=conflict is not None)
-    if deletable and item is not None:
-        buttons[1].button(tr("ws.delete"), key=f"{key}:delete", on_click=_delete_item, args=(key, item_id))
-    if st.session_state.pop(f"{key}:saved", False):
-        st.toast(tr("ws.saved"), icon=":material/check_circle:")
-    if isinstance(conflict, FieldConflict):
-        _field_conflict_panel(editor, conflict)
-    elif conflict is not None:
-        _conflict_panel(editor, conflict)
+        places[f.name] = target
+    return places
+
+
+def _field_input(editor: _Editor, f: Field, target, values: dict) -> None:
+    """The input of one field (its options may depend on the values of the fields above it)."""
+    wkey = editor.widget_key(f.name)
+    options = f.options(values) if callable(f.options) else f.options
+    if f.widget in ("selectbox", "multiselect"):
+        options = list(options or [])
+        # Labels are made now, in the user's language, not later when the widget is drawn.
+        labels = {option: f.format_func(option) for option in options}
+    if f.widget == "selectbox":
+        if st.session_state.get(wkey) not in options:
+            editor.coerce(f.name, options[0] if options else None)
+        target.selectbox(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
+                         args=(editor,))
+    elif f.widget == "multiselect":
+        editor.coerce(f.name, [v for v in st.session_state.get(wkey) or [] if v in options])
+        target.multiselect(f.label, options, format_func=labels.get, key=wkey, on_change=_keep_draft,
+                           args=(editor,), placeholder=tr("ws.choose"), select_all=False)
+    elif f.widget == "text_input":
+        target.text_input(f.label, key=wkey, placeholder=f.placeholder, on_change=_keep_draft, args=(editor,))
+    else:
+        target.text_area(f.label, key=wkey, placeholder=f.placeholder, height=f.extra.get("height", 90),
+                         on_change=_keep_draft, args=(editor,))
 
 
 def _field_conflict_panel(editor: _Editor, conflict: FieldConflict) -> None:

@@ -26,7 +26,9 @@ class MapAnalyses:
         self.boxes: dict = {}  # each analysis's place on the page, under its settings, for its result
 
     def settings(self) -> None:
-        tabs = st.tabs([ui.tr(f"map.analysis.{name}") for name in ("catchment", "nearest", "counts", "flood", "compare")])
+        tabs = st.tabs(
+            [ui.tr(f"map.analysis.{name}") for name in ("catchment", "nearest", "counts", "flood", "compare")]
+        )
         for tab, draw in zip(tabs, (self._catchment, self._nearest, self._counts, self._flood, self._compare),
                              strict=True):
             with tab:

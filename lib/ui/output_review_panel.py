@@ -37,7 +37,10 @@ def _act(ws: Workspace, item_id: str, action: str) -> None:
         st.session_state[f"{K}{item_id}:message"] = ("error", tr("output_check.changed"))
         return
     except (UserQueryError, ResultRefused) as error:
-        st.session_state[f"{K}{item_id}:message"] = ("error", tr("output_check.rerun_failed", reason=error.text(lang())))
+        st.session_state[f"{K}{item_id}:message"] = (
+            "error",
+            tr("output_check.rerun_failed", reason=error.text(lang())),
+        )
         return
     st.session_state[f"{K}{item_id}:comment"] = ""
     st.session_state[K + "done"] = tr(f"output_check.done.{action}", title=item.payload.get("title", ""))

@@ -68,7 +68,9 @@ def import_widgets(prep: Preparation) -> tuple[str, dict[str, str]] | None:
     types = _types_editor(result, summary)
     for column, lost in column_types.conversion_losses(result.frame, types).items():
         st.warning(tr("prep.type_loss", column=column, n=lost))
-    name = st.text_input(tr("prep.staging_name"), value=staging.suggest_name(result.source_name), key="prep_staging_name")
+    name = st.text_input(
+        tr("prep.staging_name"), value=staging.suggest_name(result.source_name), key="prep_staging_name"
+    )
     return (name, types) if st.button(tr("prep.store"), key="prep_store", type="primary") else None
 
 

@@ -49,8 +49,10 @@ def cleaning_widgets(prep: Preparation, areas: CityAreas) -> None:
                                                 "after": tr("prep.after"), "reason": tr("prep.reason")}),
                  hide_index=True)
     if preview.reasons:
-        st.dataframe(pd.DataFrame({tr("prep.reason"): list(preview.reasons), tr("prep.rows"): list(preview.reasons.values())}),
-                     hide_index=True)
+        st.dataframe(
+            pd.DataFrame({tr("prep.reason"): list(preview.reasons), tr("prep.rows"): list(preview.reasons.values())}),
+            hide_index=True,
+        )
     if preview.unmatched is not None and not preview.unmatched.empty:
         st.warning(tr("prep.unmatched", n=len(preview.unmatched)))
         st.dataframe(preview.unmatched.rename(columns={"value": tr("prep.value"), "city": tr("prep.city"),
@@ -68,13 +70,24 @@ def classification_widgets(prep: Preparation) -> dict[str, str]:
     frame = prep.frame
     columns = [c for c in frame.columns if c != "geometry"]
     labels = {tr(f"anon.class.{c}"): c for c in anonymize.CLASSES}
-    table = pd.DataFrame({"column": columns,
-                          "class": [tr(f"anon.class.{prep.suggested.get(c, 'other')}") for c in columns],
-                          "example": [str(frame[c].dropna().iloc[0]) if frame[c].notna().any() else "" for c in columns]})
+    table = pd.DataFrame(
+        {
+            "column": columns,
+            "class": [tr(f"anon.class.{prep.suggested.get(c, 'other')}") for c in columns],
+            "example": [str(frame[c].dropna().iloc[0]) if frame[c].notna().any() else "" for c in columns],
+        }
+    )
     edited = st.data_editor(
-        table, hide_index=True, disabled=["column", "example"], key="prep_class_editor",
-        column_config={"column": tr("prep.column"), "example": tr("prep.example"),
-                       "class": st.column_config.SelectboxColumn(tr("prep.class"), options=list(labels), required=True)})
+        table,
+        hide_index=True,
+        disabled=["column", "example"],
+        key="prep_class_editor",
+        column_config={
+            "column": tr("prep.column"),
+            "example": tr("prep.example"),
+            "class": st.column_config.SelectboxColumn(tr("prep.class"), options=list(labels), required=True),
+        },
+    )
     return {column: labels.get(label, "other") for column, label in zip(edited["column"], edited["class"], strict=True)}
 
 

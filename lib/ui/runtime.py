@@ -36,7 +36,10 @@ def leave_pages_folder_mode() -> None:
     # Only a session's runs before its first one through app.py can be such runs (app.py may have
     # switched the mode off already: its st.navigation comes first); app.py itself is not one, and
     # such a run is known by Streamlit's legacy page list, which holds app.py.
-    if RAN_THROUGH_APP in st.session_state or ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash:
+    if (
+        RAN_THROUGH_APP in st.session_state
+        or ThreadState.get().active_script_hash == ctx.pages_manager.main_script_hash
+    ):
         return
     if any(page["script_path"] == APP_SCRIPT for page in ctx.pages_manager.get_pages().values()):
         ctx.script_requests.request_rerun(RerunData(

@@ -54,11 +54,15 @@ def streamlit_in_language() -> None:
         f"[data-testid='stFileUploaderDropzoneInstructions'] > div::after {{content: '{limit}'; font-size: 0.85rem;}}"
         " [data-testid='stElementToolbar'] {display: none !important;}"
         " [data-testid='stSkipToContent'] {visibility: hidden; font-size: 0;}"
-        f" [data-testid='stSkipToContent']::after {{visibility: visible; font-size: 1rem; content: '{tr('app.skip_to_content')}';}}"
-        f" .js-plotly-plot .plotly .modebar-btn[data-title='Fullscreen']::after {{content: '{tr('app.full_screen')}' !important;}}"
+        " [data-testid='stSkipToContent']::after"
+        f" {{visibility: visible; font-size: 1rem; content: '{tr('app.skip_to_content')}';}}"
+        " .js-plotly-plot .plotly .modebar-btn[data-title='Fullscreen']::after"
+        f" {{content: '{tr('app.full_screen')}' !important;}}"
         " .js-plotly-plot .plotly .modebar-btn[data-title='Close fullscreen']::after"
         f" {{content: '{tr('app.leave_full_screen')}' !important;}}"
-        "</style>", unsafe_allow_html=True)
+        "</style>",
+        unsafe_allow_html=True,
+    )
     if lang() == "ja":
         st.sidebar.html(_TABLE_MENU_SCRIPT.replace("WORDS", json.dumps(TABLE_MENU_JA, ensure_ascii=False)),
                         unsafe_allow_javascript=True)

@@ -142,45 +142,79 @@ def _missing_fields(content: GroupContent, st: Step, lang: str) -> list[str]:
 
 def step_progress(content: GroupContent, st: Step, catalog: dict, lang: str = "ja") -> StepProgress:
     missing = _missing_fields(content, st, lang)
-    if st.key == "step1":
-        depth = logic_tree.depth(content.tree) if content.tree else 0
-        if depth < MIN_TREE_DEPTH:
-            missing.append(t("progress.missing.tree", lang, n=MIN_TREE_DEPTH, depth=depth))
-        if not content.hypotheses:
-            missing.append(t("progress.missing.hypotheses", lang))
-        for h in content.hypotheses:
-            if check_hypothesis_data(h.payload.get("dataset", ""), h.payload.get("columns") or [], catalog, lang):
-                missing.append(t("progress.missing.hypothesis_data", lang, text=literal(h.payload.get("text", ""))))
-    elif st.key == "step3":
-        sketched = {s.payload.get("hypothesis_id") for s in content.sketches
-                    if s.payload.get("method") and s.payload.get("display")}
-        for h in content.hypotheses:
-            if h.item_id not in sketched:
-                missing.append(t("progress.missing.sketch", lang, text=literal(h.payload.get("text", ""))))
-        if not content.hypotheses:
-            missing.append(t("progress.missing.hypotheses", lang))
-    elif st.key == "step4":
-        if not content.evidence:
-            missing.append(t("progress.missing.evidence", lang))
-    elif st.key == "step5":
-        backed = [f for f in content.findings if f.payload.get("sentence") and f.payload.get("evidence_id")]
-        if not backed:
-            missing.append(t("progress.missing.findings", lang))
-        judged = {f.payload.get("hypothesis_id") for f in content.findings if f.payload.get("verdict")}
-        for h in content.hypotheses:
-            if h.item_id not in judged:
-                missing.append(t("progress.missing.verdict", lang, text=literal(h.payload.get("text", ""))))
-    elif st.key == "step6":
-        if not content.policies:
-            missing.append(t("progress.missing.policies", lang))
-    elif st.key == "step7":
-        model = content.logic_model or {}
-        for part in ("activities", "outputs", "outcomes"):
-            if not [x for x in model.get(part) or [] if str(x).strip()]:
-                missing.append(t("progress.missing.model_part", lang, part=t(f"model.{part}", lang)))
-        if not complete_kpis(model):
-            missing.append(t("progress.missing.kpi", lang))
+    check = _STEP_CHECKS.get(st.key)
+    if check is not None:
+        missing += check(content, catalog, lang)
     return StepProgress(st, tuple(missing))
+
+
+def _tree_and_hypotheses_missing(content: GroupContent, catalog: dict, lang: str) -> list[str]:
+    """Step 1: a deep enough logic tree, and hypotheses whose data exists."""
+    missing = []
+    depth = logic_tree.depth(content.tree) if content.tree else 0
+    if depth < MIN_TREE_DEPTH:
+        missing.append(t("progress.missing.tree", lang, n=MIN_TREE_DEPTH, depth=depth))
+    if not content.hypotheses:
+        missing.append(t("progress.missing.hypotheses", lang))
+    for h in content.hypotheses:
+        if check_hypothesis_data(h.payload.get("dataset", ""), h.payload.get("columns") or [], catalog, lang):
+            missing.append(t("progress.missing.hypothesis_data", lang, text=literal(h.payload.get("text", ""))))
+    return missing
+
+
+def _sketches_missing(content: GroupContent, catalog: dict, lang: str) -> list[str]:
+    """Step 3: an analysis sketch (method and display) for every hypothesis."""
+    sketched = {s.payload.get("hypothesis_id") for s in content.sketches
+                if s.payload.get("method") and s.payload.get("display")}
+    missing = [t("progress.missing.sketch", lang, text=literal(h.payload.get("text", "")))
+               for h in content.hypotheses if h.item_id not in sketched]
+    if not content.hypotheses:
+        missing.append(t("progress.missing.hypotheses", lang))
+    return missing
+
+
+def _evidence_missing(content: GroupContent, catalog: dict, lang: str) -> list[str]:
+    """Step 4: at least one saved chart, table or map."""
+    return [] if content.evidence else [t("progress.missing.evidence", lang)]
+
+
+def _findings_missing(content: GroupContent, catalog: dict, lang: str) -> list[str]:
+    """Step 5: a finding backed by evidence, and a verdict on every hypothesis."""
+    missing = []
+    backed = [f for f in content.findings if f.payload.get("sentence") and f.payload.get("evidence_id")]
+    if not backed:
+        missing.append(t("progress.missing.findings", lang))
+    judged = {f.payload.get("hypothesis_id") for f in content.findings if f.payload.get("verdict")}
+    missing += [t("progress.missing.verdict", lang, text=literal(h.payload.get("text", "")))
+                for h in content.hypotheses if h.item_id not in judged]
+    return missing
+
+
+def _policies_missing(content: GroupContent, catalog: dict, lang: str) -> list[str]:
+    """Step 6: at least one policy."""
+    return [] if content.policies else [t("progress.missing.policies", lang)]
+
+
+def _logic_model_missing(content: GroupContent, catalog: dict, lang: str) -> list[str]:
+    """Step 7: activities, outputs and outcomes filled in, and a complete KPI."""
+    model = content.logic_model or {}
+    missing = [t("progress.missing.model_part", lang, part=t(f"model.{part}", lang))
+               for part in ("activities", "outputs", "outcomes")
+               if not [x for x in model.get(part) or [] if str(x).strip()]]
+    if not complete_kpis(model):
+        missing.append(t("progress.missing.kpi", lang))
+    return missing
+
+
+# What each step needs beyond its worksheet's fields (steps 0 and 2 need only those).
+_STEP_CHECKS = {
+    "step1": _tree_and_hypotheses_missing,
+    "step3": _sketches_missing,
+    "step4": _evidence_missing,
+    "step5": _findings_missing,
+    "step6": _policies_missing,
+    "step7": _logic_model_missing,
+}
 
 
 KPI_PARTS = ("indicator", "baseline", "target", "source")

@@ -190,10 +190,16 @@ def seed_example(ws: Workspace, group_id: str, facts: dict) -> None:
         "evidence_id": charts[2].item_id, "strength": "strong",
         "hypothesis_id": hyp_transport.item_id, "verdict": "supported",
     }, who[1])
-    ws.create_item(group_id, "policy", {
-        "title": "通いの場が遠い町丁目の公民館・集会所で週 1 回の体操教室",
-        "description": "地域包括支援センターと住民ボランティアで、通いの場から離れた町丁目に新しい通いの場を 6 か所開く。",
-    }, who[0])
+    ws.create_item(
+        group_id,
+        "policy",
+        {
+            "title": "通いの場が遠い町丁目の公民館・集会所で週 1 回の体操教室",
+            "description": "地域包括支援センターと住民ボランティアで、"
+            "通いの場から離れた町丁目に新しい通いの場を 6 か所開く。",
+        },
+        who[0],
+    )
     ws.create_item(group_id, "policy", {
         "title": f"{HILL}に送迎ボランティア",
         "description": "坂が多くバスの便が少ない地域の高齢者に、社会福祉協議会の送迎ボランティアを紹介する。",

@@ -93,8 +93,10 @@ def test_instructor_sets_the_city_with_a_facility_list_named_by_its_column_mappi
     far.write_text(json.dumps({"type": "FeatureCollection", "features": [{
         "type": "Feature", "properties": {"W05_004": "遠い川"},
         "geometry": {"type": "LineString", "coordinates": [[139.7, 35.6], [139.8, 35.7]]}}]}), encoding="utf-8")
-    for upload, said in ((far, "ファイル「far.geojson」には対象の市区町村の周りの地物がありません"),
-                         (write_river_geojson(tmp_path / "W05.geojson"), "地図の背景「川」を取り込みました：市の周辺の 1 件")):
+    for upload, said in (
+        (far, "ファイル「far.geojson」には対象の市区町村の周りの地物がありません"),
+        (write_river_geojson(tmp_path / "W05.geojson"), "地図の背景「川」を取り込みました：市の周辺の 1 件"),
+    ):
         page.locator(f"{_css_key('base_layer_file')} input[type='file']").set_input_files(str(upload))
         wait_for_app(page)
         page.locator(f"{_css_key('base_layer_run')} button").click()

@@ -56,6 +56,8 @@ def test_a_save_by_another_member_is_announced_without_a_reload(live_server, off
     screenshot(first, "live-change-notice")
     first.get_by_role("button", name="最新の状態を表示").click()
     wait_for_app(first)
-    assert first.locator(".st-key-ws-step0-goal textarea").input_value() == "高齢になっても住み慣れた地域で元気に暮らせる"
+    assert (
+        first.locator(".st-key-ws-step0-goal textarea").input_value() == "高齢になっても住み慣れた地域で元気に暮らせる"
+    )
     assert first.external_requests == [] and second.external_requests == []
     second.context.close()

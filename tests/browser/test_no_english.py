@@ -22,10 +22,31 @@ from tests.browser.test_sessions_flow import _enter_as_instructor, go, join, joi
 
 pytestmark = pytest.mark.browser
 
-PAGE_KEYS = ["page.home", "page.join", "page.session_1", "page.session_2", "page.session_3", "page.session_4",
-             "page.workspace", "page.presentation", "page.exercises", "page.catalog", "page.charts",
-             "page.pivot", "page.statistics", "page.area_patterns", "page.projection", "page.survey", "page.sql", "page.map", "page.instructor",
-             "page.instructor_data", "page.instructor_exports", "page.privacy_checklist", "page.instructor_guide"]
+PAGE_KEYS = [
+    "page.home",
+    "page.join",
+    "page.session_1",
+    "page.session_2",
+    "page.session_3",
+    "page.session_4",
+    "page.workspace",
+    "page.presentation",
+    "page.exercises",
+    "page.catalog",
+    "page.charts",
+    "page.pivot",
+    "page.statistics",
+    "page.area_patterns",
+    "page.projection",
+    "page.survey",
+    "page.sql",
+    "page.map",
+    "page.instructor",
+    "page.instructor_data",
+    "page.instructor_exports",
+    "page.privacy_checklist",
+    "page.instructor_guide",
+]
 # Seen by trainees before: Streamlit's own English, untranslated values and names of columns.
 ENGLISH = ["Select all", "Upload", "MB per file", "Drag and drop", "Browse files", "None", "NaN", "1 mi",
            "（完成例）（完成例）", "depth_class", "baseline", "Traceback", "Error:", "左のスキーマ",

@@ -1,7 +1,8 @@
 """Red team, item 4: direct identifiers are found in the values, whatever the instructor called the column.
 
-Each hostile column is published as その他 (other) beside a table that otherwise meets k (the small-cell threshold), l=2: the
-check must refuse it and say why in Japanese. The demo's own columns must not be taken for identifiers.
+Each hostile column is published as その他 (other) beside a table that otherwise meets k (the
+small-cell threshold), l=2: the check must refuse it and say why in Japanese. The demo's own columns
+must not be taken for identifiers.
 """
 from __future__ import annotations
 

@@ -19,8 +19,11 @@ YEAR, LEVEL = 2025, "要介護5"
 def cell(store):
     """(area code, count) of the largest 要介護5 cell of 2025 under MIN_CELL: the figure the charts hide."""
     cursor = store.published()
-    row = cursor.execute("SELECT area_code, COUNT(*) AS n FROM care_certification WHERE year = ? AND care_level = ? "
-                         "GROUP BY 1 HAVING COUNT(*) < ? ORDER BY n DESC, 1 LIMIT 1", [YEAR, LEVEL, MIN_CELL]).fetchone()
+    row = cursor.execute(
+        "SELECT area_code, COUNT(*) AS n FROM care_certification WHERE year = ? AND care_level = ? "
+        "GROUP BY 1 HAVING COUNT(*) < ? ORDER BY n DESC, 1 LIMIT 1",
+        [YEAR, LEVEL, MIN_CELL],
+    ).fetchone()
     cursor.close()
     assert row is not None and 1 <= row[1] < MIN_CELL
     return row

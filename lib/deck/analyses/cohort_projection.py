@@ -55,7 +55,8 @@ def _district_table(frame: pd.DataFrame, areas: pd.DataFrame, bands: list[str], 
     for year in (base, target):
         out[t("projection.col.p75", lang, year=year)] = table[f"p75{year}"].round(0)
     for year in (base, target):
-        out[t("projection.col.p75_share", lang, year=year)] = (100 * table[f"p75{year}"] / table[f"total{year}"]).round(1)
+        share = 100 * table[f"p75{year}"] / table[f"total{year}"]
+        out[t("projection.col.p75_share", lang, year=year)] = share.round(1)
     out.attrs["suppressed_cells"] = shown.attrs["suppressed_cells"]
     return out
 
@@ -70,8 +71,14 @@ def _map(cursor, catalog, frame, areas, bands, base, target, measure, lang, city
         value, shown_count = 100 * (then["total"] / now["total"].where(now["total"] > 0) - 1), then["total"]
     else:
         value, shown_count = 100 * then["p75"] / then["total"].where(then["total"] > 0), then["p75"]
-    frame_out = pd.DataFrame({"area": now.index, "value": value.round(2).to_numpy(),
-                              "population": now["total"].round(0).to_numpy(), "elderly_65plus": now["p65"].round(0).to_numpy()})
+    frame_out = pd.DataFrame(
+        {
+            "area": now.index,
+            "value": value.round(2).to_numpy(),
+            "population": now["total"].round(0).to_numpy(),
+            "elderly_65plus": now["p65"].round(0).to_numpy(),
+        }
+    )
     frame_out["suppressed"] = hidden_areas(now["total"], now["total"], shown_count)
     label = t(f"projection.map.{measure}", lang, year=target, base=base)
     unit = t("projection.unit.persons", lang) if measure == "p75" else "%"

@@ -89,7 +89,9 @@ def _project_with_reference(cursor, catalog: dict, spec: dict) -> tuple[Projecti
     years = population_years(cursor, catalog)
     base_year = int(spec.get("base_year") or (years[-1] if years else 0))
     if base_year not in years:
-        raise ProjectionInputError("projection.error.base_year", year=base_year, years="、".join(map(str, years)) or "-")
+        raise ProjectionInputError(
+            "projection.error.base_year", year=base_year, years="、".join(map(str, years)) or "-"
+        )
     areas = area_table(cursor, catalog, city_of(spec))
     projection = project_with_reference(_population_year(cursor, catalog, base_year, areas), reference, STEPS)
     return projection, areas

@@ -25,8 +25,13 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     result = sa.similar_areas(frame.loc[~hidden, columns], k=int(k) if k else None,
                               method=str(spec.get("algorithm") or "kmeans"))
     groups = list(result.means.index)
-    classes = category_classes([f"{t('similar.group', lang, n=g)}：{sa.group_description(result.standardized.loc[g], labels, lang)}"
-                                for g in groups], [PALETTE[i % len(PALETTE)] for i in range(len(groups))])
+    classes = category_classes(
+        [
+            f"{t('similar.group', lang, n=g)}：{sa.group_description(result.standardized.loc[g], labels, lang)}"
+            for g in groups
+        ],
+        [PALETTE[i % len(PALETTE)] for i in range(len(groups))],
+    )
     codes = pd.Series(result.groups.to_numpy(dtype=float) - 1, index=result.groups.index)
     map_data = area_result_map(cursor, catalog, codes, hidden, classes, t("similar.map_label", lang))
     caution = " ".join(p for p in (t("similar.caution", lang), left_out_sentence(hidden, lang)) if p)

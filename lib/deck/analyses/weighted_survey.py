@@ -53,11 +53,13 @@ def datasets(spec: dict) -> list[str]:
 
 def _population(cursor, catalog: dict[str, Dataset], spec: dict) -> pd.DataFrame:
     pop, areas = catalog[spec["population"]], catalog[spec["areas"]]
-    sql = (f"SELECT a.{q(_role_column(areas, 'district'))} AS district, p.{q(_role_column(pop, 'age_band'))} AS age_band,"
-           f" p.{q(_role_column(pop, 'sex'))} AS sex, SUM(p.{q(population_column(pop).name)}) AS population"
-           f" FROM {q(pop.name)} AS p JOIN {q(areas.name)} AS a"
-           f" ON a.{q(_role_column(areas, 'area'))} = p.{q(_role_column(pop, 'area'))}"
-           f" WHERE p.{q(_role_column(pop, 'year'))} = ? GROUP BY ALL")
+    sql = (
+        f"SELECT a.{q(_role_column(areas, 'district'))} AS district, p.{q(_role_column(pop, 'age_band'))} AS age_band,"
+        f" p.{q(_role_column(pop, 'sex'))} AS sex, SUM(p.{q(population_column(pop).name)}) AS population"
+        f" FROM {q(pop.name)} AS p JOIN {q(areas.name)} AS a"
+        f" ON a.{q(_role_column(areas, 'area'))} = p.{q(_role_column(pop, 'area'))}"
+        f" WHERE p.{q(_role_column(pop, 'year'))} = ? GROUP BY ALL"
+    )
     frame = cursor.execute(sql, [spec["year"]]).df()
     if frame.empty:
         raise sw.WeightingError("no_year", year=spec["year"])
@@ -123,7 +125,10 @@ def margin_table(weighting: sw.Weighting, lang: str) -> pd.DataFrame:
 
 def summary(weighting: sw.Weighting, spec: dict, lang: str) -> list[str]:
     """What was done, in sentences: the method, the age bands matched, the respondents and weights."""
-    lines = [t("weighting.how", lang, year=spec["year"], cap=f"{weighting.cap:g}"), sw.links_text(weighting.links, lang)]
+    lines = [
+        t("weighting.how", lang, year=spec["year"], cap=f"{weighting.cap:g}"),
+        sw.links_text(weighting.links, lang),
+    ]
     deff = f"{weighting.deff:.2f}"
     if disclosure.is_small([weighting.respondents])[0] or disclosure.is_small([weighting.excluded])[0] \
             or disclosure.is_small([weighting.trimmed])[0]:
