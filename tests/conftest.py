@@ -7,6 +7,7 @@ all of them and copied (`demo_data`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +20,13 @@ from tests.workspace_backends import BACKENDS, workspace_url
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 sys.path.insert(0, str(ROOT))
+
+
+def menu_pages() -> list[str]:
+    """The page files app.py puts in the menu, in its order: `st.Page("pages/x.py", …)` or `_page("x", …)`."""
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    found = re.findall(r'st\.Page\("(pages/\w+\.py)"|_page\("(\w+)"', source)
+    return [given or f"pages/{name}.py" for given, name in found]
 
 
 def app_test(timeout: float = 60):

@@ -1,16 +1,15 @@
 """Every page runs without an exception (Streamlit AppTest: no browser, no JavaScript)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from lib.data.catalog import load_catalog
-from tests.conftest import app_test
+from tests.conftest import app_test, menu_pages
 
 PAGES = ["pages/home.py", "pages/catalog.py"]
-ALL_PAGES = re.findall(r'st\.Page\("([^"]+)"', (Path(__file__).resolve().parent.parent / "app.py").read_text())
+ALL_PAGES = menu_pages()
 
 
 @pytest.mark.parametrize("page_file", PAGES)
@@ -60,3 +59,9 @@ def test_every_page_in_the_navigation_runs(store, page_file, as_instructor):
     assert not at.exception, at.exception
     shown = " ".join(e.value for e in at.title) + " ".join(e.value for e in at.markdown)
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in shown)
+
+
+def test_the_menu_lists_every_page_file():
+    """The page lists these tests walk come from app.py's menu: each file in pages/ is in it, once."""
+    files = sorted(f"pages/{path.name}" for path in (Path(__file__).resolve().parent.parent / "pages").glob("*.py"))
+    assert sorted(ALL_PAGES) == files

@@ -4,7 +4,6 @@ Something recognisable is imported into staging first; then every way in is trie
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,13 @@ from streamlit.testing.v1 import AppTest
 from lib.analysis.user_sql import UserQueryError, run_user_sql
 from lib.data.importing import read_file
 from lib.data.staging import drop_staged, store_import
+from tests.conftest import menu_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER_NAME = "漏洩検知 太郎"
 MARKER_TABLE = "leak_probe_raw"
 MARKER_COLUMN = "leak_probe_column"
-TRAINEE_PAGES = [
-    f"pages/{name}.py"
-    for name in re.findall(r'st\.Page\("pages/(\w+)\.py"', (ROOT / "app.py").read_text())
-    if not name.startswith("instructor")
-]
+TRAINEE_PAGES = [page for page in menu_pages() if not page.startswith("pages/instructor")]
 
 
 @pytest.fixture(scope="module")
