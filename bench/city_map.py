@@ -1,6 +1,6 @@
 """The map of a whole real-size city (666 町丁・字, as dense as e-Stat's files): payload and server time.
 
-The city is generated (tests/estat_fixtures.whole_city_frame: a Voronoi of random points clipped to an
+The city is generated (tests/fixtures/estat.whole_city_frame: a Voronoi of random points clipped to an
 outline, edges wiggled at e-Stat's vertex density), because no real whole-city file is in the repository.
 It goes through setup-city like a real one. Figures: the map page's payload (the HTML st_folium sends),
 its server time cold (figures computed) and warm (figures cached, the map drawn again, as every page run
@@ -30,7 +30,7 @@ def city_map(runs: int) -> list[Figure]:
     from lib.maps.preview import preview_map
     from lib.maps.render import payload_bytes, render_map
     from lib.maps.spec import MapSpec
-    from tests.estat_fixtures import WHOLE_CITY_AREAS, write_whole_city_zip
+    from tests.fixtures.estat import WHOLE_CITY_AREAS, write_whole_city_zip
 
     root = Path(tempfile.mkdtemp(prefix="bench-city-map-"))
     previous = os.environ.get("WORKBENCH_DATA_DIR")

@@ -1,6 +1,6 @@
 """A whole real-size city's map in a browser: seconds until all 666 町丁・字 are drawn, cold and warm.
 
-Sets up the generated 666-area city (tests/estat_fixtures.whole_city_frame) through setup-city in a data
+Sets up the generated 666-area city (tests/fixtures/estat.whole_city_frame) through setup-city in a data
 folder of its own, starts `streamlit run app.py` on it (from --app, default this checkout) and opens the
 map page in headless Chromium (offline: every request not to this machine is aborted). Cold: the first
 visit of a fresh server (the map's figures computed); warm: a new page on the same server (cached), which
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 def _setup(data: Path) -> None:
-    from tests.estat_fixtures import write_whole_city_zip
+    from tests.fixtures.estat import write_whole_city_zip
 
     zipped = write_whole_city_zip(data.parent / "r2ka31.zip")
     subprocess.run([sys.executable, "-m", "lib.cli", "setup-city", "--boundaries", str(zipped), "--city", "31205"],
@@ -93,7 +93,7 @@ def _in_app_seconds(browser, base: str, areas: int, runs: int) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
-    from tests.estat_fixtures import WHOLE_CITY_AREAS
+    from tests.fixtures.estat import WHOLE_CITY_AREAS
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app.py is served")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from tests.workspace_backends import BACKENDS, workspace_url
+from tests.fixtures.workspace_backends import BACKENDS, workspace_url
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

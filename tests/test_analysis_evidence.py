@@ -21,7 +21,7 @@ from lib.deck.analysis_evidence import AnalysisResult
 from lib.deck.evidence import spec_datasets
 from lib.workspace import course
 from tests.conftest import app_test
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 
 def _run(cursor, catalog, spec, lang):

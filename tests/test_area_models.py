@@ -14,7 +14,7 @@ from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.analysis_evidence import run_analysis
 from tests.conftest import app_test
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 REGRESSION = {"method": "multiple_regression", "dataset": "area_indicators", "y": "care_ratio_age_adjusted",
               "x": ["kayoi_nearest_km", "ageing_rate", "kayoi_participants_per_100"]}

@@ -12,7 +12,7 @@ from lib.maps import data as map_data
 from lib.maps.base_layers import BaseLayerError, add_base_layer, base_layer_datasets
 from lib.maps.render import BASE_PANE, render_map
 from lib.maps.spec import MapSpec
-from tests.estat_fixtures import write_estat_zip, write_places_geojson, write_river_geojson
+from tests.fixtures.estat import write_estat_zip, write_places_geojson, write_river_geojson
 
 
 @pytest.fixture()

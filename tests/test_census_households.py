@@ -16,7 +16,7 @@ from lib.data.store import Store
 from lib.maps import data as map_data
 from lib.maps.measures import preset_measures
 from lib.maps.spec import MapSpec
-from tests.estat_fixtures import HOUSEHOLD_AREAS, write_census_households_csv, write_estat_zip
+from tests.fixtures.estat import HOUSEHOLD_AREAS, write_census_households_csv, write_estat_zip
 
 REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 REAL_MINUMA = REAL / "estat_tblT001084C11_minuma_cut.csv"  # さいたま市見沼区, 2020, values as published

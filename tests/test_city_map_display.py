@@ -18,7 +18,7 @@ from lib.maps.measures import preset_measures
 from lib.maps.preview import preview_map
 from lib.maps.render import payload_bytes, render_map
 from lib.maps.spec import MapSpec
-from tests.estat_fixtures import WHOLE_CITY_AREAS, whole_city_frame, write_whole_city_zip
+from tests.fixtures.estat import WHOLE_CITY_AREAS, whole_city_frame, write_whole_city_zip
 
 MAP_BUDGET, CATALOG_BUDGET = 400_000, 500_000  # bytes over the websocket (issue 20, item 8)
 

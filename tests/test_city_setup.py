@@ -21,7 +21,7 @@ from lib.maps import data as map_data
 from lib.maps.measures import preset_measures
 from lib.maps.spec import MapSpec, MeasureSpec
 from lib.maps.units import city_name
-from tests.estat_fixtures import (
+from tests.fixtures.estat import (
     REGISTER_AREAS,
     estat_frame,
     register_persons,
@@ -323,7 +323,7 @@ def test_a_rerun_publishes_only_what_it_read_also_for_another_city(tmp_path, cit
     """A second setup-city without --households / --facilities (here for 米子市) must not leave 鳥取市's
     households and facilities published beside the new city's areas."""
     from lib.data.publishing import publication_log
-    from tests.estat_fixtures import write_facility_csv
+    from tests.fixtures.estat import write_facility_csv
 
     boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
     first = setup_city(boundaries, "31201", store=city_store,
@@ -343,7 +343,7 @@ def test_a_rerun_publishes_only_what_it_read_also_for_another_city(tmp_path, cit
 
 def test_a_rerun_keeps_what_the_instructor_published_since(tmp_path, city_store):
     from lib.data.publishing import publish_public_statistics
-    from tests.estat_fixtures import write_facility_csv
+    from tests.fixtures.estat import write_facility_csv
 
     boundaries = write_estat_zip(tmp_path / "r2ka31.zip")
     setup_city(boundaries, "31201", store=city_store, facilities=[write_facility_csv(tmp_path / "aed.csv", "aed")])
@@ -375,7 +375,7 @@ def test_real_census_table_gives_bands_by_sex_for_the_boundary_codes():
 
 
 def test_census_table_turns_into_ageing_and_old_old_rates_on_the_citys_map(tmp_path, city_store):
-    from tests.estat_fixtures import CENSUS_AREAS, write_census_age_csv
+    from tests.fixtures.estat import CENSUS_AREAS, write_census_age_csv
 
     report = setup_city(write_estat_zip(tmp_path / "r2ka31.zip"), "31201", store=city_store,
                         census=write_census_age_csv(tmp_path / "tblT001082C31.csv"))

@@ -59,7 +59,7 @@ def test_bad_output_path_exits_2_in_japanese(export_dir, tmp_path):
 
 
 def test_export_works_while_another_process_holds_the_workspace(store, tmp_path):
-    from tests.deck_fixtures import demo_workspace
+    from tests.fixtures.deck import demo_workspace
 
     demo_workspace(store)  # this process now holds the workspace database, as a running app does
     result = _export(store.data_dir, "--group", "example", "--format", "pptx", "--out", str(tmp_path / "x.pptx"))

@@ -8,7 +8,7 @@ import openpyxl
 from lib.data.catalog import load_catalog
 from lib.deck import course_summary
 from lib.workspace import course
-from tests.deck_fixtures import demo_workspace, example_payloads
+from tests.fixtures.deck import demo_workspace, example_payloads
 
 
 def _demo(ws):

@@ -7,7 +7,7 @@ import pytest
 from lib.data.catalog import load_catalog
 from lib.deck import model as deck_model
 from lib.deck.draft import DeckDraft
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 
 @pytest.fixture()

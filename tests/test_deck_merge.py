@@ -9,7 +9,7 @@ from lib.data.catalog import load_catalog
 from lib.deck import model as deck_model
 from lib.deck.deck_merge import DELETED, ORDER, merge_decks
 from lib.workspace import curriculum
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 
 def _slide(slide_id: str, **fields) -> dict:

@@ -12,7 +12,7 @@ from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.access import deck_access
 from lib.workspace import curriculum
-from tests.deck_fixtures import demo_workspace, example
+from tests.fixtures.deck import demo_workspace, example
 
 
 @pytest.fixture()

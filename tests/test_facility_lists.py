@@ -12,7 +12,7 @@ from lib.data.city import setup_city
 from lib.data.facility_lists import FacilityListError, list_kind, parse_column_mapping, read_facility_list
 from lib.data.query import distinct_values
 from lib.data.store import Store
-from tests.estat_fixtures import estat_frame, write_estat_zip, write_facility_csv
+from tests.fixtures.estat import estat_frame, write_estat_zip, write_facility_csv
 
 REAL_UTSUNOMIYA = Path(__file__).resolve().parent / "fixtures" / "real" / "utsunomiya_evacuation_sites_row1.csv"
 

@@ -7,7 +7,7 @@ import pytest
 
 from lib.deck.to_html import deck_html
 from lib.workspace import example_group
-from tests.deck_fixtures import demo_workspace, prepared_example
+from tests.fixtures.deck import demo_workspace, prepared_example
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from lib.analysis.cohort_projection import ProjectionInputError, period_for, project_with_reference
 from lib.data.import_result import DataImportError
 from lib.data.ipss_projection import IpssProjectionError, read_ipss_projection
-from tests.ipss_fixtures import (
+from tests.fixtures.ipss import (
     municipality_rows,
     national_rows,
     values,

@@ -17,8 +17,8 @@ from lib.deck import model as deck_model
 from lib.deck.analyses.projection_common import reference_caution
 from lib.deck.analysis_evidence import run_analysis
 from tests.conftest import app_test, copy_demo_data
-from tests.deck_fixtures import demo_workspace
-from tests.ipss_fixtures import YEARS, values, write_csv, write_national_workbook
+from tests.fixtures.deck import demo_workspace
+from tests.fixtures.ipss import YEARS, values, write_csv, write_national_workbook
 
 PAGE = "pages/projection.py"
 # みどり野市 as IPSS might project it: 1 % fewer people each five years in every band, and fewer in each

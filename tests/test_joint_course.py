@@ -106,7 +106,7 @@ def test_a_town_missing_from_every_file_is_refused_with_the_files_towns(tmp_path
 
 
 def test_towns_of_two_prefectures_files_and_editions_that_disagree(tmp_path, monkeypatch):
-    from tests.estat_fixtures import write_estat_zip
+    from tests.fixtures.estat import write_estat_zip
 
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
     tokyo_2020 = ROOT / "tests" / "fixtures" / "real" / "estat_r2ka13_cut.zip"

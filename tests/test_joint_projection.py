@@ -15,7 +15,7 @@ from lib.data.store import Store
 from lib.deck.analyses.projection_common import project_published
 from lib.deck.analysis_evidence import run_analysis
 from tests.conftest import ROOT, copy_demo_data
-from tests.ipss_fixtures import YEARS, values, write_national_workbook
+from tests.fixtures.ipss import YEARS, values, write_national_workbook
 from tests.test_joint_course import IWAMI, TOTTORI, TOTTORI_2015, member_of
 
 BANDS = ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59",

@@ -19,7 +19,7 @@ from lib.deck import model as deck_model
 from lib.workspace import course
 from lib.workspace import output_review as review
 from tests.conftest import app_test
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 SQL = "SELECT district, COUNT(*) AS n FROM survey GROUP BY district ORDER BY district"
 PLACEHOLDER = "講師の確認待ちのため、この表はまだ書き出せません"

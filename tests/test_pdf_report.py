@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from lib.deck.to_pdf import deck_pdf, printable
-from tests.deck_fixtures import demo_workspace, prepared_example
+from tests.fixtures.deck import demo_workspace, prepared_example
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
 

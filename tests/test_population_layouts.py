@@ -13,7 +13,7 @@ from lib.data.population_layouts import (
     parse_age_header,
     read_population,
 )
-from tests.estat_fixtures import (
+from tests.fixtures.estat import (
     REGISTER_AREAS,
     register_persons,
     write_standard_population_csv,

@@ -12,7 +12,7 @@ from lib.charts.sql import run_chart
 from lib.data.catalog import load_catalog
 from lib.deck.to_pptx import deck_pptx
 from lib.workspace import example_group
-from tests.deck_fixtures import demo_workspace, example_payloads, prepared_example
+from tests.fixtures.deck import demo_workspace, example_payloads, prepared_example
 
 
 @pytest.fixture(scope="module")

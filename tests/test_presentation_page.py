@@ -12,7 +12,7 @@ from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.workspace import course
-from tests.deck_fixtures import demo_workspace, example_payloads
+from tests.fixtures.deck import demo_workspace, example_payloads
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -15,7 +15,7 @@ from lib.deck.analyses.projection_common import hidden_areas, hide_small, pyrami
 from lib.deck.analysis_evidence import run_analysis
 from lib.maps.data import MapData
 from tests.conftest import app_test
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 PAGE = "pages/projection.py"
 

@@ -8,7 +8,7 @@ from lib.data.catalog import load_catalog
 from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.evidence import resolve_evidence, source_text, spec_sources
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 # What the statistics page saves for 単回帰 on 町丁目別の指標（派生）.
 REGRESSION = ChartSpec("area_indicators", Measure("mean", "care_rate_65plus"), [], chart_type="scatter",

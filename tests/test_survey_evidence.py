@@ -23,7 +23,7 @@ from lib.deck.analyses import survey_likert, survey_words
 from lib.deck.analysis_evidence import run_analysis
 from lib.workspace import course
 from tests.conftest import app_test
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 SCALE = {1: "不満", 2: "やや不満", 3: "どちらともいえない", 4: "やや満足", 5: "満足"}
 FEW = [Filter("district", "in", ["丘陵地区"]), Filter("age_band", "in", ["80+"])]  # few answers: cells hidden

@@ -16,7 +16,7 @@ from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.workspace import course, output_review
 from tests.conftest import app_test
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 SPECS = {
     "pivot": pivot_table_spec(ChartSpec("care_certification", Measure("count"), ["areas.district", "sex"]), "row"),

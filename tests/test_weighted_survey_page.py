@@ -13,7 +13,7 @@ from lib.deck import export as deck_export
 from lib.deck import model as deck_model
 from lib.deck.analyses import weighted_survey
 from tests.conftest import app_test
-from tests.deck_fixtures import demo_workspace
+from tests.fixtures.deck import demo_workspace
 
 K = "survey:"
 

@@ -25,7 +25,7 @@ from lib.maps.data import build_map_data
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec, MeasureSpec
 from lib.maps.zone_map import zones_map
-from tests.estat_fixtures import write_frame_zip
+from tests.fixtures.estat import write_frame_zip
 from tests.test_address_matching import care_export_addresses
 
 CELL = 0.01

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from tests.browser.conftest import ROOT, _serve, screenshot, wait_for_app
-from tests.estat_fixtures import write_estat_zip, write_river_geojson
+from tests.fixtures.estat import write_estat_zip, write_river_geojson
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def page_server(tmp_path_factory):
 def test_instructor_sets_the_city_with_a_facility_list_named_by_its_column_mapping(page_server, offline_page,
                                                                                    tmp_path):
     from tests.browser.test_data_prep_browser import _css_key, enter_as_instructor, fill
-    from tests.estat_fixtures import estat_frame
+    from tests.fixtures.estat import estat_frame
 
     page = offline_page
     page.set_default_timeout(120_000)

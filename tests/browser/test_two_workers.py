@@ -19,7 +19,7 @@ from lib.workspace.items import Workspace
 from tests.browser.conftest import ROOT, _serve, guard_offline
 from tests.browser.test_live_changes import _join
 from tests.browser.test_sessions_flow import click, fill, go
-from tests.workspace_backends import BACKENDS, workspace_url
+from tests.fixtures.workspace_backends import BACKENDS, workspace_url
 
 pytestmark = pytest.mark.browser
 
