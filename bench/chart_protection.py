@@ -34,7 +34,7 @@ def _medians(fn, runs: int) -> tuple[float, float]:
 def chart_protection(runs: int) -> list[Figure]:
     import pandas as pd
 
-    import tests.test_chart_cell_counts as reference
+    import tests.charts.test_sql_cell_counts as reference
     from lib.charts.spec import ChartSpec, Measure
     from lib.charts.sql import run_chart
     from lib.data.catalog import load_catalog

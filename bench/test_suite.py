@@ -23,8 +23,8 @@ from pathlib import Path
 from bench.harness import Figure, benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = ["tests/test_chart_spec_sql.py", "tests/test_map_data.py", "tests/test_pivot.py",
-         "tests/test_analysis_pages.py", "tests/test_workspace.py"]
+FILES = ["tests/charts/test_spec_sql.py", "tests/maps/test_data.py", "tests/charts/test_pivot.py",
+         "tests/pages/test_analysis.py", "tests/workspace/test_items.py"]
 
 
 def _seconds(extra: list[str]) -> float:

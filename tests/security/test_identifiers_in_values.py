@@ -15,7 +15,7 @@ import pytest
 from lib.data import anonymize as an
 from lib.data import publishing
 from lib.data.catalog import load_catalog
-from tests.test_publishing import CLASSES, K, anonymized
+from tests.data.test_publishing import CLASSES, K, anonymized
 
 FAMILY = ["鈴木", "佐藤", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木",
           "山口", "松本", "井上", "木村", "林", "斎藤", "清水", "山崎", "森", "池田", "橋本", "阿部", "石川"]

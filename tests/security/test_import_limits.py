@@ -14,7 +14,7 @@ from lib.data import import_guards
 from lib.data.import_result import DataImportError
 from lib.data.import_worker import read_file_guarded
 from lib.data.importing import read_file
-from tests.test_user_sql import _rss_mb
+from tests.analysis.test_user_sql import _rss_mb
 
 MEMORY_MB = 1024  # the worker's limit in these tests: its libraries take about 500 MB of address space
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from lib.workspace import passcode_guard
 from lib.workspace.client_address import real_address
 from lib.workspace.passcode_guard import PasscodeGuard
-from tests.test_passcode_guard import Clock, Verifier
+from tests.workspace.test_passcode_guard import Clock, Verifier
 
 NGINX = "127.0.0.1"
 ROOM = "10.20.0.1"  # the LGWAN proxy every PC of the room comes through

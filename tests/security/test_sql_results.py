@@ -9,7 +9,7 @@ import pytest
 
 from lib.analysis.sql_worker import NESTED_TEXT_CHARS
 from lib.analysis.user_sql import UserQueryError, run_user_sql, worker_pool
-from tests.test_user_sql import _rss_mb
+from tests.analysis.test_user_sql import _rss_mb
 
 
 def _japanese(text: str) -> bool:

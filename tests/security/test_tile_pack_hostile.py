@@ -9,7 +9,7 @@ import pytest
 from lib import settings
 from lib.maps.offline import new_map
 from lib.maps.tile_pack import TilePackError, unpack_mbtiles
-from tests.test_tile_pack import png
+from tests.maps.test_tile_pack import png
 
 SCRIPT = "<img src=x onerror=\"window.__xss=1\">地理院"
 
