@@ -123,16 +123,16 @@ def _joined(folder, group) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("page", MEMBER_PAGES)
-def test_member_pages_fetch_nothing_from_typed_text(hostile_dir, page, monkeypatch):
+@pytest.mark.parametrize("page_file", MEMBER_PAGES)
+def test_member_pages_fetch_nothing_from_typed_text(hostile_dir, page_file, monkeypatch):
     folder, group = hostile_dir
     # The page was drawn before the others saved: the live-change notice lists them by name.
     real_history = Workspace.history
     monkeypatch.setattr(Workspace, "history", lambda self, *a, **kw: [] if kw.get("limit") == 1
                         else real_history(self, *a, **kw))
     at = _joined(folder, group)
-    at.switch_page(page).run()
-    if page == "pages/catalog.py":
+    at.switch_page(page_file).run()
+    if page_file == "pages/catalog.py":
         at.selectbox(key="catalog_dataset").set_value(DATASET)
     assert not at.exception, at.exception
     for expander in at.expander:  # the saved items' views, opened
@@ -158,13 +158,13 @@ def test_presentation_mode_fetches_nothing(hostile_dir):
         following.click().run()
 
 
-@pytest.mark.parametrize("page", INSTRUCTOR_PAGES)
-def test_instructor_pages_fetch_nothing_from_typed_text(hostile_dir, page):
+@pytest.mark.parametrize("page_file", INSTRUCTOR_PAGES)
+def test_instructor_pages_fetch_nothing_from_typed_text(hostile_dir, page_file):
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["instructor"] = True
     at.run()
-    at.switch_page(page).run()
-    if page == "pages/instructor.py":
+    at.switch_page(page_file).run()
+    if page_file == "pages/instructor.py":
         at.selectbox(key="inst_group").set_value(hostile_dir[1].group_id).run()
     assert not at.exception, at.exception
     _assert_shown_as_text(at)
