@@ -1,6 +1,6 @@
 """The small-cell rule's cost: protected chart data by the one-scan plan (lib.charts.sql.run_chart)
 against the plan it replaced (the chart again for persons per cell, once more per filter left out:
-N + 2 queries; kept as the reference in tests/test_chart_cell_counts.py), on the scale-ups of
+N + 2 queries; kept as the reference in tests/charts/test_sql_cell_counts.py), on the scale-ups of
 bench/charts.py (1 M and 10 M records). Wall and CPU (all threads) medians: CPU time says more than
 wall time on a shared machine. The note gives the load average before and after.
 """

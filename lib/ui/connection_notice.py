@@ -19,7 +19,7 @@ import streamlit as st
 
 from lib.ui import tr
 
-# Streamlit's own English, as its browser code (1.67) writes it; tests/test_connection_notice.py checks
+# Streamlit's own English, as its browser code (1.67) writes it; tests/ui/test_connection_notice.py checks
 # that the installed Streamlit still does.
 STREAMLIT_WORDS = {
     "dialog_title": "Connection error",

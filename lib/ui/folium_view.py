@@ -6,7 +6,7 @@ simply be kept and given to st_folium again (st_folium renames its elements; a m
 0 px high), so the parts st_folium sends are made once and kept in a memo that lives as long as the
 cached result the map shows (MapData.drawing_cache), and the component is called with them.
 
-Written against streamlit-folium 0.27 (pinned in requirements.txt); tests/test_folium_view.py checks that
+Written against streamlit-folium 0.27 (pinned in requirements.txt); tests/ui/test_folium_view.py checks that
 the parts equal what st_folium itself sends.
 """
 from __future__ import annotations

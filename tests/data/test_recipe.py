@@ -61,7 +61,7 @@ def published(data_dir, demo_data, tmp_path_factory):
 
 @pytest.fixture()
 def in_process_reads(monkeypatch):
-    """Files read in this process (the guarded worker costs 0.5 s a file; test_data_import covers it)."""
+    """Files read in this process (the guarded worker costs 0.5 s a file; tests/data/test_importing.py covers it)."""
     monkeypatch.setattr(preparation, "read_file_guarded", lambda path, **options: read_file(path, **options))
 
 

@@ -142,7 +142,8 @@ def test_a_workspace_lost_while_the_app_runs_shows_the_restore_panel_and_the_typ
 
 def test_saves_found_missing_on_open_are_told_to_the_instructor_with_the_restore_panel(own_data_dir):
     """The instructor page says how many acknowledged saves are gone and since when, offers the snapshots,
-    and the notice stays until dismissed (the loss itself, from a damaged WAL, is in test_workspace_faults)."""
+    and the notice stays until dismissed (the loss itself, from a damaged WAL, is in
+    tests/workspace/test_backend_faults.py)."""
     from lib.workspace import save_counter
 
     ws = open_workspace_in(own_data_dir)
