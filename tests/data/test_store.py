@@ -9,7 +9,8 @@ import pytest
 
 from lib.data.catalog import load_catalog
 from lib.data.store import Store, read_geo
-from lib.workspace.items import open_workspace
+from lib.workspace.items import forget_workspace, open_workspace
+from tests.conftest import copy_demo_data
 
 
 def test_every_dataset_is_a_published_table_with_its_dictionary_columns(store, published):
@@ -50,18 +51,28 @@ def test_published_connection_itself_refuses_writes_files_and_settings(published
         published.execute(statement)
 
 
-def test_published_has_no_raw_or_workspace_tables(store, published):
-    # Something is stored in staging and workspace; published must not see it.
-    store.staging().execute("CREATE OR REPLACE TABLE raw_secret AS SELECT '山田太郎' AS name")
-    ws = open_workspace(store)  # the workspace is SQLite: another engine, another file
-    ws.create_course({"name": "ws_secret"}, "講師")
-    databases = {r[0] for r in published.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
-    assert databases <= {"published", "system", "temp"}
-    for table in ("raw_secret", "staging.raw_secret", "courses", "items", "item_history"):
-        with pytest.raises(duckdb.Error):
-            published.execute(f"SELECT * FROM {table}")
-    with pytest.raises(duckdb.Error):  # nor can it open the workspace file
-        published.execute("SELECT * FROM sqlite_scan(?, 'courses')", [str(store.data_dir / "workspace.sqlite3")])
+def test_published_has_no_raw_or_workspace_tables(demo_data, tmp_path, monkeypatch):
+    # Something is stored in staging and workspace; published must not see it. A data folder of this test's own:
+    # its course is no real course (no municipality, no dates), and no other test may find it.
+    folder = copy_demo_data(demo_data, tmp_path / "data")
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(folder))
+    store = Store(folder)
+    published = store.published()
+    try:
+        store.staging().execute("CREATE OR REPLACE TABLE raw_secret AS SELECT '山田太郎' AS name")
+        ws = open_workspace(store)  # the workspace is SQLite: another engine, another file
+        ws.create_course({"name": "ws_secret"}, "講師")
+        databases = {r[0] for r in published.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+        assert databases <= {"published", "system", "temp"}
+        for table in ("raw_secret", "staging.raw_secret", "courses", "items", "item_history"):
+            with pytest.raises(duckdb.Error):
+                published.execute(f"SELECT * FROM {table}")
+        with pytest.raises(duckdb.Error):  # nor can it open the workspace file
+            published.execute("SELECT * FROM sqlite_scan(?, 'courses')", [str(store.data_dir / "workspace.sqlite3")])
+    finally:
+        published.close()
+        forget_workspace(folder)
+        store.close()
 
 
 def test_database_is_rebuilt_when_a_dataset_file_changes(tmp_path, monkeypatch):
