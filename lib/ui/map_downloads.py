@@ -10,12 +10,13 @@ from lib.maps import data as map_data
 from lib.maps import export as map_export
 from lib.maps.render import render_map
 from lib.maps.spec import MapSpec
+from lib.ui import derived
 from lib.ui.analysis_controls import download_row
 
 
 def map_downloads(data: map_data.MapData, spec: MapSpec) -> None:
     lang = ui.lang()
-    table = map_export.map_table(data, lang)
+    table = derived.map_table(spec, lang)
     with st.expander(ui.tr("map.export.table")):
         st.dataframe(table, hide_index=True, width="stretch")
     download_row(table, "map", "map_dl_", title=data.value_label or None)
