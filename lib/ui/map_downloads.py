@@ -17,8 +17,11 @@ from lib.ui.analysis_controls import download_row
 def map_downloads(data: map_data.MapData, spec: MapSpec) -> None:
     lang = ui.lang()
     table = derived.map_table(spec, lang)
-    with st.expander(ui.tr("map.export.table")):
-        st.dataframe(table, hide_index=True, width="stretch")
+    # Drawn once opened: a table's code is the largest the browser loads, and loading it with the map delayed
+    # the map's first drawing by about 0.7 s.
+    table_box = st.expander(ui.tr("map.export.table"), key="map_table_open", on_change="rerun")
+    if table_box.open:
+        table_box.dataframe(table, hide_index=True, width="stretch")
     download_row(table, "map", "map_dl_", title=data.value_label or None)
     html_column, png_column = st.columns(2)
     # Built when clicked (without running the page again): rendering the map for the HTML was the page's largest cost.
