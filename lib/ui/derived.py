@@ -28,7 +28,6 @@ from lib.deck.analyses import survey_words, weighted_survey
 from lib.deck.analysis_evidence import run_analysis
 from lib.i18n import t
 from lib.maps import data as map_data
-from lib.maps import export as map_export
 from lib.maps.display import display_frame
 from lib.maps.measures import preset_measures
 from lib.maps.spec import MapSpec, MeasureSpec
@@ -172,7 +171,7 @@ def _map_figures(spec_json: str, fingerprint: str) -> map_data.MapData:
 @st.cache_resource(max_entries=48, show_spinner=False)
 def _described_map(spec_json: str, lang: str, fingerprint: str) -> tuple[map_data.MapData, pd.DataFrame]:
     data = map_data.describe_map_data(_map_figures(spec_json, fingerprint), load_catalog(), lang)
-    return data, map_export.map_table(data, lang)
+    return data, map_data.map_table(data, lang)
 
 
 def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
