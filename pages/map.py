@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import ui
 from lib.data.catalog import load_catalog
-from lib.maps.units import city_name
+from lib.ui import derived
 from lib.ui.evidence_form import evidence_form
 from lib.ui.map_analyses import MapAnalyses
 from lib.ui.map_controls import MapControls
@@ -17,7 +17,7 @@ catalog = load_catalog()
 cursor = ui.store().published()
 st.title(ui.tr("page.map"))
 st.write(ui.tr("map.page.lead"))
-if city := city_name(cursor, catalog):
+if city := derived.map_choices().city:
     st.caption(ui.tr("map.page.city", city=city))
 
 controls = MapControls(cursor, catalog)

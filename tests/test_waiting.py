@@ -18,7 +18,7 @@ SLOW_CALLS = {
     "pages/sql_console.py": {"run_user_sql"},
     "lib/ui/map_downloads.py": {"map_png"},
     # every map, analysis, pivot table, weighted survey and word ranking (tokenizing answers), on a cold cache
-    "lib/ui/derived.py": {"_map_figures", "_analysis", "_pivot", "_weighted_survey", "_word_ranking"},
+    "lib/ui/derived.py": {"_described_map", "_analysis", "_pivot", "_weighted_survey", "_word_ranking"},
     "lib/ui/session_widgets.py": {"draw_evidence"},  # saved charts and maps: workspace, slides, presentation
     "pages/chart_builder.py": {"run_chart"},
     "pages/statistics.py": {"fetch_columns"},

@@ -245,3 +245,13 @@ def chart_data(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset], l
     elif spec.chart_type in ("scatter", "histogram", "box"):
         _point_series(data, colours)
     return data
+
+
+MANY_CATEGORIES = 12  # more upright bars or boxes than this, with long names, are drawn lying down
+SHORT_NAME = 5  # characters: a year or an age band ("10-14"), which reads well upright
+
+
+def too_many_to_stand(names) -> bool:
+    """Many long category names (町丁目) read only lying down, one per row (pictures and PowerPoint)."""
+    names = [str(n) for n in names]
+    return len(names) > MANY_CATEGORIES and max(map(len, names)) > SHORT_NAME

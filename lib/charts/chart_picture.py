@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from lib.charts.chart_data import ChartData, Panel, Series
+from lib.charts.chart_data import ChartData, Panel, Series, too_many_to_stand
 from lib.charts.figure import FACET_COLUMNS, ols_line, pyramid_ticks
 from lib.charts.labels import count_axis_title
 from lib.charts.picture import (
@@ -26,7 +26,6 @@ from lib.charts.picture import (
     picture_style,
     png_bytes,
     reference_line,
-    too_many_to_stand,
     value_grid,
 )
 from lib.charts.style import OKABE_ITO

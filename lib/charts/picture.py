@@ -30,13 +30,12 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 from plotly.colors import unlabel_rgb
 
+from lib.charts.chart_data import too_many_to_stand
 from lib.charts.picture_layout import VALUE_LABEL, add_legend, drop_crowded_value_labels, fit_tick_labels
 from lib.charts.style import trace_colour
 from lib.fonts import japanese_font
 from lib.i18n import format_number
 
-MANY_CATEGORIES = 12  # more upright bars or boxes than this, with long names, are drawn lying down
-SHORT_NAME = 5  # characters: a year or an age band ("10-14"), which reads well upright
 LABELLED_BARS = 20  # up to this many bars carry their value
 GRID = {"color": "#dddddd", "linewidth": 0.6}
 
@@ -49,12 +48,6 @@ def matplotlib_colour(colour: str):
 def _plain(text: str | None) -> str:
     """Plotly's <b>…</b> and <br> as plain text."""
     return re.sub(r"<[^>]+>", "", (text or "").replace("<br>", "\n"))
-
-
-def too_many_to_stand(names) -> bool:
-    """Many long category names (町丁目) read only lying down, one per row (pictures and PowerPoint)."""
-    names = [str(n) for n in names]
-    return len(names) > MANY_CATEGORIES and max(map(len, names)) > SHORT_NAME
 
 
 # ---------------------------------------------------------------- drawing both paths share

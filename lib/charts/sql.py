@@ -317,7 +317,8 @@ def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, par
         year = q(pop_year[0].name)
         latest = f"p.{year} = (SELECT MAX({year}) FROM {q(pop.name)})"
         where = (where + " AND " if where else " WHERE ") + latest
-    elif pop_year and (record_year := _population_year_of(catalog, ds)) is not None:
+    elif pop_year and (record_year := _population_year_of(catalog, ds)) is not None \
+            and not _one_year_per_row(spec, record_year):
         # Population years the records do not cover (e.g. the earlier year a projection needs) are not
         # counted: the rate over several years is records over the same years' population.
         covered = f"p.{q(pop_year[0].name)} IN (SELECT DISTINCT {q(record_year)} FROM {q(ds.name)})"
@@ -329,6 +330,14 @@ def _rate_sql(spec: ChartSpec, catalog: dict[str, Dataset], source: _Source, par
     return (f"WITH num AS ({numerator}), den AS ({denominator}) "
             f"SELECT num.*, den.denominator, "
             f"1000.0 * num.numerator / NULLIF(den.denominator, 0) AS value FROM num {join}")
+
+
+def _one_year_per_row(spec: ChartSpec, year: str) -> bool:
+    """The chart's rows are groups of records, each of one year (grouped by it, or one year chosen): a population
+    year the records do not cover has no records, so no row (and the records need not be read for their years).
+    A chart of one figure has its row even with no records: its denominator must stay empty then."""
+    return bool(spec.grouping) and (year in spec.grouping or any(
+        f.column == year and f.op == "in" and len(f.values) == 1 for f in spec.filters))
 
 
 def _population_year_of(catalog, ds) -> str | None:

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib.charts.chart_data import ChartData
-from lib.charts.picture import too_many_to_stand
+from lib.charts.chart_data import ChartData, too_many_to_stand
 
 NATIVE_CHART_TYPES = ("bar", "ranked_bar", "line", "pie")
 GROUPINGS = {"stacked": "stacked", "percent": "percent"}  # the bar mode → PowerPoint's grouping

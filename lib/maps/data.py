@@ -330,3 +330,35 @@ def describe_map_data(data: MapData, catalog: dict, lang: str = "ja") -> MapData
         + ([t("map.note.zones", lang, dataset=zones_title, n=len(units))] if zones_title else []),
         zones_source=t("map.source.zones", lang, dataset=zones_title) if zones_title else "",
         warnings=[t(key, lang, **values) for key, values in data.warning_keys])
+
+
+def map_table(data: MapData, lang: str = "ja") -> pd.DataFrame:
+    """One row per unit with the mapped figures; suppressed units show no figures."""
+    units = data.units
+    table = pd.DataFrame({
+        t("map.table.unit_id", lang): units["unit_id"].astype(str),
+        t("map.table.unit_name", lang): units["unit_name"].astype(str),
+    })
+    people = units[["population", "elderly_65plus"]].round(0)
+    people.loc[units["suppressed"].to_numpy()] = np.nan
+    table[t("map.table.population", lang)] = people["population"].to_numpy()
+    table[t("map.table.elderly_65plus", lang)] = people["elderly_65plus"].to_numpy()
+    table[t("map.table.ageing_rate", lang)] = units["ageing_rate"].round(1).to_numpy()
+    if data.value_label and "value" in units:
+        table[_with_unit(data.value_label, data.value_unit)] = units["value"].round(2).to_numpy()
+    if data.compare_label and "compare_value" in units:
+        table[_with_unit(data.compare_label, data.compare_unit)] = units["compare_value"].round(2).to_numpy()
+    if "point_count" in units:
+        table[t("map.table.point_count", lang, label=data.point_count_label)] = units["point_count"].to_numpy()
+    if "nearest_m" in units:
+        table[t("map.table.nearest_m", lang, label=data.nearest_label)] = units["nearest_m"].round(0).to_numpy()
+    if "catchment_share" in units:
+        table[t("map.table.catchment_share", lang)] = (100 * units["catchment_share"]).round(1).to_numpy()
+    if "flood_share" in units:
+        table[t("map.table.flood_share", lang)] = (100 * units["flood_share"]).round(1).to_numpy()
+    table[t("map.table.suppressed", lang)] = np.where(units["suppressed"], "○", "")
+    return table
+
+
+def _with_unit(label: str, unit: str) -> str:
+    return f"{label}（{unit}）" if unit else label

@@ -13,7 +13,6 @@ import matplotlib
 matplotlib.use("Agg")  # no display on the server
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -172,35 +171,3 @@ def _class_handles(data: MapData, lang: str) -> list:
     if "value" in data.units and (data.units["value"].isna() & ~data.units["suppressed"]).any():
         handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#555555", label=t("map.legend.no_data", lang)))
     return handles
-
-
-def map_table(data: MapData, lang: str = "ja") -> pd.DataFrame:
-    """One row per unit with the mapped figures; suppressed units show no figures."""
-    units = data.units
-    table = pd.DataFrame({
-        t("map.table.unit_id", lang): units["unit_id"].astype(str),
-        t("map.table.unit_name", lang): units["unit_name"].astype(str),
-    })
-    people = units[["population", "elderly_65plus"]].round(0)
-    people.loc[units["suppressed"].to_numpy()] = np.nan
-    table[t("map.table.population", lang)] = people["population"].to_numpy()
-    table[t("map.table.elderly_65plus", lang)] = people["elderly_65plus"].to_numpy()
-    table[t("map.table.ageing_rate", lang)] = units["ageing_rate"].round(1).to_numpy()
-    if data.value_label and "value" in units:
-        table[_with_unit(data.value_label, data.value_unit)] = units["value"].round(2).to_numpy()
-    if data.compare_label and "compare_value" in units:
-        table[_with_unit(data.compare_label, data.compare_unit)] = units["compare_value"].round(2).to_numpy()
-    if "point_count" in units:
-        table[t("map.table.point_count", lang, label=data.point_count_label)] = units["point_count"].to_numpy()
-    if "nearest_m" in units:
-        table[t("map.table.nearest_m", lang, label=data.nearest_label)] = units["nearest_m"].round(0).to_numpy()
-    if "catchment_share" in units:
-        table[t("map.table.catchment_share", lang)] = (100 * units["catchment_share"]).round(1).to_numpy()
-    if "flood_share" in units:
-        table[t("map.table.flood_share", lang)] = (100 * units["flood_share"]).round(1).to_numpy()
-    table[t("map.table.suppressed", lang)] = np.where(units["suppressed"], "○", "")
-    return table
-
-
-def _with_unit(label: str, unit: str) -> str:
-    return f"{label}（{unit}）" if unit else label

@@ -8,11 +8,13 @@ there. For a self-contained HTML file the same files are inlined instead.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
 from pathlib import Path
 
+import branca.element
 import folium
 import fontawesomefree
 from branca.element import MacroElement
@@ -102,7 +104,19 @@ def patch_folium() -> None:
                 for key, url in cls.default_css
                 if key != "glyphicons_css"  # Bootstrap 3 icons: unused, and its fonts are not offline
             ]
+        # branca compiles the template of every element made from a string afresh: each script and stylesheet
+        # link, on every map drawn. The same short string gives the same template (long ones hold a map's data).
+        branca.element.Template = _template_of
         _patched = True
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    return Template(source)
+
+
+def _template_of(source: str) -> Template:
+    return _compiled(source) if len(source) <= 2000 else Template(source)
 
 
 def prepare() -> None:

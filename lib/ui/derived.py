@@ -23,13 +23,15 @@ from lib.charts.pivot import Pivot, build_pivot
 from lib.charts.spec import ChartSpec
 from lib.data import profile
 from lib.data.catalog import load_catalog
-from lib.data.query import Filter, fetch_columns
+from lib.data.query import Filter, distinct_values, fetch_columns
 from lib.deck.analyses import survey_words, weighted_survey
 from lib.deck.analysis_evidence import run_analysis
 from lib.i18n import t
 from lib.maps import data as map_data
 from lib.maps.display import display_frame
-from lib.maps.spec import MapSpec
+from lib.maps.measures import preset_measures
+from lib.maps.spec import MapSpec, MeasureSpec
+from lib.maps.units import city_name
 from lib.ui import store
 
 
@@ -166,13 +168,47 @@ def _map_figures(spec_json: str, fingerprint: str) -> map_data.MapData:
     return map_data.compute_map_data(store().published(), load_catalog(), spec)
 
 
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _described_map(spec_json: str, lang: str, fingerprint: str) -> tuple[map_data.MapData, pd.DataFrame]:
+    data = map_data.describe_map_data(_map_figures(spec_json, fingerprint), load_catalog(), lang)
+    return data, map_data.map_table(data, lang)
+
+
 def map_data_for(spec: MapSpec, lang: str) -> map_data.MapData:
-    """The map's figures for one spec (shared by sessions in every language, read-only once built),
-    with its words in `lang`."""
+    """The map's figures for one spec with its words in `lang` (the figures shared by every language; shared by
+    sessions: do not change it)."""
+    return _map_for(spec, lang)[0]
+
+
+def map_table(spec: MapSpec, lang: str) -> pd.DataFrame:
+    """The map's table (one row per unit, as the downloads give it; shared: do not change it)."""
+    return _map_for(spec, lang)[1]
+
+
+def _map_for(spec: MapSpec, lang: str) -> tuple[map_data.MapData, pd.DataFrame]:
     spec_json = json.dumps(spec.to_dict(), ensure_ascii=False, sort_keys=True)
     with st.spinner(t("wait.map", lang)):  # drawn only if it takes over half a second: a cold cache
-        figures = _map_figures(spec_json, _fingerprint())
-    return map_data.describe_map_data(figures, load_catalog(), lang)
+        return _described_map(spec_json, lang, _fingerprint())
+
+
+@dataclass(frozen=True)
+class MapChoices:
+    city: str | None  # the municipality (or 「鳥取市・岩美町」) the map is of
+    presets: dict[str, MeasureSpec]  # the ready-made measures (shared: do not change it)
+    facility_categories: list[str]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _map_choices(fingerprint: str) -> MapChoices:
+    cursor, catalog = store().published(), load_catalog()
+    categories = (distinct_values(cursor, catalog, "facilities", "category")
+                  if "facilities" in catalog and not catalog["facilities"].demo_on_real_city else [])
+    return MapChoices(city_name(cursor, catalog), preset_measures(cursor, catalog), categories)
+
+
+def map_choices() -> MapChoices:
+    """What the map page offers on the published data: read once per publication, not on every run."""
+    return _map_choices(_fingerprint())
 
 
 # --- pivot tables ------------------------------------------------------------------

@@ -7,7 +7,6 @@ import streamlit as st
 
 from lib import settings, ui
 from lib.data.query import Filter, distinct_values
-from lib.maps.measures import preset_measures
 from lib.maps.queries import snapshot_year_column
 from lib.maps.spec import (
     CLASSIFY_METHODS,
@@ -19,6 +18,7 @@ from lib.maps.spec import (
     PointLayerSpec,
     parse_breaks,
 )
+from lib.ui import derived
 from lib.ui.city_choice import city_choice
 from lib.ui.map_units import UnitChoice, unit_choice
 
@@ -29,11 +29,10 @@ class MapPlaces:
     """The places a map can show and analyse around: the facilities by category, the 通いの場. Places of the
     made-up demo city are not offered on a real city's map (they would lie elsewhere)."""
 
-    def __init__(self, cursor, catalog: dict):
+    def __init__(self, catalog: dict, facility_categories: list[str]):
         self.datasets = {name for name in ("facilities", "kayoi_places")
                          if name in catalog and not catalog[name].demo_on_real_city}
-        self.facility_categories = (distinct_values(cursor, catalog, "facilities", "category")
-                                    if "facilities" in self.datasets else [])
+        self.facility_categories = facility_categories
         # An analysis picks one of these: the 通いの場, or one category of facility.
         self.options = {"kayoi_places": None} if "kayoi_places" in self.datasets else {}
         self.options.update({f"facilities:{c}": c for c in self.facility_categories})
@@ -52,8 +51,9 @@ class MapControls:
 
     def __init__(self, cursor, catalog: dict):
         self.cursor, self.catalog = cursor, catalog
-        self.places = MapPlaces(cursor, catalog)
-        self.presets = preset_measures(cursor, catalog)
+        choices = derived.map_choices()
+        self.places = MapPlaces(catalog, choices.facility_categories)
+        self.presets = choices.presets
         self.city = ""
         self.unit = UnitChoice("area")
         self.measure: MeasureSpec | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 # then fail half-initialised ("cannot import name 'Sequence' from partially initialized module").
 import openpyxl  # noqa: F401
 import streamlit as st
+from streamlit import delta_generator
 from streamlit.runtime import get_instance
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
@@ -20,6 +21,11 @@ from lib.workspace.client_address import real_address
 
 APP_SCRIPT = str(settings.REPO_ROOT / "app.py")
 RAN_THROUGH_APP = "ui:ran_through_app"  # a session key; app.py's sidebar sets it on every run
+
+# On a process's first element Streamlit asks whether it runs in a Python REPL, to print a warning: it reads the
+# source of every frame on the stack (inspect.stack), half a second of a fresh server's first page. The app runs
+# under `streamlit run`, never in a REPL: that warning is marked as given.
+delta_generator._use_warning_has_been_displayed = True
 
 
 def leave_pages_folder_mode() -> None:

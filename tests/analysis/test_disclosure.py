@@ -25,7 +25,7 @@ from lib.data.catalog import load_catalog
 from lib.data.query import Filter, fetch_columns
 from lib.deck.evidence import resolve_evidence
 from lib.maps import data as map_data
-from lib.maps.export import map_table
+from lib.maps.data import map_table
 from lib.maps.spec import MapSpec, MeasureSpec
 from lib.table_export import csv_bytes
 

@@ -125,6 +125,28 @@ def test_rate_without_dimensions_is_the_city_rate(published):
     assert value == pytest.approx(1000 * n / people)
 
 
+def test_a_rate_divides_only_by_the_population_of_years_the_records_cover(published):
+    """The demo's population has 2020 (for projections), its care records start in 2021: a rate over all years
+    divides by 2021–2025's population; a rate per year, or of one year, by that year's (2020: no records, no row)."""
+    n = dict(published.execute("SELECT year, COUNT(*) FROM care_certification GROUP BY 1").fetchall())
+    people = dict(published.execute("SELECT year, SUM(population) FROM population GROUP BY 1").fetchall())
+    assert 2020 in people and 2020 not in n
+    overall = run_chart(published, CATALOG, ChartSpec("care_certification", Measure("rate_per_1000"), [],
+                                                      chart_type="kpi"))["value"].iloc[0]
+    assert overall == pytest.approx(1000 * sum(n.values()) / sum(people[y] for y in n))
+    per_year = run_chart(published, CATALOG, ChartSpec("care_certification", Measure("rate_per_1000"), ["year"]))
+    assert dict(zip(per_year["year"], per_year["value"], strict=True)) == pytest.approx(
+        {y: 1000 * n[y] / people[y] for y in n})
+    for year, districts in ((2020, 0), (2023, len(set(published.execute("SELECT district FROM areas").fetchall())))):
+        one_year = [Filter("year", "in", [year])]
+        kpi = run_chart(published, CATALOG, ChartSpec("care_certification", Measure("rate_per_1000"), [],
+                                                      chart_type="kpi", filters=one_year))
+        by_district = run_chart(published, CATALOG, ChartSpec("care_certification", Measure("rate_per_1000"),
+                                                              ["areas.district"], filters=one_year))
+        assert len(kpi.dropna(subset=["value"])) == (year in n)  # no records that year: no rate, not 0
+        assert len(by_district.dropna(subset=["value"])) == districts
+
+
 def test_change_between_years(published):
     spec = ChartSpec("population", Measure("change", "population", base="sum", from_year=2021, to_year=2025),
                      ["areas.district"])

@@ -48,7 +48,7 @@ def test_png_is_drawn_on_the_server_with_the_bundled_japanese_font(mesh_data):
 
 
 def test_table_hides_the_figures_of_suppressed_units(mesh_data):
-    table = map_export.map_table(mesh_data)
+    table = map_data.map_table(mesh_data)
     hidden = table[table["秘匿"] == "○"]
     assert len(hidden) == mesh_data.suppressed_count > 0
     figure_columns = [c for c in table.columns if c.startswith(("人口", "65歳以上", "高齢化率"))]
@@ -57,7 +57,7 @@ def test_table_hides_the_figures_of_suppressed_units(mesh_data):
 
 
 def test_map_table_downloads_open_in_japanese_excel_and_round_trip(mesh_data):
-    table = map_export.map_table(mesh_data)
+    table = map_data.map_table(mesh_data)
     csv = csv_bytes(table)
     assert csv.startswith(b"\xef\xbb\xbf")
     assert "コード" in csv.decode("utf-8-sig").splitlines()[0]

@@ -139,6 +139,9 @@ def test_the_map_page_offers_the_zones_and_draws_them(store, published):
     label = f"{TITLE}の件数（65歳以上人口千人あたり）"
     assert at.selectbox(key=f"map_measure_{NAME}").value == "map.preset.zone_elderly_rate"
     assert label in [t.value for t in at.text_input]  # the evidence title starts from the legend's title
+    assert not at.dataframe  # the table is drawn once its expander is opened (its code delays the map)
+    at.session_state["map_table_open"] = True
+    at.run()
     assert any(label in str(c) for frame in at.dataframe for c in frame.value.columns)
 
 
