@@ -43,7 +43,7 @@ UNTESTED = {
     "ui/group_pc_join", "ui/group_review", "ui/identity", "ui/instructor_login", "ui/item_editor", "ui/leave_guard",
     "ui/map_analyses", "ui/map_controls", "ui/map_downloads", "ui/map_units", "ui/map_view", "ui/membership",
     "ui/output_review_panel", "ui/preparation_import", "ui/preparation_steps", "ui/publication_manager",
-    "ui/runtime", "ui/session_widgets", "ui/sign_ins_panel", "ui/snapshot_panel", "ui/step_review", "ui/text",
+    "ui/session_widgets", "ui/sign_ins_panel", "ui/snapshot_panel", "ui/step_review", "ui/text",
     "ui/zone_panel",
     "workspace/backup", "workspace/client_address", "workspace/drafts", "workspace/example_group",
     "workspace/exercise_authoring", "workspace/exercise_files", "workspace/logic_model", "workspace/migration",

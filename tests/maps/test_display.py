@@ -99,3 +99,14 @@ def test_the_catalog_preview_of_a_666_area_city_is_under_the_budget_with_its_att
     shown = display_frame(full)
     assert payload_bytes(preview_map(areas, shown)) < CATALOG_BUDGET
     assert shown.drop(columns="geometry").equals(full.drop(columns="geometry"))
+
+
+def test_the_same_shapes_are_simplified_once_and_other_shapes_apart():
+    """Every measure mapped on a city's 町丁目 draws the same outlines: they are simplified once and kept."""
+    from lib.maps.display import geojson_geometries
+
+    squares = np.array([shapely.box(i, 0, i + 1, 1) for i in range(20)], dtype=object)
+    first = geojson_geometries(squares)
+    assert geojson_geometries(np.array(list(squares), dtype=object)) is first
+    assert geojson_geometries(squares[:10]) is not first and len(geojson_geometries(squares[:10])) == 10
+    assert geojson_geometries(squares, tolerance=0.5) is not first
