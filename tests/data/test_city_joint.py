@@ -195,6 +195,7 @@ def test_a_group_of_the_second_town_sees_it_first_and_can_switch(joint):
         example = next(g for g in ws.groups(info.course_id) if course.is_example(g))
         assert course.group_city(example) == TOTTORI  # the example group: the first town
         at.session_state["member"] = member_of(ws, group)
+        at.session_state["map_table_open"] = True  # the map's table (drawn once its expander is opened)
         at.switch_page("pages/map.py").run()
         assert not at.exception, at.exception
         assert at.selectbox(key="map_city").value == IWAMI
