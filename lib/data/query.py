@@ -79,7 +79,9 @@ class Filter:
         scale = col.scale if col is not None and col.scale else {}
         values = [str(scale.get(int(v), v)) if scale else str(v) for v in self.values]
         if self.op == "between":
-            text = f"{format_number(self.values[0])}〜{format_number(self.values[1])}"
+            # A year is written as a year (2021), any other bound as a number (12,345).
+            bound = (lambda v: str(int(v))) if col is not None and col.role == "year" else format_number
+            text = f"{bound(self.values[0])}〜{bound(self.values[1])}"
         elif len(values) > 3:
             text = t("chart.filter.many", lang, first=_list_sep(lang).join(values[:2]), n=len(values))
         else:

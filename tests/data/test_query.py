@@ -17,6 +17,8 @@ def test_a_filter_says_in_sql_and_in_words_the_same_thing():
     assert except_two.clause("s") == ("(s NOT IN (?, ?) OR s IS NULL)", ["男", "女"])
     words = filters_in_words(catalog, population, [between, except_two], "ja")
     assert words == f"{population.column('population').label_in('ja')}：10〜2,000、性別：男・女 以外"
+    years = Filter("year", "between", [2021, 2025])
+    assert years.words(catalog, population, "ja").endswith("：2021〜2025")  # a year, not 2,021
 
 
 def test_one_where_builder_reads_area_attributes_with_or_without_an_alias(published):
