@@ -19,6 +19,7 @@ import folium
 import fontawesomefree
 from branca.element import MacroElement
 from folium import plugins
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 from offlinefolium.elements import _res as CDN_FILES
 
@@ -34,16 +35,6 @@ FONT_AWESOME_DIR = Path(fontawesomefree.__file__).parent / "static" / "fontaweso
 _ASSETS = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery-3.7.1.min.js",
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js":
-        "bootstrap/bootstrap.bundle.min.js",
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js":
-        "awesome-markers/awesome-markers.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css":
-        "awesome-markers/awesome-markers.css",
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css":
-        "awesome-markers/awesome-rotate.min.css",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js":
         "markercluster/markercluster.js",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css":
@@ -97,13 +88,14 @@ def patch_folium() -> None:
         # Every folium template shares one Jinja environment; its `tojson` filter reads these options.
         folium.Map._template.environment.policies["json.dumps_kwargs"] = {
             "sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
+        # A map loads Leaflet only: folium adds jQuery, Bootstrap and Leaflet.awesome-markers for its own icons,
+        # which the app never draws (its pins are DivIcons with Font Awesome glyphs, whose stylesheet comes with
+        # them: FontAwesome below). Each was one more file loaded after the other in every map's frame.
+        folium.Map.default_js = [(key, url) for key, url in folium.Map.default_js if key == "leaflet"]
+        folium.Map.default_css = [(key, url) for key, url in folium.Map.default_css if key == "leaflet_css"]
         for cls in (folium.Map, plugins.MarkerCluster, plugins.HeatMap):
             cls.default_js = [(key, _local(url)) for key, url in cls.default_js]
-            cls.default_css = [
-                (key, _local(url) if url in _ASSETS else f"{STATIC_URL}/{_FONT_AWESOME_CSS}")
-                for key, url in cls.default_css
-                if key != "glyphicons_css"  # Bootstrap 3 icons: unused, and its fonts are not offline
-            ]
+            cls.default_css = [(key, _local(url)) for key, url in cls.default_css]
         # branca compiles the template of every element made from a string afresh: each script and stylesheet
         # link, on every map drawn. The same short string gives the same template (long ones hold a map's data).
         branca.element.Template = _template_of
@@ -152,6 +144,16 @@ def new_map(bounds, tiles_url: str | None = None, attribution: str | None = None
     MetricScale().add_to(fmap)
     AttributionPrefix(t("map.attribution_prefix", lang)).add_to(fmap)
     return fmap
+
+
+class FontAwesome(JSCSSMixin):
+    """Font Awesome's stylesheet, for the glyphs of the places' pins (added with them)."""
+
+    default_css = [("font_awesome_css", f"{STATIC_URL}/{_FONT_AWESOME_CSS}")]
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FontAwesome"
 
 
 class AttributionPrefix(MacroElement):

@@ -27,7 +27,7 @@ from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR, Classification,
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData
 from lib.maps.display import COORD_DECIMALS, display_geometries, geojson_geometries
 from lib.maps.layer_colours import CATEGORY_COLOURS, COMPARE_EDGE, COMPARE_FILL, FLOOD_COLOURS, layer_colours
-from lib.maps.offline import new_map
+from lib.maps.offline import FontAwesome, new_map
 from lib.maps.spec import PointLayerSpec
 
 CLUSTER_AUTO_OVER = 60  # "auto" clusters a layer with more points than this (pins crowd at city scale)
@@ -246,6 +246,7 @@ def add_points(fmap, layer: PointLayerSpec, points: gpd.GeoDataFrame, label: str
     """One layer of places: pins (clustered when many) and, if asked, a heat map."""
     if points.empty:
         return
+    FontAwesome().add_to(fmap)  # the pins' glyphs
     lat = np.round(points.geometry.y.to_numpy(), COORD_DECIMALS)
     lon = np.round(points.geometry.x.to_numpy(), COORD_DECIMALS)
     n = len(points)
