@@ -34,4 +34,4 @@ def font_size_choice() -> None:
                          help=ui.tr("font.size_help"), on_change=ui.saving(_kept_for_shared_pc))
     size = SIZES[st.session_state[KEY]]
     if size != SIZES["normal"]:
-        st.markdown(f"<style>html {{font-size: {size}px !important;}}</style>", unsafe_allow_html=True)
+        st.html(f"<style>html {{font-size: {size}px !important;}}</style>")

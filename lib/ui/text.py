@@ -47,7 +47,7 @@ def streamlit_in_language() -> None:
       Japanese as it opens (a script on this page; it changes only the menu's own words).
     """
     limit = tr("upload.limit", mb=MAX_IMPORT_BYTES // (1024 * 1024))
-    st.markdown(
+    st.html(
         "<style>[data-testid='stFileUploaderDropzone'] button > *, "
         "[data-testid='stFileUploaderDropzoneInstructions'] * {display: none;} "
         f"[data-testid='stFileUploaderDropzone'] button::after {{content: '{tr('upload.choose')}';}} "
@@ -60,8 +60,7 @@ def streamlit_in_language() -> None:
         f" {{content: '{tr('app.full_screen')}' !important;}}"
         " .js-plotly-plot .plotly .modebar-btn[data-title='Close fullscreen']::after"
         f" {{content: '{tr('app.leave_full_screen')}' !important;}}"
-        "</style>",
-        unsafe_allow_html=True,
+        "</style>"
     )
     if lang() == "ja":
         st.sidebar.html(_TABLE_MENU_SCRIPT.replace("WORDS", json.dumps(TABLE_MENU_JA, ensure_ascii=False)),
