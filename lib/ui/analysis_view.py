@@ -9,15 +9,15 @@ from lib.analysis.stat_tests import TestResult
 from lib.deck.analysis_evidence import AnalysisResult
 from lib.maps.render import render_map
 from lib.ui import lang, plotly_chart, show_suppressed, tr
-from lib.ui.folium_view import show_static_map
+from lib.ui.folium_view import show_folium
 
 
 def show_map(map_data, key: str, on_slide: bool = False) -> None:
     """A map; on a slide as wide as its column with a small legend, so that the legend does not hide it.
     Rendered once per map data (a cached result) and language, not on every run."""
     language = lang()
-    show_static_map(lambda: render_map(map_data, language, compact_legend=on_slide), map_data.drawing_cache,
-                    ("page_map", language, on_slide), key=key, height=460, use_container_width=on_slide)
+    show_folium(lambda: render_map(map_data, language, compact_legend=on_slide), map_data.drawing_cache,
+                ("page_map", language, on_slide), key=key, height=460, use_container_width=on_slide)
 
 
 def show_analysis(result: AnalysisResult, key: str, on_slide: bool = False, reading: bool = True) -> None:

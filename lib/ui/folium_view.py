@@ -1,4 +1,4 @@
-"""A folium map that only shows (nothing returned on a click), drawn from parts made once.
+"""A folium map drawn from parts made once.
 
 st_folium renders the whole folium map three times on every page run (its HTML, its header, its Leaflet
 script): about 25 ms for a 46-area map, half a warm run of the area-patterns page. A folium map cannot
@@ -11,7 +11,7 @@ the parts equal what st_folium itself sends.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, MutableMapping
+from collections.abc import Callable, Hashable, MutableMapping, Sequence
 
 import folium
 import streamlit as st
@@ -45,9 +45,10 @@ def map_parts(fmap: folium.Map) -> dict:
             "css_links": css_links, "js_links": js_links}
 
 
-def show_static_map(build: Callable[[], folium.Map], memo: MutableMapping, memo_key: Hashable, *, key: str,
-                    height: int, use_container_width: bool = False) -> None:
-    """Draw the map `build` makes, building and rendering it only when `memo` has no parts for `memo_key`."""
+def show_folium(build: Callable[[], folium.Map], memo: MutableMapping, memo_key: Hashable, *, key: str,
+                height: int, use_container_width: bool = False, returned_objects: Sequence[str] = ()):
+    """Draw the map `build` makes, building and rendering it only when `memo` has no parts for `memo_key`; what
+    the browser returns of `returned_objects` (st_folium's names, e.g. last_active_drawing), as st_folium does."""
     parts = memo.get(memo_key)
     if parts is None:
         parts = memo[memo_key] = map_parts(build())
@@ -56,7 +57,8 @@ def show_static_map(build: Callable[[], folium.Map], memo: MutableMapping, memo_
     def on_change():
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    sf._component_func(
-        **parts, key=hash_key, height=height, width=None if use_container_width else 500, returned_objects=[],
-        default={}, zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None,
-        pixelated=False, on_change=on_change, wrap_longitude=False)
+    return sf._component_func(
+        **parts, key=hash_key, height=height, width=None if use_container_width else 500,
+        returned_objects=list(returned_objects), default=dict.fromkeys(returned_objects), zoom=None, center=None,
+        feature_group=None, return_on_hover=False, layer_control=None, pixelated=False, on_change=on_change,
+        wrap_longitude=False)

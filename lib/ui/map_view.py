@@ -3,7 +3,6 @@ the area clicked, its warnings and notes; and the maps saved before, drawn again
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import ui
 from lib.maps import data as map_data
@@ -11,6 +10,7 @@ from lib.maps.queries import MapDataError
 from lib.maps.render import render_compare_map, render_map
 from lib.maps.spec import MapSpec, MapSpecError
 from lib.ui import derived
+from lib.ui.folium_view import show_folium
 from lib.ui.user_text import literal
 
 # The figures of the clicked unit that an analysis adds: its column, its label and how it is written.
@@ -20,12 +20,20 @@ ANALYSIS_FIGURES = (("nearest_m", "map.panel.nearest", "{:,.0f} m"),
                     ("point_count", "map.panel.count", "{:,.0f}"))
 
 
-def _build(spec: MapSpec, lang: str):
-    """Data (figures cached, words added) and fresh folium maps: a folium map rendered twice by
-    st_folium draws 0 px high."""
-    data = derived.map_data_for(spec, lang)
-    second = render_compare_map(data, lang) if spec.compare and spec.compare.mode == "side_by_side" else None
-    return data, render_map(data, lang), second
+def _show(data: map_data.MapData, spec: MapSpec, key: str, lang: str):
+    """The map (and a second one to compare side by side) with its warnings; what a click on it returned.
+    Rendered once per map and language (kept with the cached MapData), not on every run."""
+    for warning in data.warnings:
+        st.warning(warning)
+    map_col, panel = st.columns([3, 1])
+    with map_col:
+        result = show_folium(lambda: render_map(data, lang), data.drawing_cache, ("map", lang), key=key,
+                             height=560, use_container_width=True, returned_objects=["last_active_drawing"])
+        if spec.compare and spec.compare.mode == "side_by_side":
+            st.caption(ui.tr("map.compare.second_map", label=data.compare_label))
+            show_folium(lambda: render_compare_map(data, lang), data.drawing_cache, ("compare", lang),
+                        key=key + "_second", height=460, use_container_width=True)
+    return result, panel
 
 
 def draw_map(spec: MapSpec, key: str) -> map_data.MapData | None:
@@ -33,7 +41,8 @@ def draw_map(spec: MapSpec, key: str) -> map_data.MapData | None:
     the reason is shown as a sentence)."""
     lang = ui.lang()
     try:
-        data, fmap, second = _build(spec, lang)
+        data = derived.map_data_for(spec, lang)
+        result, panel = _show(data, spec, key, lang)
     except MapSpecError as error:
         for problem in error.texts(lang):
             st.error(problem)
@@ -46,15 +55,6 @@ def draw_map(spec: MapSpec, key: str) -> map_data.MapData | None:
         with st.expander(ui.tr("map.error.details")):
             st.code(f"{type(error).__name__}: {error}", language=None)
         return None
-    for warning in data.warnings:
-        st.warning(warning)
-    map_col, panel = st.columns([3, 1])
-    with map_col:
-        result = st_folium(fmap, height=560, use_container_width=True, key=key,
-                           returned_objects=["last_active_drawing"])
-        if second is not None:
-            st.caption(ui.tr("map.compare.second_map", label=data.compare_label))
-            st_folium(second, height=460, use_container_width=True, key=key + "_second", returned_objects=[])
     with panel:
         _unit_panel(data, (result or {}).get("last_active_drawing"))
     for note in data.notes:
