@@ -29,8 +29,9 @@ class MapAnalyses:
         tabs = st.tabs(
             [ui.tr(f"map.analysis.{name}") for name in ("catchment", "nearest", "counts", "flood", "compare")]
         )
-        for tab, draw in zip(tabs, (self._catchment, self._nearest, self._counts, self._flood, self._compare),
-                             strict=True):
+        drawers = (self._catchment, lambda: self._around_place("nearest", "map.analysis.to"),
+                   lambda: self._around_place("counts", "map.analysis.count_what"), self._flood, self._compare)
+        for tab, draw in zip(tabs, drawers, strict=True):
             with tab:
                 draw()
 
@@ -45,19 +46,13 @@ class MapAnalyses:
         self.radius_m = a3.select_slider(ui.tr("map.analysis.radius"), RADII_M, 500, key="map_catchment_radius")
         self.boxes["catchment"] = st.container()
 
-    def _nearest(self) -> None:
-        st.caption(ui.tr("map.analysis.nearest.help"))
-        b1, b2 = st.columns([1, 3])
-        self.on["nearest"] = b1.checkbox(ui.tr("map.analysis.on"), key="map_nearest_on")
-        self.around["nearest"] = self._place_picker(b2, "map.analysis.to", "map_nearest_place")
-        self.boxes["nearest"] = st.container()
-
-    def _counts(self) -> None:
-        st.caption(ui.tr("map.analysis.counts.help"))
-        c1, c2 = st.columns([1, 3])
-        self.on["counts"] = c1.checkbox(ui.tr("map.analysis.on"), key="map_counts_on")
-        self.around["counts"] = self._place_picker(c2, "map.analysis.count_what", "map_counts_place")
-        self.boxes["counts"] = st.container()
+    def _around_place(self, analysis: str, label_key: str) -> None:
+        """An analysis about one place (the distance to the nearest, the places per unit): on, and which place."""
+        st.caption(ui.tr(f"map.analysis.{analysis}.help"))
+        on, place = st.columns([1, 3])
+        self.on[analysis] = on.checkbox(ui.tr("map.analysis.on"), key=f"map_{analysis}_on")
+        self.around[analysis] = self._place_picker(place, label_key, f"map_{analysis}_place")
+        self.boxes[analysis] = st.container()
 
     def _flood(self) -> None:
         st.caption(ui.tr("map.analysis.flood.help"))
