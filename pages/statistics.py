@@ -40,63 +40,39 @@ with settings_column:
     categorical = sorted(dimension_choices(catalog, ds),
                          key=lambda c: (resolve_column(catalog, ds, c).role == "area" and ds.name == "area_indicators"))
     ordered = [c for c in categorical if (resolve_column(catalog, ds, c).order or resolve_column(catalog, ds, c).scale)]
+    def pick(step: int, label_key: str, options: list, key: str):
+        return st.selectbox(step_label(step, ui.tr(label_key)), options, key=K + key, persist_state=KEEP,
+                            format_func=label_of)
+
+    def method_choice(methods: list[str], key: str) -> str:
+        return st.radio(ui.tr("stat.method"), methods, key=K + key, horizontal=True, persist_state=KEEP,
+                        format_func=lambda m: ui.tr(f"stat.method.{m}"))
+
     if test == "mreg":
-        y = st.selectbox(
-            step_label(3, ui.tr("mreg.y")), numeric, key=K + "mreg_y", persist_state=KEEP, format_func=label_of
-        )
-        x = st.multiselect(
-            step_label(4, ui.tr("mreg.x")),
-            [c for c in numeric if c != y],
-            key=K + "mreg_x",
-            persist_state=KEEP,
-            format_func=label_of,
-            select_all=False,
-            placeholder=ui.tr("ws.choose"),
-        )
+        y = pick(3, "mreg.y", numeric, "mreg_y")
+        x = st.multiselect(step_label(4, ui.tr("mreg.x")), [c for c in numeric if c != y], key=K + "mreg_x",
+                           persist_state=KEEP, format_func=label_of, select_all=False, placeholder=ui.tr("ws.choose"))
         view = "effects"
         if dataset == "area_indicators":  # a map of residuals needs 町丁目
             view = st.radio(ui.tr("mreg.view"), ["effects", "residual_map"], key=K + "mreg_view", horizontal=True,
                             persist_state=KEEP, format_func=lambda v: ui.tr(f"mreg.view.{v}"))
     elif test in {"corr", "reg"}:
-        x_options = numeric + ([c for c in ordered if c not in numeric] if test == "corr" else [])
-        x = st.selectbox(
-            step_label(3, ui.tr("stat.x")), x_options, key=K + "x", persist_state=KEEP, format_func=label_of
-        )
-        y = st.selectbox(
-            step_label(4, ui.tr("stat.y")),
-            [c for c in numeric if c != x] or numeric,
-            key=K + "y",
-            persist_state=KEEP,
-            format_func=label_of,
-        )
+        x = pick(3, "stat.x", numeric + ([c for c in ordered if c not in numeric] if test == "corr" else []), "x")
+        y = pick(4, "stat.y", [c for c in numeric if c != x] or numeric, "y")
         method = "pearson"
         if test == "corr" and x not in numeric:
             method = "spearman"  # ordered categories: a rank correlation
         elif test == "corr":
-            method = st.radio(ui.tr("stat.method"), ["pearson", "spearman"], key=K + "method", horizontal=True,
-                              persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
+            method = method_choice(["pearson", "spearman"], "method")
         columns = [x, y]
     elif test == "means":
-        x = st.selectbox(
-            step_label(3, ui.tr("stat.group")), categorical, key=K + "group", persist_state=KEEP, format_func=label_of
-        )
-        y = st.selectbox(
-            step_label(4, ui.tr("stat.value")), numeric, key=K + "value", persist_state=KEEP, format_func=label_of
-        )
-        method = st.radio(ui.tr("stat.method"), ["parametric", "rank"], key=K + "means_method", horizontal=True,
-                          persist_state=KEEP, format_func=lambda m: ui.tr(f"stat.method.{m}"))
+        x = pick(3, "stat.group", categorical, "group")
+        y = pick(4, "stat.value", numeric, "value")
+        method = method_choice(["parametric", "rank"], "means_method")
         columns = [x, y]
     else:
-        x = st.selectbox(
-            step_label(3, ui.tr("stat.row")), categorical, key=K + "row", persist_state=KEEP, format_func=label_of
-        )
-        y = st.selectbox(
-            step_label(4, ui.tr("stat.column")),
-            [c for c in categorical if c != x] or categorical,
-            key=K + "col",
-            persist_state=KEEP,
-            format_func=label_of,
-        )
+        x = pick(3, "stat.row", categorical, "row")
+        y = pick(4, "stat.column", [c for c in categorical if c != x] or categorical, "col")
         method = None
         columns = [x, y]
     filters = filter_editor(cursor, catalog, dataset, K.rstrip(":"), step=5)
