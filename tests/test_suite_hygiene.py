@@ -25,7 +25,7 @@ UNTESTED = {
     "analysis/sql_worker",
     "charts/model_figures", "charts/picture", "charts/picture_layout", "charts/projection", "charts/style",
     "charts/table_display",
-    "cli/city", "cli/exercise_themes", "cli/passcode", "cli/preparation", "cli/workspace_admin",
+    "cli/exercise_themes", "cli/passcode", "cli/preparation", "cli/workspace_admin",
     "data/build_holds", "data/catalog", "data/census_tables", "data/city_areas", "data/city_file", "data/cleaned",
     "data/column_types", "data/dictionary_edits", "data/file_readers", "data/geo_checks", "data/import_guards",
     "data/import_result", "data/import_worker", "data/preparation", "data/profile", "data/small_cells",

@@ -105,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
                                 help="社人研「日本の地域別将来推計人口」の自分の市区町村の推計を公開する（将来人口の画面で使う）")
     ipss.add_argument("path", help="社人研のサイトからダウンロードしたままの Excel（都道府県別のファイルか全国の "
                                    "suikei_kekka.xlsx）か、それを保存した CSV")
-    ipss.add_argument("--city", help="全国地方公共団体コード 5 桁（省略時は setup-city で設定した市区町村）")
+    ipss.add_argument("--city", help="全国地方公共団体コード 5 桁（省略時は setup-city で設定した市区町村。"
+                                    "合同研修ではそのすべて）")
     ipss.set_defaults(run="city:ipss_projection_command")
 
     base = commands.add_parser("base-layer", help="地図の背景（川・鉄道・駅・道路・地名）を取り込む")

@@ -7,10 +7,10 @@ import sys
 from lib.data.catalog import load_catalog
 from lib.data.census_tables import CensusTableError
 from lib.data.city import CitySetupError, setup_city
-from lib.data.city_file import city_list, current_city
+from lib.data.city_file import city_list
 from lib.data.facility_lists import FacilityListError, parse_column_mapping
 from lib.data.import_result import DataImportError
-from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection
+from lib.data.ipss_projection import IpssProjectionError, publish_ipss_projection, read_ipss_projection
 from lib.data.population_layouts import PopulationLayoutError
 from lib.data.store import get_store
 from lib.i18n import t
@@ -34,16 +34,19 @@ def setup_city_command(args) -> int:
 
 
 def ipss_projection_command(args) -> int:
-    """`ipss-projection FILE [--city CODE]`: the city's IPSS projection, published for the projection page."""
-    city = current_city()
-    code = args.city or (city["city_code"] if city else None)
+    """`ipss-projection FILE [--city CODE]`: the city's IPSS projection, published for the projection page; in a
+    joint course without --city, each municipality's (every one read from the file before any is published)."""
+    cities = [c["city_code"] for c in city_list()]
+    codes = [args.city] if args.city else (cities or [None])
     try:
-        report = publish_ipss_projection(args.path, code, published_by="cli", store=get_store(),
-                                         course_cities=[c["city_code"] for c in city_list()])
+        for code in codes[1:]:  # the first is read as it is published; nothing is published unless all are there
+            read_ipss_projection(args.path, code)
+        reports = [publish_ipss_projection(args.path, code, published_by="cli", store=get_store(),
+                                           course_cities=cities) for code in codes]
     except (IpssProjectionError, DataImportError) as error:
         print(error.text("ja"), file=sys.stderr)
         return 2
-    print("\n".join(report.lines("ja")))
+    print("\n".join(line for report in reports for line in report.lines("ja")))
     return 0
 
 
