@@ -14,7 +14,8 @@ workbench builds from the boundaries (`build_zones`):
    (「立川町３丁目ほか4」).
 
 Same input, same zones. Every zone is contiguous unless an island joined it; each holds at least
-`min_people` unless the whole city holds fewer.
+`min_people` unless the whole city holds fewer. In a joint course (areas with a city_code) each
+municipality is zoned on its own: no zone crosses a municipal border.
 """
 from __future__ import annotations
 
@@ -88,21 +89,28 @@ def build_zones(areas: gpd.GeoDataFrame, people: pd.Series, min_people: int) -> 
     touching = area_neighbours(areas)
     metric = areas.assign(area_code=areas["area_code"].astype(str)).set_index("area_code").geometry.to_crs(
         areas.estimate_utm_crs())
+    # A joint course's municipalities are zoned apart: a zone never spans a municipal border.
+    city = (areas.assign(area_code=areas["area_code"].astype(str)).set_index("area_code")["city_code"].astype(str)
+            .to_dict() if "city_code" in areas.columns else dict.fromkeys(codes, ""))
     members = {c: [c] for c in codes}  # zone (named by its first code) → its areas
     size = people.to_dict()
     zone_of = {c: c for c in codes}
+    alone: set[str] = set()  # zones of a municipality too small to reach min_people as a whole
     while len(members) > 1:
-        small = [z for z in members if size[z] < min_people]
+        small = [z for z in members if size[z] < min_people and z not in alone]
         if not small:
             break
         zone = min(small, key=lambda z: (size[z], z))
-        near = {zone_of[n] for a in members[zone] for n in touching[a]} - {zone}
+        near = {zone_of[n] for a in members[zone] for n in touching[a] if city[n] == city[zone]} - {zone}
+        others = [z for z in members if z != zone and city[z] == city[zone]]
         if near:
             into = min(near, key=lambda z: (size[z], z))
-        else:  # an island: the nearest zone
+        elif others:  # an island: the nearest zone
             shape = metric.loc[members[zone]].union_all()
-            into = min((z for z in members if z != zone),
-                       key=lambda z: (metric.loc[members[z]].distance(shape).min(), z))
+            into = min(others, key=lambda z: (metric.loc[members[z]].distance(shape).min(), z))
+        else:
+            alone.add(zone)
+            continue
         members[into] += members.pop(zone)
         size[into] += size.pop(zone)
         for a in members[into]:

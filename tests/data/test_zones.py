@@ -45,6 +45,18 @@ def test_smallest_zone_merges_into_its_smallest_neighbour_by_hand():
     assert zones.table["zone_code"].nunique() == 1
 
 
+def test_a_joint_courses_zones_never_cross_a_municipal_border():
+    # a row of 4 cells, the first two of one town, the last two of another, with 1, 1, 1, 9 people
+    areas = lattice(1, 4).assign(city_code=["31201", "31201", "31302", "31302"])
+    people = pd.Series([1, 1, 1, 9], index=areas["area_code"])
+    zones = build_zones(areas, people, min_people=3)
+    # cell 3 would join cell 2 across the border; it joins cell 4, its own town's; the first town holds 2 in all
+    assert zones.table["zone_code"].tolist() == ["Z01", "Z01", "Z02", "Z02"]
+    assert zones.shapes["people"].tolist() == [2, 10]
+    one_town = build_zones(areas.drop(columns="city_code"), people, min_people=3)
+    assert one_town.table["zone_code"].tolist() == ["Z01", "Z01", "Z01", "Z02"]  # one town: cell 3 joins 1 and 2
+
+
 def test_zones_are_deterministic_contiguous_and_hold_the_minimum():
     areas = lattice(8, 8, island=True)
     people = pd.Series([(7 * n) % 23 for n in range(len(areas))], index=areas["area_code"])
