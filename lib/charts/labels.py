@@ -3,6 +3,7 @@ chart data prepared for drawing (Likert codes as words, categories in the dictio
 """
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -152,6 +153,27 @@ def _likert_labels(col: Column | None) -> dict | None:
     return dict(col.scale) if col is not None and col.scale else None
 
 
+def _words(values: list, col: Column | None, year: bool, orders: dict, name: str) -> list:
+    """One grouping column's values as the words a chart shows; its order (if it has one) into `orders`.
+    Done on plain lists: a chart's frame is small, and pandas' per-column conversions cost more."""
+    missing = t("chart.missing", "ja")
+    present = [pd.notna(v) for v in values]
+    scale = _likert_labels(col)
+    if scale:
+        orders[name] = list(scale.values())
+        return [scale.get(int(v), v) if shown else v for v, shown in zip(values, present, strict=True)]
+    if col is not None and col.order:
+        words = {str(v) for v, shown in zip(values, present, strict=True) if shown}
+        ordered = {str(v) for v in col.order}
+        orders[name] = [v for v in col.order if str(v) in words] + sorted(words - ordered)
+        if not all(present):  # a value blanked by anonymization is a category of its own, so totals add up
+            orders[name].append(missing)
+    elif year:
+        orders[name] = [str(v) for v in sorted({int(v) for v, shown in zip(values, present, strict=True) if shown})]
+        return [str(int(v)) if shown else "<NA>" for v, shown in zip(values, present, strict=True)]
+    return [str(v) if shown else missing for v, shown in zip(values, present, strict=True)]
+
+
 def prepare_frame(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset]) -> tuple[pd.DataFrame, dict]:
     """Likert codes → their words, numbers made numeric; returns (frame, category orders)."""
     ds = catalog[spec.dataset]
@@ -162,34 +184,16 @@ def prepare_frame(df: pd.DataFrame, spec: ChartSpec, catalog: dict[str, Dataset]
     orders: dict[str, list] = {}
     for name in spec.grouping:
         col = resolve_column(catalog, ds, name)
-        scale = _likert_labels(col)
-        if scale:
-            frame[name] = frame[name].map(lambda v, scale=scale: scale.get(int(v), v) if pd.notna(v) else v)
-            orders[name] = list(scale.values())
-        elif col is not None and col.order:
-            present = set(frame[name].dropna().astype(str))
-            orders[name] = [v for v in col.order if str(v) in present] + sorted(
-                present - {str(v) for v in col.order})
-            # A value blanked by anonymization is a category of its own, so totals add up.
-            missing = t("chart.missing", "ja")
-            if frame[name].isna().any():
-                orders[name].append(missing)
-            frame[name] = frame[name].astype(str).where(frame[name].notna(), missing)
-        elif role_of(catalog, ds, name) == "year" or (col is not None and col.type == "year"):
-            orders[name] = sorted(frame[name].dropna().unique().tolist())
-            frame[name] = frame[name].astype("Int64").astype(str)
-            orders[name] = [str(v) for v in orders[name]]
-        else:
-            frame[name] = frame[name].astype(str).where(frame[name].notna(), t("chart.missing", "ja"))
-    # Rows in the dictionary's order, so that tables and traces read in that order too.
-    keys = []
-    for name in spec.grouping:
-        if name in orders:
-            rank = {v: i for i, v in enumerate(orders[name])}
-            keys.append(f"__order_{name}")
-            frame[keys[-1]] = frame[name].map(rank)
-    if keys:
-        frame = frame.sort_values(keys, kind="stable").drop(columns=keys).reset_index(drop=True)
+        year = role_of(catalog, ds, name) == "year" or (col is not None and col.type == "year")
+        frame[name] = pd.Series(_words(frame[name].tolist(), col, year, orders, name), index=frame.index,
+                                dtype=object)
+    # Rows in the dictionary's order, so that tables and traces read in that order too (stable; a value
+    # outside its order last, as pandas sorts a missing key).
+    ranks = [(frame[name].tolist(), {v: i for i, v in enumerate(orders[name])})
+             for name in spec.grouping if name in orders]
+    if ranks:
+        rows = sorted(range(len(frame)), key=lambda i: tuple(rank.get(values[i], math.inf) for values, rank in ranks))
+        frame = frame.take(rows).reset_index(drop=True)
     return frame, orders
 
 
