@@ -1,7 +1,6 @@
 """Data catalog: every published dataset with its dictionary, size, preview, statistics and map."""
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import ui
 from lib.data import profile as dataset_profile
@@ -9,6 +8,7 @@ from lib.data.catalog import load_catalog
 from lib.data.city_file import current_city
 from lib.maps.preview import preview_map
 from lib.ui import derived
+from lib.ui.folium_view import show_folium
 from lib.ui.user_text import literal
 
 lang = ui.lang()
@@ -97,5 +97,5 @@ with tabs[2]:
 
 if ds.is_geo:
     with tabs[3]:
-        st_folium(preview_map(ds, derived.geo_frame(ds.name), lang), height=480, use_container_width=True,
-                  returned_objects=[], key=f"catalog_map_{ds.name}")
+        show_folium(lambda: preview_map(ds, derived.geo_frame(ds.name), lang), derived.preview_parts(), (ds.name, lang),
+                    key=f"catalog_map_{ds.name}", height=480, use_container_width=True)

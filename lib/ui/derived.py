@@ -160,6 +160,17 @@ def geo_frame(name: str) -> gpd.GeoDataFrame:
     return _geo_frame(name, _fingerprint())
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _preview_parts(fingerprint: str) -> dict:
+    return {}
+
+
+def preview_parts() -> dict:
+    """The catalog's preview maps as sent to the browser (lib.ui.folium_view), by (dataset, language): a map
+    is rendered once per published build, not on every run of the page."""
+    return _preview_parts(_fingerprint())
+
+
 # --- maps ------------------------------------------------------------------------------
 
 @st.cache_resource(max_entries=24, show_spinner=False)
