@@ -91,6 +91,10 @@ def test_each_town_is_projected_with_its_own_areas_and_ratios(store):
     result = run_analysis(cursor, load_catalog(), {**ipss, "city": IWAMI, "target_year": 2035}, "ja")
     assert result.table.iloc[-1, 0] == "岩美町"  # the whole is the town, not 「市全体」
     assert set(result.table.iloc[:-1, 0]) == {"浦富浜浦富", "牧谷"}
+    # saved before the course was joint: every municipality together, and its last row says so
+    both = run_analysis(cursor, load_catalog(), {"method": "cohort_projection", "base_year": 2025,
+                                                 "target_year": 2035}, "ja")
+    assert both.table.iloc[-1, 0] == "参加 2 市町村の合計"
 
 
 def test_the_page_projects_the_groups_town_and_offers_no_all_towns(towns):

@@ -53,6 +53,8 @@ def city_of(spec: dict) -> str:
 def whole_label(spec: dict, lang: str) -> str:
     """What the projection covers as a whole: 「市全体」, or the municipality's name in a joint course."""
     names = {c["city_code"]: c["city_name"] for c in city_list()}
+    if not city_of(spec) and len(names) > 1:  # saved before the course was joint: every municipality together
+        return t("projection.all_cities", lang, n=len(names))
     return names.get(city_of(spec)) or t("projection.city", lang)
 
 
