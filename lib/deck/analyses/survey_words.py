@@ -50,5 +50,5 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     texts = answers(cursor, catalog, spec["dataset"], spec["column"], filters)
     freq = survey.word_frequencies(texts, top=int(spec.get("top") or 20))
     return AnalysisResult(word_table(freq, lang), reading=t("survey.answers", lang, n=len(texts)),
-                          figure=survey.word_frequency_figure(freq, lang) if not freq.empty else None,
+                          chart=survey.word_frequency_chart(freq, lang) if not freq.empty else None,
                           series=word_series(freq, lang) if not freq.empty else None, datasets=datasets(spec))
