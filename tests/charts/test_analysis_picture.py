@@ -1,7 +1,10 @@
 """An analysis's chart as a picture for slides and PDF pages (matplotlib): readable at the deck's sizes, with what
 only these charts have (whiskers, a colour per bar, value ticks of their own, an answer scale's legend order, a
-model's zero line), drawn from the chart's description."""
+model's zero line), drawn from the chart's description; no lib module reads a finished figure back."""
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +13,8 @@ from lib.charts.analysis_picture import draw_analysis_chart
 from lib.charts.style import LIKERT_COLOURS, OKABE_ITO
 from tests.charts.test_analysis_chart import SCALE, SIX
 from tests.charts.test_chart_picture import DECK_SIZES, _hex, assert_readable
+
+LIB = Path(__file__).resolve().parents[2] / "lib"
 
 
 @pytest.mark.parametrize("size", DECK_SIZES)
@@ -85,3 +90,20 @@ def test_a_pyramid_counts_both_ways_from_its_middle():
     assert len(left) == len(ax.patches) // 2  # the first sex (both years) to the left
     assert [label.get_text() for label in ax.get_yticklabels()] == ["0-14", "15-64", "65-74", "75+"]  # young low
     assert not ax.yaxis_inverted()
+
+
+# A figure's traces or layout read: `figure.data`, `fig.layout.xaxis`, `trace.marker.color` of a figure's trace.
+READ_BACK = re.compile(r"\b\w*fig\w*\.(data|layout)\b|\bfor_each_trace\b|\bselect_traces\b|\blegendrank\b(?!=)")
+
+
+def test_no_lib_module_reads_a_finished_figure_back():
+    """Pictures and slides are drawn from descriptions (ChartData, AnalysisChart), never from a Plotly figure: no
+    lib module reads a figure's traces or layout (the Plotly drawers only write them)."""
+    assert READ_BACK.search("ranks = {trace.name: trace.legendrank for trace in figure.data}")
+    assert READ_BACK.search("stacked = figure.layout.barmode")
+    assert not READ_BACK.search("figure.update_traces(selector={'name': name}, legendrank=rank)")
+    reading = [f"{path.relative_to(LIB)}:{number}: {line.strip()}"
+               for path in sorted(LIB.rglob("*.py"))
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if READ_BACK.search(line)]
+    assert reading == []
