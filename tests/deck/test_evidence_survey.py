@@ -138,6 +138,8 @@ def test_a_saved_word_ranking_reaches_every_export_as_a_bar_chart(store, fmt):
         chart = _charts(data)[0]
         assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
         assert len(list(chart.plots[0].categories)) == 12 and "バス" in list(chart.plots[0].categories)
+        bottom_up = list(chart.plots[0].categories)  # PowerPoint lists a lying chart's categories from the bottom
+        assert bottom_up[::-1] == evidence.analysis_chart.categories
         assert str(chart.plots[0].series[0].format.fill.fore_color.rgb) == OKABE_ITO[0].lstrip("#")
     elif fmt == "html":
         assert "Plotly.newPlot" in data.decode("utf-8") and "バス" in data.decode("utf-8")
