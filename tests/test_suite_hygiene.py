@@ -23,7 +23,7 @@ PAGE_THEMES = {"analysis", "every_page", "sessions"}
 UNTESTED = {
     "analysis/area_indicators", "analysis/demand_projection", "analysis/output_check", "analysis/sql_samples",
     "analysis/sql_worker",
-    "charts/model_figures", "charts/picture", "charts/picture_layout", "charts/projection", "charts/style",
+    "charts/model_charts", "charts/picture", "charts/picture_layout", "charts/projection", "charts/style",
     "charts/table_display",
     "cli/exercise_themes", "cli/passcode", "cli/preparation", "cli/workspace_admin",
     "data/build_holds", "data/catalog", "data/census_tables", "data/city_areas", "data/city_file", "data/cleaned",

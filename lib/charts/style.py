@@ -27,15 +27,6 @@ def colour(index: int, scale_size: int = 0) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def trace_colour(trace, index: int) -> str:
-    """The colour a Plotly trace was drawn with (the palette's index-th where it has none)."""
-    for part in ("marker", "line"):
-        value = getattr(getattr(trace, part, None), "color", None)
-        if isinstance(value, str):
-            return value
-    return colour(index)
-
-
 def rgb_triple(colour_text: str) -> tuple[int, int, int]:
     """"#0072B2" or Plotly's "rgb(r, g, b)" as three 0–255 integers."""
     if colour_text.startswith("rgb"):

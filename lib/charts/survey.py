@@ -11,11 +11,11 @@ from collections import Counter
 from functools import lru_cache
 
 import pandas as pd
-import plotly.graph_objects as go
 from janome.tokenizer import Tokenizer
 
 from lib.analysis import disclosure
-from lib.charts.style import FONT, LIKERT_COLOURS, OKABE_ITO
+from lib.charts.analysis_chart import AnalysisChart, AnalysisSeries
+from lib.charts.style import OKABE_ITO, colour
 from lib.data.catalog import Dataset
 from lib.i18n import t
 
@@ -80,45 +80,41 @@ def likert_order(shares: pd.DataFrame, levels: list[int]) -> list[str]:
     return net_agreement(shares, levels).sort_values(ascending=False, kind="stable").index.tolist()
 
 
-def diverging_likert_figure(shares: pd.DataFrame, item_labels: dict[str, str], scale: dict[int, str],
-                            lang: str = "ja", title: str = "") -> go.Figure:
+def _survey_look(legend: dict | None = None) -> dict:
+    """The app's look of the survey charts (Plotly alone): room below for a legend where there is one."""
+    look = {"template": "plotly_white", "font": {"size": 14}, "title": {"x": 0.01}, "yaxis": {"automargin": True},
+            "margin": {"l": 60, "r": 30, "t": 70, "b": 80 if legend else 50}}
+    return look | ({"legend": legend} if legend else {})
+
+
+def diverging_likert_chart(shares: pd.DataFrame, item_labels: dict[str, str], scale: dict[int, str],
+                           lang: str = "ja", title: str = "") -> AnalysisChart:
     """Several Likert items at once, centred on the neutral answer, best-rated item at the top.
     A share hidden by the small-cell rule is no bar (not a bar of 0 %)."""
     levels = sorted(scale)
     order = likert_order(shares, levels)
     middle_index = (len(levels) - 1) / 2
-    fig = go.Figure()
-    labels = [item_labels.get(i, i) for i in order]
-    colours = LIKERT_COLOURS if len(levels) == 5 else None
     by_level = {lv: shares[shares["level"] == lv].set_index("item")["share"].reindex(order) for lv in levels}
     # Negative side is drawn from the centre outwards: neutral half first, then 2, then 1.
     negative = [lv for i, lv in enumerate(levels) if i <= middle_index][::-1]
     positive = [lv for i, lv in enumerate(levels) if i >= middle_index]
+    series = []
     for side, group in (("neg", negative), ("pos", positive)):
         for lv in group:
             i = levels.index(lv)
             share = by_level[lv] / (2 if i == middle_index else 1)
-            x = -share if side == "neg" else share
-            fig.add_trace(go.Bar(
-                y=labels, x=x, orientation="h", name=scale[lv], legendgroup=str(lv),
-                showlegend=not (i == middle_index and side == "neg"),
-                marker_color=colours[i] if colours else None,
-                customdata=by_level[lv].round(1), hovertemplate="%{y}: %{customdata}%<extra>" + scale[lv] + "</extra>",
-            ))
-    fig.update_layout(
-        barmode="relative", template="plotly_white", font=dict(family=FONT, size=14),
-        title=dict(text=title or t("survey.likert_title", lang), x=0.01),
-        legend=dict(orientation="h", y=-0.15, traceorder="normal"),
-        height=max(360, 42 * len(order) + 180), margin=dict(l=60, r=30, t=70, b=80),
-    )
-    fig.update_xaxes(range=[-100, 100], tickvals=[-100, -50, 0, 50, 100],
-                     ticktext=["100%", "50%", "0", "50%", "100%"], zeroline=True, zerolinewidth=2,
-                     zerolinecolor="#444", title_text=t("survey.share_axis", lang))
-    fig.update_yaxes(autorange="reversed", automargin=True, title_text=t("survey.item_axis", lang))
-    # Legend in scale order regardless of drawing order.
-    for rank, lv in enumerate(levels):
-        fig.update_traces(selector=dict(name=scale[lv]), legendrank=rank)
-    return fig
+            series.append(AnalysisSeries(
+                scale[lv], (-share if side == "neg" else share).tolist(), colour(i, len(levels)),
+                unsigned=by_level[lv].round(1).tolist(), in_legend=not (i == middle_index and side == "neg"),
+                group=str(lv)))
+    look = _survey_look({"orientation": "h", "y": -0.15, "traceorder": "normal"})
+    look["xaxis"] = {"zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#444"}
+    return AnalysisChart(
+        "bar", [item_labels.get(i, i) for i in order], series, title or t("survey.likert_title", lang),
+        t("survey.item_axis", lang), t("survey.share_axis", lang), sideways=True, first_on_top=True, stacked=True,
+        value_ticks=[(-100, "100%"), (-50, "50%"), (0, "0"), (50, "50%"), (100, "100%")], value_range=(-100, 100),
+        legend_order=[scale[lv] for lv in levels], hover_format="", unit="%",
+        height=max(360, 42 * len(order) + 180), plotly_layout=look)
 
 
 @lru_cache(maxsize=1)
@@ -168,39 +164,27 @@ def word_frequencies(texts, stop_words: frozenset = STOP_WORDS, top: int = 50,
     return frame
 
 
-def word_frequency_figure(freq: pd.DataFrame, lang: str = "ja", title: str = "") -> go.Figure:
-    fig = go.Figure(go.Bar(x=freq["count"], y=freq["word"], orientation="h", marker_color=OKABE_ITO[0],
-                           text=freq["count"], textposition="outside"))
-    fig.update_layout(template="plotly_white", font=dict(family=FONT, size=14),
-                      title=dict(text=title or t("survey.words_title", lang), x=0.01),
-                      height=max(360, 24 * len(freq) + 140), margin=dict(l=60, r=30, t=70, b=50))
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True, title_text=t("survey.word_axis", lang))
-    fig.update_xaxes(title_text=t("survey.word_count", lang))
-    return fig
+def word_frequency_chart(freq: pd.DataFrame, lang: str = "ja", title: str = "") -> AnalysisChart:
+    counts = AnalysisSeries("", freq["count"].tolist(), OKABE_ITO[0], value_labels=True)
+    return AnalysisChart("bar", [str(w) for w in freq["word"]], [counts], title or t("survey.words_title", lang),
+                         t("survey.word_axis", lang), t("survey.word_count", lang), sideways=True, first_on_top=True,
+                         height=max(360, 24 * len(freq) + 140), plotly_layout=_survey_look())
 
 
-def weighted_shares_figure(shares: pd.DataFrame, item_labels: dict[str, str], scales: dict[str, dict[int, str]],
-                           lang: str = "ja") -> go.Figure:
+def weighted_shares_chart(shares: pd.DataFrame, item_labels: dict[str, str], scales: dict[str, dict[int, str]],
+                          lang: str = "ja") -> AnalysisChart:
     """Each answer's share before and after weighting (lib.analysis.survey_weighting.weighted_shares,
     hidden rows dropped), as two dots with their 95 % intervals, one row per question and answer."""
     shown = shares.dropna(subset=["share", "w_share"])
     labels = [f"{item_labels.get(i, i)}：{scales.get(i, {}).get(lv, lv)}"
               for i, lv in zip(shown["item"], shown["level"], strict=True)]
-    fig = go.Figure()
-    for key, (share, low, high), colour, symbol in (
-            ("unweighted", ("share", "low", "high"), OKABE_ITO[1], "circle-open"),
-            ("weighted", ("w_share", "w_low", "w_high"), OKABE_ITO[0], "diamond")):
-        name = t(f"weighting.trace.{key}", lang)
-        fig.add_trace(go.Scatter(
-            x=shown[share], y=labels, mode="markers", name=name, marker=dict(color=colour, size=10, symbol=symbol),
-            error_x=dict(type="data", array=shown[high] - shown[share], arrayminus=shown[share] - shown[low],
-                         color=colour, thickness=1.5, width=4),
-            hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>"))
-    fig.update_layout(template="plotly_white", font=dict(family=FONT, size=14),
-                      title=dict(text=t("weighting.figure_title", lang), x=0.01),
-                      legend=dict(orientation="h", y=-0.12), height=max(360, 26 * len(shown) + 180),
-                      margin=dict(l=60, r=30, t=70, b=80))
-    fig.update_xaxes(rangemode="tozero", title_text=t("weighting.share_axis", lang))
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True,
-                     title_text=t("weighting.answer_axis", lang))
-    return fig
+    series = [AnalysisSeries(t(f"weighting.trace.{key}", lang), shown[share].tolist(), dot_colour,
+                             whiskers=((shown[share] - shown[low]).tolist(), (shown[high] - shown[share]).tolist()),
+                             symbol=symbol)
+              for key, (share, low, high), dot_colour, symbol in (
+                  ("unweighted", ("share", "low", "high"), OKABE_ITO[1], "circle-open"),
+                  ("weighted", ("w_share", "w_low", "w_high"), OKABE_ITO[0], "diamond"))]
+    return AnalysisChart("dots", labels, series, t("weighting.figure_title", lang), t("weighting.answer_axis", lang),
+                         t("weighting.share_axis", lang), sideways=True, first_on_top=True, from_zero=True,
+                         hover_format=".1f", unit="%", height=max(360, 26 * len(shown) + 180),
+                         plotly_layout=_survey_look({"orientation": "h", "y": -0.12}))

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
+
+from lib.charts.analysis_chart import AnalysisChart
+from lib.charts.analysis_figure import analysis_figure
 
 # method name -> module under lib.deck.analyses
 METHODS: dict[str, str] = {
@@ -34,10 +38,16 @@ class AnalysisResult:
     table: pd.DataFrame  # the result with readable headers
     reading: str = ""  # the one-line plain-language reading
     caution: str = ""  # where results like this are often misread
-    figure: object | None = None  # a plotly Figure, or
-    series: object | None = None  # with the figure: a lib.deck.native_chart.ChartSeries for an editable PPTX chart
-    map_data: object | None = None  # a lib.maps.data.MapData; the figure is drawn if both are set
+    chart: AnalysisChart | None = None  # its chart, which the app's figure and the picture are drawn from, or
+    series: object | None = None  # with the chart: a lib.deck.native_chart.ChartSeries for an editable PPTX chart
+    map_data: object | None = None  # a lib.maps.data.MapData; the chart is drawn if both are set
     datasets: list[str] = field(default_factory=list)  # published datasets read (for the source line)
+
+    @cached_property
+    def figure(self):
+        """The app's Plotly figure of the chart (None without one), drawn once: a page shows a cached result on
+        every run."""
+        return analysis_figure(self.chart) if self.chart is not None else None
 
 
 class UnknownAnalysis(ValueError):

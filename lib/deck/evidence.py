@@ -10,7 +10,9 @@ PowerPoint, HTML and PDF each bring a drawer, and none of them asks what kind of
 The chart's DataFrame comes from lib.charts.sql.run_chart and is made ready to draw once
 (lib.charts.chart_data, kept as `Evidence.chart_data`); the Plotly figure, a native PowerPoint
 chart's series and the picture of a PDF page or picture slide (`chart_picture`) are all drawn from
-that, so the slide shows exactly the numbers, order and colours the analysis page shows.
+that, so the slide shows exactly the numbers, order and colours the analysis page shows. An analysis
+describes its own chart (lib.charts.analysis_chart, kept as `Evidence.analysis_chart`), which its
+figure and picture are drawn from in the same way.
 """
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ import pandas as pd
 
 from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.indicators import Indicator, by_label, of_chart
+from lib.charts.analysis_chart import AnalysisChart
+from lib.charts.analysis_picture import analysis_chart_png
 from lib.charts.chart_data import ChartData, chart_data
 from lib.charts.chart_picture import chart_data_png
 from lib.charts.figure import plotly_figure
 from lib.charts.labels import labelled_table
-from lib.charts.picture import chart_png
 from lib.charts.result_table import TableSpec
 from lib.charts.spec import ChartSpec
 from lib.charts.sql import run_chart
@@ -63,6 +66,7 @@ class Evidence:
     table: pd.DataFrame | None = None  # the same with Japanese headers
     figure: object | None = None  # plotly Figure
     chart_data: ChartData | None = None  # a saved chart's data, which its figure, series and picture are drawn from
+    analysis_chart: AnalysisChart | None = None  # an analysis's chart, which its figure and picture are drawn from
     series: ChartSeries | None = None
     map_data: object | None = None  # lib.maps.data.MapData
     # kind "table" (a pivot, survey or SQL result): `table` holds it
@@ -214,6 +218,7 @@ def _draw_analysis(evidence: Evidence, analysis: AnalysisSpec, at: _Drawing) -> 
     result = at.analyse(analysis) if at.analyse else analysis.run(at.cursor, at.catalog, at.lang)
     evidence.sources = _sources(at.catalog, result.datasets or analysis.datasets(), at.lang)
     evidence.table, evidence.figure, evidence.map_data = result.table, result.figure, result.map_data
+    evidence.analysis_chart = result.chart
     evidence.series = result.series if result.figure is not None else None
     evidence.caution, evidence.result_table = result.caution, True
     if evidence.map_data is not None:
@@ -248,11 +253,11 @@ def table_cells(
 
 
 def chart_picture(evidence: Evidence, width_in: float, height_in: float, dpi: int = 130) -> bytes:
-    """The chart as a PNG of exactly this size: a saved chart drawn from its ChartData, an analysis's own
-    figure read back (lib.charts.picture)."""
+    """The chart as a PNG of exactly this size: a saved chart drawn from its ChartData, an analysis's from
+    its own chart."""
     if evidence.chart_data is not None:
         return chart_data_png(evidence.chart_data, width_in, height_in, dpi)
-    return chart_png(evidence.figure, width_in, height_in, dpi)
+    return analysis_chart_png(evidence.analysis_chart, width_in, height_in, dpi)
 
 
 def map_picture(evidence: Evidence, lang: str = "ja") -> bytes:

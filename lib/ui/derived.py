@@ -19,6 +19,7 @@ from lib.analysis import projection_data
 from lib.analysis.area_indicators import analysis_catalog
 from lib.analysis.disclosure import k_l_text, privacy_summary
 from lib.charts import survey
+from lib.charts.analysis_figure import analysis_figure
 from lib.charts.pivot import Pivot, build_pivot
 from lib.charts.spec import ChartSpec
 from lib.data import profile
@@ -74,7 +75,7 @@ def _likert_figure(dataset: str, items: tuple[str, ...], levels: tuple[int, ...]
                    labels: tuple[tuple[str, str], ...], scale: tuple[tuple[int, str], ...], lang: str,
                    fingerprint: str):
     shares, _respondents = _likert_shares(dataset, items, levels, filters_key, fingerprint)
-    return survey.diverging_likert_figure(shares, dict(labels), dict(scale), lang)
+    return analysis_figure(survey.diverging_likert_chart(shares, dict(labels), dict(scale), lang))
 
 
 def likert_figure(dataset: str, items: list[str], filters: list[Filter], labels: dict[str, str],
@@ -90,7 +91,7 @@ def _word_ranking(dataset: str, column: str, filters_key: str, top: int, lang: s
     filters = [Filter.from_dict(f) for f in json.loads(filters_key)]
     texts = survey_words.answers(store().published(), load_catalog(), dataset, column, filters)
     freq = survey.word_frequencies(texts, top=top, nouns_of=_answer_nouns(dataset, column, fingerprint))
-    return texts, freq, (survey.word_frequency_figure(freq, lang) if not freq.empty else None)
+    return texts, freq, (analysis_figure(survey.word_frequency_chart(freq, lang)) if not freq.empty else None)
 
 
 def word_ranking(dataset: str, column: str, filters: list[Filter], top: int, lang: str):

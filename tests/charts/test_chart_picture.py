@@ -1,7 +1,7 @@
 """Chart pictures for slides and PDF pages (matplotlib): readable with the demo city's 46 町丁目 at the
 sizes the deck draws them, and saying what the app's chart says (axis titles, panels, shares, the 市平均 line).
-A saved chart is drawn from its ChartData (lib.charts.chart_picture), an analysis's figure read back
-(lib.charts.picture)."""
+A saved chart is drawn from its ChartData (lib.charts.chart_picture); an analysis's chart is tested with
+lib.charts.analysis_picture."""
 from __future__ import annotations
 
 import io
@@ -18,7 +18,7 @@ from lib.charts.chart_data import chart_data
 from lib.charts.chart_picture import chart_data_png, draw_chart_data
 from lib.charts.figure import plotly_figure
 from lib.charts.labels import value_axis_title
-from lib.charts.picture import draw_chart, matplotlib_colour
+from lib.charts.picture import matplotlib_colour
 from lib.charts.spec import ChartSpec, Measure
 from lib.charts.sql import run_chart
 from lib.data.query import Filter
@@ -195,23 +195,6 @@ def test_a_legend_of_more_series_than_fit_says_how_many_it_left_out():
     assert entries[-1] == f"… +{len(names) - shown}" and shown > 20
 
 
-def test_error_bars_of_a_models_effects_and_a_weighted_share_reach_the_picture():
-    """The multiple-regression effect bars and the weighted survey's dots carry 95 % intervals: the slide's
-    picture draws them as whiskers, each around its own bar or dot."""
-    import plotly.graph_objects as go
-
-    from lib.charts.model_figures import effect_figure
-
-    effects = effect_figure(["距離", "高齢化率"], [0.5, -0.2], [0.3, -0.5], [0.7, 0.1], "効果")
-    dots = go.Figure(go.Scatter(x=[20.0, 20.0, 40.0], y=["A", "B", "C"], mode="markers",
-                                error_x={"type": "data", "array": [1.0, 2.0, 3.0], "arrayminus": [1.0, 2.0, 3.0]}))
-    for figure, spans in ((effects, [(0.3, 0.7), (-0.5, 0.1)]), (dots, [(19, 21), (18, 22), (37, 43)])):
-        ax = draw_chart(figure).axes[0]
-        drawn = sorted(tuple(round(float(x), 6) for x in segment[:, 0])
-                       for collection in ax.collections for segment in collection.get_segments())
-        assert drawn == sorted(spans)
-
-
 # ---------------------------------------------------------------- a saved chart drawn from its ChartData
 
 DISTRICT_SEX = ["areas.district", "sex"]
@@ -314,45 +297,9 @@ def test_the_saved_charts_evidence_keeps_its_chart_data_and_draws_its_picture_fr
     spec = OF_EACH_TYPE["heatmap"]
     drawn = evidence_module.draw_evidence(published, CATALOG, "chart", {"title": "", "spec": spec.to_dict()})
     assert drawn.chart_data is not None and drawn.chart_data.spec == spec
-    monkeypatch.setattr(evidence_module, "chart_png", lambda *args, **kwargs: pytest.fail("read the figure back"))
+    monkeypatch.setattr(evidence_module, "analysis_chart_png", lambda *args, **kwargs: pytest.fail("not its data"))
     with Image.open(io.BytesIO(evidence_module.chart_picture(drawn, 6.0, 4.0, dpi=100))) as picture:
         assert picture.size == (600, 400)
-
-
-# ---------------------------------------------------------------- an analysis's own figure, read back
-
-def test_a_models_effects_keep_their_colour_per_bar():
-    from lib.charts.model_figures import effect_figure
-    from lib.charts.style import OKABE_ITO
-
-    ax = draw_chart(effect_figure(["距離", "高齢化率"], [0.5, -0.2], [0.3, -0.5], [0.7, 0.1], "効果")).axes[0]
-    assert [_hex(bar.get_facecolor()) for bar in ax.patches] == [_hex(OKABE_ITO[0]), _hex(OKABE_ITO[3])]
-
-
-def test_weighted_shares_name_their_answers_top_down_and_the_legend_both_series():
-    from lib.charts.survey import weighted_shares_figure
-
-    shares = pd.DataFrame({"item": ["q1", "q1", "q2"], "level": [1, 2, 1], "share": [20.0, 30.0, 40.0],
-                           "low": [15.0, 25.0, 35.0], "high": [25.0, 35.0, 45.0], "w_share": [22.0, 28.0, 41.0],
-                           "w_low": [17.0, 23.0, 36.0], "w_high": [27.0, 33.0, 46.0]})
-    figure = weighted_shares_figure(
-        shares, {"q1": "交通", "q2": "医療"}, {"q1": {1: "不満", 2: "満足"}, "q2": {1: "不満"}}
-    )
-    fig = draw_chart(figure)
-    ax = fig.axes[0]
-    assert ax.yaxis_inverted()  # the first answer on top, as in the app
-    assert [label.get_text() for label in ax.get_yticklabels()] == ["交通：不満", "交通：満足", "医療：不満"]
-    assert [text.get_text() for text in fig.legends[0].get_texts()] == [trace.name for trace in figure.data]
-
-
-def test_projected_lines_name_their_series_in_the_legend():
-    from lib.charts.projection import projected_lines
-
-    frame = pd.DataFrame([{"series": name, "year": year, "value": 100.0 + year - 2025}
-                          for name in ("中央地区", "北部地区") for year in (2025, 2030, 2035)])
-    fig = draw_chart(projected_lines(frame, "人数（人）", "見通し"))
-    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["中央地区", "北部地区"]
-    assert [label.get_text() for label in fig.axes[0].get_xticklabels()] == ["2025", "2030", "2035"]
 
 
 def test_facets_of_lines_keep_every_panels_lines_inside_the_shared_value_axis(published):

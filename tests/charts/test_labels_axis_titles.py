@@ -92,7 +92,7 @@ def test_a_relative_change_says_percent_once():
 
 def test_survey_charts_name_both_axes():
     shares = pd.DataFrame({"item": ["a", "a", "b", "b"], "level": [1, 2, 1, 2], "share": [40.0, 60.0, 70.0, 30.0]})
-    likert = survey.diverging_likert_figure(shares, {"a": "設問A", "b": "設問B"}, {1: "不満", 2: "満足"})
-    assert "（%" in likert.layout.xaxis.title.text and _words(likert.layout.yaxis.title.text)
-    words = survey.word_frequency_figure(pd.DataFrame({"word": ["バス"], "count": [3]}))
-    assert words.layout.xaxis.title.text.endswith("（回）") and _words(words.layout.yaxis.title.text)
+    likert = survey.diverging_likert_chart(shares, {"a": "設問A", "b": "設問B"}, {1: "不満", 2: "満足"})
+    assert "（%" in likert.value_title and _words(likert.category_title)
+    words = survey.word_frequency_chart(pd.DataFrame({"word": ["バス"], "count": [3]}))
+    assert words.value_title.endswith("（回）") and _words(words.category_title)

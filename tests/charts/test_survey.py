@@ -25,15 +25,15 @@ def test_likert_shares_exclude_no_answer():
 def test_diverging_bars_centre_the_neutral_answer():
     frame = pd.DataFrame({"good": [5, 5, 4, 3], "bad": [1, 1, 2, 3]})
     shares = survey.likert_shares(frame, ["good", "bad"], list(SCALE), threshold=1)  # four answers, none hidden
-    figure = survey.diverging_likert_figure(shares, {"good": "良い設問", "bad": "悪い設問"}, SCALE)
-    assert list(figure.data[0].y) == ["良い設問", "悪い設問"]  # best rated first (top)
-    neutral = [t for t in figure.data if t.name == "どちらともいえない"]
+    chart = survey.diverging_likert_chart(shares, {"good": "良い設問", "bad": "悪い設問"}, SCALE)
+    assert chart.categories == ["良い設問", "悪い設問"] and chart.first_on_top  # best rated first (top)
+    neutral = [s for s in chart.series if s.name == "どちらともいえない"]
     assert len(neutral) == 2
-    assert neutral[0].x[0] == pytest.approx(-neutral[1].x[0])  # split across zero
-    negative = [t for t in figure.data if t.name in {"不満", "やや不満"}]
-    assert all(v <= 0 for t in negative for v in t.x)
-    assert figure.layout.barmode == "relative"
-    assert sum(1 for t in figure.data if t.showlegend is not False) == 5
+    assert neutral[0].values[0] == pytest.approx(-neutral[1].values[0])  # split across zero
+    negative = [s for s in chart.series if s.name in {"不満", "やや不満"}]
+    assert all(v <= 0 for s in negative for v in s.values)
+    assert chart.stacked
+    assert sum(1 for s in chart.series if s.in_legend) == 5
 
 
 def test_nouns_only_without_stop_words():

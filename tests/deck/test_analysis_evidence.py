@@ -9,10 +9,10 @@ import io
 import sys
 import types
 
-import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
 
+from lib.charts.analysis_chart import AnalysisChart, AnalysisSeries
 from lib.data.catalog import load_catalog
 from lib.deck import analysis_evidence
 from lib.deck import export as deck_export
@@ -26,9 +26,10 @@ from tests.fixtures.deck import demo_workspace
 
 def _run(cursor, catalog, spec, lang):
     frame = cursor.execute("SELECT district, COUNT(*) AS n FROM survey GROUP BY district ORDER BY district").df()
-    figure = go.Figure(go.Bar(x=frame["district"], y=frame["n"])) if spec.get("figure") else None
+    chart = AnalysisChart("bar", frame["district"].tolist(), [AnalysisSeries("", frame["n"].tolist(), "#0072B2")],
+                          "回答者数") if spec.get("figure") else None
     return AnalysisResult(frame.rename(columns={"district": "地区", "n": "回答者数"}), reading="丘陵地区が最多です。",
-                          caution="回答者数は人口ではありません。", figure=figure, datasets=["survey"])
+                          caution="回答者数は人口ではありません。", chart=chart, datasets=["survey"])
 
 
 @pytest.fixture(autouse=True)

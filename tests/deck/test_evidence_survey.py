@@ -13,7 +13,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
 from lib.charts import survey
-from lib.charts.picture import draw_chart
+from lib.charts.analysis_picture import draw_analysis_chart
 from lib.charts.style import LIKERT_COLOURS, OKABE_ITO
 from lib.data.catalog import load_catalog
 from lib.data.query import Filter
@@ -49,10 +49,10 @@ def test_the_native_likert_series_centre_the_neutral_answer_and_leave_hidden_sha
     assert values["（中央をそろえる余白）"] == [100 - (25 + 10), 100 - (10 + 20 + 15)]
 
 
-def test_the_likert_figure_draws_no_bar_for_a_hidden_share():
-    figure = survey.diverging_likert_figure(_shares_with_hidden(), {"a": "設問A", "b": "設問B"}, SCALE)
-    outer = {trace.name: dict(zip(trace.y, trace.x, strict=True))
-             for trace in figure.data if trace.name in ("不満", "満足")}
+def test_the_likert_chart_draws_no_bar_for_a_hidden_share():
+    chart = survey.diverging_likert_chart(_shares_with_hidden(), {"a": "設問A", "b": "設問B"}, SCALE)
+    outer = {s.name: dict(zip(chart.categories, s.values, strict=True))
+             for s in chart.series if s.name in ("不満", "満足")}
     assert np.isnan(outer["不満"]["設問B"]) and np.isnan(outer["満足"]["設問B"])
     assert outer["不満"]["設問A"] == -10.0
 
@@ -74,7 +74,7 @@ def test_a_saved_likert_chart_keeps_the_pages_hidden_cells_hidden(store):
     for _, row in hidden.iterrows():
         category = result.series.categories.index(row["設問"])
         assert shown[row["回答"]][category] is None
-    picture = draw_chart(result.figure)  # the PDF's picture: a hidden share is no bar
+    picture = draw_analysis_chart(result.chart)  # the PDF's picture: a hidden share is no bar
     widths = [abs(patch.get_width()) for patch in picture.axes[0].patches]
     assert sum(1 for w in widths if w > 0) == int(shares.notna().sum())
 
@@ -138,6 +138,8 @@ def test_a_saved_word_ranking_reaches_every_export_as_a_bar_chart(store, fmt):
         chart = _charts(data)[0]
         assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
         assert len(list(chart.plots[0].categories)) == 12 and "バス" in list(chart.plots[0].categories)
+        bottom_up = list(chart.plots[0].categories)  # PowerPoint lists a lying chart's categories from the bottom
+        assert bottom_up[::-1] == evidence.analysis_chart.categories
         assert str(chart.plots[0].series[0].format.fill.fore_color.rgb) == OKABE_ITO[0].lstrip("#")
     elif fmt == "html":
         assert "Plotly.newPlot" in data.decode("utf-8") and "バス" in data.decode("utf-8")

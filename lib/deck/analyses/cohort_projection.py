@@ -119,6 +119,6 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
         cells = pyramid_cells(part, [base, target])
         sex = catalog["population"].columns_with_role("sex")[0]
         sexes = [s for s in (sex.order or ()) if s in set(cells["sex"])] or sorted(cells["sex"].unique())
-        result.figure = population_pyramid(cells, bands, sexes[:2], base, target,
-                                           district or whole_label(spec, lang), lang)
+        result.chart = population_pyramid(cells, bands, sexes[:2], base, target,
+                                          district or whole_label(spec, lang), lang)
     return result

@@ -99,7 +99,7 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     else:
         lines = shown.melt(id_vars="district", value_vars=[f"y{y}" for y in years], var_name="year", value_name="value")
         lines["year"] = lines["year"].str[1:].astype(int)
-        result.figure = projected_lines(lines.rename(columns={"district": "series"}).round({"value": 0}),
-                                        t("demand.value_title", lang, label=label),
-                                        t("demand.chart_title", lang, label=label))
+        result.chart = projected_lines(lines.rename(columns={"district": "series"}).round({"value": 0}),
+                                       t("demand.value_title", lang, label=label),
+                                       t("demand.chart_title", lang, label=label))
     return result

@@ -8,7 +8,7 @@ from lib.analysis import multiple_regression as mreg
 from lib.analysis.area_indicators import NAME as AREAS_TABLE
 from lib.analysis.disclosure import MIN_CELL, persons_basis
 from lib.analysis.stat_tests import StatInputError
-from lib.charts.model_figures import effect_figure
+from lib.charts.model_charts import effect_chart
 from lib.data.query import fetch_columns
 from lib.deck.analyses.area_inputs import area_rows, column_labels, filters_of, left_out_sentence
 from lib.deck.analysis_evidence import AnalysisResult
@@ -48,8 +48,8 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     else:
         rows = fit.coefficients.drop(index="const")
         scale = rows["std_effect"] / rows["coef"]  # sd(x) / sd(y), the same for the interval's ends
-        result.figure = effect_figure([labels[x] for x in rows.index], rows["std_effect"], rows["low"] * scale,
-                                      rows["high"] * scale, t("mreg.figure.title", lang, y=labels[y]), lang)
+        result.chart = effect_chart([labels[x] for x in rows.index], rows["std_effect"], rows["low"] * scale,
+                                    rows["high"] * scale, t("mreg.figure.title", lang, y=labels[y]), lang)
     return result
 
 

@@ -78,5 +78,5 @@ def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     reading = (t("survey.respondents_few", lang, threshold=disclosure.MIN_CELL)
                if disclosure.is_small([respondents])[0] else t("survey.respondents", lang, n=respondents))
     return AnalysisResult(likert_table(shares, item_labels, scale, lang), reading=reading,
-                          figure=survey.diverging_likert_figure(shares, item_labels, scale, lang),
+                          chart=survey.diverging_likert_chart(shares, item_labels, scale, lang),
                           series=likert_series(shares, item_labels, scale, lang), datasets=datasets(spec))

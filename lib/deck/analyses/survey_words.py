@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.charts import survey
-from lib.charts.style import OKABE_ITO
+from lib.charts.analysis_chart import AnalysisChart
 from lib.data.catalog import Dataset
 from lib.data.query import Filter, fetch_columns
 from lib.deck.analysis_evidence import AnalysisResult
@@ -38,17 +38,18 @@ def word_table(freq: pd.DataFrame, lang: str) -> pd.DataFrame:
                                 "count": t("survey.word_count", lang), "answers": t("survey.col.answers", lang)})
 
 
-def word_series(freq: pd.DataFrame, lang: str) -> ChartSeries:
-    return ChartSeries("bar", [str(w) for w in freq["word"]],
-                       [(t("survey.word_count", lang), [float(v) for v in freq["count"]])],
-                       value_title=t("survey.word_count", lang), category_title=t("survey.word_axis", lang),
-                       top_first=True, colours=[OKABE_ITO[0]])
+def word_series(chart: AnalysisChart) -> ChartSeries:
+    """PowerPoint's own bar chart of the ranking: the words, counts, titles and colour of the app's chart."""
+    (counts,) = chart.series
+    return ChartSeries("bar", chart.categories, [(chart.value_title, [float(v) for v in counts.values])],
+                       value_title=chart.value_title, category_title=chart.category_title,
+                       top_first=chart.first_on_top, colours=[counts.colour])
 
 
 def run(cursor, catalog: dict, spec: dict, lang: str) -> AnalysisResult:
     filters = [Filter.from_dict(f) for f in spec.get("filters") or []]
     texts = answers(cursor, catalog, spec["dataset"], spec["column"], filters)
     freq = survey.word_frequencies(texts, top=int(spec.get("top") or 20))
-    return AnalysisResult(word_table(freq, lang), reading=t("survey.answers", lang, n=len(texts)),
-                          figure=survey.word_frequency_figure(freq, lang) if not freq.empty else None,
-                          series=word_series(freq, lang) if not freq.empty else None, datasets=datasets(spec))
+    chart = survey.word_frequency_chart(freq, lang) if not freq.empty else None
+    return AnalysisResult(word_table(freq, lang), reading=t("survey.answers", lang, n=len(texts)), chart=chart,
+                          series=word_series(chart) if chart else None, datasets=datasets(spec))

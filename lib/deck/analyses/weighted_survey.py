@@ -147,7 +147,7 @@ def present(weighting: sw.Weighting, shares: pd.DataFrame, catalog: dict[str, Da
     reading = sw.reading(shares, item_labels.get, lambda item, level: scales[item].get(level, str(level)), lang)
     return AnalysisResult(shares_table(shares, item_labels, scales, lang), reading=reading,
                           caution=t("weighting.caution", lang),
-                          figure=survey.weighted_shares_figure(shares, item_labels, scales, lang),
+                          chart=survey.weighted_shares_chart(shares, item_labels, scales, lang),
                           datasets=datasets(spec))
 
 
