@@ -22,6 +22,7 @@ import pytest
 
 from bench.classroom import Trainee
 from tests.conftest import ROOT
+from tests.fixtures.event_loop import run_in_own_thread
 
 WORKERS = 3
 BROWSERS = [f"browser-{i}" for i in range(12)]
@@ -196,7 +197,7 @@ def test_a_worker_killed_under_load_comes_back_and_the_others_users_see_nothing(
     assert [u for u in users if u.worker != victim], "every browser landed on one worker"
     killed_pid = classroom.worker_pid(victim)
 
-    asyncio.run(_kill_one_worker_under_load(classroom, users, victim))
+    run_in_own_thread(_kill_one_worker_under_load(classroom, users, victim))
 
     others = [user for user in users if user.worker != victim]
     assert {user.browser: user.errors for user in users if user.errors} == {}
@@ -212,7 +213,7 @@ def test_a_worker_killed_under_load_comes_back_and_the_others_users_see_nothing(
         async with Trainee(classroom.url, {"Cookie": f"workbench_worker={comeback}"}) as trainee:
             return await trainee.open_page("")
 
-    assert asyncio.run(reconnect()).errors == []
+    assert run_in_own_thread(reconnect()).errors == []
 
 
 def _group_alive(pgid: int) -> bool:

@@ -1,14 +1,12 @@
 """The classroom benchmark's websocket client sees what Chromium shows; a crowd of first loads all work."""
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from playwright.sync_api import expect
 
 from bench.classroom import PAGE_MIX, Trainee, first_loads
 from tests.browser.conftest import _serve, wait_for_app
+from tests.fixtures.event_loop import run_in_own_thread
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +19,6 @@ ELEMENTS_IN_PAGE = {
 }
 
 
-def _run(coroutine):
-    """Run the client in a thread of its own: Playwright's sync API holds this thread's event loop."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 async def _client_runs(url: str) -> dict:
     """Each page of the mix through one websocket session, the way the benchmark clicks."""
     async with Trainee(url) as trainee:
@@ -37,7 +29,7 @@ async def _client_runs(url: str) -> dict:
 
 
 def test_the_benchmark_client_runs_each_page_with_the_elements_chromium_shows(app_server, offline_page):
-    runs = _run(_client_runs(app_server))
+    runs = run_in_own_thread(_client_runs(app_server))
     page = offline_page
     for path, run in runs.items():
         assert run.errors == [], (path, run.errors)
@@ -61,7 +53,7 @@ def first_start_server(tmp_path_factory):
 def test_thirty_first_loads_at_a_fresh_start_all_get_their_page(first_start_server):
     """A room opening the app together (arrivals spread over 2 s): every first load must succeed.
     How long they take is bench/classroom.py's figure (--first-loads 30), never a test's."""
-    runs = _run(first_loads(first_start_server, 30, 2.0, PAGE_MIX))
+    runs = run_in_own_thread(first_loads(first_start_server, 30, 2.0, PAGE_MIX))
     assert len(runs) == 30
     assert [run.errors for run in runs if run.errors] == []
     # Each reached its page through app.py, which draws the sidebar (delta paths under root 1).
