@@ -14,17 +14,15 @@ import re
 import threading
 from pathlib import Path
 
-import branca.element
-import folium
 import fontawesomefree
-from branca.element import MacroElement
-from folium import plugins
-from folium.elements import JSCSSMixin
 from jinja2 import Template
-from offlinefolium.elements import _res as CDN_FILES
 
 from lib import settings
 from lib.i18n import t
+from lib.maps.folium_import import branca, folium, offlinefolium
+
+MacroElement, JSCSSMixin, plugins = branca.element.MacroElement, folium.elements.JSCSSMixin, folium.plugins
+CDN_FILES = offlinefolium.elements._res
 
 STATIC_URL = "/app/static/vendor"
 VENDOR_DIR = settings.STATIC_DIR / "vendor"

@@ -1,12 +1,12 @@
 """A small map of any geographic dataset, for the catalog."""
 from __future__ import annotations
 
-import folium
 import geopandas as gpd
 import pandas as pd
 from pandas.api.types import is_scalar
 
 from lib.data.catalog import Dataset
+from lib.maps.folium_import import folium
 from lib.maps.offline import new_map
 from lib.maps.render import safe_text
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, MutableMapping, Sequence
 
-import folium
 import streamlit as st
-import streamlit_folium as sf
+
+from lib.maps.folium_import import folium
+from lib.maps.folium_import import streamlit_folium as sf
 
 
 def _assets(fmap: folium.Map) -> tuple[list[str], list[str]]:

@@ -6,10 +6,8 @@ here, away from the pages and the other helpers, so that a Streamlit upgrade is 
 from __future__ import annotations
 
 # Imported whole here, once, while app.py imports lib.ui (other sessions wait for that): pages import openpyxl's
-# parts (styles, workbooks) and folium (branca) from several sessions' threads at once on a fresh server, and
-# their circular imports then fail half-initialised ("cannot import name 'Sequence' from partially initialized
-# module", "cannot import name 'ENV' from 'branca.element'"). The home page imports both anyway.
-import folium  # noqa: F401
+# parts (styles, workbooks) from several sessions' threads at once on a fresh server, and its circular imports
+# then fail half-initialised ("cannot import name 'Sequence' from partially initialized module").
 import openpyxl  # noqa: F401
 import streamlit as st
 from streamlit import delta_generator
