@@ -16,7 +16,14 @@ from collections.abc import Callable, Hashable, MutableMapping, Sequence
 import streamlit as st
 
 from lib.maps.folium_import import folium
-from lib.maps.folium_import import streamlit_folium as sf
+
+
+def _streamlit_folium():
+    """streamlit-folium, imported when a page first draws a map: it registers its component only in a page's run
+    (imported by the database build's thread, no map would ever load), and it imports folium, whole by then."""
+    import streamlit_folium  # noqa: PLC0415
+
+    return streamlit_folium
 
 
 def _assets(fmap: folium.Map) -> tuple[list[str], list[str]]:
@@ -39,6 +46,7 @@ def map_parts(fmap: folium.Map) -> dict:
     """What st_folium sends to the browser for a map, as st_folium(fmap, returned_objects=[]) makes it."""
     fmap.get_root().render()
     fmap.render()
+    sf = _streamlit_folium()
     html, header = sf._get_html(fmap), sf._get_header(fmap)
     script = sf._get_map_string(fmap)  # after the HTML and header: it renames the map's elements
     css_links, js_links = _assets(fmap)
@@ -53,6 +61,7 @@ def show_folium(build: Callable[[], folium.Map], memo: MutableMapping, memo_key:
     parts = memo.get(memo_key)
     if parts is None:
         parts = memo[memo_key] = map_parts(build())
+    sf = _streamlit_folium()
     hash_key = sf.generate_js_hash(parts["script"], key, False)
 
     def on_change():

@@ -7,7 +7,7 @@ import sys
 
 from tests.conftest import ROOT
 
-CIRCULAR = {"folium", "branca", "offlinefolium", "streamlit_folium"}
+CIRCULAR = {"folium", "branca", "offlinefolium"}
 
 # As on a fresh server: app.py has imported lib.ui; then the database build and several sessions' first page runs
 # import maps at the same moment.
@@ -30,10 +30,10 @@ print(errors)
 """
 
 
-def _imported(path) -> set[str]:
+def _imported(path, top_level_only: bool = False) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
-    for node in ast.walk(tree):
+    for node in tree.body if top_level_only else ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -47,6 +47,15 @@ def test_no_module_but_folium_import_imports_folium_itself():
     sources = [*ROOT.glob("lib/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
     importers = sorted(str(p.relative_to(ROOT)) for p in sources if _imported(p) & CIRCULAR)
     assert importers == ["lib/maps/folium_import.py"]
+
+
+def test_streamlit_folium_is_imported_only_when_a_page_draws_a_map():
+    """streamlit-folium registers its component only when imported in a page's run: imported at the top of a
+    module that the database build's thread imports first, no map of that server would ever load."""
+    sources = [*ROOT.glob("lib/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    assert sorted(str(p.relative_to(ROOT)) for p in sources if "streamlit_folium" in _imported(p)) == \
+        ["lib/ui/folium_view.py"]
+    assert "streamlit_folium" not in _imported(ROOT / "lib" / "ui" / "folium_view.py", top_level_only=True)
 
 
 def test_maps_imported_by_several_threads_at_once_all_load():
