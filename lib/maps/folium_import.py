@@ -12,10 +12,10 @@ build's thread imports this module too (lib.ui.folium_view imports it when a pag
 from __future__ import annotations
 
 import branca
-import branca.element
 import folium
-import folium.elements
-import folium.plugins
 import offlinefolium.elements
+from branca.element import Element, MacroElement, Template
+from folium import plugins
+from folium.elements import JSCSSMixin
 
-__all__ = ["branca", "folium", "offlinefolium"]
+__all__ = ["Element", "JSCSSMixin", "MacroElement", "Template", "branca", "folium", "offlinefolium", "plugins"]

@@ -19,9 +19,8 @@ from jinja2 import Template
 
 from lib import settings
 from lib.i18n import t
-from lib.maps.folium_import import branca, folium, offlinefolium
+from lib.maps.folium_import import JSCSSMixin, MacroElement, branca, folium, offlinefolium, plugins
 
-MacroElement, JSCSSMixin, plugins = branca.element.MacroElement, folium.elements.JSCSSMixin, folium.plugins
 CDN_FILES = offlinefolium.elements._res
 
 STATIC_URL = "/app/static/vendor"

@@ -23,13 +23,10 @@ from lib.maps.base_layers import STYLES as BASE_STYLES
 from lib.maps.classify import NO_DATA_COLOUR, SUPPRESSED_COLOUR, Classification, format_number
 from lib.maps.data import PUBLICATION_THRESHOLD, MapData
 from lib.maps.display import COORD_DECIMALS, display_geometries, geojson_geometries
-from lib.maps.folium_import import branca, folium
+from lib.maps.folium_import import Element, MacroElement, Template, folium, plugins
 from lib.maps.layer_colours import CATEGORY_COLOURS, COMPARE_EDGE, COMPARE_FILL, FLOOD_COLOURS, layer_colours
 from lib.maps.offline import FontAwesome, new_map
 from lib.maps.spec import PointLayerSpec
-
-Element, MacroElement, Template = branca.element.Element, branca.element.MacroElement, branca.element.Template
-plugins = folium.plugins
 
 CLUSTER_AUTO_OVER = 60  # "auto" clusters a layer with more points than this (pins crowd at city scale)
 FAST_CLUSTER_OVER = 2000  # beyond this, points travel as a plain array
