@@ -2,6 +2,9 @@
 import streamlit as st
 
 from lib import i18n
+from lib.server_sockets import answer_without_delay
+
+answer_without_delay()  # before lib.ui: on every connection accepted from the first run on
 
 # An emoji favicon is drawn in the page; a Material icon one would be fetched from the internet.
 st.set_page_config(page_title="データアカデミー ワークベンチ", page_icon="📊", layout="wide")
