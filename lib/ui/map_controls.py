@@ -23,6 +23,17 @@ from lib.ui.city_choice import city_choice
 from lib.ui.map_units import UnitChoice, unit_choice
 
 CUSTOM, NONE = "map.preset.custom", "map.preset.none"  # the measure picker's two choices besides the presets
+DEFAULT_CLASSES, DEFAULT_BREAKS = ClassificationSpec(), "10, 20, 30"
+# Settings drawn only while their expander or tab is open keep their values while hidden, as long as the page
+# stays open (as every map setting: none survives a switch to another page).
+SHOWN_ON_PAGE = "page"
+
+
+def kept(key: str, options, default):
+    """A setting's value, drawn this run or kept while hidden; `default` when it has none or it is no longer
+    one of `options` (as Streamlit does for a widget whose options changed)."""
+    value = st.session_state.get(key, default)
+    return value if value in options else default
 
 
 class MapPlaces:
@@ -116,22 +127,31 @@ class MapControls:
             self.points.append(PointLayerSpec("kayoi_places", heat=heat and not categories))
 
     def classes(self) -> None:
-        """How values become colours: the method, the number of classes (or the user's breaks), the palette."""
-        with st.expander(ui.tr("map.classify.title")):
-            k1, k2, k3 = st.columns(3)
-            method = k1.selectbox(ui.tr("map.classify.method"), CLASSIFY_METHODS,
-                                  format_func=lambda m: ui.tr(f"map.method.{m}"), key="map_method")
-            k = k2.slider(ui.tr("map.classify.k"), 2, 9, 5, key="map_k", disabled=method == "user")
-            palette = k3.selectbox(ui.tr("map.classify.palette"), PALETTES, key="map_palette")
-            breaks: list[float] = []
-            if method == "user":
-                raw = st.text_input(ui.tr("map.classify.breaks"), "10, 20, 30", key="map_breaks")
-                try:
-                    breaks = parse_breaks(raw)
-                except MapSpecError as error:
-                    st.error(error.text(ui.lang()))
-            st.caption(ui.tr("map.classify.help"))
-        self.classification = ClassificationSpec(method, k, breaks, palette)
+        """How values become colours: the method, the number of classes (or the user's breaks), the palette.
+        Drawn only while their expander is open (fewer elements for a browser to draw before the map); closed,
+        they keep their values for the page (persist_state)."""
+        box = st.expander(ui.tr("map.classify.title"), key="map_classes_open", on_change="rerun")
+        if box.open:
+            with box:
+                k1, k2, k3 = st.columns(3)
+                method = k1.selectbox(ui.tr("map.classify.method"), CLASSIFY_METHODS, persist_state=SHOWN_ON_PAGE,
+                                      format_func=lambda m: ui.tr(f"map.method.{m}"), key="map_method")
+                k2.slider(ui.tr("map.classify.k"), 2, 9, DEFAULT_CLASSES.k, key="map_k", disabled=method == "user",
+                          persist_state=SHOWN_ON_PAGE)
+                k3.selectbox(ui.tr("map.classify.palette"), PALETTES, key="map_palette", persist_state=SHOWN_ON_PAGE)
+                if method == "user":
+                    st.text_input(ui.tr("map.classify.breaks"), DEFAULT_BREAKS, key="map_breaks",
+                                  persist_state=SHOWN_ON_PAGE)
+                st.caption(ui.tr("map.classify.help"))
+        method = kept("map_method", CLASSIFY_METHODS, DEFAULT_CLASSES.method)
+        breaks: list[float] = []
+        if method == "user":
+            try:
+                breaks = parse_breaks(st.session_state.get("map_breaks", DEFAULT_BREAKS))
+            except MapSpecError as error:
+                (box if box.open else st).error(error.text(ui.lang()))
+        self.classification = ClassificationSpec(method, kept("map_k", range(2, 10), DEFAULT_CLASSES.k), breaks,
+                                                 kept("map_palette", PALETTES, DEFAULT_CLASSES.palette))
 
     def spec(self, analysis_fields: dict, places_analysed: list) -> MapSpec:
         """The map these settings describe, with the analyses' fields and the places they are about

@@ -251,14 +251,16 @@ def wait_for_app(page) -> None:
 
 def open_tab(page, name: str) -> None:
     """Click the tab `name` until it is the selected one: a rerun that redraws the tabs while the click
-    arrives (a loaded server) can leave the tab before selected."""
+    arrives (a loaded server) can leave the tab before selected. A tab drawn only while open (on_change="rerun")
+    has its content once the run its click started is over."""
     tab = page.get_by_role("tab", name=name)
     for _attempt in range(5):
         wait_for_app(page)
         tab.click()
         try:
             expect(tab).to_have_attribute("aria-selected", "true", timeout=5_000)
-            return
+            break
         except AssertionError:
             continue
     expect(tab).to_have_attribute("aria-selected", "true")
+    wait_for_app(page)

@@ -428,6 +428,10 @@ def test_no_demo_content_on_a_real_city_unless_marked(tmp_path, city_store):
     assert at.selectbox(key="chart:dataset").value == "population"  # 鳥取市's own, not the demo's care data
     at.switch_page("pages/map.py").run()
     assert not at.exception, at.exception
+    assert at.checkbox(key="map_catchment_on").disabled  # no places of its own: nothing to draw circles around
+    assert any("施設・通いの場のデータがまだありません" in c.value for c in at.caption)
+    at.session_state["map_analysis_tab"] = "浸水想定区域と重ねる"
+    at.run()
     assert [c for c in at.checkbox if c.key == "map_flood_on"][0].disabled
     assert "高齢単身世帯率（一般世帯に占める割合）" in at.selectbox(key="map_measure").options  # the census households
     at.switch_page("pages/exercises.py").run()

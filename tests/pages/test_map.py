@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.i18n import t
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/map.py"
 
@@ -17,6 +19,20 @@ def _open(store, lang: str = "ja") -> AppTest:
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
+
+
+def _open_analysis(at: AppTest, name: str) -> None:
+    """Click the analysis's tab: only the open tab's settings are drawn."""
+    at.session_state["map_analysis_tab"] = t(f"map.analysis.{name}", "ja")
+    at.run()
+
+
+def _saved_spec(at: AppTest, title: str = "地図") -> dict:
+    """Save the map as evidence; the spec it was saved with."""
+    next(box for box in at.text_input if box.label == "題名").set_value(title)
+    next(b for b in at.button if b.label == "根拠として保存").click().run()
+    assert not at.exception, at.exception
+    return at.session_state["saved_evidence"][-1]["spec"]
 
 
 def _texts(at: AppTest) -> str:
@@ -55,16 +71,37 @@ def test_catchment_reports_people_inside_and_says_it_apportioned(store):
     assert int(population.value.replace(",", "")) > 0
 
 
-def test_flood_nearest_and_counts_together(store):
+def test_analyses_stay_on_while_another_tab_is_open(store):
     at = _open(store)
-    at.checkbox(key="map_flood_on").check()
-    at.checkbox(key="map_nearest_on").check()
-    at.checkbox(key="map_counts_on").check().run()
-    assert not at.exception, at.exception
-    labels = [m.label for m in at.metric]
-    assert "区域内の施設（か所）" in labels
-    assert "距離の中央値" in labels
-    assert "1 つもない区域の数" in labels
+    assert at.checkbox(key="map_catchment_on")  # the first tab is open
+    assert not [c for c in at.checkbox if c.key == "map_flood_on"]  # the others are not drawn
+    for name in ("flood", "nearest", "counts"):
+        _open_analysis(at, name)
+        at.checkbox(key=f"map_{name}_on").check().run()
+        assert not at.exception, at.exception
+    results = {"flood": "区域内の施設（か所）", "nearest": "距離の中央値", "counts": "1 つもない区域の数"}
+    for name, label in results.items():
+        _open_analysis(at, name)
+        assert at.checkbox(key=f"map_{name}_on").value
+        labels = [m.label for m in at.metric]
+        assert label in labels  # under its own settings
+        assert not set(results.values()) - {label} & set(labels)  # the hidden tabs' results are not drawn
+    spec = _saved_spec(at)
+    assert spec["flood_overlay"] and spec["nearest"] and spec["point_counts"]
+
+
+def test_classification_kept_while_its_settings_are_closed(store):
+    at = _open(store)
+    assert not [s for s in at.selectbox if s.key == "map_method"]  # closed: not drawn
+    at.session_state["map_classes_open"] = True
+    at.run()
+    at.selectbox(key="map_method").set_value("equal_interval").run()
+    at.slider(key="map_k").set_value(7).run()
+    at.session_state["map_classes_open"] = False
+    at.run()
+    assert not [s for s in at.selectbox if s.key == "map_method"]
+    classification = _saved_spec(at)["classification"]
+    assert (classification["method"], classification["k"]) == ("equal_interval", 7)
 
 
 def test_a_raw_count_warns(store):
@@ -75,6 +112,8 @@ def test_a_raw_count_warns(store):
 
 def test_invalid_user_breaks_show_a_japanese_sentence(store):
     at = _open(store)
+    at.session_state["map_classes_open"] = True
+    at.run()
     at.selectbox(key="map_method").set_value("user").run()
     at.text_input(key="map_breaks").set_value("30, 10").run()
     assert not at.exception
@@ -86,6 +125,7 @@ def test_custom_measure_and_side_by_side_comparison(store):
     at.selectbox(key="map_measure").set_value("map.preset.custom").run()
     at.selectbox(key="map_custom_dataset").set_value("care_certification").run()
     assert not at.exception, at.exception
+    _open_analysis(at, "compare")
     at.checkbox(key="map_compare_on").check()
     at.radio(key="map_compare_mode").set_value("side_by_side").run()
     assert not at.exception, at.exception
@@ -115,6 +155,7 @@ def test_english_interface(store):
 def test_boundaries_only_with_distance_colours(store):
     at = _open(store)
     at.selectbox(key="map_measure").set_value("map.preset.none").run()
+    _open_analysis(at, "nearest")
     at.checkbox(key="map_nearest_on").check().run()
     assert not at.exception, at.exception
     assert not at.error
