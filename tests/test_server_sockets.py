@@ -7,6 +7,7 @@ import pytest
 from streamlit.web.server.starlette import starlette_server
 
 from lib.server_sockets import answer_without_delay
+from tests.fixtures.event_loop import run_in_own_thread
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def _server_side_nodelay() -> int:
         await server.wait_closed()
         return nodelay
 
-    return asyncio.run(connect_once())
+    return run_in_own_thread(connect_once())
 
 
 def test_streamlit_connections_keep_nagle_without_the_workaround(asyncio_nodelay):
