@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio.base_events
 import socket
 
+ASYNCIO_SET_NODELAY = asyncio.base_events._set_nodelay  # asyncio's own (the tests show why it is replaced)
+
 
 def _set_nodelay(sock: socket.socket) -> None:
     """asyncio's own, without its check of the protocol number (0 on a socket made without one)."""

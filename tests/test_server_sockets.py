@@ -6,14 +6,15 @@ import socket
 import pytest
 from streamlit.web.server.starlette import starlette_server
 
-from lib.server_sockets import answer_without_delay
+from lib.server_sockets import ASYNCIO_SET_NODELAY, answer_without_delay
 from tests.fixtures.event_loop import run_in_own_thread
 
 
 @pytest.fixture
 def asyncio_nodelay(monkeypatch):
-    """asyncio's own _set_nodelay back after the test (the workaround is process-wide)."""
-    monkeypatch.setattr(asyncio.base_events, "_set_nodelay", asyncio.base_events._set_nodelay)
+    """asyncio's own _set_nodelay during the test, and what was there back after it (the workaround is
+    process-wide, and an AppTest of app.py on this worker has applied it)."""
+    monkeypatch.setattr(asyncio.base_events, "_set_nodelay", ASYNCIO_SET_NODELAY)
 
 
 def _server_side_nodelay() -> int:
