@@ -32,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import cpu_reference_seconds  # noqa: E402
+
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 ALL_DRAWN = """([sel, n]) => { const f = document.querySelector(sel); const d = f && f.contentDocument;
                                return d && d.querySelectorAll('path.dab-unit').length >= n; }"""
@@ -152,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = Path(tempfile.mkdtemp(prefix="bench-city-browser-")) / "data"
     _setup(data)
-    load_before = os.getloadavg()
+    load_before, cpu_before = os.getloadavg(), cpu_reference_seconds()
     server = _serve(args.app, data, args.port)
     try:
         with sync_playwright() as playwright:
@@ -168,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(timeout=10)
     offline = "Playwright's request interception" if args.intercept else "a proxy on a closed local port"
     print(f"app {args.app}; {WHOLE_CITY_AREAS} areas (generated); load average {load_before[0]:.2f} before, "
-          f"{os.getloadavg()[0]:.2f} after; offline by {offline}: {len(browser.external)} requests beyond "
-          f"this machine, all stopped")
+          f"{os.getloadavg()[0]:.2f} after; CPU reference {cpu_before:.3f} s before, {cpu_reference_seconds():.3f} s "
+          f"after; offline by {offline}: {len(browser.external)} requests beyond this machine, all stopped")
     print(f"cold: {cold:.2f} s to settle, websocket {cold_bytes / 1e3:.0f} KB received")
     print(f"warm, new browser: {_figures([s for s, _ in warm])}, "
           f"websocket {statistics.median(b for _, b in warm) / 1e3:.0f} KB")

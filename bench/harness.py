@@ -55,3 +55,9 @@ def median_seconds(fn: Callable[[], object], runs: int, setup: Callable[[], obje
         fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def cpu_reference_seconds(runs: int = 3) -> float:
+    """This machine's speed at the moment: the median time of one fixed pure-Python loop. A shared machine's speed
+    moves (on this project's 2-core machines, by ±15 % within minutes), which the load average does not show."""
+    return median_seconds(lambda: sum(i * i for i in range(5_000_000)), runs)
