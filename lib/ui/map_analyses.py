@@ -46,7 +46,7 @@ class MapAnalyses:
                        for name in AROUND_PLACE}
         self.radius_m = kept("map_catchment_radius", RADII_M, DEFAULT_RADIUS_M)
         presets = list(self.controls.presets)
-        self.compare_with = kept("map_compare_measure", presets, presets[min(1, len(presets) - 1)] if presets else None)
+        self.compare_with = kept("map_compare_measure", presets, presets[_second(presets)] if presets else None)
         self.compare_mode = kept("map_compare_mode", ("symbols", "side_by_side"), DEFAULT_COMPARE_MODE)
         if self.on["compare"] and self.controls.measure is None and "compare" in self.boxes:
             self.boxes["compare"].info(ui.tr("map.spec.compare_without_measure"))
@@ -88,7 +88,7 @@ class MapAnalyses:
         e1, e2, e3 = st.columns([1, 2, 2])
         e1.checkbox(ui.tr("map.analysis.on"), key="map_compare_on", persist_state=SHOWN_ON_PAGE)
         e2.selectbox(ui.tr("map.analysis.compare_with"), list(presets), format_func=unit.label,
-                     index=min(1, len(presets) - 1), key="map_compare_measure", persist_state=SHOWN_ON_PAGE)
+                     index=_second(presets), key="map_compare_measure", persist_state=SHOWN_ON_PAGE)
         e3.radio(ui.tr("map.analysis.compare_mode"), ["symbols", "side_by_side"],
                  format_func=lambda m: ui.tr(f"map.compare.{m}"), key="map_compare_mode", persist_state=SHOWN_ON_PAGE)
 
@@ -132,6 +132,11 @@ class MapAnalyses:
             st.metric(ui.tr("map.result.units_without"), f"{without} / {len(data.units)}")
         elif name == "flood" and data.flood is not None:
             _flood_result(data.flood, self.controls.catalog)
+
+
+def _second(presets) -> int:
+    """The measure offered to compare with: the second preset (the first is the map's own default)."""
+    return min(1, len(presets) - 1)
 
 
 def _people_inside(column_1, column_2, result) -> None:
